@@ -1,0 +1,83 @@
+"""One settings class for the whole service; read from CANDOR_* environment variables.
+
+Settings are created by `get_settings()` (cached) or passed to `create_app(settings)`, never
+at import, so tests can build an app with their own values.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "dev-secret-change-me"}
+
+
+class Settings(BaseSettings):
+    """Every setting, with its environment variable (CANDOR_ + name) and help text."""
+
+    model_config = SettingsConfigDict(env_prefix="CANDOR_", env_ignore_empty=True, extra="ignore")
+
+    ENVIRONMENT: str = Field(
+        "development", description="`development`, `test` or `production`; production refuses placeholder secrets."
+    )
+    DATABASE_URL: str = Field(
+        "sqlite:///./var/candor.db",
+        description="SQLAlchemy URL. SQLite file (default) or `postgresql+psycopg://user:pw@host/db`.",
+    )
+    SECRET_KEY: str = Field(
+        "dev-secret-change-me", description="Signs session cookies and CSRF tokens. Must be set in production."
+    )
+    RULES_DIR: Path = Field(PROJECT_ROOT / "rules", description="Folder of rule files (YAML), loaded and validated at start-up.")
+    TEMPLATES_DIR: Path = Field(
+        PROJECT_ROOT / "templates" / "letters", description="Folder of letter templates (Jinja, rendered in the sandbox)."
+    )
+    NLTK_DATA: Path = Field(
+        Path(sys.prefix) / "share" / "candor-nltk",
+        description="Where the offline CMU dictionary for textstat is built (no download at run time).",
+    )
+    LANGUAGETOOL_URL: str | None = Field(
+        None, description="LanguageTool server, e.g. `http://localhost:8081`. Unset: grammar reports `unavailable`."
+    )
+    LANGUAGETOOL_LANGUAGE: str = Field("en-US", description="Language code sent to LanguageTool.")
+    GRAMMAR_TIMEOUT_S: float = Field(5.0, description="Seconds to wait for LanguageTool before reporting `unavailable`.")
+    MAX_TEXT_CHARS: int = Field(100_000, description="Longest letter text accepted by checks and saves (413 above).")
+    MAX_BODY_BYTES: int = Field(2_000_000, description="Largest request body accepted by the API (413 above).")
+    DEMO_DATA: bool = Field(True, description="Seed a demo incident and demo users into an empty database at start-up.")
+    SESSION_COOKIE_SECURE: bool = Field(
+        False, description="Mark the session cookie Secure (set true behind HTTPS; always true in production)."
+    )
+    SESSION_MAX_AGE_S: int = Field(8 * 3600, description="Browser session lifetime in seconds.")
+    EXPORT_DIR: Path = Field(Path("./var/exports"), description="Where export and mail-merge outputs are written.")
+    EXPORT_RETENTION_DAYS: int = Field(7, description="Days to keep mail-merge outputs before they are deleted.")
+    LETTERHEAD: str = Field("", description="Text printed at the top of exported PDF letters (defaults to the organisation name).")
+    TODAY: str | None = Field(None, description="Fixed 'today' (YYYY-MM-DD) for deadlines; for tests and demos. Unset: the real date.")
+
+    @field_validator("DATABASE_URL", mode="before")
+    @classmethod
+    def _normalise_db_url(cls, value: str) -> str:
+        """Accept the common `postgres://` and `postgresql://` spellings and use psycopg 3."""
+        if isinstance(value, str):
+            for prefix in ("postgres://", "postgresql://"):
+                if value.startswith(prefix):
+                    return "postgresql+psycopg://" + value[len(prefix):]
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        """Refuse to run in production with a placeholder secret: cookies would be forgeable."""
+        if self.ENVIRONMENT == "production":
+            if self.SECRET_KEY in PLACEHOLDER_SECRETS or len(self.SECRET_KEY) < 32:
+                raise ValueError("CANDOR_SECRET_KEY must be set to a random value of 32+ characters in production")
+            self.SESSION_COOKIE_SECURE = True
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,242 @@
+"""IncidentFacts: everything a responder knows about a breach, validated field by field.
+
+Responders draft early, so most facts are optional: a missing fact renders in the letter as a
+visible `[[missing: field]]` marker and is reported by the facts check, never as blank text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import Enum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from app.domain.datatypes import DataType
+from app.domain.regions import RESIDENCE_CODES
+
+_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().\-]{6,20}[0-9]$")
+TOLL_FREE_PREFIXES = ("800", "833", "844", "855", "866", "877", "888")
+
+
+def _check_phone(value: str) -> str:
+    value = value.strip()
+    if not _PHONE_RE.match(value):
+        raise ValueError("phone number must be digits with optional +, spaces, dots, dashes or brackets, e.g. 1-800-555-0199")
+    digits = re.sub(r"\D", "", value)
+    if not 7 <= len(digits) <= 15:
+        raise ValueError("phone number must have 7 to 15 digits")
+    return value
+
+
+def _check_residence(value: str) -> str:
+    value = value.strip()
+    if value not in RESIDENCE_CODES:
+        raise ValueError(
+            f"unknown residence code {value!r}: use US-XX for US states (e.g. US-CA) or a country code (e.g. DE, GB, CA-QC)"
+        )
+    return value
+
+
+Phone = Annotated[str, AfterValidator(_check_phone)]
+ResidenceCode = Annotated[str, AfterValidator(_check_residence)]
+
+
+def is_toll_free(number: str) -> bool:
+    """True for North American toll-free numbers (800, 833, 844, 855, 866, 877, 888)."""
+    digits = re.sub(r"\D", "", number)
+    if digits.startswith("1") and len(digits) == 11:
+        digits = digits[1:]
+    return len(digits) == 10 and digits[:3] in TOLL_FREE_PREFIXES
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CauseCategory(str, Enum):
+    """How the breach happened, in categories regulators' forms use."""
+
+    ransomware = "ransomware"
+    phishing = "phishing"
+    hacking = "hacking"
+    malware = "malware"
+    misconfiguration = "misconfiguration"
+    credential_stuffing = "credential_stuffing"
+    lost_device = "lost_device"
+    stolen_device = "stolen_device"
+    misdirected_communication = "misdirected_communication"
+    insider = "insider"
+    vendor = "vendor"
+    physical = "physical"
+    other = "other"
+
+
+class EntityType(str, Enum):
+    """What kind of organisation gives notice; decides which federal rules apply."""
+
+    business = "business"
+    hipaa_covered_entity = "hipaa_covered_entity"
+    hipaa_business_associate = "hipaa_business_associate"
+    financial_institution = "financial_institution"
+    phr_vendor = "phr_vendor"
+    consumer_reporting_agency = "consumer_reporting_agency"
+    government_agency = "government_agency"
+
+
+class PostalAddress(_Strict):
+    """A postal address as it should be printed."""
+
+    street: str = Field(min_length=1, description="Street and number, or P.O. Box.")
+    city: str = Field(min_length=1)
+    region: str | None = Field(None, description="State, province or county.")
+    postal_code: str | None = None
+    country: str = Field("US", description="ISO country code.")
+
+    def one_line(self) -> str:
+        """The address on one line, as used in letters."""
+        parts = [self.street, self.city]
+        tail = " ".join(p for p in (self.region, self.postal_code) if p)
+        if tail:
+            parts.append(tail)
+        if self.country and self.country != "US":
+            parts.append(self.country)
+        return ", ".join(parts)
+
+
+class Organisation(_Strict):
+    """The organisation giving notice."""
+
+    name: str = Field(min_length=1, max_length=200, description="Name recipients know the organisation by.")
+    parent_company: str | None = Field(None, description="Parent or affiliate that owns the organisation, if any (MA).")
+    address: PostalAddress | None = Field(None, description="Postal address printed on the letter.")
+    website: HttpUrl | None = Field(None, description="Organisation's main website.")
+    entity_types: list[EntityType] = Field(
+        default_factory=lambda: [EntityType.business],
+        description="HIPAA covered entity, financial institution, PHR vendor...; decides federal rules.",
+    )
+    source_of_breach: bool = Field(True, description="The breach happened at this organisation (CA monitoring duty).")
+
+
+class Incident(_Strict):
+    """What happened and when."""
+
+    summary: str | None = Field(
+        None, max_length=2000, description="Plain-language description of what happened, one or two sentences."
+    )
+    cause: CauseCategory | None = Field(None, description="Cause category.")
+    breach_start: date | None = Field(None, description="First day of unauthorised access (or the single breach date).")
+    breach_end: date | None = Field(None, description="Last day of unauthorised access, if a range.")
+    discovery_date: date | None = Field(None, description="Day the organisation discovered the breach.")
+    containment_date: date | None = Field(None, description="Day the breach was contained.")
+    law_enforcement_delay: bool = Field(False, description="Notice was delayed at law enforcement's request.")
+    data_encrypted: bool = Field(False, description="The exposed data was encrypted.")
+    key_compromised: bool = Field(False, description="The encryption key was also taken (voids the encryption safe harbour).")
+    third_parties: str | None = Field(None, description="Who acquired the data, if known (FTC HBNR).")
+    misuse_known: bool = Field(False, description="Evidence that the data has been misused.")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Incident:
+        if self.breach_start and self.breach_end and self.breach_end < self.breach_start:
+            raise ValueError("breach_end: must be on or after breach_start")
+        if self.breach_start and self.discovery_date and self.discovery_date < self.breach_start:
+            raise ValueError("discovery_date: cannot be before breach_start (the breach must start before it is discovered)")
+        if self.discovery_date and self.containment_date and self.containment_date < self.breach_start_or(self.discovery_date):
+            raise ValueError("containment_date: cannot be before the breach started")
+        return self
+
+    def breach_start_or(self, default: date) -> date:
+        """Breach start, or `default` when unknown."""
+        return self.breach_start or default
+
+
+class CreditMonitoring(_Strict):
+    """A free credit-monitoring or identity-protection service offered to recipients."""
+
+    provider: str = Field(min_length=1, description="Service provider's name, e.g. Experian IdentityWorks.")
+    months: int = Field(ge=1, le=120, description="Length of the free service in months.")
+    enrollment_url: HttpUrl = Field(description="Where to enroll.")
+    enrollment_code: str | None = Field(
+        None, max_length=64, description="Activation code (per recipient in mail merge; a placeholder here)."
+    )
+    enroll_by: date | None = Field(None, description="Last day to enroll.")
+    phone: Phone | None = Field(None, description="Provider's phone number for enrollment help.")
+
+
+class Services(_Strict):
+    """What the organisation offers to affected people."""
+
+    credit_monitoring: CreditMonitoring | None = None
+    other: list[str] = Field(default_factory=list, description="Other services, one sentence each.")
+
+
+class TollFree(_Strict):
+    """The call centre number."""
+
+    number: Phone
+    hours: str | None = Field(None, max_length=120, description="Opening hours with time zone, e.g. 'Monday to Friday, 8 a.m. to 8 p.m. Eastern'.")
+
+
+class Dpo(_Strict):
+    """Data protection officer or other GDPR contact point."""
+
+    name: str = Field(min_length=1)
+    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    address: str | None = None
+
+
+class Contacts(_Strict):
+    """How recipients reach the organisation."""
+
+    toll_free: TollFree | None = None
+    phone: Phone | None = Field(None, description="Other (non-toll-free) phone number.")
+    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="Email address for questions.")
+    website: HttpUrl | None = Field(None, description="Incident information page.")
+    postal_address: PostalAddress | None = None
+    dpo: Dpo | None = Field(None, description="DPO contact, required for GDPR letters.")
+
+
+class Signatory(_Strict):
+    """Who signs the letter."""
+
+    name: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+
+
+class IncidentFacts(_Strict):
+    """All facts about one incident. Field paths in errors use these names."""
+
+    organisation: Organisation
+    incident: Incident = Field(default_factory=Incident)
+    data_types: list[DataType] = Field(default_factory=list, description="Exposed data types, from the controlled vocabulary.")
+    data_types_other: str | None = Field(None, description="Describe `other` data types in plain words.")
+    affected: dict[ResidenceCode, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, description="Number of affected people per residence (US-CA, US-MA, DE, GB, ...)."
+    )
+    remediation: list[str] = Field(default_factory=list, description="What the organisation did and is doing, one step each.")
+    services: Services = Field(default_factory=Services)
+    contacts: Contacts = Field(default_factory=Contacts)
+    signatory: Signatory | None = None
+    notice_date: date | None = Field(None, description="Date printed on the letter.")
+    language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="Letter language (only en today).")
+
+    @model_validator(mode="after")
+    def _cross_field(self) -> IncidentFacts:
+        cm = self.services.credit_monitoring
+        if cm and cm.enroll_by and self.notice_date and cm.enroll_by <= self.notice_date:
+            raise ValueError("services.credit_monitoring.enroll_by: must be after notice_date, or nobody can enroll")
+        if self.notice_date and self.incident.discovery_date and self.notice_date < self.incident.discovery_date:
+            raise ValueError("notice_date: cannot be before incident.discovery_date")
+        if DataType.other in self.data_types and not self.data_types_other:
+            raise ValueError("data_types_other: describe the 'other' data type in plain words")
+        return self
+
+    @property
+    def total_affected(self) -> int:
+        """Sum of affected people over all residences."""
+        return sum(self.affected.values())
+
+    def has(self, *types: DataType) -> bool:
+        """True if any of `types` was exposed."""
+        return any(t in self.data_types for t in types)
