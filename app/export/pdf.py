@@ -44,7 +44,8 @@ LETTER_CSS = """
     font-family: %(fonts)s; font-size: 9pt; color: #444;
   }
 }
-html { font-family: %(fonts)s; font-size: 11pt; line-height: 1.45; color: #111; }
+html { font-family: %(fonts)s; font-size: 11pt; line-height: 1.45; color: #111;
+  overflow-wrap: break-word; }
 body { margin: 0; }
 .letterhead { border-bottom: 1pt solid #999; padding-bottom: 3mm; margin-bottom: 6mm;
   font-size: 9pt; color: #333; }

@@ -1,0 +1,176 @@
+"""Compliance checklist export (CSV and PDF): the record compliance signs off and files.
+
+Why: compliance must show, per jurisdiction, that every required element is in the letter (with
+the sentence that satisfies it), every forbidden element is absent, and any waiver has a reason —
+tied to the exact letter version (``version_hash``) and rulebook (``rulebook_hash``) that were
+checked, with who approved and who signed off.
+
+CSV: one header line, then one row per element. The incident, draft, version, both hashes, the
+approvals and the sign-off are repeated on every row, so each row stands alone in a spreadsheet or
+a database import. Cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, tab or CR) are prefixed with ``'`` (OWASP "CSV injection"): evidence is letter text,
+and letter text is user input.
+
+PDF: a printable landscape table with the same data (see :func:`checklist_pdf`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.export.pdf import html_to_pdf
+from app.letters.markup import escape_html
+
+CSV_COLUMNS = [
+    "incident", "draft_id", "version", "version_hash", "rulebook_hash", "approvals",
+    "signed_off_by", "jurisdiction", "element", "label", "requirement", "status", "ok",
+    "evidence", "waived_reason", "citation", "unverified",
+]
+"""Columns of the CSV export, in order."""
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ChecklistExport:
+    """A checklist ready to export.
+
+    ``rows``: mappings with ``jurisdiction, element, label, requirement (required|prohibited),
+    ok (bool), evidence (str|None), waived_reason (str|None), citation, unverified (bool)``.
+    ``approvals``: mappings with ``user, role, at`` (``at`` already formatted, or a datetime).
+    """
+
+    incident_name: str
+    draft_id: str
+    version_number: int | str
+    version_hash: str
+    rulebook_hash: str
+    rows: Sequence[Mapping[str, Any]] = field(default_factory=list)
+    approvals: Sequence[Mapping[str, Any]] = field(default_factory=list)
+    signed_off_by: str | None = None
+
+
+def row_status(row: Mapping[str, Any]) -> str:
+    """``satisfied`` / ``absent`` (ok), ``waived``, ``missing`` (required) or ``present`` (forbidden)."""
+    prohibited = row.get("requirement") == "prohibited"
+    if row.get("ok"):
+        return "absent" if prohibited else "satisfied"
+    if row.get("waived_reason"):
+        return "waived"
+    return "present" if prohibited else "missing"
+
+
+def approvals_text(approvals: Sequence[Mapping[str, Any]]) -> str:
+    """``user (role) at; ...`` in one cell."""
+    return "; ".join(
+        f"{a.get('user', '')} ({a.get('role', '')}) {a.get('at', '')}".strip() for a in approvals
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def checklist_csv(checklist: ChecklistExport) -> str:
+    """The checklist as CSV text (header line + one row per element; ``\\r\\n`` line ends)."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(CSV_COLUMNS)
+    common = [
+        checklist.incident_name, checklist.draft_id, checklist.version_number,
+        checklist.version_hash, checklist.rulebook_hash, approvals_text(checklist.approvals),
+        checklist.signed_off_by,
+    ]
+    for row in checklist.rows:
+        writer.writerow(_cell(v) for v in [
+            *common,
+            row.get("jurisdiction"), row.get("element"), row.get("label"),
+            row.get("requirement"), row_status(row), bool(row.get("ok")), row.get("evidence"),
+            row.get("waived_reason"), row.get("citation"), bool(row.get("unverified")),
+        ])
+    return out.getvalue()
+
+
+CHECKLIST_CSS = """
+@page { size: A4 landscape; margin: 14mm 12mm 16mm 12mm;
+  @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; }
+}
+html { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 8.5pt; color: #111; }
+h1 { font-size: 14pt; margin: 0 0 3mm 0; }
+dl.meta { margin: 0 0 4mm 0; display: block; }
+dl.meta div { margin: 0.4mm 0; }
+dl.meta dt { display: inline; font-weight: bold; }
+dl.meta dd { display: inline; margin: 0; font-family: "DejaVu Sans Mono", monospace; }
+.unsigned { color: #b00000; font-weight: bold; }
+table { border-collapse: collapse; width: 100%; }
+thead { display: table-header-group; }
+th, td { border: 0.5pt solid #777; padding: 1.2mm 1.5mm; vertical-align: top; text-align: left;
+  overflow-wrap: anywhere; }
+th { background: #e8e8e8; }
+tr { break-inside: avoid; }
+td.status-missing, td.status-present { color: #b00000; font-weight: bold; }
+td.status-waived { color: #8a5a00; font-weight: bold; }
+td.evidence { width: 32%; }
+"""
+
+
+def checklist_html(checklist: ChecklistExport) -> str:
+    """The HTML document the checklist PDF is made from."""
+    e = escape_html
+    meta = [
+        ("Incident", checklist.incident_name),
+        ("Draft", checklist.draft_id),
+        ("Version", str(checklist.version_number)),
+        ("Version hash", checklist.version_hash),
+        ("Rulebook hash", checklist.rulebook_hash),
+        ("Approvals", approvals_text(checklist.approvals) or "none"),
+    ]
+    signed = (f"<dd>{e(checklist.signed_off_by)}</dd>" if checklist.signed_off_by
+              else '<dd class="unsigned">NOT SIGNED OFF</dd>')
+    rows = []
+    for row in checklist.rows:
+        status = row_status(row)
+        note = " (unverified)" if row.get("unverified") else ""
+        waived = row.get("waived_reason")
+        evidence = e(str(row.get("evidence") or ""))
+        if waived:
+            evidence += f"<br><em>Waived: {e(str(waived))}</em>"
+        rows.append(
+            "<tr>"
+            f"<td>{e(str(row.get('jurisdiction', '')))}</td>"
+            f"<td>{e(str(row.get('label') or row.get('element', '')))}<br>"
+            f"<small>{e(str(row.get('element', '')))}</small></td>"
+            f"<td>{e(str(row.get('requirement', '')))}</td>"
+            f'<td class="status-{status}">{e(status)}{e(note)}</td>'
+            f'<td class="evidence">{evidence}</td>'
+            f"<td>{e(str(row.get('citation') or ''))}</td>"
+            "</tr>"
+        )
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>Compliance checklist — {e(checklist.incident_name)}</title></head><body>"
+        f"<h1>Compliance checklist — {e(checklist.incident_name)}</h1>"
+        '<dl class="meta">'
+        + "".join(f"<div><dt>{e(k)}:</dt> <dd>{e(v)}</dd></div>" for k, v in meta)
+        + f"<div><dt>Signed off by:</dt> {signed}</div></dl>"
+        "<table><thead><tr><th>Jurisdiction</th><th>Element</th><th>Requirement</th>"
+        "<th>Status</th><th>Evidence</th><th>Citation</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></body></html>"
+    )
+
+
+def checklist_pdf(checklist: ChecklistExport) -> bytes:
+    """The checklist as a printable PDF (A4 landscape table, page numbers)."""
+    return html_to_pdf(checklist_html(checklist), CHECKLIST_CSS, key="checklist")
