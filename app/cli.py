@@ -1,0 +1,60 @@
+"""The `candor` command. Each sub-command lives in app/commands/<name>.py.
+
+Exit codes: 0 success, 1 the check found error-level problems, 2 bad input (one-line message
+on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from app.core.errors import AppError
+
+# Sub-command modules; each defines `register(subparsers)` and sets `func` on its parser.
+COMMANDS = ("serve", "draft", "check", "obligations", "rules", "users", "audit", "merge")
+
+
+class CliError(Exception):
+    """Bad input on the command line: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"candor: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every available sub-command."""
+    parser = _Parser(prog="candor", description="Draft and check data-breach notification letters.")
+    subs = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"app.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"app.commands.{name}":
+                continue  # not built yet
+            raise
+        module.register(subs)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code = args.func(args)
+    except (CliError, AppError) as exc:
+        message = getattr(exc, "message", str(exc))
+        print(f"candor: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return int(code or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

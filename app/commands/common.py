@@ -1,0 +1,63 @@
+"""Helpers shared by sub-commands: reading files, facts and settings with clean errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.cli import CliError
+from app.core.config import Settings, get_settings
+from app.core.errors import AppError, one_line, pydantic_error_details
+from app.domain.facts import IncidentFacts
+from app.rulebook.loader import Rulebook, load_rulebook
+
+
+def read_text(path: str) -> str:
+    """Read a file, or standard input for `-`; errors become one-line CLI errors."""
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CliError(f"{path}: file not found") from None
+    except (UnicodeDecodeError, IsADirectoryError, PermissionError) as exc:
+        raise CliError(f"{path}: cannot read: {exc.__class__.__name__}") from None
+
+
+def read_json(path: str) -> Any:
+    """Parse a JSON file; syntax errors name the line."""
+    text = read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+
+
+def read_facts(path: str) -> IncidentFacts:
+    """Load and validate incident facts; the message names the first bad fields."""
+    data = read_json(path)
+    try:
+        return IncidentFacts.model_validate(data)
+    except ValidationError as exc:
+        raise CliError(f"{path}: {one_line(pydantic_error_details(exc.errors()))}") from None
+
+
+def settings() -> Settings:
+    """Settings from the environment, with configuration errors as CLI errors."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        raise CliError(f"configuration: {one_line(pydantic_error_details(exc.errors()))}") from None
+
+
+def rulebook(s: Settings | None = None) -> Rulebook:
+    """The validated rulebook; a bad rule file is a one-line error."""
+    s = s or settings()
+    try:
+        return load_rulebook(s.RULES_DIR)
+    except AppError as exc:
+        raise CliError(exc.message) from None

@@ -1,0 +1,67 @@
+"""create_app(settings): routers, error handlers, UI; loads and validates rules and templates first.
+
+A bad rule or template file stops start-up with `file: field: reason` (RuleLoadError), so a
+typo never silently switches a legal check off.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from app.core.config import Settings, get_settings
+from app.core.handlers import install_error_handlers
+from app.core.textstat_data import ensure_cmudict
+from app.letters.render import validate_templates
+from app.rulebook.loader import load_rulebook
+
+log = logging.getLogger("candor")
+
+# API route modules under app/api/routes/, mounted at /api/v1 (health at the root).
+API_ROUTES = ("drafts", "checks", "obligations", "catalog", "auth", "users", "incidents", "reviews", "exports", "audit")
+# Hooks run at start-up by later parts (store: migrate + seed; UI: mount pages).
+StartupHook = Callable[[FastAPI, Settings], None]
+STARTUP_MODULES = ("app.store.startup", "app.ui.pages")
+
+
+def _optional_module(name: str):  # type: ignore[no-untyped-def]
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the FastAPI app for `settings` (default: from the environment)."""
+    settings = settings or get_settings()
+    rulebook = load_rulebook(Path(settings.RULES_DIR))
+    validate_templates(Path(settings.TEMPLATES_DIR))
+    ensure_cmudict(Path(settings.NLTK_DATA))
+    app = FastAPI(
+        title="Candor",
+        version="0.1.0",
+        description="Drafts and checks data-breach notification letters per jurisdiction.",
+        docs_url="/docs",
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.rulebook = rulebook
+    install_error_handlers(app)
+    from app.api.routes import health
+
+    app.include_router(health.router)
+    for name in API_ROUTES:
+        module = _optional_module(f"app.api.routes.{name}")
+        if module is not None:
+            app.include_router(module.router, prefix="/api/v1")
+    for name in STARTUP_MODULES:
+        module = _optional_module(name)
+        if module is not None:
+            module.install(app, settings)
+    return app

@@ -1,0 +1,75 @@
+"""Shared pieces of the rule-file schema: strict base model, regex fields, levels, examples."""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from app.checks.base import Severity
+
+
+class StrictModel(BaseModel):
+    """Rule-file models reject unknown keys so a typo fails the load instead of silently doing nothing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def compile_regex(pattern: str, *, ignorecase: bool = True) -> re.Pattern[str]:
+    """Compile a rule regex; `re.error` is re-raised as ValueError so pydantic reports the field."""
+    try:
+        return re.compile(pattern, re.IGNORECASE | re.MULTILINE if ignorecase else re.MULTILINE)
+    except re.error as exc:  # NOTE: re.error is not a ValueError; pydantic would let it escape.
+        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
+
+
+def _valid_regex(pattern: str) -> str:
+    compile_regex(pattern)
+    return pattern
+
+
+Regex = Annotated[str, AfterValidator(_valid_regex)]
+
+
+class Examples(StrictModel):
+    """Sentences the rule must flag and must let pass; run by tests/rules/test_examples.py."""
+
+    flag: list[str] = Field(default_factory=list)
+    # `pass` is a Python keyword.
+    pass_: list[str] = Field(default_factory=list, alias="pass")
+
+
+class RuleHeader(StrictModel):
+    """Keys every rule file may carry."""
+
+    message: str = ""
+    level: Severity = Severity.warning
+    description: str = ""
+    source: str = ""
+    link: str = ""
+    tones: list[str] = Field(default_factory=list, description="Tones the rule applies to; empty = all.")
+    jurisdictions: list[str] = Field(default_factory=list, description="Jurisdictions the rule applies to; empty = all.")
+    examples: Examples | None = None
+
+
+def check_placeholders(message: str, allowed: set[str]) -> str:
+    """Reject `{name}` placeholders the kind does not fill (caught at load, not at the first finding)."""
+    for _, name, _, _ in string.Formatter().parse(message):
+        if name is None:
+            continue
+        if name not in allowed:
+            raise ValueError(
+                f"unknown placeholder {{{name}}} in message; allowed: {', '.join('{'+a+'}' for a in sorted(allowed)) or 'none'}"
+            )
+    return message
+
+
+def applies(header: Any, *, tone: str | None, jurisdictions: list[str]) -> bool:
+    """True when a rule's `tones`/`jurisdictions` filters admit this check run."""
+    if header.tones and tone and tone not in header.tones:
+        return False
+    if header.jurisdictions and not set(header.jurisdictions) & set(jurisdictions):
+        return False
+    return True

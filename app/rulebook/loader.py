@@ -1,0 +1,124 @@
+"""Load rules/ into a frozen Rulebook, refusing bad files with `file: field: reason` errors.
+
+Rule ids come from paths (`rules/empathy/hedging.yml` -> `empathy.hedging`), as in Vale.
+The content hash covers every file's path and bytes, so a report says exactly which rules
+judged it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from app.core.errors import RuleLoadError, pydantic_error_details
+from app.rulebook.legal_schema import LegalRule
+from app.rulebook.schema import AgencyDirectory, ElementDef, ElementVocabulary, Rule
+
+_RULE_ADAPTER: TypeAdapter[Any] = TypeAdapter(Rule)
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """All validated rules, indexed for the checks, the drafting and the obligations."""
+
+    rules: dict[str, Any]
+    elements: dict[str, ElementDef]
+    jurisdictions: dict[str, LegalRule]
+    agencies: dict[str, Any]
+    hash: str
+    root: Path = field(default=Path("."))
+
+    def of_kind(self, kind: str) -> dict[str, Any]:
+        """Rules of one kind, by id, in id order."""
+        return {rid: r for rid, r in sorted(self.rules.items()) if r.kind == kind}
+
+    def jurisdiction(self, code: str) -> LegalRule:
+        """The legal rule for a jurisdiction code; KeyError names the known codes."""
+        try:
+            return self.jurisdictions[code]
+        except KeyError:
+            raise KeyError(f"unknown jurisdiction {code!r}; known: {', '.join(sorted(self.jurisdictions))}") from None
+
+
+def rule_id(root: Path, path: Path) -> str:
+    """`rules/empathy/hedging.yml` -> `empathy.hedging`."""
+    rel = path.relative_to(root).with_suffix("")
+    return ".".join(rel.parts)
+
+
+def _fail(path: Path, root: Path, field_path: str, reason: str) -> RuleLoadError:
+    try:
+        shown = path.relative_to(root.parent)
+    except ValueError:
+        shown = path
+    return RuleLoadError(f"{shown}: {field_path}: {reason}")
+
+
+def _parse(path: Path, root: Path, raw: bytes) -> Any:
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        raise _fail(path, root, where, f"invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise _fail(path, root, "(file)", "a rule file must be a mapping with a `kind:` key")
+    try:
+        return _RULE_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        details = pydantic_error_details(exc.errors())
+        first = details[0]
+        # Drop the discriminator tag pydantic puts first in the location (e.g. "phrases.tokens").
+        field_path = first["field"]
+        kind = str(data.get("kind", ""))
+        if kind and field_path.startswith(kind + "."):
+            field_path = field_path[len(kind) + 1:]
+        if first["message"].startswith("Input tag") or "discriminator" in first["message"]:
+            from app.rulebook.schema import KINDS
+
+            raise _fail(path, root, "kind", f"must be one of {', '.join(KINDS)} (got {kind or 'nothing'!r})") from None
+        raise _fail(path, root, field_path, first["message"]) from None
+
+
+def load_rulebook(root: Path) -> Rulebook:
+    """Read, validate and cross-check every `*.yml` under `root`; raise RuleLoadError on the first problem."""
+    root = Path(root)
+    if not root.is_dir():
+        raise RuleLoadError(f"{root}: (dir): rules folder not found; set CANDOR_RULES_DIR")
+    digest = hashlib.sha256()
+    rules: dict[str, Any] = {}
+    paths: dict[str, Path] = {}
+    for path in sorted(root.rglob("*.yml")):
+        raw = path.read_bytes()
+        rid = rule_id(root, path)
+        digest.update(rid.encode() + b"\0" + raw + b"\0")
+        rules[rid] = _parse(path, root, raw)
+        paths[rid] = path
+
+    vocab = [r for r in rules.values() if isinstance(r, ElementVocabulary)]
+    if len(vocab) != 1:
+        raise RuleLoadError(f"{root}: (rules): exactly one element_vocabulary file is needed, found {len(vocab)}")
+    elements = vocab[0].elements
+
+    jurisdictions: dict[str, LegalRule] = {}
+    for rid, rule in rules.items():
+        if isinstance(rule, LegalRule):
+            unknown = sorted(rule.element_ids() - set(elements))
+            if unknown:
+                raise _fail(paths[rid], root, "requires/prohibits/conditions", f"unknown element ids {unknown}; add them to the vocabulary first")
+            if rule.jurisdiction in jurisdictions:
+                raise _fail(paths[rid], root, "jurisdiction", f"{rule.jurisdiction} is already defined by another file")
+            jurisdictions[rule.jurisdiction] = rule
+    agencies: dict[str, Any] = {}
+    for rule in rules.values():
+        if isinstance(rule, AgencyDirectory):
+            agencies.update(rule.agencies)
+    return Rulebook(
+        rules=rules, elements=dict(elements), jurisdictions=jurisdictions, agencies=agencies,
+        hash="sha256:" + digest.hexdigest()[:16], root=root,
+    )

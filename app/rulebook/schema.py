@@ -1,0 +1,151 @@
+"""The rule-file schema: one pydantic model per `kind`, a closed discriminated union.
+
+Adding a kind means one model here, one check module in app/checks/, one registry entry and
+docs in docs/rule-format.md (tests/test_docs.py keeps them in step).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from app.rulebook.common import Regex, RuleHeader, StrictModel, check_placeholders, compile_regex
+from app.rulebook.legal_schema import Agency, LegalRule
+
+
+class ElementDef(StrictModel):
+    """One legal element: how to name it, how to find it in free text."""
+
+    label: str = Field(min_length=1)
+    hint: str = Field(min_length=1, description="What to write to satisfy it.")
+    detect: list[Regex] = Field(min_length=1, description="Any-of regexes (case-insensitive) that show the element.")
+    exclude: list[Regex] = Field(default_factory=list, description="A match inside a sentence that also matches one of these does not count.")
+    all_of: list[Regex] = Field(default_factory=list, description="The evidence sentence must also match every one of these.")
+    headings: list[Regex] = Field(default_factory=list, description="Section headings that mark the element.")
+    scope: Literal["sentence", "paragraph", "document"] = Field("sentence", description="Unit a match is evaluated in.")
+    format_rule: bool = Field(False, description="A format requirement (title, headings) rather than content.")
+
+
+class ElementVocabulary(RuleHeader):
+    """`kind: element_vocabulary` — the shared element ids and their detectors."""
+
+    kind: Literal["element_vocabulary"]
+    elements: dict[str, ElementDef]
+
+    @field_validator("elements")
+    @classmethod
+    def _ids_are_snake_case(cls, value: dict[str, ElementDef]) -> dict[str, ElementDef]:
+        for key in value:
+            if not key.replace("_", "").isalnum() or not key.islower():
+                raise ValueError(f"element id {key!r} must be lower_snake_case")
+        return value
+
+
+class Phrases(RuleHeader):
+    """`kind: phrases` — `avoid` flags each token; `require` flags the document when fewer than `min` match."""
+
+    kind: Literal["phrases"]
+    mode: Literal["avoid", "require"] = "avoid"
+    min: int = Field(1, ge=1)
+    ignorecase: bool = True
+    tokens: list[Regex] = Field(min_length=1)
+    exceptions: list[Regex] = Field(default_factory=list, description="Matches inside these are not flagged.")
+    component: Literal["responsibility", "repair", "regret", "explanation", "repentance", "forgiveness"] | None = Field(
+        None, description="Apology component this rule detects (reported in the empathy section)."
+    )
+    weight: int = Field(0, ge=0, description="Weight of the component from the research (higher matters more).")
+    unless: list[Regex] = Field(default_factory=list, description="avoid mode: no finding when the document also matches one of these.")
+
+    @model_validator(mode="after")
+    def _message(self) -> Phrases:
+        if not self.message:
+            raise ValueError("message: required; say what to change")
+        check_placeholders(self.message, {"match"} if self.mode == "avoid" else set())
+        return self
+
+
+class Substitution(RuleHeader):
+    """`kind: substitution` — a `swap` map from a phrase to avoid to a better one."""
+
+    kind: Literal["substitution"]
+    ignorecase: bool = True
+    swap: dict[str, str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _validate(self) -> Substitution:
+        if not self.message:
+            raise ValueError("message: required; say what to change")
+        check_placeholders(self.message, {"match", "suggestion"})
+        for pattern in self.swap:
+            compile_regex(pattern)
+        return self
+
+
+class Conditional(RuleHeader):
+    """`kind: conditional` — when `if` matches the text, `then` must match too."""
+
+    kind: Literal["conditional"]
+    if_: Regex = Field(alias="if")
+    then: Regex
+    when_data_types: list[str] = Field(default_factory=list, description="Also (or only, without `if`) when facts expose these.")
+
+    @model_validator(mode="after")
+    def _message(self) -> Conditional:
+        if not self.message:
+            raise ValueError("message: required; say what to add")
+        check_placeholders(self.message, {"match"})
+        return self
+
+
+class Threshold(StrictModel):
+    """A bound on one metric; explicit direction, never averaged with other metrics."""
+
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Threshold:
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both")
+        return self
+
+
+READABILITY_METRICS = ("flesch_kincaid_grade", "flesch_reading_ease", "words_per_sentence")
+
+
+class Readability(RuleHeader):
+    """`kind: readability` — textstat metrics against per-tone thresholds, per document, section or sentence."""
+
+    kind: Literal["readability"]
+    scope: Literal["document", "section", "sentence"] = "document"
+    thresholds: dict[str, Threshold] = Field(min_length=1)
+    min_words: int = Field(0, ge=0, description="Skip units shorter than this (metrics are noise on tiny text).")
+
+    @model_validator(mode="after")
+    def _validate(self) -> Readability:
+        for metric in self.thresholds:
+            if metric not in READABILITY_METRICS:
+                raise ValueError(f"thresholds: unknown metric {metric!r}; use one of {', '.join(READABILITY_METRICS)}")
+        if not self.message:
+            raise ValueError("message: required")
+        check_placeholders(self.message, {"metric", "value", "limit", "op", "unit"})
+        return self
+
+
+class AgencyDirectory(RuleHeader):
+    """`kind: agency_directory` — contact details of the FTC and consumer reporting agencies for letters."""
+
+    kind: Literal["agency_directory"]
+    reviewed: str = ""
+    agencies: dict[str, Agency] = Field(min_length=1)
+
+
+Rule = Annotated[
+    ElementVocabulary | LegalRule | Phrases | Substitution | Conditional | Readability | AgencyDirectory,
+    Field(discriminator="kind"),
+]
+
+KINDS: tuple[str, ...] = (
+    "element_vocabulary", "legal_elements", "phrases", "substitution", "conditional", "readability", "agency_directory",
+)

@@ -1,0 +1,46 @@
+"""Shared fixtures: settings pointing at the repo's rules and templates, the rulebook, example facts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.core.config import PROJECT_ROOT, Settings
+from app.core.textstat_data import ensure_cmudict
+from app.domain.facts import IncidentFacts
+from app.rulebook.loader import Rulebook, load_rulebook
+
+EXAMPLES = PROJECT_ROOT / "examples"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite golden files from the current output.")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    data = tmp_path_factory.mktemp("var")
+    s = Settings(ENVIRONMENT="test", DATABASE_URL=f"sqlite:///{data}/candor.db", EXPORT_DIR=data / "exports", TODAY="2026-11-27")
+    ensure_cmudict(Path(s.NLTK_DATA))
+    return s
+
+
+@pytest.fixture(scope="session")
+def rulebook() -> Rulebook:
+    return load_rulebook(PROJECT_ROOT / "rules")
+
+
+def load_example(name: str) -> IncidentFacts:
+    return IncidentFacts.model_validate(json.loads((EXAMPLES / f"{name}.json").read_text()))
+
+
+@pytest.fixture(scope="session")
+def example_facts() -> dict[str, IncidentFacts]:
+    return {p.stem: load_example(p.stem) for p in sorted(EXAMPLES.glob("*.json"))}
