@@ -412,7 +412,7 @@ class LanguageToolChecker:
             if isinstance(err, ImportError):
                 return f"language-tool-python is not installed ({err})"
             if isinstance(err, timeout_types):
-                return f"{where} did not answer within {self.timeout_s:g} s"
+                return self._timeout_reason()
         for err in chain:
             if isinstance(err, connection_types):
                 why = _errno_text(str(err)) or "connection failed"
@@ -425,6 +425,9 @@ class LanguageToolChecker:
         return f"{where} failed: {text}"
 
     # -- internals
+
+    def _timeout_reason(self) -> str:
+        return f"LanguageTool at {self.url} did not answer within {self.timeout_s:g} s"
 
     def _check(self, text: str) -> GrammarResult:
         paragraphs = split_paragraphs(text)
@@ -447,10 +450,7 @@ class LanguageToolChecker:
                 done, _ = wait(set(futures.values()), timeout=self.timeout_s)
                 for index, future in futures.items():
                     if future not in done:
-                        failure = (
-                            failure
-                            or f"LanguageTool at {self.url} did not answer within {self.timeout_s:g} s"  # noqa: E501
-                        )
+                        failure = failure or self._timeout_reason()
                         continue
                     error = future.exception()
                     if error is None:
