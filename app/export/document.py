@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.letters.markup import Block, Heading, parse
+from app.letters.markup import Block, Heading, parse, sanitize
 
 WATERMARK = "DRAFT — NOT APPROVED"
 """Shown on every format of a letter that has not been approved (and found by text extraction)."""
@@ -44,6 +44,15 @@ class ExportDocument:
     enroll_by: str | None = None
     recipient: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
 
+    def __post_init__(self) -> None:
+        # Control characters cannot be stored in DOCX/PDF metadata and mean nothing in a letter:
+        # drop them once here so every format can trust its string fields.
+        for name in ("text", "title", "organisation", "letterhead", "version_hash",
+                     "enrollment_code", "enroll_by"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, sanitize(str(value)))
+
     @property
     def blocks(self) -> tuple[Block, ...]:
         """The parsed letter body (parsing is cached on the text)."""
@@ -67,13 +76,14 @@ def recipient_lines(recipient: Mapping[str, Any] | None) -> list[str]:
     lines: list[str] = []
     name = recipient.get("name")
     if name:
-        lines.append(str(name).strip())
+        lines.append(str(name))
     address: Any = recipient.get("address_lines", recipient.get("address"))
     if isinstance(address, str):
         address = address.splitlines()
     if isinstance(address, Sequence):
-        lines.extend(str(a).strip() for a in address if str(a).strip())
-    return lines
+        lines.extend(str(a) for a in address)
+    cleaned = (" ".join(sanitize(line).split()) for line in lines)
+    return [line for line in cleaned if line]
 
 
 def enrollment_lines(doc: ExportDocument) -> list[tuple[str, str]]:

@@ -76,7 +76,7 @@ def email_html(doc: ExportDocument) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{e(doc.title)}</title></head>\n"
+        f"<title>{e(_header_value(doc.title))}</title></head>\n"
         '<body style="margin: 0; padding: 0; background: #ffffff;">\n'
         '<div style="max-width: 640px; margin: 0 auto; padding: 20px;">\n'
         + "\n".join(part for part in body if part)
