@@ -55,7 +55,7 @@ class ChecklistExport:
 
 
 def row_status(row: Mapping[str, Any]) -> str:
-    """``satisfied`` / ``absent`` (ok), ``waived``, ``missing`` (required) or ``present`` (forbidden)."""
+    """Classify a row: ``satisfied``/``absent`` (ok), ``waived``, ``missing`` or ``present``."""
     prohibited = row.get("requirement") == "prohibited"
     if row.get("ok"):
         return "absent" if prohibited else "satisfied"
@@ -83,7 +83,7 @@ def _cell(value: Any) -> str:
 
 
 def checklist_csv(checklist: ChecklistExport) -> str:
-    """The checklist as CSV text (header line + one row per element; ``\\r\\n`` line ends)."""
+    """Render the checklist as CSV text: a header line, then one row per element (CRLF ends)."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)
@@ -126,7 +126,7 @@ td.evidence { width: 32%; }
 
 
 def checklist_html(checklist: ChecklistExport) -> str:
-    """The HTML document the checklist PDF is made from."""
+    """Build the HTML document the checklist PDF is made from."""
     e = escape_html
     meta = [
         ("Incident", checklist.incident_name),
@@ -172,5 +172,5 @@ def checklist_html(checklist: ChecklistExport) -> str:
 
 
 def checklist_pdf(checklist: ChecklistExport) -> bytes:
-    """The checklist as a printable PDF (A4 landscape table, page numbers)."""
+    """Render the checklist as a printable PDF (A4 landscape table, page numbers)."""
     return html_to_pdf(checklist_html(checklist), CHECKLIST_CSS, key="checklist")

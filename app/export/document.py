@@ -19,19 +19,19 @@ WATERMARK = "DRAFT — NOT APPROVED"
 
 @dataclass(frozen=True)
 class ExportDocument:
-    """A letter ready to export.
+    r"""A letter ready to export.
 
     - ``text``: the letter body in the Markdown subset of :mod:`app.letters.markup` (untrusted).
     - ``title``: document title (PDF/DOCX metadata, e-mail subject), e.g. "Notice of Data Breach".
     - ``organisation``: the notifying organisation (metadata author, e-mail sender name).
-    - ``letterhead``: plain text, one line per ``\\n`` (name, address, phone); printed at the top.
+    - ``letterhead``: plain text, one line per ``\n`` (name, address, phone); printed at the top.
     - ``approved``: False puts "DRAFT — NOT APPROVED" on/in every format.
     - ``version_hash``: hash of the exported version; printed in PDF footers and metadata so a
       printed letter can be traced to the version that was approved.
     - ``enrollment_code`` / ``enroll_by``: credit-monitoring code and deadline (formatted date
       text), shown in a prominent box when given.
     - ``recipient``: for mail merge: ``{"name": str, "address_lines": [str, ...]}`` (also accepted:
-      ``"address"`` as a list or a ``\\n``-separated string; ``"email"`` for e-mail export).
+      ``"address"`` as a list or a ``\n``-separated string; ``"email"`` for e-mail export).
     """
 
     text: str
@@ -70,7 +70,7 @@ def letterhead_lines(doc: ExportDocument) -> list[str]:
 
 
 def recipient_lines(recipient: Mapping[str, Any] | None) -> list[str]:
-    """The address block of a recipient: name, then address lines (empty list when none)."""
+    """Return the address block of a recipient: name, then address lines ([] when none)."""
     if not recipient:
         return []
     lines: list[str] = []
@@ -97,7 +97,7 @@ def enrollment_lines(doc: ExportDocument) -> list[tuple[str, str]]:
 
 
 def split_title(blocks: Sequence[Block]) -> tuple[list[Block], list[Block]]:
-    """``(leading level-1 heading or [], the rest)``: the enrolment box goes right after the title."""
+    """Split off a leading level-1 heading: the enrolment box goes right after the title."""
     if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
         return [blocks[0]], list(blocks[1:])
     return [], list(blocks)

@@ -31,7 +31,7 @@ from app.export.document import (
     recipient_lines,
     split_title,
 )
-from app.letters.markup import Heading, ListBlock, Paragraph, Span, parse_inline
+from app.letters.markup import Heading, ListBlock, Paragraph, Span
 
 HEADING_STYLES = {1: "Title", 2: "Heading 1", 3: "Heading 2"}
 """Markdown heading level -> Word style; deeper levels use "Heading 3"."""
@@ -47,7 +47,7 @@ _DRAFT_RED = RGBColor(0xB0, 0x00, 0x00)
 
 
 def _add_spans(paragraph: DocxParagraph, spans: tuple[Span, ...]) -> None:
-    """Add inline spans as runs; ``\\n`` becomes a line break inside the paragraph."""
+    """Add inline spans as runs; a newline becomes a line break inside the paragraph."""
     for span in spans:
         for i, piece in enumerate(span.text.split("\n")):
             if i:
@@ -81,7 +81,7 @@ def _box(paragraph: DocxParagraph, fill: str = "FFF4CC") -> None:
 
 
 def _add_field(paragraph: DocxParagraph, instruction: str) -> None:
-    """A simple field (PAGE, NUMPAGES); Word computes it, "1" is shown until then."""
+    """Append a simple field (PAGE, NUMPAGES); Word computes it, "1" is shown until then."""
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), instruction)
     run = OxmlElement("w:r")
@@ -180,7 +180,9 @@ def render_docx(doc: ExportDocument, *, page_size: Literal["A4", "Letter"] = "A4
     return out.getvalue()
 
 
-def _add_blocks(document: docx.document.Document, blocks: list, numbering: list[_Numbering]) -> None:
+def _add_blocks(
+    document: docx.document.Document, blocks: list, numbering: list[_Numbering]
+) -> None:
     for block in blocks:
         if isinstance(block, Heading):
             p = document.add_paragraph(style=HEADING_STYLES.get(block.level, "Heading 3"))
@@ -202,7 +204,7 @@ def _add_blocks(document: docx.document.Document, blocks: list, numbering: list[
 
 
 def _add_enrollment(document: docx.document.Document, doc: ExportDocument) -> None:
-    """The enrolment code and deadline as one bordered, shaded box."""
+    """Add the enrolment code and deadline as one bordered, shaded box."""
     rows = enrollment_lines(doc)
     for i, (label, value) in enumerate(rows):
         p = document.add_paragraph()

@@ -4,8 +4,8 @@ Why both parts: many recipients read mail as text, and a notice must be readable
 The HTML part uses inline ``style`` attributes only (no ``<style>`` block, no external stylesheet,
 no images, no remote URLs of any kind), because mail clients strip head styles and remote content
 is both a tracking vector and a phishing signal in a breach notice. All letter text is escaped by
-:mod:`app.letters.markup`. An unapproved letter says "DRAFT — NOT APPROVED" in the subject and at the
-top of both parts. Header values are cleaned of line breaks (no header injection).
+:mod:`app.letters.markup`. An unapproved letter says "DRAFT — NOT APPROVED" in the subject and at
+the top of both parts. Header values are cleaned of line breaks (no header injection).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def _header_value(text: str) -> str:
 
 
 def email_html(doc: ExportDocument) -> str:
-    """The HTML part: a complete document with inline styles only."""
+    """Build the HTML part: a complete document with inline styles only."""
     e = escape_html
     body: list[str] = []
     if not doc.approved:
@@ -91,7 +91,7 @@ def build_email(
     to: str | Address | None = None,
     subject: str | None = None,
 ) -> EmailMessage:
-    """A multipart/alternative message (text/plain first, then text/html).
+    """Build a multipart/alternative message (text/plain first, then text/html).
 
     ``subject`` defaults to the title; ``to`` defaults to ``doc.recipient["email"]`` when present.
     Date and Message-ID are left to the sending system.
@@ -113,5 +113,5 @@ def build_email(
 
 
 def to_bytes(msg: EmailMessage) -> bytes:
-    """The message as RFC 5322 bytes (CRLF line endings), e.g. to save as ``.eml``."""
+    """Serialise the message as RFC 5322 bytes (CRLF line endings), e.g. for a ``.eml`` file."""
     return msg.as_bytes(policy=email.policy.SMTP)

@@ -89,7 +89,8 @@ def _page_size(page_size: str) -> str:
     try:
         return PAGE_SIZES[page_size]
     except KeyError:
-        raise ValueError(f"page_size: must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}") from None
+        choices = ", ".join(PAGE_SIZES)
+        raise ValueError(f"page_size: must be one of {choices}, not {page_size!r}") from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -97,7 +98,7 @@ def _page_size(page_size: str) -> str:
 
 
 def letter_html(doc: ExportDocument) -> str:
-    """The complete HTML document the PDF is made from (also usable as a print preview)."""
+    """Build the complete HTML document the PDF is made from (also usable as a print preview)."""
     e = escape_html
     parts: list[str] = [
         "<!DOCTYPE html>",
@@ -140,7 +141,7 @@ def letter_html(doc: ExportDocument) -> str:
 
 
 def enrollment_html(doc: ExportDocument) -> str:
-    """The boxed enrolment code and deadline, or an empty string."""
+    """Build the boxed enrolment code and deadline, or an empty string."""
     rows = enrollment_lines(doc)
     if not rows:
         return ""

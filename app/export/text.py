@@ -23,7 +23,7 @@ from app.letters.markup import render_plain
 
 
 def enrollment_text(doc: ExportDocument) -> str:
-    """The enrolment code and deadline framed by rules of ``*`` so they stand out, or ``""``."""
+    """Frame the enrolment code and deadline with rules of ``*`` so they stand out (or ``""``)."""
     rows = enrollment_lines(doc)
     if not rows:
         return ""

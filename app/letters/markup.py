@@ -1,4 +1,4 @@
-"""The small Markdown subset letters are written in: parse it once, render it safely anywhere.
+r"""The small Markdown subset letters are written in: parse it once, render it safely anywhere.
 
 Letters come out of Jinja templates and are then edited freely by a person, so the text is
 untrusted. This module turns it into a tiny block model and renders that model to HTML (every
@@ -9,7 +9,7 @@ The subset:
 
 - ``# Title``, ``## Heading``, ``### Subheading`` (``####``..``######`` are kept as level 3..6);
 - paragraphs separated by blank lines; a single line break inside a paragraph is *kept* (letters
-  have address and signature blocks: "Sincerely,\\nJane Doe\\nPrivacy Officer");
+  have address and signature blocks: "Sincerely,\nJane Doe\nPrivacy Officer");
 - ``- `` / ``* `` / ``+ `` bullet lists and ``1. `` / ``1) `` numbered lists; an item continues on
   following *indented* lines, joined with a space (also after a blank line). Unlike CommonMark
   there are no "lazy" continuation lines: an unindented line after a list starts a paragraph, so
@@ -73,7 +73,7 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph; ``text`` may contain ``\\n`` (kept as a line break)."""
+    r"""A paragraph; ``text`` may contain ``\n`` (kept as a line break)."""
 
     text: str
     kind: str = field(default="paragraph", init=False)
@@ -236,7 +236,7 @@ def _missing_spans(text: str, *, bold: bool) -> list[Span]:
 
 
 def find_missing(text: str) -> list[str]:
-    """The ``[[missing: ...]]`` markers still in the text, in order (an export may warn on them)."""
+    """Return the ``[[missing: ...]]`` markers still in the text, in order."""
     return _MISSING.findall(sanitize(text))
 
 
@@ -245,7 +245,7 @@ def find_missing(text: str) -> list[str]:
 
 
 def escape_html(text: str) -> str:
-    """Escape for HTML text and attributes; braces too, so no client-side template evaluates them."""
+    """Escape for HTML text and attributes; braces too, so no client-side template runs them."""
     return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
@@ -282,8 +282,10 @@ def render_html(
     styles: Mapping[str, str] | None = None,
     classes: Mapping[str, str] | None = None,
 ) -> str:
-    """Blocks to an HTML fragment. ``styles`` maps a tag name (``h1``, ``p``, ``li``, ``mark``...)
-    to an inline ``style`` attribute (for e-mail); ``classes`` to a ``class`` attribute.
+    """Render blocks as an HTML fragment.
+
+    ``styles`` maps a tag name (``h1``, ``p``, ``li``, ``mark``...) to an inline ``style``
+    attribute (for e-mail); ``classes`` maps a tag name to a ``class`` attribute.
     """
     out: list[str] = []
     for block in blocks:
