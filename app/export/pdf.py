@@ -204,8 +204,9 @@ def render_pdf(doc: ExportDocument, *, page_size: PageSize = "A4") -> bytes:
 def render_pdf_many(
     docs: Iterable[ExportDocument], *, page_size: PageSize = "A4"
 ) -> Iterator[bytes]:
-    """One PDF per document, lazily, reusing one stylesheet and font configuration (mail merge)."""
-    css_text = _letter_css(page_size)
-    renderer = _renderer(f"letter:{page_size}", css_text)
-    for doc in docs:
-        yield renderer.pdf(letter_html(doc))
+    """Yield one PDF per document, reusing one stylesheet and font configuration (mail merge).
+
+    The page size is checked and the renderer built before the first document is consumed.
+    """
+    renderer = _renderer(f"letter:{page_size}", _letter_css(page_size))
+    return (renderer.pdf(letter_html(doc)) for doc in docs)

@@ -80,6 +80,8 @@ def test_hostile_text_is_inert_in_pdf(make_doc, pdf_text, hostile):
 def test_page_size_validation(make_doc):
     with pytest.raises(ValueError, match="page_size"):
         render_pdf(make_doc(), page_size="A5")
+    with pytest.raises(ValueError, match="page_size"):
+        render_pdf_many([], page_size="a4")
 
 
 def test_css_string_escapes_quotes_and_newlines():
