@@ -221,6 +221,23 @@ def _consequences(facts: IncidentFacts) -> tuple[str, ...]:
     return tuple(out)
 
 
+GENERIC_REMEDIATION = (
+    "We secured the affected systems and information.",
+    "We are reviewing our security measures to prevent this from happening again.",
+)
+
+
+def _remediation(facts: IncidentFacts, exclude: set[str]) -> tuple[str, ...]:
+    """Remediation as given, or a generic statement where the nature of the breach may not be told (MA).
+
+    Responders' remediation steps usually name the attack ("we removed the malicious code"), which
+    would reveal the nature of the breach in a letter that must not describe it.
+    """
+    if "what_happened" in exclude:
+        return GENERIC_REMEDIATION
+    return tuple(facts.remediation) or (missing("remediation"),)
+
+
 def _triggered(rule: LegalRule, facts: IncidentFacts) -> set[str]:
     """Conditional elements the facts switch on."""
     out: set[str] = set()
@@ -296,7 +313,7 @@ def build_context(facts: IncidentFacts, rulebook: Rulebook, *, jurisdiction: str
         law_enforcement_delay=inc.law_enforcement_delay, third_parties=inc.third_parties or "",
         data_types=tuple(labels) or (missing("data_types"),), data_types_text=join_words(labels) or missing("data_types"),
         affected_count=f"{total:,} people" if total else missing("affected"),
-        remediation=tuple(facts.remediation) or (missing("remediation"),),
+        remediation=_remediation(facts, exclude),
         steps=_steps(facts, include), consequences=_consequences(facts), monitoring=monitoring,
         other_services=tuple(facts.services.other), toll_free=toll,
         phone_hours=c.toll_free.hours or "" if c.toll_free else "",

@@ -1,0 +1,119 @@
+"""Golden letters for every tone x jurisdiction variant, and what each variant must (not) say."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app.core.config import PROJECT_ROOT
+from app.letters.context import TONES, build_context
+from app.letters.drafting import draft_letter
+
+GOLDEN = Path(__file__).parents[1] / "golden" / "letters"
+TEMPLATES = PROJECT_ROOT / "templates" / "letters"
+VARIANTS = {
+    "retailer-card-breach": ["US-GENERIC", "US-CA", "US-MA", "US-NY", "US-OR"],
+    "hospital-ransomware": ["US-HIPAA", "US-GENERIC", "US-MA"],
+    "saas-credentials": ["US-GENERIC", "US-CA", "US-MA", "EU-GDPR"],
+}
+CASES = [(ex, j, t) for ex, js in VARIANTS.items() for j in js for t in TONES]
+
+
+def _available(rulebook, code: str) -> bool:
+    return code in rulebook.jurisdictions
+
+
+@pytest.mark.parametrize(("example", "jurisdiction", "tone"), CASES)
+def test_golden_letter(example, jurisdiction, tone, example_facts, rulebook, update_golden):
+    if not _available(rulebook, jurisdiction):
+        pytest.skip(f"{jurisdiction} has no rule file yet")
+    text = draft_letter(example_facts[example], rulebook, TEMPLATES, tone=tone, jurisdiction=jurisdiction).text
+    path = GOLDEN / f"{example}__{jurisdiction}__{tone}.md"
+    if update_golden or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        if not update_golden:
+            pytest.fail(f"golden file {path.name} was missing and has been written; review and commit it")
+    assert text == path.read_text(), f"{path.name} differs; run pytest --update-golden and review the diff"
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z']+", text.lower()))
+
+
+@pytest.mark.parametrize("example", sorted(VARIANTS))
+def test_tones_differ_substantially(example, example_facts, rulebook):
+    letters = {t: draft_letter(example_facts[example], rulebook, TEMPLATES, tone=t, jurisdiction="US-GENERIC").text for t in TONES}
+    for a in TONES:
+        for b in TONES:
+            if a < b:
+                wa, wb = _words(letters[a]), _words(letters[b])
+                jaccard = len(wa & wb) / len(wa | wb)
+                assert jaccard < 0.8, f"{a} and {b} share {jaccard:.0%} of their vocabulary"
+                # Not a greeting swap: the body paragraphs differ, not just the first lines.
+                pa = set(letters[a].split("\n\n")[4:])
+                pb = set(letters[b].split("\n\n")[4:])
+                assert len(pa & pb) / max(len(pa | pb), 1) < 0.6
+
+
+def test_plain_tone_reads_at_grade_8_or_lower(example_facts, rulebook, settings):
+    import textstat
+
+    for example in VARIANTS:
+        text = draft_letter(example_facts[example], rulebook, TEMPLATES, tone="plain", jurisdiction="US-GENERIC").text
+        prose = re.sub(r"[#*]|\[\[[^\]]*\]\]|\S+@\S+|https?://\S+|www\.\S+", " ", text)
+        assert textstat.flesch_kincaid_grade(prose) <= 8.0, example
+
+
+@pytest.mark.parametrize("tone", TONES)
+def test_massachusetts_variant_has_no_description_and_no_count(tone, example_facts, rulebook):
+    facts = example_facts["retailer-card-breach"]
+    text = draft_letter(facts, rulebook, TEMPLATES, tone=tone, jurisdiction="US-MA").text
+    assert facts.incident.summary not in text
+    assert "malicious code" not in text.lower()
+    assert not re.search(r"\b\d{1,3}(,\d{3})+\b", text), "a count of affected people appears"
+    assert "What happened" not in text and "What Happened" not in text
+    assert "police report" in text
+    assert "free" in text.lower() and "freeze" in text.lower()
+
+
+@pytest.mark.parametrize("tone", TONES)
+def test_california_variant_has_title_and_headings(tone, example_facts, rulebook):
+    text = draft_letter(example_facts["retailer-card-breach"], rulebook, TEMPLATES, tone=tone, jurisdiction="US-CA").text
+    assert re.search(r"^# Notice of Data Breach$", text, re.M)
+    headings = re.findall(r"^## (.+)$", text, re.M)
+    for h in ("What Happened", "What Information Was Involved", "What We Are Doing", "What You Can Do", "For More Information"):
+        assert h in headings
+    order = [headings.index(h) for h in ("What Happened", "What Information Was Involved", "What We Are Doing", "What You Can Do", "For More Information")]
+    assert order == sorted(order)
+
+
+def test_missing_facts_render_as_visible_markers(rulebook):
+    from app.domain.facts import IncidentFacts
+
+    facts = IncidentFacts.model_validate({"organisation": {"name": "Acme"}})
+    text = draft_letter(facts, rulebook, TEMPLATES, tone="plain", jurisdiction="US-HIPAA").text
+    for marker in ("[[missing: incident.breach_start]]", "[[missing: incident.discovery_date]]", "[[missing: data_types]]",
+                   "[[missing: contacts.toll_free.number]]", "[[missing: notice_date]]"):
+        assert marker in text
+    assert "None" not in text
+
+
+def test_steps_fit_the_exposed_data(example_facts, rulebook):
+    card = build_context(example_facts["retailer-card-breach"], rulebook, jurisdiction="US-GENERIC", tone="plain")
+    assert [s.id for s in card.steps][:1] == ["card"]
+    assert "freeze" not in {s.id for s in card.steps}
+    creds = build_context(example_facts["saas-credentials"], rulebook, jurisdiction="US-GENERIC", tone="plain")
+    assert creds.steps[0].id == "passwords"
+    hospital = build_context(example_facts["hospital-ransomware"], rulebook, jurisdiction="US-HIPAA", tone="plain")
+    ids = [s.id for s in hospital.steps]
+    assert ids[0] == "monitoring" and {"freeze", "fraud_alert", "credit_reports", "benefits"} <= set(ids)
+
+
+def test_monitoring_paragraph_only_when_offered(example_facts, rulebook):
+    with_offer = draft_letter(example_facts["hospital-ransomware"], rulebook, TEMPLATES, tone="plain", jurisdiction="US-HIPAA").text
+    assert "24 months" in with_offer and "November 30, 2026" in with_offer
+    without = draft_letter(example_facts["retailer-card-breach"], rulebook, TEMPLATES, tone="plain", jurisdiction="US-GENERIC").text
+    assert "credit monitoring" not in without.lower()
