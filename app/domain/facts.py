@@ -239,4 +239,4 @@ class IncidentFacts(_Strict):
 
     def has(self, *types: DataType) -> bool:
         """True if any of `types` was exposed."""
-        return any(t in self.data_types for t in types)
+        return not set(types).isdisjoint(self.data_types)

@@ -21,6 +21,10 @@ TONES = ("empathetic", "formal", "plain")
 BASELINE = ("notifier_identity", "what_happened", "info_types", "remediation_steps", "consumer_steps", "contact_info", "notice_date")
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")  # not strftime: locale-independent, and faster
+
+
 def missing(path: str) -> str:
     """The visible marker for an unknown fact."""
     return f"[[missing: {path}]]"
@@ -35,7 +39,7 @@ def fmt_date(value: date | None, path: str) -> str:
     """`March 3, 2026`, or the missing marker."""
     if value is None:
         return missing(path)
-    return f"{value:%B} {value.day}, {value.year}"
+    return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
 def join_words(items: list[str]) -> str:
