@@ -41,10 +41,16 @@ class Deadline(StrictModel):
     days: int | None = Field(None, ge=0, description="Days allowed; null when the law gives no number.")
     hours: int | None = Field(None, ge=0, description="Hours allowed (GDPR supervisory authority: 72).")
     business_days: bool = False
-    start: Literal["discovery", "determination", "consumer_notice", "before_consumer_notice", "with_consumer_notice"] = "discovery"
+    start: Literal[
+        "discovery", "determination", "consumer_notice", "before_consumer_notice", "with_consumer_notice", "year_end"
+    ] = Field("discovery", description="What the clock runs from; `year_end`: end of the calendar year of discovery.")
     text: str = Field(min_length=1, description="The deadline in words ('without unreasonable delay, no later than 30 days').")
     threshold: int | None = Field(None, ge=0, description="Applies only when affected residents reach this number.")
-    threshold_op: Literal[">", ">="] = ">="
+    threshold_op: Literal[">", ">=", "<"] = Field(">=", description="`<` for duties below a size (HIPAA annual log).")
+    threshold_scope: Literal["jurisdiction", "total", "per_residence"] = Field(
+        "jurisdiction",
+        description="What the threshold counts: this jurisdiction's residents, everyone affected, or each residence separately (HIPAA media).",
+    )
     citation: str = ""
     unverified: bool = False
 
@@ -63,8 +69,18 @@ class Applicability(StrictModel):
     standalone: list[DataType] = Field(
         default_factory=list, description="Data types that count even without a name (e.g. username+password)."
     )
+    exclude_entity_types: list[EntityType] = Field(
+        default_factory=list, description="Entity types the law does not cover (FTC HBNR excludes HIPAA entities)."
+    )
     any_data: bool = Field(False, description="Any personal data counts (GDPR-style definitions).")
-    encryption: Literal["exempt", "exempt_unless_key", "none"] = "exempt_unless_key"
+    encryption: Literal["exempt", "exempt_unless_key", "none"] = Field(
+        "exempt_unless_key",
+        description="`exempt`: encrypted data exempt, no express key clause (a taken key is treated as voiding it); "
+        "`exempt_unless_key`: exempt unless the key was taken; `none`: no safe harbour.",
+    )
+    encryption_scope: Literal["all", "individuals"] = Field(
+        "all", description="`individuals`: the safe harbour spares only the letters, not the regulator notice (GDPR Art. 34(3)(a))."
+    )
     risk_of_harm: bool = Field(False, description="Notice may be avoided after a documented no-harm determination.")
     note: str = ""
 
@@ -97,7 +113,10 @@ class LegalRule(StrictModel):
     conditions: list[Condition] = Field(default_factory=list)
     applicability: Applicability = Field(default_factory=Applicability)
     deadlines: list[Deadline] = Field(default_factory=list)
-    agency: Agency | None = Field(None, description="State AG / regulator contact printed when state_ag_contact is required.")
+    status: Literal["verified", "unverified"] = Field(
+        "unverified", description="Research confidence of the deadline/regulator data (reference Part H 'Conf.' column)."
+    )
+    agency: Agency | None = Field(None, description="State AG / regulator contact printed in every letter variant containing this jurisdiction.")
     letter: bool = Field(True, description="False when the law sets deadlines but no letter content of its own.")
 
     @model_validator(mode="after")
@@ -111,6 +130,11 @@ class LegalRule(StrictModel):
     def is_unverified(self) -> bool:
         """True when any part of the file rests on unverified research."""
         return bool(self.unverified)
+
+    @property
+    def has_content_rules(self) -> bool:
+        """True when the law itself lists letter content (else the US-GENERIC baseline drafts the letter)."""
+        return bool(self.requires or self.prohibits or self.conditions)
 
     def element_ids(self) -> set[str]:
         """Every element id the file names (for cross-checking against the vocabulary)."""
