@@ -6,6 +6,7 @@ docs in docs/rule-format.md (tests/test_docs.py keeps them in step).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -27,11 +28,50 @@ class ElementDef(StrictModel):
     format_rule: bool = Field(False, description="A format requirement (title, headings) rather than content.")
 
 
+_MACRO = re.compile(r"%\{([A-Z][A-Z0-9_]*)\}")
+
+
+def expand_macros(pattern: str, macros: dict[str, str]) -> str:
+    """Replace `%{NAME}` with the macro's regex (as a non-capturing group); unknown names are errors."""
+
+    def repl(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in macros:
+            raise ValueError(f"unknown macro %{{{name}}}; defined: {', '.join(sorted(macros)) or 'none'}")
+        return f"(?:{macros[name]})"
+
+    return _MACRO.sub(repl, pattern)
+
+
 class ElementVocabulary(RuleHeader):
-    """`kind: element_vocabulary` — the shared element ids and their detectors."""
+    """`kind: element_vocabulary` — the shared element ids and their detectors.
+
+    `macros` names regex fragments (`DATE: '...'`) that detectors use as `%{DATE}`; they are
+    expanded at load and the expanded regexes are compiled there, so a bad macro fails the load.
+    """
 
     kind: Literal["element_vocabulary"]
+    macros: dict[str, Regex] = Field(default_factory=dict, description="Named regex fragments, used as %{NAME}.")
     elements: dict[str, ElementDef]
+
+    @model_validator(mode="after")
+    def _expand(self) -> ElementVocabulary:
+        expanded: dict[str, ElementDef] = {}
+        for eid, edef in self.elements.items():
+            update: dict[str, list[str]] = {}
+            for key in ("detect", "exclude", "all_of", "headings"):
+                patterns = []
+                for i, pat in enumerate(getattr(edef, key)):
+                    try:
+                        full = expand_macros(pat, self.macros)
+                        compile_regex(full)
+                    except ValueError as exc:
+                        raise ValueError(f"elements.{eid}.{key}.{i}: {exc}") from None
+                    patterns.append(full)
+                update[key] = patterns
+            expanded[eid] = edef.model_copy(update=update)
+        object.__setattr__(self, "elements", expanded)
+        return self
 
     @field_validator("elements")
     @classmethod

@@ -1,0 +1,204 @@
+"""Legal elements: is each element a jurisdiction requires (or forbids) in the letter, and where.
+
+Detection reads the letter the way counsel does and must hold up on free wording:
+
+1. **Headings first.** A section heading that matches an element's `headings` regexes marks the
+   element ("What Happened" → what_happened), wherever the letter came from.
+2. **Sentences.** Otherwise an element is present when one sentence (or paragraph/document,
+   per the element's `scope`) matches one of its `detect` regexes, every `all_of` regex, and
+   no `exclude` regex. `all_of`/`exclude` keep a bare keyword from counting: mentioning
+   "fraud" does not explain fraud alerts.
+
+Then, per selected jurisdiction (`kind: legal_elements` rule): a missing required element is a
+document-level finding at the rule's level; a detected prohibited element is a finding on the
+offending span; `conditions` add requirements driven by the facts (e.g. 18 months of credit
+monitoring when SSNs were exposed in Massachusetts) — without facts they are not evaluated,
+and the report says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.checks.base import ElementResult, Finding, Severity
+from app.checks.context import CheckContext
+from app.checks.patterns import compiled_all
+from app.checks.text import Document
+from app.rulebook.legal_schema import Condition, LegalRule
+from app.rulebook.schema import ElementDef
+
+CHECK = "legal"
+
+_NUMBER_WORDS = {
+    "six": 6, "twelve": 12, "eighteen": 18, "twenty-four": 24, "twenty four": 24, "thirty-six": 36,
+    "one year": 12, "two years": 24, "three years": 36, "one-year": 12, "two-year": 24, "three-year": 36,
+}
+_MONTHS = re.compile(
+    r"\b(\d{1,3}|six|twelve|eighteen|twenty[- ]four|thirty-six)\)?[- ](?:\(\d+\)[- ])?months?\b|\b(one|two|three)[- ]years?\b",
+    re.IGNORECASE,
+)
+_MONITORING = re.compile(r"\b(?:monitoring|identity (?:theft )?protection|identity restoration|membership)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where an element was found."""
+
+    start: int
+    end: int
+    text: str
+
+
+def _sentence_ok(text: str, edef: ElementDef) -> re.Match[str] | None:
+    for pattern in compiled_all(edef.detect):
+        m = pattern.search(text)
+        if m is None:
+            continue
+        if any(p.search(text) for p in compiled_all(edef.exclude)):
+            return None
+        if all(p.search(text) for p in compiled_all(edef.all_of)):
+            return m
+    return None
+
+
+def detect(doc: Document, edef: ElementDef) -> Evidence | None:
+    """Find the first evidence of one element in the document (heading, then text)."""
+    if edef.headings:
+        heads = compiled_all(edef.headings)
+        for h in doc.headings:
+            if any(p.search(h.title) for p in heads):
+                return Evidence(h.start, h.end, doc.text[h.start:h.end])
+    if edef.scope == "document":
+        units = [doc.text]
+        offsets = [0]
+    elif edef.scope == "paragraph":
+        units = [p.text for p in doc.paragraphs]
+        offsets = [p.start for p in doc.paragraphs]
+    else:
+        units = [s.text for s in doc.sentences]
+        offsets = [s.start for s in doc.sentences]
+    for unit, base in zip(units, offsets):
+        m = _sentence_ok(unit, edef)
+        if m is None:
+            continue
+        if edef.scope == "sentence":
+            return Evidence(base, base + len(unit), unit)
+        return Evidence(base + m.start(), base + m.end(), m.group())
+    return None
+
+
+def detect_all(doc: Document, elements: dict[str, ElementDef], ids: set[str] | None = None) -> dict[str, Evidence | None]:
+    """Detect every element (or only `ids`) in the document."""
+    return {eid: detect(doc, edef) for eid, edef in elements.items() if ids is None or eid in ids}
+
+
+def _months_offered(doc: Document) -> int | None:
+    """The longest free monitoring period stated in a sentence about monitoring, in months."""
+    best: int | None = None
+    for s in doc.sentences:
+        if not _MONITORING.search(s.text):
+            continue
+        for m in _MONTHS.finditer(s.text):
+            if m.group(1):
+                raw = m.group(1).lower()
+                months = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw.replace("  ", " "), 0)
+            else:
+                months = 12 * {"one": 1, "two": 2, "three": 3}[m.group(2).lower()]
+            best = months if best is None else max(best, months)
+    return best
+
+
+def triggered(cond: Condition, ctx: CheckContext) -> bool:
+    """True when the facts make a conditional element required."""
+    facts = ctx.facts
+    if facts is None:
+        return False
+    if cond.when_data_types and any(t in facts.data_types for t in cond.when_data_types):
+        return True
+    if cond.when_entity_types and any(t in facts.organisation.entity_types for t in cond.when_entity_types):
+        return True
+    if cond.when_offered and facts.services.credit_monitoring is not None:
+        return True
+    if cond.when_known:
+        value: object = facts
+        for part in cond.when_known.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                return False
+        return bool(value)
+    return False
+
+
+def _missing_finding(rid: str, rule: LegalRule, eid: str, edef: ElementDef, extra: str = "") -> Finding:
+    return Finding(
+        rule=f"{rid}.{eid}", check=CHECK, severity=rule.level,
+        message=f"{rule.name} requires: {edef.label.lower()}{extra}. {edef.hint}",
+        source=rule.title,
+    )
+
+
+def check_legal(rid: str, rule: LegalRule, ctx: CheckContext) -> list[Finding]:
+    """Evaluate one jurisdiction's rule: findings returned, element results appended to ctx.elements."""
+    if rule.jurisdiction not in ctx.jurisdictions:
+        return []
+    elements = ctx.rulebook.elements
+    if ctx.found is None:
+        ctx.found = detect_all(ctx.doc, elements)
+    found = ctx.found
+    results: list[ElementResult] = ctx.elements
+    findings: list[Finding] = []
+
+    def result(eid: str, requirement: str, ok: bool, ev: Evidence | None, conditional: bool = False, unverified: bool = False) -> None:
+        results.append(ElementResult(
+            jurisdiction=rule.jurisdiction, element=eid, requirement=requirement,  # type: ignore[arg-type]
+            detected=ev is not None, ok=ok, start=ev.start if ev else None, end=ev.end if ev else None,
+            label=elements[eid].label, evidence=ev.text if ev else None, conditional=conditional,
+            citation=rule.title, unverified=unverified or rule.is_unverified,
+        ))
+
+    for eid in rule.requires:
+        ev = found[eid]
+        result(eid, "required", ev is not None, ev)
+        if ev is None:
+            findings.append(_missing_finding(rid, rule, eid, elements[eid]))
+    for eid in rule.prohibits:
+        ev = found[eid]
+        result(eid, "prohibited", ev is None, ev)
+        if ev is not None:
+            findings.append(Finding(
+                rule=f"{rid}.{eid}", check=CHECK, severity=rule.level, start=ev.start, end=ev.end,
+                message=f"{rule.name} forbids stating {elements[eid].label.lower()} in the letter: remove this.",
+                source=rule.title,
+            ))
+    for eid in rule.recommended:
+        if found[eid] is None:
+            findings.append(Finding(
+                rule=f"{rid}.{eid}", check=CHECK, severity=Severity.suggestion,
+                message=f"Recommended for {rule.name}: {elements[eid].label.lower()}. {elements[eid].hint}", source=rule.title,
+            ))
+    if rule.conditions and ctx.facts is None:
+        note = f"{rule.jurisdiction}: conditional elements ({', '.join(sorted({c.element for c in rule.conditions}))}) not evaluated: no incident facts given."
+        ctx.notes.append(note)
+    for cond in rule.conditions:
+        if not triggered(cond, ctx) or cond.element in rule.requires:
+            continue
+        ev = found[cond.element]
+        ok = ev is not None
+        extra = ""
+        if ok and cond.min_months:
+            months = _months_offered(ctx.doc)
+            if months is None or months < cond.min_months:
+                ok = False
+                extra = f" of at least {cond.min_months} months (the letter offers {months or 'no stated number of'} months)"
+        elif cond.min_months:
+            extra = f" of at least {cond.min_months} months"
+        result(cond.element, "required", ok, ev, conditional=True, unverified=cond.unverified)
+        if not ok:
+            f = _missing_finding(rid, rule, cond.element, elements[cond.element], extra)
+            if cond.note:
+                f = f.model_copy(update={"message": f.message + f" ({cond.note})"})
+            if cond.unverified:
+                f = f.model_copy(update={"severity": Severity.warning})
+            findings.append(f)
+    return findings

@@ -1,0 +1,266 @@
+"""Segment a letter into paragraphs, sections and sentences with character offsets.
+
+Every check reads the letter through one `Document`, so a sentence, a heading or a paragraph
+means the same thing to the readability, empathy, legal and facts checks, and every span they
+report is an offset into the original text (never into a cleaned copy).
+
+The segmentation is deliberately forgiving: letters arrive as Candor's Markdown, as e-mails
+with hard-wrapped lines, or pasted from a word processor with plain-text headings. Rules:
+
+* paragraphs are blocks separated by blank lines;
+* a heading is a Markdown heading (`## What Happened`), a line that is only bold
+  (`**What Happened**`), or a short stand-alone line without final punctuation or digits
+  (`What Happened`, `What happened:`); a heading starts a section;
+* inside a paragraph, list items and lines after a line ending in `.!?:` or a short line
+  (an address block, a signature) start a new sentence; long wrapped lines are joined;
+* inside a line, sentences end at `.!?` followed by a space and an upper-case letter, digit,
+  quote or bracket, unless the word before the full stop is a known abbreviation.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n+")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,2}[.)])[ \t]+")
+_MD_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_BOLD_LINE = re.compile(r"^[ \t]*(?:\*\*|__)(.+?)(?:\*\*|__)[ \t]*:?[ \t]*$")
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•*-])")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st ave inc co corp ltd no nos p.o o u.s e.g i.e a.m p.m jan feb mar apr jun jul aug sep sept "
+    "oct nov dec etc vs jr sr llc n.w n.e s.w s.e nw ne sw se blvd rd ste dept fig approx est tel ph".split()
+)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+SHORT_LINE = 50
+"""A line shorter than this inside a paragraph ends its sentence (addresses, signatures)."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A span of the text: a sentence, a paragraph or a section."""
+
+    start: int
+    end: int
+    text: str
+    kind: str = "sentence"
+    heading: str | None = None  # for sections: the heading text (normalised), None before the first heading
+
+    @cached_property
+    def words(self) -> int:
+        """Number of words (letters/digits runs)."""
+        return len(_WORD.findall(self.text))
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading line: its span and its text without Markdown markers or a trailing colon."""
+
+    start: int
+    end: int
+    title: str
+
+
+def normalise_heading(line: str) -> str | None:
+    """Return the heading text of `line` if it looks like a heading, else None."""
+    m = _MD_HEADING.match(line)
+    if m:
+        return m.group(2).strip(" *_:").strip()
+    m = _BOLD_LINE.match(line)
+    if m:
+        title = m.group(1).strip(" :")
+        if len(title.split()) <= 12:
+            return title
+    return None
+
+
+def _plain_heading(line: str) -> str | None:
+    """A stand-alone short line without final punctuation or digits (pasted letters)."""
+    s = line.strip()
+    if not s or len(s) > 70 or any(ch.isdigit() for ch in s):
+        return None
+    if s[-1] in ".,;!" or not s[0].isupper() or _LIST_ITEM.match(line):
+        return None
+    words = s.rstrip(":?").split()
+    if not 1 <= len(words) <= 8:
+        return None
+    if s.endswith("?") and len(words) > 6:
+        return None
+    return s.rstrip(":").strip()
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the full stop at `dot` ends a known abbreviation or an initial."""
+    j = dot
+    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:dot].lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+_TIME_ZONES = frozenset("eastern central mountain pacific et ct mt pt est cst mst pst edt cdt mdt pdt gmt bst cet utc local".split())
+
+
+def _time_then_sentence(text: str, dot: int, end: int) -> bool:
+    """'8 a.m. to 5 p.m. You may ...': a time abbreviation that ends the sentence."""
+    if text[max(0, dot - 3):dot].lower() not in ("a.m", "p.m"):
+        return False
+    m = _WORD.match(text, dot + 1 + (len(text[dot + 1:end]) - len(text[dot + 1:end].lstrip())))
+    return bool(m) and m.group()[0].isupper() and m.group().lower() not in _TIME_ZONES
+
+
+def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split text[start:end] into sentences at sentence-final punctuation."""
+    out: list[tuple[int, int]] = []
+    s = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if m.group().startswith(".") and len(m.group()) == 1 and _is_abbreviation(text, m.start()):
+            if not _time_then_sentence(text, m.start(), end):
+                continue
+        out.append((s, m.end()))
+        s = m.end()
+    out.append((s, end))
+    return out
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@dataclass
+class Document:
+    """A letter, segmented once and shared by every check."""
+
+    text: str
+    paragraphs: list[Unit] = field(default_factory=list)
+    sentences: list[Unit] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    sections: list[Unit] = field(default_factory=list)
+    _line_starts: list[int] = field(default_factory=list)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset (for compiler-style output)."""
+        i = bisect_right(self._line_starts, offset) - 1
+        return i + 1, offset - self._line_starts[i] + 1
+
+    def sentence_at(self, offset: int) -> Unit | None:
+        """The sentence containing `offset`, if any."""
+        starts = [s.start for s in self.sentences]
+        i = bisect_right(starts, offset) - 1
+        if i >= 0 and self.sentences[i].start <= offset < max(self.sentences[i].end, self.sentences[i].start + 1):
+            return self.sentences[i]
+        return None
+
+    def section_of(self, offset: int) -> Unit | None:
+        """The section containing `offset`."""
+        for sec in self.sections:
+            if sec.start <= offset < sec.end:
+                return sec
+        return None
+
+    def prose_sentences(self) -> list[Unit]:
+        """Sentences that are prose (not headings, address lines or bare signatures)."""
+        heads = {(h.start, h.end) for h in self.headings}
+        return [s for s in self.sentences if (s.start, s.end) not in heads and s.text[-1:] in ".!?:;)\"'”’" and s.words >= 3]
+
+
+def segment(text: str) -> Document:
+    """Segment `text` into paragraphs, headings, sections and sentences (offsets into `text`)."""
+    return _segment_cached(text)
+
+
+@lru_cache(maxsize=64)
+def _segment_cached(text: str) -> Document:
+    doc = Document(text=text)
+    doc._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    pos = 0
+    blocks: list[tuple[int, int]] = []
+    for m in _BLANK_LINE.finditer(text):
+        blocks.append((pos, m.start()))
+        pos = m.end()
+    blocks.append((pos, len(text)))
+    for b_start, b_end in blocks:
+        b_start, b_end = _trim(text, b_start, b_end)
+        if b_start >= b_end:
+            continue
+        doc.paragraphs.append(Unit(b_start, b_end, text[b_start:b_end], "paragraph"))
+        _segment_paragraph(doc, b_start, b_end)
+    _build_sections(doc)
+    return doc
+
+
+def _segment_paragraph(doc: Document, start: int, end: int) -> None:
+    text = doc.text
+    lines: list[tuple[int, int]] = []
+    pos = start
+    while pos <= end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        lines.append((pos, stop))
+        if nl == -1:
+            break
+        pos = nl + 1
+    single = len(lines) == 1
+    run_start: int | None = None
+    run_end = start
+    for ls, le in lines:
+        line = text[ls:le]
+        title = normalise_heading(line)
+        if title is None and single:
+            title = _plain_heading(line)
+        if title is None and not single and (ls, le) == lines[0] and len(lines) > 1:
+            # "What happened:" / "**What happened**" on its own first line of a block
+            stripped = line.strip()
+            if stripped.endswith(":") and _plain_heading(stripped):
+                title = _plain_heading(stripped)
+        if title is not None:
+            if run_start is not None:
+                _flush(doc, run_start, run_end)
+                run_start = None
+            hs, he = _trim(text, ls, le)
+            doc.headings.append(Heading(hs, he, title))
+            doc.sentences.append(Unit(hs, he, text[hs:he], "heading"))
+            continue
+        new_unit = _LIST_ITEM.match(line) is not None
+        if run_start is not None and not new_unit:
+            prev = text[run_start:run_end].rstrip()
+            prev_line = prev.rsplit("\n", 1)[-1]
+            if prev_line[-1:] in ".!?:" or len(prev_line.strip()) < SHORT_LINE:
+                new_unit = True
+        if new_unit and run_start is not None:
+            _flush(doc, run_start, run_end)
+            run_start = None
+        if run_start is None:
+            run_start = ls
+        run_end = le
+    if run_start is not None:
+        _flush(doc, run_start, run_end)
+
+
+def _flush(doc: Document, start: int, end: int) -> None:
+    text = doc.text
+    m = _LIST_ITEM.match(text, start)
+    if m and m.end() <= end:
+        start = m.end()
+    for s, e in _split_line(text, start, end):
+        s, e = _trim(text, s, e)
+        if s < e:
+            doc.sentences.append(Unit(s, e, text[s:e]))
+
+
+def _build_sections(doc: Document) -> None:
+    """A section runs from a heading (or the start) to the next heading."""
+    text = doc.text
+    bounds: list[tuple[int, str | None]] = [(0, None)] + [(h.start, h.title) for h in doc.headings]
+    for i, (s, title) in enumerate(bounds):
+        e = bounds[i + 1][0] if i + 1 < len(bounds) else len(text)
+        if e > s or (i == 0 and not text):
+            doc.sections.append(Unit(s, e, text[s:e], "section", heading=title))
+    if not doc.sections:
+        doc.sections.append(Unit(0, len(text), text, "section"))
