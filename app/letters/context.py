@@ -12,6 +12,7 @@ from datetime import date
 
 from app.domain.datatypes import CREDENTIAL_TYPES, FINANCIAL_TYPES, HEALTH_TYPES, IDENTITY_THEFT_TYPES, LABELS, DataType
 from app.domain.facts import IncidentFacts, is_toll_free
+from app.domain.jurisdictions import required_elements
 from app.domain.regions import residence_name
 from app.rulebook.legal_schema import LegalRule
 from app.rulebook.loader import Rulebook
@@ -242,39 +243,34 @@ def _remediation(facts: IncidentFacts, exclude: set[str]) -> tuple[str, ...]:
     return tuple(facts.remediation) or (missing("remediation"),)
 
 
-def _triggered(rule: LegalRule, facts: IncidentFacts) -> set[str]:
-    """Conditional elements the facts switch on."""
-    out: set[str] = set()
-    for cond in rule.conditions:
-        hit = False
-        if cond.when_data_types and facts.has(*cond.when_data_types):
-            hit = True
-        if cond.when_entity_types and set(cond.when_entity_types) & set(facts.organisation.entity_types):
-            hit = True
-        if cond.when_offered and facts.services.credit_monitoring:
-            hit = True
-        if not (cond.when_data_types or cond.when_entity_types or cond.when_offered):
-            hit = True
-        if hit:
-            out.add(cond.element)
-    return out
+def build_context(
+    facts: IncidentFacts, rulebook: Rulebook, *, jurisdiction: str | None = None, jurisdictions: list[str] | None = None, tone: str
+) -> LetterContext:
+    """Turn facts into the template contract for one variant and tone.
 
-
-def build_context(facts: IncidentFacts, rulebook: Rulebook, *, jurisdiction: str, tone: str) -> LetterContext:
-    """Turn facts into the template contract for one jurisdiction variant and tone."""
+    `jurisdiction` names one law; `jurisdictions` a variant's laws (app.domain.variants): the letter
+    carries the union of their requirements and leaves out what any forbids, unless another of the
+    variant's own laws requires it (the variant reports that conflict).
+    """
     if tone not in TONES:
         raise ValueError(f"unknown tone {tone!r}; use one of {', '.join(TONES)}")
-    rule = rulebook.jurisdiction(jurisdiction)
-    exclude = set(rule.prohibits)
-    include = (set(BASELINE) | set(rule.requires) | _triggered(rule, facts)) - exclude
+    codes = list(jurisdictions or ([jurisdiction] if jurisdiction else []))
+    if not codes:
+        raise ValueError("build_context needs `jurisdiction` or `jurisdictions`")
+    group = [rulebook.jurisdiction(code) for code in codes]
+    rule = group[0]
+    required = set().union(*(required_elements(r, facts) for r in group))
+    exclude = set().union(*(set(r.prohibits) for r in group)) - (required if len(group) > 1 else set())
+    include = (set(BASELINE) | required) - exclude
+    us = any(code.startswith("US") for code in codes)
     if facts.services.credit_monitoring:
         include.add("credit_monitoring_offer")
-    if jurisdiction.startswith("US") and facts.has(*IDENTITY_THEFT_TYPES):
+    if us and facts.has(*IDENTITY_THEFT_TYPES):
         # Identity-theft data: the FTC model letter's freeze, fraud-alert and bureau contacts fit everyone.
         include |= {"cra_contacts", "ftc_contact", "credit_freeze_info", "fraud_alert_info", "credit_freeze_free"}
-    if jurisdiction.startswith("US") and "credit_freeze_info" in include:
+    if us and "credit_freeze_info" in include:
         include.add("cra_contacts")  # the freeze step points at the bureaus' contacts
-    if not jurisdiction.startswith("US"):
+    if not all(code.startswith("US") for code in codes):
         include.add("likely_consequences")
     include -= exclude
     inc = facts.incident
@@ -291,7 +287,8 @@ def build_context(facts: IncidentFacts, rulebook: Rulebook, *, jurisdiction: str
     phone_numbers = [p for p in (c.toll_free.number if c.toll_free else None, c.phone) if p]
     toll_free = next((p for p in phone_numbers if is_toll_free(p)), None)
     toll = toll_free or missing("contacts.toll_free.number")
-    agencies = tuple(_contact(rule.agency) for _ in [0] if rule.agency and "state_ag_contact" in include)
+    # Every agency the variant's laws name (a rule file sets `agency` only where its letters must print it).
+    agencies = tuple(_contact(r.agency) for r in group if r.agency)
     directory = rulebook.agencies
     cras = tuple(_contact(directory[k]) for k in ("equifax", "experian", "transunion") if k in directory)
     ftc = _contact(directory["ftc"]) if "ftc" in directory else Contact(name="Federal Trade Commission")
@@ -303,7 +300,7 @@ def build_context(facts: IncidentFacts, rulebook: Rulebook, *, jurisdiction: str
         )
     total = facts.total_affected
     return LetterContext(
-        tone=tone, jurisdiction=jurisdiction, jurisdiction_name=rule.name,
+        tone=tone, jurisdiction="+".join(codes), jurisdiction_name=join_words([r.name for r in group]),
         include=frozenset(include), exclude=frozenset(exclude),
         ca_format="headings_ca" in include or "title_notice_of_data_breach" in include,
         title="Notice of Data Breach" if "title_notice_of_data_breach" in include else f"Notice of a data breach at {org.name}",
@@ -327,7 +324,7 @@ def build_context(facts: IncidentFacts, rulebook: Rulebook, *, jurisdiction: str
         cras=cras, ftc=ftc, agencies=agencies,
         signatory_name=facts.signatory.name if facts.signatory else missing("signatory.name"),
         signatory_title=facts.signatory.title if facts.signatory else missing("signatory.title"),
-        unverified=rule.is_unverified,
+        unverified=any(r.is_unverified for r in group),
     )
 
 

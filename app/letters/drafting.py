@@ -10,7 +10,10 @@ from app.letters.render import RenderedLetter, render_letter, template_name
 from app.rulebook.loader import Rulebook
 
 
-def draft_letter(facts: IncidentFacts, rulebook: Rulebook, templates_dir: Path, *, tone: str, jurisdiction: str) -> RenderedLetter:
-    """Render the letter for one variant and tone."""
-    ctx = build_context(facts, rulebook, jurisdiction=jurisdiction, tone=tone)
-    return RenderedLetter(text=render_letter(ctx, templates_dir), tone=tone, jurisdiction=jurisdiction, template=template_name(tone))
+def draft_letter(
+    facts: IncidentFacts, rulebook: Rulebook, templates_dir: Path, *, tone: str, jurisdiction: str | None = None,
+    jurisdictions: list[str] | None = None,
+) -> RenderedLetter:
+    """Render the letter for one jurisdiction, or for a variant's laws (`jurisdictions`), and tone."""
+    ctx = build_context(facts, rulebook, jurisdiction=jurisdiction, jurisdictions=jurisdictions, tone=tone)
+    return RenderedLetter(text=render_letter(ctx, templates_dir), tone=tone, jurisdiction=ctx.jurisdiction, template=template_name(tone))

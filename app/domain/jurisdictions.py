@@ -1,0 +1,160 @@
+"""Which notice laws apply to an incident, and why: pure functions over facts and rule files.
+
+A law applies when it protects some affected people (residence) or covers the organisation (entity
+type), the exposed data counts as personal information there, and no encryption safe harbour
+spares it. Every decision carries its reasons so the responder can see, and challenge, the answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from app.domain.datatypes import DataType
+from app.domain.facts import IncidentFacts
+from app.rulebook.legal_schema import Applicability as Scope
+from app.rulebook.legal_schema import Condition, LegalRule
+
+
+class Applicability(BaseModel):
+    """The answer for one jurisdiction: does its law apply, must letters go out, and why."""
+
+    jurisdiction: str
+    name: str
+    applies: bool = Field(description="The law's notice duties apply (to individuals and/or a regulator).")
+    letters: bool = Field(description="Letters to individuals are due under this law.")
+    basis: str = Field(description="residence or entity.")
+    residences: dict[str, int] = Field(default_factory=dict, description="Affected people this law protects, per residence code.")
+    count: int = Field(0, description="People this law protects (entity-based laws: everyone affected).")
+    reasons: list[str] = Field(default_factory=list)
+    citation: str = ""
+    status: str = "unverified"
+    unverified: list[str] = Field(default_factory=list)
+
+
+def _known(facts: IncidentFacts, path: str) -> bool:
+    """True when the dotted facts path has a value (`contacts.toll_free`, `incident.breach_start`)."""
+    value: Any = facts
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return False
+    return value not in ("", [], {}, False)
+
+
+def condition_met(cond: Condition, facts: IncidentFacts) -> bool:
+    """Data, entity and offer triggers are alternatives; `when_known` must also hold; no trigger = always."""
+    triggers = []
+    if cond.when_data_types:
+        triggers.append(facts.has(*cond.when_data_types))
+    if cond.when_entity_types:
+        triggers.append(bool(set(cond.when_entity_types) & set(facts.organisation.entity_types)))
+    if cond.when_offered:
+        triggers.append(facts.services.credit_monitoring is not None)
+    hit = any(triggers) if triggers else True
+    if cond.when_known:
+        hit = hit and _known(facts, cond.when_known)
+    return hit
+
+
+def required_elements(rule: LegalRule, facts: IncidentFacts) -> set[str]:
+    """What this law requires in these facts' letter: its fixed list plus the conditions the facts switch on."""
+    return set(rule.requires) | {c.element for c in rule.conditions if condition_met(c, facts)}
+
+
+def _personal_information(scope: Scope, facts: IncidentFacts) -> tuple[bool | None, str]:
+    """Whether the exposed data is personal information under this law; None when no data types are given."""
+    exposed = set(facts.data_types)
+    if not exposed:
+        return None, "no data types given; assumed to be personal information until the facts say otherwise"
+    if scope.any_data:
+        return True, "any personal data counts here"
+    alone = sorted(t.value for t in exposed & set(scope.standalone))
+    if alone:
+        return True, f"{', '.join(alone)} counts as personal information here even without a name"
+    paired = sorted(t.value for t in exposed & set(scope.personal_information))
+    if paired and DataType.name in exposed:
+        return True, f"name with {', '.join(paired)} is personal information here"
+    if paired:
+        return False, f"{', '.join(paired)} counts here only together with a name, and no name was exposed"
+    return False, f"none of the exposed data ({', '.join(sorted(t.value for t in exposed))}) is personal information here"
+
+
+def _encryption(scope: Scope, facts: IncidentFacts) -> tuple[bool, str]:
+    """True when the encryption safe harbour spares the notice, with the reason."""
+    inc = facts.incident
+    if not inc.data_encrypted:
+        return False, ""
+    if scope.encryption == "none":
+        return False, "data was encrypted, but this law has no encryption safe harbour"
+    if inc.key_compromised:
+        if scope.encryption == "exempt":
+            return False, "data was encrypted but the key was taken; the law has no express key clause, treated as not exempt (conservative)"
+        return False, "data was encrypted but the key was taken, which voids the safe harbour"
+    return True, "data was encrypted and the key was not taken: encryption safe harbour"
+
+
+def _covered(rule: LegalRule, facts: IncidentFacts) -> tuple[dict[str, int], list[str]]:
+    """Who this law protects in these facts, and why it reaches them at all."""
+    scope = rule.applicability
+    if scope.basis == "entity":
+        types = set(facts.organisation.entity_types)
+        if not set(scope.entity_types) & types:
+            return {}, []
+        excluded = set(scope.exclude_entity_types) & types
+        if excluded:
+            return {}, [f"does not cover {', '.join(sorted(t.value for t in excluded))}"]
+        who = ", ".join(sorted(t.value for t in set(scope.entity_types) & types))
+        return {r: n for r, n in facts.affected.items() if n > 0}, [f"the organisation is a {who}"]
+    residents = {r: n for r, n in facts.affected.items() if n > 0 and r in scope.residence}
+    if not residents:
+        return {}, []
+    return residents, [f"{sum(residents.values()):,} affected residents ({', '.join(sorted(residents))})"]
+
+
+def assess(rule: LegalRule, facts: IncidentFacts) -> Applicability | None:
+    """Decide one jurisdiction; None when the law does not reach these facts at all (no residents, wrong entity)."""
+    residences, reasons = _covered(rule, facts)
+    scope = rule.applicability
+    base = dict(jurisdiction=rule.jurisdiction, name=rule.name, basis=scope.basis, citation=rule.title,
+                status=rule.status, unverified=list(rule.unverified))
+    if not residences:
+        if reasons:  # an entity law that names the organisation's type but excludes it
+            return Applicability(applies=False, letters=False, reasons=reasons, **base)
+        return None
+    count = sum(residences.values())
+    pi, why = _personal_information(scope, facts)
+    reasons.append(why)
+    if pi is False:
+        return Applicability(applies=False, letters=False, residences=residences, count=count, reasons=reasons, **base)
+    spared, why = _encryption(scope, facts)
+    if why:
+        reasons.append(why)
+    applies, letters = True, rule.letter
+    if spared:
+        letters = False
+        applies = scope.encryption_scope == "individuals"
+        if applies:
+            reasons.append("the safe harbour spares the letters only; the regulator notice still applies")
+    if applies and scope.risk_of_harm:
+        reasons.append("notice may be avoided only after a documented finding that harm is not likely")
+    if scope.note:
+        reasons.append(scope.note)
+    return Applicability(applies=applies, letters=letters, residences=residences, count=count, reasons=reasons, **base)
+
+
+def applicable_jurisdictions(facts: IncidentFacts, rulebook: Any) -> list[Applicability]:
+    """Every jurisdiction the facts reach, applicable or not, with reasons; sorted by code."""
+    out = []
+    for code in sorted(rulebook.jurisdictions):
+        result = assess(rulebook.jurisdictions[code], facts)
+        if result is not None:
+            out.append(result)
+    return out
+
+
+def uncovered_residences(facts: IncidentFacts, results: list[Applicability]) -> list[str]:
+    """Residence codes with affected people that no law file covers (the responder must research them)."""
+    covered = {r for a in results for r in a.residences}
+    return sorted(r for r, n in facts.affected.items() if n > 0 and r not in covered)
