@@ -148,3 +148,13 @@ def obligations_report(facts: IncidentFacts, rulebook: object, today: date) -> O
         today=today, discovery_date=facts.incident.discovery_date, jurisdictions=results, obligations=obligations,
         variants=variants, no_letter=no_letter, uncovered=uncovered, rulebook=getattr(rulebook, "hash", ""),
     )
+
+
+def resolve_today(fixed: str | None, real: date | None = None) -> date:
+    """'Today' for deadlines: the configured fixed date (tests, demos) or the real date."""
+    if not fixed:
+        return real or date.today()
+    try:
+        return date.fromisoformat(fixed)
+    except ValueError:
+        raise ValueError(f"today: {fixed!r} is not a date (use YYYY-MM-DD)") from None

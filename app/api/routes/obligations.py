@@ -1,0 +1,35 @@
+"""Stateless obligations: facts (+ optional today) -> applicable laws, dated notices, letter variants."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from app.api.deps import RulebookDep, SettingsDep
+from app.core.errors import InvalidInput
+from app.domain.facts import IncidentFacts
+from app.domain.obligations import ObligationsReport, obligations_report, resolve_today
+
+router = APIRouter(tags=["obligations"])
+
+
+class ObligationsRequest(BaseModel):
+    """Incident facts and, optionally, the date to count days left from."""
+
+    facts: IncidentFacts
+    today: date | None = Field(None, description="Count days left from this date (default: the server's today).")
+
+
+@router.post("/obligations", response_model=ObligationsReport)
+def compute_obligations(body: ObligationsRequest, settings: SettingsDep, rulebook: RulebookDep) -> ObligationsReport:
+    """Whom to notify, by when, with citations, and which recipients get which letter variant; nothing is saved."""
+    if body.today is not None:
+        today = body.today
+    else:
+        try:
+            today = resolve_today(settings.TODAY)
+        except ValueError as exc:
+            raise InvalidInput("The server's CANDOR_TODAY setting is not a date.", details=[{"field": "today", "message": str(exc)}]) from None
+    return obligations_report(body.facts, rulebook, today)

@@ -1,0 +1,64 @@
+"""`candor obligations FACTS.json [--format text|json] [--today DATE]`: whom to tell, what each letter says, by when."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from app.cli import CliError
+from app.commands import common
+from app.domain.obligations import ObligationsReport, obligations_report, resolve_today
+
+
+def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `obligations` sub-command."""
+    p = subs.add_parser("obligations", help="List notice obligations, due dates and letter variants for an incident.")
+    p.add_argument("facts", help="Incident facts JSON file, or - for standard input.")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--today", help="Count days left from this date (YYYY-MM-DD; default: CANDOR_TODAY or the real date).")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the obligations report."""
+    facts = common.read_facts(args.facts)
+    s = common.settings()
+    try:
+        today = resolve_today(args.today or s.TODAY)
+    except ValueError as exc:
+        raise CliError(f"--{exc}") from None
+    report = obligations_report(facts, common.rulebook(s), today)
+    if args.format == "json":
+        print(json.dumps(report.model_dump(mode="json"), indent=2))
+    else:
+        print(render_text(report), end="")
+    return 0
+
+
+def render_text(report: ObligationsReport) -> str:
+    """A responder's summary: deadlines first, then letter variants, then the reasons per law."""
+    lines = [f"Obligations as of {report.today.isoformat()} (discovered {report.discovery_date or 'unknown'})", ""]
+    for o in report.obligations:
+        due = o.due.isoformat() if o.due else "no fixed date"
+        left = f"{o.days_left} days left" if o.days_left is not None and o.days_left >= 0 else (
+            f"OVERDUE by {-o.days_left} days" if o.days_left is not None else "")
+        mark = " [UNVERIFIED]" if o.unverified else ""
+        lines.append(f"- {due:<13} {left:<24} {o.jurisdiction:<11} {o.obligation:<11} {o.recipient}{mark}")
+        lines.append(f"  {o.deadline} — {o.citation}")
+    lines += ["", "Letter variants:"]
+    for v in report.variants:
+        who = ", ".join(f"{code} {n:,}" for code, n in v.residences.items())
+        lines.append(f"- {v.id}: {v.recipients:,} recipients ({who}); laws {', '.join(v.jurisdictions)}")
+        if v.exclude:
+            lines.append(f"  leave out: {', '.join(v.exclude)}")
+        for c in v.conflicts:
+            lines.append(f"  CONFLICT {c}")
+    if report.no_letter:
+        lines.append("No letter required: " + ", ".join(f"{r} {n:,}" for r, n in report.no_letter.items()))
+    if report.uncovered:
+        lines.append("No rule file covers: " + ", ".join(report.uncovered) + " — research these before sending.")
+    lines += ["", "Why:"]
+    for a in report.jurisdictions:
+        verdict = "applies" if a.applies else "does not apply"
+        lines.append(f"- {a.jurisdiction} {verdict}{'' if a.letters or not a.applies else ' (no letters)'}: {'; '.join(a.reasons)}")
+    return "\n".join(lines) + "\n"
