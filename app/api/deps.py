@@ -22,3 +22,40 @@ def get_rulebook(request: Request) -> Rulebook:
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 RulebookDep = Annotated[Rulebook, Depends(get_rulebook)]
+
+
+# --- store, identity and workflow (issue #4) ---------------------------------------------------
+
+from sqlalchemy.orm import Session  # noqa: E402
+
+from app.auth.identity import identify  # noqa: E402
+from app.core.errors import Unauthorized  # noqa: E402
+from app.store.db import get_db  # noqa: E402
+from app.store.models import User  # noqa: E402
+from app.workflow.context import WorkflowContext  # noqa: E402
+
+SessionDep = Annotated[Session, Depends(get_db)]
+
+
+def get_optional_user(request: Request, session: SessionDep) -> User | None:
+    """The signed-in user (token or session cookie), or None; for HTML pages that show a sign-in link."""
+    ident = identify(request, session)
+    return ident.user if ident else None
+
+
+def get_current_user(request: Request, session: SessionDep) -> User:
+    """The signed-in user; 401 otherwise. Role checks are the route's `allow(...)` marker."""
+    user = get_optional_user(request, session)
+    if user is None:
+        raise Unauthorized("Sign in, or send `Authorization: Bearer <token>` (create one with `candor users token`).")
+    return user
+
+
+def get_workflow(request: Request) -> WorkflowContext:
+    """Settings + rulebook for the workflow service functions."""
+    return request.app.state.workflow  # type: ignore[no-any-return]
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+CurrentUser = Annotated[User, Depends(get_current_user)]
+WorkflowDep = Annotated[WorkflowContext, Depends(get_workflow)]

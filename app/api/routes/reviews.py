@@ -1,0 +1,38 @@
+"""Two-person approval, change requests and compliance sign-off of a draft version."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from app.api.deps import CurrentUser, SessionDep, WorkflowDep
+from app.api.store_models import ChangesCreate, DraftPublic, ReviewCreate
+from app.auth.policy import allow
+from app.workflow import reviews as svc
+
+router = APIRouter(tags=["reviews"])
+DraftId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.post("/drafts/{draft_id}/versions/{number}/approve", response_model=DraftPublic, dependencies=[allow("cmo", "security")])
+def approve(draft_id: DraftId, number: Number, body: ReviewCreate, session: SessionDep, ctx: WorkflowDep,
+            user: CurrentUser) -> DraftPublic:
+    """Approve this version (CMO or security; both, as different users, make it approved)."""
+    return DraftPublic.of(svc.approve(session, ctx, user, draft_id, number, body.comment))
+
+
+@router.post("/drafts/{draft_id}/versions/{number}/request-changes", response_model=DraftPublic,
+             dependencies=[allow("cmo", "security", "compliance")])
+def request_changes(draft_id: DraftId, number: Number, body: ChangesCreate, session: SessionDep, ctx: WorkflowDep,
+                    user: CurrentUser) -> DraftPublic:
+    """Send this version back for editing with a comment saying what to change."""
+    return DraftPublic.of(svc.request_changes(session, ctx, user, draft_id, number, body.comment))
+
+
+@router.post("/drafts/{draft_id}/versions/{number}/sign-off", response_model=DraftPublic, dependencies=[allow("compliance")])
+def sign_off(draft_id: DraftId, number: Number, body: ReviewCreate, session: SessionDep, ctx: WorkflowDep,
+             user: CurrentUser) -> DraftPublic:
+    """Compliance signs off the per-jurisdiction checklist of an approved version."""
+    return DraftPublic.of(svc.sign_off(session, ctx, user, draft_id, number, body.comment))

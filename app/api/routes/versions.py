@@ -1,0 +1,86 @@
+"""Drafts, their immutable versions (save with If-Match / base_version; 409 when stale) and waivers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Response
+
+from app.api.deps import CurrentUser, SessionDep, WorkflowDep
+from app.api.store_models import DraftPublic, VersionCreate, VersionSummary, WaiverCreate, WaiverPublic
+from app.auth.policy import allow, allow_any_user
+from app.core.errors import InvalidInput
+from app.store import repositories as repo
+from app.workflow import drafts as svc
+
+router = APIRouter(tags=["drafts"])
+DraftId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Draft id.")]
+Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="Version number.")]
+EDITORS = ("responder", "cmo", "security")
+REVIEWERS = ("cmo", "security", "compliance")
+
+
+def _etag(response: Response, number: int) -> None:
+    response.headers["ETag"] = f'"{number}"'
+
+
+def _base_version(body: VersionCreate, if_match: str | None) -> int:
+    if if_match is not None:
+        raw = if_match.strip().removeprefix("W/").strip('"')
+        if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
+            raise InvalidInput("If-Match must be the version number you edited, e.g. \"3\".",
+                               details=[{"field": "If-Match", "message": "a version number in quotes"}])
+        if body.base_version is not None and body.base_version != int(raw):
+            raise InvalidInput("If-Match and base_version disagree; send one of them.",
+                               details=[{"field": "base_version", "message": "must equal If-Match"}])
+        return int(raw)
+    if body.base_version is None:
+        raise InvalidInput("Say which version you edited: send base_version or an If-Match header.",
+                           details=[{"field": "base_version", "message": "required (or If-Match)"}])
+    return body.base_version
+
+
+@router.get("/drafts/{draft_id}", response_model=DraftPublic, dependencies=[allow_any_user()])
+def get_draft(draft_id: DraftId, session: SessionDep, response: Response) -> DraftPublic:
+    """The draft with its current version, report, reviews and waivers (ETag: the version number)."""
+    d = svc.detail(session, draft_id)
+    _etag(response, d.version.number)
+    return DraftPublic.of(d)
+
+
+@router.get("/drafts/{draft_id}/versions", response_model=list[VersionSummary], dependencies=[allow_any_user()])
+def list_versions(draft_id: DraftId, session: SessionDep) -> list[VersionSummary]:
+    """Every version, oldest first (no text)."""
+    return [VersionSummary(number=v.number, rulebook=v.rulebook_hash, facts_version=v.facts_version,
+                           created_by=v.created_by, created_at=v.created_at) for v in repo.list_versions(session, draft_id)]
+
+
+@router.get("/drafts/{draft_id}/versions/{number}", response_model=DraftPublic, dependencies=[allow_any_user()])
+def get_version(draft_id: DraftId, number: Number, session: SessionDep) -> DraftPublic:
+    """One version with its report and review record."""
+    return DraftPublic.of(svc.detail(session, draft_id, number))
+
+
+@router.post("/drafts/{draft_id}/versions", response_model=DraftPublic, status_code=201, dependencies=[allow(*EDITORS)])
+def save_version(draft_id: DraftId, body: VersionCreate, session: SessionDep, ctx: WorkflowDep, user: CurrentUser,
+                 response: Response, if_match: Annotated[str | None, Header(max_length=40)] = None) -> DraftPublic:
+    """Save new text as the next version; 409 with the current version when the version you edited is stale."""
+    d = svc.save_version(session, ctx, user, draft_id, body.text, _base_version(body, if_match))
+    _etag(response, d.version.number)
+    return DraftPublic.of(d)
+
+
+@router.get("/drafts/{draft_id}/versions/{number}/waivers", response_model=list[WaiverPublic], dependencies=[allow_any_user()])
+def list_waivers(draft_id: DraftId, number: Number, session: SessionDep) -> list[WaiverPublic]:
+    """Waivers on one version."""
+    v = repo.get_version(session, draft_id, number)
+    return [WaiverPublic.model_validate(w, from_attributes=True) for w in repo.waivers_for(session, v.id)]
+
+
+@router.post("/drafts/{draft_id}/versions/{number}/waivers", response_model=WaiverPublic, status_code=201,
+             dependencies=[allow(*REVIEWERS)])
+def waive(draft_id: DraftId, number: Number, body: WaiverCreate, session: SessionDep, ctx: WorkflowDep,
+          user: CurrentUser) -> WaiverPublic:
+    """Waive one finding of the current version with a reason (recorded in the report and the audit log)."""
+    w = svc.waive(session, ctx, user, draft_id, number, body.finding_id, body.reason)
+    return WaiverPublic.model_validate(w, from_attributes=True)

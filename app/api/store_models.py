@@ -1,0 +1,274 @@
+"""Request and response models of the stored-workflow API (suffixes as in the FastAPI template:
+*Create for bodies, *Public for responses)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.checks.base import Report
+from app.domain.facts import IncidentFacts
+from app.workflow.drafts import DraftDetail
+
+Id = Field(ge=1, le=2**31 - 1)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UserPublic(BaseModel):
+    """A user (never the password hash)."""
+
+    id: int
+    email: str
+    role: str
+    active: bool
+    created_at: str
+
+
+class UserCreate(_In):
+    """A new user; leave `password` out to get a one-time password in the response."""
+
+    email: str = Field(min_length=3, max_length=254)
+    role: str = Field(description="admin, responder, cmo, security or compliance.")
+    password: str | None = Field(None, min_length=12, max_length=200)
+
+
+class UserCreated(BaseModel):
+    """The new user and, when generated, the one-time password (shown once)."""
+
+    user: UserPublic
+    one_time_password: str | None = None
+
+
+class UserUpdate(_In):
+    """Activate or deactivate a user."""
+
+    active: bool
+
+
+class LoginCreate(_In):
+    """E-mail and password for a browser session."""
+
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class LoginPublic(BaseModel):
+    """The signed-in user and the CSRF token to send as X-CSRF-Token on unsafe requests."""
+
+    user: UserPublic
+    csrf_token: str
+
+
+class TokenCreate(_In):
+    """A label for a new API token."""
+
+    name: str = Field("", max_length=100)
+
+
+class TokenPublic(BaseModel):
+    """An API token's metadata (the secret is never shown again)."""
+
+    id: int
+    prefix: str
+    name: str
+    created_at: str
+    revoked_at: str | None = None
+
+
+class TokenCreated(TokenPublic):
+    """A new token with its secret, shown once."""
+
+    token: str
+
+
+class IncidentCreate(_In):
+    """Facts of a new incident; drafts are made for every variant the affected people need × each tone."""
+
+    facts: IncidentFacts
+    title: str | None = Field(None, max_length=200)
+    tones: list[str] = Field(default_factory=lambda: ["plain"], max_length=3, description="empathetic, formal, plain.")
+
+
+class IncidentPublic(BaseModel):
+    """An incident; its facts are in facts versions."""
+
+    id: int
+    title: str
+    facts_version: int
+    created_by: int
+    created_at: str
+
+
+class FactsVersionPublic(BaseModel):
+    """One version of an incident's facts."""
+
+    number: int
+    facts: dict[str, Any]
+    created_by: int
+    created_at: str
+
+
+class FactsUpdate(_In):
+    """New facts, with the facts version you edited (409 when it is no longer current)."""
+
+    facts: IncidentFacts
+    base_version: int = Field(ge=1, le=2**31 - 1)
+
+
+class DraftCreate(_In):
+    """One more draft for an incident."""
+
+    jurisdiction: str = Field(min_length=2, max_length=40)
+    tone: str = Field("plain", max_length=20)
+
+
+class VersionCreate(_In):
+    """New text for a draft; give the version you edited here or in If-Match."""
+
+    text: str = Field(min_length=1)
+    base_version: int | None = Field(None, ge=1, le=2**31 - 1, description="Version you edited (or send If-Match).")
+
+
+class WaiverCreate(_In):
+    """Waive one finding (by its `id` in the report) with a reason."""
+
+    finding_id: str = Field(min_length=1, max_length=80)
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+class ReviewCreate(_In):
+    """An approval or sign-off with an optional comment."""
+
+    comment: str = Field("", max_length=2000)
+
+
+class ChangesCreate(_In):
+    """A change request must say what to change."""
+
+    comment: str = Field(min_length=1, max_length=2000)
+
+
+class ReviewPublic(BaseModel):
+    """An approval or change request."""
+
+    user_id: int
+    role: str
+    decision: str
+    comment: str
+    created_at: str
+
+
+class WaiverPublic(BaseModel):
+    """A waiver of one finding on one version."""
+
+    id: int
+    finding_id: str
+    rule: str
+    reason: str
+    created_by: int
+    created_at: str
+
+
+class SignOffPublic(BaseModel):
+    """Compliance's sign-off with the checklist it covered."""
+
+    user_id: int
+    checklist: list[dict[str, Any]]
+    comment: str
+    created_at: str
+
+
+class VersionPublic(BaseModel):
+    """One immutable version: text, check report (waivers applied) and provenance."""
+
+    number: int
+    text: str
+    report: Report
+    rulebook: str
+    facts_version: int
+    check_ms: float
+    created_by: int
+    created_at: str
+
+
+class VersionSummary(BaseModel):
+    """A version in a list (no text or report)."""
+
+    number: int
+    rulebook: str
+    facts_version: int
+    created_by: int
+    created_at: str
+
+
+class DraftPublic(BaseModel):
+    """A draft with one version (the current one unless asked otherwise) and its review record."""
+
+    id: int
+    incident_id: int
+    variant: str
+    jurisdictions: list[str]
+    residences: list[str]
+    tone: str
+    state: str
+    current_version: int
+    facts_changed: bool = Field(description="The incident's facts changed after this version was drafted or saved.")
+    incident_facts_version: int
+    version: VersionPublic
+    reviews: list[ReviewPublic]
+    waivers: list[WaiverPublic]
+    sign_off: SignOffPublic | None = None
+
+    @classmethod
+    def of(cls, d: DraftDetail) -> DraftPublic:
+        """Build from the service layer's DraftDetail."""
+        v = d.version
+        return cls(
+            id=d.draft.id, incident_id=d.draft.incident_id, variant=d.draft.variant,
+            jurisdictions=list(d.draft.jurisdictions), residences=list(d.draft.residences), tone=d.draft.tone,
+            state=d.draft.state, current_version=d.draft.current_version, facts_changed=d.facts_changed,
+            incident_facts_version=d.incident_facts_version,
+            version=VersionPublic(number=v.number, text=v.text, report=d.report, rulebook=v.rulebook_hash,
+                                  facts_version=v.facts_version, check_ms=v.check_ms, created_by=v.created_by,
+                                  created_at=v.created_at),
+            reviews=[ReviewPublic.model_validate(r, from_attributes=True) for r in d.reviews],
+            waivers=[WaiverPublic.model_validate(w, from_attributes=True) for w in d.waivers],
+            sign_off=SignOffPublic.model_validate(d.sign_off, from_attributes=True) if d.sign_off else None,
+        )
+
+
+class IncidentCreated(BaseModel):
+    """The new incident, its facts version and its drafts with their reports."""
+
+    incident: IncidentPublic
+    facts_version: int
+    drafts: list[DraftPublic]
+
+
+class AuditEntryPublic(BaseModel):
+    """One audit log entry."""
+
+    seq: int
+    at: str
+    actor_id: int | None
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    version: int | None
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class AuditVerifyPublic(BaseModel):
+    """Result of checking the hash chain."""
+
+    ok: bool
+    entries: int
+    broken_seq: int | None = None
+    reason: str = ""

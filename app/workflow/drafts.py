@@ -1,0 +1,175 @@
+"""Drafts and their immutable versions: create, save with optimistic locking, waive findings.
+
+Saving checks the text first, outside any lock (the check is the slow part), then locks the
+draft row, compares the caller's base version with the current one and either writes version
+N+1 or refuses with 409 naming the current version. Approvals are per version, so a new
+version voids them; the audit log records that.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.checks.base import Report
+from app.core.errors import Conflict, InvalidInput, TooLarge
+from app.domain.facts import IncidentFacts
+from app.letters.context import TONES
+from app.letters.drafting import draft_letter
+from app.store import repositories as repo
+from app.store.checking import check_text
+from app.store.models import Draft, DraftVersion, Incident, Review, SignOff, User, Waiver, utcnow
+from app.workflow import audit, states
+from app.workflow.context import WorkflowContext
+from app.workflow.locks import lock_draft
+from app.workflow.variants import Variant
+
+
+@dataclass
+class DraftDetail:
+    """Everything a reader of one draft version needs (API and UI)."""
+
+    draft: Draft
+    version: DraftVersion
+    report: Report
+    reviews: list[Review] = field(default_factory=list)
+    waivers: list[Waiver] = field(default_factory=list)
+    sign_off: SignOff | None = None
+    incident_facts_version: int = 1
+
+    @property
+    def facts_changed(self) -> bool:
+        """True when the incident's facts changed after this version was drafted or saved."""
+        return self.incident_facts_version > self.version.facts_version
+
+
+def _check(ctx: WorkflowContext, text: str, facts: IncidentFacts, jurisdictions: list[str], tone: str) -> tuple[Report, float]:
+    if len(text) > ctx.settings.MAX_TEXT_CHARS:
+        raise TooLarge(f"The text has {len(text)} characters; the limit is {ctx.settings.MAX_TEXT_CHARS}. Shorten the letter.")
+    t0 = time.perf_counter()
+    report = check_text(text, rulebook=ctx.rulebook, settings=ctx.settings, facts=facts,
+                        jurisdictions=tuple(jurisdictions), tone=tone)
+    return report, (time.perf_counter() - t0) * 1000
+
+
+def create_draft(session: Session, ctx: WorkflowContext, actor: User, incident: Incident, facts: IncidentFacts,
+                 variant: Variant, tone: str) -> DraftDetail:
+    """Render, check and store a new draft with version 1 (in the caller's transaction)."""
+    if tone not in TONES:
+        raise InvalidInput("Unknown tone.", details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}])
+    if variant.code not in ctx.rulebook.jurisdictions:
+        raise InvalidInput("Unknown jurisdiction variant.", details=[{
+            "field": "jurisdiction", "message": f"use one of {', '.join(sorted(ctx.rulebook.jurisdictions))}"}])
+    letter = draft_letter(facts, ctx.rulebook, ctx.settings.TEMPLATES_DIR, tone=tone, jurisdiction=variant.code)
+    report, ms = _check(ctx, letter.text, facts, list(variant.jurisdictions), tone)
+    now = utcnow().isoformat()
+    draft = Draft(incident_id=incident.id, variant=variant.code, jurisdictions=list(variant.jurisdictions),
+                  residences=list(variant.residences), tone=tone, state=states.DRAFT, current_version=1, created_at=now)
+    session.add(draft)
+    session.flush()
+    version = DraftVersion(draft_id=draft.id, number=1, text=letter.text, report=report.model_dump(mode="json"),
+                           rulebook_hash=ctx.rulebook.hash, facts_version=incident.facts_version, check_ms=ms,
+                           created_by=actor.id, created_at=now)
+    session.add(version)
+    session.flush()
+    audit.record(session, actor, "draft.created", "draft", draft.id, 1,
+                 {"incident_id": incident.id, "variant": variant.code, "tone": tone, "rulebook": ctx.rulebook.hash,
+                  "errors": sum(1 for f in report.findings if f.severity.value == "error")})
+    return DraftDetail(draft=draft, version=version, report=report, incident_facts_version=incident.facts_version)
+
+
+def detail(session: Session, draft_id: int, number: int | None = None) -> DraftDetail:
+    """One draft version with its report (waivers applied), reviews, waivers and sign-off."""
+    draft = repo.get_draft(session, draft_id)
+    version = repo.get_version(session, draft_id, number)
+    incident = repo.get_incident(session, draft.incident_id)
+    return DraftDetail(draft=draft, version=version, report=repo.report_for(session, version),
+                       reviews=repo.reviews_for(session, version.id), waivers=repo.waivers_for(session, version.id),
+                       sign_off=repo.sign_off_for(session, version.id), incident_facts_version=incident.facts_version)
+
+
+def stale(draft: Draft, base_version: int, what: str = "save") -> Conflict:
+    """The 409 for an edit or review of a version that is no longer current."""
+    return Conflict(
+        f"Version {base_version} is no longer current; the current version is {draft.current_version}. "
+        f"Reload version {draft.current_version}, reapply your change and {what} again with base_version "
+        f"{draft.current_version}.",
+        details={"draft_id": draft.id, "current_version": draft.current_version, "your_version": base_version},
+    )
+
+
+def save_version(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, text: str,
+                 base_version: int) -> DraftDetail:
+    """Save `text` as the next version if `base_version` is still current; 409 otherwise. Commits."""
+    draft = repo.get_draft(session, draft_id)
+    if base_version != draft.current_version:
+        raise stale(draft, base_version)
+    jurisdictions, tone = list(draft.jurisdictions), draft.tone
+    fv = repo.facts_version(session, draft.incident_id)
+    facts, fv_number = IncidentFacts.model_validate(fv.facts), fv.number
+    session.rollback()  # release the read transaction (and SQLite's lock) while the check runs
+    report, ms = _check(ctx, text, facts, jurisdictions, tone)
+
+    draft = lock_draft(session, draft_id)
+    if base_version != draft.current_version:
+        session.rollback()
+        raise stale(draft, base_version)
+    old = repo.get_version(session, draft_id, draft.current_version)
+    voided = [r for r in repo.reviews_for(session, old.id) if r.decision == "approved"]
+    new_state = states.next_state(draft.state, "save") or states.DRAFT
+    number = draft.current_version + 1
+    now = utcnow().isoformat()
+    version = DraftVersion(draft_id=draft_id, number=number, text=text, report=report.model_dump(mode="json"),
+                           rulebook_hash=ctx.rulebook.hash, facts_version=fv_number, check_ms=ms,
+                           created_by=actor.id, created_at=now)
+    session.add(version)
+    previous_state = draft.state
+    draft.current_version, draft.state = number, new_state
+    session.flush()
+    audit.record(session, actor, "draft.saved", "draft", draft_id, number,
+                 {"base_version": base_version, "facts_version": fv_number, "rulebook": ctx.rulebook.hash,
+                  "chars": len(text), "errors": sum(1 for f in report.findings if f.severity.value == "error")})
+    if voided or previous_state == states.SIGNED_OFF:
+        audit.record(session, actor, "draft.approvals_voided", "draft", draft_id, base_version,
+                     {"approvals": [{"user_id": r.user_id, "role": r.role} for r in voided],
+                      "previous_state": previous_state, "new_version": number})
+    session.commit()
+    return detail(session, draft_id, number)
+
+
+def waive(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, number: int, finding_id: str,
+          reason: str) -> Waiver:
+    """Waive one finding on the current version with a reason. Commits."""
+    reason = reason.strip()
+    if len(reason) < 3:
+        raise InvalidInput("Give a reason for the waiver.", details=[{"field": "reason", "message": "at least 3 characters"}])
+    draft = lock_draft(session, draft_id)
+    if number != draft.current_version:
+        raise stale(draft, number, "waive")
+    if states.next_state(draft.state, "waive") is None:
+        raise Conflict(states.refusal(draft.state, "waive"), details={"state": draft.state})
+    version = repo.get_version(session, draft_id, number)
+    report = repo.report_for(session, version)
+    finding = next((f for f in report.findings if f.id == finding_id), None)
+    if finding is None:
+        raise InvalidInput(f"Version {number} has no finding {finding_id!r}.",
+                           details=[{"field": "finding_id", "message": "use the `id` of a finding in this version's report"}])
+    if finding.waived:
+        raise Conflict(f"Finding {finding_id} is already waived on version {number}.", details={"finding_id": finding_id})
+    w = Waiver(version_id=version.id, finding_id=finding_id, rule=finding.rule, reason=reason, created_by=actor.id,
+               created_at=utcnow().isoformat())
+    session.add(w)
+    session.flush()
+    audit.record(session, actor, "finding.waived", "draft", draft_id, number,
+                 {"finding_id": finding_id, "rule": finding.rule, "severity": finding.severity.value, "reason": reason})
+    session.commit()
+    return w
+
+
+def version_summary(v: DraftVersion) -> dict[str, Any]:
+    """Short description of a version for lists."""
+    return {"number": v.number, "created_at": v.created_at, "created_by": v.created_by,
+            "facts_version": v.facts_version, "rulebook": v.rulebook_hash}

@@ -1,0 +1,96 @@
+"""Incidents and their versioned facts; the one-call "facts in, drafts out" for responders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from app.core.errors import Conflict, InvalidInput
+from app.domain.facts import IncidentFacts
+from app.letters.context import TONES
+from app.store import repositories as repo
+from app.store.models import FactsVersion, Incident, User, utcnow
+from app.workflow import audit
+from app.workflow.context import WorkflowContext
+from app.workflow.drafts import DraftDetail, create_draft
+from app.workflow.locks import lock_incident
+from app.workflow.variants import Variant, variants_for
+
+
+@dataclass
+class IncidentCreated:
+    """The new incident, its first facts version and one draft per variant × tone."""
+
+    incident: Incident
+    facts: FactsVersion
+    drafts: list[DraftDetail] = field(default_factory=list)
+
+
+def _title(facts: IncidentFacts) -> str:
+    summary = (facts.incident.summary or "").split(". ")[0][:120]
+    return f"{facts.organisation.name}: {summary}" if summary else facts.organisation.name
+
+
+def _facts_json(facts: IncidentFacts) -> dict:  # type: ignore[type-arg]
+    return facts.model_dump(mode="json", exclude_none=True)
+
+
+def create_incident(session: Session, ctx: WorkflowContext, actor: User, facts: IncidentFacts, *,
+                    title: str | None = None, tones: list[str] | None = None) -> IncidentCreated:
+    """Create the incident and a draft for every needed variant × tone, in one transaction. Commits."""
+    tones = tones or ["plain"]
+    bad = [i for i, t in enumerate(tones) if t not in TONES]
+    if bad:
+        raise InvalidInput("Unknown tone.", details=[{"field": f"tones[{i}]", "message": f"use one of {', '.join(TONES)}"} for i in bad])
+    tones = list(dict.fromkeys(tones))
+    now = utcnow().isoformat()
+    incident = Incident(title=(title or _title(facts))[:200], facts_version=1, created_by=actor.id, created_at=now)
+    session.add(incident)
+    session.flush()
+    fv = FactsVersion(incident_id=incident.id, number=1, facts=_facts_json(facts), created_by=actor.id, created_at=now)
+    session.add(fv)
+    session.flush()
+    audit.record(session, actor, "incident.created", "incident", incident.id, 1, {"title": incident.title, "tones": tones})
+    result = IncidentCreated(incident=incident, facts=fv)
+    for variant in variants_for(facts, ctx.rulebook, ctx.today()):
+        for tone in tones:
+            result.drafts.append(create_draft(session, ctx, actor, incident, facts, variant, tone))
+    session.commit()
+    return result
+
+
+def add_draft(session: Session, ctx: WorkflowContext, actor: User, incident_id: int, jurisdiction: str,
+              tone: str) -> DraftDetail:
+    """Add one more draft (variant × tone) from the current facts. Commits; 409 if it exists."""
+    incident = lock_incident(session, incident_id)
+    if any(d.variant == jurisdiction and d.tone == tone for d in repo.list_drafts(session, incident_id)):
+        raise Conflict(f"Incident {incident_id} already has a {jurisdiction} draft in the {tone} tone; open it instead.")
+    facts = repo.current_facts(session, incident_id)
+    residences = tuple(sorted(facts.affected))
+    d = create_draft(session, ctx, actor, incident, facts, Variant(jurisdiction, (jurisdiction,), residences), tone)
+    session.commit()
+    return d
+
+
+def update_facts(session: Session, ctx: WorkflowContext, actor: User, incident_id: int, facts: IncidentFacts,
+                 base_version: int) -> FactsVersion:
+    """Store a new facts version if `base_version` is current; 409 naming the current one otherwise. Commits."""
+    incident = lock_incident(session, incident_id)
+    if base_version != incident.facts_version:
+        raise Conflict(
+            f"Facts version {base_version} is no longer current; the current version is {incident.facts_version}. "
+            f"Reload the facts, reapply your change and save with base_version {incident.facts_version}.",
+            details={"incident_id": incident_id, "current_version": incident.facts_version, "your_version": base_version},
+        )
+    old = repo.facts_version(session, incident_id, base_version).facts
+    new = _facts_json(facts)
+    changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    number = base_version + 1
+    fv = FactsVersion(incident_id=incident_id, number=number, facts=new, created_by=actor.id, created_at=utcnow().isoformat())
+    session.add(fv)
+    incident.facts_version = number
+    session.flush()
+    audit.record(session, actor, "facts.updated", "incident", incident_id, number, {"changed": changed})
+    session.commit()
+    return fv

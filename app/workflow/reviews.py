@@ -1,0 +1,108 @@
+"""Two-person approval and compliance sign-off.
+
+A version is approved only when a `cmo` and a different user with role `security` both approved
+that same version; error-level findings that are not waived block approval; a change request
+sends the draft back; compliance signs off the per-jurisdiction checklist of an approved version.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.core.errors import Conflict, Forbidden
+from app.store import repositories as repo
+from app.store.models import Review, SignOff, User, utcnow
+from app.workflow import audit, states
+from app.workflow.context import WorkflowContext
+from app.workflow.drafts import DraftDetail, detail, stale
+from app.workflow.locks import lock_draft
+
+REVIEWER_ROLES = ("cmo", "security", "compliance")
+
+
+def _transition(state: str, action: str) -> str:
+    nxt = states.next_state(state, action)
+    if nxt is None:
+        raise Conflict(states.refusal(state, action), details={"state": state, "action": action})
+    return nxt
+
+
+def approve(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, number: int,
+            comment: str = "") -> DraftDetail:
+    """Record `actor`'s approval of version `number`. Commits."""
+    if actor.role not in states.APPROVER_ROLES:
+        raise Forbidden(f"Only the {' and '.join(states.APPROVER_ROLES)} roles approve drafts; your role is {actor.role}.")
+    draft = lock_draft(session, draft_id)
+    if number != draft.current_version:
+        raise stale(draft, number, "approve")
+    nxt = _transition(draft.state, "approve")
+    version = repo.get_version(session, draft_id, number)
+    report = repo.report_for(session, version)
+    blocking = [f for f in report.findings if f.severity.value == "error" and not f.waived]
+    if blocking:
+        raise Conflict(
+            f"Version {number} has {len(blocking)} error-level finding(s) that are not waived. Fix the text and save "
+            "a new version, or waive each finding with a reason, before approving.",
+            details={"findings": [{"id": f.id, "rule": f.rule, "message": f.message} for f in blocking]},
+        )
+    approvals = [r for r in repo.reviews_for(session, version.id) if r.decision == "approved"]
+    if any(r.user_id == actor.id for r in approvals):
+        raise Conflict(f"You already approved version {number}. The other approval must come from a different user "
+                       "with the other role.", details={"version": number})
+    if any(r.role == actor.role for r in approvals):
+        other = [r for r in states.APPROVER_ROLES if r != actor.role][0]
+        raise Conflict(f"The {actor.role} approval of version {number} is already recorded; a {other} user must approve.",
+                       details={"version": number})
+    session.add(Review(version_id=version.id, user_id=actor.id, role=actor.role, decision="approved",
+                       comment=comment, created_at=utcnow().isoformat()))
+    users_by_role = {r.role: r.user_id for r in approvals} | {actor.role: actor.id}
+    complete = all(r in users_by_role for r in states.APPROVER_ROLES) and len(set(users_by_role.values())) == len(states.APPROVER_ROLES)
+    draft.state = states.APPROVED if complete else nxt
+    session.flush()
+    audit.record(session, actor, "draft.approved", "draft", draft_id, number,
+                 {"role": actor.role, "comment": comment, "fully_approved": complete})
+    session.commit()
+    return detail(session, draft_id, number)
+
+
+def request_changes(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, number: int,
+                    comment: str) -> DraftDetail:
+    """Send version `number` back to editing with a comment. Commits."""
+    if actor.role not in REVIEWER_ROLES:
+        raise Forbidden(f"Only the {', '.join(REVIEWER_ROLES)} roles request changes; your role is {actor.role}.")
+    draft = lock_draft(session, draft_id)
+    if number != draft.current_version:
+        raise stale(draft, number, "request changes")
+    nxt = _transition(draft.state, "request_changes")
+    version = repo.get_version(session, draft_id, number)
+    if any(r.user_id == actor.id and r.decision == "changes_requested" for r in repo.reviews_for(session, version.id)):
+        raise Conflict(f"You already requested changes on version {number}; wait for a new version.")
+    session.add(Review(version_id=version.id, user_id=actor.id, role=actor.role, decision="changes_requested",
+                       comment=comment, created_at=utcnow().isoformat()))
+    draft.state = nxt
+    session.flush()
+    audit.record(session, actor, "draft.changes_requested", "draft", draft_id, number, {"role": actor.role, "comment": comment})
+    session.commit()
+    return detail(session, draft_id, number)
+
+
+def sign_off(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, number: int,
+             comment: str = "") -> DraftDetail:
+    """Compliance signs off the checklist of approved version `number`. Commits."""
+    if actor.role != "compliance":
+        raise Forbidden(f"Only the compliance role signs off; your role is {actor.role}.")
+    draft = lock_draft(session, draft_id)
+    if number != draft.current_version:
+        raise stale(draft, number, "sign off")
+    nxt = _transition(draft.state, "sign_off")
+    version = repo.get_version(session, draft_id, number)
+    report = repo.report_for(session, version)
+    checklist = [e.model_dump(mode="json") for e in report.elements]
+    session.add(SignOff(version_id=version.id, user_id=actor.id, checklist=checklist, comment=comment,
+                        created_at=utcnow().isoformat()))
+    draft.state = nxt
+    session.flush()
+    audit.record(session, actor, "draft.signed_off", "draft", draft_id, number,
+                 {"comment": comment, "elements": len(checklist), "not_ok": sum(1 for e in checklist if not e.get("ok"))})
+    session.commit()
+    return detail(session, draft_id, number)

@@ -1,0 +1,48 @@
+"""The review state machine of a draft, as one table: (state, action) -> next state.
+
+Anything not in TRANSITIONS is refused with 409 and a sentence saying what to do instead, so a
+new action or state cannot slip through unreviewed. `approve` moves to `approved` only when both
+required roles approved the same version (decided in app.workflow.reviews); otherwise the state
+stays `in_review`.
+"""
+
+from __future__ import annotations
+
+DRAFT, IN_REVIEW, CHANGES, APPROVED, SIGNED_OFF = "draft", "in_review", "changes_requested", "approved", "signed_off"
+STATES = (DRAFT, IN_REVIEW, CHANGES, APPROVED, SIGNED_OFF)
+APPROVER_ROLES = ("cmo", "security")
+
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (DRAFT, "save"): DRAFT,
+    (IN_REVIEW, "save"): DRAFT,  # voids the partial approval
+    (CHANGES, "save"): DRAFT,
+    (APPROVED, "save"): DRAFT,  # voids both approvals
+    (SIGNED_OFF, "save"): DRAFT,  # voids approvals and sign-off (a new version needs a new review)
+    (DRAFT, "approve"): IN_REVIEW,
+    (IN_REVIEW, "approve"): IN_REVIEW,  # becomes APPROVED once both roles approved
+    (DRAFT, "request_changes"): CHANGES,
+    (IN_REVIEW, "request_changes"): CHANGES,
+    (APPROVED, "request_changes"): CHANGES,
+    (DRAFT, "waive"): DRAFT,
+    (IN_REVIEW, "waive"): IN_REVIEW,
+    (CHANGES, "waive"): CHANGES,
+    (APPROVED, "sign_off"): SIGNED_OFF,
+}
+
+_HINTS = {
+    "approve": "Approvals are only possible on a draft or in-review version; after changes were requested, save a new version first.",
+    "sign_off": "Sign-off needs a version approved by both the CMO and security.",
+    "waive": "Waivers are only possible before approval; save a new version to change an approved letter.",
+    "request_changes": "Changes can be requested on a draft, in-review or approved version.",
+    "save": "Saving is always possible.",
+}
+
+
+def next_state(state: str, action: str) -> str | None:
+    """The state after `action`, or None when the table does not allow it."""
+    return TRANSITIONS.get((state, action))
+
+
+def refusal(state: str, action: str) -> str:
+    """A sentence for the 409 body: what is wrong and what to do."""
+    return f"Cannot {action.replace('_', ' ')} a draft in state '{state}'. {_HINTS.get(action, '')}".strip()
