@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,7 @@ def plan_from_store(session: Any, incident_id: int, *, tone: str | None = None,
             continue
         version = repo.get_version(session, draft.id)
         letter = VariantLetter(
-            variant_id=f"{draft.variant}-{draft.tone}".replace("/", "_"),
+            variant_id=variant_slug(f"{draft.variant}-{draft.tone}"),
             text=version.text,
             approved=True,
             version_hash=_version_hash(version),
@@ -106,6 +107,14 @@ def plan_from_store(session: Any, incident_id: int, *, tone: str | None = None,
     if not letters:
         raise MergeError(f"incident {incident_id} has no approved drafts: approve the letters before the merge")
     return MergePlan(letters)
+
+
+def variant_slug(name: str) -> str:
+    """A variant id usable as a file name (``US-CA+US-NY-plain`` → ``US-CA_US-NY-plain``)."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._-") or "variant"
+    if len(slug) > 64:
+        slug = slug[:51] + "-" + hashlib.sha256(name.encode()).hexdigest()[:12]
+    return slug
 
 
 def _version_hash(version: Any) -> str:

@@ -1,0 +1,193 @@
+"""Mail-merge jobs: a background thread per job, progress in ``job.json``, retention clean-up.
+
+Why not a task queue: one merge at a time per job, progress written to a small JSON file, and the
+engine's own resume make a thread enough for one process; the files (not memory) are the state,
+so status survives a restart and an interrupted job can be resumed.
+
+Layout: ``EXPORT_DIR/merges/<job id>/`` holds ``job.json`` (status, counts, who started it —
+never names or addresses), ``upload.csv`` (the recipients file: deleted as soon as the job ends,
+whether it completed or failed), ``plan.json`` (the approved letters, to resume) and ``out/`` (the
+engine's output). :func:`cleanup` deletes job folders whose last update is older than
+``EXPORT_RETENTION_DAYS``; it runs when a job starts and when jobs are listed or created.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import shutil
+import threading
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from app.export.merge import MergeError, MergeInterrupted, MergePlan, VariantLetter, count_rows, run_merge, write_atomic
+
+log = logging.getLogger("candor.merge.jobs")
+
+UPLOAD = "upload.csv"
+STATUS = "job.json"
+PLAN = "plan.json"
+OUT = "out"
+
+
+def merges_dir(export_dir: Path) -> Path:
+    """Folder holding one sub-folder per merge job."""
+    return Path(export_dir) / "merges"
+
+
+def job_dir(export_dir: Path, job_id: str) -> Path:
+    """A job's folder (job ids are generated hex tokens; anything else is refused)."""
+    if not job_id.isalnum() or len(job_id) > 64:
+        raise FileNotFoundError(job_id)
+    return merges_dir(export_dir) / job_id
+
+
+def read_status(folder: Path) -> dict[str, Any]:
+    """A job's status dict (raises FileNotFoundError)."""
+    return json.loads((folder / STATUS).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def _write_status(folder: Path, status: dict[str, Any]) -> None:
+    status["updated_at"] = time.time()
+    write_atomic(folder / STATUS, json.dumps(status, indent=2).encode())
+
+
+def cleanup(export_dir: Path, retention_days: int, *, now: float | None = None) -> list[str]:
+    """Delete merge jobs not updated for ``retention_days`` days (running jobs are kept)."""
+    root = merges_dir(export_dir)
+    if not root.is_dir():
+        return []
+    limit = (now if now is not None else time.time()) - retention_days * 86400
+    removed = []
+    for folder in root.iterdir():
+        if not folder.is_dir():
+            continue
+        try:
+            status = read_status(folder)
+            updated = float(status.get("updated_at", 0))
+            running = status.get("status") == "running" and folder.name in _running
+        except (OSError, ValueError):
+            updated, running = folder.stat().st_mtime, False
+        if updated < limit and not running:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    if removed:
+        log.info("merge jobs: deleted %d past retention (%d days)", len(removed), retention_days)
+    return removed
+
+
+_running: dict[str, threading.Thread] = {}
+_lock = threading.Lock()
+
+
+def _plan_to_json(plan: MergePlan) -> dict[str, Any]:
+    return {"letters": {code: asdict(v) for code, v in plan.letters.items()},
+            "default": asdict(plan.default) if plan.default else None}
+
+
+def _plan_from_json(data: dict[str, Any]) -> MergePlan:
+    letters = {code: VariantLetter(**v) for code, v in data["letters"].items()}
+    return MergePlan(letters, VariantLetter(**data["default"]) if data.get("default") else None)
+
+
+def create_job(export_dir: Path, *, plan: MergePlan, upload: Path, fmt: str, mode: str,
+               owner: dict[str, Any], page_size: str = "Letter") -> str:
+    """Register a job whose recipients file is already at ``upload`` (moved into the job folder)."""
+    job_id = secrets.token_hex(12)
+    folder = job_dir(export_dir, job_id)
+    folder.mkdir(parents=True)
+    os.replace(upload, folder / UPLOAD)
+    write_atomic(folder / PLAN, json.dumps(_plan_to_json(plan)).encode())
+    _write_status(folder, {"id": job_id, "status": "queued", "format": fmt, "mode": mode, "page_size": page_size,
+                           "created_at": time.time(), **owner, "done": 0, "rejected": 0, "total": None,
+                           "error": None, "summary": None})
+    return job_id
+
+
+def start(export_dir: Path, job_id: str, retention_days: int, *, stop_after: int | None = None) -> None:
+    """Run (or resume) the job in a background thread. ``stop_after``: test hook to interrupt."""
+    cleanup(export_dir, retention_days)
+    folder = job_dir(export_dir, job_id)
+    with _lock:
+        if job_id in _running and _running[job_id].is_alive():
+            return
+        thread = threading.Thread(target=_run, args=(folder, stop_after), name=f"merge-{job_id}", daemon=True)
+        _running[job_id] = thread
+        status = read_status(folder)
+        status.update(status="running", error=None)
+        _write_status(folder, status)
+    thread.start()
+
+
+def wait(job_id: str, timeout: float | None = None) -> None:
+    """Wait for a job's thread (tests)."""
+    thread = _running.get(job_id)
+    if thread:
+        thread.join(timeout)
+
+
+def view(export_dir: Path, job_id: str) -> dict[str, Any]:
+    """The job's status; a job marked running with no live thread (process restarted) is ``interrupted``."""
+    folder = job_dir(export_dir, job_id)
+    status = read_status(folder)
+    thread = _running.get(job_id)
+    if status["status"] == "running" and not (thread and thread.is_alive()):
+        status["status"] = "interrupted"
+    status["resumable"] = status["status"] == "interrupted" and (folder / UPLOAD).exists()
+    return status
+
+
+def _run(folder: Path, stop_after: int | None) -> None:
+    status = read_status(folder)
+    job_id = status["id"]
+    upload = folder / UPLOAD
+    last = [0.0]
+
+    def progress(done: int, rejected: int, total: int | None) -> None:
+        if stop_after is not None and done >= stop_after:
+            raise MergeInterrupted(f"stopped after {done}")
+        now = time.monotonic()
+        if now - last[0] >= 0.5:
+            last[0] = now
+            status.update(done=done, rejected=rejected, total=total)
+            _write_status(folder, status)
+
+    try:
+        plan = _plan_from_json(json.loads((folder / PLAN).read_text(encoding="utf-8")))
+        total = count_rows(upload)
+        status["total"] = total
+        _write_status(folder, status)
+        result = run_merge(plan, upload, folder / OUT, fmt=status["format"], mode=status["mode"],
+                           page_size=status.get("page_size", "Letter"), progress=progress, progress_every=50,
+                           total=total)
+    except MergeInterrupted:
+        status.update(status="interrupted")
+        _write_status(folder, status)
+        log.info("merge job %s: interrupted at %s letters", job_id, status.get("done"))
+        return
+    except MergeError as exc:
+        status.update(status="failed", error=exc.message)
+        _finish(folder, status)
+        log.info("merge job %s: refused: %s", job_id, exc.message)
+        return
+    except Exception as exc:  # noqa: BLE001 - a job must record its failure, not die silently
+        status.update(status="failed", error=f"internal error ({exc.__class__.__name__}); see the server log")
+        _finish(folder, status)
+        log.exception("merge job %s: failed", job_id)
+        return
+    produced = sum(result.per_variant.values())
+    rejected = sum(result.reject_reasons.values())
+    status.update(status="complete", done=produced, rejected=rejected, summary=result.as_dict() | {
+        "produced_total": produced, "rejected_total": rejected})
+    _finish(folder, status)
+    log.info("merge job %s: complete; %d letters, %d rejected", job_id, produced, rejected)
+
+
+def _finish(folder: Path, status: dict[str, Any]) -> None:
+    """The job ended: delete the recipients file (personal data) and the plan copy."""
+    (folder / UPLOAD).unlink(missing_ok=True)
+    _write_status(folder, status)
