@@ -1,0 +1,137 @@
+"""Browser-test fixtures: Debian's Chromium through Playwright, and the real app under uvicorn.
+
+* `browser` (session): Chromium from CANDOR_TEST_CHROMIUM or /usr/bin/chromium, launched by
+  playwright's sync API (never `playwright install`). Missing Chromium skips with the reason.
+* `live_app` (module): the app in a subprocess on a free port with its own temp SQLite database
+  and one user per role, so tests under `pytest -n 2` never share a port or a database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.core.config import PROJECT_ROOT
+
+CHROMIUM = os.environ.get("CANDOR_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+PASSWORD = "correct-horse-battery-staple"
+USERS = {role: f"{role}@example.test" for role in ("responder", "cmo", "security", "compliance", "admin")}
+
+
+@dataclass
+class LiveApp:
+    url: str
+    users: dict[str, str]
+    password: str
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (install Debian's chromium or set CANDOR_TEST_CHROMIUM)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    data = tmp_path_factory.mktemp("ui")
+    port = _free_port()
+    env = {**os.environ,
+           "CANDOR_ENVIRONMENT": "test", "CANDOR_DATABASE_URL": f"sqlite:///{data}/candor.db",
+           "CANDOR_DEMO_DATA": "false", "CANDOR_EXPORT_DIR": str(data / "exports"), "CANDOR_TODAY": "2026-11-27",
+           "CANDOR_SECRET_KEY": "ui-test-secret-" + "x" * 32,
+           "CANDOR_UI_TEST_USERS": json.dumps([[email, role, PASSWORD] for role, email in USERS.items()])}
+    env.pop("CANDOR_LANGUAGETOOL_URL", None)
+    log = open(data / "server.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("serve_app.py")), str(port)],
+                            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            log.close()
+            raise RuntimeError(f"app exited with {proc.returncode}:\n{(data / 'server.log').read_text()[-4000:]}")
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code < 500:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("app did not start in 60 s:\n" + (data / "server.log").read_text()[-4000:])
+        time.sleep(0.2)
+    yield LiveApp(url=url, users=USERS, password=PASSWORD)
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture
+def new_page(chromium_browser, live_app):  # type: ignore[no-untyped-def]
+    """Factory: a page in a fresh browser context (its own cookies), signed in as `role`."""
+    contexts = []
+
+    def make(role: str | None = None, width: int = 1366, height: int = 900):  # type: ignore[no-untyped-def]
+        ctx = chromium_browser.new_context(viewport={"width": width, "height": height}, base_url=live_app.url)
+        ctx.set_default_timeout(15_000)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        if role:
+            sign_in(page, live_app, role)
+        return page
+
+    yield make
+    for c in contexts:
+        c.close()
+
+
+def sign_in(page, live_app: LiveApp, role: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/login")
+    page.get_by_label("Email").fill(live_app.users[role])
+    page.get_by_label("Password").fill(live_app.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("[data-testid=whoami-role]")
+
+
+def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def shot():  # type: ignore[no-untyped-def]
+    """`shot(page, name)` writes docs/screenshots/<name>.png from the test's browser."""
+    return screenshot
+
+
+@pytest.fixture
+def login(live_app):  # type: ignore[no-untyped-def]
+    """`login(page, role)` signs the page's context in as the user with `role`."""
+    return lambda page, role: sign_in(page, live_app, role)
