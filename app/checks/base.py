@@ -89,6 +89,9 @@ class Report(BaseModel):
     grammar: GrammarStatus = Field(default_factory=lambda: GrammarStatus(status="skipped"))
     rulebook: str = Field("", description="Content hash of the rulebook the text was checked against.")
     stats: dict[str, Any] = Field(default_factory=dict, description="Counts per severity, characters, words.")
+    notes: list[str] = Field(
+        default_factory=list, description="What was not checked and why (e.g. conditional elements without facts)."
+    )
 
     @property
     def has_errors(self) -> bool:

@@ -144,7 +144,9 @@ def check_legal(rid: str, rule: LegalRule, ctx: CheckContext) -> list[Finding]:
         return []
     elements = ctx.rulebook.elements
     if ctx.found is None:
-        ctx.found = detect_all(ctx.doc, elements)
+        ctx.found = {}
+    needed = rule.element_ids() - set(ctx.found)
+    ctx.found.update(detect_all(ctx.doc, elements, needed))
     found = ctx.found
     results: list[ElementResult] = ctx.elements
     findings: list[Finding] = []

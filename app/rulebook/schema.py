@@ -169,7 +169,7 @@ class Readability(RuleHeader):
                 raise ValueError(f"thresholds: unknown metric {metric!r}; use one of {', '.join(READABILITY_METRICS)}")
         if not self.message:
             raise ValueError("message: required")
-        check_placeholders(self.message, {"metric", "value", "limit", "op", "unit"})
+        check_placeholders(self.message, {"metric", "value", "limit", "op", "unit", "detail"})
         return self
 
 

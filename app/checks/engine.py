@@ -1,0 +1,143 @@
+"""run_checks: read one letter against the rulebook and return the one Report.
+
+Order of work: refuse over-long text (TooLarge, 413 / exit 2) and unknown jurisdictions or
+tones (InvalidInput); segment the text once; run every applicable rule through the registry
+(legal rules only for the selected jurisdictions; `tones` filters use the given tone, or
+`plain` — the strictest, DESIGN.md's target — when none is given); compare the text with the
+facts; run grammar through the GrammarChecker interface; then give every finding a stable id
+(hash of rule + span + matched text), drop duplicates and sort by `Finding.sort_key`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from app.checks.base import Finding, GrammarStatus, Report, Severity
+from app.checks.context import CheckContext
+from app.checks.empathy import summarise
+from app.checks.facts_consistency import check_facts
+from app.checks.readability import document_metrics
+from app.checks.registry import check_for
+from app.checks.text import segment
+from app.core.errors import InvalidInput, TooLarge
+from app.rulebook.common import applies
+
+if TYPE_CHECKING:
+    from app.checks.grammar import GrammarChecker
+    from app.core.config import Settings
+    from app.domain.facts import IncidentFacts
+    from app.rulebook.loader import Rulebook
+
+DEFAULT_TONE = "plain"
+
+
+def finding_id(f: Finding, text: str) -> str:
+    """Stable id of a finding on a text: rule + span + matched text."""
+    matched = text[f.start:f.end] if f.start is not None and f.end is not None else ""
+    raw = f"{f.rule}\0{f.start}\0{f.end}\0{matched}".encode()
+    return hashlib.sha1(raw, usedforsecurity=False).hexdigest()[:16]
+
+
+def check_size(text: str, settings: Settings | None) -> None:
+    """Refuse text over settings.MAX_TEXT_CHARS with a message that says the limit."""
+    limit = settings.MAX_TEXT_CHARS if settings is not None else 100_000
+    if len(text) > limit:
+        raise TooLarge(
+            f"Text is {len(text):,} characters; the limit is {limit:,} (CANDOR_MAX_TEXT_CHARS). Check a shorter text.",
+            details={"characters": len(text), "limit": limit},
+        )
+
+
+def _validate_selection(rulebook: Rulebook, jurisdictions: tuple[str, ...], tone: str | None) -> None:
+    unknown = [j for j in jurisdictions if j not in rulebook.jurisdictions]
+    if unknown:
+        raise InvalidInput(
+            f"Unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(rulebook.jurisdictions))}.",
+            details=[{"field": "jurisdictions", "message": f"unknown code {u}"} for u in unknown],
+        )
+    from app.letters.context import TONES
+
+    if tone is not None and tone not in TONES:
+        raise InvalidInput(f"Unknown tone {tone!r}; use one of {', '.join(TONES)}.",
+                           details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}])
+
+
+def _grammar(text: str, grammar: Any, settings: Settings | None) -> tuple[list[Finding], GrammarStatus]:
+    from app.checks.grammar import NullGrammarChecker, grammar_checker_from_settings
+
+    if grammar is False or grammar is None:
+        checker: GrammarChecker = NullGrammarChecker.skipped()
+    elif grammar is True:
+        checker = grammar_checker_from_settings(settings) if settings is not None else NullGrammarChecker()
+    else:
+        checker = grammar
+    findings, status = checker.check(text)
+    return list(findings), status
+
+
+def run_rule(rid: str, rule: Any, ctx: CheckContext) -> list[Finding]:
+    """Run one rule through its kind's check function."""
+    return check_for(rule.kind)(rid, rule, ctx)
+
+
+def finalise(findings: list[Finding], text: str) -> list[Finding]:
+    """Give findings stable ids, drop exact duplicates, sort by position then severity."""
+    out: dict[str, Finding] = {}
+    for f in findings:
+        fid = finding_id(f, text)
+        if fid not in out:
+            out[fid] = f.model_copy(update={"id": fid})
+    return sorted(out.values(), key=Finding.sort_key)
+
+
+def run_checks(
+    text: str,
+    *,
+    rulebook: Rulebook,
+    settings: Settings | None,
+    facts: IncidentFacts | None = None,
+    jurisdictions: tuple[str, ...] | list[str] = (),
+    tone: str | None = None,
+    grammar: bool | GrammarChecker = True,
+) -> Report:
+    """Check `text` for readability, empathy, legal elements, facts and grammar; return the Report."""
+    check_size(text, settings)
+    jurisdictions = tuple(dict.fromkeys(jurisdictions))
+    _validate_selection(rulebook, jurisdictions, tone)
+    ctx = CheckContext(doc=segment(text), rulebook=rulebook, settings=settings, facts=facts,
+                       jurisdictions=jurisdictions, tone=tone)
+    effective_tone = tone or DEFAULT_TONE
+    findings: list[Finding] = []
+    for rid, rule in sorted(rulebook.rules.items()):
+        if rule.kind != "legal_elements" and not applies(rule, tone=effective_tone, jurisdictions=list(jurisdictions)):
+            continue
+        findings.extend(run_rule(rid, rule, ctx))
+    if text.strip():
+        document_metrics(ctx)
+    else:
+        ctx.notes.append("The text is empty: nothing to measure.")
+    findings.extend(check_facts(ctx))
+    g_findings, g_status = _grammar(text, grammar, settings)
+    findings.extend(g_findings)
+    findings = finalise(findings, text)
+    if facts is None:
+        ctx.notes.append("No incident facts given: dates, numbers and contacts were not compared with the record.")
+    counts = {s.value: sum(1 for f in findings if f.severity is s) for s in Severity}
+    return Report(
+        findings=findings,
+        elements=ctx.elements,
+        empathy=summarise(ctx.empathy),
+        readability={k: v for k, v in ctx.readability.items() if not k.startswith("_")},
+        grammar=g_status,
+        rulebook=rulebook.hash,
+        notes=ctx.notes,
+        stats={
+            **counts,
+            "characters": len(text),
+            "words": sum(s.words for s in ctx.doc.sentences),
+            "sentences": len(ctx.doc.prose_sentences()),
+            "tone": effective_tone,
+            "jurisdictions": list(jurisdictions),
+        },
+    )

@@ -1,0 +1,56 @@
+"""Phrases (kind `phrases`): wording to avoid, or wording a letter needs.
+
+* `mode: avoid` flags every match of a token (hedging, clichés, blame-shifting, jargon,
+  legalese), skipping matches inside an `exceptions` span and dropping all findings when the
+  document also matches an `unless` pattern (e.g. "no evidence of misuse" is fine when the
+  letter also warns what could happen).
+* `mode: require` flags the document when fewer than `min` tokens match (e.g. no apology).
+  A rule with a `component` reports that apology component (Lewicki et al., 2016) as present
+  or absent, with the evidence span, in the report's `empathy` section.
+"""
+
+from __future__ import annotations
+
+from app.checks.base import EmpathyComponent, Finding
+from app.checks.context import CheckContext
+from app.checks.patterns import compiled_all
+from app.rulebook.schema import Phrases
+
+CHECK = "phrases"
+
+
+def _matches(rule: Phrases, text: str) -> list[tuple[int, int, str]]:
+    excepted = [(m.start(), m.end()) for p in compiled_all(rule.exceptions, rule.ignorecase) for m in p.finditer(text)]
+    out = []
+    for pattern in compiled_all(rule.tokens, rule.ignorecase):
+        for m in pattern.finditer(text):
+            if m.end() == m.start():
+                continue
+            if any(s <= m.start() and m.end() <= e for s, e in excepted):
+                continue
+            out.append((m.start(), m.end(), m.group()))
+    out.sort()
+    return out
+
+
+def check_phrases(rid: str, rule: Phrases, ctx: CheckContext) -> list[Finding]:
+    """Flag avoided phrases, or the absence of required ones; record apology components."""
+    text = ctx.text
+    matches = _matches(rule, text)
+    if rule.component:
+        first = matches[0] if matches else None
+        ctx.empathy.append(EmpathyComponent(
+            component=rule.component, detected=first is not None, weight=rule.weight,
+            start=first[0] if first else None, end=first[1] if first else None,
+        ))
+    if rule.mode == "require":
+        if len(matches) >= rule.min:
+            return []
+        return [Finding(rule=rid, check=CHECK, severity=rule.level, message=rule.message, source=rule.source or None)]
+    if not matches or any(p.search(text) for p in compiled_all(rule.unless, rule.ignorecase)):
+        return []
+    return [
+        Finding(rule=rid, check=CHECK, severity=rule.level, start=s, end=e, source=rule.source or None,
+                message=rule.message.format(match=m))
+        for s, e, m in matches
+    ]

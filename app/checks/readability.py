@@ -1,0 +1,171 @@
+"""Readability (kind `readability`): Flesch–Kincaid grade, Flesch Reading Ease, words per sentence.
+
+Why: most real breach letters are written at grade 10+ and 97% rate "difficult" (Zou et al.,
+2019); a reader who cannot follow the letter cannot act on it. A document score alone does not
+say what to fix, so rules can judge the document, each section, or each sentence, and a
+sentence finding points at the hard sentence and says why (its length and its long words).
+
+How: textstat is called from ONE function, `_textstat_counts`, on one sentence at a time
+(cached per sentence text, so an edited letter only re-counts the changed sentences). Section
+and document metrics are computed from the summed counts with the standard formulas — the
+same formulas textstat uses — so a sentence, a section and the document are measured
+consistently and textstat runs once per sentence, not once per metric per unit.
+Headings, address lines and signature lines are not prose and are not measured.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from app.checks.base import Finding
+from app.checks.context import CheckContext
+from app.checks.text import Unit
+from app.rulebook.schema import Readability
+
+CHECK = "readability"
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Words, sentences and syllables of a piece of text."""
+
+    words: int
+    sentences: int
+    syllables: int
+    hard_words: tuple[str, ...] = ()
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.words + other.words, self.sentences + other.sentences, self.syllables + other.syllables,
+                      self.hard_words + other.hard_words)
+
+    def metrics(self) -> dict[str, float]:
+        """FK grade, Flesch Reading Ease and words per sentence (empty text: no metrics)."""
+        if self.words == 0 or self.sentences == 0:
+            return {}
+        wps = self.words / self.sentences
+        spw = self.syllables / self.words
+        return {
+            "flesch_kincaid_grade": round(0.39 * wps + 11.8 * spw - 15.59, 2),
+            "flesch_reading_ease": round(206.835 - 1.015 * wps - 84.6 * spw, 2),
+            "words_per_sentence": round(wps, 2),
+        }
+
+
+_ready = False
+
+
+def _ensure_textstat(ctx: CheckContext) -> None:
+    global _ready
+    if _ready:
+        return
+    from app.core.textstat_data import ensure_cmudict
+
+    nltk_data = ctx.settings.NLTK_DATA if ctx.settings is not None else None
+    if nltk_data is None:
+        from app.core.config import Settings
+
+        nltk_data = Settings().NLTK_DATA
+    ensure_cmudict(Path(nltk_data))
+    _ready = True
+
+
+@lru_cache(maxsize=20_000)
+def _textstat_counts(sentence: str) -> Counts:
+    """The only place textstat is called: count words and syllables of one sentence."""
+    import textstat
+
+    words = _WORD.findall(sentence)
+    if not words:
+        return Counts(0, 0, 0)
+    syllables = 0
+    hard: list[str] = []
+    for w in words:
+        n = textstat.syllable_count(w)
+        syllables += n
+        if n >= 3:
+            hard.append(w)
+    return Counts(len(words), 1, syllables, tuple(hard))
+
+
+def counts_of(units: list[Unit]) -> Counts:
+    """Summed counts of prose sentences."""
+    total = Counts(0, 0, 0)
+    for u in units:
+        total = total + _textstat_counts(u.text)
+    return total
+
+
+def document_metrics(ctx: CheckContext) -> dict[str, float]:
+    """Document-level metrics for the report (computed once per run)."""
+    if "flesch_kincaid_grade" in ctx.readability or ctx.readability.get("_done"):
+        return ctx.readability
+    _ensure_textstat(ctx)
+    c = counts_of(ctx.doc.prose_sentences())
+    ctx.readability.update(c.metrics())
+    ctx.readability.update({"words": float(c.words), "sentences": float(c.sentences)})
+    return ctx.readability
+
+
+def _violations(rule: Readability, metrics: dict[str, float]) -> list[tuple[str, float, str, float]]:
+    out = []
+    for metric, bound in rule.thresholds.items():
+        value = metrics.get(metric)
+        if value is None:
+            continue
+        if bound.max is not None and value > bound.max:
+            out.append((metric, value, "≤", bound.max))
+        elif bound.min is not None and value < bound.min:
+            out.append((metric, value, "≥", bound.min))
+    return out
+
+
+_NAMES = {"flesch_kincaid_grade": "Flesch–Kincaid grade", "flesch_reading_ease": "Flesch Reading Ease",
+          "words_per_sentence": "Words per sentence"}
+
+
+def _detail(c: Counts) -> str:
+    hard = sorted(set(c.hard_words), key=lambda w: (-len(w), w))[:4]
+    parts = [f"{c.words} words"]
+    if hard:
+        parts.append("long words: " + ", ".join(hard))
+    return "; ".join(parts)
+
+
+def check_readability(rid: str, rule: Readability, ctx: CheckContext) -> list[Finding]:
+    """Measure the units the rule's `scope` names and flag those outside its thresholds."""
+    _ensure_textstat(ctx)
+    document_metrics(ctx)
+    prose = ctx.doc.prose_sentences()
+    if not prose:
+        return []
+    units: list[tuple[int | None, int | None, Counts]] = []
+    if rule.scope == "document":
+        units.append((None, None, counts_of(prose)))
+    elif rule.scope == "section":
+        for sec in ctx.doc.sections:
+            inside = [s for s in prose if sec.start <= s.start < sec.end]
+            if inside:
+                units.append((sec.start, sec.end, counts_of(inside)))
+    else:
+        for s in prose:
+            units.append((s.start, s.end, _textstat_counts(s.text)))
+    findings = []
+    for start, end, c in units:
+        if c.words < rule.min_words:
+            continue
+        bad = _violations(rule, c.metrics())
+        if not bad:
+            continue
+        metric, value, op, limit = bad[0]
+        detail = _detail(c)
+        if len(bad) > 1:
+            detail += "; also " + ", ".join(f"{_NAMES[m]} {v:.1f}" for m, v, _, _ in bad[1:])
+        findings.append(Finding(
+            rule=rid, check=CHECK, severity=rule.level, start=start, end=end, source=rule.source or None,
+            message=rule.message.format(metric=_NAMES[metric], value=value, limit=limit, op=op, unit=rule.scope, detail=detail),
+        ))
+    return findings

@@ -1,0 +1,37 @@
+"""Substitution (kind `substitution`): a phrase to avoid, with the better wording to use.
+
+Why: a finding is more useful when it carries the fix. Each `swap` entry maps a regex to its
+replacement; a match becomes a finding with `suggestion` set, so the editor can offer a
+one-click rewrite ("out of an abundance of caution" → "to protect you").
+"""
+
+from __future__ import annotations
+
+from app.checks.base import Finding
+from app.checks.context import CheckContext
+from app.checks.patterns import compiled
+from app.rulebook.schema import Substitution
+
+CHECK = "substitution"
+
+
+def _match_case(found: str, replacement: str) -> str:
+    """Keep a capital first letter when the matched text had one."""
+    if found[:1].isupper() and replacement[:1].islower():
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
+def check_substitution(rid: str, rule: Substitution, ctx: CheckContext) -> list[Finding]:
+    """One finding per match of each swap pattern, with the suggested replacement."""
+    findings = []
+    for pattern, replacement in rule.swap.items():
+        for m in compiled(pattern, rule.ignorecase).finditer(ctx.text):
+            if m.end() == m.start():
+                continue
+            suggestion = _match_case(m.group(), replacement)
+            findings.append(Finding(
+                rule=rid, check=CHECK, severity=rule.level, start=m.start(), end=m.end(), suggestion=suggestion,
+                source=rule.source or None, message=rule.message.format(match=m.group(), suggestion=suggestion),
+            ))
+    return findings
