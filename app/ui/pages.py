@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -41,6 +42,7 @@ from app.workflow import incidents as wf_incidents
 from app.workflow import reviews as wf_reviews
 from app.workflow.context import WorkflowContext
 
+log = logging.getLogger("candor")
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 HTMX_VERSION = "2.0.11"  # app/ui/static/htmx.min.js, from npm htmx.org@2 (pinned major 2)
@@ -151,25 +153,22 @@ def _version_view(session: Session, v: DraftVersion, emails: dict[int, str]) -> 
 
 
 def _deadlines(session: Session, request: Request, incident_id: int) -> list[dict[str, Any]]:
-    """Notification deadlines from the obligations module, when it is installed and facts allow."""
-    try:
-        from app.domain import obligations  # type: ignore[attr-defined]
-    except ImportError:
-        return []
+    """Notification deadlines from app.domain.obligations (dated ones first; the law's words otherwise)."""
+    from app.domain.obligations import obligations_report
+
     ctx = _ctx(request)
     try:
-        facts = repo.current_facts(session, incident_id)
-        report = obligations.obligations_report(facts, ctx.rulebook, ctx.today())
-    except Exception:  # noqa: BLE001 - the dashboard must render even if one incident's deadlines cannot be computed
+        report = obligations_report(repo.current_facts(session, incident_id), ctx.rulebook, ctx.today())
+    except Exception:  # noqa: BLE001 - one incident's bad facts must not break the dashboard
+        log.exception("deadlines for incident %s", incident_id)
         return []
     out = []
-    items = getattr(report, "obligations", None) or getattr(report, "deadlines", None) or []
-    for o in items:
-        due = getattr(o, "deadline", None) or getattr(o, "due", None)
-        if due is None:
+    for o in report.obligations:
+        if o.due is None:
             continue
-        out.append({"jurisdiction": getattr(o, "jurisdiction", ""), "audience": getattr(o, "audience", "") or getattr(o, "recipient", ""),
-                    "due": str(due), "overdue": bool(getattr(o, "overdue", False))})
+        left = "" if o.days_left is None else (f"{-o.days_left} days overdue" if o.days_left < 0 else f"{o.days_left} days left")
+        out.append({"jurisdiction": o.jurisdiction, "audience": o.obligation, "due": o.due.isoformat(), "left": left,
+                    "overdue": o.days_left is not None and o.days_left < 0, "citation": o.citation})
     return out
 
 

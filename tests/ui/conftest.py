@@ -135,3 +135,31 @@ def shot():  # type: ignore[no-untyped-def]
 def login(live_app):  # type: ignore[no-untyped-def]
     """`login(page, role)` signs the page's context in as the user with `role`."""
     return lambda page, role: sign_in(page, live_app, role)
+
+
+def fill_incident(page, *, affected: str = "US-CA 1200\nUS-NY 800", summary: str = "A criminal group broke into our billing server and copied customer files.") -> None:  # type: ignore[no-untyped-def]
+    page.get_by_label("Incident title").fill("Billing server break-in, October 2026")
+    page.get_by_label("Organisation name").fill("Northwind Outfitters")
+    page.get_by_label("What happened").fill(summary)
+    page.get_by_label("Cause").select_option("hacking")
+    page.get_by_label("Breach start").fill("2026-10-02")
+    page.get_by_label("Breach end").fill("2026-10-09")
+    page.get_by_label("Discovered on").fill("2026-10-12")
+    page.get_by_label("Letter date").fill("2026-11-27")
+    for value in ("name", "address", "email", "payment_card"):
+        page.locator(f"input[name=data_types][value={value}]").check()
+    page.get_by_label("Affected people per residence").fill(affected)
+    page.get_by_label("Toll-free number").fill("1-888-555-0193")
+    page.get_by_label("Call centre hours").fill("Monday to Friday, 8 a.m. to 6 p.m. Eastern")
+    page.get_by_label("Email for questions").fill("privacy@northwind.example")
+    page.get_by_label("Incident web page").fill("https://www.northwind.example/notice")
+    page.get_by_label("What you did").fill("We shut down the affected server.\nWe reset every staff password.")
+    page.get_by_label("Signed by").fill("Dana Ruiz")
+    page.get_by_label("Their title").fill("Chief Privacy Officer")
+
+
+
+@pytest.fixture
+def incident_form():  # type: ignore[no-untyped-def]
+    """`incident_form(page, affected=..., summary=...)` fills the new-incident form (page must be on it)."""
+    return fill_incident

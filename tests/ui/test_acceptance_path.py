@@ -18,27 +18,6 @@ HEDGE = "Out of an abundance of caution, we are writing to tell you that your in
 PLAIN = "We are writing to tell you that your information was affected."
 
 
-def fill_incident(page, *, affected: str, summary: str = "A criminal group broke into our billing server and copied customer files.") -> None:  # type: ignore[no-untyped-def]
-    page.get_by_label("Incident title").fill("Billing server break-in, October 2026")
-    page.get_by_label("Organisation name").fill("Northwind Outfitters")
-    page.get_by_label("What happened").fill(summary)
-    page.get_by_label("Cause").select_option("hacking")
-    page.get_by_label("Breach start").fill("2026-10-02")
-    page.get_by_label("Breach end").fill("2026-10-09")
-    page.get_by_label("Discovered on").fill("2026-10-12")
-    page.get_by_label("Letter date").fill("2026-11-27")
-    for value in ("name", "address", "email", "payment_card"):
-        page.locator(f"input[name=data_types][value={value}]").check()
-    page.get_by_label("Affected people per residence").fill(affected)
-    page.get_by_label("Toll-free number").fill("1-888-555-0193")
-    page.get_by_label("Call centre hours").fill("Monday to Friday, 8 a.m. to 6 p.m. Eastern")
-    page.get_by_label("Email for questions").fill("privacy@northwind.example")
-    page.get_by_label("Incident web page").fill("https://www.northwind.example/notice")
-    page.get_by_label("What you did").fill("We shut down the affected server.\nWe reset every staff password.")
-    page.get_by_label("Signed by").fill("Dana Ruiz")
-    page.get_by_label("Their title").fill("Chief Privacy Officer")
-
-
 def open_first_draft(page) -> int:  # type: ignore[no-untyped-def]
     page.goto("/")
     row = page.get_by_test_id("draft-row").first
@@ -48,7 +27,7 @@ def open_first_draft(page) -> int:  # type: ignore[no-untyped-def]
     return draft_id
 
 
-def test_responder_to_signoff(new_page, shot):  # type: ignore[no-untyped-def]
+def test_responder_to_signoff(new_page, shot, incident_form):  # type: ignore[no-untyped-def]
     # 1. Sign in; the header says who and which role.
     page = new_page("responder")
     expect(page.get_by_test_id("whoami-email")).to_have_text("responder@example.test")
@@ -56,7 +35,7 @@ def test_responder_to_signoff(new_page, shot):  # type: ignore[no-untyped-def]
 
     # 2. New incident: a bad line shows its message beside the field and keeps everything typed.
     page.goto("/incidents/new")
-    fill_incident(page, affected="US-CA 1200\nNarnia lots")
+    incident_form(page, affected="US-CA 1200\nNarnia lots")
     page.get_by_role("button", name="Create incident and draft letters").click()
     expect(page.locator("#e-affected")).to_be_visible()
     expect(page.locator("#f-affected")).to_have_attribute("aria-invalid", "true")

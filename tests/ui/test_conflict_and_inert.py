@@ -1,0 +1,83 @@
+"""A stale save from a second browser is shown as a clear choice; hostile letter text stays inert."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = "<script>window.__pwned = 1</script> {{ 7*7 }} <img src=x onerror=\"window.__pwned = 2\">"
+
+
+def _create(page, incident_form, summary: str | None = None) -> int:  # type: ignore[no-untyped-def]
+    page.goto("/incidents/new")
+    if summary is None:
+        incident_form(page)
+    else:
+        incident_form(page, summary=summary)
+    page.get_by_role("button", name="Create incident and draft letters").click()
+    expect(page.locator(".flash")).to_contain_text("Incident created")
+    incident = page.url.rsplit("#inc-", 1)[1]
+    card = page.locator(f"section[aria-labelledby='inc-{incident}']")
+    return int(card.get_by_test_id("draft-row").first.get_attribute("data-draft-id"))
+
+
+def test_conflicting_save_from_two_contexts(new_page, incident_form):  # type: ignore[no-untyped-def]
+    draft_id = _create(new_page("responder"), incident_form)
+    alice, bob = new_page("cmo"), new_page("security")
+    for p in (alice, bob):
+        p.goto(f"/drafts/{draft_id}")
+    base = alice.locator("#letter-text").input_value()
+
+    alice.locator("#letter-text").fill(base + "\n\nAlice's closing line.")
+    alice.get_by_role("button", name=re.compile("Save as v2")).click()
+    expect(alice.locator(".flash")).to_contain_text("Saved as v2")
+
+    bob.locator("#letter-text").fill(base + "\n\nBob's closing line.")
+    bob.get_by_role("button", name=re.compile("Save as v2")).click()
+    # The conflict page: who saved what, and three choices; Bob's text is not lost.
+    expect(bob.locator("#conflict-message")).to_contain_text("cmo@example.test saved v2")
+    expect(bob.locator("#diff del")).to_contain_text("Alice")
+    expect(bob.locator("#diff ins")).to_contain_text("Bob")
+    expect(bob.locator("#conflict-reload")).to_have_attribute("href", f"/drafts/{draft_id}")
+    bob.get_by_role("button", name="Keep mine as v3").click()
+    expect(bob.locator(".flash")).to_contain_text("Saved as v3")
+    assert "Bob's closing line." in bob.locator("#letter-text").input_value()
+    # Alice's v2 stays in the history.
+    bob.goto(f"/drafts/{draft_id}/history?a=2&b=3")
+    expect(bob.locator("#diff del")).to_contain_text("Alice")
+    expect(bob.locator("#diff ins")).to_contain_text("Bob")
+    # Side-by-side view through htmx (no full reload).
+    bob.get_by_label("View").select_option("side")
+    expect(bob.locator(".diff-side")).to_be_visible()
+
+
+def test_hostile_letter_text_renders_inert(new_page, incident_form):  # type: ignore[no-untyped-def]
+    page = new_page("responder")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    draft_id = _create(page, incident_form, summary="Someone wrote " + HOSTILE + " into our form.")
+    # The dashboard and the editor show it as text.
+    page.goto(f"/drafts/{draft_id}")
+    text = page.locator("#letter-text").input_value()
+    assert "<script>window.__pwned = 1</script>" in text
+    assert "{{ 7*7 }}" in text
+    # Type more of it into the editor and save: still text everywhere.
+    page.locator("#letter-text").fill(text + "\n\n" + HOSTILE)
+    expect(page.locator("#check-status")).not_to_have_text("Checking…", timeout=30_000)
+    page.get_by_role("button", name=re.compile("Save as v2")).click()
+    expect(page.locator(".flash")).to_contain_text("Saved as v2")
+    for url in (f"/drafts/{draft_id}", f"/drafts/{draft_id}/history?a=1&b=2", f"/drafts/{draft_id}/print",
+                f"/drafts/{draft_id}/checklist", "/"):
+        page.goto(url)
+        assert page.evaluate("() => window.__pwned") is None, url
+        assert page.locator("script:not([src]):not([type='application/json'])").count() == 0, url
+        assert page.locator("img[src=x]").count() == 0, url
+        assert "49" not in (page.locator("main").inner_text().replace("2049", "")), url
+    page.goto(f"/drafts/{draft_id}/print")
+    expect(page.locator("article.letter-print")).to_contain_text("<script>window.__pwned = 1</script>")
+    expect(page.locator("article.letter-print")).to_contain_text("{{ 7*7 }}")
+    assert dialogs == []
