@@ -27,6 +27,7 @@ from app.rulebook.schema import Readability
 
 CHECK = "readability"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_NOT_WORDS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|gov|net|io|app)\b\S*")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def _textstat_counts(sentence: str) -> Counts:
     """The only place textstat is called: count words and syllables of one sentence."""
     import textstat
 
-    words = _WORD.findall(sentence)
+    words = _WORD.findall(_NOT_WORDS.sub(" ", sentence))  # URLs and e-mail addresses are not read as words
     if not words:
         return Counts(0, 0, 0)
     syllables = 0
