@@ -122,7 +122,7 @@ class FactsUpdate(_In):
 class DraftCreate(_In):
     """One more draft for an incident."""
 
-    jurisdiction: str = Field(min_length=2, max_length=40)
+    jurisdiction: str = Field(min_length=2, max_length=300, description="Jurisdiction code, or a variant's codes joined by +.")
     tone: str = Field("plain", max_length=20)
 
 

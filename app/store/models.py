@@ -92,7 +92,7 @@ class Draft(Base):
     __table_args__ = (UniqueConstraint("incident_id", "variant", "tone", name="uq_draft_variant_tone"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
-    variant: Mapped[str] = mapped_column(String(40))
+    variant: Mapped[str] = mapped_column(String(300))
     jurisdictions: Mapped[list[str]] = mapped_column(JSON)
     residences: Mapped[list[str]] = mapped_column(JSON)
     tone: Mapped[str] = mapped_column(String(20))

@@ -8,6 +8,7 @@ version voids them; the audit log records that.
 
 from __future__ import annotations
 
+import inspect
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,15 +56,24 @@ def _check(ctx: WorkflowContext, text: str, facts: IncidentFacts, jurisdictions:
     return report, (time.perf_counter() - t0) * 1000
 
 
+def _render(ctx: WorkflowContext, facts: IncidentFacts, variant: Variant, tone: str) -> Any:
+    """Draft the letter for all of a variant's laws when drafting supports it, else for its first law."""
+    if "jurisdictions" in inspect.signature(draft_letter).parameters:
+        return draft_letter(facts, ctx.rulebook, ctx.settings.TEMPLATES_DIR, tone=tone,
+                            jurisdictions=list(variant.jurisdictions))
+    return draft_letter(facts, ctx.rulebook, ctx.settings.TEMPLATES_DIR, tone=tone, jurisdiction=variant.jurisdictions[0])
+
+
 def create_draft(session: Session, ctx: WorkflowContext, actor: User, incident: Incident, facts: IncidentFacts,
                  variant: Variant, tone: str) -> DraftDetail:
     """Render, check and store a new draft with version 1 (in the caller's transaction)."""
     if tone not in TONES:
         raise InvalidInput("Unknown tone.", details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}])
-    if variant.code not in ctx.rulebook.jurisdictions:
+    unknown = [c for c in variant.jurisdictions if c not in ctx.rulebook.jurisdictions]
+    if unknown or not variant.jurisdictions:
         raise InvalidInput("Unknown jurisdiction variant.", details=[{
-            "field": "jurisdiction", "message": f"use one of {', '.join(sorted(ctx.rulebook.jurisdictions))}"}])
-    letter = draft_letter(facts, ctx.rulebook, ctx.settings.TEMPLATES_DIR, tone=tone, jurisdiction=variant.code)
+            "field": "jurisdiction", "message": f"use codes from {', '.join(sorted(ctx.rulebook.jurisdictions))}, joined by +"}])
+    letter = _render(ctx, facts, variant, tone)
     report, ms = _check(ctx, letter.text, facts, list(variant.jurisdictions), tone)
     now = utcnow().isoformat()
     draft = Draft(incident_id=incident.id, variant=variant.code, jurisdictions=list(variant.jurisdictions),

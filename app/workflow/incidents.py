@@ -68,7 +68,8 @@ def add_draft(session: Session, ctx: WorkflowContext, actor: User, incident_id: 
         raise Conflict(f"Incident {incident_id} already has a {jurisdiction} draft in the {tone} tone; open it instead.")
     facts = repo.current_facts(session, incident_id)
     residences = tuple(sorted(facts.affected))
-    d = create_draft(session, ctx, actor, incident, facts, Variant(jurisdiction, (jurisdiction,), residences), tone)
+    codes = tuple(c.strip() for c in jurisdiction.split("+") if c.strip())
+    d = create_draft(session, ctx, actor, incident, facts, Variant("+".join(codes), codes, residences), tone)
     session.commit()
     return d
 

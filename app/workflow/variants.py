@@ -20,7 +20,7 @@ GENERIC = "US-GENERIC"
 
 @dataclass(frozen=True)
 class Variant:
-    """One letter variant: its key (drafting jurisdiction), the codes it is checked against, and who gets it."""
+    """One letter variant: its key ("+"-joined codes), the laws it must satisfy, and who gets it."""
 
     code: str
     jurisdictions: tuple[str, ...]
@@ -40,9 +40,9 @@ def _from_report(report: object) -> list[Variant]:
     out = []
     for v in getattr(report, "variants", []):
         codes = tuple(getattr(v, "jurisdictions", None) or getattr(v, "codes", None) or ())
-        code = getattr(v, "code", None) or getattr(v, "jurisdiction", None) or (codes[0] if codes else GENERIC)
-        out.append(Variant(code=str(code), jurisdictions=codes or (str(code),),
-                           residences=tuple(getattr(v, "residences", None) or getattr(v, "residence", None) or ())))
+        codes = codes or (GENERIC,)
+        out.append(Variant(code="+".join(codes), jurisdictions=codes,
+                           residences=tuple(sorted(getattr(v, "residences", None) or ()))))
     return out
 
 

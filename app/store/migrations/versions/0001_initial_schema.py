@@ -92,7 +92,7 @@ def upgrade() -> None:
     op.create_table('drafts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('incident_id', sa.Integer(), nullable=False),
-    sa.Column('variant', sa.String(length=40), nullable=False),
+    sa.Column('variant', sa.String(length=300), nullable=False),
     sa.Column('jurisdictions', sa.JSON(), nullable=False),
     sa.Column('residences', sa.JSON(), nullable=False),
     sa.Column('tone', sa.String(length=20), nullable=False),
