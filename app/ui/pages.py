@@ -269,6 +269,8 @@ def _editor_context(request: Request, session: Session, user: User, draft_id: in
         "version": d.version.number,
         "targets": readability_targets(ctx.rulebook, d.draft.tone),
         "waivers": {w.finding_id: w.reason for w in d.waivers},
+        # Ids of the saved version's findings (the ids waivers name), matched to live findings by rule + span.
+        "savedFindings": [{"id": f.id, "rule": f.rule, "start": f.start, "end": f.end} for f in d.report.findings],
         "waiveUrl": f"/drafts/{draft_id}/waivers" if user.role in WAIVER_ROLES else None,
         "debounceMs": 400,
     }

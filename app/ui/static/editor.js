@@ -84,7 +84,14 @@
     var marks = mirror.querySelectorAll("mark");
     marks.forEach(function (m) { m.classList.remove("active"); });
     var target = Array.prototype.find.call(marks, function (m) { return (m.getAttribute("data-finding") || "").split(" ").indexOf(s.id) >= 0; });
-    if (target) { target.classList.add("active"); target.scrollIntoView({ block: "center" }); }
+    if (target) {
+      target.classList.add("active");
+      // Scroll the page, never the mirror itself (a scrolled mirror would drift from the textarea).
+      var rect = target.getBoundingClientRect();
+      window.scrollTo({ top: window.scrollY + rect.top - window.innerHeight / 2 });
+    }
+    mirror.scrollTop = 0;
+    mirror.scrollLeft = 0;
   }
 
   function waiveForm(f) {
@@ -117,7 +124,12 @@
     var spans = [];
     var groups = {};
     GROUPS.forEach(function (g) { groups[g[0]] = []; });
+    var unchanged = text === savedText;
+    var savedIds = {};
+    (cfg.savedFindings || []).forEach(function (s) { savedIds[s.rule + "|" + s.start + "|" + s.end] = s.id; });
     (report.findings || []).forEach(function (f, i) {
+      // Waivers name the saved version's finding ids; live findings on the saved text get them.
+      if (!f.id && unchanged) f.id = savedIds[f.rule + "|" + f.start + "|" + f.end] || "";
       var fid = f.id || ("f" + i);
       var w = waived[fid];
       var item = { f: f, id: fid, waived: !!(f.waived || w), reason: f.waiver_reason || w || null };
@@ -165,7 +177,7 @@
           if (f.suggestion) li.appendChild(el("p", { "class": "fix" }, "Try: \u201c" + f.suggestion + "\u201d"));
           if (item.waived) li.appendChild(el("p", { "class": "fix" }, "Waived: " + (item.reason || "")));
           li.appendChild(el("span", { "class": "rule-id" }, f.rule));
-          if (!item.waived && f.id) li.appendChild(waiveForm(f));
+          if (!item.waived && f.id && unchanged) li.appendChild(waiveForm(f));
           ul.appendChild(li);
         });
         section.appendChild(ul);
