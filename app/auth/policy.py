@@ -8,13 +8,13 @@ test fails on it, so a forgotten rule is caught before release.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
+from fastapi.routing import iter_route_contexts
 from starlette.concurrency import run_in_threadpool
-from starlette.routing import Match
 
 from sqlalchemy.orm import Session
 
@@ -75,27 +75,57 @@ DENY_ALL = Allow(label="no rule")
 # Rules for routes mounted by modules that do not declare their own marker. Key: path prefix
 # under /api/v1 (first match wins, longest first). Review each when such a module lands.
 ROUTE_RULES: dict[str, Allow] = {
+    "/api/v1/openapi.json": Allow(public=True),
     "/api/v1/drafts:render": Allow(public=True),
-    "/api/v1/check": Allow(public=True),  # stateless check of posted text
-    "/api/v1/rules": Allow(public=True),  # reference data: the rulebook
-    "/api/v1/catalog": Allow(public=True),
+    "/api/v1/checks": Allow(public=True),  # stateless check of posted text
     "/api/v1/obligations": Allow(public=True),  # stateless: facts in, deadlines out
+    "/api/v1/rules": Allow(public=True),  # reference data (catalog): the rulebook
+    "/api/v1/jurisdictions": Allow(public=True),
+    "/api/v1/tones": Allow(public=True),
+    "/api/v1/elements": Allow(public=True),
     "/api/v1/exports": Allow(*sorted(ALL)),
 }
 
 
-def route_rule(route: APIRoute) -> Allow | None:
+@dataclass(frozen=True)
+class ApiRoute:
+    """One effective /api/v1 route: path, methods, and the rule it declares (None: no marker)."""
+
+    path: str
+    methods: frozenset[str]
+    regex: Any
+    own_rule: Allow | None
+
+    @property
+    def rule(self) -> Allow | None:
+        """Its own marker, else its ROUTE_RULES entry, else None (denied to everyone)."""
+        return self.own_rule or table_rule(self.path)
+
+
+def route_rule(route: Any) -> Allow | None:
     """The rule a route declares (its Allow dependency), else None."""
-    for dep in route.dependant.dependencies:
+    dependant = getattr(route, "dependant", None)
+    for dep in getattr(dependant, "dependencies", []) or []:
         if isinstance(dep.call, Allow):
             return dep.call
     return None
 
 
+def api_routes(app: FastAPI) -> list[ApiRoute]:
+    """Every effective API route under /api/v1 (works with FastAPI's lazily included routers)."""
+    out = []
+    for rc in iter_route_contexts(app.router.routes):
+        path = rc.path
+        if not path or not path.startswith("/api/v1") or not rc.methods:
+            continue
+        out.append(ApiRoute(path=path, methods=frozenset(rc.methods), regex=rc.path_regex, own_rule=route_rule(rc)))
+    return out
+
+
 def table_rule(path: str) -> Allow | None:
     """The ROUTE_RULES entry for a path, longest prefix first."""
     for prefix in sorted(ROUTE_RULES, key=len, reverse=True):
-        if path == prefix or path.startswith(prefix):
+        if path == prefix or path.startswith((prefix + "/", prefix + ":")):
             return ROUTE_RULES[prefix]
     return None
 
@@ -110,19 +140,22 @@ class PolicyGate:
     def __init__(self, app: Any, fastapi_app: FastAPI):
         self.app = app
         self.fastapi_app = fastapi_app
-        self._cache: dict[int, Allow | None] = {}
+        self._cache: list[ApiRoute] = []
+        self._cache_key = -1
 
     def _rule_for(self, scope: dict[str, Any]) -> Allow | None:
-        for route in self.fastapi_app.router.routes:
-            if not isinstance(route, APIRoute) or not route.path.startswith("/api/v1"):
-                continue
-            match, _ = route.matches(scope)
-            if match is Match.FULL:
-                if id(route) not in self._cache:
-                    own = route_rule(route)
-                    self._cache[id(route)] = None if own is not None else (table_rule(route.path) or DENY_ALL)
-                return self._cache[id(route)]
+        routes = self._routes()
+        method = "GET" if scope["method"] == "HEAD" else scope["method"]
+        for r in routes:
+            if r.regex.match(scope["path"]) and method in r.methods:
+                return None if r.own_rule is not None else (r.rule or DENY_ALL)
         return None
+
+    def _routes(self) -> list[ApiRoute]:
+        key = len(self.fastapi_app.router.routes)
+        if self._cache_key != key:
+            self._cache, self._cache_key = api_routes(self.fastapi_app), key
+        return self._cache
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/api/v1"):
@@ -149,5 +182,4 @@ def _check_outside_route(rule: Allow, request: Request, app: FastAPI) -> None:
 
 def unmarked_routes(app: FastAPI) -> list[str]:
     """/api/v1 routes with neither a marker nor a table rule (they answer 403 to everyone)."""
-    return [f"{','.join(sorted(r.methods))} {r.path}" for r in app.router.routes
-            if isinstance(r, APIRoute) and r.path.startswith("/api/v1") and route_rule(r) is None and table_rule(r.path) is None]
+    return [f"{','.join(sorted(r.methods))} {r.path}" for r in api_routes(app) if r.rule is None]

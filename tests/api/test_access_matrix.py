@@ -1,0 +1,102 @@
+"""Every /api/v1 route × every role: each route has an explicit rule, and the rule is what happens.
+
+Deny by default: a route without a rule fails this test, and at run time answers 403 to everyone.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from support.storeapp import make_store_app  # noqa: E402
+from support.storedb import example  # noqa: E402
+
+from app.auth.policy import api_routes, unmarked_routes  # noqa: E402
+from app.auth.roles import ROLES  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def sa(tmp_path_factory):
+    sa = make_store_app(tmp_path_factory.mktemp("acl"))
+    r = sa.client.post("/api/v1/incidents", json={"facts": example()}, headers=sa.h("responder"))
+    assert r.status_code == 201, r.text
+    # token 1 belongs to admin; make the DELETE /auth/tokens/{id} probe hit a throwaway token instead
+    return sa
+
+
+def _routes(app):
+    return api_routes(app)
+
+
+def test_every_api_route_has_an_explicit_rule(sa):
+    missing = unmarked_routes(sa.client.app)
+    assert missing == [], f"routes without an access rule (add allow(...) or a ROUTE_RULES entry): {missing}"
+    assert len(_routes(sa.client.app)) >= 25
+
+
+def _cases(app):
+    for route in _routes(app):
+        for method in sorted(route.methods - {"HEAD"}):
+            yield route, method, route.rule
+
+
+def test_route_by_role_matrix(sa):
+    app = sa.client.app
+    failures = []
+    for route, method, rule in _cases(app):
+        path = re.sub(r"\{[^}]+\}", "999999", route.path)
+        for role in (None, *ROLES):
+            if method == "POST" and route.path == "/api/v1/auth/logout" and role is not None:
+                continue  # a bearer logout is harmless but tested elsewhere
+            r = sa.client.request(method, path, headers=sa.h(role), json={})
+            allowed = rule.public or (role is not None and role in rule.roles)
+            if allowed and r.status_code in (401, 403) and r.json()["error"]["code"] in ("unauthorized", "forbidden"):
+                failures.append(f"{method} {route.path} as {role}: {r.status_code} but the rule allows it")
+            if not allowed:
+                want = 401 if role is None else 403
+                if r.status_code != want:
+                    failures.append(f"{method} {route.path} as {role}: {r.status_code}, expected {want}")
+                elif r.json()["error"]["code"] not in ("unauthorized", "forbidden"):
+                    failures.append(f"{method} {route.path} as {role}: wrong error body {r.text}")
+            assert r.status_code < 500, f"{method} {path} as {role}: {r.status_code} {r.text}"
+    assert not failures, "\n".join(failures)
+
+
+def test_a_route_without_a_rule_is_denied_to_everyone(sa):
+    app = sa.client.app
+
+    @app.get("/api/v1/zz-unruled")
+    def _unruled() -> dict:
+        return {"leak": True}
+
+    try:
+        for role in ROLES:
+            r = sa.client.get("/api/v1/zz-unruled", headers=sa.h(role))
+            assert r.status_code == 403 and "no access rule" in r.json()["error"]["message"], r.text
+        assert sa.client.get("/api/v1/zz-unruled").status_code == 401
+        assert unmarked_routes(app) == ["GET /api/v1/zz-unruled"]
+    finally:
+        app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", "") != "/api/v1/zz-unruled"]
+
+
+def test_revoked_token_and_deactivated_user_are_refused(sa):
+    r = sa.client.post("/api/v1/auth/tokens", json={"name": "temp"}, headers=sa.h("cmo"))
+    assert r.status_code == 201
+    tok = r.json()
+    bearer = {"Authorization": f"Bearer {tok['token']}"}
+    assert sa.client.get("/api/v1/auth/me", headers=bearer).status_code == 200
+    listed = sa.client.get("/api/v1/auth/tokens", headers=sa.h("cmo")).json()
+    assert all("token" not in t and "hash" not in str(t) for t in listed)
+    assert sa.client.delete(f"/api/v1/auth/tokens/{tok['id']}", headers=bearer).status_code == 200
+    assert sa.client.get("/api/v1/auth/me", headers=bearer).status_code == 401
+    r = sa.client.post("/api/v1/users", json={"email": "temp@test.example", "role": "security"}, headers=sa.h("admin"))
+    assert r.status_code == 201 and len(r.json()["one_time_password"]) >= 16
+    uid = r.json()["user"]["id"]
+    t = sa.client.post(f"/api/v1/users/{uid}/tokens", json={}, headers=sa.h("admin")).json()["token"]
+    assert sa.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {t}"}).status_code == 200
+    assert sa.client.patch(f"/api/v1/users/{uid}", json={"active": False}, headers=sa.h("admin")).status_code == 200
+    assert sa.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {t}"}).status_code == 401
