@@ -22,11 +22,11 @@ def create_user(session: Session, actor: User | None, email: str, role: str,
     """Create a user; returns the user and the one-time password when none was given. Commits."""
     email = email.strip().lower()
     if role not in ROLES:
-        raise InvalidInput("Unknown role.", details=[{"field": "role", "message": f"use one of {', '.join(ROLES)}"}])
+        raise InvalidInput(f"Unknown role; use one of {', '.join(ROLES)}.", details=[{"field": "role", "message": f"use one of {', '.join(ROLES)}"}])
     if "@" not in email or len(email) > 254:
-        raise InvalidInput("Invalid e-mail address.", details=[{"field": "email", "message": "give an e-mail address"}])
+        raise InvalidInput("Give a valid e-mail address (name@example.org).", details=[{"field": "email", "message": "give an e-mail address"}])
     if password is not None and len(password) < MIN_LENGTH:
-        raise InvalidInput("Password too short.", details=[{"field": "password", "message": f"at least {MIN_LENGTH} characters"}])
+        raise InvalidInput(f"Choose a password of at least {MIN_LENGTH} characters.", details=[{"field": "password", "message": f"at least {MIN_LENGTH} characters"}])
     if repo.user_by_email(session, email):
         raise Conflict(f"A user with e-mail {email} already exists; use a different address or issue them a token.")
     shown = None

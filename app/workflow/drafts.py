@@ -68,10 +68,10 @@ def create_draft(session: Session, ctx: WorkflowContext, actor: User, incident: 
                  variant: Variant, tone: str) -> DraftDetail:
     """Render, check and store a new draft with version 1 (in the caller's transaction)."""
     if tone not in TONES:
-        raise InvalidInput("Unknown tone.", details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}])
+        raise InvalidInput(f"Unknown tone; use one of {', '.join(TONES)}.", details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}])
     unknown = [c for c in variant.jurisdictions if c not in ctx.rulebook.jurisdictions]
     if unknown or not variant.jurisdictions:
-        raise InvalidInput("Unknown jurisdiction variant.", details=[{
+        raise InvalidInput("Unknown jurisdiction code; use codes listed at GET /api/v1/jurisdictions, joined by +.", details=[{
             "field": "jurisdiction", "message": f"use codes from {', '.join(sorted(ctx.rulebook.jurisdictions))}, joined by +"}])
     letter = _render(ctx, facts, variant, tone)
     report, ms = _check(ctx, letter.text, facts, list(variant.jurisdictions), tone)

@@ -42,7 +42,7 @@ def create_incident(session: Session, ctx: WorkflowContext, actor: User, facts: 
     tones = tones or ["plain"]
     bad = [i for i, t in enumerate(tones) if t not in TONES]
     if bad:
-        raise InvalidInput("Unknown tone.", details=[{"field": f"tones[{i}]", "message": f"use one of {', '.join(TONES)}"} for i in bad])
+        raise InvalidInput(f"Unknown tone; use one of {', '.join(TONES)}.", details=[{"field": f"tones[{i}]", "message": f"use one of {', '.join(TONES)}"} for i in bad])
     tones = list(dict.fromkeys(tones))
     now = utcnow().isoformat()
     incident = Incident(title=(title or _title(facts))[:200], facts_version=1, created_by=actor.id, created_at=now)
