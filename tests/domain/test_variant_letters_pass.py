@@ -86,3 +86,15 @@ def test_all_states_mix_every_variant_passes_for_every_member(tone: str, setting
             if bad:
                 failures[f"{v.id}/{code}"] = bad
     assert failures == {}
+
+
+@pytest.mark.parametrize("other", sorted(c for c in US_STATES if c != "US-MA"))
+def test_massachusetts_with_each_state(other: str, settings) -> None:  # type: ignore[no-untyped-def]
+    """MA's prohibitions are the strictest: whatever the pairing, each law's letter passes its own check."""
+    facts = rich_facts({"US-MA": 10, other: 10})
+    report = obligations_report(facts, RULES, date(2026, 3, 10))
+    for v in report.variants:
+        letter = draft_letter(facts, RULES, TEMPLATES, tone="plain", jurisdictions=v.jurisdictions)
+        checked = run_checks(letter.text, rulebook=RULES, settings=settings, facts=facts, jurisdictions=v.jurisdictions, grammar=False)
+        for code in v.jurisdictions:
+            assert _own_failures(checked, code) == [], f"{v.id} {code}\n{letter.text}"
