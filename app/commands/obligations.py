@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render_text(report: ObligationsReport) -> str:
-    """A responder's summary: deadlines first, then letter variants, then the reasons per law."""
+    """Render a responder's summary: deadlines first, then letter variants, then the reasons per law."""
     lines = [f"Obligations as of {report.today.isoformat()} (discovered {report.discovery_date or 'unknown'})", ""]
     for o in report.obligations:
         due = o.due.isoformat() if o.due else "no fixed date"

@@ -34,7 +34,7 @@ class Applicability(BaseModel):
 
 
 def _known(facts: IncidentFacts, path: str) -> bool:
-    """True when the dotted facts path has a value (`contacts.toll_free`, `incident.breach_start`)."""
+    """Tell whether the dotted facts path has a value (`contacts.toll_free`, `incident.breach_start`)."""
     value: Any = facts
     for part in path.split("."):
         value = getattr(value, part, None)
@@ -44,7 +44,7 @@ def _known(facts: IncidentFacts, path: str) -> bool:
 
 
 def condition_met(cond: Condition, facts: IncidentFacts) -> bool:
-    """Data, entity and offer triggers are alternatives; `when_known` must also hold; no trigger = always."""
+    """Evaluate a condition: data, entity and offer triggers are alternatives; `when_known` must also hold; no trigger = always."""
     triggers = []
     if cond.when_data_types:
         triggers.append(facts.has(*cond.when_data_types))
@@ -59,7 +59,7 @@ def condition_met(cond: Condition, facts: IncidentFacts) -> bool:
 
 
 def required_elements(rule: LegalRule, facts: IncidentFacts) -> set[str]:
-    """What this law requires in these facts' letter: its fixed list plus the conditions the facts switch on."""
+    """List what this law requires in these facts' letter: its fixed list plus the conditions the facts switch on."""
     return set(rule.requires) | {c.element for c in rule.conditions if condition_met(c, facts)}
 
 
@@ -82,7 +82,7 @@ def _personal_information(scope: Scope, facts: IncidentFacts) -> tuple[bool | No
 
 
 def _encryption(scope: Scope, facts: IncidentFacts) -> tuple[bool, str]:
-    """True when the encryption safe harbour spares the notice, with the reason."""
+    """Tell whether the encryption safe harbour spares the notice, with the reason."""
     inc = facts.incident
     if not inc.data_encrypted:
         return False, ""

@@ -80,7 +80,7 @@ def _individuals_due(rule: LegalRule, discovery: date | None) -> date | None:
 
 
 def due_date(d: Deadline, rule: LegalRule, facts: IncidentFacts) -> tuple[date | None, str]:
-    """The last day for one deadline and how it was computed ('' basis = no date can be given)."""
+    """Compute the last day for one deadline and how it was computed ('' basis = no date can be given)."""
     discovery = facts.incident.discovery_date
     if d.start in ("discovery", "determination"):
         if discovery is None:

@@ -138,7 +138,7 @@ def _variant(group: list[_Node], facts: IncidentFacts, rulebook: object) -> Vari
 
 
 def plan_variants(facts: IncidentFacts, results: list[Applicability], rulebook: object) -> list[Variant]:
-    """The fewest letter variants for these facts, largest first, ids V1, V2, ..."""
+    """Plan the fewest letter variants for these facts, largest first, ids V1, V2, ..."""
     nodes = _nodes(facts, results, rulebook)
     groups: list[list[_Node]] = []
     for region in ("US", "INTL"):
@@ -149,5 +149,5 @@ def plan_variants(facts: IncidentFacts, results: list[Applicability], rulebook: 
 
 
 def variant_for(residence: str, variants: list[Variant]) -> Variant | None:
-    """The variant a residence's recipients get, or None when they get no letter."""
+    """Return the variant a residence's recipients get, or None when they get no letter."""
     return next((v for v in variants if residence in v.residences), None)

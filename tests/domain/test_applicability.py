@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 from jurisdiction_scenarios import make_facts
 
-from app.domain.jurisdictions import applicable_jurisdictions, assess, condition_met, required_elements
+from app.domain.jurisdictions import (
+    applicable_jurisdictions,
+    assess,
+    condition_met,
+    required_elements,
+)
 from app.rulebook.legal_schema import Condition
 
 

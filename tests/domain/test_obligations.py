@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from jurisdiction_scenarios import SCENARIOS, Scenario, make_facts
 
 from app.domain.obligations import add_business_days, obligations_report, resolve_today
-from jurisdiction_scenarios import SCENARIOS, Scenario, make_facts
 
 
 @pytest.fixture(params=SCENARIOS, ids=[s.id for s in SCENARIOS])
