@@ -25,6 +25,7 @@ class PageAllow(Allow):
     """Page rule: these roles may open the page; deny by default like every other route."""
 
     async def __call__(self, request: Request) -> None:  # type: ignore[override]
+        """Redirect signed-out GETs to /login; 401/403 otherwise; check CSRF on unsafe methods."""
         with request.app.state.db.sessions() as session:
             ident = identify(request, session)
         if ident is None:

@@ -8,9 +8,9 @@ it expects at its top; docs/ui.md lists them. Autoescape is on and no user text 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -176,6 +176,7 @@ def _deadlines(session: Session, request: Request, incident_id: int) -> list[dic
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/") -> Response:  # noqa: A002 - the query parameter's name
+    """Sign-in form."""
     return _render(request, "login.html", {"title": "Sign in", "error": None, "email": "", "next_url": _safe_next(next)})
 
 
@@ -186,6 +187,7 @@ def _safe_next(target: str) -> str:
 
 @router.post("/login", response_class=HTMLResponse)
 async def login_submit(request: Request) -> Response:
+    """Check the password, set the session cookie and go on to `next`."""
     # No CSRF token before sign-in (there is no session yet); the cookie is SameSite=Lax.
     form = await _form(request)
     email, password, nxt = form.get("email", "").strip(), form.get("password", ""), _safe_next(form.get("next", "/"))
@@ -200,6 +202,7 @@ async def login_submit(request: Request) -> Response:
 
 @router.post("/logout", dependencies=[Depends(auth.PageAllow(*ALL_ROLES))])
 def logout(request: Request) -> Response:
+    """End the session and clear the cookie."""
     response = _redirect("/login")
     with _session(request) as session:
         auth.sign_out(request, session, response)
@@ -210,6 +213,7 @@ def logout(request: Request) -> Response:
 
 @router.get("/", response_class=HTMLResponse, dependencies=_rule("GET", "/"))
 def dashboard(request: Request) -> Response:
+    """Every incident with its drafts, states, approvals and notification deadlines."""
     with _session(request) as session:
         user = auth.current_user(request)
         emails: dict[int, str] = {}
@@ -229,13 +233,13 @@ def _new_incident_page(request: Request, user: User, values: dict[str, Any], err
 
 @router.get("/incidents/new", response_class=HTMLResponse, dependencies=_rule("GET", "/incidents/new"))
 def new_incident(request: Request) -> Response:
-    with _session(request) as session:
-        user = auth.current_user(request)
-        return _new_incident_page(request, user, {"tone": "plain"}, {})
+    """The new-incident form."""
+    return _new_incident_page(request, auth.current_user(request), {"tone": "plain"}, {})
 
 
 @router.post("/incidents/new", response_class=HTMLResponse, dependencies=_rule("POST", "/incidents/new"))
 async def create_incident(request: Request) -> Response:
+    """Validate the form; on errors show them beside their fields with every value kept."""
     values = await _form(request)
     values.pop("csrf_token", None)
     with _session(request) as session:
@@ -282,6 +286,7 @@ def _editor_context(request: Request, session: Session, user: User, draft_id: in
 
 @router.get("/drafts/{draft_id}", response_class=HTMLResponse, dependencies=_rule("GET", "/drafts/{draft_id}"))
 def editor(request: Request, draft_id: int) -> Response:
+    """The draft editor: text, live findings, readability gauge, tone switch, review panel."""
     with _session(request) as session:
         user = auth.current_user(request)
         return _render(request, "editor.html", _editor_context(request, session, user, draft_id), user=user)
@@ -296,6 +301,7 @@ def _int(value: Any, name: str) -> int:
 
 @router.post("/drafts/{draft_id}/save", response_class=HTMLResponse, dependencies=_rule("POST", "/drafts/{draft_id}/save"))
 async def save(request: Request, draft_id: int) -> Response:
+    """Save the text as the next version; a stale base version shows the conflict choice (409)."""
     form = await _form(request)
     text = form.get("text", "").replace("\r\n", "\n")
     base = _int(form.get("base_version"), "base_version")
@@ -317,6 +323,7 @@ async def save(request: Request, draft_id: int) -> Response:
 
 @router.post("/drafts/{draft_id}/tone", dependencies=_rule("POST", "/drafts/{draft_id}/tone"))
 async def switch_tone(request: Request, draft_id: int) -> Response:
+    """Re-draft the letter in another tone (after the confirmation box is ticked)."""
     form = await _form(request)
     tone = form.get("tone", "")
     with _session(request) as session:
@@ -340,6 +347,7 @@ async def switch_tone(request: Request, draft_id: int) -> Response:
 
 @router.post("/drafts/{draft_id}/waivers", dependencies=_rule("POST", "/drafts/{draft_id}/waivers"))
 async def waive(request: Request, draft_id: int) -> Response:
+    """Waive one finding of the current version with a reason."""
     form = await _form(request)
     with _session(request) as session:
         user = auth.current_user(request)
@@ -354,6 +362,7 @@ async def waive(request: Request, draft_id: int) -> Response:
 
 @router.post("/drafts/{draft_id}/review", response_class=HTMLResponse, dependencies=_rule("POST", "/drafts/{draft_id}/review"))
 async def review(request: Request, draft_id: int) -> Response:
+    """Approve or request changes on the current version (htmx: returns the review panel)."""
     form = await _form(request)
     decision, comment = form.get("decision", ""), form.get("comment", "").strip()
     number = _int(form.get("version"), "version")
@@ -396,6 +405,7 @@ def _diff_context(session: Session, draft_id: int, a: int | None, b: int | None,
 
 @router.get("/drafts/{draft_id}/history", response_class=HTMLResponse, dependencies=_rule("GET", "/drafts/{draft_id}/history"))
 def history(request: Request, draft_id: int, a: int | None = None, b: int | None = None, mode: str = "inline") -> Response:
+    """Version list and a redline diff between any two versions."""
     with _session(request) as session:
         user = auth.current_user(request)
         emails: dict[int, str] = {}
@@ -407,6 +417,7 @@ def history(request: Request, draft_id: int, a: int | None = None, b: int | None
 
 @router.get("/drafts/{draft_id}/diff", response_class=HTMLResponse, dependencies=_rule("GET", "/drafts/{draft_id}/diff"))
 def diff(request: Request, draft_id: int, a: int | None = None, b: int | None = None, mode: str = "inline") -> Response:
+    """The diff area alone, for htmx."""
     with _session(request) as session:
         user = auth.current_user(request)
         return _render(request, "_diff_area.html", _diff_context(session, draft_id, a, b, mode), user=user)
@@ -440,6 +451,7 @@ def _checklist_context(request: Request, session: Session, user: User, draft_id:
 
 @router.get("/drafts/{draft_id}/checklist", response_class=HTMLResponse, dependencies=_rule("GET", "/drafts/{draft_id}/checklist"))
 def checklist(request: Request, draft_id: int) -> Response:
+    """Per-jurisdiction compliance checklist with evidence, waivers, approvals and sign-off."""
     with _session(request) as session:
         user = auth.current_user(request)
         return _render(request, "checklist.html", _checklist_context(request, session, user, draft_id), user=user)
@@ -447,6 +459,7 @@ def checklist(request: Request, draft_id: int) -> Response:
 
 @router.post("/drafts/{draft_id}/signoff", response_class=HTMLResponse, dependencies=_rule("POST", "/drafts/{draft_id}/signoff"))
 async def signoff(request: Request, draft_id: int) -> Response:
+    """Compliance signs off the checklist of the approved current version."""
     form = await _form(request)
     with _session(request) as session:
         user = auth.current_user(request)
@@ -462,6 +475,7 @@ async def signoff(request: Request, draft_id: int) -> Response:
 
 @router.get("/drafts/{draft_id}/print", response_class=HTMLResponse, dependencies=_rule("GET", "/drafts/{draft_id}/print"))
 def print_letter(request: Request, draft_id: int) -> Response:
+    """The letter alone, laid out for printing."""
     with _session(request) as session:
         user = auth.current_user(request)
         emails: dict[int, str] = {}

@@ -207,7 +207,8 @@ def _sentence_at(text: str, start: int | None, end: int | None) -> str | None:
 
 def checklist_sections(report: Report, text: str, rulebook: Rulebook, codes: list[str]) -> list[dict[str, Any]]:
     """Per jurisdiction: each required element with its evidence sentence (or missing), each
-    prohibited element confirmed absent (or the sentence that breaks the rule)."""
+    prohibited element confirmed absent (or the sentence that breaks the rule).
+    """
     sections = []
     for code in codes:
         rows = []

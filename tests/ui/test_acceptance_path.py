@@ -69,7 +69,8 @@ def test_responder_to_signoff(new_page, shot, incident_form):  # type: ignore[no
     cmo.set_viewport_size({"width": 1366, "height": 1100})
     shot(cmo, "editor-findings")
     # Fix: replace the hedged sentence with a plain one.
-    editor.fill(original + "\n\n" + PLAIN)
+    fixed = original.replace("We are sorry this happened.", "We are sorry this happened to you.")
+    editor.fill(fixed + "\n\n" + PLAIN)
     expect(cmo.locator(".finding", has_text=re.compile(r"caution", re.I))).to_have_count(0, timeout=30_000)
     assert cmo.locator(".finding[data-rule]").filter(has_text=re.compile("abundance", re.I)).count() == 0
 

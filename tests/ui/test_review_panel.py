@@ -1,0 +1,89 @@
+"""Review panel: approvals name their version and are voided visibly by an edit; change requests
+need a comment; roles without the right see no buttons; pages work at tablet width and without a session."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def _draft(page, incident_form) -> int:  # type: ignore[no-untyped-def]
+    page.goto("/incidents/new")
+    incident_form(page, affected="US-TX 300")
+    page.get_by_role("button", name="Create incident and draft letters").click()
+    incident = page.url.rsplit("#inc-", 1)[1]
+    return int(page.locator(f"section[aria-labelledby='inc-{incident}']").get_by_test_id("draft-row").first.get_attribute("data-draft-id"))
+
+
+def test_edit_voids_approval_visibly(new_page, incident_form):  # type: ignore[no-untyped-def]
+    draft_id = _draft(new_page("responder"), incident_form)
+    cmo = new_page("cmo")
+    cmo.goto(f"/drafts/{draft_id}")
+    cmo.get_by_role("button", name="Approve v1 as cmo").click()
+    expect(cmo.locator("[data-testid=review][data-role=cmo]")).to_contain_text("approved v1")
+    cmo.reload()
+    expect(cmo.get_by_text("Saving a change voids the approvals of v1.")).to_be_visible()
+    text = cmo.locator("#letter-text").input_value()
+    cmo.locator("#letter-text").fill(text + "\n\nOne more line.")
+    cmo.get_by_role("button", name="Save as v2").click()
+    expect(cmo.locator(".flash")).to_contain_text("Saved as v2")
+    voided = cmo.locator("[data-testid=review][data-role=cmo][data-version='1']")
+    expect(voided).to_have_class(re.compile(r"\bvoided\b"))
+    expect(voided).to_contain_text("voided: v1 is no longer current")
+    expect(cmo.get_by_test_id("review-state")).to_have_text("draft")
+    # Requesting changes needs a comment, then sends the draft back.
+    cmo.get_by_role("button", name="Request changes").click()
+    expect(cmo.locator("#review-panel [role=alert]")).to_contain_text("comment is required")
+    cmo.get_by_label("Comment (required to request changes)").fill("Say who to call first.")
+    cmo.get_by_role("button", name="Request changes").click()
+    expect(cmo.get_by_test_id("review-state")).to_have_text("changes requested")
+    # The responder can read but not approve; compliance cannot edit the text.
+    resp = new_page("responder")
+    resp.goto(f"/drafts/{draft_id}")
+    expect(resp.get_by_role("button", name=re.compile("Approve"))).to_have_count(0)
+    comp = new_page("compliance")
+    comp.goto(f"/drafts/{draft_id}")
+    expect(comp.locator("#letter-text")).to_have_attribute("readonly", "")
+    expect(comp.get_by_role("button", name=re.compile("Save as"))).to_have_count(0)
+
+
+def test_signed_out_is_sent_to_login_and_back(new_page, live_app):  # type: ignore[no-untyped-def]
+    page = new_page()
+    page.goto("/incidents/new")
+    expect(page).to_have_url(re.compile(r"/login\?next=/incidents/new"))
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_label("Email").fill(live_app.users["responder"])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#login-error")).to_contain_text("Wrong email or password")
+    expect(page.get_by_label("Email")).to_have_value(live_app.users["responder"])
+    page.get_by_label("Password").fill(live_app.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/incidents/new$"))
+    # A role the page does not allow gets the one error page.
+    cmo = new_page("cmo")
+    response = cmo.goto("/incidents/new")
+    assert response is not None and response.status == 403
+    expect(cmo.locator("main.error-page h1")).to_have_text("403")
+
+
+def test_tablet_width_stacks_editor_and_panel(new_page, incident_form):  # type: ignore[no-untyped-def]
+    draft_id = _draft(new_page("responder"), incident_form)
+    page = new_page("cmo", width=800, height=1100)
+    page.goto(f"/drafts/{draft_id}")
+    expect(page.locator("#check-status")).to_contain_text("Checked", timeout=30_000)
+    editor = page.locator(".editor").bounding_box()
+    panel = page.locator(".side-panel").bounding_box()
+    assert editor and panel and panel["y"] >= editor["y"] + editor["height"] - 1  # panel below the editor
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
+    # Keyboard: Tab from the text reaches the save button without a mouse.
+    page.locator("#letter-text").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement && document.activeElement.id") == "save-button"
+    # ...and the findings are buttons in the tab order.
+    page.locator(".finding button.select-span[aria-label*='select the text']").first.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "letter-text"

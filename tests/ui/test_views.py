@@ -1,0 +1,78 @@
+"""Pure helpers behind the pages: redline diff, form -> facts with per-field errors, targets, policy."""
+
+from __future__ import annotations
+
+from app.ui.views import checklist_sections, facts_from_form, readability_targets, redline
+
+GOOD = {"title": "Billing break-in", "org_name": "Northwind", "affected": "US-CA 1200\nus-ny: 800",
+        "data_types": ["name", "payment_card"], "toll_free": "1-888-555-0193", "breach_start": "2026-10-02"}
+
+
+def test_redline_marks_only_changed_words() -> None:
+    diff = redline("You may have been affected.", "You were affected.")
+    assert diff == [("equal", "You "), ("delete", "may have been"), ("insert", "were"), ("equal", " affected.")]
+    assert "".join(t for op, t in diff if op != "insert") == "You may have been affected."
+    assert "".join(t for op, t in diff if op != "delete") == "You were affected."
+
+
+def test_redline_identical_texts_are_one_equal_segment() -> None:
+    assert redline("Same text.\n", "Same text.\n") == [("equal", "Same text.\n")]
+
+
+def test_facts_from_form_builds_facts() -> None:
+    facts, errors = facts_from_form(GOOD)
+    assert errors == {}
+    assert facts is not None and facts.affected == {"US-CA": 1200, "US-NY": 800}
+    assert facts.contacts.toll_free is not None and facts.contacts.toll_free.number == "1-888-555-0193"
+
+
+def test_facts_from_form_puts_each_error_on_its_field() -> None:
+    bad = {**GOOD, "affected": "US-CA 1200\nNarnia lots", "toll_free": "call us", "breach_end": "2026-10-01"}
+    facts, errors = facts_from_form(bad)
+    assert facts is None
+    assert "affected" in errors
+    assert "Narnia lots" in errors["affected"]
+    facts, errors = facts_from_form({**GOOD, "toll_free": "call us"})
+    assert facts is None and "toll_free" in errors
+    facts, errors = facts_from_form({**GOOD, "breach_end": "2026-10-01"})
+    assert facts is None and "breach_start" in errors["breach_end"]
+
+
+def test_facts_from_form_requires_title_and_residence() -> None:
+    facts, errors = facts_from_form({"org_name": "Northwind"})
+    assert facts is None and {"title", "affected"} <= set(errors)
+
+
+def test_readability_targets_come_from_rules(rulebook) -> None:  # type: ignore[no-untyped-def]
+    for tone in ("plain", "empathetic", "formal"):
+        t = readability_targets(rulebook, tone)
+        assert t["grade_max"] is not None and 4 <= t["grade_max"] <= 16
+
+
+def test_checklist_sections_group_by_jurisdiction(rulebook) -> None:  # type: ignore[no-untyped-def]
+    from app.checks.base import ElementResult, Report
+
+    text = "We found the breach on March 3, 2026. Call 1-888-555-0193."
+    report = Report(elements=[
+        ElementResult(jurisdiction="US-CA", element="breach_date", requirement="required", detected=True, ok=True, start=13, end=36),
+        ElementResult(jurisdiction="US-CA", element="toll_free_number", requirement="required", detected=False, ok=False),
+    ])
+    (section,) = checklist_sections(report, text, rulebook, ["US-CA"])
+    assert section["code"] == "US-CA"
+    rows = {r["element"]: r for r in section["rows"]}
+    assert rows["breach_date"]["evidence"] == "We found the breach on March 3, 2026."
+    assert rows["toll_free_number"]["evidence"] is None
+    assert section["rows"][0]["element"] == "toll_free_number"  # missing first
+
+
+def test_every_page_route_has_a_policy_entry() -> None:
+    from fastapi.routing import APIRoute
+
+    from app.auth.policy import route_rule
+    from app.ui.pages import router
+
+    for route in router.routes:
+        assert isinstance(route, APIRoute)
+        if route.path == "/login":
+            continue
+        assert route_rule(route) is not None, route.path
