@@ -106,8 +106,11 @@ def document_metrics(ctx: CheckContext) -> dict[str, float]:
         return ctx.readability
     _ensure_textstat(ctx)
     c = counts_of(ctx.doc.prose_sentences())
-    ctx.readability.update(c.metrics())
-    ctx.readability.update({"words": float(c.words), "sentences": float(c.sentences)})
+    metrics = c.metrics()
+    if metrics:  # empty text (or no prose at all) has no metrics, not zeros
+        ctx.readability.update(metrics)
+        ctx.readability.update({"words": float(c.words), "sentences": float(c.sentences)})
+    ctx.readability["_done"] = 1.0
     return ctx.readability
 
 
