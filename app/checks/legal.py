@@ -130,10 +130,15 @@ def triggered(cond: Condition, ctx: CheckContext) -> bool:
     return False
 
 
+def _lc(label: str) -> str:
+    """'Date of the breach' -> 'date of the breach', but 'FTC contact' stays."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
 def _missing_finding(rid: str, rule: LegalRule, eid: str, edef: ElementDef, extra: str = "") -> Finding:
     return Finding(
         rule=f"{rid}.{eid}", check=CHECK, severity=rule.level,
-        message=f"{rule.name} requires: {edef.label.lower()}{extra}. {edef.hint}",
+        message=f"{rule.name} requires: {_lc(edef.label)}{extra}. {edef.hint}",
         source=rule.title,
     )
 
@@ -170,14 +175,14 @@ def check_legal(rid: str, rule: LegalRule, ctx: CheckContext) -> list[Finding]:
         if ev is not None:
             findings.append(Finding(
                 rule=f"{rid}.{eid}", check=CHECK, severity=rule.level, start=ev.start, end=ev.end,
-                message=f"{rule.name} forbids stating {elements[eid].label.lower()} in the letter: remove this.",
+                message=f"{rule.name} forbids stating {_lc(elements[eid].label)} in the letter: remove this.",
                 source=rule.title,
             ))
     for eid in rule.recommended:
         if found[eid] is None:
             findings.append(Finding(
                 rule=f"{rid}.{eid}", check=CHECK, severity=Severity.suggestion,
-                message=f"Recommended for {rule.name}: {elements[eid].label.lower()}. {elements[eid].hint}", source=rule.title,
+                message=f"Recommended for {rule.name}: {_lc(elements[eid].label)}. {elements[eid].hint}", source=rule.title,
             ))
     if rule.conditions and ctx.facts is None:
         note = f"{rule.jurisdiction}: conditional elements ({', '.join(sorted({c.element for c in rule.conditions}))}) not evaluated: no incident facts given."
