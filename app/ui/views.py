@@ -205,6 +205,17 @@ def _sentence_at(text: str, start: int | None, end: int | None) -> str | None:
     return text[left:right].strip() or text[start:end]
 
 
+_MARKUP = re.compile(r"^\s*(?:#+|[-*]|\d+\.)\s+|\*\*")
+
+
+def _clean(evidence: str | None) -> str | None:
+    """Evidence as a reader sees it: Markdown markers dropped; None when nothing readable is left."""
+    if evidence is None:
+        return None
+    cleaned = _MARKUP.sub("", evidence.strip()).strip()
+    return cleaned if sum(ch.isalnum() for ch in cleaned) >= 2 else None
+
+
 def checklist_sections(report: Report, text: str, rulebook: Rulebook, codes: list[str]) -> list[dict[str, Any]]:
     """Per jurisdiction: each required element with its evidence sentence (or missing), each
     prohibited element confirmed absent (or the sentence that breaks the rule).
@@ -217,7 +228,9 @@ def checklist_sections(report: Report, text: str, rulebook: Rulebook, codes: lis
                 continue
             label = e.label or (rulebook.elements[e.element].label if e.element in rulebook.elements
                                 and hasattr(rulebook.elements[e.element], "label") else e.element)
-            evidence = e.evidence or (_sentence_at(text, e.start, e.end) if e.detected else None)
+            evidence = _clean(e.evidence or (_sentence_at(text, e.start, e.end) if e.detected else None))
+            if e.detected and evidence is None:
+                evidence = "(the whole letter)"
             rows.append({"element": e.element, "label": label, "requirement": e.requirement, "ok": e.ok,
                          "detected": e.detected, "evidence": evidence, "citation": e.citation,
                          "conditional": e.conditional})

@@ -67,7 +67,7 @@ def test_responder_to_signoff(new_page, shot, incident_form):  # type: ignore[no
     selected = cmo.evaluate("() => { const t = document.getElementById('letter-text'); return t.value.slice(t.selectionStart, t.selectionEnd); }")
     assert selected and selected.lower() in HEDGE.lower() + " " + original.lower()
     cmo.set_viewport_size({"width": 1366, "height": 1100})
-    shot(cmo, "editor-findings")
+    shot(cmo, "editor")
     # Fix: replace the hedged sentence with a plain one.
     fixed = original.replace("We are sorry this happened.", "We are sorry this happened to you.")
     editor.fill(fixed + "\n\n" + PLAIN)
@@ -110,7 +110,8 @@ def test_responder_to_signoff(new_page, shot, incident_form):  # type: ignore[no
 
     # History: redline between v1 and v2.
     sec.goto(f"/drafts/{draft_id}/history?a=1&b=2")
-    expect(sec.locator("#diff ins")).to_contain_text("information was affected")
+    expect(sec.locator("#diff ins").last).to_contain_text("information was affected")
+    expect(sec.locator("#diff ins").first).to_have_text(" to you")
     shot(sec, "diff")
 
     # 6. Compliance signs off the checklist.

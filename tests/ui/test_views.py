@@ -76,3 +76,17 @@ def test_every_page_route_has_a_policy_entry() -> None:
         if route.path == "/login":
             continue
         assert route_rule(route) is not None, route.path
+
+
+def test_docs_list_every_page_and_template() -> None:
+    from fastapi.routing import APIRoute
+
+    from app.core.config import PROJECT_ROOT
+    from app.ui.pages import HERE, router
+
+    doc = (PROJECT_ROOT / "docs" / "ui.md").read_text()
+    for route in router.routes:
+        assert isinstance(route, APIRoute)
+        assert f"`{route.path.replace('{draft_id}', '{id}')}`" in doc, f"{route.path} is missing from docs/ui.md"
+    for template in (HERE / "templates").glob("*.html"):
+        assert f"`{template.name}`" in doc, f"template {template.name} is missing from docs/ui.md"
