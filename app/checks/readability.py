@@ -154,7 +154,7 @@ def check_readability(rid: str, rule: Readability, ctx: CheckContext) -> list[Fi
             inside = [s for s in prose if sec.start <= s.start < sec.end]
             if inside:
                 units.append((sec.start, sec.end, counts_of(inside)))
-        if len(units) < 2:  # one section is the whole letter: the document rule already judges it
+        if not ctx.doc.headings:  # one section is the whole letter: the document rule already judges it
             units = []
     else:
         for s in prose:
