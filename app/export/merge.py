@@ -270,9 +270,15 @@ def safe_name(recipient_id: str) -> str:
     return f"{cleaned}-{hashlib.sha256(recipient_id.encode()).hexdigest()[:12]}"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that it either exists complete or not at all."""
-    tmp = path.with_name(f".{path.name}.tmp")
+def write_atomic(path: Path | str, data: bytes) -> None:
+    """Write a file so that it either exists complete or not at all.
+
+    Plain ``os.path`` strings: pathlib interns every path part (``sys.intern``), which in a loop
+    over a million file names grows the interpreter's intern table.
+    """
+    path = os.fspath(path)
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.tmp")
     with open(tmp, "wb") as fh:
         fh.write(data)
     os.replace(tmp, path)
@@ -497,6 +503,7 @@ def run_merge(
             log.info("merge: resuming; %d rows already handled", result.resumed)
         render = _renderer(fmt, page_size)
         ext = "txt" if fmt == "text" else "pdf"
+        work_s = os.fspath(work)
         manifest = _CsvLog(manifest_path, MANIFEST_COLUMNS)
         rejects = _CsvLog(rejects_path, REJECT_COLUMNS)
         try:
@@ -531,9 +538,9 @@ def run_merge(
                 else:
                     doc = filler.document(name, address_lines(row, residence), code)
                     data, pages = render(doc)
-                    rel = Path("letters") / letter.variant_id / f"{safe_name(rid)}.{ext}"
-                    write_atomic(work / rel, data)
-                    manifest.write([rid, line, residence, letter.variant_id, rel.as_posix(),
+                    rel = f"letters/{letter.variant_id}/{safe_name(rid)}.{ext}"
+                    write_atomic(os.path.join(work_s, rel), data)
+                    manifest.write([rid, line, residence, letter.variant_id, rel,
                                     1 if pages else "", pages or ""])
                     result.produced += 1
                     result.per_variant[letter.variant_id] += 1
