@@ -216,7 +216,7 @@
     }).then(function (res) {
       return res.json().then(function (body) { return { ok: res.ok, body: body }; });
     }).then(function (r) {
-      if (mySeq !== seq) return; // a newer check is on its way
+      if (mySeq !== seq || ta.value !== text) return; // a newer check is on its way
       if (!r.ok) { setStatus("Check failed: " + ((r.body.error && r.body.error.message) || "unknown error")); return; }
       lastText = text;
       renderPanel(r.body, text);
