@@ -49,7 +49,7 @@ def _plan_from_store(incident_id: int, tone: str | None) -> MergePlan:
     db = Database.from_url(s.DATABASE_URL)
     try:
         with db.sessions() as session:
-            return plan_from_store(session, incident_id, tone=tone)
+            return plan_from_store(session, incident_id, tone=tone, letterhead=s.LETTERHEAD)
     except AppError as exc:
         raise CliError(exc.message) from None
     finally:

@@ -188,6 +188,6 @@ def _run(folder: Path, stop_after: int | None) -> None:
 
 
 def _finish(folder: Path, status: dict[str, Any]) -> None:
-    """The job ended: delete the recipients file (personal data) and the plan copy."""
+    """The job ended (complete or failed): delete the recipients file (personal data)."""
     (folder / UPLOAD).unlink(missing_ok=True)
     _write_status(folder, status)

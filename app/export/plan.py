@@ -76,7 +76,7 @@ def plan_from_json(path: Path | str) -> MergePlan:
 
 
 def plan_from_store(session: Any, incident_id: int, *, tone: str | None = None,
-                    organisation: str = "") -> MergePlan:
+                    organisation: str = "", letterhead: str = "") -> MergePlan:
     """The plan of an incident's approved drafts (store imported lazily).
 
     Drafts that are not approved are left out; if that leaves a residence without a letter, its
@@ -92,12 +92,17 @@ def plan_from_store(session: Any, incident_id: int, *, tone: str | None = None,
         if draft.state not in APPROVED_STATES:
             continue
         version = repo.get_version(session, draft.id)
+        facts = repo.facts_version(session, incident_id, version.facts_version).facts
+        org = organisation or (facts.get("organisation") or {}).get("name") or incident.title
+        title = re.match(r"\s*#\s+(.+)", version.text)
         letter = VariantLetter(
             variant_id=variant_slug(f"{draft.variant}-{draft.tone}"),
             text=version.text,
             approved=True,
             version_hash=_version_hash(version),
-            organisation=organisation or getattr(incident, "title", ""),
+            title=title.group(1).strip() if title else "Notice of Data Breach",
+            organisation=org,
+            letterhead=letterhead or org,
         )
         for code in draft.residences or []:
             if code in letters and letters[code].variant_id != letter.variant_id:

@@ -89,3 +89,44 @@ def test_bad_input_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], ca
         code = exc.code
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("candor: error:") and err.count("\n") == 1
+
+
+def test_merge_draft_set_from_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """`--draft-set INCIDENT`: the incident's approved drafts from the store; unapproved ones left out."""
+    pytest.importorskip("app.store.startup")
+    from app.core.config import Settings, get_settings
+    from app.main import create_app
+    from app.store import repositories as repo
+
+    url = f"sqlite:///{tmp_path}/c.db"
+    app = create_app(Settings(ENVIRONMENT="test", DATABASE_URL=url, EXPORT_DIR=tmp_path / "exports", DEMO_DATA=True))
+    with app.state.db.sessions() as session:
+        incident = repo.list_incidents(session)[0]
+        drafts = repo.list_drafts(session, incident.id)
+        ma = next(d for d in drafts if d.residences == ["US-MA"])
+        for d in drafts:
+            d.state = "in_review" if d.id == ma.id else "approved"
+        session.commit()
+        other = [code for d in drafts if d.id != ma.id for code in d.residences]
+    app.state.db.dispose()
+    capsys.readouterr()  # the demo seed's one-time passwords
+    monkeypatch.setenv("CANDOR_DATABASE_URL", url)
+    monkeypatch.setenv("CANDOR_ENVIRONMENT", "test")
+    get_settings.cache_clear()
+    try:
+        src = tmp_path / "r.csv"
+        write_recipients(src, 12, [other[0], "US-MA"])
+        code = main(["merge", "--draft-set", str(incident.id), str(src), "--out", str(tmp_path / "out"),
+                     "--format", "text", "--quiet"])
+        out = capsys.readouterr()
+        assert code == 0, out.err
+        assert out.out.startswith("6 letters") and "6 rejected" in out.out
+        with open(tmp_path / "out" / "rejects.csv", newline="") as fh:
+            assert {r["reason_code"] for r in csv.DictReader(fh)} == {"no_variant"}  # MA not approved
+        letter = next((tmp_path / "out" / "letters").rglob("*.txt")).read_text()
+        assert "Harbor & Pine" in letter and "DRAFT" not in letter and "[[recipient" not in letter
+        assert main(["merge", "--draft-set", "999", str(src), "--out", str(tmp_path / "o2"), "--format", "text"]) == 2
+        assert "999" in capsys.readouterr().err
+    finally:
+        get_settings.cache_clear()

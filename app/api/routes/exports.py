@@ -167,7 +167,7 @@ def create_merge(
     export_dir = FsPath(settings.EXPORT_DIR)
     jobs.cleanup(export_dir, settings.EXPORT_RETENTION_DAYS)
     try:
-        plan = plan_from_store(session, incident_id, tone=tone)
+        plan = plan_from_store(session, incident_id, tone=tone, letterhead=settings.LETTERHEAD)
     except MergeError as exc:
         raise InvalidInput(exc.message) from None
     staging = jobs.merges_dir(export_dir)
