@@ -26,6 +26,8 @@ from app.core.config import PROJECT_ROOT
 CHROMIUM = os.environ.get("CANDOR_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+# Saves and checks run on a shared 2-core machine: give assertions room before they fail.
+EXPECT_TIMEOUT_MS = 20_000
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 PASSWORD = "correct-horse-battery-staple"
 USERS = {role: f"{role}@example.test" for role in ("responder", "cmo", "security", "compliance", "admin")}
@@ -48,8 +50,9 @@ def _free_port() -> int:
 def chromium_browser():  # type: ignore[no-untyped-def]
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (install Debian's chromium or set CANDOR_TEST_CHROMIUM)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b

@@ -23,12 +23,6 @@ def main() -> None:
     port = int(sys.argv[1])
     settings = Settings()
     app = create_app(settings)
-    if not hasattr(app.state, "db"):  # the store's start-up hook is not installed in this tree
-        from app.store.db import Database
-        from app.store.migrate import upgrade
-
-        app.state.db = Database.from_url(settings.DATABASE_URL)
-        upgrade(app.state.db.engine)
     with app.state.db.sessions() as session:
         for email, role, password in json.loads(os.environ.get("CANDOR_UI_TEST_USERS", "[]")):
             if repo.user_by_email(session, email) is None:
