@@ -1,5 +1,6 @@
 """Request and response models of the stored-workflow API (suffixes as in the FastAPI template:
-*Create for bodies, *Public for responses)."""
+*Create for bodies, *Public for responses).
+"""
 
 from __future__ import annotations
 

@@ -14,9 +14,8 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
-from starlette.concurrency import run_in_threadpool
-
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.auth.identity import check_csrf, identify
 from app.auth.roles import ALL

@@ -1,5 +1,6 @@
 """Browser sign-in and sign-out: a random session id in an HttpOnly, SameSite=Lax cookie
-(Secure when configured or in production), its hash stored server-side so sign-out revokes it."""
+(Secure when configured or in production), its hash stored server-side so sign-out revokes it.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """API tokens: 256-bit random, shown once, stored as SHA-256 (a fast hash is enough for
-random secrets; passwords use argon2)."""
+random secrets; passwords use argon2).
+"""
 
 from __future__ import annotations
 

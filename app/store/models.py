@@ -177,7 +177,8 @@ class AuditEntry(Base):
 
 class AuditHead(Base):
     """Single row holding the chain's last seq and hash; locking it serialises appends and
-    lets `verify` notice a deleted tail."""
+    lets `verify` notice a deleted tail.
+    """
 
     __tablename__ = "audit_head"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,6 @@
 """Row locks for read-modify-write steps (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
-BEGIN IMMEDIATE already serialises writers)."""
+BEGIN IMMEDIATE already serialises writers).
+"""
 
 from __future__ import annotations
 

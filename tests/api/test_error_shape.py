@@ -95,7 +95,7 @@ def test_browser_session_needs_csrf_on_unsafe_requests(sa):
     d = sa.draft["id"]
     err = _err(c.post(f"/api/v1/drafts/{d}/versions", json={"text": "t", "base_version": 1}), 403, "csrf_failed")
     assert "CSRF" in err["message"]
-    r = c.post(f"/api/v1/auth/tokens", json={}, headers={"X-CSRF-Token": login.json()["csrf_token"]})
+    r = c.post("/api/v1/auth/tokens", json={}, headers={"X-CSRF-Token": login.json()["csrf_token"]})
     assert r.status_code == 201
     assert c.post("/api/v1/auth/logout", headers={"X-CSRF-Token": login.json()["csrf_token"]}).status_code == 204
     _err(c.get("/api/v1/auth/me"), 401, "unauthorized")

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
+from support.storedb import candor, server_env
 
 from app.store.db import Database
 from app.store.migrate import upgrade
 from app.store.models import Base
 from app.workflow import audit
-from support.storedb import candor, server_env
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):

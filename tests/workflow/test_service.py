@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
+from support.storedb import example
 
 from app.checks.base import Finding, Report, Severity
 from app.core.errors import Conflict, Forbidden, InvalidInput, TooLarge
 from app.domain.facts import IncidentFacts
 from app.store import repositories as repo
 from app.workflow import audit, drafts, incidents, reviews, states
-from support.storedb import example
 
 
 def _facts(**changes) -> IncidentFacts:

@@ -7,7 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
-from app.api.store_models import LoginCreate, LoginPublic, TokenCreate, TokenCreated, TokenPublic, UserPublic
+from app.api.store_models import (
+    LoginCreate,
+    LoginPublic,
+    TokenCreate,
+    TokenCreated,
+    TokenPublic,
+    UserPublic,
+)
 from app.auth import sessions
 from app.auth.policy import allow_any_user, public
 from app.auth.users import issue_token, revoke_token

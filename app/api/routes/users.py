@@ -7,7 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from app.api.deps import CurrentUser, SessionDep
-from app.api.store_models import TokenCreate, TokenCreated, TokenPublic, UserCreate, UserCreated, UserPublic, UserUpdate
+from app.api.store_models import (
+    TokenCreate,
+    TokenCreated,
+    TokenPublic,
+    UserCreate,
+    UserCreated,
+    UserPublic,
+    UserUpdate,
+)
 from app.auth.policy import allow
 from app.auth.users import create_user, issue_token, set_active
 from app.store import repositories as repo

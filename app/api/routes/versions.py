@@ -7,7 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Response
 
 from app.api.deps import CurrentUser, SessionDep, WorkflowDep
-from app.api.store_models import DraftPublic, VersionCreate, VersionSummary, WaiverCreate, WaiverPublic
+from app.api.store_models import (
+    DraftPublic,
+    VersionCreate,
+    VersionSummary,
+    WaiverCreate,
+    WaiverPublic,
+)
 from app.auth.policy import allow, allow_any_user
 from app.core.errors import InvalidInput
 from app.store import repositories as repo
