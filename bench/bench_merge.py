@@ -47,8 +47,11 @@ def floor_run(src: Path, out: Path) -> float:
     t = time.perf_counter()
     with open(src, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            text = templates["US-" + row["region"]].replace("[[recipient: name]]", row["name"]).replace(
-                "[[recipient: activation_code]]", row["activation_code"])
+            text = (
+                templates["US-" + row["region"]]
+                .replace("[[recipient: name]]", row["name"])
+                .replace("[[recipient: activation_code]]", row["activation_code"])
+            )
             with open(out / f"{row['recipient_id']}.txt", "w", encoding="utf-8") as f:
                 f.write(text)
     return time.perf_counter() - t
@@ -81,16 +84,29 @@ def child(n: int, src: str, out: str) -> None:
     secs = time.perf_counter() - t
     _, peak = tracemalloc.get_traced_memory()
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"n": n, "tracemalloc_peak_mb": (peak - base) / 2**20, "maxrss_mb": rss_kb / 1024,
-                      "seconds": secs}))
+    print(
+        json.dumps(
+            {
+                "n": n,
+                "tracemalloc_peak_mb": (peak - base) / 2**20,
+                "maxrss_mb": rss_kb / 1024,
+                "seconds": secs,
+            }
+        )
+    )
 
 
 def memory(n: int, tmp: Path) -> dict:  # type: ignore[type-arg]
     src = tmp / f"mem-{n}.csv"
     write_recipients(src, n, STATES_12)
     out = tmp / f"mem-{n}-out"
-    proc = subprocess.run([sys.executable, __file__, "--child", str(n), str(src), str(out)],
-                          capture_output=True, text=True, check=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", str(n), str(src), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     shutil.rmtree(out, ignore_errors=True)
     src.unlink()
     return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -114,24 +130,41 @@ def main() -> None:
         write_recipients(pdf_src, n_pdf, STATES_12)
         warm = tmp / "w.csv"
         write_recipients(warm, 1, STATES_12)
-        engine_run(warm, tmp / "warm", "pdf")  # WeasyPrint import + fonts: once per process, not per letter
+        engine_run(
+            warm, tmp / "warm", "pdf"
+        )  # WeasyPrint import + fonts: once per process, not per letter
         floor, fr = median_rate(lambda o: floor_run(src, o), n_text, runs, tmp, "floor")
         text, tr = median_rate(lambda o: engine_run(src, o, "text"), n_text, runs, tmp, "text")
         pdf, pr = median_rate(lambda o: engine_run(pdf_src, o, "pdf"), n_pdf, 2, tmp, "pdf")
         print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
         print(f"{'run':<44}{'letters/s (median)':>20}   runs")
-        print(f"{'floor: csv row + str.replace + file write':<44}{floor:>20,.0f}   {[round(r) for r in fr]}  ({n_text} rows)")
-        print(f"{'merge text (per-recipient files)':<44}{text:>20,.0f}   {[round(r) for r in tr]}  ({n_text} rows)")
-        print(f"{'merge pdf (per-recipient files)':<44}{pdf:>20,.1f}   {[round(r, 1) for r in pr]}  ({n_pdf} rows)")
+        print(
+            f"{'floor: csv row + str.replace + file write':<44}{floor:>20,.0f}   "
+            f"{[round(r) for r in fr]}  ({n_text} rows)"
+        )
+        print(
+            f"{'merge text (per-recipient files)':<44}{text:>20,.0f}   "
+            f"{[round(r) for r in tr]}  ({n_text} rows)"
+        )
+        print(
+            f"{'merge pdf (per-recipient files)':<44}{pdf:>20,.1f}   "
+            f"{[round(r, 1) for r in pr]}  ({n_pdf} rows)"
+        )
         print(f"text merge / floor: {text / floor:.2f}x the floor's rate")
         small, big = (memory(n, tmp) for n in sizes)
         print()
         print(f"{'text merge memory':<26}{sizes[0]:>12,}{sizes[1]:>12,}{'ratio':>8}")
-        for key, label in (("tracemalloc_peak_mb", "tracemalloc peak (MB)"), ("maxrss_mb", "max RSS (MB)"),
-                           ("seconds", "seconds")):
+        for key, label in (
+            ("tracemalloc_peak_mb", "tracemalloc peak (MB)"),
+            ("maxrss_mb", "max RSS (MB)"),
+            ("seconds", "seconds"),
+        ):
             ratio = big[key] / small[key] if small[key] else float("nan")
             print(f"{label:<26}{small[key]:>12.2f}{big[key]:>12.2f}{ratio:>8.2f}")
-        print(f"{'letters/s':<26}{sizes[0] / small['seconds']:>12,.0f}{sizes[1] / big['seconds']:>12,.0f}")
+        print(
+            f"{'letters/s':<26}{sizes[0] / small['seconds']:>12,.0f}"
+            f"{sizes[1] / big['seconds']:>12,.0f}"
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -20,15 +20,29 @@ from app.export.merge import FORMATS, MODES, MergeError, MergePlan, run_merge
 
 def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `merge` sub-command."""
-    p = subs.add_parser("merge", help="Mail merge: one approved letter per recipient, by jurisdiction variant.")
+    p = subs.add_parser(
+        "merge", help="Mail merge: one approved letter per recipient, by jurisdiction variant."
+    )
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--draft-set", metavar="INCIDENT", type=int,
-                     help="Incident id whose approved drafts are merged (from the store).")
-    src.add_argument("--plan", metavar="PLAN.json",
-                     help="Residence code -> letter file + approved flag (works without the store).")
-    p.add_argument("recipients", help="Recipients CSV: recipient_id, name, address_line1, address_line2, city, "
-                                      "region, postal_code, country, activation_code.")
-    p.add_argument("--out", required=True, help="Output folder (re-use it to resume an interrupted run).")
+    src.add_argument(
+        "--draft-set",
+        metavar="INCIDENT",
+        type=int,
+        help="Incident id whose approved drafts are merged (from the store).",
+    )
+    src.add_argument(
+        "--plan",
+        metavar="PLAN.json",
+        help="Residence code -> letter file + approved flag (works without the store).",
+    )
+    p.add_argument(
+        "recipients",
+        help="Recipients CSV: recipient_id, name, address_line1, address_line2, city, "
+        "region, postal_code, country, activation_code.",
+    )
+    p.add_argument(
+        "--out", required=True, help="Output folder (re-use it to resume an interrupted run)."
+    )
     p.add_argument("--format", choices=FORMATS, default="pdf")
     p.add_argument("--mode", choices=MODES, default="per-recipient")
     p.add_argument("--page-size", choices=("Letter", "A4"), default="Letter")
@@ -45,7 +59,9 @@ def _plan_from_store(incident_id: int, tone: str | None) -> MergePlan:
     try:
         from app.store.db import Database  # noqa: PLC0415
     except ImportError:
-        raise CliError("--draft-set needs the store (app.store), which is not available; use --plan") from None
+        raise CliError(
+            "--draft-set needs the store (app.store), which is not available; use --plan"
+        ) from None
     db = Database.from_url(s.DATABASE_URL)
     try:
         with db.sessions() as session:
@@ -64,13 +80,30 @@ def run(args: argparse.Namespace) -> int:
     if not recipients.is_file():
         raise CliError(f"{args.recipients}: file not found")
     try:
-        plan = plan_from_json(args.plan) if args.plan else _plan_from_store(args.draft_set, args.tone)
+        plan = (
+            plan_from_json(args.plan) if args.plan else _plan_from_store(args.draft_set, args.tone)
+        )
         progress = None
         if not args.quiet:
+
             def progress(done: int, rejected: int, total: int | None) -> None:
-                print(f"\rmerge: {done} letters, {rejected} rejected", end="", file=sys.stderr, flush=True)
-        result = run_merge(plan, recipients, Path(args.out), fmt=args.format, mode=args.mode,
-                           page_size=args.page_size, progress=progress, progress_every=500)
+                print(
+                    f"\rmerge: {done} letters, {rejected} rejected",
+                    end="",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+        result = run_merge(
+            plan,
+            recipients,
+            Path(args.out),
+            fmt=args.format,
+            mode=args.mode,
+            page_size=args.page_size,
+            progress=progress,
+            progress_every=500,
+        )
     except MergeError as exc:
         raise CliError(exc.message) from None
     if progress:
@@ -78,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
     total = sum(result.per_variant.values())
     rejected = sum(result.reject_reasons.values())
     per_variant = ", ".join(f"{k}={v}" for k, v in sorted(result.per_variant.items()))
-    print(f"{total} letters ({per_variant}); {rejected} rejected (see {Path(args.out) / 'rejects.csv'}); "
-          f"{result.resumed} already done before this run; manifest: {Path(args.out) / 'manifest.csv'}")
+    print(
+        f"{total} letters ({per_variant}); {rejected} rejected "
+        f"(see {Path(args.out) / 'rejects.csv'}); {result.resumed} already done before this run; "
+        f"manifest: {Path(args.out) / 'manifest.csv'}"
+    )
     return 0

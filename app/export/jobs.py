@@ -24,7 +24,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from app.export.merge import MergeError, MergeInterrupted, MergePlan, VariantLetter, count_rows, run_merge, write_atomic
+from app.export.merge import (
+    MergeError,
+    MergeInterrupted,
+    MergePlan,
+    VariantLetter,
+    count_rows,
+    run_merge,
+    write_atomic,
+)
 
 log = logging.getLogger("candor.merge.jobs")
 
@@ -40,14 +48,14 @@ def merges_dir(export_dir: Path) -> Path:
 
 
 def job_dir(export_dir: Path, job_id: str) -> Path:
-    """A job's folder (job ids are generated hex tokens; anything else is refused)."""
+    """Return a job's folder (job ids are generated hex tokens; anything else is refused)."""
     if not job_id.isalnum() or len(job_id) > 64:
         raise FileNotFoundError(job_id)
     return merges_dir(export_dir) / job_id
 
 
 def read_status(folder: Path) -> dict[str, Any]:
-    """A job's status dict (raises FileNotFoundError)."""
+    """Return a job's status dict (raises FileNotFoundError)."""
     return json.loads((folder / STATUS).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
@@ -85,8 +93,10 @@ _lock = threading.Lock()
 
 
 def _plan_to_json(plan: MergePlan) -> dict[str, Any]:
-    return {"letters": {code: asdict(v) for code, v in plan.letters.items()},
-            "default": asdict(plan.default) if plan.default else None}
+    return {
+        "letters": {code: asdict(v) for code, v in plan.letters.items()},
+        "default": asdict(plan.default) if plan.default else None,
+    }
 
 
 def _plan_from_json(data: dict[str, Any]) -> MergePlan:
@@ -94,28 +104,54 @@ def _plan_from_json(data: dict[str, Any]) -> MergePlan:
     return MergePlan(letters, VariantLetter(**data["default"]) if data.get("default") else None)
 
 
-def create_job(export_dir: Path, *, plan: MergePlan, upload: Path, fmt: str, mode: str,
-               owner: dict[str, Any], page_size: str = "Letter") -> str:
+def create_job(
+    export_dir: Path,
+    *,
+    plan: MergePlan,
+    upload: Path,
+    fmt: str,
+    mode: str,
+    owner: dict[str, Any],
+    page_size: str = "Letter",
+) -> str:
     """Register a job whose recipients file is already at ``upload`` (moved into the job folder)."""
     job_id = secrets.token_hex(12)
     folder = job_dir(export_dir, job_id)
     folder.mkdir(parents=True)
     os.replace(upload, folder / UPLOAD)
     write_atomic(folder / PLAN, json.dumps(_plan_to_json(plan)).encode())
-    _write_status(folder, {"id": job_id, "status": "queued", "format": fmt, "mode": mode, "page_size": page_size,
-                           "created_at": time.time(), **owner, "done": 0, "rejected": 0, "total": None,
-                           "error": None, "summary": None})
+    _write_status(
+        folder,
+        {
+            "id": job_id,
+            "status": "queued",
+            "format": fmt,
+            "mode": mode,
+            "page_size": page_size,
+            "created_at": time.time(),
+            **owner,
+            "done": 0,
+            "rejected": 0,
+            "total": None,
+            "error": None,
+            "summary": None,
+        },
+    )
     return job_id
 
 
-def start(export_dir: Path, job_id: str, retention_days: int, *, stop_after: int | None = None) -> None:
+def start(
+    export_dir: Path, job_id: str, retention_days: int, *, stop_after: int | None = None
+) -> None:
     """Run (or resume) the job in a background thread. ``stop_after``: test hook to interrupt."""
     cleanup(export_dir, retention_days)
     folder = job_dir(export_dir, job_id)
     with _lock:
         if job_id in _running and _running[job_id].is_alive():
             return
-        thread = threading.Thread(target=_run, args=(folder, stop_after), name=f"merge-{job_id}", daemon=True)
+        thread = threading.Thread(
+            target=_run, args=(folder, stop_after), name=f"merge-{job_id}", daemon=True
+        )
         _running[job_id] = thread
         status = read_status(folder)
         status.update(status="running", error=None)
@@ -131,7 +167,7 @@ def wait(job_id: str, timeout: float | None = None) -> None:
 
 
 def view(export_dir: Path, job_id: str) -> dict[str, Any]:
-    """The job's status; a job marked running with no live thread (process restarted) is ``interrupted``."""
+    """Return the job's status; running without a live thread (restarted) reads ``interrupted``."""
     folder = job_dir(export_dir, job_id)
     status = read_status(folder)
     thread = _running.get(job_id)
@@ -161,9 +197,17 @@ def _run(folder: Path, stop_after: int | None) -> None:
         total = count_rows(upload)
         status["total"] = total
         _write_status(folder, status)
-        result = run_merge(plan, upload, folder / OUT, fmt=status["format"], mode=status["mode"],
-                           page_size=status.get("page_size", "Letter"), progress=progress, progress_every=50,
-                           total=total)
+        result = run_merge(
+            plan,
+            upload,
+            folder / OUT,
+            fmt=status["format"],
+            mode=status["mode"],
+            page_size=status.get("page_size", "Letter"),
+            progress=progress,
+            progress_every=50,
+            total=total,
+        )
     except MergeInterrupted:
         status.update(status="interrupted")
         _write_status(folder, status)
@@ -175,19 +219,25 @@ def _run(folder: Path, stop_after: int | None) -> None:
         log.info("merge job %s: refused: %s", job_id, exc.message)
         return
     except Exception as exc:  # noqa: BLE001 - a job must record its failure, not die silently
-        status.update(status="failed", error=f"internal error ({exc.__class__.__name__}); see the server log")
+        status.update(
+            status="failed", error=f"internal error ({exc.__class__.__name__}); see the server log"
+        )
         _finish(folder, status)
         log.exception("merge job %s: failed", job_id)
         return
     produced = sum(result.per_variant.values())
     rejected = sum(result.reject_reasons.values())
-    status.update(status="complete", done=produced, rejected=rejected, summary=result.as_dict() | {
-        "produced_total": produced, "rejected_total": rejected})
+    status.update(
+        status="complete",
+        done=produced,
+        rejected=rejected,
+        summary=result.as_dict() | {"produced_total": produced, "rejected_total": rejected},
+    )
     _finish(folder, status)
     log.info("merge job %s: complete; %d letters, %d rejected", job_id, produced, rejected)
 
 
 def _finish(folder: Path, status: dict[str, Any]) -> None:
-    """The job ended (complete or failed): delete the recipients file (personal data)."""
+    """End a job (complete or failed): delete the recipients file (personal data)."""
     (folder / UPLOAD).unlink(missing_ok=True)
     _write_status(folder, status)

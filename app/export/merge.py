@@ -84,7 +84,7 @@ STATE_DB = "merge-state.sqlite"
 
 
 class MergeError(AppError):
-    """The merge cannot start (bad plan, unapproved letter, unreadable CSV): nothing was produced."""
+    """The merge cannot start (bad plan, unapproved letter, unreadable CSV); nothing produced."""
 
     status = 422
     code = "merge_refused"
@@ -122,7 +122,7 @@ class VariantLetter:
 class MergePlan:
     """Which letter each residence code gets.
 
-    ``letters``: residence code (``US-CA``, ``DE``, ``CA-QC``…) → letter. ``default``: the letter for
+    ``letters``: residence code (``US-CA``, ``DE``, ``CA-QC``…) → letter. ``default``: letter for
     a valid residence code that ``letters`` does not list (None: such rows are rejected).
     """
 
@@ -130,7 +130,7 @@ class MergePlan:
     default: VariantLetter | None = None
 
     def letter_for(self, residence: str) -> VariantLetter | None:
-        """The letter for a residence code, or None."""
+        """Return the letter for a residence code, or None."""
         return self.letters.get(residence, self.default)
 
     def variants(self) -> dict[str, VariantLetter]:
@@ -139,8 +139,10 @@ class MergePlan:
         for letter in [*self.letters.values(), *([self.default] if self.default else [])]:
             other = out.setdefault(letter.variant_id, letter)
             if other.text != letter.text or other.version_hash != letter.version_hash:
-                raise MergeError(f"variant {letter.variant_id!r} is given two different letters; "
-                                 "use one variant id per letter")
+                raise MergeError(
+                    f"variant {letter.variant_id!r} is given two different letters; "
+                    "use one variant id per letter"
+                )
         return out
 
 
@@ -159,10 +161,15 @@ class MergeResult:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready summary (counts only: no personal data)."""
-        return {"produced": self.produced, "rejected": self.rejected, "resumed": self.resumed,
-                "per_variant": dict(sorted(self.per_variant.items())),
-                "reject_reasons": dict(sorted(self.reject_reasons.items())),
-                "files": self.files, "seconds": round(self.seconds, 3)}
+        return {
+            "produced": self.produced,
+            "rejected": self.rejected,
+            "resumed": self.resumed,
+            "per_variant": dict(sorted(self.per_variant.items())),
+            "reject_reasons": dict(sorted(self.reject_reasons.items())),
+            "files": self.files,
+            "seconds": round(self.seconds, 3),
+        }
 
 
 Progress = Callable[[int, int, int | None], None]
@@ -180,25 +187,37 @@ def check_plan(plan: MergePlan) -> dict[str, VariantLetter]:
         raise MergeError("the merge plan has no letters")
     for code in plan.letters:
         if code not in RESIDENCE_CODES:
-            raise MergeError(f"merge plan: unknown residence code {code!r} (use e.g. US-CA, DE, CA-QC)")
+            raise MergeError(
+                f"merge plan: unknown residence code {code!r} (use e.g. US-CA, DE, CA-QC)"
+            )
     for vid, letter in sorted(variants.items()):
         if not letter.approved:
-            raise MergeError(f"variant {vid!r} is not approved: only approved letters go through the "
-                             "mail merge (approve the version first)")
+            raise MergeError(
+                f"variant {vid!r} is not approved: only approved letters go through the "
+                "mail merge (approve the version first)"
+            )
         missing = find_missing(letter.text)
         if missing:
-            raise MergeError(f"variant {vid!r} has unfilled facts: {', '.join(sorted(set(missing)))}")
+            raise MergeError(
+                f"variant {vid!r} has unfilled facts: {', '.join(sorted(set(missing)))}"
+            )
         unknown = letter.fields - KNOWN_FIELDS
         if unknown:
-            raise MergeError(f"variant {vid!r} uses unknown merge fields: {', '.join(sorted(unknown))} "
-                             f"(known: {', '.join(sorted(KNOWN_FIELDS))})")
+            raise MergeError(
+                f"variant {vid!r} uses unknown merge fields: {', '.join(sorted(unknown))} "
+                f"(known: {', '.join(sorted(KNOWN_FIELDS))})"
+            )
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", vid):
-            raise MergeError(f"variant id {vid!r}: use letters, digits, '.', '_' or '-' (it names files)")
+            raise MergeError(
+                f"variant id {vid!r}: use letters, digits, '.', '_' or '-' (it names files)"
+            )
     return variants
 
 
 _US_NAMES = {name.lower(): code for code, name in US_STATES.items()}
-_COUNTRY_NAMES = {name.lower(): code for code, name in RESIDENCE_CODES.items() if not code.startswith("US-")}
+_COUNTRY_NAMES = {
+    name.lower(): code for code, name in RESIDENCE_CODES.items() if not code.startswith("US-")
+}
 _US_ALIASES = {"", "US", "USA", "U.S.", "U.S.A.", "UNITED STATES", "UNITED STATES OF AMERICA"}
 
 
@@ -217,7 +236,10 @@ def _short(value: str) -> str:
 
 
 def residence_of(row: Mapping[str, str | None]) -> str:
-    """The residence code of a row from ``region``/``state`` and ``country`` (raises :class:`Reject`)."""
+    """Return the residence code of a row from ``region``/``state`` and ``country``.
+
+    Raises :class:`Reject` when the state or country is missing or unknown.
+    """
     region = (row.get("region") or row.get("state") or "").strip()
     country = (row.get("country") or "").strip()
     cu = country.upper()
@@ -247,7 +269,11 @@ def _clean(value: str | None) -> str:
 def address_lines(row: Mapping[str, str | None], residence: str) -> list[str]:
     """Postal address lines (after the name) of a row."""
     lines = [_clean(row.get("address_line1")), _clean(row.get("address_line2"))]
-    region = residence[3:] if residence.startswith("US-") else _clean(row.get("region") or row.get("state"))
+    region = (
+        residence[3:]
+        if residence.startswith("US-")
+        else _clean(row.get("region") or row.get("state"))
+    )
     city = _clean(row.get("city"))
     postal = _clean(row.get("postal_code"))
     if residence.startswith("US-"):
@@ -263,7 +289,7 @@ def address_lines(row: Mapping[str, str | None], residence: str) -> list[str]:
 
 
 def safe_name(recipient_id: str) -> str:
-    """A file name for a recipient id: the id itself when safe, else a cleaned id plus a hash."""
+    """Return a file name for a recipient id: the id when safe, else a cleaned id plus a hash."""
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", recipient_id) and ".." not in recipient_id:
         return recipient_id
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", recipient_id)[:60].strip("._") or "r"
@@ -347,13 +373,20 @@ class _Seen:
         for row in rows:
             line = int(row["line"])
             self.db.execute("INSERT OR IGNORE INTO done_lines VALUES (?)", (line,))
-            if row.get("recipient_id") and row.get("reason_code") not in ("missing_id", "duplicate_id"):
-                self.db.execute("INSERT OR IGNORE INTO ids VALUES (?, ?)", (row["recipient_id"], line))
+            if row.get("recipient_id") and row.get("reason_code") not in (
+                "missing_id",
+                "duplicate_id",
+            ):
+                self.db.execute(
+                    "INSERT OR IGNORE INTO ids VALUES (?, ?)", (row["recipient_id"], line)
+                )
             n += 1
         return n
 
     def line_done(self, line: int) -> bool:
-        return self.db.execute("SELECT 1 FROM done_lines WHERE line=?", (line,)).fetchone() is not None
+        return (
+            self.db.execute("SELECT 1 FROM done_lines WHERE line=?", (line,)).fetchone() is not None
+        )
 
     def claim(self, recipient_id: str, line: int) -> int | None:
         """Record the id at ``line``; return the earlier line if the id was already used."""
@@ -394,8 +427,12 @@ class _Filler:
         text = "".join(p if i % 2 == 0 else values[p] for i, p in enumerate(parts))
         lt = self.letter
         return ExportDocument(
-            text=text, title=lt.title, organisation=lt.organisation, letterhead=lt.letterhead,
-            approved=True, version_hash=lt.version_hash,
+            text=text,
+            title=lt.title,
+            organisation=lt.organisation,
+            letterhead=lt.letterhead,
+            approved=True,
+            version_hash=lt.version_hash,
             enrollment_code=code if self.needs_code else None,
             enroll_by=lt.enroll_by if self.needs_code else None,
             recipient={"name": name, "address_lines": address},
@@ -417,7 +454,7 @@ def _renderer(fmt: str, page_size: str) -> Callable[[ExportDocument], tuple[byte
 
 
 def pdf_pages(data: bytes) -> int:
-    """Number of pages of a PDF."""
+    """Count the pages of a PDF."""
     import io  # noqa: PLC0415
 
     from pypdf import PdfReader  # noqa: PLC0415
@@ -430,7 +467,7 @@ def pdf_pages(data: bytes) -> int:
 
 
 def count_rows(csv_path: Path) -> int:
-    """Number of data rows in a CSV (streamed; used for progress totals)."""
+    """Count the data rows of a CSV (streamed; used for progress totals)."""
     with open(csv_path, newline="", encoding="utf-8-sig") as fh:
         return max(0, sum(1 for _ in csv.reader(fh)) - 1)
 
@@ -465,7 +502,9 @@ def run_merge(
     try:
         fh = open(src, newline="", encoding="utf-8-sig")
     except OSError as exc:
-        raise MergeError(f"{src.name}: cannot read recipients file: {exc.__class__.__name__}") from None
+        raise MergeError(
+            f"{src.name}: cannot read recipients file: {exc.__class__.__name__}"
+        ) from None
     started = time.perf_counter()
     with fh:
         reader = csv.DictReader(fh)
@@ -498,7 +537,10 @@ def run_merge(
             result.per_variant[row["variant"]] += 1
         for row in _read_csv(rejects_path):
             result.reject_reasons[row["reason_code"]] += 1
-        prior_done, prior_rej = sum(result.per_variant.values()), sum(result.reject_reasons.values())
+        prior_done, prior_rej = (
+            sum(result.per_variant.values()),
+            sum(result.reject_reasons.values()),
+        )
         if result.resumed:
             log.info("merge: resuming; %d rows already handled", result.resumed)
         render = _renderer(fmt, page_size)
@@ -525,12 +567,17 @@ def run_merge(
                     if not name:
                         raise Reject("missing_name", "no name")
                     if not _clean(row.get("address_line1")) or not _clean(row.get("city")):
-                        raise Reject("missing_address", "missing address (address_line1 and city are required)")
+                        raise Reject(
+                            "missing_address",
+                            "missing address (address_line1 and city are required)",
+                        )
                     filler = fillers[letter.variant_id]
                     code = _clean(row.get("activation_code")) or None
                     if filler.needs_code and not code:
-                        raise Reject("missing_activation_code",
-                                     f"letter {letter.variant_id} needs an activation code and the row has none")
+                        raise Reject(
+                            "missing_activation_code",
+                            f"letter {letter.variant_id} needs an activation code; row has none",
+                        )
                 except Reject as rej:
                     rejects.write([rid, line, rej.code, rej.reason])
                     result.rejected += 1
@@ -540,8 +587,17 @@ def run_merge(
                     data, pages = render(doc)
                     rel = f"letters/{letter.variant_id}/{safe_name(rid)}.{ext}"
                     write_atomic(os.path.join(work_s, rel), data)
-                    manifest.write([rid, line, residence, letter.variant_id, rel,
-                                    1 if pages else "", pages or ""])
+                    manifest.write(
+                        [
+                            rid,
+                            line,
+                            residence,
+                            letter.variant_id,
+                            rel,
+                            1 if pages else "",
+                            pages or "",
+                        ]
+                    )
                     result.produced += 1
                     result.per_variant[letter.variant_id] += 1
                 if progress and (result.produced + result.rejected) % progress_every == 0:
@@ -559,45 +615,69 @@ def run_merge(
     result.seconds = time.perf_counter() - started
     if progress:
         progress(prior_done + result.produced, prior_rej + result.rejected, total)
-    summary = {**meta, "status": "complete", **result.as_dict(),
-               "produced_total": sum(result.per_variant.values()),
-               "rejected_total": sum(result.reject_reasons.values())}
+    summary = {
+        **meta,
+        "status": "complete",
+        **result.as_dict(),
+        "produced_total": sum(result.per_variant.values()),
+        "rejected_total": sum(result.reject_reasons.values()),
+    }
     write_atomic(out / "summary.json", json.dumps(summary, indent=2).encode())
-    log.info("merge: done; produced %d, rejected %d, skipped %d already done, %.1fs",
-             result.produced, result.rejected, result.resumed, result.seconds)
+    log.info(
+        "merge: done; produced %d, rejected %d, skipped %d already done, %.1fs",
+        result.produced,
+        result.rejected,
+        result.resumed,
+        result.seconds,
+    )
     return result
 
 
-def _check_meta(out: Path, fmt: str, mode: str, variants: Mapping[str, VariantLetter]) -> dict[str, Any]:
+def _check_meta(
+    out: Path, fmt: str, mode: str, variants: Mapping[str, VariantLetter]
+) -> dict[str, Any]:
     """Record the run's parameters; a resume with different letters or format is refused."""
-    meta = {"format": fmt, "mode": mode,
-            "variants": {vid: v.version_hash or hashlib.sha256(v.text.encode()).hexdigest()
-                         for vid, v in sorted(variants.items())}}
+    meta = {
+        "format": fmt,
+        "mode": mode,
+        "variants": {
+            vid: v.version_hash or hashlib.sha256(v.text.encode()).hexdigest()
+            for vid, v in sorted(variants.items())
+        },
+    }
     path = out / "merge.json"
     if path.exists():
         old = json.loads(path.read_text(encoding="utf-8"))
         if old != meta:
-            raise MergeError(f"{out.name}: holds a merge with other letters, format or mode; "
-                             "use a new output folder")
+            raise MergeError(
+                f"{out.name}: holds a merge with other letters, format or mode; "
+                "use a new output folder"
+            )
     else:
         write_atomic(path, json.dumps(meta, indent=2).encode())
     return meta
 
 
 def _completed(out: Path) -> MergeResult | None:
-    """The result of a run that already completed in ``out`` (a re-run then does nothing)."""
+    """Return the result of a run that already completed in ``out`` (a re-run does nothing)."""
     path = out / "summary.json"
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("status") != "complete":
         return None
-    return MergeResult(resumed=data["produced_total"] + data["rejected_total"],
-                       per_variant=Counter(data["per_variant"]),
-                       reject_reasons=Counter(data["reject_reasons"]), files=data["files"], out_dir=out)
+    return MergeResult(
+        resumed=data["produced_total"] + data["rejected_total"],
+        per_variant=Counter(data["per_variant"]),
+        reject_reasons=Counter(data["reject_reasons"]),
+        files=data["files"],
+        out_dir=out,
+    )
 
 
-def _bind(out: Path, work: Path, variants: Mapping[str, VariantLetter], fmt: str, per_part: int) -> int:
+def _bind(
+    out: Path, work: Path, variants: Mapping[str, VariantLetter], fmt: str, per_part: int
+) -> int:
     """Bind the per-recipient letters of ``work`` into one file (or parts) per variant.
 
     Streams: each variant is a pass over the work manifest; PDF parts hold at most ``per_part``
@@ -619,7 +699,17 @@ def _bind(out: Path, work: Path, variants: Mapping[str, VariantLetter], fmt: str
                         if i:
                             tfh.write(b"\f\n")
                         tfh.write((work / r["file"]).read_bytes())
-                        mw.writerow([r["recipient_id"], r["line"], r["residence"], vid, target.name, i + 1, ""])
+                        mw.writerow(
+                            [
+                                r["recipient_id"],
+                                r["line"],
+                                r["residence"],
+                                vid,
+                                target.name,
+                                i + 1,
+                                "",
+                            ]
+                        )
                 os.replace(tmp, target)
                 files += 1
                 continue
@@ -639,8 +729,9 @@ def _bind(out: Path, work: Path, variants: Mapping[str, VariantLetter], fmt: str
     return files
 
 
-def _bind_pdf(out: Path, work: Path, vid: str, part: int, nparts: int, batch: list[dict[str, str]],
-              mw: Any) -> None:
+def _bind_pdf(
+    out: Path, work: Path, vid: str, part: int, nparts: int, batch: list[dict[str, str]], mw: Any
+) -> None:
     from pypdf import PdfWriter  # noqa: PLC0415
 
     name = f"{vid}.pdf" if nparts == 1 else f"{vid}-part{part:03d}.pdf"

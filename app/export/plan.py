@@ -40,7 +40,9 @@ def _letter(spec: Any, base: Path, where: str) -> VariantLetter:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise MergeError(f"plan: {where}: cannot read {spec['file']}: {exc.__class__.__name__}") from None
+        raise MergeError(
+            f"plan: {where}: cannot read {spec['file']}: {exc.__class__.__name__}"
+        ) from None
     approved = spec.get("approved", False)
     if not isinstance(approved, bool):
         raise MergeError(f"plan: {where}.approved: must be true or false")
@@ -70,14 +72,23 @@ def plan_from_json(path: Path | str) -> MergePlan:
     letters_spec = data.get("letters", {k: v for k, v in data.items() if k != "default"})
     if not isinstance(letters_spec, Mapping):
         raise MergeError(f"{path.name}: letters: expected an object of residence code -> letter")
-    letters = {str(code): _letter(spec, path.parent, f"letters.{code}") for code, spec in letters_spec.items()}
+    letters = {
+        str(code): _letter(spec, path.parent, f"letters.{code}")
+        for code, spec in letters_spec.items()
+    }
     default = _letter(data["default"], path.parent, "default") if data.get("default") else None
     return MergePlan(letters, default)
 
 
-def plan_from_store(session: Any, incident_id: int, *, tone: str | None = None,
-                    organisation: str = "", letterhead: str = "") -> MergePlan:
-    """The plan of an incident's approved drafts (store imported lazily).
+def plan_from_store(
+    session: Any,
+    incident_id: int,
+    *,
+    tone: str | None = None,
+    organisation: str = "",
+    letterhead: str = "",
+) -> MergePlan:
+    """Build the plan of an incident's approved drafts (store imported lazily).
 
     Drafts that are not approved are left out; if that leaves a residence without a letter, its
     recipients are rejected (``no_variant``) rather than sent a draft.
@@ -106,16 +117,20 @@ def plan_from_store(session: Any, incident_id: int, *, tone: str | None = None,
         )
         for code in draft.residences or []:
             if code in letters and letters[code].variant_id != letter.variant_id:
-                raise MergeError(f"incident {incident_id}: residence {code} has two approved letters "
-                                 f"({letters[code].variant_id}, {letter.variant_id}); choose a tone")
+                raise MergeError(
+                    f"incident {incident_id}: residence {code} has two approved letters "
+                    f"({letters[code].variant_id}, {letter.variant_id}); choose a tone"
+                )
             letters[code] = letter
     if not letters:
-        raise MergeError(f"incident {incident_id} has no approved drafts: approve the letters before the merge")
+        raise MergeError(
+            f"incident {incident_id} has no approved drafts: approve the letters before the merge"
+        )
     return MergePlan(letters)
 
 
 def variant_slug(name: str) -> str:
-    """A variant id usable as a file name (``US-CA+US-NY-plain`` → ``US-CA_US-NY-plain``)."""
+    """Return a variant id usable as a file name (``US-CA+US-NY-plain`` → ``US-CA_US-NY-plain``)."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._-") or "variant"
     if len(slug) > 64:
         slug = slug[:51] + "-" + hashlib.sha256(name.encode()).hexdigest()[:12]
@@ -123,7 +138,7 @@ def variant_slug(name: str) -> str:
 
 
 def _version_hash(version: Any) -> str:
-    """The version's content hash (the store's when it has one, else SHA-256 of the text)."""
+    """Return the version's content hash (the store's when it has one, else SHA-256)."""
     for attr in ("content_hash", "hash", "version_hash"):
         value = getattr(version, attr, None)
         if value:

@@ -1,4 +1,4 @@
-"""Exports API: letter formats with/without watermark, checklist, merge job end to end, roles, retention."""
+"""Exports API: letter formats and watermark, checklist, merge jobs, roles, retention."""
 
 from __future__ import annotations
 
@@ -23,12 +23,17 @@ ROLES = ("admin", "responder", "cmo", "security", "compliance")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     from app.auth.users import issue_token
     from app.store import repositories as repo
-    from app.store.models import Review
-    from app.store.models import utcnow
+    from app.store.models import Review, utcnow
 
     d = tmp_path_factory.mktemp("exports_api")
-    s = Settings(ENVIRONMENT="test", DATABASE_URL=f"sqlite:///{d}/c.db", EXPORT_DIR=d / "exports", TODAY="2026-11-27",
-                 DEMO_DATA=True, MAX_BODY_BYTES=5_000_000)
+    s = Settings(
+        ENVIRONMENT="test",
+        DATABASE_URL=f"sqlite:///{d}/c.db",
+        EXPORT_DIR=d / "exports",
+        TODAY="2026-11-27",
+        DEMO_DATA=True,
+        MAX_BODY_BYTES=5_000_000,
+    )
     app = create_app(s)
     tokens = {}
     with app.state.db.sessions() as session:
@@ -38,19 +43,35 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             tokens[role] = secret
         incident = repo.list_incidents(session)[0]
         drafts = repo.list_drafts(session, incident.id)
-        # Test set-up: mark every draft approved by cmo + security (the review rules are tested elsewhere).
+        # Set-up: every draft approved by cmo + security (review rules are tested elsewhere).
         for draft in drafts:
             version = repo.get_version(session, draft.id)
             for role in ("cmo", "security"):
-                session.add(Review(version_id=version.id, user_id=users[role].id, role=role, decision="approved",
-                                   comment="", created_at=utcnow().isoformat()))
+                session.add(
+                    Review(
+                        version_id=version.id,
+                        user_id=users[role].id,
+                        role=role,
+                        decision="approved",
+                        comment="",
+                        created_at=utcnow().isoformat(),
+                    )
+                )
             draft.state = "approved"
         session.commit()
         residences = {draft.id: list(draft.residences) for draft in drafts}
         variants = {draft.id: draft.variant for draft in drafts}
     with TestClient(app) as client:
-        yield {"client": client, "tokens": tokens, "incident": incident.id, "drafts": list(residences),
-               "residences": residences, "variants": variants, "settings": s, "app": app}
+        yield {
+            "client": client,
+            "tokens": tokens,
+            "incident": incident.id,
+            "drafts": list(residences),
+            "residences": residences,
+            "variants": variants,
+            "settings": s,
+            "app": app,
+        }
 
 
 def h(env: dict, role: str) -> dict[str, str]:
@@ -66,7 +87,9 @@ def pdf_text(data: bytes) -> tuple[int, str]:
 
 def test_letter_pdf_approved_has_no_watermark(env: dict) -> None:
     draft = env["drafts"][0]
-    r = env["client"].get(f"/api/v1/exports/drafts/{draft}/letter?format=pdf", headers=h(env, "responder"))
+    r = env["client"].get(
+        f"/api/v1/exports/drafts/{draft}/letter?format=pdf", headers=h(env, "responder")
+    )
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "application/pdf"
     assert "-DRAFT" not in r.headers["content-disposition"]
@@ -79,10 +102,18 @@ def test_ca_variant_keeps_headings_in_pdf_and_docx(env: dict) -> None:
     ca = next(d for d, res in env["residences"].items() if "US-CA" in res)
     r = env["client"].get(f"/api/v1/exports/drafts/{ca}/letter?format=pdf", headers=h(env, "cmo"))
     _, text = pdf_text(r.content)
-    for heading in ("Notice of Data Breach", "What Happened", "What Information Was Involved", "What We Are Doing",
-                    "What You Can Do", "For More Information"):
+    for heading in (
+        "Notice of Data Breach",
+        "What Happened",
+        "What Information Was Involved",
+        "What We Are Doing",
+        "What You Can Do",
+        "For More Information",
+    ):
         assert heading in text
-    r = env["client"].get(f"/api/v1/exports/drafts/{ca}/letter?format=docx", headers=h(env, "security"))
+    r = env["client"].get(
+        f"/api/v1/exports/drafts/{ca}/letter?format=docx", headers=h(env, "security")
+    )
     assert r.status_code == 200
     import docx
 
@@ -101,10 +132,14 @@ def test_older_version_is_watermarked_in_every_format(env: dict) -> None:
         user = next(u for u in repo.list_users(session) if u.role == "cmo")
         d = repo.get_draft(session, draft)
         text = repo.get_version(session, draft).text
-        save_version(session, app.state.workflow, user, draft, text + "\nP.S. Call us.\n", d.current_version)
+        save_version(
+            session, app.state.workflow, user, draft, text + "\nP.S. Call us.\n", d.current_version
+        )
     client = env["client"]
     for fmt in ("pdf", "docx", "txt", "eml"):
-        r = client.get(f"/api/v1/exports/drafts/{draft}/letter?format={fmt}", headers=h(env, "compliance"))
+        r = client.get(
+            f"/api/v1/exports/drafts/{draft}/letter?format={fmt}", headers=h(env, "compliance")
+        )
         assert r.status_code == 200, r.text
         assert "-DRAFT" in r.headers["content-disposition"]
         if fmt == "pdf":
@@ -123,7 +158,9 @@ def test_older_version_is_watermarked_in_every_format(env: dict) -> None:
             assert msg["Subject"].startswith("[DRAFT — NOT APPROVED]")
             assert "DRAFT — NOT APPROVED" in msg.get_body(("plain",)).get_content()
     # The version that was approved (1) is no longer current: also watermarked.
-    r = client.get(f"/api/v1/exports/drafts/{draft}/letter?format=txt&version=1", headers=h(env, "responder"))
+    r = client.get(
+        f"/api/v1/exports/drafts/{draft}/letter?format=txt&version=1", headers=h(env, "responder")
+    )
     assert r.text.startswith("DRAFT — NOT APPROVED")
     with app.state.db.sessions() as session:  # set-up for the merge tests: the new version approved
         repo.get_draft(session, draft).state = "approved"
@@ -132,13 +169,17 @@ def test_older_version_is_watermarked_in_every_format(env: dict) -> None:
 
 def test_checklist_csv_and_pdf(env: dict) -> None:
     draft = env["drafts"][0]
-    r = env["client"].get(f"/api/v1/exports/drafts/{draft}/checklist?format=csv", headers=h(env, "compliance"))
+    r = env["client"].get(
+        f"/api/v1/exports/drafts/{draft}/checklist?format=csv", headers=h(env, "compliance")
+    )
     assert r.status_code == 200, r.text
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert rows and len(rows[0]["version_hash"]) == 64 and rows[0]["rulebook_hash"]
     assert "cmo@demo.candor.example (cmo)" in rows[0]["approvals"]
     assert "security@demo.candor.example (security)" in rows[0]["approvals"]
-    r = env["client"].get(f"/api/v1/exports/drafts/{draft}/checklist?format=pdf", headers=h(env, "compliance"))
+    r = env["client"].get(
+        f"/api/v1/exports/drafts/{draft}/checklist?format=pdf", headers=h(env, "compliance")
+    )
     assert r.status_code == 200 and pdf_text(r.content)[0] >= 1
 
 
@@ -146,10 +187,20 @@ def test_roles(env: dict) -> None:
     c = env["client"]
     draft = env["drafts"][0]
     assert c.get(f"/api/v1/exports/drafts/{draft}/letter?format=txt").status_code == 401
-    assert c.get(f"/api/v1/exports/drafts/{draft}/letter?format=txt", headers=h(env, "admin")).status_code == 403
+    assert (
+        c.get(
+            f"/api/v1/exports/drafts/{draft}/letter?format=txt", headers=h(env, "admin")
+        ).status_code
+        == 403
+    )
     files = {"recipients": ("r.csv", b"recipient_id\n", "text/csv")}
     for role in ("responder", "cmo", "security"):
-        r = c.post("/api/v1/exports/merges", data={"incident_id": env["incident"]}, files=files, headers=h(env, role))
+        r = c.post(
+            "/api/v1/exports/merges",
+            data={"incident_id": env["incident"]},
+            files=files,
+            headers=h(env, role),
+        )
         assert r.status_code == 403, role
     assert c.get("/api/v1/exports/merges", headers=h(env, "cmo")).status_code == 403
     assert c.get("/api/v1/exports/drafts/999999/letter", headers=h(env, "cmo")).status_code == 404
@@ -159,16 +210,41 @@ def _recipients_csv(env: dict, n: int) -> bytes:
     codes = [code for res in env["residences"].values() for code in res]
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["recipient_id", "name", "address_line1", "address_line2", "city", "region", "postal_code", "country",
-                "activation_code"])
+    w.writerow(
+        [
+            "recipient_id",
+            "name",
+            "address_line1",
+            "address_line2",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "activation_code",
+        ]
+    )
     for i in range(n):
         code = codes[i % len(codes)]
-        w.writerow([f"p{i}", f"Pat Sample {i}", f"{i} Harbor Rd", "", "Porttown", code[3:], "97209", "US", f"HP-{i:05d}"])
+        w.writerow(
+            [
+                f"p{i}",
+                f"Pat Sample {i}",
+                f"{i} Harbor Rd",
+                "",
+                "Porttown",
+                code[3:],
+                "97209",
+                "US",
+                f"HP-{i:05d}",
+            ]
+        )
     w.writerow(["bad1", "No State", "1 Rd", "", "Town", "", "00000", "US", "X"])
     return out.getvalue().encode()
 
 
-def _wait(c: TestClient, env: dict, job: str, *, until=("complete", "failed", "interrupted")) -> dict:
+def _wait(
+    c: TestClient, env: dict, job: str, *, until=("complete", "failed", "interrupted")
+) -> dict:
     for _ in range(600):
         st = c.get(f"/api/v1/exports/merges/{job}", headers=h(env, "compliance")).json()
         if st["status"] in until:
@@ -180,8 +256,12 @@ def _wait(c: TestClient, env: dict, job: str, *, until=("complete", "failed", "i
 def test_merge_job_text_end_to_end(env: dict) -> None:
     c = env["client"]
     data = _recipients_csv(env, 300)
-    r = c.post("/api/v1/exports/merges", data={"incident_id": env["incident"], "format": "text"},
-               files={"recipients": ("r.csv", data, "text/csv")}, headers=h(env, "compliance"))
+    r = c.post(
+        "/api/v1/exports/merges",
+        data={"incident_id": env["incident"], "format": "text"},
+        files={"recipients": ("r.csv", data, "text/csv")},
+        headers=h(env, "compliance"),
+    )
     assert r.status_code == 202, r.text
     job = r.json()["id"]
     st = _wait(c, env, job)
@@ -190,8 +270,13 @@ def test_merge_job_text_end_to_end(env: dict) -> None:
     folder = Path(env["settings"].EXPORT_DIR) / "merges" / job
     assert not (folder / "upload.csv").exists()  # personal data deleted after the job
     assert "Pat Sample" not in (folder / "job.json").read_text()
-    manifest = list(csv.DictReader(io.StringIO(c.get(f"/api/v1/exports/merges/{job}/manifest",
-                                                     headers=h(env, "compliance")).text)))
+    manifest = list(
+        csv.DictReader(
+            io.StringIO(
+                c.get(f"/api/v1/exports/merges/{job}/manifest", headers=h(env, "compliance")).text
+            )
+        )
+    )
     assert len(manifest) == 300
     for row in manifest[:20]:
         expect = next(d for d, res in env["residences"].items() if row["residence"] in res)
@@ -203,8 +288,16 @@ def test_merge_job_text_end_to_end(env: dict) -> None:
         assert "[[recipient" not in letter.text and "DRAFT" not in letter.text
     rejects = c.get(f"/api/v1/exports/merges/{job}/rejects", headers=h(env, "compliance")).text
     assert "bad1" in rejects and "missing_state" in rejects
-    assert c.get(f"/api/v1/exports/merges/{job}/files/../job.json", headers=h(env, "admin")).status_code == 404
-    assert c.get(f"/api/v1/exports/merges/{job}/files/_work/x", headers=h(env, "admin")).status_code == 404
+    assert (
+        c.get(
+            f"/api/v1/exports/merges/{job}/files/../job.json", headers=h(env, "admin")
+        ).status_code
+        == 404
+    )
+    assert (
+        c.get(f"/api/v1/exports/merges/{job}/files/_work/x", headers=h(env, "admin")).status_code
+        == 404
+    )
 
 
 def test_merge_job_pdf_per_variant_interrupt_and_resume(env: dict) -> None:
@@ -212,8 +305,12 @@ def test_merge_job_pdf_per_variant_interrupt_and_resume(env: dict) -> None:
 
     c = env["client"]
     data = _recipients_csv(env, 6)
-    r = c.post("/api/v1/exports/merges", data={"incident_id": env["incident"], "format": "pdf", "mode": "per-variant"},
-               files={"recipients": ("r.csv", data, "text/csv")}, headers=h(env, "admin"))
+    r = c.post(
+        "/api/v1/exports/merges",
+        data={"incident_id": env["incident"], "format": "pdf", "mode": "per-variant"},
+        files={"recipients": ("r.csv", data, "text/csv")},
+        headers=h(env, "admin"),
+    )
     job = r.json()["id"]
     jobs.wait(job, 120)
     export_dir = Path(env["settings"].EXPORT_DIR)
@@ -229,14 +326,26 @@ def test_merge_job_pdf_per_variant_interrupt_and_resume(env: dict) -> None:
         plan = plan_from_store(session, env["incident"])
     upload = export_dir / "up.csv"
     upload.write_bytes(data)
-    job2 = jobs.create_job(export_dir, plan=plan, upload=upload, fmt="text", mode="per-recipient",
-                           owner={"incident_id": env["incident"], "created_by": "test"})
+    job2 = jobs.create_job(
+        export_dir,
+        plan=plan,
+        upload=upload,
+        fmt="text",
+        mode="per-recipient",
+        owner={"incident_id": env["incident"], "created_by": "test"},
+    )
     jobs.start(export_dir, job2, 7, stop_after=10)
     jobs.wait(job2, 60)
     st = c.get(f"/api/v1/exports/merges/{job2}", headers=h(env, "compliance")).json()
     assert st["status"] == "interrupted" and st["resumable"]
-    assert c.get(f"/api/v1/exports/merges/{job2}/manifest", headers=h(env, "compliance")).status_code == 409
-    assert c.post(f"/api/v1/exports/merges/{job2}/resume", headers=h(env, "compliance")).status_code == 202
+    assert (
+        c.get(f"/api/v1/exports/merges/{job2}/manifest", headers=h(env, "compliance")).status_code
+        == 409
+    )
+    assert (
+        c.post(f"/api/v1/exports/merges/{job2}/resume", headers=h(env, "compliance")).status_code
+        == 202
+    )
     jobs.wait(job2, 60)
     st = _wait(c, env, job2)
     assert st["status"] == "complete" and st["done"] == 40
@@ -255,9 +364,12 @@ def test_merge_refused_when_nothing_approved(env: dict, tmp_path: Path) -> None:
             d.state = "in_review"
         session.commit()
     try:
-        r = env["client"].post("/api/v1/exports/merges", data={"incident_id": env["incident"]},
-                               files={"recipients": ("r.csv", _recipients_csv(env, 2), "text/csv")},
-                               headers=h(env, "compliance"))
+        r = env["client"].post(
+            "/api/v1/exports/merges",
+            data={"incident_id": env["incident"]},
+            files={"recipients": ("r.csv", _recipients_csv(env, 2), "text/csv")},
+            headers=h(env, "compliance"),
+        )
         assert r.status_code == 422 and "no approved drafts" in r.json()["error"]["message"]
     finally:
         with app.state.db.sessions() as session:
@@ -271,10 +383,14 @@ def test_retention_cleanup(tmp_path: Path) -> None:
 
     old = jobs.merges_dir(tmp_path) / "abc123"
     old.mkdir(parents=True)
-    (old / "job.json").write_text(json.dumps({"id": "abc123", "status": "complete", "updated_at": time.time() - 9 * 86400}))
+    (old / "job.json").write_text(
+        json.dumps({"id": "abc123", "status": "complete", "updated_at": time.time() - 9 * 86400})
+    )
     new = jobs.merges_dir(tmp_path) / "def456"
     new.mkdir()
-    (new / "job.json").write_text(json.dumps({"id": "def456", "status": "complete", "updated_at": time.time()}))
+    (new / "job.json").write_text(
+        json.dumps({"id": "def456", "status": "complete", "updated_at": time.time()})
+    )
     assert jobs.cleanup(tmp_path, 7) == ["abc123"]
     assert not old.exists() and new.exists()
     os.environ.pop("UNUSED", None)

@@ -1,4 +1,4 @@
-"""Mail merge engine: variants per state, rejects, manifest, resume without duplicates, refusals, no PII in logs."""
+"""Mail merge engine: variant per state, rejects, manifest, resume, refusals, no PII in logs."""
 
 from __future__ import annotations
 
@@ -60,8 +60,14 @@ def test_10k_across_12_states_right_variant_per_state(big_run) -> None:
         assert "[[" not in text and "DRAFT" not in text
     ca = next(r for r in manifest if r["residence"] == "US-CA")
     ca_text = (out / ca["file"]).read_text(encoding="utf-8")
-    for heading in ("Notice of Data Breach", "What Happened", "What Information Was Involved",
-                    "What We Are Doing", "What You Can Do", "For More Information"):
+    for heading in (
+        "Notice of Data Breach",
+        "What Happened",
+        "What Information Was Involved",
+        "What We Are Doing",
+        "What You Can Do",
+        "For More Information",
+    ):
         assert heading in ca_text
     ma = next(r for r in manifest if r["residence"] == "US-MA")
     assert "What Happened" not in (out / ma["file"]).read_text(encoding="utf-8")
@@ -74,7 +80,11 @@ def test_rejects_listed_with_reasons_and_no_personal_data(big_run) -> None:
     rejects = read_csv(out / "rejects.csv")
     codes = sorted(r["reason_code"] for r in rejects)
     assert codes == sorted([code for _, code in BAD_ROWS] + ["duplicate_id", "duplicate_id"])
-    by_id = {r["recipient_id"]: r for r in rejects if r["recipient_id"] and r["reason_code"] != "duplicate_id"}
+    by_id = {
+        r["recipient_id"]: r
+        for r in rejects
+        if r["recipient_id"] and r["reason_code"] != "duplicate_id"
+    }
     assert by_id["bad-nostate"]["reason"].startswith("no state")
     assert "ZZ" in by_id["bad-unknown"]["reason"]
     assert by_id["bad-noaddr"]["reason_code"] == "missing_address"
@@ -83,7 +93,9 @@ def test_rejects_listed_with_reasons_and_no_personal_data(big_run) -> None:
     assert dup[0]["recipient_id"] == "r0000000" and "line 2" in dup[0]["reason"]
     raw = (out / "rejects.csv").read_text()
     for row, _ in BAD_ROWS:
-        assert row["name"] not in raw and (not row["address_line1"] or row["address_line1"] not in raw)
+        assert row["name"] not in raw and (
+            not row["address_line1"] or row["address_line1"] not in raw
+        )
     assert result.rejected == len(BAD_ROWS) + 2
     summary = (out / "summary.json").read_text()
     assert '"status": "complete"' in summary
@@ -125,7 +137,9 @@ def test_resume_with_other_letters_refused(tmp_path: Path) -> None:
     src = tmp_path / "r.csv"
     write_recipients(src, 20, ["US-CA"])
     run_merge(plan_for(["US-CA"]), src, tmp_path / "out")
-    other = MergePlan({"US-CA": VariantLetter("us-ca", "Dear [[recipient: name]], changed.", approved=True)})
+    other = MergePlan(
+        {"US-CA": VariantLetter("us-ca", "Dear [[recipient: name]], changed.", approved=True)}
+    )
     with pytest.raises(MergeError, match="other letters"):
         run_merge(other, src, tmp_path / "out")
 
@@ -144,7 +158,9 @@ def test_unapproved_variant_refused_before_anything_is_written(tmp_path: Path) -
 def test_letters_with_missing_facts_or_unknown_fields_refused(tmp_path: Path) -> None:
     src = tmp_path / "r.csv"
     write_recipients(src, 2, ["US-CA"])
-    missing = VariantLetter("v", "On [[missing: breach_date]] ... [[recipient: name]]", approved=True)
+    missing = VariantLetter(
+        "v", "On [[missing: breach_date]] ... [[recipient: name]]", approved=True
+    )
     with pytest.raises(MergeError, match=r"unfilled facts: \[\[missing: breach_date"):
         run_merge(MergePlan({"US-CA": missing}), src, tmp_path / "o1")
     unknown = VariantLetter("v", "Dear [[recipient: ssn]]", approved=True)
@@ -164,12 +180,22 @@ def test_logs_hold_no_names_or_addresses(tmp_path: Path, caplog: pytest.LogCaptu
     write_recipients(src, 30, ["US-CA", "US-NY"], bad=True)
     caplog.set_level(logging.DEBUG)
     with pytest.raises(MergeInterrupted):
-        run_merge(plan_for(["US-CA", "US-NY", "US-MA"]), src, tmp_path / "out", progress_every=10,
-                  progress=lambda d, r, t: (_ for _ in ()).throw(MergeInterrupted()) if d >= 20 else None)
+        run_merge(
+            plan_for(["US-CA", "US-NY", "US-MA"]),
+            src,
+            tmp_path / "out",
+            progress_every=10,
+            progress=lambda d, r, t: (_ for _ in ()).throw(MergeInterrupted()) if d >= 20 else None,
+        )
     run_merge(plan_for(["US-CA", "US-NY", "US-MA"]), src, tmp_path / "out")
     text = caplog.text
     assert "merge:" in text
-    assert "Person" not in text and "Oak Ave" not in text and "Maple" not in text and "City" not in text
+    assert (
+        "Person" not in text
+        and "Oak Ave" not in text
+        and "Maple" not in text
+        and "City" not in text
+    )
     manifest = (tmp_path / "out" / "manifest.csv").read_text()
     assert "Person" not in manifest and "Ave" not in manifest
 
@@ -189,7 +215,9 @@ def test_default_letter_for_unlisted_states(tmp_path: Path) -> None:
     src = tmp_path / "r.csv"
     write_recipients(src, 6, ["US-CA", "US-OR", "US-NV"])
     plan = plan_for(["US-CA"])
-    generic = VariantLetter("us-generic", "# Notice\n\nDear [[recipient: name]],\n\nGENERIC\n", approved=True)
+    generic = VariantLetter(
+        "us-generic", "# Notice\n\nDear [[recipient: name]],\n\nGENERIC\n", approved=True
+    )
     result = run_merge(MergePlan(plan.letters, default=generic), src, tmp_path / "out")
     assert dict(result.per_variant) == {"us-ca": 2, "us-generic": 4}
     no_default = run_merge(plan, src, tmp_path / "out2")
@@ -218,16 +246,28 @@ def test_pdf_per_recipient_handful(tmp_path: Path) -> None:
         assert f"Person {i} Example" in text and f"AC-{i:07d}" in text
     ca = next(r for r in manifest if r["residence"] == "US-CA")
     _, text = pdf_text((tmp_path / "out" / ca["file"]).read_bytes())
-    for heading in ("Notice of Data Breach", "What Happened", "What Information Was Involved",
-                    "What We Are Doing", "What You Can Do", "For More Information"):
+    for heading in (
+        "Notice of Data Breach",
+        "What Happened",
+        "What Information Was Involved",
+        "What We Are Doing",
+        "What You Can Do",
+        "For More Information",
+    ):
         assert heading in text
 
 
 def test_pdf_per_variant_merged_with_page_offsets(tmp_path: Path) -> None:
     src = tmp_path / "r.csv"
     write_recipients(src, 7, ["US-CA", "US-MA"], bad=True)
-    result = run_merge(plan_for(["US-CA", "US-MA"]), src, tmp_path / "out", fmt="pdf", mode="per-variant",
-                       letters_per_part=3)
+    result = run_merge(
+        plan_for(["US-CA", "US-MA"]),
+        src,
+        tmp_path / "out",
+        fmt="pdf",
+        mode="per-variant",
+        letters_per_part=3,
+    )
     assert result.produced == 7
     out = tmp_path / "out"
     assert not (out / "_work").exists()
@@ -235,7 +275,9 @@ def test_pdf_per_variant_merged_with_page_offsets(tmp_path: Path) -> None:
     assert len(manifest) == 7
     ca_files = sorted({r["file"] for r in manifest if r["variant"] == "us-ca"})
     assert ca_files == ["us-ca-part001.pdf", "us-ca-part002.pdf"]  # 4 CA letters, 3 per part
-    assert {r["file"] for r in manifest if r["variant"] == "us-ma"} == {"us-ma.pdf"}  # 3 fit one part
+    assert {r["file"] for r in manifest if r["variant"] == "us-ma"} == {
+        "us-ma.pdf"
+    }  # 3 fit one part
     for name in ca_files:
         rows = [r for r in manifest if r["file"] == name]
         pages, text = pdf_text((out / name).read_bytes())

@@ -13,43 +13,141 @@ from pathlib import Path
 
 from app.export.merge import MergePlan, VariantLetter
 
-COLUMNS = ["recipient_id", "name", "address_line1", "address_line2", "city", "region", "postal_code",
-           "country", "activation_code"]
+COLUMNS = [
+    "recipient_id",
+    "name",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "activation_code",
+]
 
-STATES_12 = ["US-CA", "US-MA", "US-NY", "US-TX", "US-FL", "US-IL", "US-WA", "US-PA", "US-OH", "US-GA",
-             "US-NC", "US-MI"]
+STATES_12 = [
+    "US-CA",
+    "US-MA",
+    "US-NY",
+    "US-TX",
+    "US-FL",
+    "US-IL",
+    "US-WA",
+    "US-PA",
+    "US-OH",
+    "US-GA",
+    "US-NC",
+    "US-MI",
+]
 
 # Bad rows: (row, expected reason code)
 BAD_ROWS: list[tuple[dict[str, str], str]] = [
-    ({"recipient_id": "bad-nostate", "name": "No State", "address_line1": "1 Main St", "city": "Springfield",
-      "region": "", "postal_code": "00000", "country": "US", "activation_code": "X1"}, "missing_state"),
-    ({"recipient_id": "bad-unknown", "name": "Unknown State", "address_line1": "2 Main St", "city": "Springfield",
-      "region": "ZZ", "postal_code": "00000", "country": "US", "activation_code": "X2"}, "unknown_state"),
-    ({"recipient_id": "bad-noaddr", "name": "No Address", "address_line1": "", "city": "", "region": "CA",
-      "postal_code": "90001", "country": "US", "activation_code": "X3"}, "missing_address"),
-    ({"recipient_id": "bad-nocode", "name": "No Code", "address_line1": "4 Main St", "city": "Boston",
-      "region": "MA", "postal_code": "02101", "country": "US", "activation_code": ""}, "missing_activation_code"),
-    ({"recipient_id": "", "name": "No Id", "address_line1": "5 Main St", "city": "Austin",
-      "region": "TX", "postal_code": "73301", "country": "US", "activation_code": "X5"}, "missing_id"),
-    ({"recipient_id": "bad-country", "name": "Nowhere", "address_line1": "6 Rue", "city": "Paris",
-      "region": "", "postal_code": "75001", "country": "Atlantis", "activation_code": "X6"}, "unknown_country"),
+    (
+        {
+            "recipient_id": "bad-nostate",
+            "name": "No State",
+            "address_line1": "1 Main St",
+            "city": "Springfield",
+            "region": "",
+            "postal_code": "00000",
+            "country": "US",
+            "activation_code": "X1",
+        },
+        "missing_state",
+    ),
+    (
+        {
+            "recipient_id": "bad-unknown",
+            "name": "Unknown State",
+            "address_line1": "2 Main St",
+            "city": "Springfield",
+            "region": "ZZ",
+            "postal_code": "00000",
+            "country": "US",
+            "activation_code": "X2",
+        },
+        "unknown_state",
+    ),
+    (
+        {
+            "recipient_id": "bad-noaddr",
+            "name": "No Address",
+            "address_line1": "",
+            "city": "",
+            "region": "CA",
+            "postal_code": "90001",
+            "country": "US",
+            "activation_code": "X3",
+        },
+        "missing_address",
+    ),
+    (
+        {
+            "recipient_id": "bad-nocode",
+            "name": "No Code",
+            "address_line1": "4 Main St",
+            "city": "Boston",
+            "region": "MA",
+            "postal_code": "02101",
+            "country": "US",
+            "activation_code": "",
+        },
+        "missing_activation_code",
+    ),
+    (
+        {
+            "recipient_id": "",
+            "name": "No Id",
+            "address_line1": "5 Main St",
+            "city": "Austin",
+            "region": "TX",
+            "postal_code": "73301",
+            "country": "US",
+            "activation_code": "X5",
+        },
+        "missing_id",
+    ),
+    (
+        {
+            "recipient_id": "bad-country",
+            "name": "Nowhere",
+            "address_line1": "6 Rue",
+            "city": "Paris",
+            "region": "",
+            "postal_code": "75001",
+            "country": "Atlantis",
+            "activation_code": "X6",
+        },
+        "unknown_country",
+    ),
 ]
 
 STREETS = ["Oak Ave", "Maple St", "Cedar Rd", "Pine Ln", "Elm Ct", "Birch Way"]
 
 
 def variant_id(code: str) -> str:
-    """Variant id used for a state in these plans (CA and MA get their own; others share 'generic'...
-    no: every state gets its own variant here so a test can check one variant per state)."""
+    """Variant id of a state in these plans: one variant per state (`US-CA` -> `us-ca`)."""
     return code.replace("US-", "us-").lower()
 
 
 def letter_text(vid: str, *, code: bool = True) -> str:
     """A small letter that names its variant; CA-style headings for us-ca."""
     title = "# Notice of Data Breach"
-    headings = ["What Happened", "What Information Was Involved", "What We Are Doing", "What You Can Do",
-                "For More Information"]
-    body = [title, "", "Dear [[recipient: name]],", "", f"Variant marker: VARIANT-{vid.upper()}.", ""]
+    headings = [
+        "What Happened",
+        "What Information Was Involved",
+        "What We Are Doing",
+        "What You Can Do",
+        "For More Information",
+    ]
+    body = [
+        title,
+        "",
+        "Dear [[recipient: name]],",
+        "",
+        f"Variant marker: VARIANT-{vid.upper()}.",
+        "",
+    ]
     if vid == "us-ma":
         body += ["## What You Can Do", "You may place a security freeze at no charge.", ""]
     else:
@@ -63,13 +161,23 @@ def letter_text(vid: str, *, code: bool = True) -> str:
 
 def plan_for(states: list[str], *, approved: bool = True, code: bool = True) -> MergePlan:
     """One approved variant per state."""
-    return MergePlan({s: VariantLetter(variant_id(s), letter_text(variant_id(s), code=code), approved=approved,
-                                       version_hash=f"hash-{variant_id(s)}", organisation="Example Co.")
-                      for s in states})
+    return MergePlan(
+        {
+            s: VariantLetter(
+                variant_id(s),
+                letter_text(variant_id(s), code=code),
+                approved=approved,
+                version_hash=f"hash-{variant_id(s)}",
+                organisation="Example Co.",
+            )
+            for s in states
+        }
+    )
 
 
-def write_recipients(path: Path, n: int, states: list[str] = STATES_12, *, bad: bool = False,
-                     duplicates: int = 0) -> dict[str, str]:
+def write_recipients(
+    path: Path, n: int, states: list[str] = STATES_12, *, bad: bool = False, duplicates: int = 0
+) -> dict[str, str]:
     """Write `n` good rows (+ bad rows); return nothing big: {state: count} as str keys."""
     counts: dict[str, int] = {}
     with open(path, "w", newline="", encoding="utf-8") as fh:
@@ -78,12 +186,24 @@ def write_recipients(path: Path, n: int, states: list[str] = STATES_12, *, bad: 
         for i in range(n):
             st = states[i % len(states)]
             counts[st] = counts.get(st, 0) + 1
-            w.writerow([f"r{i:07d}", f"Person {i} Example", f"{100 + i % 900} {STREETS[i % len(STREETS)]}",
-                        "Apt 2" if i % 7 == 0 else "", f"City{i % 50}", st[3:], f"{10000 + i % 89999:05d}",
-                        "US", f"AC-{i:07d}"])
+            w.writerow(
+                [
+                    f"r{i:07d}",
+                    f"Person {i} Example",
+                    f"{100 + i % 900} {STREETS[i % len(STREETS)]}",
+                    "Apt 2" if i % 7 == 0 else "",
+                    f"City{i % 50}",
+                    st[3:],
+                    f"{10000 + i % 89999:05d}",
+                    "US",
+                    f"AC-{i:07d}",
+                ]
+            )
         if bad:
             for row, _ in BAD_ROWS:
                 w.writerow([row.get(c, "") for c in COLUMNS])
         for j in range(duplicates):
-            w.writerow([f"r{j:07d}", "Dup Person", "9 Dup St", "", "Dupville", "CA", "90001", "US", "AC-D"])
+            w.writerow(
+                [f"r{j:07d}", "Dup Person", "9 Dup St", "", "Dupville", "CA", "90001", "US", "AC-D"]
+            )
     return counts  # type: ignore[return-value]

@@ -1,5 +1,7 @@
-"""Exports over the API: a draft version as PDF/DOCX/text/e-mail, the compliance checklist as
-CSV/PDF, and the mail merge as a background job with progress.
+"""Exports over the API: letters, the compliance checklist, and mail-merge jobs.
+
+A draft version as PDF/DOCX/text/e-mail, the checklist as CSV/PDF, and the mail merge as a
+background job with progress.
 
 Who may do what (declared on each route with ``allow(...)``; deny by default):
 
@@ -68,15 +70,26 @@ def _load(session: Any, draft_id: int, number: int | None) -> tuple[Any, Any, An
 
 
 def _attachment(data: bytes, filename: str, kind: str) -> Response:
-    return Response(data, media_type=MEDIA[kind],
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+    return Response(
+        data,
+        media_type=MEDIA[kind],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
-@router.get("/exports/drafts/{draft_id}/letter", dependencies=[allow(*EXPORTERS)],
-            responses={200: {"content": {m: {} for m in MEDIA.values()}}})
+@router.get(
+    "/exports/drafts/{draft_id}/letter",
+    dependencies=[allow(*EXPORTERS)],
+    responses={200: {"content": {m: {} for m in MEDIA.values()}}},
+)
 def export_letter(
-    draft_id: DraftId, session: SessionDep, settings: SettingsDep, user: CurrentUser,
+    draft_id: DraftId,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
     format: Literal["pdf", "docx", "txt", "eml"] = "pdf",  # noqa: A002
     version: Annotated[int | None, Query(ge=1)] = None,
     page_size: Literal["A4", "Letter"] = "Letter",
@@ -88,10 +101,17 @@ def export_letter(
     """
     draft, ver, facts, approved = _load(session, draft_id, version)
     org = ((facts.get("organisation") or {}).get("name")) or ""
-    doc = ExportDocument(text=ver.text, title=_title(ver.text), organisation=org,
-                         letterhead=settings.LETTERHEAD or org, approved=approved,
-                         version_hash=version_hash(ver.text))
-    stem = f"incident{draft.incident_id}-{draft.variant}-{draft.tone}-v{ver.number}" + ("" if approved else "-DRAFT")
+    doc = ExportDocument(
+        text=ver.text,
+        title=_title(ver.text),
+        organisation=org,
+        letterhead=settings.LETTERHEAD or org,
+        approved=approved,
+        version_hash=version_hash(ver.text),
+    )
+    stem = f"incident{draft.incident_id}-{draft.variant}-{draft.tone}-v{ver.number}" + (
+        "" if approved else "-DRAFT"
+    )
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem)
     if format == "pdf":
         from app.export.pdf import render_pdf  # noqa: PLC0415
@@ -109,37 +129,74 @@ def export_letter(
         from app.export.email import build_email, to_bytes  # noqa: PLC0415
 
         data = to_bytes(build_email(doc))
-    _audit(session, user, "export", "draft", draft.id, ver.number, {"format": format, "approved": approved})
+    _audit(
+        session,
+        user,
+        "export",
+        "draft",
+        draft.id,
+        ver.number,
+        {"format": format, "approved": approved},
+    )
     return _attachment(data, f"{stem}.{format}", format)
 
 
-@router.get("/exports/drafts/{draft_id}/checklist", dependencies=[allow(*EXPORTERS)],
-            responses={200: {"content": {MEDIA["csv"]: {}, MEDIA["pdf"]: {}}}})
+@router.get(
+    "/exports/drafts/{draft_id}/checklist",
+    dependencies=[allow(*EXPORTERS)],
+    responses={200: {"content": {MEDIA["csv"]: {}, MEDIA["pdf"]: {}}}},
+)
 def export_checklist(
-    draft_id: DraftId, session: SessionDep, user: CurrentUser,
+    draft_id: DraftId,
+    session: SessionDep,
+    user: CurrentUser,
     format: Literal["csv", "pdf"] = "csv",  # noqa: A002
     version: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
-    """The compliance checklist of a version: each element with evidence, the approvers, the
-    version hash and the rulebook hash; the signed-off checklist when compliance signed off."""
+    """Download the compliance checklist of a version.
+
+    Each element with evidence, the approvers, the version hash and the rulebook hash; the
+    signed-off checklist when compliance signed off.
+    """
     from app.export.checklist import ChecklistExport, checklist_csv, checklist_pdf  # noqa: PLC0415
     from app.store import repositories as repo  # noqa: PLC0415
 
     draft, ver, _facts, _approved = _load(session, draft_id, version)
     incident = repo.get_incident(session, draft.incident_id)
     sign_off = repo.sign_off_for(session, ver.id)
-    rows = sign_off.checklist if sign_off else [e.model_dump(mode="json") for e in repo.report_for(session, ver).elements]
+    rows = (
+        sign_off.checklist
+        if sign_off
+        else [e.model_dump(mode="json") for e in repo.report_for(session, ver).elements]
+    )
     approvals = []
     for r in repo.reviews_for(session, ver.id):
         if r.decision in ("approve", "approved"):
-            approvals.append({"user": repo.get_user(session, r.user_id).email, "role": r.role, "at": r.created_at})
+            approvals.append(
+                {
+                    "user": repo.get_user(session, r.user_id).email,
+                    "role": r.role,
+                    "at": r.created_at,
+                }
+            )
     signer = None
     if sign_off:
         signer = f"{repo.get_user(session, sign_off.user_id).email} {sign_off.created_at}"
-    export = ChecklistExport(incident_name=incident.title, draft_id=f"{draft.id} ({draft.variant}, {draft.tone})",
-                             version_number=ver.number, version_hash=version_hash(ver.text),
-                             rulebook_hash=ver.rulebook_hash, rows=rows, approvals=approvals, signed_off_by=signer)
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", f"checklist-incident{draft.incident_id}-{draft.variant}-v{ver.number}")
+    export = ChecklistExport(
+        incident_name=incident.title,
+        draft_id=f"{draft.id} ({draft.variant}, {draft.tone})",
+        version_number=ver.number,
+        version_hash=version_hash(ver.text),
+        rulebook_hash=ver.rulebook_hash,
+        rows=rows,
+        approvals=approvals,
+        signed_off_by=signer,
+    )
+    stem = re.sub(
+        r"[^A-Za-z0-9._-]+",
+        "_",
+        f"checklist-incident{draft.incident_id}-{draft.variant}-v{ver.number}",
+    )
     _audit(session, user, "export_checklist", "draft", draft.id, ver.number, {"format": format})
     if format == "csv":
         return _attachment(checklist_csv(export).encode("utf-8"), f"{stem}.csv", "csv")
@@ -151,9 +208,13 @@ def export_checklist(
 
 @router.post("/exports/merges", status_code=202, dependencies=[allow(*MERGERS)])
 def create_merge(
-    session: SessionDep, settings: SettingsDep, user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
     incident_id: Annotated[int, Form(ge=1)],
-    recipients: Annotated[UploadFile, File(description="Recipients CSV (see docs/exports.md, Mail merge).")],
+    recipients: Annotated[
+        UploadFile, File(description="Recipients CSV (see docs/exports.md, Mail merge).")
+    ],
     format: Annotated[Literal["text", "pdf"], Form()] = "pdf",  # noqa: A002
     mode: Annotated[Literal["per-recipient", "per-variant"], Form()] = "per-recipient",
     tone: Annotated[str | None, Form()] = None,
@@ -177,12 +238,26 @@ def create_merge(
         with open(tmp, "wb") as fh:
             while chunk := recipients.file.read(1 << 20):
                 fh.write(chunk)
-        job_id = jobs.create_job(export_dir, plan=plan, upload=tmp, fmt=format, mode=mode, page_size=page_size,
-                                 owner={"incident_id": incident_id, "created_by": user.email})
+        job_id = jobs.create_job(
+            export_dir,
+            plan=plan,
+            upload=tmp,
+            fmt=format,
+            mode=mode,
+            page_size=page_size,
+            owner={"incident_id": incident_id, "created_by": user.email},
+        )
     finally:
         tmp.unlink(missing_ok=True)
-    _audit(session, user, "merge_start", "incident", incident_id, None,
-           {"job": job_id, "format": format, "mode": mode, "variants": sorted(plan.variants())})
+    _audit(
+        session,
+        user,
+        "merge_start",
+        "incident",
+        incident_id,
+        None,
+        {"job": job_id, "format": format, "mode": mode, "variants": sorted(plan.variants())},
+    )
     jobs.start(export_dir, job_id, settings.EXPORT_RETENTION_DAYS)
     return {"id": job_id, "status": "running", "url": f"/api/v1/exports/merges/{job_id}"}
 
@@ -192,8 +267,10 @@ def _job(settings: Any, job_id: str) -> tuple[FsPath, dict[str, Any]]:
     try:
         return jobs.job_dir(export_dir, job_id), jobs.view(export_dir, job_id)
     except (FileNotFoundError, ValueError):
-        raise NotFound(f"Merge job {job_id} does not exist (or was deleted after "
-                       f"{settings.EXPORT_RETENTION_DAYS} days). List jobs with GET /api/v1/exports/merges.") from None
+        raise NotFound(
+            f"Merge job {job_id} does not exist (or was deleted after "
+            f"{settings.EXPORT_RETENTION_DAYS} days). List jobs with GET /api/v1/exports/merges."
+        ) from None
 
 
 @router.get("/exports/merges", dependencies=[allow(*MERGERS)])
@@ -214,40 +291,56 @@ def list_merges(settings: SettingsDep) -> list[dict[str, Any]]:
 
 @router.get("/exports/merges/{job_id}", dependencies=[allow(*MERGERS)])
 def merge_status(job_id: str, settings: SettingsDep) -> dict[str, Any]:
-    """Status and progress: ``status`` running|complete|failed|interrupted, ``done``, ``rejected``,
-    ``total`` (rows in the file), ``summary`` (per variant and reject reason) when complete."""
+    """Return status and progress of a merge job.
+
+    ``status`` running|complete|failed|interrupted, ``done``, ``rejected``, ``total`` (rows in the
+    file), ``summary`` (per variant and reject reason) when complete.
+    """
     return _job(settings, job_id)[1]
 
 
 @router.post("/exports/merges/{job_id}/resume", status_code=202, dependencies=[allow(*MERGERS)])
 def resume_merge(job_id: str, settings: SettingsDep) -> dict[str, Any]:
-    """Resume an interrupted job (e.g. after a restart); letters already produced are kept, none twice."""
+    """Resume an interrupted job (e.g. after a restart); no letter is produced twice."""
     _, status = _job(settings, job_id)
     if not status.get("resumable"):
-        raise Conflict(f"Merge job {job_id} is {status['status']}; only an interrupted job can be resumed.")
+        raise Conflict(
+            f"Merge job {job_id} is {status['status']}; only an interrupted job can be resumed."
+        )
     jobs.start(FsPath(settings.EXPORT_DIR), job_id, settings.EXPORT_RETENTION_DAYS)
     return {"id": job_id, "status": "running", "url": f"/api/v1/exports/merges/{job_id}"}
 
 
 @router.get("/exports/merges/{job_id}/files/{path:path}", dependencies=[allow(*MERGERS)])
 def merge_file(job_id: str, path: str, settings: SettingsDep) -> FileResponse:
-    """Download an output: ``manifest.csv``, ``rejects.csv``, ``summary.json``, a variant's PDF or
-    text (per-variant mode) or ``letters/<variant>/<recipient>.pdf`` (per-recipient mode)."""
+    """Download an output file of a merge job.
+
+    ``manifest.csv``, ``rejects.csv``, ``summary.json``, a variant's PDF or text (per-variant
+    mode) or ``letters/<variant>/<recipient>.pdf`` (per-recipient mode).
+    """
     folder, status = _job(settings, job_id)
     if path == "manifest.csv" and status["status"] != "complete":
-        raise Conflict(f"Merge job {job_id} is {status['status']}; the manifest is final when it is complete.")
+        raise Conflict(
+            f"Merge job {job_id} is {status['status']}; the manifest is final when it is complete."
+        )
     root = (folder / jobs.OUT).resolve()
     target = (root / path).resolve()
-    if not target.is_relative_to(root) or not target.is_file() or any(p.startswith((".", "_")) for p in target.relative_to(root).parts):
+    if (
+        not target.is_relative_to(root)
+        or not target.is_file()
+        or any(p.startswith((".", "_")) for p in target.relative_to(root).parts)
+    ):
         raise NotFound(f"Merge job {job_id} has no file {path!r}; see its manifest.csv.")
     kind = {".pdf": "pdf", ".csv": "csv", ".txt": "txt"}.get(target.suffix, "txt")
     media = "application/json" if target.suffix == ".json" else MEDIA[kind]
-    return FileResponse(target, media_type=media, filename=target.name, headers={"Cache-Control": "no-store"})
+    return FileResponse(
+        target, media_type=media, filename=target.name, headers={"Cache-Control": "no-store"}
+    )
 
 
 @router.get("/exports/merges/{job_id}/manifest", dependencies=[allow(*MERGERS)])
 def merge_manifest(job_id: str, settings: SettingsDep) -> FileResponse:
-    """The result manifest (recipient id, line, residence, variant, file, first page, pages)."""
+    """Download the manifest (recipient id, line, residence, variant, file, first page, pages)."""
     return merge_file(job_id, "manifest.csv", settings)
 
 
@@ -257,8 +350,15 @@ def merge_rejects(job_id: str, settings: SettingsDep) -> FileResponse:
     return merge_file(job_id, "rejects.csv", settings)
 
 
-def _audit(session: Any, user: Any, action: str, entity: str, entity_id: int | None, version: int | None,
-           details: dict[str, Any]) -> None:
+def _audit(
+    session: Any,
+    user: Any,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    version: int | None,
+    details: dict[str, Any],
+) -> None:
     """Record the export in the audit chain (when the workflow's audit module is present)."""
     try:
         from app.workflow.audit import record  # noqa: PLC0415
