@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from app.checks.base import ElementResult, Finding, Severity
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled_all
+from app.checks.patterns import can_prefilter, compiled, compiled_all
 from app.checks.text import Document
 from app.rulebook.legal_schema import Condition, LegalRule
 from app.rulebook.schema import ElementDef
@@ -78,6 +78,10 @@ def detect(doc: Document, edef: ElementDef) -> Evidence | None:
     else:
         units = [s.text for s in doc.sentences]
         offsets = [s.start for s in doc.sentences]
+    if edef.scope != "document" and all(can_prefilter(p) for p in edef.detect):
+        # Cheap necessary condition: a sentence can only match if the whole text does.
+        if not any(compiled(p).search(doc.text) for p in edef.detect):
+            return None
     for unit, base in zip(units, offsets):
         m = _sentence_ok(unit, edef)
         if m is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from app.checks.base import EmpathyComponent, Finding
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled_all
+from app.checks.patterns import compiled_all, union
 from app.rulebook.schema import Phrases
 
 CHECK = "phrases"
@@ -22,7 +22,9 @@ CHECK = "phrases"
 def _matches(rule: Phrases, text: str) -> list[tuple[int, int, str]]:
     excepted = [(m.start(), m.end()) for p in compiled_all(rule.exceptions, rule.ignorecase) for m in p.finditer(text)]
     out = []
-    for pattern in compiled_all(rule.tokens, rule.ignorecase):
+    joined = union(rule.tokens, rule.ignorecase)
+    patterns = (joined,) if joined is not None else compiled_all(rule.tokens, rule.ignorecase)
+    for pattern in patterns:
         for m in pattern.finditer(text):
             if m.end() == m.start():
                 continue

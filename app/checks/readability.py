@@ -5,7 +5,7 @@ Why: most real breach letters are written at grade 10+ and 97% rate "difficult" 
 say what to fix, so rules can judge the document, each section, or each sentence, and a
 sentence finding points at the hard sentence and says why (its length and its long words).
 
-How: textstat is called from ONE function, `_textstat_counts`, on one sentence at a time
+How: textstat is called from ONE function, `_syllables`, on one sentence at a time
 (cached per sentence text, so an edited letter only re-counts the changed sentences). Section
 and document metrics are computed from the summed counts with the standard formulas — the
 same formulas textstat uses — so a sentence, a section and the document are measured
@@ -37,7 +37,7 @@ class Counts:
     words: int
     sentences: int
     syllables: int
-    hard_words: tuple[str, ...] = ()
+    hard_words: tuple[str, ...] = ()  # the counted text chunks, for `hard_words()` on findings
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(self.words + other.words, self.sentences + other.sentences, self.syllables + other.syllables,
@@ -74,22 +74,30 @@ def _ensure_textstat(ctx: CheckContext) -> None:
     _ready = True
 
 
-@lru_cache(maxsize=20_000)
-def _textstat_counts(sentence: str) -> Counts:
-    """The only place textstat is called: count words and syllables of one sentence."""
+@lru_cache(maxsize=50_000)
+def _syllables(text: str) -> int:
+    """The only place textstat is called: syllables in a sentence (or one word), cached per text."""
     import textstat
 
-    words = _WORD.findall(_NOT_WORDS.sub(" ", sentence))  # URLs and e-mail addresses are not read as words
+    return int(textstat.syllable_count(text))
+
+
+@lru_cache(maxsize=20_000)
+def _textstat_counts(sentence: str) -> Counts:
+    """Words and syllables of one sentence (URLs and e-mail addresses are not words)."""
+    clean = _NOT_WORDS.sub(" ", sentence)
+    words = _WORD.findall(clean)
     if not words:
         return Counts(0, 0, 0)
-    syllables = 0
-    hard: list[str] = []
-    for w in words:
-        n = textstat.syllable_count(w)
-        syllables += n
-        if n >= 3:
-            hard.append(w)
-    return Counts(len(words), 1, syllables, tuple(hard))
+    return Counts(len(words), 1, _syllables(clean), (clean,))
+
+
+def hard_words(c: Counts) -> list[str]:
+    """Words of three or more syllables in the counted text (computed only for findings)."""
+    out: list[str] = []
+    for chunk in c.hard_words:
+        out.extend(w for w in _WORD.findall(chunk) if _syllables(w.lower()) >= 3)
+    return out
 
 
 def counts_of(units: list[Unit]) -> Counts:
@@ -132,7 +140,7 @@ _NAMES = {"flesch_kincaid_grade": "Flesch–Kincaid grade", "flesch_reading_ease
 
 
 def _detail(c: Counts) -> str:
-    hard = sorted(set(c.hard_words), key=lambda w: (-len(w), w))[:4]
+    hard = sorted(set(hard_words(c)), key=lambda w: (-len(w), w))[:4]
     parts = [f"{c.words} words"]
     if hard:
         parts.append("long words: " + ", ".join(hard))

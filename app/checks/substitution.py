@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from app.checks.base import Finding
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled
+from app.checks.patterns import compiled, union
 from app.rulebook.schema import Substitution
 
 CHECK = "substitution"
@@ -25,10 +25,17 @@ def _match_case(found: str, replacement: str) -> str:
 def check_substitution(rid: str, rule: Substitution, ctx: CheckContext) -> list[Finding]:
     """One finding per match of each swap pattern, with the suggested replacement."""
     findings = []
-    for pattern, replacement in rule.swap.items():
-        for m in compiled(pattern, rule.ignorecase).finditer(ctx.text):
+    swaps = list(rule.swap.items())
+    joined = union([p for p, _ in swaps], rule.ignorecase, named=True)
+    if joined is not None:  # one pass; the group name says which swap matched
+        passes = [(joined, None)]
+    else:
+        passes = [(compiled(p, rule.ignorecase), r) for p, r in swaps]
+    for pattern, fixed in passes:
+        for m in pattern.finditer(ctx.text):
             if m.end() == m.start():
                 continue
+            replacement = fixed if fixed is not None else swaps[int(m.lastgroup[1:])][1]  # type: ignore[index]
             suggestion = _match_case(m.group(), replacement)
             findings.append(Finding(
                 rule=rid, check=CHECK, severity=rule.level, start=m.start(), end=m.end(), suggestion=suggestion,

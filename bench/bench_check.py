@@ -1,0 +1,142 @@
+"""Benchmark: the full check (grammar off) of an 800-word letter, next to textstat alone and proselint.
+
+Prints medians of one run (no asserts; not part of the test pass/fail):
+
+* full check   — `run_checks` with every rule, three jurisdictions, facts, grammar off;
+* textstat     — textstat alone on the same text: Flesch–Kincaid grade, Reading Ease and
+                 words per sentence (the floor: the readability part cannot be faster);
+* proselint    — proselint's full lint of the same text (a peer prose checker).
+
+Each iteration checks a fresh variant of the letter (a unique closing sentence) with every
+cache cleared (Candor's and textstat's), so "cold" numbers are what a new letter costs; the
+"warm" line re-checks the same letter with one sentence edited, as the editor does while typing.
+
+    .venv/bin/python bench/bench_check.py [--runs 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.checks import readability, text as text_mod  # noqa: E402
+from app.checks.engine import run_checks  # noqa: E402
+from app.core.config import Settings  # noqa: E402
+from app.core.textstat_data import ensure_cmudict  # noqa: E402
+from app.domain.facts import IncidentFacts  # noqa: E402
+from app.letters.drafting import draft_letter  # noqa: E402
+from app.rulebook.loader import load_rulebook  # noqa: E402
+
+
+def clear_textstat_caches() -> None:
+    """Empty textstat's per-text lru_caches (not the loaded dictionaries), so each run counts from scratch."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("textstat"):
+            for attr_name, attr in vars(module).items():
+                if "cmudict" in attr_name or "pyphen" in attr_name:
+                    continue
+                if callable(getattr(attr, "cache_clear", None)):
+                    attr.cache_clear()
+
+
+def clear_candor_caches() -> None:
+    readability._syllables.cache_clear()
+    readability._textstat_counts.cache_clear()
+    text_mod._segment_cached.cache_clear()
+
+
+def letter_of_800_words(settings: Settings, rulebook) -> tuple[str, IncidentFacts]:  # type: ignore[no-untyped-def]
+    facts = IncidentFacts.model_validate(json.loads((ROOT / "examples" / "hospital-ransomware.json").read_text()))
+    text = draft_letter(facts, rulebook, settings.TEMPLATES_DIR, tone="formal", jurisdiction="US-CA").text
+    extra = (ROOT / "tests" / "fixtures" / "letters" / "17_legalistic_law_firm_multistate.md").read_text().split("\n\n")
+    i = 0
+    while len(text.split()) < 800 and i < len(extra):
+        text += "\n\n" + extra[i]
+        i += 1
+    words = text.split()
+    return " ".join(words[:800]) if len(words) > 800 else text, facts
+
+
+def median_ms(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for i in range(runs):
+        t0 = time.perf_counter()
+        fn(i)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=30)
+    args = ap.parse_args()
+    settings = Settings()
+    ensure_cmudict(settings.NLTK_DATA)
+    rulebook = load_rulebook(settings.RULES_DIR)
+    base, facts = letter_of_800_words(settings, rulebook)
+    import textstat
+
+    textstat.flesch_kincaid_grade("Warm up the dictionary.")
+    variant = lambda i: base + f"\n\nReference number {i} for this letter is printed above."  # noqa: E731
+
+    def full(i: int) -> None:
+        clear_textstat_caches()
+        clear_candor_caches()
+        run_checks(variant(i), rulebook=rulebook, settings=settings, facts=facts,
+                   jurisdictions=("US-CA", "US-MA", "US-HIPAA"), tone="formal", grammar=False)
+
+    def floor(i: int) -> None:
+        clear_textstat_caches()
+        t = variant(i)
+        textstat.flesch_kincaid_grade(t)
+        textstat.flesch_reading_ease(t)
+        textstat.words_per_sentence(t)
+
+    def warm(i: int) -> None:
+        run_checks(variant(1000 + i), rulebook=rulebook, settings=settings, facts=facts,
+                   jurisdictions=("US-CA", "US-MA", "US-HIPAA"), tone="formal", grammar=False)
+
+    full(-1)
+    floor(-1)
+    results = {"full check (cold)": median_ms(full, args.runs), "textstat alone (floor)": median_ms(floor, args.runs)}
+    warm(-1)
+    results["full check (warm, one sentence edited)"] = median_ms(warm, args.runs)
+    try:
+        lint = _proselint()
+        lint(base)
+        results["proselint"] = median_ms(lambda i: lint(variant(2000 + i)), max(5, args.runs // 3))
+    except Exception as exc:  # noqa: BLE001  proselint is a peer for comparison only
+        results["proselint"] = float("nan")
+        print(f"proselint not measured: {exc.__class__.__name__}: {exc}")
+    print(f"letter: {len(base.split())} words, {len(base)} characters; runs: {args.runs}; medians in ms")
+    for name, ms in results.items():
+        print(f"  {name:42} {ms:8.2f}")
+    floor_ms = results["textstat alone (floor)"]
+    print(f"  full / floor = {results['full check (cold)'] / floor_ms:.1f}x (aim <= 3x); "
+          f"full / proselint = {results['full check (cold)'] / results['proselint']:.2f}x (aim < 1)")
+
+
+def _proselint():  # type: ignore[no-untyped-def]
+    """proselint's lint function across its API versions."""
+    try:
+        from proselint.checks import __register__
+        from proselint.registry import CheckRegistry
+        from proselint.tools import DEFAULT, LintFile
+
+        CheckRegistry().register_many(__register__)  # what proselint's command line does first
+        return lambda t: LintFile("<bench>", t).lint(DEFAULT)
+    except ImportError:
+        from proselint.tools import lint
+
+        return lambda t: lint(t)
+
+
+if __name__ == "__main__":
+    main()
