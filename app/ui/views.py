@@ -229,10 +229,9 @@ def checklist_sections(report: Report, text: str, rulebook: Rulebook, codes: lis
             label = e.label or (rulebook.elements[e.element].label if e.element in rulebook.elements
                                 and hasattr(rulebook.elements[e.element], "label") else e.element)
             evidence = _clean(e.evidence or (_sentence_at(text, e.start, e.end) if e.detected else None))
-            if e.detected and evidence is None:
-                evidence = "(the whole letter)"
             rows.append({"element": e.element, "label": label, "requirement": e.requirement, "ok": e.ok,
-                         "detected": e.detected, "evidence": evidence, "citation": e.citation,
+                         "detected": e.detected, "evidence": evidence,
+                         "whole_letter": e.detected and evidence is None, "citation": e.citation,
                          "conditional": e.conditional})
         rows.sort(key=lambda r: (r["requirement"] != "required", r["ok"], r["label"]))
         try:
