@@ -543,6 +543,7 @@ def run_merge(
         )
         if result.resumed:
             log.info("merge: resuming; %d rows already handled", result.resumed)
+        resuming = result.resumed > 0
         render = _renderer(fmt, page_size)
         ext = "txt" if fmt == "text" else "pdf"
         work_s = os.fspath(work)
@@ -550,7 +551,7 @@ def run_merge(
         rejects = _CsvLog(rejects_path, REJECT_COLUMNS)
         try:
             for line, row in enumerate(reader, start=2):
-                if seen.line_done(line):
+                if resuming and seen.line_done(line):
                     continue
                 rid = (row.get("recipient_id") or "").strip()
                 try:
