@@ -61,7 +61,7 @@ def check_placeholders(message: str, allowed: set[str]) -> str:
             continue
         if name not in allowed:
             raise ValueError(
-                f"unknown placeholder {{{name}}} in message; allowed: {', '.join('{'+a+'}' for a in sorted(allowed)) or 'none'}"
+                f"message: unknown placeholder {{{name}}}; allowed: {', '.join('{'+a+'}' for a in sorted(allowed)) or 'none'}"
             )
     return message
 

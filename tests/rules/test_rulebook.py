@@ -66,7 +66,7 @@ def test_unknown_element_id_is_refused(rules_copy: Path) -> None:
 def test_bad_placeholder_is_refused(rules_copy: Path) -> None:
     (rules_copy / "empathy" / "ph.yml").write_text("kind: substitution\nmessage: 'Use {replacement}'\nswap: {a: b}\n")
     msg = _error(rules_copy)
-    assert msg.startswith("rules/empathy/ph.yml:"), msg
+    assert msg.startswith("rules/empathy/ph.yml: message: unknown placeholder"), msg
     assert "{replacement}" in msg
 
 
