@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from app.checks.base import ElementResult, Finding, Severity
 from app.checks.context import CheckContext
-from app.checks.patterns import can_prefilter, compiled, compiled_all
+from app.checks.patterns import can_prefilter, compiled_all
 from app.checks.text import Document
 from app.rulebook.legal_schema import Condition, LegalRule
 from app.rulebook.schema import ElementDef
@@ -50,45 +50,61 @@ class Evidence:
     text: str
 
 
-def _sentence_ok(text: str, edef: ElementDef) -> re.Match[str] | None:
-    for pattern in compiled_all(edef.detect):
+@dataclass(frozen=True)
+class _Compiled:
+    detect: tuple[re.Pattern[str], ...]
+    exclude: tuple[re.Pattern[str], ...]
+    all_of: tuple[re.Pattern[str], ...]
+    headings: tuple[re.Pattern[str], ...]
+    prefilter: bool
+
+
+_COMPILED: dict[int, _Compiled] = {}
+
+
+def _compiled(edef: ElementDef) -> _Compiled:
+    """The element's regexes, compiled once (rulebook models are frozen, so id() is stable while alive)."""
+    c = _COMPILED.get(id(edef))
+    if c is None or c.detect != compiled_all(edef.detect):
+        c = _Compiled(compiled_all(edef.detect), compiled_all(edef.exclude), compiled_all(edef.all_of),
+                      compiled_all(edef.headings), all(can_prefilter(p) for p in edef.detect))
+        _COMPILED[id(edef)] = c
+    return c
+
+
+def _unit_ok(text: str, c: _Compiled) -> re.Match[str] | None:
+    for pattern in c.detect:
         m = pattern.search(text)
         if m is None:
             continue
-        if any(p.search(text) for p in compiled_all(edef.exclude)):
+        if any(p.search(text) for p in c.exclude):
             return None
-        if all(p.search(text) for p in compiled_all(edef.all_of)):
+        if all(p.search(text) for p in c.all_of):
             return m
     return None
 
 
 def detect(doc: Document, edef: ElementDef) -> Evidence | None:
     """Find the first evidence of one element in the document (heading, then text)."""
-    if edef.headings:
-        heads = compiled_all(edef.headings)
+    c = _compiled(edef)
+    if c.headings:
         for h in doc.headings:
-            if any(p.search(h.title) for p in heads):
+            if any(p.search(h.title) for p in c.headings):
                 return Evidence(h.start, h.end, doc.text[h.start:h.end])
     if edef.scope == "document":
-        units = [doc.text]
-        offsets = [0]
-    elif edef.scope == "paragraph":
-        units = [p.text for p in doc.paragraphs]
-        offsets = [p.start for p in doc.paragraphs]
-    else:
-        units = [s.text for s in doc.sentences]
-        offsets = [s.start for s in doc.sentences]
-    if edef.scope != "document" and all(can_prefilter(p) for p in edef.detect):
-        # Cheap necessary condition: a sentence can only match if the whole text does.
-        if not any(compiled(p).search(doc.text) for p in edef.detect):
-            return None
-    for unit, base in zip(units, offsets):
-        m = _sentence_ok(unit, edef)
-        if m is None:
-            continue
-        if edef.scope == "sentence":
-            return Evidence(base, base + len(unit), unit)
-        return Evidence(base + m.start(), base + m.end(), m.group())
+        m = _unit_ok(doc.text, c)
+        return Evidence(m.start(), m.end(), m.group()) if m else None
+    if edef.scope == "paragraph":
+        for p in doc.paragraphs:
+            m = _unit_ok(p.text, c)
+            if m:
+                return Evidence(p.start + m.start(), p.start + m.end(), m.group())
+        return None
+    if c.prefilter and not any(p.search(doc.text) for p in c.detect):
+        return None  # cheap necessary condition: a sentence can only match if the whole text does
+    for s in doc.sentences:
+        if _unit_ok(s.text, c):
+            return Evidence(s.start, s.end, s.text)
     return None
 
 
