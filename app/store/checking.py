@@ -1,29 +1,15 @@
-"""The one adapter between saving and the check engine.
-
-TEMPORARY FALLBACK: while `app.checks.engine` is not installed, `check_text` returns an empty
-Report with grammar `skipped` and says so in `grammar.detail`. Remove the fallback once the
-engine lands (the lead wires this).
-"""
+"""The one adapter between saving and the check engine: runs the checks and gives every finding
+a stable id (rule + span + matched text) so a waiver can name exactly one finding."""
 
 from __future__ import annotations
 
 import hashlib
-import importlib
-from typing import Any
 
-from app.checks.base import GrammarStatus, Report
+from app.checks.base import Report
+from app.checks.engine import run_checks
 from app.core.config import Settings
 from app.domain.facts import IncidentFacts
 from app.rulebook.loader import Rulebook
-
-
-def _engine() -> Any:
-    try:
-        return importlib.import_module("app.checks.engine")
-    except ModuleNotFoundError as exc:
-        if exc.name == "app.checks.engine":
-            return None
-        raise
 
 
 def finding_id(rule: str, start: int | None, end: int | None, text: str) -> str:
@@ -34,14 +20,9 @@ def finding_id(rule: str, start: int | None, end: int | None, text: str) -> str:
 
 def check_text(text: str, *, rulebook: Rulebook, settings: Settings, facts: IncidentFacts | None,
                jurisdictions: tuple[str, ...], tone: str | None) -> Report:
-    """Run every check on `text`; findings get stable ids so waivers can name them."""
-    engine = _engine()
-    if engine is None:
-        report = Report(grammar=GrammarStatus(status="skipped", detail="check engine not installed yet"),
-                        rulebook=rulebook.hash)
-    else:
-        report = engine.run_checks(text, rulebook=rulebook, settings=settings, facts=facts,
-                                   jurisdictions=jurisdictions, tone=tone, grammar=False)
+    """Run every check on `text` (grammar off on save: LanguageTool is too slow for every keystroke-save)."""
+    report = run_checks(text, rulebook=rulebook, settings=settings, facts=facts,
+                        jurisdictions=jurisdictions, tone=tone, grammar=False)
     for f in report.findings:
         if not f.id:
             f.id = finding_id(f.rule, f.start, f.end, text)
