@@ -243,6 +243,16 @@ def _remediation(facts: IncidentFacts, exclude: set[str]) -> tuple[str, ...]:
     return tuple(facts.remediation) or (missing("remediation"),)
 
 
+def _dpo(facts: IncidentFacts, include: set[str]) -> Contact | None:
+    """The DPO contact; where the law requires one and the facts lack it, a visible gap."""
+    dpo = facts.contacts.dpo
+    if dpo:
+        return Contact(name=dpo.name, address=dpo.address or "", email=dpo.email or "")
+    if "dpo_contact" in include:
+        return Contact(name=missing("contacts.dpo.name"), email=missing("contacts.dpo.email"))
+    return None
+
+
 def build_context(
     facts: IncidentFacts, rulebook: Rulebook, *, jurisdiction: str | None = None, jurisdictions: list[str] | None = None, tone: str
 ) -> LetterContext:
@@ -283,7 +293,6 @@ def build_context(
         breach_dates = "on " + fmt_date(inc.breach_start, "incident.breach_start")
     ordered = sorted(facts.data_types, key=_ORDER.index)
     labels = [LABELS[t] if t is not DataType.other else (facts.data_types_other or LABELS[t]) for t in ordered]
-    toll = ""
     phone_numbers = [p for p in (c.toll_free.number if c.toll_free else None, c.phone) if p]
     toll_free = next((p for p in phone_numbers if is_toll_free(p)), None)
     toll = toll_free or missing("contacts.toll_free.number")
@@ -320,7 +329,7 @@ def build_context(
         phone_hours=c.toll_free.hours or "" if c.toll_free else "",
         email=c.email or "", website=str(c.website) if c.website else "",
         postal_address=c.postal_address.one_line() if c.postal_address else (org.address.one_line() if org.address else ""),
-        dpo=Contact(name=c.dpo.name, address=c.dpo.address or "", email=c.dpo.email or "") if c.dpo else None,
+        dpo=_dpo(facts, include),
         cras=cras, ftc=ftc, agencies=agencies,
         signatory_name=facts.signatory.name if facts.signatory else missing("signatory.name"),
         signatory_title=facts.signatory.title if facts.signatory else missing("signatory.title"),
