@@ -8,7 +8,6 @@ version voids them; the audit log records that.
 
 from __future__ import annotations
 
-import inspect
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,11 +56,8 @@ def _check(ctx: WorkflowContext, text: str, facts: IncidentFacts, jurisdictions:
 
 
 def _render(ctx: WorkflowContext, facts: IncidentFacts, variant: Variant, tone: str) -> Any:
-    """Draft the letter for all of a variant's laws when drafting supports it, else for its first law."""
-    if "jurisdictions" in inspect.signature(draft_letter).parameters:
-        return draft_letter(facts, ctx.rulebook, ctx.settings.TEMPLATES_DIR, tone=tone,
-                            jurisdictions=list(variant.jurisdictions))
-    return draft_letter(facts, ctx.rulebook, ctx.settings.TEMPLATES_DIR, tone=tone, jurisdiction=variant.jurisdictions[0])
+    """Draft the letter so it satisfies all of the variant's laws."""
+    return draft_letter(facts, ctx.rulebook, ctx.settings.TEMPLATES_DIR, tone=tone, jurisdictions=list(variant.jurisdictions))
 
 
 def create_draft(session: Session, ctx: WorkflowContext, actor: User, incident: Incident, facts: IncidentFacts,

@@ -3,6 +3,8 @@ of cases per operation) and no response may be a 5xx."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -18,6 +20,7 @@ from support.storedb import example  # noqa: E402
 MAX_EXAMPLES = 6
 
 _tmp = Path(tempfile.mkdtemp(prefix="candor-schemathesis-"))
+atexit.register(shutil.rmtree, _tmp, True)
 _SA = make_store_app(_tmp)
 _r = _SA.client.post("/api/v1/incidents", json={"facts": example()}, headers=_SA.h("responder"))
 assert _r.status_code == 201, _r.text
