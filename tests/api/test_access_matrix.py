@@ -100,3 +100,21 @@ def test_revoked_token_and_deactivated_user_are_refused(sa):
     assert sa.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {t}"}).status_code == 200
     assert sa.client.patch(f"/api/v1/users/{uid}", json={"active": False}, headers=sa.h("admin")).status_code == 200
     assert sa.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {t}"}).status_code == 401
+
+
+EXPECTED = {
+    ("POST", "/api/v1/incidents"): {"responder", "admin"},
+    ("POST", "/api/v1/drafts/{draft_id}/versions"): {"responder", "cmo", "security"},
+    ("POST", "/api/v1/drafts/{draft_id}/versions/{number}/approve"): {"cmo", "security"},
+    ("POST", "/api/v1/drafts/{draft_id}/versions/{number}/sign-off"): {"compliance"},
+    ("POST", "/api/v1/drafts/{draft_id}/versions/{number}/waivers"): {"cmo", "security", "compliance"},
+    ("POST", "/api/v1/users"): {"admin"},
+    ("GET", "/api/v1/audit"): {"admin", "compliance"},
+    ("PUT", "/api/v1/incidents/{incident_id}/facts"): {"responder", "security"},
+}
+
+
+def test_key_rules_are_the_intended_ones(sa):
+    rules = {(m, r.path): r.rule for r in api_routes(sa.client.app) for m in r.methods}
+    for key, roles in EXPECTED.items():
+        assert not rules[key].public and set(rules[key].roles) == roles, key
