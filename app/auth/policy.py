@@ -75,9 +75,10 @@ DENY_ALL = Allow(label="no rule")
 # under /api/v1 (first match wins, longest first). Review each when such a module lands.
 ROUTE_RULES: dict[str, Allow] = {
     "/api/v1/openapi.json": Allow(public=True),
-    "/api/v1/drafts:render": Allow(public=True),
-    "/api/v1/checks": Allow(public=True),  # stateless check of posted text
-    "/api/v1/obligations": Allow(public=True),  # stateless: facts in, deadlines out
+    # Stateless, but they receive breach facts and letter text: signed-in users only.
+    "/api/v1/drafts:render": Allow(*sorted(ALL)),
+    "/api/v1/checks": Allow(*sorted(ALL)),
+    "/api/v1/obligations": Allow(*sorted(ALL)),
     "/api/v1/rules": Allow(public=True),  # reference data (catalog): the rulebook
     "/api/v1/jurisdictions": Allow(public=True),
     "/api/v1/tones": Allow(public=True),

@@ -111,6 +111,10 @@ EXPECTED = {
     ("POST", "/api/v1/users"): {"admin"},
     ("GET", "/api/v1/audit"): {"admin", "compliance"},
     ("PUT", "/api/v1/incidents/{incident_id}/facts"): {"responder", "security"},
+    # Stateless, but they receive breach facts and letter text: any signed-in user, never anonymous.
+    ("POST", "/api/v1/drafts:render"): {"admin", "responder", "cmo", "security", "compliance"},
+    ("POST", "/api/v1/checks"): {"admin", "responder", "cmo", "security", "compliance"},
+    ("POST", "/api/v1/obligations"): {"admin", "responder", "cmo", "security", "compliance"},
 }
 
 

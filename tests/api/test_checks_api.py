@@ -9,13 +9,14 @@ from fastapi.testclient import TestClient
 
 from app.core.config import PROJECT_ROOT
 from app.main import create_app
+from conftest import signed_in_client
 
 LETTER = (PROJECT_ROOT / "tests" / "fixtures" / "letters" / "03_ma_forbidden_ransomware.md").read_text()
 
 
 @pytest.fixture(scope="module")
 def client(settings):  # type: ignore[no-untyped-def]
-    with TestClient(create_app(settings.model_copy(update={"MAX_TEXT_CHARS": 5000}))) as c:
+    with signed_in_client(create_app(settings.model_copy(update={"MAX_TEXT_CHARS": 5000}))) as c:
         yield c
 
 

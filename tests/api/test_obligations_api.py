@@ -9,11 +9,12 @@ from fastapi.testclient import TestClient
 
 from app.core.config import PROJECT_ROOT
 from app.main import create_app
+from conftest import signed_in_client
 
 
 @pytest.fixture(scope="module")
 def client(settings):  # type: ignore[no-untyped-def]
-    with TestClient(create_app(settings)) as c:
+    with signed_in_client(create_app(settings)) as c:
         yield c
 
 

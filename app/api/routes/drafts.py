@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from app.api.deps import RulebookDep, SettingsDep
-from app.auth.policy import public  # access rule: stateless, reveals nothing stored
+from app.auth.policy import allow_any_user  # stateless, but it receives breach facts
 from app.core.errors import InvalidInput
 from app.domain.facts import IncidentFacts
 from app.letters.context import TONES
@@ -33,7 +33,7 @@ class DraftRendered(BaseModel):
     rulebook: str
 
 
-@router.post("/drafts:render", response_model=DraftRendered, dependencies=[public()])
+@router.post("/drafts:render", response_model=DraftRendered, dependencies=[allow_any_user()])
 def render_draft(body: DraftRender, settings: SettingsDep, rulebook: RulebookDep) -> DraftRendered:
     """Render one letter from incident facts for a tone and jurisdiction variant, without saving it."""
     if body.tone not in TONES:
