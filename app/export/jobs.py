@@ -13,6 +13,7 @@ engine's output). :func:`cleanup` deletes job folders whose last update is older
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import os
@@ -194,7 +195,10 @@ def _run(folder: Path, stop_after: int | None) -> None:
 
     try:
         plan = _plan_from_json(json.loads((folder / PLAN).read_text(encoding="utf-8")))
-        total = count_rows(upload)
+        try:
+            total: int | None = count_rows(upload)
+        except (UnicodeDecodeError, csv.Error):
+            total = None  # the merge itself reports the unreadable row
         status["total"] = total
         _write_status(folder, status)
         result = run_merge(

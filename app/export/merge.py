@@ -508,7 +508,11 @@ def run_merge(
     started = time.perf_counter()
     with fh:
         reader = csv.DictReader(fh)
-        header = [h.strip() for h in (reader.fieldnames or [])]
+        try:
+            header = [h.strip() for h in (reader.fieldnames or [])]
+        except (UnicodeDecodeError, csv.Error) as exc:
+            kind = exc.__class__.__name__
+            raise MergeError(f"{src.name}: not a UTF-8 CSV file ({kind})") from None
         reader.fieldnames = header
         missing_cols = [c for c in REQUIRED_COLUMNS if c not in header]
         if "region" not in header and "state" not in header:
@@ -603,6 +607,12 @@ def run_merge(
                     result.per_variant[letter.variant_id] += 1
                 if progress and (result.produced + result.rejected) % progress_every == 0:
                     progress(prior_done + result.produced, prior_rej + result.rejected, total)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            rows = result.produced + result.rejected + result.resumed
+            raise MergeError(
+                f"{src.name}: unreadable after row {rows} ({exc.__class__.__name__}); "
+                "save it as UTF-8 CSV and run again to resume"
+            ) from None
         finally:
             manifest.close()
             rejects.close()

@@ -298,3 +298,15 @@ def test_text_per_variant_single_file(tmp_path: Path) -> None:
     run_merge(plan_for(["US-CA", "US-NY"]), src, tmp_path / "out", mode="per-variant")
     body = (tmp_path / "out" / "us-ny.txt").read_text()
     assert body.count("\f") == 24 and body.count("VARIANT-US-NY") == 25
+
+
+def test_non_utf8_file_is_a_clear_error(tmp_path: Path) -> None:
+    src = tmp_path / "r.csv"
+    write_recipients(src, 500, ["US-CA"])  # past the first read buffer
+    with open(src, "ab") as fh:
+        fh.write(b"r9,M\xfcller,1 Rd,,Town,CA,90001,US,X\n")
+    with pytest.raises(MergeError, match="unreadable after row [0-9]+ .*run again to resume"):
+        run_merge(plan_for(["US-CA"]), src, tmp_path / "out")
+    src.write_bytes(b"\xff\xfe\x00r\x00e")
+    with pytest.raises(MergeError, match="not a UTF-8 CSV|missing columns"):
+        run_merge(plan_for(["US-CA"]), src, tmp_path / "out2")
