@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 from app.checks.base import ElementResult, Finding, Severity
 from app.checks.context import CheckContext
-from app.checks.patterns import can_prefilter, compiled_all
+from app.checks.patterns import compiled_all
+from app.checks.prefilter import Literals, may_match, required_literals, units_with
 from app.checks.text import Document
 from app.rulebook.legal_schema import Condition, LegalRule
 from app.rulebook.schema import ElementDef
@@ -56,24 +57,29 @@ class _Compiled:
     exclude: tuple[re.Pattern[str], ...]
     all_of: tuple[re.Pattern[str], ...]
     headings: tuple[re.Pattern[str], ...]
-    prefilter: bool
+    literals: tuple[Literals | None, ...]  # per detect regex: one of these occurs in every match
 
 
-_COMPILED: dict[int, _Compiled] = {}
+_COMPILED: dict[int, tuple[ElementDef, _Compiled]] = {}
 
 
 def _compiled(edef: ElementDef) -> _Compiled:
-    """The element's regexes, compiled once (rulebook models are frozen, so id() is stable while alive)."""
-    c = _COMPILED.get(id(edef))
-    if c is None or c.detect != compiled_all(edef.detect):
-        c = _Compiled(compiled_all(edef.detect), compiled_all(edef.exclude), compiled_all(edef.all_of),
-                      compiled_all(edef.headings), all(can_prefilter(p) for p in edef.detect))
-        _COMPILED[id(edef)] = c
+    """The element's regexes, compiled once per element definition (kept alive with it)."""
+    hit = _COMPILED.get(id(edef))
+    if hit is not None and hit[0] is edef:
+        return hit[1]
+    c = _Compiled(compiled_all(edef.detect), compiled_all(edef.exclude), compiled_all(edef.all_of),
+                  compiled_all(edef.headings), tuple(required_literals(p) for p in edef.detect))
+    _COMPILED[id(edef)] = (edef, c)
     return c
 
 
-def _unit_ok(text: str, c: _Compiled) -> re.Match[str] | None:
-    for pattern in c.detect:
+def _unit_ok(text: str, c: _Compiled, active: tuple[bool, ...] | None = None) -> re.Match[str] | None:
+    """The first detect match in `text` when the unit counts (all_of met, no exclude); detect
+    regexes whose `active` flag is False are known not to match `text` and are skipped."""
+    for i, pattern in enumerate(c.detect):
+        if active is not None and not active[i]:
+            continue
         m = pattern.search(text)
         if m is None:
             continue
@@ -84,6 +90,38 @@ def _unit_ok(text: str, c: _Compiled) -> re.Match[str] | None:
     return None
 
 
+def _candidates(doc: Document, c: _Compiled, kind: str) -> list[tuple[int, tuple[bool, ...] | None]] | None:
+    """Units (by index, in text order) where some detect regex may match, with the regexes that may.
+
+    A detect regex can only match a unit that contains one of its required literals
+    (app/checks/prefilter.py), so units without any are skipped and the regex is never run
+    there; the regexes themselves still run on each candidate unit exactly as before, so the
+    result is the same as trying every unit. None: no prefilter possible, try every unit.
+    """
+    low = doc.folded()
+    if low is None:
+        return None
+    starts, ends = doc.bounds(kind)
+    hits: dict[int, list[bool]] = {}
+    n = len(c.literals)
+    everywhere = [lits is None for lits in c.literals]
+    if any(everywhere):  # a regex without literals may match any unit: try them all, skip the others where they cannot
+        hits = {k: list(everywhere) for k in range(len(starts))}
+    for i, lits in enumerate(c.literals):
+        if lits is None:
+            continue
+        key = ("units", kind, lits)
+        units = doc._cache.get(key)
+        if units is None:
+            units = doc._cache[key] = units_with(lits, low, starts, ends)  # type: ignore[arg-type]
+        for k in units:
+            flags = hits.get(k)
+            if flags is None:
+                flags = hits[k] = [False] * n
+            flags[i] = True
+    return [(k, tuple(hits[k])) for k in sorted(hits)]
+
+
 def detect(doc: Document, edef: ElementDef) -> Evidence | None:
     """Find the first evidence of one element in the document (heading, then text)."""
     c = _compiled(edef)
@@ -92,19 +130,21 @@ def detect(doc: Document, edef: ElementDef) -> Evidence | None:
             if any(p.search(h.title) for p in c.headings):
                 return Evidence(h.start, h.end, doc.text[h.start:h.end])
     if edef.scope == "document":
-        m = _unit_ok(doc.text, c)
+        low = doc.folded()
+        active = tuple(may_match(lits, low) for lits in c.literals)
+        m = _unit_ok(doc.text, c, active) if any(active) else None
         return Evidence(m.start(), m.end(), m.group()) if m else None
-    if edef.scope == "paragraph":
-        for p in doc.paragraphs:
-            m = _unit_ok(p.text, c)
-            if m:
-                return Evidence(p.start + m.start(), p.start + m.end(), m.group())
-        return None
-    if c.prefilter and not any(p.search(doc.text) for p in c.detect):
-        return None  # cheap necessary condition: a sentence can only match if the whole text does
-    for s in doc.sentences:
-        if _unit_ok(s.text, c):
-            return Evidence(s.start, s.end, s.text)
+    kind = "paragraph" if edef.scope == "paragraph" else "sentence"
+    units = doc.paragraphs if kind == "paragraph" else doc.sentences
+    candidates = _candidates(doc, c, kind)
+    todo = candidates if candidates is not None else [(k, None) for k in range(len(units))]
+    for k, active in todo:
+        u = units[k]
+        m = _unit_ok(u.text, c, active)
+        if m:
+            if kind == "paragraph":
+                return Evidence(u.start + m.start(), u.start + m.end(), m.group())
+            return Evidence(u.start, u.end, u.text)
     return None
 
 

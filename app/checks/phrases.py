@@ -13,24 +13,33 @@ from __future__ import annotations
 
 from app.checks.base import EmpathyComponent, Finding
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled_all, union
+from app.checks.patterns import compiled, compiled_all, union_present
 from app.rulebook.schema import Phrases
 
 CHECK = "phrases"
 
 
-def _matches(rule: Phrases, text: str) -> list[tuple[int, int, str]]:
-    excepted = [(m.start(), m.end()) for p in compiled_all(rule.exceptions, rule.ignorecase) for m in p.finditer(text)]
-    out = []
-    joined = union(rule.tokens, rule.ignorecase)
-    patterns = (joined,) if joined is not None else compiled_all(rule.tokens, rule.ignorecase)
+def _matches(rule: Phrases, text: str, low: str | None = None) -> list[tuple[int, int, str]]:
+    """Every token match not inside an exception span, in text order.
+
+    Tokens that cannot occur in the text (none of their required literals is in `low`, the
+    folded text) are left out of the alternation: the matches of the others are the same.
+    """
+    joined, keep = union_present(rule.tokens, low, rule.ignorecase)
+    if not keep:
+        return []
+    patterns = (joined,) if joined is not None else tuple(compiled(rule.tokens[i], rule.ignorecase) for i in keep)
+    found = []
     for pattern in patterns:
         for m in pattern.finditer(text):
             if m.end() == m.start():
                 continue
-            if any(s <= m.start() and m.end() <= e for s, e in excepted):
-                continue
-            out.append((m.start(), m.end(), m.group()))
+            found.append(m)
+    if not found:
+        return []
+    excepted = [(m.start(), m.end()) for p in compiled_all(rule.exceptions, rule.ignorecase) for m in p.finditer(text)]
+    out = [(m.start(), m.end(), m.group()) for m in found
+           if not any(s <= m.start() and m.end() <= e for s, e in excepted)]
     out.sort()
     return out
 
@@ -38,7 +47,7 @@ def _matches(rule: Phrases, text: str) -> list[tuple[int, int, str]]:
 def check_phrases(rid: str, rule: Phrases, ctx: CheckContext) -> list[Finding]:
     """Flag avoided phrases, or the absence of required ones; record apology components."""
     text = ctx.text
-    matches = _matches(rule, text)
+    matches = _matches(rule, text, ctx.doc.folded())
     if rule.component:
         first = matches[0] if matches else None
         ctx.empathy.append(EmpathyComponent(

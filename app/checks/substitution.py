@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from app.checks.base import Finding
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled, union
+from app.checks.patterns import compiled, union_present
 from app.rulebook.schema import Substitution
 
 CHECK = "substitution"
@@ -26,11 +26,12 @@ def check_substitution(rid: str, rule: Substitution, ctx: CheckContext) -> list[
     """One finding per match of each swap pattern, with the suggested replacement."""
     findings = []
     swaps = list(rule.swap.items())
-    joined = union([p for p, _ in swaps], rule.ignorecase, named=True)
+    # Swaps that cannot occur in the text (no required literal in it) are left out: same matches.
+    joined, keep = union_present([p for p, _ in swaps], ctx.doc.folded(), rule.ignorecase, named=True)
     if joined is not None:  # one pass; the group name says which swap matched
         passes = [(joined, None)]
     else:
-        passes = [(compiled(p, rule.ignorecase), r) for p, r in swaps]
+        passes = [(compiled(swaps[i][0], rule.ignorecase), swaps[i][1]) for i in keep]
     for pattern, fixed in passes:
         for m in pattern.finditer(ctx.text):
             if m.end() == m.start():

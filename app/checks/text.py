@@ -144,6 +144,25 @@ class Document:
     sections: list[Unit] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
 
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    """Per-text derived data (folded text, unit bounds, literal hits, detection results), built on demand."""
+
+    def folded(self) -> str | None:
+        """The text lower-cased for literal prefilters (see app/checks/prefilter.py), once per text."""
+        if "folded" not in self._cache:
+            from app.checks.prefilter import folded
+
+            self._cache["folded"] = folded(self.text)
+        return self._cache["folded"]  # type: ignore[no-any-return]
+
+    def bounds(self, kind: str) -> tuple[list[int], list[int]]:
+        """Starts and ends of the sentences or paragraphs, for bisecting offsets into units."""
+        key = ("bounds", kind)
+        if key not in self._cache:
+            units = self.sentences if kind == "sentence" else self.paragraphs
+            self._cache[key] = ([u.start for u in units], [u.end for u in units])
+        return self._cache[key]  # type: ignore[no-any-return]
+
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset (for compiler-style output)."""
         i = bisect_right(self._line_starts, offset) - 1
