@@ -25,7 +25,7 @@ log = logging.getLogger("candor")
 API_ROUTES = ("drafts", "checks", "obligations", "catalog", "auth", "users", "incidents", "versions", "reviews", "exports", "audit")
 # Hooks run at start-up by later parts (store: migrate + seed; UI: mount pages).
 StartupHook = Callable[[FastAPI, Settings], None]
-STARTUP_MODULES = ("app.store.startup", "app.ui.pages")
+STARTUP_MODULES = ("app.store.startup", "app.export.startup", "app.ui.pages")
 
 
 def _optional_module(name: str):  # type: ignore[no-untyped-def]

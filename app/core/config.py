@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     GRAMMAR_TIMEOUT_S: float = Field(5.0, description="Seconds to wait for LanguageTool before reporting `unavailable`.")
     MAX_TEXT_CHARS: int = Field(100_000, description="Longest letter text accepted by checks and saves (413 above).")
     MAX_BODY_BYTES: int = Field(2_000_000, description="Largest request body accepted by the API (413 above).")
+    MAX_UPLOAD_BYTES: int = Field(
+        500_000_000, description="Largest recipient-list upload for the mail merge (413 above)."
+    )
     DEMO_DATA: bool = Field(True, description="Seed a demo incident and demo users into an empty database at start-up.")
     SESSION_COOKIE_SECURE: bool = Field(
         False, description="Mark the session cookie Secure (set true behind HTTPS; always true in production)."

@@ -83,6 +83,7 @@ ERROR_CODES: dict[str, str] = {
     "not_found": "The resource does not exist.",
     "conflict": "The resource changed since you read it, or the action is not allowed in its current state.",
     "forbidden": "Your role does not allow this action.",
+    "csrf_failed": "A browser request came without a valid CSRF token; reload the page and try again.",
     "unauthorized": "Sign in or send a valid `Authorization: Bearer` token.",
     "too_large": "The body or text is over the size limit.",
     "method_not_allowed": "The HTTP method is not supported on this path.",

@@ -20,26 +20,35 @@ class _TooLarge(Exception):
 class BodySizeLimit:
     """Refuse request bodies over `limit` bytes with 413."""
 
-    def __init__(self, app: Any, limit: int):
+    def __init__(self, app: Any, limit: int, uploads: dict[str, int] | None = None):
         self.app = app
-        self.limit = limit
+        self.default_limit = limit
+        # Path prefix -> larger limit for file uploads (recipient lists for the mail merge).
+        self.uploads = uploads or {}
 
-    def _response(self) -> JSONResponse:
-        return JSONResponse(error_body("too_large", f"The request body is over the {self.limit}-byte limit. "
+    def _limit_for(self, path: str) -> int:
+        for prefix, limit in self.uploads.items():
+            if path.startswith(prefix):
+                return limit
+        return self.default_limit
+
+    def _response(self, limit: int) -> JSONResponse:
+        return JSONResponse(error_body("too_large", f"The request body is over the {limit}-byte limit. "
                                        "Send a smaller body (shorten the letter or split the upload)."), status_code=413)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit_for(scope.get("path", ""))
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
-                    too_big = int(value) > self.limit
+                    too_big = int(value) > limit
                 except ValueError:
                     too_big = False
                 if too_big:
-                    await self._response()(scope, receive, send)
+                    await self._response(limit)(scope, receive, send)
                     return
         seen = 0
         started = False
@@ -49,7 +58,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > limit:
                     raise _TooLarge
             return message
 
@@ -63,4 +72,4 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await self._response()(scope, receive, send)
+                await self._response(limit)(scope, receive, send)

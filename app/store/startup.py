@@ -60,5 +60,6 @@ def install(app: FastAPI, settings: Settings) -> None:
     if settings.DEMO_DATA:
         seed_demo(db, app.state.workflow)
     app.add_middleware(PolicyGate, fastapi_app=app)
-    app.add_middleware(BodySizeLimit, limit=settings.MAX_BODY_BYTES)
+    app.add_middleware(BodySizeLimit, limit=settings.MAX_BODY_BYTES,
+                       uploads={"/api/v1/exports/merges": settings.MAX_UPLOAD_BYTES})
     log.info("store ready (%s)", db.engine.dialect.name)
