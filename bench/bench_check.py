@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.checks import readability, text as text_mod  # noqa: E402
-from app.checks.engine import run_checks  # noqa: E402
+from app.checks.engine import clear_caches, run_checks  # noqa: E402
 from app.core.config import Settings  # noqa: E402
 from app.core.textstat_data import ensure_cmudict  # noqa: E402
 from app.domain.facts import IncidentFacts  # noqa: E402
@@ -47,9 +47,13 @@ def clear_textstat_caches() -> None:
 
 
 def clear_candor_caches() -> None:
-    readability._syllables.cache_clear()
-    readability._textstat_counts.cache_clear()
+    """Every per-text cache Candor keeps (segmentation, syllables per chunk, counts and hard words
+    per sentence); compiled rule regexes and their literal prefilters stay (they belong to the rulebook)."""
+    clear_caches()
     text_mod._segment_cached.cache_clear()
+    readability._textstat_counts.cache_clear()
+    readability._chunk_syllables.cache_clear()
+    readability._hard_words_in.cache_clear()
 
 
 def letter_of_800_words(settings: Settings, rulebook) -> tuple[str, IncidentFacts]:  # type: ignore[no-untyped-def]

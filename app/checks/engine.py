@@ -81,6 +81,17 @@ def run_rule(rid: str, rule: Any, ctx: CheckContext) -> list[Finding]:
     return check_for(rule.kind)(rid, rule, ctx)
 
 
+def clear_caches() -> None:
+    """Forget everything cached per text (segmentation, syllables, per-sentence counts): the next
+    check of any text costs what a first check does. Caches of the rulebook's compiled regexes
+    and their literal prefilters are kept (they depend on the rules, not on the text)."""
+    from app.checks import readability, text as text_mod
+
+    text_mod._segment_cached.cache_clear()
+    for fn in (readability._chunk_syllables, readability._textstat_counts, readability._hard_words_in):
+        fn.cache_clear()
+
+
 def finalise(findings: list[Finding], text: str) -> list[Finding]:
     """Give findings stable ids, drop exact duplicates, sort by position then severity."""
     out: dict[str, Finding] = {}

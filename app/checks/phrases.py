@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from app.checks.base import EmpathyComponent, Finding
 from app.checks.context import CheckContext
+from app.checks import prefilter
 from app.checks.patterns import compiled, compiled_all, union_present
 from app.rulebook.schema import Phrases
 
@@ -29,12 +30,7 @@ def _matches(rule: Phrases, text: str, low: str | None = None) -> list[tuple[int
     if not keep:
         return []
     patterns = (joined,) if joined is not None else tuple(compiled(rule.tokens[i], rule.ignorecase) for i in keep)
-    found = []
-    for pattern in patterns:
-        for m in pattern.finditer(text):
-            if m.end() == m.start():
-                continue
-            found.append(m)
+    found = [m for pattern in patterns for m in prefilter.finditer(pattern, text, low)]  # non-empty matches
     if not found:
         return []
     excepted = [(m.start(), m.end()) for p in compiled_all(rule.exceptions, rule.ignorecase) for m in p.finditer(text)]

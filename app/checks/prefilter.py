@@ -186,3 +186,164 @@ def units_with(literals: Literals, low: str, starts: list[int], ends: list[int])
                     continue
             i = low.find(lit, i + 1)
     return out
+
+
+# --- Anchored scans: whole-text finditer that only tries positions near a required literal ----
+
+_INF = 10**9
+MAX_ANCHOR_WIDTH = 48
+"""Largest distance between a match start and its anchor literal worth scanning position by position."""
+
+
+def _width(state: object, item: tuple) -> int:
+    hi = _p.SubPattern(state, [item]).getwidth()[1]
+    return _INF if hi >= _INF else int(hi)
+
+
+def _pick(cands: list[tuple[Literals, int]]) -> tuple[Literals, int] | None:
+    """The anchor to scan by: near the match start first, then the most selective literals."""
+    usable = [c for c in cands if c[1] <= MAX_ANCHOR_WIDTH]
+    if not usable:
+        return None
+    return max(usable, key=lambda c: (min(map(len, c[0])) >= 3, -c[1], min(map(len, c[0])), -len(c[0])))
+
+
+def _anchor_seq(items: list, state: object) -> tuple[str | None, list[tuple[Literals, int]], int]:
+    """(exact, candidates, max width) of a sequence; a candidate (literals, w) means every match
+    of the sequence contains one of the literals starting at most w characters after its start."""
+    cands: list[tuple[Literals, int]] = []
+    prefix = 0  # max width consumed so far
+    run: list[str] = []
+    run_at = 0
+    exact_ok = True
+
+    def flush() -> None:
+        if run:
+            cands.append((frozenset(["".join(run)]), run_at))
+            run.clear()
+
+    def extend(s: str) -> None:
+        nonlocal run_at, prefix
+        if not run:
+            run_at = prefix
+        run.append(s)
+        prefix = min(_INF, prefix + len(s))
+
+    for item in items:
+        op, av = item
+        if op is _c.LITERAL and chr(av).isascii():
+            extend(chr(av).lower())
+            continue
+        if op in _ZERO_WIDTH:
+            continue
+        if op in _GROUPS:
+            sub = av[-1] if op is _c.SUBPATTERN else av
+            exact, inner, w = _anchor_seq(list(sub), state)
+            if exact is not None:
+                if exact:
+                    extend(exact)
+                continue
+            exact_ok = False
+            flush()
+            cands.extend((lits, min(_INF, prefix + iw)) for lits, iw in inner)
+            prefix = min(_INF, prefix + w)
+            continue
+        exact_ok = False
+        flush()
+        if op is _c.BRANCH:
+            alts = [_anchor_seq(list(alt), state) for alt in av[1]]
+            union: set[str] = set()
+            worst = 0
+            for exact, inner, _w in alts:
+                if exact:
+                    union.add(exact)
+                    continue
+                best = _pick(inner)
+                if best is None:
+                    union = set()
+                    break
+                union.update(best[0])
+                worst = max(worst, best[1])
+            if union and "" not in union:
+                cands.append((frozenset(union), min(_INF, prefix + worst)))
+        elif op in _REPEATS and av[0] >= 1:
+            exact, inner, _w = _anchor_seq(list(av[2]), state)
+            if exact:
+                cands.append((frozenset([exact]), prefix))
+            else:
+                cands.extend((lits, min(_INF, prefix + iw)) for lits, iw in inner)
+        prefix = min(_INF, prefix + _width(state, item))
+    if exact_ok:
+        return "".join(run), [], prefix
+    flush()
+    return None, cands, prefix
+
+
+@lru_cache(maxsize=8192)
+def anchor(pattern: str) -> tuple[Literals, int] | None:
+    """(literals, w): every match of `pattern` contains one of the (lower-case) literals starting at
+    most `w` characters after the match start; None when there is no such anchor within
+    MAX_ANCHOR_WIDTH (the pattern is then scanned the ordinary way)."""
+    try:
+        parsed = _p.parse(pattern, re.MULTILINE)
+    except Exception:  # noqa: BLE001
+        return None
+    exact, cands, _w = _anchor_seq(list(parsed), parsed.state)
+    if exact:
+        cands = [(frozenset([exact]), 0)]
+    return _pick(cands)
+
+
+def finditer(pattern: re.Pattern[str], text: str, low: str | None) -> list[re.Match[str]]:
+    """Exactly `list(pattern.finditer(text))` minus empty matches, trying only positions near an
+    anchor literal when that is cheaper.
+
+    Every match starts at most w characters before an occurrence of one of its anchor literals
+    (`anchor`). So the next match at or after `cur` starts in [o - w, o] for the first literal
+    occurrence o at or after `cur`, or later: trying `pattern.match` (the very attempt `search`
+    makes at a position, with the same look-behind and `^` context) at those positions in order
+    finds the same leftmost match `finditer` finds; when none matches there, no match starts at
+    or before o. Empty matches are dropped (every caller drops them; a pattern with a literal
+    anchor has none).
+    """
+    a = anchor(pattern.pattern) if low is not None else None
+    if a is not None:
+        lits, w = a
+        occurrences = sorted({i for lit in lits for i in _find_all(low, lit)})  # type: ignore[arg-type]
+        if len(occurrences) * (w + 1) * 12 > len(text):  # dense anchors: the plain scan is cheaper
+            a = None
+    if a is None:
+        return [m for m in pattern.finditer(text) if m.end() > m.start()]
+    out: list[re.Match[str]] = []
+    cur = 0
+    match = pattern.match
+    for o in occurrences:
+        if o < cur:
+            continue
+        for p in range(max(cur, o - w), o + 1):
+            m = match(text, p)
+            if m is not None and m.end() > m.start():
+                out.append(m)
+                cur = m.end()
+                break
+        else:
+            cur = o + 1
+    return out
+
+
+def search(pattern: re.Pattern[str], text: str, low: str | None) -> re.Match[str] | None:
+    """Exactly `pattern.search(text)` (a pattern with an anchor literal has no empty match)."""
+    a = anchor(pattern.pattern) if low is not None else None
+    if a is None:
+        return pattern.search(text)
+    found = finditer(pattern, text, low)
+    return found[0] if found else None
+
+
+def _find_all(low: str, lit: str) -> list[int]:
+    out = []
+    i = low.find(lit)
+    while i != -1:
+        out.append(i)
+        i = low.find(lit, i + 1)
+    return out

@@ -74,12 +74,49 @@ def _ensure_textstat(ctx: CheckContext) -> None:
     _ready = True
 
 
-@lru_cache(maxsize=50_000)
-def _syllables(text: str) -> int:
-    """The only place textstat is called: syllables in a sentence (or one word), cached per text."""
-    import textstat
+_PUNCTUATION = re.compile(r"[^\w\s\']")  # textstat's remove_punctuation (apostrophes kept)
+_NON_CONTRACTION = re.compile(r"\'(?![tsd]|ve|ll|re)")  # textstat's RE_NONCONTRACTION_APOSTROPHE
 
-    return int(textstat.syllable_count(text))
+
+@lru_cache(maxsize=1)
+def _dictionaries() -> tuple[object, object]:
+    """textstat's CMU dictionary and Pyphen hyphenator for its current language (loaded once)."""
+    import textstat
+    from textstat.backend.utils._get_cmudict import get_cmudict
+    from textstat.backend.utils._get_pyphen import get_pyphen
+
+    lang = getattr(textstat.textstat, "_textstatistics__lang", "en_US")
+    return get_cmudict(lang), get_pyphen(lang)
+
+
+@lru_cache(maxsize=50_000)
+def _chunk_syllables(chunk: str) -> int:
+    """Syllables of one whitespace-free chunk, counted exactly as `textstat.syllable_count` does.
+
+    textstat removes non-contraction apostrophes and other punctuation, lower-cases, splits at
+    whitespace and looks every word up in the CMU dictionary (else Pyphen); none of those steps
+    crosses whitespace, so a text's count is the sum of its chunks' counts, and a chunk seen in
+    one sentence is not counted again in the next (tests/checks/test_speed_equivalence.py
+    checks this against textstat itself).
+    """
+    word = chunk if chunk.isalnum() else _PUNCTUATION.sub("", _NON_CONTRACTION.sub("", chunk))
+    word = word.lower()
+    if not word:
+        return 0
+    cmu, pyphen = _dictionaries()
+    try:
+        return sum(1 for p in cmu[word][0] if p[-1].isdigit())  # type: ignore[index]
+    except (TypeError, IndexError, KeyError):
+        return len(pyphen.positions(word)) + 1  # type: ignore[attr-defined]
+
+
+def _syllables(text: str) -> int:
+    """The only place syllables are counted: textstat's count for a sentence (or one word), summed
+    over its whitespace-separated chunks with textstat's own dictionaries (cached per chunk)."""
+    return sum(map(_chunk_syllables, text.split()))
+
+
+_syllables.cache_clear = _chunk_syllables.cache_clear  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=20_000)
@@ -96,16 +133,27 @@ def hard_words(c: Counts) -> list[str]:
     """Words of three or more syllables in the counted text (computed only for findings)."""
     out: list[str] = []
     for chunk in c.hard_words:
-        out.extend(w for w in _WORD.findall(chunk) if _syllables(w.lower()) >= 3)
+        out.extend(_hard_words_in(chunk))
     return out
+
+
+@lru_cache(maxsize=20_000)
+def _hard_words_in(chunk: str) -> tuple[str, ...]:
+    """The words of three or more syllables of one counted sentence, cached per sentence text."""
+    return tuple(w for w in _WORD.findall(chunk) if _syllables(w.lower()) >= 3)
 
 
 def counts_of(units: list[Unit]) -> Counts:
     """Summed counts of prose sentences."""
-    total = Counts(0, 0, 0)
-    for u in units:
-        total = total + _textstat_counts(u.text)
-    return total
+    words = sentences = syllables = 0
+    chunks: list[str] = []
+    for u in units:  # the same sums as adding the Counts one by one, without re-copying the tuple each time
+        c = _textstat_counts(u.text)
+        words += c.words
+        sentences += c.sentences
+        syllables += c.syllables
+        chunks.extend(c.hard_words)
+    return Counts(words, sentences, syllables, tuple(chunks))
 
 
 def document_metrics(ctx: CheckContext) -> dict[str, float]:

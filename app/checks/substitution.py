@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from app.checks.base import Finding
 from app.checks.context import CheckContext
+from app.checks import prefilter
 from app.checks.patterns import compiled, union_present
 from app.rulebook.schema import Substitution
 
@@ -27,15 +28,14 @@ def check_substitution(rid: str, rule: Substitution, ctx: CheckContext) -> list[
     findings = []
     swaps = list(rule.swap.items())
     # Swaps that cannot occur in the text (no required literal in it) are left out: same matches.
-    joined, keep = union_present([p for p, _ in swaps], ctx.doc.folded(), rule.ignorecase, named=True)
+    low = ctx.doc.folded()
+    joined, keep = union_present([p for p, _ in swaps], low, rule.ignorecase, named=True)
     if joined is not None:  # one pass; the group name says which swap matched
         passes = [(joined, None)]
     else:
         passes = [(compiled(swaps[i][0], rule.ignorecase), swaps[i][1]) for i in keep]
     for pattern, fixed in passes:
-        for m in pattern.finditer(ctx.text):
-            if m.end() == m.start():
-                continue
+        for m in prefilter.finditer(pattern, ctx.text, low):  # non-empty matches, in order
             replacement = fixed if fixed is not None else swaps[int(m.lastgroup[1:])][1]  # type: ignore[index]
             suggestion = _match_case(m.group(), replacement)
             findings.append(Finding(

@@ -185,8 +185,13 @@ class Document:
 
     def prose_sentences(self) -> list[Unit]:
         """Sentences that are prose (not headings, address lines or bare signatures)."""
-        heads = {(h.start, h.end) for h in self.headings}
-        return [s for s in self.sentences if (s.start, s.end) not in heads and s.text[-1:] in ".!?:;)\"'”’" and s.words >= 3]
+        prose = self._cache.get("prose")
+        if prose is None:
+            heads = {(h.start, h.end) for h in self.headings}
+            prose = self._cache["prose"] = [
+                s for s in self.sentences if (s.start, s.end) not in heads and s.text[-1:] in ".!?:;)\"'”’" and s.words >= 3
+            ]
+        return list(prose)
 
 
 def segment(text: str) -> Document:
