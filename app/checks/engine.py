@@ -85,11 +85,13 @@ def clear_caches() -> None:
     """Forget everything cached per text (segmentation, syllables, per-sentence counts): the next
     check of any text costs what a first check does. Caches of the rulebook's compiled regexes
     and their literal prefilters are kept (they depend on the rules, not on the text)."""
-    from app.checks import readability, text as text_mod
+    from app.checks import legal, prefilter, readability, text as text_mod
 
     text_mod._segment_cached.cache_clear()
-    for fn in (readability._chunk_syllables, readability._textstat_counts, readability._hard_words_in):
+    for fn in (readability._chunk_syllables, readability._textstat_counts, readability._hard_words_in,
+               prefilter.occurrences):
         fn.cache_clear()
+    legal._UNIT_CACHE.clear()
 
 
 def finalise(findings: list[Finding], text: str) -> list[Finding]:

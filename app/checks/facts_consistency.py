@@ -21,6 +21,7 @@ from typing import Any
 
 from app.checks.base import Finding, Severity
 from app.checks.context import CheckContext
+from app.checks.prefilter import required_literals, units_with
 
 CHECK = "facts"
 _MISSING = re.compile(r"\[\[\s*missing:\s*([^\]]*)\]\]")
@@ -115,6 +116,22 @@ def _finding(rule: str, severity: Severity, start: int, end: int, message: str) 
                    source="incident facts")
 
 
+def _sentences_to_read(ctx: CheckContext, *, monitoring: bool) -> list[Any]:
+    """The sentences that can hold a date (or, with monitoring in the facts, a monitoring length),
+    in text order: a sentence without any of `_DATE`'s (or `_MONITORING`'s) required literals
+    cannot match it (app/checks/prefilter.py), so the per-sentence loop skips it unchanged."""
+    doc = ctx.doc
+    low = doc.folded()
+    lits = [required_literals(_DATE.pattern)] + ([required_literals(_MONITORING.pattern)] if monitoring else [])
+    if low is None or any(x is None for x in lits):
+        return list(doc.sentences)
+    starts, ends = doc.bounds("sentence")
+    keep: set[int] = set()
+    for x in lits:
+        keep |= units_with(x, low, starts, ends)  # type: ignore[arg-type]
+    return [doc.sentences[k] for k in sorted(keep)]
+
+
 def check_facts(ctx: CheckContext) -> list[Finding]:
     """Compare what the text states with the incident facts; flag unfilled markers."""
     text = ctx.text
@@ -128,7 +145,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
         return findings
     dates, phones, domains, counts = _facts_values(facts)
     cm = facts.services.credit_monitoring
-    for s in ctx.doc.sentences:
+    for s in _sentences_to_read(ctx, monitoring=bool(cm)):
         enroll_sentence = bool(_ENROLL.search(s.text))
         for m in _DATE.finditer(s.text):
             parsed = _parse(m)
@@ -154,8 +171,9 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
             findings.append(_finding("phone", Severity.warning, m.start(), m.end(),
                                      f"'{m.group()}' is not a phone number in the incident facts or the agency directory; check it."))
     known_domains = domains | _known_domains(ctx)
-    email_spans = [(m.start(), m.end()) for m in _EMAIL.finditer(text)]
-    for m in _EMAIL.finditer(text):
+    emails = list(_EMAIL.finditer(text))
+    email_spans = [(m.start(), m.end()) for m in emails]
+    for m in emails:
         if m.group(1).lower() not in known_domains:
             findings.append(_finding("email", Severity.warning, m.start(), m.end(),
                                      f"'{m.group()}' is not an address in the incident facts; check it."))

@@ -18,13 +18,14 @@ and the report says so.
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.checks.base import ElementResult, Finding, Severity
 from app.checks.context import CheckContext
 from app.checks.patterns import compiled_all
-from app.checks.prefilter import Literals, may_match, required_literals, units_with
+from app.checks.prefilter import Literals, may_match, required_sets, units_with
 from app.checks.text import Document
 from app.rulebook.legal_schema import Condition, LegalRule
 from app.rulebook.schema import ElementDef
@@ -57,9 +58,12 @@ class _Compiled:
     exclude: tuple[re.Pattern[str], ...]
     all_of: tuple[re.Pattern[str], ...]
     headings: tuple[re.Pattern[str], ...]
-    literals: tuple[Literals | None, ...]  # per detect regex: one of these occurs in every match
+    literals: tuple[tuple[Literals, ...], ...]  # per detect regex: literal sets each of which every match meets
+    needs: tuple[Literals, ...]  # literal sets every counting unit meets (from the all_of regexes)
+    serial: int = field(default_factory=lambda: next(_SERIALS))  # never reused: keys the per-unit cache
 
 
+_SERIALS = itertools.count()
 _COMPILED: dict[int, tuple[ElementDef, _Compiled]] = {}
 
 
@@ -69,9 +73,29 @@ def _compiled(edef: ElementDef) -> _Compiled:
     if hit is not None and hit[0] is edef:
         return hit[1]
     c = _Compiled(compiled_all(edef.detect), compiled_all(edef.exclude), compiled_all(edef.all_of),
-                  compiled_all(edef.headings), tuple(required_literals(p) for p in edef.detect))
+                  compiled_all(edef.headings), tuple(required_sets(p) for p in edef.detect),
+                  tuple(sets[0] for sets in map(required_sets, edef.all_of) if sets))
     _COMPILED[id(edef)] = (edef, c)
     return c
+
+
+_UNIT_CACHE: dict[tuple[int, str], re.Match[str] | None] = {}
+"""(element regexes, unit text) -> `_unit_ok` result: an edited letter re-runs the element
+regexes only on the sentences that changed. Cleared by `engine.clear_caches` (and when large)."""
+_UNIT_CACHE_MAX = 50_000
+
+
+def _unit_ok_cached(text: str, c: _Compiled, active: tuple[bool, ...] | None) -> re.Match[str] | None:
+    """`_unit_ok` remembered per unit text. `active` only skips regexes known not to match this
+    very text, so the result does not depend on it and the text alone is the key."""
+    key = (c.serial, text)
+    if key in _UNIT_CACHE:
+        return _UNIT_CACHE[key]
+    m = _unit_ok(text, c, active)
+    if len(_UNIT_CACHE) >= _UNIT_CACHE_MAX:
+        _UNIT_CACHE.clear()
+    _UNIT_CACHE[key] = m
+    return m
 
 
 def _unit_ok(text: str, c: _Compiled, active: tuple[bool, ...] | None = None) -> re.Match[str] | None:
@@ -93,28 +117,46 @@ def _unit_ok(text: str, c: _Compiled, active: tuple[bool, ...] | None = None) ->
 def _candidates(doc: Document, c: _Compiled, kind: str) -> list[tuple[int, tuple[bool, ...] | None]] | None:
     """Units (by index, in text order) where some detect regex may match, with the regexes that may.
 
-    A detect regex can only match a unit that contains one of its required literals
-    (app/checks/prefilter.py), so units without any are skipped and the regex is never run
-    there; the regexes themselves still run on each candidate unit exactly as before, so the
-    result is the same as trying every unit. None: no prefilter possible, try every unit.
+    A regex can only match a unit that contains a literal of each of its required literal sets
+    (app/checks/prefilter.py), and a unit only counts when every `all_of` regex matches it too;
+    other units are skipped and the regex is never run there. The regexes themselves still run
+    on each candidate unit exactly as before, so the result is the same as trying every unit.
+    None: no prefilter possible, try every unit.
     """
     low = doc.folded()
     if low is None:
         return None
     starts, ends = doc.bounds(kind)
-    hits: dict[int, list[bool]] = {}
-    n = len(c.literals)
-    everywhere = [lits is None for lits in c.literals]
-    if any(everywhere):  # a regex without literals may match any unit: try them all, skip the others where they cannot
-        hits = {k: list(everywhere) for k in range(len(starts))}
-    for i, lits in enumerate(c.literals):
-        if lits is None:
-            continue
+
+    def units(lits: Literals) -> set[int]:
         key = ("units", kind, lits)
-        units = doc._cache.get(key)
-        if units is None:
-            units = doc._cache[key] = units_with(lits, low, starts, ends)  # type: ignore[arg-type]
-        for k in units:
+        found = doc._cache.get(key)
+        if found is None:
+            found = doc._cache[key] = units_with(lits, low, starts, ends)  # type: ignore[arg-type]
+        return found  # type: ignore[no-any-return]
+
+    allowed: set[int] | None = None
+    for lits in c.needs:
+        allowed = units(lits) if allowed is None else allowed & units(lits)
+    n = len(c.literals)
+    per: list[set[int] | None] = []
+    for sets in c.literals:
+        if not sets:
+            per.append(allowed)  # no literal: may match any (allowed) unit
+            continue
+        found = units(sets[0])
+        for more in sets[1:]:
+            found = found & units(more)
+        per.append(found if allowed is None else found & allowed)
+    if any(p is None for p in per):
+        everywhere = tuple(p is None for p in per)
+        hits = {k: list(everywhere) for k in range(len(starts))}
+    else:
+        hits = {}
+    for i, found in enumerate(per):
+        if found is None:
+            continue
+        for k in found:
             flags = hits.get(k)
             if flags is None:
                 flags = hits[k] = [False] * n
@@ -131,7 +173,9 @@ def detect(doc: Document, edef: ElementDef) -> Evidence | None:
                 return Evidence(h.start, h.end, doc.text[h.start:h.end])
     if edef.scope == "document":
         low = doc.folded()
-        active = tuple(may_match(lits, low) for lits in c.literals)
+        active = tuple(all(may_match(lits, low) for lits in sets) for sets in c.literals)
+        if not all(may_match(lits, low) for lits in c.needs):
+            active = tuple(False for _ in active)
         m = _unit_ok(doc.text, c, active) if any(active) else None
         return Evidence(m.start(), m.end(), m.group()) if m else None
     kind = "paragraph" if edef.scope == "paragraph" else "sentence"
@@ -140,7 +184,7 @@ def detect(doc: Document, edef: ElementDef) -> Evidence | None:
     todo = candidates if candidates is not None else [(k, None) for k in range(len(units))]
     for k, active in todo:
         u = units[k]
-        m = _unit_ok(u.text, c, active)
+        m = _unit_ok_cached(u.text, c, active)
         if m:
             if kind == "paragraph":
                 return Evidence(u.start + m.start(), u.start + m.end(), m.group())

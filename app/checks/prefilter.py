@@ -176,16 +176,38 @@ def units_with(literals: Literals, low: str, starts: list[int], ends: list[int])
     out: set[int] = set()
     for lit in literals:
         n = len(lit)
-        i = low.find(lit)
-        while i != -1:
+        for i in occurrences(low, lit):
             k = bisect_right(starts, i) - 1
-            if k >= 0:
-                if i + n <= ends[k]:
-                    out.add(k)
-                    i = low.find(lit, ends[k])  # the rest of this unit cannot add anything
-                    continue
-            i = low.find(lit, i + 1)
+            if k >= 0 and i + n <= ends[k]:
+                out.add(k)
     return out
+
+
+@lru_cache(maxsize=32_768)
+def occurrences(low: str, lit: str) -> tuple[int, ...]:
+    """Start offsets of every (overlapping) occurrence of `lit` in the folded text, once per text
+    and literal (many rules share literals); cleared with the other per-text caches."""
+    out = []
+    i = low.find(lit)
+    while i != -1:
+        out.append(i)
+        i = low.find(lit, i + 1)
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def required_sets(pattern: str, most: int = 1) -> tuple[Literals, ...]:
+    """Several literal sets that are each necessary for a match (a match contains one literal of
+    every set), the most selective first; () when there is none. Intersecting the units that
+    contain each set prunes more than one set alone (a date *and* a breach verb)."""
+    try:
+        parsed = _p.parse(pattern, re.MULTILINE)
+    except Exception:  # noqa: BLE001
+        return ()
+    exact, cands, _w = _anchor_seq(list(parsed), parsed.state)
+    sets = {frozenset([exact])} if exact else {lits for lits, _ in cands if lits and "" not in lits}
+    ranked = sorted(sets, key=lambda x: (-min(map(len, x)), len(x), sorted(x)))
+    return tuple(ranked[:most])
 
 
 # --- Anchored scans: whole-text finditer that only tries positions near a required literal ----
@@ -309,15 +331,15 @@ def finditer(pattern: re.Pattern[str], text: str, low: str | None) -> list[re.Ma
     a = anchor(pattern.pattern) if low is not None else None
     if a is not None:
         lits, w = a
-        occurrences = sorted({i for lit in lits for i in _find_all(low, lit)})  # type: ignore[arg-type]
-        if len(occurrences) * (w + 1) * 12 > len(text):  # dense anchors: the plain scan is cheaper
+        found = sorted({i for lit in lits for i in occurrences(low, lit)})  # type: ignore[arg-type]
+        if len(found) * (w + 1) * 12 > len(text):  # dense anchors: the plain scan is cheaper
             a = None
     if a is None:
         return [m for m in pattern.finditer(text) if m.end() > m.start()]
     out: list[re.Match[str]] = []
     cur = 0
     match = pattern.match
-    for o in occurrences:
+    for o in found:
         if o < cur:
             continue
         for p in range(max(cur, o - w), o + 1):
@@ -338,12 +360,3 @@ def search(pattern: re.Pattern[str], text: str, low: str | None) -> re.Match[str
         return pattern.search(text)
     found = finditer(pattern, text, low)
     return found[0] if found else None
-
-
-def _find_all(low: str, lit: str) -> list[int]:
-    out = []
-    i = low.find(lit)
-    while i != -1:
-        out.append(i)
-        i = low.find(lit, i + 1)
-    return out

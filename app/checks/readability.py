@@ -22,12 +22,14 @@ from pathlib import Path
 
 from app.checks.base import Finding
 from app.checks.context import CheckContext
+from app.checks.prefilter import folded, may_match, required_literals
 from app.checks.text import Unit
 from app.rulebook.schema import Readability
 
 CHECK = "readability"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _NOT_WORDS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|gov|net|io|app)\b\S*")
+_NOT_WORDS_LITERALS = required_literals(_NOT_WORDS.pattern)
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,8 @@ _syllables.cache_clear = _chunk_syllables.cache_clear  # type: ignore[attr-defin
 @lru_cache(maxsize=20_000)
 def _textstat_counts(sentence: str) -> Counts:
     """Words and syllables of one sentence (URLs and e-mail addresses are not words)."""
-    clean = _NOT_WORDS.sub(" ", sentence)
+    # The sub is the identity on a sentence without an e-mail, URL or domain literal (prefilter.py).
+    clean = _NOT_WORDS.sub(" ", sentence) if may_match(_NOT_WORDS_LITERALS, folded(sentence)) else sentence
     words = _WORD.findall(clean)
     if not words:
         return Counts(0, 0, 0)
