@@ -53,6 +53,7 @@ def clear_candor_caches() -> None:
     text_mod._segment_cached.cache_clear()
     readability._textstat_counts.cache_clear()
     readability._chunk_syllables.cache_clear()
+    readability._word_syllables.cache_clear()
     readability._hard_words_in.cache_clear()
 
 

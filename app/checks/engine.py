@@ -88,8 +88,8 @@ def clear_caches() -> None:
     from app.checks import legal, prefilter, readability, text as text_mod
 
     text_mod._segment_cached.cache_clear()
-    for fn in (readability._chunk_syllables, readability._textstat_counts, readability._hard_words_in,
-               prefilter.occurrences):
+    for fn in (readability._chunk_syllables, readability._word_syllables, readability._textstat_counts,
+               readability._hard_words_in, prefilter.occurrences):
         fn.cache_clear()
     legal._UNIT_CACHE.clear()
 

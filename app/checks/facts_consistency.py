@@ -21,6 +21,7 @@ from typing import Any
 
 from app.checks.base import Finding, Severity
 from app.checks.context import CheckContext
+from app.checks import prefilter
 from app.checks.prefilter import required_literals, units_with
 
 CHECK = "facts"
@@ -138,7 +139,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
     findings = [
         _finding("missing_marker", Severity.error, m.start(), m.end(),
                  f"Fill in the missing fact '{m.group(1).strip()}' (set it in the incident facts or write it here).")
-        for m in _MISSING.finditer(text)
+        for m in prefilter.finditer(_MISSING, text, ctx.doc.folded())  # (a marker match is never empty)
     ]
     facts = ctx.facts
     if facts is None:
@@ -165,19 +166,20 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                 if int(m.group(1)) != cm.months:
                     findings.append(_finding("monitoring_months", Severity.error, s.start + m.start(), s.start + m.end(),
                                              f"The facts offer {cm.months} months of monitoring; the text says '{m.group()}'."))
+    low = ctx.doc.folded()  # whole-text scans below skip a regex whose required literal is absent (prefilter.py)
     known_phones = phones | _known_phones(ctx)
     for m in _PHONE.finditer(text):
         if _digits(m.group()) not in known_phones:
             findings.append(_finding("phone", Severity.warning, m.start(), m.end(),
                                      f"'{m.group()}' is not a phone number in the incident facts or the agency directory; check it."))
     known_domains = domains | _known_domains(ctx)
-    emails = list(_EMAIL.finditer(text))
+    emails = prefilter.finditer(_EMAIL, text, low)
     email_spans = [(m.start(), m.end()) for m in emails]
     for m in emails:
         if m.group(1).lower() not in known_domains:
             findings.append(_finding("email", Severity.warning, m.start(), m.end(),
                                      f"'{m.group()}' is not an address in the incident facts; check it."))
-    for m in _SITE.finditer(text):
+    for m in prefilter.finditer(_SITE, text, low):
         if any(s <= m.start() < e for s, e in email_spans):
             continue
         dom = _domain(m.group())
@@ -185,7 +187,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
             findings.append(_finding("website", Severity.warning, m.start(), m.end(),
                                      f"'{m.group()}' is not a website in the incident facts or the agency directory; check it."))
     if counts and facts.affected:
-        for m in _COUNT.finditer(text):
+        for m in prefilter.finditer(_COUNT, text, low):
             n = int(m.group(1).replace(",", ""))
             if n not in counts:
                 findings.append(_finding("count", Severity.warning, m.start(), m.end(),

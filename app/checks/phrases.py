@@ -33,7 +33,9 @@ def _matches(rule: Phrases, text: str, low: str | None = None) -> list[tuple[int
     found = [m for pattern in patterns for m in prefilter.finditer(pattern, text, low)]  # non-empty matches
     if not found:
         return []
-    excepted = [(m.start(), m.end()) for p in compiled_all(rule.exceptions, rule.ignorecase) for m in p.finditer(text)]
+    # (an empty exception span can only contain an empty token match, and those are never flagged)
+    excepted = [(m.start(), m.end()) for p in compiled_all(rule.exceptions, rule.ignorecase)
+                for m in prefilter.finditer(p, text, low)]
     out = [(m.start(), m.end(), m.group()) for m in found
            if not any(s <= m.start() and m.end() <= e for s, e in excepted)]
     out.sort()
@@ -54,7 +56,8 @@ def check_phrases(rid: str, rule: Phrases, ctx: CheckContext) -> list[Finding]:
         if len(matches) >= rule.min:
             return []
         return [Finding(rule=rid, check=CHECK, severity=rule.level, message=rule.message, source=rule.source or None)]
-    if not matches or any(p.search(text) for p in compiled_all(rule.unless, rule.ignorecase)):
+    low = ctx.doc.folded()
+    if not matches or any(prefilter.search(p, text, low) for p in compiled_all(rule.unless, rule.ignorecase)):
         return []
     return [
         Finding(rule=rid, check=CHECK, severity=rule.level, start=s, end=e, source=rule.source or None,

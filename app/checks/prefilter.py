@@ -328,6 +328,8 @@ def finditer(pattern: re.Pattern[str], text: str, low: str | None) -> list[re.Ma
     or before o. Empty matches are dropped (every caller drops them; a pattern with a literal
     anchor has none).
     """
+    if low is not None and not may_match(required_literals(pattern.pattern), low):
+        return []  # a required literal is missing: no match anywhere
     a = anchor(pattern.pattern) if low is not None else None
     if a is not None:
         lits, w = a
@@ -355,6 +357,8 @@ def finditer(pattern: re.Pattern[str], text: str, low: str | None) -> list[re.Ma
 
 def search(pattern: re.Pattern[str], text: str, low: str | None) -> re.Match[str] | None:
     """Exactly `pattern.search(text)` (a pattern with an anchor literal has no empty match)."""
+    if low is not None and not may_match(required_literals(pattern.pattern), low):
+        return None  # a required literal is missing: no match anywhere
     a = anchor(pattern.pattern) if low is not None else None
     if a is None:
         return pattern.search(text)

@@ -102,12 +102,15 @@ def _chunk_syllables(chunk: str) -> int:
     checks this against textstat itself).
     """
     word = chunk if chunk.isalnum() else _PUNCTUATION.sub("", _NON_CONTRACTION.sub("", chunk))
-    word = word.lower()
-    if not word:
-        return 0
+    return _word_syllables(word.lower()) if word else 0
+
+
+@lru_cache(maxsize=50_000)
+def _word_syllables(word: str) -> int:
+    """textstat's count for one lower-case word without punctuation (CMU dictionary, else Pyphen)."""
     cmu, pyphen = _dictionaries()
     try:
-        return sum(1 for p in cmu[word][0] if p[-1].isdigit())  # type: ignore[index]
+        return len([p for p in cmu[word][0] if p[-1].isdigit()])  # type: ignore[index]
     except (TypeError, IndexError, KeyError):
         return len(pyphen.positions(word)) + 1  # type: ignore[attr-defined]
 
@@ -143,7 +146,8 @@ def hard_words(c: Counts) -> list[str]:
 @lru_cache(maxsize=20_000)
 def _hard_words_in(chunk: str) -> tuple[str, ...]:
     """The words of three or more syllables of one counted sentence, cached per sentence text."""
-    return tuple(w for w in _WORD.findall(chunk) if _syllables(w.lower()) >= 3)
+    # a _WORD match has no whitespace: it is one chunk, so _chunk_syllables is _syllables for it
+    return tuple(w for w in _WORD.findall(chunk) if _chunk_syllables(w.lower()) >= 3)
 
 
 def counts_of(units: list[Unit]) -> Counts:

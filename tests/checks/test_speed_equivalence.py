@@ -24,7 +24,8 @@ from app.checks.text import segment
 from app.core.config import PROJECT_ROOT
 
 LETTERS = sorted((PROJECT_ROOT / "tests" / "fixtures" / "letters").glob("*.md"))
-ODD = ["İ", "ı", "ſ", "K", "ß", "’", "“", "—", "\n", "\n\n", " ", ".", "-", "@", "/", "é", "Σ", "1", "a.m.", "# "]
+ODD = ["İ", "ı", "ſ", "K", "ß", "’", "“", "—", "\n", "\n\n", " ", ".", "-", "@", "/", "é", "Σ", "1", "a.m.", "# ",
+       "[[missing: dpo]]", "help@example.com", "www.example.org/x", "(800) 555-0100", "1,204 people", "June 3, 2026"]
 
 
 def _sentences() -> list[str]:
@@ -73,6 +74,9 @@ def _rule_patterns(rulebook) -> list[re.Pattern[str]]:  # type: ignore[no-untype
             pats.extend([compiled(rule.if_), compiled(rule.then)])
     for edef in rulebook.elements.values():
         pats.extend(compiled(p) for p in [*edef.detect, *edef.exclude, *edef.all_of])
+    from app.checks import facts_consistency as fc, readability
+
+    pats.extend([fc._MISSING, fc._DATE, fc._PHONE, fc._SITE, fc._EMAIL, fc._COUNT, fc._MONITORING, readability._NOT_WORDS])
     return pats
 
 
