@@ -207,7 +207,7 @@ def _steps(facts: IncidentFacts, include: set[str]) -> tuple[Step, ...]:
                           "at www.identitytheft.gov or your state Attorney General."))
     steps.append(Step("phishing", "Watch out for scam emails and calls.",
                       "Criminals may pretend to be us to get more information.",
-                      "We will never ask for your password or Social Security number by email or phone."))
+                      "We will never ask for your password or other personal information by email or phone."))
     return tuple(steps)
 
 
