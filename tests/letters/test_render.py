@@ -14,7 +14,7 @@ from app.letters.drafting import draft_letter
 GOLDEN = Path(__file__).parents[1] / "golden" / "letters"
 TEMPLATES = PROJECT_ROOT / "templates" / "letters"
 VARIANTS = {
-    "retailer-card-breach": ["US-GENERIC", "US-CA", "US-MA", "US-NY", "US-OR"],
+    "retailer-card-breach": ["US-GENERIC", "US-CA", "US-MA", "US-NY", "US-OR", "US-MD", "US-NC", "US-RI", "US-DC", "US-IA"],
     "hospital-ransomware": ["US-HIPAA", "US-GENERIC", "US-MA"],
     "saas-credentials": ["US-GENERIC", "US-CA", "US-MA", "EU-GDPR"],
 }
