@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from app.checks.base import ElementResult, Finding, Severity
 from app.checks.context import CheckContext
 from app.checks.patterns import compiled_all
-from app.checks.prefilter import Literals, may_match, required_sets, units_with
-from app.checks.text import Document
+from app.checks.prefilter import Literals, folded, may_match, required_sets, units_with
+from app.checks.text import Document, Unit
 from app.rulebook.legal_schema import Condition, LegalRule
 from app.rulebook.schema import ElementDef
 
@@ -180,16 +180,63 @@ def detect(doc: Document, edef: ElementDef) -> Evidence | None:
         return Evidence(m.start(), m.end(), m.group()) if m else None
     kind = "paragraph" if edef.scope == "paragraph" else "sentence"
     units = doc.paragraphs if kind == "paragraph" else doc.sentences
+
+    def evidence(u: Unit, m: re.Match[str]) -> Evidence:
+        if kind == "paragraph":
+            return Evidence(u.start + m.start(), u.start + m.end(), m.group())
+        return Evidence(u.start, u.end, u.text)
+
+    # Re-check of an edited letter: walk the units in order on the per-unit cache, testing the
+    # few changed units on their own; many unknown units (a new letter): the whole-text path.
+    misses = 0
+    for u in units:
+        key = (c.serial, u.text)
+        if key in _UNIT_CACHE:
+            m = _UNIT_CACHE[key]
+        else:
+            misses += 1
+            if misses > _WALK_MISSES:
+                break
+            m = _unit_ok_cached(u.text, c, _active_in(u.text, c))
+        if m:
+            return evidence(u, m)
+    else:
+        return None
+
     candidates = _candidates(doc, c, kind)
     todo = candidates if candidates is not None else [(k, None) for k in range(len(units))]
+    tried = 0
     for k, active in todo:
+        for j in range(tried, k):  # units between candidates cannot match: remember that too
+            _remember_none(c, units[j].text)
+        tried = k + 1
         u = units[k]
         m = _unit_ok_cached(u.text, c, active)
         if m:
-            if kind == "paragraph":
-                return Evidence(u.start + m.start(), u.start + m.end(), m.group())
-            return Evidence(u.start, u.end, u.text)
+            return evidence(u, m)
+    for j in range(tried, len(units)):
+        _remember_none(c, units[j].text)
     return None
+
+
+def _remember_none(c: _Compiled, text: str) -> None:
+    if len(_UNIT_CACHE) >= _UNIT_CACHE_MAX:
+        _UNIT_CACHE.clear()
+    _UNIT_CACHE.setdefault((c.serial, text), None)
+
+
+_WALK_MISSES = 3
+"""Units not in the per-unit cache that `detect` tests one by one before using the whole-text path."""
+
+
+def _active_in(text: str, c: _Compiled) -> tuple[bool, ...] | None:
+    """Which detect regexes may match this one unit (its own literal test); None: try them all."""
+    low = folded(text)
+    if low is None:
+        return None
+    if not all(may_match(lits, low) for lits in c.needs):
+        return tuple(False for _ in c.literals)
+    return tuple(all(may_match(lits, low) for lits in sets) for sets in c.literals)
 
 
 def detect_all(doc: Document, elements: dict[str, ElementDef], ids: set[str] | None = None) -> dict[str, Evidence | None]:
