@@ -8,9 +8,9 @@ finding sits on the triggering words so the reader sees what created the duty.
 
 from __future__ import annotations
 
+from app.checks import prefilter
 from app.checks.base import Finding
 from app.checks.context import CheckContext
-from app.checks import prefilter
 from app.checks.patterns import compiled
 from app.rulebook.schema import Conditional
 

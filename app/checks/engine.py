@@ -85,7 +85,8 @@ def clear_caches() -> None:
     """Forget everything cached per text (segmentation, syllables, per-sentence counts): the next
     check of any text costs what a first check does. Caches of the rulebook's compiled regexes
     and their literal prefilters are kept (they depend on the rules, not on the text)."""
-    from app.checks import legal, prefilter, readability, text as text_mod
+    from app.checks import legal, prefilter, readability
+    from app.checks import text as text_mod
 
     text_mod._segment_cached.cache_clear()
     for fn in (readability._chunk_syllables, readability._word_syllables, readability._textstat_counts,

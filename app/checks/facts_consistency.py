@@ -19,9 +19,9 @@ import re
 from datetime import date
 from typing import Any
 
+from app.checks import prefilter
 from app.checks.base import Finding, Severity
 from app.checks.context import CheckContext
-from app.checks import prefilter
 from app.checks.prefilter import required_literals, units_with
 
 CHECK = "facts"

@@ -11,9 +11,9 @@
 
 from __future__ import annotations
 
+from app.checks import prefilter
 from app.checks.base import EmpathyComponent, Finding
 from app.checks.context import CheckContext
-from app.checks import prefilter
 from app.checks.patterns import compiled, compiled_all, union_present
 from app.rulebook.schema import Phrases
 

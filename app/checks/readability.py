@@ -5,11 +5,12 @@ Why: most real breach letters are written at grade 10+ and 97% rate "difficult" 
 say what to fix, so rules can judge the document, each section, or each sentence, and a
 sentence finding points at the hard sentence and says why (its length and its long words).
 
-How: textstat is called from ONE function, `_syllables`, on one sentence at a time
-(cached per sentence text, so an edited letter only re-counts the changed sentences). Section
-and document metrics are computed from the summed counts with the standard formulas — the
-same formulas textstat uses — so a sentence, a section and the document are measured
-consistently and textstat runs once per sentence, not once per metric per unit.
+How: syllables are counted in ONE function, `_syllables`, one sentence at a time, exactly as
+`textstat.syllable_count` counts them (textstat's CMU dictionary and Pyphen, its punctuation
+rules), summed over the sentence's whitespace-separated chunks and cached per chunk and per
+word, so an edited letter only re-counts the changed words. Section and document metrics are
+computed from the summed counts with the standard formulas — the same formulas textstat uses —
+so a sentence, a section and the document are measured consistently.
 Headings, address lines and signature lines are not prose and are not measured.
 """
 

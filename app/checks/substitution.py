@@ -7,9 +7,9 @@ one-click rewrite ("out of an abundance of caution" → "to protect you").
 
 from __future__ import annotations
 
+from app.checks import prefilter
 from app.checks.base import Finding
 from app.checks.context import CheckContext
-from app.checks import prefilter
 from app.checks.patterns import compiled, union_present
 from app.rulebook.schema import Substitution
 

@@ -14,7 +14,9 @@ import random
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from app.checks import prefilter
 from app.checks.engine import clear_caches, run_checks
@@ -74,7 +76,8 @@ def _rule_patterns(rulebook) -> list[re.Pattern[str]]:  # type: ignore[no-untype
             pats.extend([compiled(rule.if_), compiled(rule.then)])
     for edef in rulebook.elements.values():
         pats.extend(compiled(p) for p in [*edef.detect, *edef.exclude, *edef.all_of])
-    from app.checks import facts_consistency as fc, readability
+    from app.checks import facts_consistency as fc
+    from app.checks import readability
 
     pats.extend([fc._MISSING, fc._DATE, fc._PHONE, fc._SITE, fc._EMAIL, fc._COUNT, fc._MONITORING, readability._NOT_WORDS])
     return pats
