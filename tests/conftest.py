@@ -45,17 +45,3 @@ def load_example(name: str) -> IncidentFacts:
 def example_facts() -> dict[str, IncidentFacts]:
     return {p.stem: load_example(p.stem) for p in sorted(EXAMPLES.glob("*.json"))}
 
-
-def signed_in_client(app, role: str = "responder"):
-    """A TestClient for `app` carrying a fresh user's API token (stateless routes need sign-in too)."""
-    import uuid
-
-    from fastapi.testclient import TestClient
-
-    from app.auth.users import create_user, issue_token
-
-    client = TestClient(app)
-    with app.state.db.sessions() as session:
-        user, _ = create_user(session, None, f"{role}-{uuid.uuid4().hex[:8]}@test.example", role, "correct horse battery")
-        client.headers["Authorization"] = f"Bearer {issue_token(session, None, user, 'test')[1]}"
-    return client

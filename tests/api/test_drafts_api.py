@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.core.config import PROJECT_ROOT
 from app.main import create_app
-from conftest import signed_in_client
+from support.clients import signed_in_client
 
 
 @pytest.fixture(scope="module")
