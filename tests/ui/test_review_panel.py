@@ -83,7 +83,11 @@ def test_tablet_width_stacks_editor_and_panel(new_page, incident_form):  # type:
     page.locator("#letter-text").focus()
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement && document.activeElement.id") == "save-button"
-    # ...and the findings are buttons in the tab order.
-    page.locator(".finding button.select-span[aria-label*='select the text']").first.focus()
+    # ...and the findings are buttons in the tab order (type a hedge so there is a span-level finding).
+    page.locator("#letter-text").press("Control+End")
+    page.keyboard.type("\n\nYou may have been affected.")
+    span_button = page.locator(".finding button.select-span[aria-label*='select the text']").first
+    expect(span_button).to_be_attached(timeout=30_000)
+    span_button.focus()
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "letter-text"
