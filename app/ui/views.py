@@ -235,8 +235,13 @@ def checklist_sections(report: Report, text: str, rulebook: Rulebook, codes: lis
                          "conditional": e.conditional})
         rows.sort(key=lambda r: (r["requirement"] != "required", r["ok"], r["label"]))
         try:
-            name = getattr(rulebook.jurisdiction(code), "name", code)
+            rule = rulebook.jurisdiction(code)
         except KeyError:
-            name = code
-        sections.append({"code": code, "name": name, "rows": rows})
+            rule = None
+        sections.append({
+            "code": code, "name": getattr(rule, "name", code), "rows": rows,
+            # Provenance travels with the checklist: counsel sees what each answer rests on.
+            "title": getattr(rule, "title", ""), "reviewed": str(getattr(rule, "reviewed", "") or ""),
+            "unverified": list(getattr(rule, "unverified", []) or []),
+        })
     return sections

@@ -63,6 +63,9 @@ def test_checklist_sections_group_by_jurisdiction(rulebook) -> None:  # type: ig
     assert rows["breach_date"]["evidence"] == "We found the breach on March 3, 2026."
     assert rows["toll_free_number"]["evidence"] is None
     assert section["rows"][0]["element"] == "toll_free_number"  # missing first
+    # Provenance and the research's UNVERIFIED marks travel with the section.
+    assert "1798.82" in section["title"] and section["reviewed"] == str(rulebook.jurisdiction("US-CA").reviewed)
+    assert section["unverified"] == list(rulebook.jurisdiction("US-CA").unverified) and section["unverified"]
 
 
 def test_every_page_route_has_a_policy_entry() -> None:
