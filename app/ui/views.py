@@ -208,6 +208,26 @@ def _sentence_at(text: str, start: int | None, end: int | None) -> str | None:
 _MARKUP = re.compile(r"^\s*(?:#+|[-*]|\d+\.)\s+|\*\*")
 
 
+def _heading_evidence(text: str, start: int | None, element: str) -> str | None:
+    """When a section heading marks the element, the first sentence under it is the real evidence.
+
+    Compliance signs off on sentences, not headings; format rules (the CA headings and title)
+    are satisfied by the heading itself and keep it.
+    """
+    if start is None or element in ("headings_ca", "title_notice_of_data_breach"):
+        return None
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    if not text[line_start:].lstrip(" ").startswith("#") or line_end < 0:
+        return None
+    heading = _MARKUP.sub("", text[line_start:line_end]).strip()
+    body_start = len(text) - len(text[line_end:].lstrip())
+    if body_start >= len(text) or text[body_start] == "#":
+        return None
+    sentence = _sentence_at(text, body_start, body_start + 1)
+    return f"{heading}: {_clean(sentence)}" if sentence and _clean(sentence) else None
+
+
 def _clean(evidence: str | None) -> str | None:
     """Evidence as a reader sees it: Markdown markers dropped; None when nothing readable is left."""
     if evidence is None:
@@ -228,7 +248,8 @@ def checklist_sections(report: Report, text: str, rulebook: Rulebook, codes: lis
                 continue
             label = e.label or (rulebook.elements[e.element].label if e.element in rulebook.elements
                                 and hasattr(rulebook.elements[e.element], "label") else e.element)
-            evidence = _clean(e.evidence or (_sentence_at(text, e.start, e.end) if e.detected else None))
+            evidence = (_heading_evidence(text, e.start, e.element) if e.detected else None) or \
+                _clean(e.evidence or (_sentence_at(text, e.start, e.end) if e.detected else None))
             rows.append({"element": e.element, "label": label, "requirement": e.requirement, "ok": e.ok,
                          "detected": e.detected, "evidence": evidence,
                          "whole_letter": e.detected and evidence is None, "citation": e.citation,

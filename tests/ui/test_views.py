@@ -68,6 +68,22 @@ def test_checklist_sections_group_by_jurisdiction(rulebook) -> None:  # type: ig
     assert section["unverified"] == list(rulebook.jurisdiction("US-CA").unverified) and section["unverified"]
 
 
+def test_checklist_evidence_under_a_heading_is_the_first_sentence(rulebook) -> None:  # type: ignore[no-untyped-def]
+    from app.checks.base import ElementResult, Report
+
+    text = "# Notice of Data Breach\n\n## What Information Was Involved\n\nYour name and card number. More text.\n"
+    start = text.index("## What")
+    report = Report(elements=[
+        ElementResult(jurisdiction="US-CA", element="info_types", requirement="required", detected=True, ok=True,
+                      start=start, end=start + 32, evidence="## What Information Was Involved"),
+        ElementResult(jurisdiction="US-CA", element="title_notice_of_data_breach", requirement="required", detected=True,
+                      ok=True, start=0, end=23, evidence="# Notice of Data Breach"),
+    ])
+    rows = {r["element"]: r for r in checklist_sections(report, text, rulebook, ["US-CA"])[0]["rows"]}
+    assert rows["info_types"]["evidence"] == "What Information Was Involved: Your name and card number."
+    assert rows["title_notice_of_data_breach"]["evidence"] == "Notice of Data Breach"
+
+
 def test_every_page_route_has_a_policy_entry() -> None:
     from fastapi.routing import APIRoute
 
