@@ -90,7 +90,7 @@ def clear_caches() -> None:
 
     text_mod._segment_cached.cache_clear()
     for fn in (readability._chunk_syllables, readability._word_syllables, readability._textstat_counts,
-               readability._hard_words_in, prefilter.occurrences):
+               readability._hard_words_in, prefilter.occurrences, prefilter._table):
         fn.cache_clear()
     legal._UNIT_CACHE.clear()
 

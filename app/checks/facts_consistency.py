@@ -22,7 +22,7 @@ from typing import Any
 from app.checks import prefilter
 from app.checks.base import Finding, Severity
 from app.checks.context import CheckContext
-from app.checks.prefilter import required_literals, units_with
+from app.checks.prefilter import finditer_from, occurrences, required_literals, units_with
 
 CHECK = "facts"
 _MISSING = re.compile(r"\[\[\s*missing:\s*([^\]]*)\]\]")
@@ -42,6 +42,53 @@ _COUNT = re.compile(
 _MONITORING_MONTHS = re.compile(r"\b(\d{1,3})[- ]months?\b", re.IGNORECASE)
 _MONITORING = re.compile(r"\b(?:monitoring|identity (?:theft )?protection|identity restoration)\b", re.IGNORECASE)
 _ENROLL = re.compile(r"\benrol", re.IGNORECASE)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+_TLD_DOTS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_SITE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.:/")
+_EMAIL_CHAR = re.compile(r"[\w.+-]")
+
+
+def _phone_starts(text: str) -> list[int]:
+    """Every position where a `_PHONE` match can start: its first `\\d{3}` is a whole run of
+    digits (a `)`, `-`, `.` or space follows it) and at most four characters (`+1-(`) come before
+    it, so the match starts 0-4 characters before the last three digits of some digit run."""
+    out: set[int] = set()
+    for m in _DIGIT_RUN.finditer(text):
+        if m.end() - m.start() >= 3:
+            core = m.end() - 3
+            out.update(range(max(0, core - 4), core + 1))
+    return sorted(out)
+
+
+def _site_starts(low: str) -> list[int]:
+    """Every position where a `_SITE` match can start, in the folded text: a match contains a
+    "." followed by its (letter) top-level domain, and every character before that dot belongs
+    to the scheme, "www." or host labels (ASCII letters, digits, `-.:/` once folded); so the match
+    starts in the run of such characters that ends at one of those dots."""
+    out: set[int] = set()
+    for d in occurrences(low, "."):
+        if low[d + 1:d + 2] not in _TLD_DOTS:
+            continue
+        j = d
+        while j > 0 and low[j - 1] in _SITE_CHARS:
+            j -= 1
+        out.update(range(j, d))
+    return sorted(out)
+
+
+def _email_starts(text: str, low: str) -> list[int]:
+    """Every position where an `_EMAIL` match can start: in the run of `[\\w.+-]` characters
+    that ends at one of its "@"s."""
+    out: set[int] = set()
+    match = _EMAIL_CHAR.match
+    for a in occurrences(low, "@"):
+        j = a
+        while j > 0 and match(text, j - 1):
+            j -= 1
+        out.update(range(j, a))
+    return sorted(out)
 
 
 def _digits(phone: str) -> str:
@@ -168,18 +215,20 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                                              f"The facts offer {cm.months} months of monitoring; the text says '{m.group()}'."))
     low = ctx.doc.folded()  # whole-text scans below skip a regex whose required literal is absent (prefilter.py)
     known_phones = phones | _known_phones(ctx)
-    for m in _PHONE.finditer(text):
+    for m in finditer_from(_PHONE, text, _phone_starts(text)):  # == _PHONE.finditer(text) (never empty)
         if _digits(m.group()) not in known_phones:
             findings.append(_finding("phone", Severity.warning, m.start(), m.end(),
                                      f"'{m.group()}' is not a phone number in the incident facts or the agency directory; check it."))
     known_domains = domains | _known_domains(ctx)
-    emails = prefilter.finditer(_EMAIL, text, low)
+    emails = (prefilter.finditer(_EMAIL, text, low) if low is None
+              else finditer_from(_EMAIL, text, _email_starts(text, low)))
     email_spans = [(m.start(), m.end()) for m in emails]
     for m in emails:
         if m.group(1).lower() not in known_domains:
             findings.append(_finding("email", Severity.warning, m.start(), m.end(),
                                      f"'{m.group()}' is not an address in the incident facts; check it."))
-    for m in prefilter.finditer(_SITE, text, low):
+    sites = prefilter.finditer(_SITE, text, low) if low is None else finditer_from(_SITE, text, _site_starts(low))
+    for m in sites:
         if any(s <= m.start() < e for s, e in email_spans):
             continue
         dom = _domain(m.group())

@@ -188,41 +188,41 @@ def detect(doc: Document, edef: ElementDef) -> Evidence | None:
 
     # Re-check of an edited letter: walk the units in order on the per-unit cache, testing the
     # few changed units on their own; many unknown units (a new letter): the whole-text path.
-    misses = 0
-    for u in units:
-        key = (c.serial, u.text)
-        if key in _UNIT_CACHE:
-            m = _UNIT_CACHE[key]
-        else:
-            misses += 1
-            if misses > _WALK_MISSES:
-                break
-            m = _unit_ok_cached(u.text, c, _active_in(u.text, c))
-        if m:
-            return evidence(u, m)
-    else:
+    # Both paths return the first unit (in text order) that counts, so which one runs only
+    # decides the cost; the unknown units are counted first, so a new letter goes straight
+    # to the whole-text path.
+    serial = c.serial
+    if sum(1 for u in units if (serial, u.text) not in _UNIT_CACHE) <= _WALK_MISSES:
+        for u in units:
+            key = (serial, u.text)
+            m = _UNIT_CACHE[key] if key in _UNIT_CACHE else _unit_ok_cached(u.text, c, _active_in(u.text, c))
+            if m:
+                return evidence(u, m)
         return None
 
     candidates = _candidates(doc, c, kind)
     todo = candidates if candidates is not None else [(k, None) for k in range(len(units))]
     tried = 0
     for k, active in todo:
-        for j in range(tried, k):  # units between candidates cannot match: remember that too
-            _remember_none(c, units[j].text)
+        if k > tried:  # units between candidates cannot match: remember that too
+            _remember_none(c, units, tried, k)
         tried = k + 1
         u = units[k]
         m = _unit_ok_cached(u.text, c, active)
         if m:
             return evidence(u, m)
-    for j in range(tried, len(units)):
-        _remember_none(c, units[j].text)
+    if len(units) > tried:
+        _remember_none(c, units, tried, len(units))
     return None
 
 
-def _remember_none(c: _Compiled, text: str) -> None:
-    if len(_UNIT_CACHE) >= _UNIT_CACHE_MAX:
+def _remember_none(c: _Compiled, units: list[Unit], lo: int, hi: int) -> None:
+    """Remember that units[lo:hi] do not count (a unit already cached can only hold None too:
+    it cannot match)."""
+    if len(_UNIT_CACHE) + hi - lo >= _UNIT_CACHE_MAX:
         _UNIT_CACHE.clear()
-    _UNIT_CACHE.setdefault((c.serial, text), None)
+    serial = c.serial
+    _UNIT_CACHE.update(dict.fromkeys([(serial, units[j].text) for j in range(lo, hi)]))
 
 
 _WALK_MISSES = 3
@@ -234,9 +234,9 @@ def _active_in(text: str, c: _Compiled) -> tuple[bool, ...] | None:
     low = folded(text)
     if low is None:
         return None
-    if not all(may_match(lits, low) for lits in c.needs):
+    if not all(may_match(lits, low, False) for lits in c.needs):
         return tuple(False for _ in c.literals)
-    return tuple(all(may_match(lits, low) for lits in sets) for sets in c.literals)
+    return tuple(all(may_match(lits, low, False) for lits in sets) for sets in c.literals)
 
 
 def detect_all(doc: Document, elements: dict[str, ElementDef], ids: set[str] | None = None) -> dict[str, Evidence | None]:
@@ -308,11 +308,12 @@ def check_legal(rid: str, rule: LegalRule, ctx: CheckContext) -> list[Finding]:
     findings: list[Finding] = []
 
     def result(eid: str, requirement: str, ok: bool, ev: Evidence | None, conditional: bool = False, unverified: bool = False) -> None:
-        results.append(ElementResult(
-            jurisdiction=rule.jurisdiction, element=eid, requirement=requirement,  # type: ignore[arg-type]
-            detected=ev is not None, ok=ok, start=ev.start if ev else None, end=ev.end if ev else None,
-            label=elements[eid].label, evidence=ev.text if ev else None, conditional=conditional,
-            citation=rule.title, unverified=unverified or rule.is_unverified,
+        # every value already has its field's type (str, bool, int or None): no validation needed
+        results.append(ElementResult.model_construct(
+            jurisdiction=rule.jurisdiction, element=eid, requirement=requirement,
+            detected=ev is not None, ok=bool(ok), start=ev.start if ev else None, end=ev.end if ev else None,
+            label=elements[eid].label, evidence=ev.text if ev else None, conditional=bool(conditional),
+            citation=rule.title, unverified=bool(unverified or rule.is_unverified),
         ))
 
     for eid in rule.requires:

@@ -163,11 +163,23 @@ def folded(text: str) -> str | None:
     return low if len(low) == len(text) else None
 
 
-def may_match(literals: Literals | None, low: str | None) -> bool:
-    """False only when no literal occurs in the folded text (the regex cannot match it)."""
+def may_match(literals: Literals | None, low: str | None, table: bool = True) -> bool:
+    """False only when no literal occurs in the folded text (the regex cannot match it).
+    `table=False`: a piece of a text (a paragraph) that is not worth its own one-pass table."""
     if literals is None or low is None:
         return True
-    return any(lit in low for lit in literals)
+    if not table or len(low) < _TABLE_MIN:
+        return any(lit in low for lit in literals)
+    universe, hits = _table(low)
+    for lit in literals:
+        if lit in universe:
+            if lit in hits:
+                return True
+        else:
+            _UNIVERSE[lit] = None  # covered by the next text's scan
+            if lit in low:
+                return True
+    return False
 
 
 def units_with(literals: Literals, low: str, starts: list[int], ends: list[int]) -> set[int]:
@@ -183,10 +195,74 @@ def units_with(literals: Literals, low: str, starts: list[int], ends: list[int])
     return out
 
 
+# --- All literals in one pass ------------------------------------------------------------------
+# A whole letter is scanned once for every literal the rules have asked about (`_UNIVERSE`: only
+# strings derived from rule regexes, never from a text), instead of once per literal. The scan
+# is a look-ahead over a trie of the literals: at each position it matches the longest literal
+# starting there, and every other literal starting there is a prefix of that one, so the table
+# lists, for each literal, exactly the (overlapping) start offsets `str.find` would give. A
+# literal asked about for the first time is looked up with `str.find` and joins the next scan.
+
+_TABLE_MIN = 1000
+"""Texts shorter than this (sentences) are searched literal by literal."""
+_UNIVERSE: dict[str, None] = {}
+_SCANNER: tuple[int, re.Pattern[str], dict[str, tuple[str, ...]]] | None = None
+
+
+def _trie_regex(words: list[str]) -> str:
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body  # greedy: the longer literal first
+
+    return emit(trie)
+
+
+def _scanner() -> tuple[int, re.Pattern[str], dict[str, tuple[str, ...]]]:
+    global _SCANNER
+    current = _SCANNER
+    if current is None or current[0] != len(_UNIVERSE):
+        lits = list(_UNIVERSE)
+        chains = {g: tuple(x for x in lits if g.startswith(x)) for g in lits}
+        current = _SCANNER = (len(lits), re.compile("(?=(" + _trie_regex(lits) + "))"), chains)
+    return current
+
+
+@lru_cache(maxsize=64)
+def _table(low: str) -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
+    """(literals covered, literal -> start offsets) for one folded text; cleared per text."""
+    if not _UNIVERSE:
+        return frozenset(), {}
+    _n, rx, chains = _scanner()
+    hits: dict[str, list[int]] = {}
+    for m in rx.finditer(low):
+        p = m.start()
+        for lit in chains[m.group(1)]:
+            if lit in hits:
+                hits[lit].append(p)
+            else:
+                hits[lit] = [p]
+    return frozenset(chains), {k: tuple(v) for k, v in hits.items()}
+
+
 @lru_cache(maxsize=32_768)
 def occurrences(low: str, lit: str) -> tuple[int, ...]:
     """Start offsets of every (overlapping) occurrence of `lit` in the folded text, once per text
     and literal (many rules share literals); cleared with the other per-text caches."""
+    if len(low) >= _TABLE_MIN and lit:
+        universe, hits = _table(low)
+        if lit in universe:
+            return hits.get(lit, ())
+        _UNIVERSE[lit] = None
     out = []
     i = low.find(lit)
     while i != -1:
@@ -316,20 +392,99 @@ def anchor(pattern: str) -> tuple[Literals, int] | None:
     return _pick(cands)
 
 
+@lru_cache(maxsize=8192)
+def start_plan(pattern: str) -> tuple[tuple[str, Literals | None, Literals | None, int], ...] | None:
+    """Where matches of `pattern` can start, per top-level alternative: (kind, anchor literals,
+    required literals, width). kind "lits": every match of the alternative contains one of the
+    anchor literals starting at most `width` characters after the match start; "bol": the
+    alternative begins with `^` (matches start at a line start); "bos": with `\\A` (at 0).
+    An alternative whose required literals are all absent cannot match at all. None: some
+    alternative has no such plan (or could match the empty string); scan the ordinary way."""
+    try:
+        parsed = _p.parse(pattern, re.MULTILINE)
+    except Exception:  # noqa: BLE001
+        return None
+    items = list(parsed)
+    alts = [list(a) for a in items[0][1][1]] if len(items) == 1 and items[0][0] is _c.BRANCH else [items]
+    plan: list[tuple[str, Literals | None, Literals | None, int]] = []
+    for alt in alts:
+        exact, req = _analyse(alt, True)
+        if exact is not None:
+            req = frozenset([exact]) if exact else None
+        if req is not None and "" in req:
+            req = None
+        first = alt[0] if alt else None
+        while first is not None and first[0] in _GROUPS:  # the first thing a match of a group meets
+            sub = list(first[1][-1] if first[0] is _c.SUBPATTERN else first[1])
+            first = sub[0] if sub else None
+        if first is not None and first[0] is _c.AT and first[1] in (_c.AT_BEGINNING, _c.AT_BEGINNING_STRING):
+            if req is None:  # only its literal guarantees the alternative never matches empty
+                return None
+            plan.append(("bol" if first[1] is _c.AT_BEGINNING else "bos", None, req, 0))
+            continue
+        a_exact, cands, _w = _anchor_seq(alt, parsed.state)
+        best = (frozenset([a_exact]), 0) if a_exact else _pick(cands)
+        if best is None:
+            return None
+        plan.append(("lits", best[0], req, best[1]))
+    return tuple(plan)
+
+
+def _plan_starts(plan: tuple[tuple[str, Literals | None, Literals | None, int], ...], low: str) -> list[int]:
+    """Sorted positions where a match of a pattern with this `start_plan` may start."""
+    pos: set[int] = set()
+    for kind, lits, req, w in plan:
+        if req is not None and not any(lit in low for lit in req):
+            continue  # this alternative cannot match anywhere in the text
+        if kind == "bos":
+            pos.add(0)
+        elif kind == "bol":
+            pos.add(0)
+            pos.update(i + 1 for i in occurrences(low, "\n"))
+        else:
+            for lit in lits:  # type: ignore[union-attr]
+                for o in occurrences(low, lit):
+                    pos.update(range(max(0, o - w), o + 1))
+    return sorted(pos)
+
+
+def finditer_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """Exactly `list(pattern.finditer(text))` minus empty matches, for a pattern that never
+    matches the empty string, given sorted positions that include every position where a match
+    can start: `pattern.match` at a position is the very attempt `search` makes there (same
+    look-behind and `^` context), so trying the positions from `cur` on in order finds the
+    leftmost match at or after `cur`, which is `finditer`'s next match."""
+    out: list[re.Match[str]] = []
+    cur = 0
+    match = pattern.match
+    for p in starts:
+        if p < cur:
+            continue
+        m = match(text, p)
+        if m is not None and m.end() > m.start():
+            out.append(m)
+            cur = m.end()
+    return out
+
+
 def finditer(pattern: re.Pattern[str], text: str, low: str | None) -> list[re.Match[str]]:
     """Exactly `list(pattern.finditer(text))` minus empty matches, trying only positions near an
-    anchor literal when that is cheaper.
+    anchor literal (or line starts, for an alternative that begins with `^`) when that is cheaper.
 
-    Every match starts at most w characters before an occurrence of one of its anchor literals
-    (`anchor`). So the next match at or after `cur` starts in [o - w, o] for the first literal
-    occurrence o at or after `cur`, or later: trying `pattern.match` (the very attempt `search`
-    makes at a position, with the same look-behind and `^` context) at those positions in order
-    finds the same leftmost match `finditer` finds; when none matches there, no match starts at
-    or before o. Empty matches are dropped (every caller drops them; a pattern with a literal
-    anchor has none).
+    Every match of an alternative starts at most w characters before an occurrence of one of
+    its anchor literals (`start_plan`, `anchor`), and an alternative none of whose required
+    literals occurs cannot match; so every match starts at one of the positions `_plan_starts`
+    lists, and `finditer_from` over them finds what `finditer` finds. Empty matches are dropped
+    (every caller drops them; a pattern with a plan has none).
     """
     if low is not None and not may_match(required_literals(pattern.pattern), low):
         return []  # a required literal is missing: no match anywhere
+    plan = start_plan(pattern.pattern) if low is not None else None
+    if plan is not None:
+        starts = _plan_starts(plan, low)  # type: ignore[arg-type]
+        if len(starts) * 12 <= len(text):  # dense candidates: the plain scan is cheaper
+            return finditer_from(pattern, text, starts)
+        return [m for m in pattern.finditer(text) if m.end() > m.start()]
     a = anchor(pattern.pattern) if low is not None else None
     if a is not None:
         lits, w = a
@@ -359,8 +514,7 @@ def search(pattern: re.Pattern[str], text: str, low: str | None) -> re.Match[str
     """Exactly `pattern.search(text)` (a pattern with an anchor literal has no empty match)."""
     if low is not None and not may_match(required_literals(pattern.pattern), low):
         return None  # a required literal is missing: no match anywhere
-    a = anchor(pattern.pattern) if low is not None else None
-    if a is None:
+    if low is None or (start_plan(pattern.pattern) is None and anchor(pattern.pattern) is None):
         return pattern.search(text)
     found = finditer(pattern, text, low)
     return found[0] if found else None

@@ -23,14 +23,18 @@ from pathlib import Path
 
 from app.checks.base import Finding
 from app.checks.context import CheckContext
-from app.checks.prefilter import folded, may_match, required_literals
+from app.checks.prefilter import folded, may_match
 from app.checks.text import Unit
 from app.rulebook.schema import Readability
 
 CHECK = "readability"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _NOT_WORDS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|gov|net|io|app)\b\S*")
-_NOT_WORDS_LITERALS = required_literals(_NOT_WORDS.pattern)
+_NOT_WORDS_LITERALS = frozenset({"@", "http", "www.", ".com", ".org", ".gov", ".net", ".io", ".app"})
+"""One of these occurs (folded) in every `_NOT_WORDS` match: "@" in the first alternative,
+"http"/"www." in the second, "." and its top-level domain in the third. Finer than
+`required_literals` ("io", "app" are in ordinary words), so the sub runs on fewer sentences
+(tests/checks/test_speed_round2.py checks it against every match)."""
 
 
 @dataclass(frozen=True)
@@ -92,15 +96,32 @@ def _dictionaries() -> tuple[object, object]:
     return get_cmudict(lang), get_pyphen(lang)
 
 
+@lru_cache(maxsize=1)
+def _cmu_syllables() -> dict[str, int]:
+    """Syllables of every CMU dictionary word (lower-case word -> count), built once from
+    textstat's dictionary with textstat's own rule (vowel phonemes of the first pronunciation).
+    Words whose entry textstat cannot count that way are left out (they go to Pyphen, as in
+    textstat). Derived from the dictionary, not from any text: kept across checks."""
+    cmu, _ = _dictionaries()
+    out: dict[str, int] = {}
+    if cmu is None:
+        return out
+    for word, prons in cmu.items():  # type: ignore[attr-defined]
+        try:
+            out[word] = len([p for p in prons[0] if p[-1].isdigit()])
+        except (TypeError, IndexError, KeyError):
+            continue
+    return out
+
+
 @lru_cache(maxsize=50_000)
 def _chunk_syllables(chunk: str) -> int:
     """Syllables of one whitespace-free chunk, counted exactly as `textstat.syllable_count` does.
 
     textstat removes non-contraction apostrophes and other punctuation, lower-cases, splits at
     whitespace and looks every word up in the CMU dictionary (else Pyphen); none of those steps
-    crosses whitespace, so a text's count is the sum of its chunks' counts, and a chunk seen in
-    one sentence is not counted again in the next (tests/checks/test_speed_equivalence.py
-    checks this against textstat itself).
+    crosses whitespace, so a text's count is the sum of its chunks' counts (`_syllables`;
+    tests/checks/test_speed_equivalence.py checks this against textstat itself).
     """
     word = chunk if chunk.isalnum() else _PUNCTUATION.sub("", _NON_CONTRACTION.sub("", chunk))
     return _word_syllables(word.lower()) if word else 0
@@ -109,17 +130,28 @@ def _chunk_syllables(chunk: str) -> int:
 @lru_cache(maxsize=50_000)
 def _word_syllables(word: str) -> int:
     """textstat's count for one lower-case word without punctuation (CMU dictionary, else Pyphen)."""
-    cmu, pyphen = _dictionaries()
-    try:
-        return len([p for p in cmu[word][0] if p[-1].isdigit()])  # type: ignore[index]
-    except (TypeError, IndexError, KeyError):
-        return len(pyphen.positions(word)) + 1  # type: ignore[attr-defined]
+    n = _cmu_syllables().get(word)
+    if n is not None:
+        return n
+    _cmu, pyphen = _dictionaries()
+    return len(pyphen.positions(word)) + 1  # type: ignore[attr-defined]
 
 
 def _syllables(text: str) -> int:
-    """The only place syllables are counted: textstat's count for a sentence (or one word), summed
-    over its whitespace-separated chunks with textstat's own dictionaries (cached per chunk)."""
-    return sum(map(_chunk_syllables, text.split()))
+    """The only place syllables are counted: textstat's count for a sentence (or one word).
+
+    The same steps as `_chunk_syllables` on every whitespace-separated chunk, done on the whole
+    text at once: the apostrophe and punctuation removals never remove or cross whitespace
+    (`\\s` and `str.split` agree on what whitespace is) and lower-casing never looks across it,
+    so the words are the chunks' words; each is looked up in the CMU syllable table, else
+    counted with Pyphen (cached per word)."""
+    if "'" in text:
+        text = _NON_CONTRACTION.sub("", text)
+    words = _PUNCTUATION.sub("", text).lower().split()
+    counts = list(map(_cmu_syllables().get, words))
+    if None in counts:
+        return sum(_word_syllables(w) if n is None else n for w, n in zip(words, counts))
+    return sum(counts)  # type: ignore[arg-type]
 
 
 _syllables.cache_clear = _chunk_syllables.cache_clear  # type: ignore[attr-defined]
@@ -147,8 +179,18 @@ def hard_words(c: Counts) -> list[str]:
 @lru_cache(maxsize=20_000)
 def _hard_words_in(chunk: str) -> tuple[str, ...]:
     """The words of three or more syllables of one counted sentence, cached per sentence text."""
-    # a _WORD match has no whitespace: it is one chunk, so _chunk_syllables is _syllables for it
-    return tuple(w for w in _WORD.findall(chunk) if _chunk_syllables(w.lower()) >= 3)
+    # a _WORD match has no whitespace: it is one chunk, so _chunk_syllables is _syllables for it;
+    # an all-letter (ASCII) word is its own textstat word: its CMU count is looked up directly
+    syl = _cmu_syllables()
+    out = []
+    for w in _WORD.findall(chunk):
+        low = w.lower()
+        n = syl.get(low) if low.isalnum() else None
+        if n is None:
+            n = _chunk_syllables(low)
+        if n >= 3:
+            out.append(w)
+    return tuple(out)
 
 
 def counts_of(units: list[Unit]) -> Counts:
