@@ -149,8 +149,9 @@ def _syllables(text: str) -> int:
         text = _NON_CONTRACTION.sub("", text)
     words = _PUNCTUATION.sub("", text).lower().split()
     counts = list(map(_cmu_syllables().get, words))
-    if None in counts:
-        return sum(_word_syllables(w) if n is None else n for w, n in zip(words, counts))
+    if None in counts:  # the CMU counts (None and 0 add nothing), then the other words' Pyphen counts
+        missing = [w for w, n in zip(words, counts) if n is None]
+        return sum(filter(None, counts)) + sum(map(_word_syllables, missing))
     return sum(counts)  # type: ignore[arg-type]
 
 
