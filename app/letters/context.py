@@ -14,7 +14,6 @@ from app.domain.datatypes import CREDENTIAL_TYPES, FINANCIAL_TYPES, HEALTH_TYPES
 from app.domain.facts import IncidentFacts, is_toll_free
 from app.domain.jurisdictions import required_elements
 from app.domain.regions import residence_name
-from app.rulebook.legal_schema import LegalRule
 from app.rulebook.loader import Rulebook
 
 TONES = ("empathetic", "formal", "plain")
@@ -268,7 +267,6 @@ def build_context(
     if not codes:
         raise ValueError("build_context needs `jurisdiction` or `jurisdictions`")
     group = [rulebook.jurisdiction(code) for code in codes]
-    rule = group[0]
     required = set().union(*(required_elements(r, facts) for r in group))
     exclude = set().union(*(set(r.prohibits) for r in group)) - (required if len(group) > 1 else set())
     include = (set(BASELINE) | required) - exclude
