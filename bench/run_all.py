@@ -1,0 +1,29 @@
+"""Run every benchmark in turn (`make bench`); each prints its medians next to its in-run baseline."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RUNS = [
+    ["bench_render.py"],
+    ["bench_check.py", "--runs", "30"],
+    ["bench_saves.py", "--clients", "8", "--seconds", "10"],
+    ["bench_merge.py", "--quick"],
+]
+
+
+def main() -> int:
+    """Run each benchmark script; stop at the first that fails."""
+    for args in RUNS:
+        print(f"\n=== {' '.join(args)} ===", flush=True)
+        code = subprocess.call([sys.executable, str(HERE / args[0]), *args[1:]])
+        if code:
+            return code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
