@@ -27,16 +27,25 @@ def _transition(state: str, action: str) -> str:
     return nxt
 
 
+def _current(session: Session, draft_id: int, number: int, action: str, verb: str):  # type: ignore[no-untyped-def]
+    """Lock the draft, refuse a stale version number and an action its state forbids.
+
+    Returns (draft, version, next state). Every review action starts here, so the 409 rules
+    are the same for approving, requesting changes and signing off.
+    """
+    draft = lock_draft(session, draft_id)
+    if number != draft.current_version:
+        raise stale(draft, number, verb)
+    nxt = _transition(draft.state, action)
+    return draft, repo.get_version(session, draft_id, number), nxt
+
+
 def approve(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, number: int,
             comment: str = "") -> DraftDetail:
     """Record `actor`'s approval of version `number`. Commits."""
     if actor.role not in states.APPROVER_ROLES:
         raise Forbidden(f"Only the {' and '.join(states.APPROVER_ROLES)} roles approve drafts; your role is {actor.role}.")
-    draft = lock_draft(session, draft_id)
-    if number != draft.current_version:
-        raise stale(draft, number, "approve")
-    nxt = _transition(draft.state, "approve")
-    version = repo.get_version(session, draft_id, number)
+    draft, version, nxt = _current(session, draft_id, number, "approve", "approve")
     report = repo.report_for(session, version)
     blocking = [f for f in report.findings if f.severity.value == "error" and not f.waived]
     if blocking:
@@ -70,11 +79,7 @@ def request_changes(session: Session, ctx: WorkflowContext, actor: User, draft_i
     """Send version `number` back to editing with a comment. Commits."""
     if actor.role not in REVIEWER_ROLES:
         raise Forbidden(f"Only the {', '.join(REVIEWER_ROLES)} roles request changes; your role is {actor.role}.")
-    draft = lock_draft(session, draft_id)
-    if number != draft.current_version:
-        raise stale(draft, number, "request changes")
-    nxt = _transition(draft.state, "request_changes")
-    version = repo.get_version(session, draft_id, number)
+    draft, version, nxt = _current(session, draft_id, number, "request_changes", "request changes")
     if any(r.user_id == actor.id and r.decision == "changes_requested" for r in repo.reviews_for(session, version.id)):
         raise Conflict(f"You already requested changes on version {number}; wait for a new version.")
     session.add(Review(version_id=version.id, user_id=actor.id, role=actor.role, decision="changes_requested",
@@ -91,11 +96,7 @@ def sign_off(session: Session, ctx: WorkflowContext, actor: User, draft_id: int,
     """Compliance signs off the checklist of approved version `number`. Commits."""
     if actor.role != "compliance":
         raise Forbidden(f"Only the compliance role signs off; your role is {actor.role}.")
-    draft = lock_draft(session, draft_id)
-    if number != draft.current_version:
-        raise stale(draft, number, "sign off")
-    nxt = _transition(draft.state, "sign_off")
-    version = repo.get_version(session, draft_id, number)
+    draft, version, nxt = _current(session, draft_id, number, "sign_off", "sign off")
     report = repo.report_for(session, version)
     checklist = [e.model_dump(mode="json") for e in report.elements]
     session.add(SignOff(version_id=version.id, user_id=actor.id, checklist=checklist, comment=comment,
