@@ -64,7 +64,7 @@ def main() -> int:
         latencies: list[float] = []
         check_ms: list[float] = []
         errors = [0]
-        end = time.monotonic() + args.seconds
+        end = 0.0
 
         def client(i: int) -> int:
             did, text = drafts[i]
@@ -85,6 +85,30 @@ def main() -> int:
                     n += 1
             return n
 
+        # Baseline in the same run: the same clients reading their draft (auth + DB read + JSON, no
+        # write, no check), so the save figures can be read against what one request costs here.
+        read_latencies: list[float] = []
+        read_end = [0.0]
+
+        def reader(i: int) -> int:
+            did, _ = drafts[i]
+            n = 0
+            with httpx.Client(timeout=300) as c:
+                while time.monotonic() < read_end[0]:
+                    t = time.perf_counter()
+                    c.get(f"{api}/drafts/{did}", headers=H).raise_for_status()
+                    read_latencies.append((time.perf_counter() - t) * 1000)
+                    n += 1
+            return n
+
+        read_seconds = max(2.0, args.seconds / 2)
+        read_end[0] = time.monotonic() + read_seconds
+        t0 = time.monotonic()
+        with ThreadPoolExecutor(args.clients) as pool:
+            reads = sum(pool.map(reader, range(args.clients)))
+        read_elapsed = time.monotonic() - t0
+
+        end = time.monotonic() + args.seconds
         t0 = time.monotonic()
         with ThreadPoolExecutor(args.clients) as pool:
             saves = sum(pool.map(client, range(args.clients)))
@@ -93,6 +117,8 @@ def main() -> int:
         print(f"backend={backend} clients={args.clients} duration={elapsed:.1f}s saves={saves} errors={errors[0]}")
         print(f"saves/s={saves / elapsed:.1f}")
         print(f"save latency ms: p50={pct(latencies, 50):.0f} p95={pct(latencies, 95):.0f} max={max(latencies):.0f}")
+        print(f"baseline (draft reads, same clients): reads/s={reads / read_elapsed:.1f} "
+              f"p50={pct(read_latencies, 50):.0f} ms; save p50 / read p50 = {pct(latencies, 50) / pct(read_latencies, 50):.1f}x")
         print(f"check-on-save ms (server-side): mean={statistics.mean(check_ms):.0f} p50={pct(check_ms, 50):.0f} "
               f"p95={pct(check_ms, 95):.0f}")
     finally:
