@@ -161,53 +161,106 @@ def _contact(agency: object) -> Contact:
     )
 
 
-def _steps(facts: IncidentFacts, include: set[str]) -> tuple[Step, ...]:
-    """Actions fitted to the exposed data, most important first (DESIGN.md: steps fit the data)."""
-    steps: list[Step] = []
-    cm = facts.services.credit_monitoring
-    if cm:
-        steps.append(Step("monitoring", "Sign up for the free credit monitoring we offer.",
-                          "It alerts you if someone uses your information to open credit.", ""))
+# Step wording per register: (action, why it matters, how). Plain words serve the plain and
+# empathetic tones; the formal tone says the same things in a measured register. Which steps a
+# letter carries, and in what order, is decided once in `_step_ids`, not per tone.
+_PLAIN_STEPS: dict[str, tuple[str, str, str]] = {
+    "monitoring": ("Sign up for the free credit monitoring we offer.",
+                   "It alerts you if someone uses your information to open credit.", ""),
+    "passwords": ("Change your password now, on our site and on any other site where you use it.",
+                  "Anyone with your old password can try it on your other accounts.",
+                  "Use a different password for each site, and turn on two-step login where you can."),
+    "card": ("Ask your bank for a new card.", "A new card number stops anyone from using the old one.",
+             "Check your card statements and report any charge you do not know."),
+    "statements": ("Check your bank statements.", "You can stop fraud faster if you spot it early.",
+                   "Tell your bank right away about any payment you did not make."),
+    "freeze": ("Freeze your credit.", "A freeze stops anyone from opening new credit in your name.",
+               "A security freeze is free. To place one, contact each of the three credit bureaus listed below online or by phone, "
+               "with your name, address, date of birth and Social Security number."),
+    "fraud_alert": ("Place a fraud alert.", "A fraud alert tells lenders to check that it is really you before they open an account.",
+                    "A fraud alert is free and lasts one year. Contact any one of the three credit bureaus and it will tell the other two."),
+    "credit_reports": ("Check your credit reports.", "Your reports show any account opened in your name.",
+                       "You can get free reports at www.annualcreditreport.com or by calling 1-877-322-8228. "
+                       "Ask the credit bureau to remove anything that is wrong."),
+    "benefits": ("Review the statements you get from your health insurer.", "Look for care or visits you did not receive.",
+                 "If you see a service you did not get, call your insurer."),
+    "police_report": ("Report identity theft.", "A report helps you fix your records if someone uses your information.",
+                      "You have the right to file a police report and to get a copy of it. You can also report identity theft to the FTC "
+                      "at www.identitytheft.gov or your state Attorney General."),
+    "phishing": ("Watch out for scam emails and calls.", "Criminals may pretend to be us to get more information.",
+                 "We will never ask for your password or other personal information by email or phone."),
+}
+_FORMAL_STEPS: dict[str, tuple[str, str, str]] = {
+    "monitoring": ("Enroll in the complimentary credit monitoring service.",
+                   "The service will notify you if your information is used to apply for credit.", ""),
+    "passwords": ("Change your password for our service, and for any other account where you used the same password.",
+                  "The same password could be tried on your other accounts.",
+                  "We recommend a unique password for each account and, where available, two-step verification."),
+    "card": ("Request a replacement card from your card issuer.",
+             "A new card number prevents further use of the number involved in this incident.",
+             "Review your card statements and report any unauthorized charge to your issuer promptly."),
+    "statements": ("Review your financial account statements.",
+                   "Early detection allows unauthorized transactions to be reversed more readily.",
+                   "Report any transaction you did not authorize to your financial institution without delay."),
+    "freeze": ("Consider placing a security freeze on your credit file.",
+               "A security freeze prevents new credit from being opened in your name without your consent.",
+               "Placing, lifting or removing a security freeze is free of charge. To request one, contact each of the three "
+               "nationwide consumer reporting agencies listed below, online or by telephone, and provide your name, address, "
+               "date of birth and Social Security number."),
+    "fraud_alert": ("Consider placing a fraud alert on your credit file.",
+                    "A fraud alert requires creditors to take steps to verify your identity before opening a new account.",
+                    "An initial fraud alert is free and lasts one year. You need to contact only one of the three consumer "
+                    "reporting agencies, which will notify the other two."),
+    "credit_reports": ("Obtain and review your credit reports.",
+                       "Your credit reports list any accounts opened in your name.",
+                       "You are entitled to free credit reports at www.annualcreditreport.com or by calling 1-877-322-8228. "
+                       "Ask the consumer reporting agency to correct any inaccurate information."),
+    "benefits": ("Review the explanation of benefits statements from your health insurer.",
+                 "These statements show the services billed in your name.",
+                 "Contact your insurer about any service you did not receive."),
+    "police_report": ("Report suspected identity theft.",
+                      "A report supports the correction of your records if your information is misused.",
+                      "You have the right to file a police report and to obtain a copy of it. You may also report identity theft to "
+                      "the FTC at www.identitytheft.gov or to your state Attorney General."),
+    "phishing": ("Remain alert to unsolicited emails and telephone calls.",
+                 "Fraudsters may impersonate us in an attempt to obtain further information.",
+                 "We will not request your password or other personal information by email or telephone."),
+}
+STEP_TEXT: dict[str, dict[str, tuple[str, str, str]]] = {
+    "plain": _PLAIN_STEPS, "empathetic": _PLAIN_STEPS, "formal": _FORMAL_STEPS,
+}
+
+
+def _step_ids(facts: IncidentFacts, include: set[str]) -> list[str]:
+    """Which actions fit the exposed data, most important first (DESIGN.md: steps fit the data)."""
+    ids: list[str] = []
+    if facts.services.credit_monitoring:
+        ids.append("monitoring")
     if facts.has(*CREDENTIAL_TYPES):
-        steps.append(Step("passwords", "Change your password now, on our site and on any other site where you use it.",
-                          "Anyone with your old password can try it on your other accounts.",
-                          "Use a different password for each site, and turn on two-step login where you can."))
+        ids.append("passwords")
     if facts.has(DataType.payment_card, DataType.account_security_code):
-        steps.append(Step("card", "Ask your bank for a new card.",
-                          "A new card number stops anyone from using the old one.",
-                          "Check your card statements and report any charge you do not know."))
+        ids.append("card")
     if facts.has(DataType.financial_account):
-        steps.append(Step("statements", "Check your bank statements.",
-                          "You can stop fraud faster if you spot it early.",
-                          "Tell your bank right away about any payment you did not make."))
+        ids.append("statements")
     identity = facts.has(*IDENTITY_THEFT_TYPES) or "credit_freeze_info" in include
     if identity:
-        steps.append(Step("freeze", "Freeze your credit.",
-                          "A freeze stops anyone from opening new credit in your name.",
-                          "A security freeze is free. To place one, contact each of the three credit bureaus listed below online or by phone, "
-                          "with your name, address, date of birth and Social Security number."))
+        ids.append("freeze")
     if identity or "fraud_alert_info" in include:
-        steps.append(Step("fraud_alert", "Place a fraud alert.",
-                          "A fraud alert tells lenders to check that it is really you before they open an account.",
-                          "A fraud alert is free and lasts one year. Contact any one of the three credit bureaus and it will tell the other two."))
+        ids.append("fraud_alert")
     if identity or facts.has(*FINANCIAL_TYPES) or "review_statements_advice" in include or "free_credit_report_info" in include:
-        steps.append(Step("credit_reports", "Check your credit reports.",
-                          "Your reports show any account opened in your name.",
-                          "You can get free reports at www.annualcreditreport.com or by calling 1-877-322-8228. "
-                          "Ask the credit bureau to remove anything that is wrong."))
+        ids.append("credit_reports")
     if facts.has(*HEALTH_TYPES):
-        steps.append(Step("benefits", "Review the statements you get from your health insurer.",
-                          "Look for care or visits you did not receive.",
-                          "If you see a service you did not get, call your insurer."))
+        ids.append("benefits")
     if "police_report_right" in include or "report_identity_theft_advice" in include or identity:
-        steps.append(Step("police_report", "Report identity theft.",
-                          "A report helps you fix your records if someone uses your information.",
-                          "You have the right to file a police report and to get a copy of it. You can also report identity theft to the FTC "
-                          "at www.identitytheft.gov or your state Attorney General."))
-    steps.append(Step("phishing", "Watch out for scam emails and calls.",
-                      "Criminals may pretend to be us to get more information.",
-                      "We will never ask for your password or other personal information by email or phone."))
-    return tuple(steps)
+        ids.append("police_report")
+    ids.append("phishing")
+    return ids
+
+
+def _steps(facts: IncidentFacts, include: set[str], tone: str = "plain") -> tuple[Step, ...]:
+    """The fitted actions, worded for the tone."""
+    text = STEP_TEXT[tone]
+    return tuple(Step(i, *text[i]) for i in _step_ids(facts, include))
 
 
 def _consequences(facts: IncidentFacts) -> tuple[str, ...]:
@@ -322,7 +375,7 @@ def build_context(
         data_types=tuple(labels) or (missing("data_types"),), data_types_text=join_words(labels) or missing("data_types"),
         affected_count=f"{total:,} people" if total else missing("affected"),
         remediation=_remediation(facts, exclude),
-        steps=_steps(facts, include), consequences=_consequences(facts), monitoring=monitoring,
+        steps=_steps(facts, include, tone), consequences=_consequences(facts), monitoring=monitoring,
         other_services=tuple(facts.services.other), toll_free=toll,
         phone_hours=c.toll_free.hours or "" if c.toll_free else "",
         email=c.email or "", website=str(c.website) if c.website else "",
