@@ -23,9 +23,13 @@ import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from app.core.errors import Conflict
 from app.export.merge import (
+    FORMATS,
+    MODES,
+    REQUIRED_COLUMNS,
     MergeError,
     MergeInterrupted,
     MergePlan,
@@ -245,3 +249,138 @@ def _finish(folder: Path, status: dict[str, Any]) -> None:
     """End a job (complete or failed): delete the recipients file (personal data)."""
     (folder / UPLOAD).unlink(missing_ok=True)
     _write_status(folder, status)
+
+
+# ---- starting, listing and resuming jobs (shared by the API and the browser pages) ------------
+
+HEADER_BYTES = 64 * 1024
+"""How much of an upload is read to check its header line before a job is created."""
+
+
+def check_header(path: Path, name: str = "recipients file") -> None:
+    """Refuse (:class:`MergeError`) an upload that is not a UTF-8 CSV with the required columns.
+
+    The same rules as the engine's header check (``run_merge``), run before the job exists so the
+    caller can answer at once; only the first line is read.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(HEADER_BYTES)
+    if not head.strip():
+        raise MergeError(f"{name} is empty: upload a CSV with a header line and one row per recipient")
+    line, newline, _ = head.partition(b"\n")
+    if not newline and len(head) >= HEADER_BYTES:
+        raise MergeError(f"{name} is not a CSV file (no header line in its first {HEADER_BYTES // 1024} KiB)")
+    try:
+        text = line.decode("utf-8-sig")
+        header = next(csv.reader([text.rstrip("\r")]), [])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise MergeError(f"{name} is not a UTF-8 CSV file ({exc.__class__.__name__})") from None
+    if "\x00" in text:
+        raise MergeError(f"{name} is not a UTF-8 CSV file (it holds binary data)")
+    header = [h.strip() for h in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if "region" not in header and "state" not in header:
+        missing.append("region (or state)")
+    if missing:
+        raise MergeError(f"{name}: missing columns: {', '.join(missing)}")
+
+
+def start_merge(
+    session: Any,
+    export_dir: Path,
+    *,
+    retention_days: int,
+    incident_id: int,
+    recipients: BinaryIO,
+    filename: str | None,
+    fmt: str,
+    mode: str,
+    user: Any,
+    tone: str | None = None,
+    page_size: str = "Letter",
+    letterhead: str = "",
+) -> str:
+    """Start a merge of the incident's approved letters over an uploaded recipients file.
+
+    Builds the plan from the store, streams ``recipients`` to disk (never whole in memory), checks
+    its header, registers the job, records ``merge_start`` in the audit chain and starts the
+    thread. Returns the job id. Raises :class:`MergeError` (nothing approved, not a CSV, missing
+    columns, bad format/mode) before any job exists; the upload is then deleted.
+    """
+    from app.export.plan import plan_from_store  # noqa: PLC0415 - needs the store
+
+    if fmt not in FORMATS:
+        raise MergeError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if mode not in MODES:
+        raise MergeError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    export_dir = Path(export_dir)
+    cleanup(export_dir, retention_days)
+    plan = plan_from_store(session, incident_id, tone=tone or None, letterhead=letterhead)
+    staging = merges_dir(export_dir)
+    staging.mkdir(parents=True, exist_ok=True)
+    tmp = staging / f".upload-{secrets.token_hex(8)}.csv"
+    try:
+        with open(tmp, "wb") as fh:
+            while chunk := recipients.read(1 << 20):
+                fh.write(chunk)
+        check_header(tmp, Path(filename).name if filename else "recipients file")
+        job_id = create_job(
+            export_dir,
+            plan=plan,
+            upload=tmp,
+            fmt=fmt,
+            mode=mode,
+            page_size=page_size,
+            owner={"incident_id": incident_id, "created_by": user.email},
+        )
+    finally:
+        tmp.unlink(missing_ok=True)
+    _audit_start(session, user, incident_id, job_id, fmt, mode, sorted(plan.variants()))
+    start(export_dir, job_id, retention_days)
+    return job_id
+
+
+def _audit_start(
+    session: Any, user: Any, incident_id: int, job_id: str, fmt: str, mode: str, variants: list[str]
+) -> None:
+    """Record the merge start in the audit chain (counts and ids only, never recipient data)."""
+    try:
+        from app.workflow.audit import record  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - store not installed
+        return
+    details = {"job": job_id, "format": fmt, "mode": mode, "variants": variants}
+    record(session, user, "merge_start", "incident", incident_id, None, details)
+    session.commit()
+
+
+def list_jobs(
+    export_dir: Path, retention_days: int, *, incident_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Jobs still within retention (optionally one incident's), newest first."""
+    export_dir = Path(export_dir)
+    cleanup(export_dir, retention_days)
+    root = merges_dir(export_dir)
+    out = []
+    for folder in root.iterdir() if root.is_dir() else []:
+        if folder.is_dir():
+            try:
+                status = view(export_dir, folder.name)
+            except (OSError, ValueError):
+                continue
+            if incident_id is None or status.get("incident_id") == incident_id:
+                out.append(status)
+    return sorted(out, key=lambda s: -float(s.get("created_at", 0)))
+
+
+def resume(export_dir: Path, job_id: str, retention_days: int) -> dict[str, Any]:
+    """Resume an interrupted job; :class:`Conflict` for any other state. Returns its status.
+
+    Raises FileNotFoundError / ValueError for an unknown job (as :func:`view`).
+    """
+    status = view(export_dir, job_id)
+    if not status.get("resumable"):
+        raise Conflict(
+            f"Merge job {job_id} is {status['status']}; only an interrupted job can be resumed."
+        )
+    start(Path(export_dir), job_id, retention_days)
+    return view(export_dir, job_id)

@@ -1,5 +1,5 @@
 """Pure helpers for the pages: the redline diff, the new-incident form <-> IncidentFacts mapping,
-readability targets per tone, and the checklist rows. No I/O, so they are unit-tested directly.
+readability targets per tone, the checklist rows and the mail-merge job rows. No I/O, so they are unit-tested directly.
 """
 
 from __future__ import annotations
@@ -266,3 +266,69 @@ def checklist_sections(report: Report, text: str, rulebook: Rulebook, codes: lis
             "unverified": list(getattr(rule, "unverified", []) or []),
         })
     return sections
+
+
+# ---- mail merge ------------------------------------------------------------------------------------
+
+MERGE_STATE_LABELS = {
+    "queued": "queued", "running": "running", "complete": "done", "failed": "failed", "interrupted": "interrupted",
+}
+MERGE_ACTIVE = frozenset({"queued", "running"})
+MERGE_API = "/api/v1/exports/merges"
+
+
+def _when(ts: Any) -> str:
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.fromtimestamp(float(ts), UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError, OverflowError, OSError):
+        return ""
+
+
+def merge_job_view(status: dict[str, Any], outputs: list[str] | None = None, more_outputs: int = 0) -> dict[str, Any]:
+    """One merge job (the `job.json` status of app.export.jobs.view) as a row of the jobs panel.
+
+    Counts and ids only: the status never holds recipient data, and neither does this row.
+    `outputs` are output paths (relative to the job's out/ folder) to link; `more_outputs` how many
+    more there are (listed in the manifest). Download links go to the API's file routes.
+    """
+    state = str(status.get("status") or "queued")
+    done, rejected = int(status.get("done") or 0), int(status.get("rejected") or 0)
+    total = status.get("total")
+    total = int(total) if isinstance(total, int | float) and total >= 0 else None
+    processed = done + rejected
+    if state == "complete":
+        total = processed if total is None else max(total, processed)
+    value = min(processed, total) if total is not None else None
+    percent = (100 if state == "complete" else int(100 * value / total)) if total else (100 if state == "complete" else None)
+    job_id = str(status.get("id", ""))
+    base = f"{MERGE_API}/{job_id}"
+    finished = state in ("complete", "failed")
+    return {
+        "id": job_id, "state": state, "label": MERGE_STATE_LABELS.get(state, state),
+        "active": state in MERGE_ACTIVE, "finished": finished,
+        "done": done, "rejected": rejected, "total": total, "value": value, "percent": percent,
+        "format": status.get("format"), "mode": status.get("mode"), "created_by": status.get("created_by") or "",
+        "created_at": _when(status.get("created_at")), "error": status.get("error"),
+        "resumable": bool(status.get("resumable")),
+        "manifest_url": f"{base}/manifest" if state == "complete" else None,
+        "rejects_url": f"{base}/rejects" if state in ("complete", "interrupted") or (state == "running" and rejected) else None,
+        "summary_url": f"{base}/files/summary.json" if state == "complete" else None,
+        "outputs": [{"path": p, "url": f"{base}/files/{p}"} for p in (outputs or [])],
+        "more_outputs": more_outputs,
+        "per_variant": dict((status.get("summary") or {}).get("per_variant") or {}),
+        "reject_reasons": dict((status.get("summary") or {}).get("reject_reasons") or {}),
+    }
+
+
+def merge_polling(jobs: list[dict[str, Any]]) -> bool:
+    """Whether the jobs panel should keep polling: while any job is queued or running."""
+    return any(j["active"] for j in jobs)
+
+
+def merge_letters(drafts: list[dict[str, Any]], approved_states: frozenset[str] | set[str]) -> dict[str, Any]:
+    """Split an incident's drafts into those a merge mails (approved/signed off) and the rest."""
+    rows = [{**d, "mailable": d["state"] in approved_states} for d in drafts]
+    return {"drafts": rows, "approved": [d for d in rows if d["mailable"]],
+            "waiting": [d for d in rows if not d["mailable"]]}

@@ -3,7 +3,8 @@
 * `browser` (session): Chromium from CANDOR_TEST_CHROMIUM or /usr/bin/chromium, launched by
   playwright's sync API (never `playwright install`). Missing Chromium skips with the reason.
 * `live_app` (module): the app in a subprocess on a free port with its own temp SQLite database
-  and one user per role, so tests under `pytest -n 2` never share a port or a database.
+  and one user per role, so tests under `pytest -n 2` never share a port or a database. It names
+  its database and export folder so a test can set up state through the service functions.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class LiveApp:
     url: str
     users: dict[str, str]
     password: str
+    database_url: str = ""  # the server's store, for set-up through the service functions
+    export_dir: str = ""
 
 
 def _free_port() -> int:
@@ -87,7 +90,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
             proc.kill()
             raise RuntimeError("app did not start in 60 s:\n" + (data / "server.log").read_text()[-4000:])
         time.sleep(0.2)
-    yield LiveApp(url=url, users=USERS, password=PASSWORD)
+    yield LiveApp(url=url, users=USERS, password=PASSWORD, database_url=env["CANDOR_DATABASE_URL"],
+                  export_dir=env["CANDOR_EXPORT_DIR"])
     proc.terminate()
     try:
         proc.wait(10)

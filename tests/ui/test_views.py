@@ -109,3 +109,42 @@ def test_docs_list_every_page_and_template() -> None:
         assert f"`{route.path.replace('{draft_id}', '{id}')}`" in doc, f"{route.path} is missing from docs/ui.md"
     for template in (HERE / "templates").glob("*.html"):
         assert f"`{template.name}`" in doc, f"template {template.name} is missing from docs/ui.md"
+
+
+def test_merge_job_view_running_complete_and_unknown_total() -> None:
+    from app.ui.views import merge_job_view, merge_polling
+
+    running = merge_job_view({"id": "abc123", "status": "running", "done": 10, "rejected": 2, "total": 48,
+                              "format": "pdf", "mode": "per-recipient", "created_at": 0, "created_by": "c@x.test"})
+    assert running["active"] and not running["finished"] and running["label"] == "running"
+    assert (running["value"], running["total"], running["percent"]) == (12, 48, 25)
+    assert running["manifest_url"] is None  # the manifest is final only when complete
+    assert running["rejects_url"] == "/api/v1/exports/merges/abc123/rejects"
+    assert running["created_at"] == "1970-01-01 00:00 UTC"
+    counting = merge_job_view({"id": "d", "status": "queued", "total": None})
+    assert counting["total"] is None and counting["value"] is None and counting["percent"] is None
+    done = merge_job_view({"id": "e", "status": "complete", "done": 30, "rejected": 2, "total": 32,
+                           "summary": {"per_variant": {"US-CA-plain": 30}, "reject_reasons": {"missing_state": 2}}},
+                          ["letters/US-CA-plain/r1.pdf"], 29)
+    assert done["label"] == "done" and done["finished"] and done["percent"] == 100 and done["value"] == 32
+    assert done["manifest_url"] == "/api/v1/exports/merges/e/manifest"
+    assert done["outputs"] == [{"path": "letters/US-CA-plain/r1.pdf", "url": "/api/v1/exports/merges/e/files/letters/US-CA-plain/r1.pdf"}]
+    assert done["more_outputs"] == 29 and done["reject_reasons"] == {"missing_state": 2}
+    empty = merge_job_view({"id": "f", "status": "complete", "done": 0, "rejected": 0, "total": 0})
+    assert empty["total"] == 0 and empty["percent"] == 100
+    failed = merge_job_view({"id": "g", "status": "failed", "error": "not a UTF-8 CSV file", "resumable": False})
+    assert failed["finished"] and not failed["active"] and failed["manifest_url"] is None and failed["rejects_url"] is None
+    interrupted = merge_job_view({"id": "h", "status": "interrupted", "done": 5, "total": 9, "resumable": True})
+    assert interrupted["resumable"] and not interrupted["active"]
+    assert merge_polling([done, running]) and not merge_polling([done, failed, interrupted]) and not merge_polling([])
+
+
+def test_merge_letters_splits_approved_from_the_rest() -> None:
+    from app.export.plan import APPROVED_STATES
+    from app.ui.views import merge_letters
+
+    drafts = [{"id": 1, "state": "approved"}, {"id": 2, "state": "in_review"}, {"id": 3, "state": "signed_off"}]
+    split = merge_letters(drafts, APPROVED_STATES)
+    assert [d["id"] for d in split["approved"]] == [1, 3] and [d["id"] for d in split["waiting"]] == [2]
+    assert [d["mailable"] for d in split["drafts"]] == [True, False, True]
+    assert merge_letters([{"id": 2, "state": "draft"}], APPROVED_STATES)["approved"] == []

@@ -33,7 +33,7 @@ from app.core.errors import Conflict, InvalidInput, NotFound
 from app.export import jobs
 from app.export.document import ExportDocument
 from app.export.merge import MergeError
-from app.export.plan import APPROVED_STATES, plan_from_store
+from app.export.plan import APPROVED_STATES
 
 router = APIRouter(tags=["exports"])
 DraftId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -225,40 +225,23 @@ def create_merge(
     Answers 202 with the job id at once; poll ``GET /exports/merges/{id}`` for progress. Refused
     (422) when no letter of the incident is approved.
     """
-    export_dir = FsPath(settings.EXPORT_DIR)
-    jobs.cleanup(export_dir, settings.EXPORT_RETENTION_DAYS)
     try:
-        plan = plan_from_store(session, incident_id, tone=tone, letterhead=settings.LETTERHEAD)
-    except MergeError as exc:
-        raise InvalidInput(exc.message) from None
-    staging = jobs.merges_dir(export_dir)
-    staging.mkdir(parents=True, exist_ok=True)
-    tmp = staging / f".upload-{jobs.secrets.token_hex(8)}.csv"
-    try:
-        with open(tmp, "wb") as fh:
-            while chunk := recipients.file.read(1 << 20):
-                fh.write(chunk)
-        job_id = jobs.create_job(
-            export_dir,
-            plan=plan,
-            upload=tmp,
+        job_id = jobs.start_merge(
+            session,
+            FsPath(settings.EXPORT_DIR),
+            retention_days=settings.EXPORT_RETENTION_DAYS,
+            incident_id=incident_id,
+            recipients=recipients.file,
+            filename=recipients.filename,
             fmt=format,
             mode=mode,
+            user=user,
+            tone=tone,
             page_size=page_size,
-            owner={"incident_id": incident_id, "created_by": user.email},
+            letterhead=settings.LETTERHEAD,
         )
-    finally:
-        tmp.unlink(missing_ok=True)
-    _audit(
-        session,
-        user,
-        "merge_start",
-        "incident",
-        incident_id,
-        None,
-        {"job": job_id, "format": format, "mode": mode, "variants": sorted(plan.variants())},
-    )
-    jobs.start(export_dir, job_id, settings.EXPORT_RETENTION_DAYS)
+    except MergeError as exc:
+        raise InvalidInput(exc.message) from None
     return {"id": job_id, "status": "running", "url": f"/api/v1/exports/merges/{job_id}"}
 
 
@@ -276,17 +259,7 @@ def _job(settings: Any, job_id: str) -> tuple[FsPath, dict[str, Any]]:
 @router.get("/exports/merges", dependencies=[allow(*MERGERS)])
 def list_merges(settings: SettingsDep) -> list[dict[str, Any]]:
     """Merge jobs still within retention, newest first."""
-    export_dir = FsPath(settings.EXPORT_DIR)
-    jobs.cleanup(export_dir, settings.EXPORT_RETENTION_DAYS)
-    root = jobs.merges_dir(export_dir)
-    out = []
-    for folder in root.iterdir() if root.is_dir() else []:
-        if folder.is_dir():
-            try:
-                out.append(jobs.view(export_dir, folder.name))
-            except (OSError, ValueError):
-                continue
-    return sorted(out, key=lambda s: -float(s.get("created_at", 0)))
+    return jobs.list_jobs(FsPath(settings.EXPORT_DIR), settings.EXPORT_RETENTION_DAYS)
 
 
 @router.get("/exports/merges/{job_id}", dependencies=[allow(*MERGERS)])
@@ -302,12 +275,8 @@ def merge_status(job_id: str, settings: SettingsDep) -> dict[str, Any]:
 @router.post("/exports/merges/{job_id}/resume", status_code=202, dependencies=[allow(*MERGERS)])
 def resume_merge(job_id: str, settings: SettingsDep) -> dict[str, Any]:
     """Resume an interrupted job (e.g. after a restart); no letter is produced twice."""
-    _, status = _job(settings, job_id)
-    if not status.get("resumable"):
-        raise Conflict(
-            f"Merge job {job_id} is {status['status']}; only an interrupted job can be resumed."
-        )
-    jobs.start(FsPath(settings.EXPORT_DIR), job_id, settings.EXPORT_RETENTION_DAYS)
+    _job(settings, job_id)  # 404 with the message for an unknown job
+    jobs.resume(FsPath(settings.EXPORT_DIR), job_id, settings.EXPORT_RETENTION_DAYS)
     return {"id": job_id, "status": "running", "url": f"/api/v1/exports/merges/{job_id}"}
 
 
