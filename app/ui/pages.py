@@ -400,7 +400,8 @@ async def review(request: Request, draft_id: int) -> Response:
             error = exc.message
         ctx = _editor_context(request, session, user, draft_id, review_error=error)
         if request.headers.get("HX-Request"):
-            return _render(request, "_review_panel.html", ctx, user=user, status=200)
+            # Swapped alone: also refresh the state badge in the page title (out-of-band swap).
+            return _render(request, "_review_panel.html", {**ctx, "oob_state": True}, user=user, status=200)
         if error:
             return _redirect(f"/drafts/{draft_id}?kind=error&flash={quote(error)}")
         return _redirect(f"/drafts/{draft_id}?flash={quote('Review recorded.')}")

@@ -93,6 +93,8 @@ def test_responder_to_signoff(new_page, shot, incident_form):  # type: ignore[no
     cmo.get_by_role("button", name="Approve v2 as cmo").click()
     expect(cmo.locator("[data-testid=review][data-role=cmo]")).to_contain_text("approved v2")
     expect(cmo.get_by_test_id("review-state")).to_have_text("in review")
+    # The title's badge follows without a reload (htmx out-of-band swap).
+    expect(cmo.locator("#title-state [data-testid=state]")).to_have_text("in review")
 
     sec = new_page("security")
     sec.goto(f"/drafts/{draft_id}")
