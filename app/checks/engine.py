@@ -90,7 +90,8 @@ def clear_caches() -> None:
 
     text_mod._segment_cached.cache_clear()
     for fn in (readability._chunk_syllables, readability._word_syllables, readability._textstat_counts,
-               readability._hard_words_in, prefilter.occurrences, prefilter._table):
+               readability._hard_words_in, prefilter.occurrences, prefilter._table,
+               prefilter._line_matches):
         fn.cache_clear()
     legal._UNIT_CACHE.clear()
 

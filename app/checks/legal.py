@@ -192,7 +192,7 @@ def detect(doc: Document, edef: ElementDef) -> Evidence | None:
     # decides the cost; the unknown units are counted first, so a new letter goes straight
     # to the whole-text path.
     serial = c.serial
-    if sum(1 for u in units if (serial, u.text) not in _UNIT_CACHE) <= _WALK_MISSES:
+    if _few_misses(serial, units):
         for u in units:
             key = (serial, u.text)
             m = _UNIT_CACHE[key] if key in _UNIT_CACHE else _unit_ok_cached(u.text, c, _active_in(u.text, c))
@@ -227,6 +227,24 @@ def _remember_none(c: _Compiled, units: list[Unit], lo: int, hi: int) -> None:
 
 _WALK_MISSES = 3
 """Units not in the per-unit cache that `detect` tests one by one before using the whole-text path."""
+
+
+def _few_misses(serial: int, units: list[Unit]) -> bool:
+    """True when at most `_WALK_MISSES` units up to the first cached unit that counts are not in
+    the per-unit cache. Units after a unit that counts are never looked at (the walk returns
+    there), so on an edited letter the units past the evidence, never tested, do not count."""
+    misses = 0
+    cache = _UNIT_CACHE
+    for u in units:
+        key = (serial, u.text)
+        if key in cache:
+            if cache[key] is not None:
+                return True
+        else:
+            misses += 1
+            if misses > _WALK_MISSES:
+                return False
+    return True
 
 
 def _active_in(text: str, c: _Compiled) -> tuple[bool, ...] | None:

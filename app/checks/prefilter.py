@@ -206,7 +206,7 @@ def units_with(literals: Literals, low: str, starts: list[int], ends: list[int])
 _TABLE_MIN = 1000
 """Texts shorter than this (sentences) are searched literal by literal."""
 _UNIVERSE: dict[str, None] = {}
-_SCANNER: tuple[int, re.Pattern[str], dict[str, tuple[str, ...]]] | None = None
+_SCANNER: tuple[int, re.Pattern[str], dict[str, tuple[str, ...]], tuple[str, ...]] | None = None
 
 
 def _trie_regex(words: list[str]) -> str:
@@ -227,31 +227,57 @@ def _trie_regex(words: list[str]) -> str:
     return emit(trie)
 
 
-def _scanner() -> tuple[int, re.Pattern[str], dict[str, tuple[str, ...]]]:
+def _scanner() -> tuple[int, re.Pattern[str], dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """(universe size, trie look-ahead over the literals without a line break, literal -> the
+    literals it starts with, the literals with a line break)."""
     global _SCANNER
     current = _SCANNER
     if current is None or current[0] != len(_UNIVERSE):
         lits = list(_UNIVERSE)
-        chains = {g: tuple(x for x in lits if g.startswith(x)) for g in lits}
-        current = _SCANNER = (len(lits), re.compile("(?=(" + _trie_regex(lits) + "))"), chains)
+        inline = [x for x in lits if "\n" not in x]
+        chains = {g: tuple(x for x in inline if g.startswith(x)) for g in inline}
+        rx = re.compile("(?=(" + _trie_regex(inline) + "))") if inline else re.compile(r"(?!)")
+        current = _SCANNER = (len(lits), rx, chains, tuple(x for x in lits if "\n" in x))
     return current
+
+
+@lru_cache(maxsize=4096)
+def _line_matches(line: str, rx: re.Pattern[str]) -> tuple[tuple[int, str], ...]:
+    """(offset, longest literal starting there) for one line of a folded text, cached per line
+    (and scanner): re-checking an edited letter rescans only the lines that changed."""
+    return tuple((m.start(), m.group(1)) for m in rx.finditer(line))
 
 
 @lru_cache(maxsize=64)
 def _table(low: str) -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
-    """(literals covered, literal -> start offsets) for one folded text; cleared per text."""
+    """(literals covered, literal -> start offsets) for one folded text; cleared per text.
+
+    A literal without a line break lies within one line, so the text's table is its lines'
+    tables (offsets shifted by each line's start); the few literals with a line break are
+    looked up in the whole text with `str.find`."""
     if not _UNIVERSE:
         return frozenset(), {}
-    _n, rx, chains = _scanner()
+    _n, rx, chains, multiline = _scanner()
     hits: dict[str, list[int]] = {}
-    for m in rx.finditer(low):
-        p = m.start()
-        for lit in chains[m.group(1)]:
-            if lit in hits:
-                hits[lit].append(p)
-            else:
-                hits[lit] = [p]
-    return frozenset(chains), {k: tuple(v) for k, v in hits.items()}
+    pos = 0
+    for line in low.split("\n"):
+        if line:
+            for p, g in _line_matches(line, rx):
+                p += pos
+                for lit in chains[g]:
+                    if lit in hits:
+                        hits[lit].append(p)
+                    else:
+                        hits[lit] = [p]
+        pos += len(line) + 1
+    for lit in multiline:
+        i = low.find(lit)
+        if i != -1:
+            found = hits[lit] = []
+            while i != -1:
+                found.append(i)
+                i = low.find(lit, i + 1)
+    return frozenset(chains).union(multiline), {k: tuple(v) for k, v in hits.items()}
 
 
 @lru_cache(maxsize=32_768)
