@@ -263,7 +263,10 @@ def detect_all(doc: Document, elements: dict[str, ElementDef], ids: set[str] | N
 
 
 def _months_offered(doc: Document) -> int | None:
-    """The longest free monitoring period stated in a sentence about monitoring, in months."""
+    """The longest free monitoring period stated in a sentence about monitoring, in months
+    (once per document: every jurisdiction with a months condition asks)."""
+    if "months_offered" in doc._cache:
+        return doc._cache["months_offered"]  # type: ignore[no-any-return]
     best: int | None = None
     for s in doc.sentences:
         if not _MONITORING.search(s.text):
@@ -275,6 +278,7 @@ def _months_offered(doc: Document) -> int | None:
             else:
                 months = 12 * {"one": 1, "two": 2, "three": 3}[m.group(2).lower()]
             best = months if best is None else max(best, months)
+    doc._cache["months_offered"] = best
     return best
 
 
