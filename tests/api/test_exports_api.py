@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from app.core.config import Settings
 from app.main import create_app
+from support.recipients import COLUMNS
 
 ROLES = ("admin", "responder", "cmo", "security", "compliance")
 
@@ -210,19 +211,7 @@ def _recipients_csv(env: dict, n: int) -> bytes:
     codes = [code for res in env["residences"].values() for code in res]
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(
-        [
-            "recipient_id",
-            "name",
-            "address_line1",
-            "address_line2",
-            "city",
-            "region",
-            "postal_code",
-            "country",
-            "activation_code",
-        ]
-    )
+    w.writerow(COLUMNS)
     for i in range(n):
         code = codes[i % len(codes)]
         w.writerow(

@@ -170,3 +170,18 @@ def fill_incident(page, *, affected: str = "US-CA 1200\nUS-NY 800", summary: str
 def incident_form():  # type: ignore[no-untyped-def]
     """`incident_form(page, affected=..., summary=...)` fills the new-incident form (page must be on it)."""
     return fill_incident
+
+
+@pytest.fixture
+def new_draft(incident_form):  # type: ignore[no-untyped-def]
+    """`new_draft(page, affected=...)`: create an incident from `page` (signed in) and return its first draft's id."""
+
+    def make(page, affected: str) -> int:  # type: ignore[no-untyped-def]
+        page.goto("/incidents/new")
+        incident_form(page, affected=affected)
+        page.get_by_role("button", name="Create incident and draft letters").click()
+        incident = page.url.rsplit("#inc-", 1)[1]
+        section = page.locator(f"section[aria-labelledby='inc-{incident}']")
+        return int(section.get_by_test_id("draft-row").first.get_attribute("data-draft-id"))
+
+    return make

@@ -12,16 +12,9 @@ pytestmark = pytest.mark.browser
 HEDGE = "Out of an abundance of caution"
 
 
-def _draft(page, incident_form) -> int:  # type: ignore[no-untyped-def]
-    page.goto("/incidents/new")
-    incident_form(page, affected="US-CA 50")
-    page.get_by_role("button", name="Create incident and draft letters").click()
-    incident = page.url.rsplit("#inc-", 1)[1]
-    return int(page.locator(f"section[aria-labelledby='inc-{incident}']").get_by_test_id("draft-row").first.get_attribute("data-draft-id"))
 
-
-def test_highlight_lands_on_the_phrase_after_astral_characters(new_page, incident_form):  # type: ignore[no-untyped-def]
-    draft_id = _draft(new_page("responder"), incident_form)
+def test_highlight_lands_on_the_phrase_after_astral_characters(new_page, new_draft):  # type: ignore[no-untyped-def]
+    draft_id = new_draft(new_page("responder"), affected="US-CA 50")
     page = new_page("cmo")
     page.goto(f"/drafts/{draft_id}")
     # Emoji are one code point in Python but two UTF-16 units in JavaScript.
@@ -33,8 +26,8 @@ def test_highlight_lands_on_the_phrase_after_astral_characters(new_page, inciden
     assert page.evaluate("() => { const t = document.getElementById('letter-text'); return t.value.slice(t.selectionStart, t.selectionEnd); }") == HEDGE
 
 
-def test_waive_a_finding_with_a_reason(new_page, incident_form):  # type: ignore[no-untyped-def]
-    draft_id = _draft(new_page("responder"), incident_form)
+def test_waive_a_finding_with_a_reason(new_page, new_draft):  # type: ignore[no-untyped-def]
+    draft_id = new_draft(new_page("responder"), affected="US-CA 50")
     page = new_page("cmo")
     page.goto(f"/drafts/{draft_id}")
     text = page.locator("#letter-text").input_value()
@@ -55,8 +48,8 @@ def test_waive_a_finding_with_a_reason(new_page, incident_form):  # type: ignore
         "waived by cmo@example.test: Counsel asked to keep this sentence.")
 
 
-def test_tone_switch_needs_confirmation_and_redrafts(new_page, incident_form):  # type: ignore[no-untyped-def]
-    draft_id = _draft(new_page("responder"), incident_form)
+def test_tone_switch_needs_confirmation_and_redrafts(new_page, new_draft):  # type: ignore[no-untyped-def]
+    draft_id = new_draft(new_page("responder"), affected="US-CA 50")
     page = new_page("cmo")
     page.goto(f"/drafts/{draft_id}")
     page.get_by_label("Tone", exact=True).select_option("empathetic")
@@ -72,8 +65,8 @@ def test_tone_switch_needs_confirmation_and_redrafts(new_page, incident_form):  
     expect(page.locator(".gauge-label")).to_contain_text("empathetic tone", timeout=30_000)
 
 
-def test_print_stylesheet_shows_only_the_letter(new_page, incident_form):  # type: ignore[no-untyped-def]
-    draft_id = _draft(new_page("responder"), incident_form)
+def test_print_stylesheet_shows_only_the_letter(new_page, new_draft):  # type: ignore[no-untyped-def]
+    draft_id = new_draft(new_page("responder"), affected="US-CA 50")
     page = new_page("compliance")
     page.goto(f"/drafts/{draft_id}/print")
     page.emulate_media(media="print")

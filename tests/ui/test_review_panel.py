@@ -11,16 +11,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def _draft(page, incident_form) -> int:  # type: ignore[no-untyped-def]
-    page.goto("/incidents/new")
-    incident_form(page, affected="US-TX 300")
-    page.get_by_role("button", name="Create incident and draft letters").click()
-    incident = page.url.rsplit("#inc-", 1)[1]
-    return int(page.locator(f"section[aria-labelledby='inc-{incident}']").get_by_test_id("draft-row").first.get_attribute("data-draft-id"))
 
-
-def test_edit_voids_approval_visibly(new_page, incident_form):  # type: ignore[no-untyped-def]
-    draft_id = _draft(new_page("responder"), incident_form)
+def test_edit_voids_approval_visibly(new_page, new_draft):  # type: ignore[no-untyped-def]
+    draft_id = new_draft(new_page("responder"), affected="US-TX 300")
     cmo = new_page("cmo")
     cmo.goto(f"/drafts/{draft_id}")
     cmo.get_by_role("button", name="Approve v1 as cmo").click()
@@ -70,8 +63,8 @@ def test_signed_out_is_sent_to_login_and_back(new_page, live_app):  # type: igno
     expect(cmo.locator("main.error-page h1")).to_have_text("403")
 
 
-def test_tablet_width_stacks_editor_and_panel(new_page, incident_form):  # type: ignore[no-untyped-def]
-    draft_id = _draft(new_page("responder"), incident_form)
+def test_tablet_width_stacks_editor_and_panel(new_page, new_draft):  # type: ignore[no-untyped-def]
+    draft_id = new_draft(new_page("responder"), affected="US-TX 300")
     page = new_page("cmo", width=800, height=1100)
     page.goto(f"/drafts/{draft_id}")
     expect(page.locator("#check-status")).to_contain_text("Checked", timeout=30_000)
