@@ -17,6 +17,7 @@ from app.checks.context import CheckContext
 from app.checks.legal import check_legal
 from app.checks.phrases import check_phrases
 from app.checks.readability import check_readability
+from app.checks.sentences import check_sentence_pattern
 from app.checks.substitution import check_substitution
 
 CheckFn = Callable[[str, Any, CheckContext], list[Finding]]
@@ -35,6 +36,7 @@ REGISTRY: dict[str, CheckFn] = {
     "substitution": check_substitution,
     "conditional": check_conditional,
     "readability": check_readability,
+    "sentence_pattern": check_sentence_pattern,
 }
 
 

@@ -13,6 +13,7 @@ from pydantic import Field, field_validator, model_validator
 
 from app.rulebook.common import Regex, RuleHeader, StrictModel, check_placeholders, compile_regex
 from app.rulebook.legal_schema import Agency, LegalRule
+from app.rulebook.sentence_schema import SentencePattern
 
 
 class ElementDef(StrictModel):
@@ -182,10 +183,11 @@ class AgencyDirectory(RuleHeader):
 
 
 Rule = Annotated[
-    ElementVocabulary | LegalRule | Phrases | Substitution | Conditional | Readability | AgencyDirectory,
+    ElementVocabulary | LegalRule | Phrases | Substitution | Conditional | Readability | AgencyDirectory | SentencePattern,
     Field(discriminator="kind"),
 ]
 
 KINDS: tuple[str, ...] = (
     "element_vocabulary", "legal_elements", "phrases", "substitution", "conditional", "readability", "agency_directory",
+    "sentence_pattern",
 )

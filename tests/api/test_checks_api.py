@@ -68,7 +68,7 @@ def test_grammar_unavailable_is_reported(client) -> None:  # type: ignore[no-unt
 def test_catalog(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/api/v1/tones").json()["tones"] == ["empathetic", "formal", "plain"]
     rules = client.get("/api/v1/rules").json()["rules"]
-    assert any(r["id"] == "empathy.hedging" and r["kind"] == "phrases" for r in rules)
+    assert any(r["id"] == "empathy.hedging" and r["kind"] == "sentence_pattern" for r in rules)
     js = client.get("/api/v1/jurisdictions").json()["jurisdictions"]
     assert any(j["code"] == "US-CA" and j["reviewed"] for j in js)
     els = client.get("/api/v1/elements").json()["elements"]

@@ -32,7 +32,7 @@ def test_the_repository_rules_load() -> None:
     rb = load_rulebook(RULES)
     assert rb.hash.startswith("sha256:")
     assert {"US-CA", "US-MA", "EU-GDPR", "US-HIPAA"} <= set(rb.jurisdictions)
-    assert rb.rules["empathy.hedging"].kind == "phrases"  # id from the path
+    assert rb.rules["empathy.hedging"].kind == "sentence_pattern"  # id from the path
 
 
 def test_registry_covers_exactly_the_closed_set_of_kinds() -> None:

@@ -1,0 +1,119 @@
+"""Sentence patterns (kind `sentence_pattern`): a phrase flagged only when its sentence says so.
+
+Why: whether "may have been accessed" hedges depends on the sentence around it (an `if`
+clause, advice, a same-sentence warning), and "no indication ... misused" may come in any word
+order. Each pattern runs inside one sentence of the segmented letter (line breaks read as
+spaces, offsets unchanged); a match counts when the sentence meets the rule's conditions
+(app/rulebook/sentence_schema.py). A match is a finding on the matched words, with the
+pattern's rewrite (groups expanded, first letter in the match's case) as `suggestion`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.checks import prefilter
+from app.checks.base import Finding
+from app.checks.context import CheckContext
+from app.checks.patterns import compiled, compiled_all, union_present
+from app.checks.substitution import _match_case
+from app.checks.text import Document, Unit
+from app.rulebook.sentence_schema import SentencePattern
+
+CHECK = "sentence_pattern"
+_SPACE = str.maketrans("\n\r\t\f\v", "     ")
+
+
+def flat_text(doc: Document) -> str:
+    """The text with line breaks read as spaces (same length, so offsets stay valid), once per text."""
+    flat = doc._cache.get("flat")
+    if flat is None:
+        flat = doc._cache["flat"] = doc.text.translate(_SPACE)
+    return flat  # type: ignore[no-any-return]
+
+
+def _flat_folded(doc: Document) -> str | None:
+    """The flat text folded for the literal prefilter (a wrapped "may have\nviewed" still has "may have viewed")."""
+    if "flat_folded" not in doc._cache:
+        doc._cache["flat_folded"] = prefilter.folded(flat_text(doc))
+    return doc._cache["flat_folded"]  # type: ignore[no-any-return]
+
+
+def _words(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _sentence_ok(rule: SentencePattern, flat: str, sent: Unit) -> bool:
+    """The sentence holds every `sentence_requires` pattern and no `sentence_excludes` one."""
+    requires = compiled_all(rule.sentence_requires, rule.ignorecase)
+    excludes = compiled_all(rule.sentence_excludes, rule.ignorecase)
+    return (all(p.search(flat, sent.start, sent.end) for p in requires)
+            and not any(p.search(flat, sent.start, sent.end) for p in excludes))
+
+
+def _context_ok(rule: SentencePattern, flat: str, sent: Unit, start: int, end: int) -> bool:
+    """The words just before / after the match are not an excluded frame."""
+    if rule.not_preceded_by:
+        before = _words(flat[sent.start:start])
+        if any(p.search(before) for p in compiled_all(rule.not_preceded_by, rule.ignorecase)):
+            return False
+    if rule.not_followed_by:
+        after = _words(flat[end:sent.end])
+        if any(p.search(after) for p in compiled_all(rule.not_followed_by, rule.ignorecase)):
+            return False
+    return True
+
+
+def sentence_matches(rule: SentencePattern, doc: Document) -> list[tuple[int, int, int]]:
+    """(start, end, pattern index) of every counted match, in text order, overlaps dropped."""
+    pats = [p.match for p in rule.patterns]
+    joined, keep = union_present(pats, _flat_folded(doc), rule.ignorecase, named=True)
+    if not keep:
+        return []
+    passes = [(joined, None)] if joined is not None else [(compiled(pats[i], rule.ignorecase), i) for i in keep]
+    flat = flat_text(doc)
+    out: list[tuple[int, int, int]] = []
+    for sent in doc.sentences:
+        verdict: bool | None = None  # sentence conditions, evaluated at the first match only
+        for pattern, index in passes:
+            for m in pattern.finditer(flat, sent.start, sent.end):
+                if m.end() == m.start() or any(s < m.end() and m.start() < e for s, e, _ in out):
+                    continue
+                if verdict is None:
+                    verdict = _sentence_ok(rule, flat, sent)
+                if not verdict:
+                    break
+                if _context_ok(rule, flat, sent, m.start(), m.end()):
+                    i = index if index is not None else int(m.lastgroup[1:])  # type: ignore[index]
+                    out.append((m.start(), m.end(), i))
+            if verdict is False:
+                break
+    out.sort()
+    return out
+
+
+def _rewrite(rule: SentencePattern, i: int, flat: str, text: str, start: int, end: int) -> str | None:
+    entry = rule.patterns[i]
+    if entry.rewrite is None:  # type: ignore[union-attr]
+        return None
+    m: re.Match[str] | None = compiled(entry.match, rule.ignorecase).match(flat, start, end)  # type: ignore[union-attr]
+    fixed = m.expand(entry.rewrite) if m is not None else entry.rewrite  # type: ignore[union-attr]
+    found = text[start:end]
+    if len(found.split()) > 1 and found.istitle():  # a title ("Notice of Data Security Incident")
+        return fixed.title()
+    return _match_case(found, fixed)
+
+
+def check_sentence_pattern(rid: str, rule: SentencePattern, ctx: CheckContext) -> list[Finding]:
+    """One finding per counted match, carrying the pattern's rewrite when it has one."""
+    doc = ctx.doc
+    flat = flat_text(doc)
+    findings = []
+    for start, end, i in sentence_matches(rule, doc):
+        matched = doc.text[start:end]
+        suggestion = _rewrite(rule, i, flat, doc.text, start, end)
+        findings.append(Finding(
+            rule=rid, check=CHECK, severity=rule.level, start=start, end=end, suggestion=suggestion,
+            source=rule.source or None, message=rule.message.format(match=matched, suggestion=suggestion or ""),
+        ))
+    return findings
