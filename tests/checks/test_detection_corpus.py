@@ -27,8 +27,9 @@ def _labels() -> dict[Path, set[str]]:
     out = {}
     for p in sorted(CORPUS.glob("*.labels.yml")):
         letter = p.with_name(p.name.replace(".labels.yml", ".md"))
-        if letter.exists():
-            out[letter] = set(yaml.safe_load(p.read_text())["elements"] or [])
+        data = yaml.safe_load(p.read_text()) or {}
+        if letter.exists() and "elements" in data:  # only letters labelled for elements are evaluated
+            out[letter] = set(data["elements"] or [])
     return out
 
 
