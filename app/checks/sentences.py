@@ -33,7 +33,7 @@ def flat_text(doc: Document) -> str:
 
 
 def _flat_folded(doc: Document) -> str | None:
-    """The flat text folded for the literal prefilter (a wrapped "may have\nviewed" still has "may have viewed")."""
+    """The flat text folded for the literal prefilter (a hard-wrapped line still reads "may have viewed")."""
     if "flat_folded" not in doc._cache:
         doc._cache["flat_folded"] = prefilter.folded(flat_text(doc))
     return doc._cache["flat_folded"]  # type: ignore[no-any-return]

@@ -1,4 +1,4 @@
-"""Schema of `kind: sentence_pattern`: a phrase judged inside its sentence.
+r"""Schema of `kind: sentence_pattern`: a phrase judged inside its sentence.
 
 Why a kind of its own: downplaying is a matter of who says what about what. "You may have been
 affected" hedges; "you may want to place a freeze" advises; "we may contact you" is about
@@ -15,7 +15,7 @@ sentence (as segmented by app/checks/text.py) and then asks the sentence:
 * `not_followed_by`: the text after the match must not start like this (anchored with `^`).
 
 Every pattern is a rule regex (`%{NAME}` macros expanded, compiled at load); a `rewrite` may
-use the pattern's groups (`\\g<verb>`), and a group it names must exist. The optional `family`
+use the pattern's groups (`\g<verb>`), and a group it names must exist. The optional `family`
 names the downplaying category the corpus report counts (docs/rule-format.md).
 """
 
