@@ -29,11 +29,11 @@ from app.core.errors import Conflict
 from app.export.merge import (
     FORMATS,
     MODES,
-    REQUIRED_COLUMNS,
     MergeError,
     MergeInterrupted,
     MergePlan,
     VariantLetter,
+    check_columns,
     count_rows,
     run_merge,
     write_atomic,
@@ -278,11 +278,7 @@ def check_header(path: Path, name: str = "recipients file") -> None:
     if "\x00" in text:
         raise MergeError(f"{name} is not a UTF-8 CSV file (it holds binary data)")
     header = [h.strip() for h in header]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if "region" not in header and "state" not in header:
-        missing.append("region (or state)")
-    if missing:
-        raise MergeError(f"{name}: missing columns: {', '.join(missing)}")
+    check_columns(name, header)
 
 
 def start_merge(

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.api.deps import SessionDep
-from app.api.store_models import AuditEntryPublic, AuditVerifyPublic
+from app.api.schemas import AuditEntryPublic, AuditVerifyPublic
 from app.auth.policy import allow
 from app.store import repositories as repo
 from app.workflow import audit

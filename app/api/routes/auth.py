@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
-from app.api.store_models import (
+from app.api.schemas import (
     LoginCreate,
     LoginPublic,
     TokenCreate,

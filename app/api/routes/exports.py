@@ -19,8 +19,6 @@ when the job ends, and the job status holds counts and ids only. Outputs are del
 
 from __future__ import annotations
 
-import hashlib
-import re
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
@@ -30,10 +28,8 @@ from fastapi.responses import FileResponse, Response
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.auth.policy import allow
 from app.core.errors import Conflict, InvalidInput, NotFound
-from app.export import jobs
-from app.export.document import ExportDocument
+from app.export import assemble, jobs
 from app.export.merge import MergeError
-from app.export.plan import APPROVED_STATES
 
 router = APIRouter(tags=["exports"])
 DraftId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -47,26 +43,6 @@ MEDIA = {
     "eml": "message/rfc822",
     "csv": "text/csv; charset=utf-8",
 }
-
-
-def version_hash(text: str) -> str:
-    """Content hash of a version's text (SHA-256): printed on exports, checked by the merge."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _title(text: str) -> str:
-    m = re.match(r"\s*#\s+(.+)", text)
-    return m.group(1).strip() if m else "Notice of Data Breach"
-
-
-def _load(session: Any, draft_id: int, number: int | None) -> tuple[Any, Any, Any, bool]:
-    from app.store import repositories as repo  # noqa: PLC0415
-
-    draft = repo.get_draft(session, draft_id)
-    version = repo.get_version(session, draft_id, number)
-    approved = draft.state in APPROVED_STATES and version.number == draft.current_version
-    facts = repo.facts_version(session, draft.incident_id, version.facts_version).facts
-    return draft, version, facts, approved
 
 
 def _attachment(data: bytes, filename: str, kind: str) -> Response:
@@ -99,36 +75,10 @@ def export_letter(
     Not approved (or not the current version): watermarked "DRAFT — NOT APPROVED" in every format.
     Per-recipient merge fields stay as ``[[recipient: …]]``; the mail merge fills them.
     """
-    draft, ver, facts, approved = _load(session, draft_id, version)
-    org = ((facts.get("organisation") or {}).get("name")) or ""
-    doc = ExportDocument(
-        text=ver.text,
-        title=_title(ver.text),
-        organisation=org,
-        letterhead=settings.LETTERHEAD or org,
-        approved=approved,
-        version_hash=version_hash(ver.text),
-    )
-    stem = f"incident{draft.incident_id}-{draft.variant}-{draft.tone}-v{ver.number}" + (
-        "" if approved else "-DRAFT"
-    )
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem)
-    if format == "pdf":
-        from app.export.pdf import render_pdf  # noqa: PLC0415
-
-        data = render_pdf(doc, page_size=page_size)
-    elif format == "docx":
-        from app.export.docx import render_docx  # noqa: PLC0415
-
-        data = render_docx(doc, page_size=page_size)
-    elif format == "txt":
-        from app.export.text import render_text  # noqa: PLC0415
-
-        data = render_text(doc).encode("utf-8")
-    else:
-        from app.export.email import build_email, to_bytes  # noqa: PLC0415
-
-        data = to_bytes(build_email(doc))
+    draft, ver, facts, approved = assemble.load_version(session, draft_id, version)
+    doc = assemble.letter_document(ver.text, facts, approved, settings.LETTERHEAD)
+    data = assemble.render_letter(doc, format, page_size)
+    stem = assemble.letter_stem(draft, ver.number, approved)
     _audit(
         session,
         user,
@@ -158,49 +108,11 @@ def export_checklist(
     Each element with evidence, the approvers, the version hash and the rulebook hash; the
     signed-off checklist when compliance signed off.
     """
-    from app.export.checklist import ChecklistExport, checklist_csv, checklist_pdf  # noqa: PLC0415
-    from app.store import repositories as repo  # noqa: PLC0415
-
-    draft, ver, _facts, _approved = _load(session, draft_id, version)
-    incident = repo.get_incident(session, draft.incident_id)
-    sign_off = repo.sign_off_for(session, ver.id)
-    rows = (
-        sign_off.checklist
-        if sign_off
-        else [e.model_dump(mode="json") for e in repo.report_for(session, ver).elements]
-    )
-    approvals = []
-    for r in repo.reviews_for(session, ver.id):
-        if r.decision in ("approve", "approved"):
-            approvals.append(
-                {
-                    "user": repo.get_user(session, r.user_id).email,
-                    "role": r.role,
-                    "at": r.created_at,
-                }
-            )
-    signer = None
-    if sign_off:
-        signer = f"{repo.get_user(session, sign_off.user_id).email} {sign_off.created_at}"
-    export = ChecklistExport(
-        incident_name=incident.title,
-        draft_id=f"{draft.id} ({draft.variant}, {draft.tone})",
-        version_number=ver.number,
-        version_hash=version_hash(ver.text),
-        rulebook_hash=ver.rulebook_hash,
-        rows=rows,
-        approvals=approvals,
-        signed_off_by=signer,
-    )
-    stem = re.sub(
-        r"[^A-Za-z0-9._-]+",
-        "_",
-        f"checklist-incident{draft.incident_id}-{draft.variant}-v{ver.number}",
-    )
+    draft, ver, _facts, _approved = assemble.load_version(session, draft_id, version)
+    export = assemble.checklist_export(session, draft, ver)
+    stem = assemble.checklist_stem(draft, ver.number)
     _audit(session, user, "export_checklist", "draft", draft.id, ver.number, {"format": format})
-    if format == "csv":
-        return _attachment(checklist_csv(export).encode("utf-8"), f"{stem}.csv", "csv")
-    return _attachment(checklist_pdf(export), f"{stem}.pdf", "pdf")
+    return _attachment(assemble.render_checklist(export, format), f"{stem}.{format}", format)
 
 
 # ---- mail merge jobs ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import CurrentUser, SessionDep, WorkflowDep
-from app.api.store_models import (
+from app.api.schemas import (
     DraftCreate,
     DraftPublic,
     FactsUpdate,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from app.api.deps import CurrentUser, SessionDep, WorkflowDep
-from app.api.store_models import ChangesCreate, DraftPublic, ReviewCreate
+from app.api.schemas import ChangesCreate, DraftPublic, ReviewCreate
 from app.auth.policy import allow
 from app.workflow import reviews as svc
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from app.api.deps import CurrentUser, SessionDep
-from app.api.store_models import (
+from app.api.schemas import (
     TokenCreate,
     TokenCreated,
     TokenPublic,

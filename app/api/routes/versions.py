@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Response
 
 from app.api.deps import CurrentUser, SessionDep, WorkflowDep
-from app.api.store_models import (
+from app.api.schemas import (
     DraftPublic,
     VersionCreate,
     VersionSummary,

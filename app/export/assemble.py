@@ -1,0 +1,121 @@
+"""Document assembly for exports: a draft version as an ExportDocument rendered to PDF, DOCX, text or
+e-mail, and a version's compliance checklist, with the file names they are downloaded under.
+
+The API's export routes stay thin (access, audit, HTTP response); everything about what goes into
+the document lives here so the CLI and pages can produce the same files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from app.export.checklist import ChecklistExport, checklist_csv, checklist_pdf
+from app.export.document import ExportDocument
+from app.export.plan import APPROVED_STATES
+from app.store import repositories as repo
+
+
+def version_hash(text: str) -> str:
+    """Content hash of a version's text (SHA-256): printed on exports, checked by the merge."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def letter_title(text: str) -> str:
+    """The letter's title: its first `# ` heading, else 'Notice of Data Breach'."""
+    m = re.match(r"\s*#\s+(.+)", text)
+    return m.group(1).strip() if m else "Notice of Data Breach"
+
+
+def load_version(session: Any, draft_id: int, number: int | None) -> tuple[Any, Any, Any, bool]:
+    """Draft, version (default: current), the facts it was drafted from, and whether it is the approved one."""
+    draft = repo.get_draft(session, draft_id)
+    version = repo.get_version(session, draft_id, number)
+    approved = draft.state in APPROVED_STATES and version.number == draft.current_version
+    facts = repo.facts_version(session, draft.incident_id, version.facts_version).facts
+    return draft, version, facts, approved
+
+
+def letter_document(text: str, facts: dict[str, Any], approved: bool, letterhead: str) -> ExportDocument:
+    """The export document of one version: title from its heading, organisation from the facts."""
+    org = ((facts.get("organisation") or {}).get("name")) or ""
+    return ExportDocument(
+        text=text,
+        title=letter_title(text),
+        organisation=org,
+        letterhead=letterhead or org,
+        approved=approved,
+        version_hash=version_hash(text),
+    )
+
+
+def letter_stem(draft: Any, number: int, approved: bool) -> str:
+    """Download file name (without extension); unapproved versions end in -DRAFT."""
+    stem = f"incident{draft.incident_id}-{draft.variant}-{draft.tone}-v{number}" + ("" if approved else "-DRAFT")
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", stem)
+
+
+def render_letter(doc: ExportDocument, fmt: str, page_size: str) -> bytes:
+    """The letter as pdf, docx, txt or eml bytes (renderers imported on use: WeasyPrint is slow to import)."""
+    if fmt == "pdf":
+        from app.export.pdf import render_pdf  # noqa: PLC0415
+
+        return render_pdf(doc, page_size=page_size)  # type: ignore[arg-type]
+    if fmt == "docx":
+        from app.export.docx import render_docx  # noqa: PLC0415
+
+        return render_docx(doc, page_size=page_size)  # type: ignore[arg-type]
+    if fmt == "txt":
+        from app.export.text import render_text  # noqa: PLC0415
+
+        return render_text(doc).encode("utf-8")
+    from app.export.email import build_email, to_bytes  # noqa: PLC0415
+
+    return to_bytes(build_email(doc))
+
+
+def checklist_export(session: Any, draft: Any, ver: Any) -> ChecklistExport:
+    """The checklist of a version: the signed-off rows when signed off, else the stored report's elements."""
+    incident = repo.get_incident(session, draft.incident_id)
+    sign_off = repo.sign_off_for(session, ver.id)
+    rows = (
+        sign_off.checklist
+        if sign_off
+        else [e.model_dump(mode="json") for e in repo.report_for(session, ver).elements]
+    )
+    approvals = []
+    for r in repo.reviews_for(session, ver.id):
+        if r.decision in ("approve", "approved"):
+            approvals.append(
+                {
+                    "user": repo.get_user(session, r.user_id).email,
+                    "role": r.role,
+                    "at": r.created_at,
+                }
+            )
+    signer = None
+    if sign_off:
+        signer = f"{repo.get_user(session, sign_off.user_id).email} {sign_off.created_at}"
+    return ChecklistExport(
+        incident_name=incident.title,
+        draft_id=f"{draft.id} ({draft.variant}, {draft.tone})",
+        version_number=ver.number,
+        version_hash=version_hash(ver.text),
+        rulebook_hash=ver.rulebook_hash,
+        rows=rows,
+        approvals=approvals,
+        signed_off_by=signer,
+    )
+
+
+def checklist_stem(draft: Any, number: int) -> str:
+    """Download file name of a checklist (without extension)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", f"checklist-incident{draft.incident_id}-{draft.variant}-v{number}")
+
+
+def render_checklist(export: ChecklistExport, fmt: str) -> bytes:
+    """The checklist as csv or pdf bytes."""
+    if fmt == "csv":
+        return checklist_csv(export).encode("utf-8")
+    return checklist_pdf(export)

@@ -1,0 +1,120 @@
+"""The merge plan: which approved letter each residence code gets, and the checks that refuse a plan."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from app.core.errors import AppError
+from app.domain.regions import RESIDENCE_CODES
+from app.letters.markup import find_missing
+
+Format = Literal["text", "pdf"]
+Mode = Literal["per-recipient", "per-variant"]
+FORMATS = ("text", "pdf")
+MODES = ("per-recipient", "per-variant")
+
+MERGE_FIELD = re.compile(r"\[\[recipient:\s*([A-Za-z_]+)\s*\]\]")
+KNOWN_FIELDS = frozenset({"name", "activation_code"})
+"""Per-recipient merge fields a letter may use (see app/letters/context.py ``merge_field``)."""
+
+
+class MergeError(AppError):
+    """The merge cannot start (bad plan, unapproved letter, unreadable CSV); nothing produced."""
+
+    status = 422
+    code = "merge_refused"
+
+
+class MergeInterrupted(Exception):
+    """Raised by a progress callback to stop a run (the run can be resumed)."""
+
+
+@dataclass(frozen=True)
+class VariantLetter:
+    """An approved letter variant, ready to merge.
+
+    ``text``: the letter in the Markdown subset, with ``[[recipient: name]]`` and optionally
+    ``[[recipient: activation_code]]`` merge fields. ``approved`` must be True (the engine refuses
+    otherwise). ``version_hash`` is printed in PDF footers so a mailed letter traces to its version.
+    """
+
+    variant_id: str
+    text: str
+    approved: bool
+    version_hash: str = ""
+    title: str = "Notice of Data Breach"
+    organisation: str = ""
+    letterhead: str = ""
+    enroll_by: str | None = None
+
+    @property
+    def fields(self) -> set[str]:
+        """The merge fields this letter uses."""
+        return set(MERGE_FIELD.findall(self.text))
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """Which letter each residence code gets.
+
+    ``letters``: residence code (``US-CA``, ``DE``, ``CA-QC``…) → letter. ``default``: letter for
+    a valid residence code that ``letters`` does not list (None: such rows are rejected).
+    """
+
+    letters: Mapping[str, VariantLetter]
+    default: VariantLetter | None = None
+
+    def letter_for(self, residence: str) -> VariantLetter | None:
+        """Return the letter for a residence code, or None."""
+        return self.letters.get(residence, self.default)
+
+    def variants(self) -> dict[str, VariantLetter]:
+        """Distinct letters by variant id."""
+        out: dict[str, VariantLetter] = {}
+        for letter in [*self.letters.values(), *([self.default] if self.default else [])]:
+            other = out.setdefault(letter.variant_id, letter)
+            if other.text != letter.text or other.version_hash != letter.version_hash:
+                raise MergeError(
+                    f"variant {letter.variant_id!r} is given two different letters; "
+                    "use one variant id per letter"
+                )
+        return out
+
+
+
+def check_plan(plan: MergePlan) -> dict[str, VariantLetter]:
+    """Refuse a plan the merge must not run (unapproved, unfilled facts, unknown fields)."""
+    variants = plan.variants()
+    if not variants:
+        raise MergeError("the merge plan has no letters")
+    for code in plan.letters:
+        if code not in RESIDENCE_CODES:
+            raise MergeError(
+                f"merge plan: unknown residence code {code!r} (use e.g. US-CA, DE, CA-QC)"
+            )
+    for vid, letter in sorted(variants.items()):
+        if not letter.approved:
+            raise MergeError(
+                f"variant {vid!r} is not approved: only approved letters go through the "
+                "mail merge (approve the version first)"
+            )
+        missing = find_missing(letter.text)
+        if missing:
+            raise MergeError(
+                f"variant {vid!r} has unfilled facts: {', '.join(sorted(set(missing)))}"
+            )
+        unknown = letter.fields - KNOWN_FIELDS
+        if unknown:
+            raise MergeError(
+                f"variant {vid!r} uses unknown merge fields: {', '.join(sorted(unknown))} "
+                f"(known: {', '.join(sorted(KNOWN_FIELDS))})"
+            )
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", vid):
+            raise MergeError(
+                f"variant id {vid!r}: use letters, digits, '.', '_' or '-' (it names files)"
+            )
+    return variants
+

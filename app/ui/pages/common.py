@@ -1,0 +1,152 @@
+"""Shared plumbing of the browser pages: templates, the page access policy, sessions, rendering and
+the small views (draft, version, reviews) several pages show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from app.api.routes.exports import MERGERS
+from app.core.errors import InvalidInput, NotFound
+from app.store import repositories as repo
+from app.store.models import Draft, DraftVersion, User
+from app.ui import auth_bridge as auth
+from app.ui.views import STATE_LABELS
+from app.workflow.context import WorkflowContext
+
+UI_DIR = Path(__file__).resolve().parent.parent
+STATIC_DIR = UI_DIR / "static"
+HTMX_VERSION = "2.0.11"  # app/ui/static/htmx.min.js, from npm htmx.org@2 (pinned major 2)
+
+ALL_ROLES = ("responder", "cmo", "security", "compliance", "admin")
+EDITOR_ROLES = ("responder", "cmo", "security", "admin")  # who may save text and re-draft
+WAIVER_ROLES = ("cmo", "security", "compliance", "admin")
+MERGE_ROLES = MERGERS  # the API's rule for mail merges (app/api/routes/exports.py): compliance, admin
+
+# Route policy for the pages: (method, path template) -> roles allowed. Deny by default: a page
+# page route needs an entry here (`rule` raises KeyError at import otherwise), and PageAllow
+# refuses every role not listed.
+PAGE_POLICY: dict[tuple[str, str], tuple[str, ...]] = {
+    ("GET", "/"): ALL_ROLES,
+    ("GET", "/incidents/new"): ("responder", "admin"),
+    ("POST", "/incidents/new"): ("responder", "admin"),
+    ("GET", "/drafts/{draft_id}"): ALL_ROLES,
+    ("POST", "/drafts/{draft_id}/save"): EDITOR_ROLES,
+    ("POST", "/drafts/{draft_id}/tone"): EDITOR_ROLES,
+    ("POST", "/drafts/{draft_id}/waivers"): WAIVER_ROLES,
+    ("POST", "/drafts/{draft_id}/review"): ("cmo", "security", "compliance"),
+    ("GET", "/drafts/{draft_id}/history"): ALL_ROLES,
+    ("GET", "/drafts/{draft_id}/diff"): ALL_ROLES,
+    ("GET", "/drafts/{draft_id}/checklist"): ALL_ROLES,
+    ("POST", "/drafts/{draft_id}/signoff"): ("compliance",),
+    ("GET", "/drafts/{draft_id}/print"): ALL_ROLES,
+    ("GET", "/incidents/{incident_id}/merge"): MERGE_ROLES,
+    ("POST", "/incidents/{incident_id}/merge"): MERGE_ROLES,
+    ("GET", "/incidents/{incident_id}/merge/jobs"): MERGE_ROLES,
+    ("POST", "/incidents/{incident_id}/merge/jobs/{job_id}/resume"): MERGE_ROLES,
+}
+
+templates = Jinja2Templates(directory=str(UI_DIR / "templates"))  # autoescape on for .html
+templates.env.globals["state_labels"] = STATE_LABELS
+templates.env.globals["static_url"] = lambda name: f"/static/{name}"
+templates.env.globals["merge_roles"] = MERGE_ROLES
+
+
+
+@contextmanager
+def db_session(request: Request) -> Iterator[Session]:
+    """A database session for one page request (closed on exit)."""
+    with request.app.state.db.sessions() as session:
+        yield session
+
+
+def workflow_ctx(request: Request) -> WorkflowContext:
+    """The app's WorkflowContext (settings, rulebook, clock) for service calls."""
+    ctx = getattr(request.app.state, "workflow", None)
+    if ctx is None:
+        ctx = WorkflowContext(settings=request.app.state.settings, rulebook=request.app.state.rulebook)
+    return ctx
+
+
+def rule(method: str, path: str) -> list[Any]:
+    """The route's access rule from PAGE_POLICY (KeyError here = a page without a rule)."""
+    return [Depends(auth.PageAllow(*PAGE_POLICY[(method, path)]))]
+
+
+def render(request: Request, name: str, ctx: dict[str, Any], status: int = 200, user: User | None = None) -> HTMLResponse:
+    """Render a page template with the shared context (user, CSRF token, title, flash message)."""
+    base = {"user": user, "csrf_token": auth.csrf_token(request), "title": ctx.pop("title", "Candor"),
+            "flash": request.query_params.get("flash"), "flash_kind": request.query_params.get("kind")}
+    return templates.TemplateResponse(request, name, {**base, **ctx}, status_code=status)
+
+
+def redirect(url: str) -> RedirectResponse:
+    """A 303 redirect (after a POST, the browser GETs the target)."""
+    return RedirectResponse(url, status_code=303)
+
+
+async def read_form(request: Request) -> dict[str, Any]:
+    """The posted form as a dict (last value wins; data_types keeps every value)."""
+    form = await request.form()
+    out: dict[str, Any] = {}
+    for key in form:
+        values = form.getlist(key)
+        out[key] = values if key == "data_types" else values[-1]
+    return out
+
+
+def email_of(session: Session, user_id: int, cache: dict[int, str]) -> str:
+    """A user's e-mail for display, cached per request."""
+    if user_id not in cache:
+        try:
+            cache[user_id] = repo.get_user(session, user_id).email
+        except NotFound:
+            cache[user_id] = f"user {user_id}"
+    return cache[user_id]
+
+
+def review_rows(session: Session, draft: Draft, emails: dict[int, str]) -> list[dict[str, Any]]:
+    """Every review of every version, newest version first; reviews of old versions are voided."""
+    out = []
+    for v in sorted(repo.list_versions(session, draft.id), key=lambda v: -v.number):
+        for r in repo.reviews_for(session, v.id):
+            decision = "approve" if r.decision in ("approved", "approve") else "request_changes"
+            out.append({"role": r.role, "email": email_of(session, r.user_id, emails), "version": v.number,
+                        "decision": decision, "comment": r.comment, "voided": v.number != draft.current_version,
+                        "created_at": r.created_at})
+    return out
+
+
+def draft_view(session: Session, draft: Draft, emails: dict[int, str]) -> dict[str, Any]:
+    """What pages show of a draft: incident, variant, state, approvals."""
+    incident = repo.get_incident(session, draft.incident_id)
+    reviews = review_rows(session, draft, emails)
+    return {"id": draft.id, "incident_id": draft.incident_id, "incident_title": incident.title, "variant": draft.variant,
+            "jurisdictions": list(draft.jurisdictions), "tone": draft.tone, "state": draft.state,
+            "current_version": draft.current_version,
+            "approvals": [r for r in reviews if r["decision"] == "approve"],
+            "approvals_valid": any(r["decision"] == "approve" and not r["voided"] for r in reviews)}
+
+
+def version_view(session: Session, v: DraftVersion, emails: dict[int, str]) -> dict[str, Any]:
+    """What pages show of a version: number, text, author, time, finding count."""
+    findings = (v.report or {}).get("findings", [])
+    return {"number": v.number, "text": v.text, "created_by": email_of(session, v.created_by, emails),
+            "created_at": v.created_at[:19].replace("T", " ") + " UTC", "finding_count": len(findings)}
+
+
+
+def form_int(value: Any, name: str) -> int:
+    """A whole-number form field, or InvalidInput naming the field."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{name} must be a whole number.") from None
+

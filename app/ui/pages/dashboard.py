@@ -1,0 +1,99 @@
+"""The dashboard (incidents, drafts, deadlines) and the new-incident form."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from app.core.errors import AppError
+from app.letters.context import TONES
+from app.store import repositories as repo
+from app.store.models import User
+from app.ui import auth_bridge as auth
+from app.ui.pages.common import (
+    db_session,
+    draft_view,
+    read_form,
+    redirect,
+    render,
+    rule,
+    workflow_ctx,
+)
+from app.ui.views import FORM_LABELS, facts_from_form, form_choices
+from app.workflow import incidents as wf_incidents
+
+log = logging.getLogger("candor")
+
+router = APIRouter(include_in_schema=False)
+
+
+def _deadlines(session: Session, request: Request, incident_id: int) -> list[dict[str, Any]]:
+    """Notification deadlines from app.domain.obligations (dated ones first; the law's words otherwise)."""
+    from app.domain.obligations import obligations_report
+
+    ctx = workflow_ctx(request)
+    try:
+        report = obligations_report(repo.current_facts(session, incident_id), ctx.rulebook, ctx.today())
+    except Exception:  # noqa: BLE001 - one incident's bad facts must not break the dashboard
+        log.exception("deadlines for incident %s", incident_id)
+        return []
+    out = []
+    for o in report.obligations:
+        if o.due is None:
+            continue
+        left = "" if o.days_left is None else (f"{-o.days_left} days overdue" if o.days_left < 0 else f"{o.days_left} days left")
+        out.append({"jurisdiction": o.jurisdiction, "audience": o.obligation, "due": o.due.isoformat(), "left": left,
+                    "overdue": o.days_left is not None and o.days_left < 0, "citation": o.citation})
+    return out
+
+
+
+@router.get("/", response_class=HTMLResponse, dependencies=rule("GET", "/"))
+def dashboard(request: Request) -> Response:
+    """Every incident with its drafts, states, approvals and notification deadlines."""
+    with db_session(request) as session:
+        user = auth.current_user(request)
+        emails: dict[int, str] = {}
+        incidents = []
+        for inc in repo.list_incidents(session):
+            drafts = [draft_view(session, d, emails) for d in repo.list_drafts(session, inc.id)]
+            incidents.append({"id": inc.id, "title": inc.title, "created_at": inc.created_at[:10],
+                              "drafts": drafts, "deadlines": _deadlines(session, request, inc.id)})
+        return render(request, "dashboard.html", {"title": "Incidents", "incidents": incidents}, user=user)
+
+
+def _new_incident_page(request: Request, user: User, values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Response:
+    return render(request, "incident_new.html", {"title": "New incident", "values": values, "errors": errors,
+                                                  "labels": FORM_LABELS, "tones": TONES, **form_choices()},
+                   status=status, user=user)
+
+
+@router.get("/incidents/new", response_class=HTMLResponse, dependencies=rule("GET", "/incidents/new"))
+def new_incident(request: Request) -> Response:
+    """The new-incident form."""
+    return _new_incident_page(request, auth.current_user(request), {"tone": "plain"}, {})
+
+
+@router.post("/incidents/new", response_class=HTMLResponse, dependencies=rule("POST", "/incidents/new"))
+async def create_incident(request: Request) -> Response:
+    """Validate the form; on errors show them beside their fields with every value kept."""
+    values = await read_form(request)
+    values.pop("csrf_token", None)
+    with db_session(request) as session:
+        user = auth.current_user(request)
+        facts, errors = facts_from_form(values)
+        tone = values.get("tone") if values.get("tone") in TONES else "plain"
+        if facts is None:
+            return _new_incident_page(request, user, values, errors, status=422)
+        try:
+            created = wf_incidents.create_incident(session, workflow_ctx(request), user, facts, title=values.get("title"), tones=[tone])
+        except AppError as exc:
+            session.rollback()
+            return _new_incident_page(request, user, values, {"title": exc.message}, status=exc.status)
+        n = len(created.drafts)
+        return redirect(f"/?flash={quote(f'Incident created with {n} draft letter' + ('s' if n != 1 else '') + '.')}#inc-{created.incident.id}")

@@ -1,0 +1,161 @@
+"""The draft editor: text, live findings, tone switch, waivers and the review panel."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from app.core.errors import AppError, Conflict
+from app.letters.context import TONES
+from app.store import repositories as repo
+from app.store.models import User
+from app.ui import auth_bridge as auth
+from app.ui.pages.common import (
+    EDITOR_ROLES,
+    WAIVER_ROLES,
+    db_session,
+    draft_view,
+    form_int,
+    read_form,
+    redirect,
+    render,
+    review_rows,
+    rule,
+    version_view,
+    workflow_ctx,
+)
+from app.ui.views import readability_targets, redline
+from app.workflow import drafts as wf_drafts
+from app.workflow import incidents as wf_incidents
+from app.workflow import reviews as wf_reviews
+
+router = APIRouter(include_in_schema=False)
+
+
+def _editor_context(request: Request, session: Session, user: User, draft_id: int, review_error: str | None = None) -> dict[str, Any]:
+    d = wf_drafts.detail(session, draft_id)
+    emails: dict[int, str] = {}
+    facts = repo.current_facts(session, d.draft.incident_id)
+    ctx = workflow_ctx(request)
+    can_edit = user.role in EDITOR_ROLES
+    config = {
+        "checkUrl": "/api/v1/checks",
+        "facts": facts.model_dump(mode="json", exclude_none=True),
+        "jurisdictions": list(d.draft.jurisdictions),
+        "tone": d.draft.tone,
+        "version": d.version.number,
+        "targets": readability_targets(ctx.rulebook, d.draft.tone),
+        "waivers": {w.finding_id: w.reason for w in d.waivers},
+        # Ids of the saved version's findings (the ids waivers name), matched to live findings by rule + span.
+        "savedFindings": [{"id": f.id, "rule": f.rule, "start": f.start, "end": f.end} for f in d.report.findings],
+        "waiveUrl": f"/drafts/{draft_id}/waivers" if user.role in WAIVER_ROLES else None,
+        "debounceMs": 400,
+    }
+    return {"title": f"Draft {d.draft.variant} v{d.version.number}", "draft": draft_view(session, d.draft, emails),
+            "version": version_view(session, d.version, emails), "editor_config": config,
+            "reviews": review_rows(session, d.draft, emails), "can_edit": can_edit,
+            "can_review": user.role in ("cmo", "security", "compliance"), "tones": TONES, "review_error": review_error}
+
+
+@router.get("/drafts/{draft_id}", response_class=HTMLResponse, dependencies=rule("GET", "/drafts/{draft_id}"))
+def editor(request: Request, draft_id: int) -> Response:
+    """The draft editor: text, live findings, readability gauge, tone switch, review panel."""
+    with db_session(request) as session:
+        user = auth.current_user(request)
+        return render(request, "editor.html", _editor_context(request, session, user, draft_id), user=user)
+
+
+@router.post("/drafts/{draft_id}/save", response_class=HTMLResponse, dependencies=rule("POST", "/drafts/{draft_id}/save"))
+async def save(request: Request, draft_id: int) -> Response:
+    """Save the text as the next version; a stale base version shows the conflict choice (409)."""
+    form = await read_form(request)
+    text = form.get("text", "").replace("\r\n", "\n")
+    base = form_int(form.get("base_version"), "base_version")
+    with db_session(request) as session:
+        user = auth.current_user(request)
+        try:
+            d = wf_drafts.save_version(session, workflow_ctx(request), user, draft_id, text, base)
+        except Conflict:
+            session.rollback()
+            draft = repo.get_draft(session, draft_id)
+            emails: dict[int, str] = {}
+            latest = repo.get_version(session, draft_id, draft.current_version)
+            return render(request, "conflict.html", {
+                "title": "Conflicting save", "draft": draft_view(session, draft, emails), "base_version": base,
+                "latest": version_view(session, latest, emails), "mine": text,
+                "diff": redline(latest.text, text), "changed": latest.text != text, "mode": "inline"}, status=409, user=user)
+        return redirect(f"/drafts/{draft_id}?flash={quote(f'Saved as v{d.version.number}.')}")
+
+
+@router.post("/drafts/{draft_id}/tone", dependencies=rule("POST", "/drafts/{draft_id}/tone"))
+async def switch_tone(request: Request, draft_id: int) -> Response:
+    """Re-draft the letter in another tone (after the confirmation box is ticked)."""
+    form = await read_form(request)
+    tone = form.get("tone", "")
+    with db_session(request) as session:
+        user = auth.current_user(request)
+        draft = repo.get_draft(session, draft_id)
+        if form.get("confirm") != "yes":
+            return redirect(f"/drafts/{draft_id}?kind=error&flash={quote('Tick the box to confirm: re-drafting replaces the text.')}")
+        if tone not in TONES:
+            return redirect(f"/drafts/{draft_id}?kind=error&flash={quote('Unknown tone.')}")
+        if tone == draft.tone:
+            return redirect(f"/drafts/{draft_id}?flash={quote(f'This draft is already in the {tone} tone.')}")
+        existing = next((d for d in repo.list_drafts(session, draft.incident_id)
+                         if d.variant == draft.variant and d.tone == tone), None)
+        if existing is not None:
+            return redirect(f"/drafts/{existing.id}?flash={quote(f'Opened the existing {tone} draft of this letter.')}")
+        incident_id, variant = draft.incident_id, draft.variant
+        session.rollback()
+        new = wf_incidents.add_draft(session, workflow_ctx(request), user, incident_id, variant, tone)
+        return redirect(f"/drafts/{new.draft.id}?flash={quote(f'Re-drafted in the {tone} tone.')}")
+
+
+@router.post("/drafts/{draft_id}/waivers", dependencies=rule("POST", "/drafts/{draft_id}/waivers"))
+async def waive(request: Request, draft_id: int) -> Response:
+    """Waive one finding of the current version with a reason."""
+    form = await read_form(request)
+    with db_session(request) as session:
+        user = auth.current_user(request)
+        try:
+            wf_drafts.waive(session, workflow_ctx(request), user, draft_id, form_int(form.get("version"), "version"),
+                            form.get("finding_id", ""), form.get("reason", ""))
+        except AppError as exc:
+            session.rollback()
+            return redirect(f"/drafts/{draft_id}?kind=error&flash={quote(exc.message)}")
+        return redirect(f"/drafts/{draft_id}?flash={quote('Finding waived; the reason is recorded.')}")
+
+
+@router.post("/drafts/{draft_id}/review", response_class=HTMLResponse, dependencies=rule("POST", "/drafts/{draft_id}/review"))
+async def review(request: Request, draft_id: int) -> Response:
+    """Approve or request changes on the current version (htmx: returns the review panel)."""
+    form = await read_form(request)
+    decision, comment = form.get("decision", ""), form.get("comment", "").strip()
+    number = form_int(form.get("version"), "version")
+    with db_session(request) as session:
+        user = auth.current_user(request)
+        error = None
+        try:
+            if decision == "approve":
+                wf_reviews.approve(session, workflow_ctx(request), user, draft_id, number, comment)
+            elif decision == "request_changes":
+                if not comment:
+                    error = "Say what should change: a comment is required to request changes."
+                else:
+                    wf_reviews.request_changes(session, workflow_ctx(request), user, draft_id, number, comment)
+            else:
+                error = "Choose approve or request changes."
+        except AppError as exc:
+            session.rollback()
+            error = exc.message
+        ctx = _editor_context(request, session, user, draft_id, review_error=error)
+        if request.headers.get("HX-Request"):
+            # Swapped alone: also refresh the state badge in the page title (out-of-band swap).
+            return render(request, "_review_panel.html", {**ctx, "oob_state": True}, user=user, status=200)
+        if error:
+            return redirect(f"/drafts/{draft_id}?kind=error&flash={quote(error)}")
+        return redirect(f"/drafts/{draft_id}?flash={quote('Review recorded.')}")
