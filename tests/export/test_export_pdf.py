@@ -1,5 +1,3 @@
-import time
-
 import pytest
 
 from app.export.document import WATERMARK
@@ -88,15 +86,12 @@ def test_css_string_escapes_quotes_and_newlines():
     assert css_string('a"b\n}') == '"a\\22 b\\a \\7d "'
 
 
-def test_render_many_reuses_resources_and_is_fast(make_doc, pdf_text):
+def test_render_many_renders_each_letter_in_order(make_doc, pdf_text):
+    # Speed is measured in bench/ (never asserted on wall-clock time in a test).
     docs = [make_doc(recipient={"name": f"Person {i}", "address_lines": [f"{i} Main St"]})
             for i in range(5)]
-    render_pdf(docs[0])  # warm up (import, fonts)
-    start = time.perf_counter()
     outputs = list(render_pdf_many(docs))
-    elapsed = time.perf_counter() - start
     assert len(outputs) == 5
     for i, data in enumerate(outputs):
         _, texts = pdf_text(data)
         assert f"Person {i}" in texts[0]
-    assert elapsed / 5 < 1.0  # generous: ~0.05 s per one-page letter on a warm renderer
