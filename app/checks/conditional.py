@@ -8,7 +8,6 @@ finding sits on the triggering words so the reader sees what created the duty.
 
 from __future__ import annotations
 
-from app.checks import prefilter
 from app.checks.base import Finding
 from app.checks.context import CheckContext
 from app.checks.patterns import compiled
@@ -20,12 +19,11 @@ CHECK = "conditional"
 def check_conditional(rid: str, rule: Conditional, ctx: CheckContext) -> list[Finding]:
     """Flag the trigger when `then` is nowhere in the text."""
     text = ctx.text
-    low = ctx.doc.folded()
-    trigger = prefilter.search(compiled(rule.if_), text, low)
+    trigger = compiled(rule.if_).search(text)
     by_facts = bool(ctx.facts and rule.when_data_types and any(t.value in rule.when_data_types for t in ctx.facts.data_types))
     if trigger is None and not by_facts:
         return []
-    if prefilter.search(compiled(rule.then), text, low):
+    if compiled(rule.then).search(text):
         return []
     match = trigger.group() if trigger else ", ".join(rule.when_data_types)
     return [Finding(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
+from app.checks import caching
 from app.checks.base import Finding, GrammarStatus, Report, Severity
 from app.checks.context import CheckContext
 from app.checks.empathy import summarise
@@ -82,18 +83,9 @@ def run_rule(rid: str, rule: Any, ctx: CheckContext) -> list[Finding]:
 
 
 def clear_caches() -> None:
-    """Forget everything cached per text (segmentation, syllables, per-sentence counts): the next
-    check of any text costs what a first check does. Caches of the rulebook's compiled regexes
-    and their literal prefilters are kept (they depend on the rules, not on the text)."""
-    from app.checks import legal, prefilter, readability
-    from app.checks import text as text_mod
-
-    text_mod._segment_cached.cache_clear()
-    for fn in (readability._chunk_syllables, readability._word_syllables, readability._textstat_counts,
-               readability._hard_words_in, prefilter.occurrences, prefilter._table,
-               prefilter._line_matches):
-        fn.cache_clear()
-    legal._UNIT_CACHE.clear()
+    """Forget everything cached per text: the next check of any text costs what a first check
+    does (app/checks/caching.py). Compiled rule regexes are kept (they depend on the rules)."""
+    caching.clear()
 
 
 def finalise(findings: list[Finding], text: str) -> list[Finding]:

@@ -19,10 +19,8 @@ import re
 from datetime import date
 from typing import Any
 
-from app.checks import prefilter
 from app.checks.base import Finding, Severity
 from app.checks.context import CheckContext
-from app.checks.prefilter import finditer_from, occurrences, required_literals, units_with
 
 CHECK = "facts"
 _MISSING = re.compile(r"\[\[\s*missing:\s*([^\]]*)\]\]")
@@ -42,53 +40,6 @@ _COUNT = re.compile(
 _MONITORING_MONTHS = re.compile(r"\b(\d{1,3})[- ]months?\b", re.IGNORECASE)
 _MONITORING = re.compile(r"\b(?:monitoring|identity (?:theft )?protection|identity restoration)\b", re.IGNORECASE)
 _ENROLL = re.compile(r"\benrol", re.IGNORECASE)
-
-
-_DIGIT_RUN = re.compile(r"\d+")
-_TLD_DOTS = frozenset("abcdefghijklmnopqrstuvwxyz")
-_SITE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.:/")
-_EMAIL_CHAR = re.compile(r"[\w.+-]")
-
-
-def _phone_starts(text: str) -> list[int]:
-    """Every position where a `_PHONE` match can start: its first `\\d{3}` is a whole run of
-    digits (a `)`, `-`, `.` or space follows it) and at most four characters (`+1-(`) come before
-    it, so the match starts 0-4 characters before the last three digits of some digit run."""
-    out: set[int] = set()
-    for m in _DIGIT_RUN.finditer(text):
-        if m.end() - m.start() >= 3:
-            core = m.end() - 3
-            out.update(range(max(0, core - 4), core + 1))
-    return sorted(out)
-
-
-def _site_starts(low: str) -> list[int]:
-    """Every position where a `_SITE` match can start, in the folded text: a match contains a
-    "." followed by its (letter) top-level domain, and every character before that dot belongs
-    to the scheme, "www." or host labels (ASCII letters, digits, `-.:/` once folded); so the match
-    starts in the run of such characters that ends at one of those dots."""
-    out: set[int] = set()
-    for d in occurrences(low, "."):
-        if low[d + 1:d + 2] not in _TLD_DOTS:
-            continue
-        j = d
-        while j > 0 and low[j - 1] in _SITE_CHARS:
-            j -= 1
-        out.update(range(j, d))
-    return sorted(out)
-
-
-def _email_starts(text: str, low: str) -> list[int]:
-    """Every position where an `_EMAIL` match can start: in the run of `[\\w.+-]` characters
-    that ends at one of its "@"s."""
-    out: set[int] = set()
-    match = _EMAIL_CHAR.match
-    for a in occurrences(low, "@"):
-        j = a
-        while j > 0 and match(text, j - 1):
-            j -= 1
-        out.update(range(j, a))
-    return sorted(out)
 
 
 def _digits(phone: str) -> str:
@@ -164,36 +115,20 @@ def _finding(rule: str, severity: Severity, start: int, end: int, message: str) 
                    source="incident facts")
 
 
-def _sentences_to_read(ctx: CheckContext, *, monitoring: bool) -> list[Any]:
-    """The sentences that can hold a date (or, with monitoring in the facts, a monitoring length),
-    in text order: a sentence without any of `_DATE`'s (or `_MONITORING`'s) required literals
-    cannot match it (app/checks/prefilter.py), so the per-sentence loop skips it unchanged."""
-    doc = ctx.doc
-    low = doc.folded()
-    lits = [required_literals(_DATE.pattern)] + ([required_literals(_MONITORING.pattern)] if monitoring else [])
-    if low is None or any(x is None for x in lits):
-        return list(doc.sentences)
-    starts, ends = doc.bounds("sentence")
-    keep: set[int] = set()
-    for x in lits:
-        keep |= units_with(x, low, starts, ends)  # type: ignore[arg-type]
-    return [doc.sentences[k] for k in sorted(keep)]
-
-
 def check_facts(ctx: CheckContext) -> list[Finding]:
     """Compare what the text states with the incident facts; flag unfilled markers."""
     text = ctx.text
     findings = [
         _finding("missing_marker", Severity.error, m.start(), m.end(),
                  f"Fill in the missing fact '{m.group(1).strip()}' (set it in the incident facts or write it here).")
-        for m in prefilter.finditer(_MISSING, text, ctx.doc.folded())  # (a marker match is never empty)
+        for m in _MISSING.finditer(text)
     ]
     facts = ctx.facts
     if facts is None:
         return findings
     dates, phones, domains, counts = _facts_values(facts)
     cm = facts.services.credit_monitoring
-    for s in _sentences_to_read(ctx, monitoring=bool(cm)):
+    for s in ctx.doc.sentences:
         enroll_sentence = bool(_ENROLL.search(s.text))
         for m in _DATE.finditer(s.text):
             parsed = _parse(m)
@@ -213,22 +148,19 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                 if int(m.group(1)) != cm.months:
                     findings.append(_finding("monitoring_months", Severity.error, s.start + m.start(), s.start + m.end(),
                                              f"The facts offer {cm.months} months of monitoring; the text says '{m.group()}'."))
-    low = ctx.doc.folded()  # whole-text scans below skip a regex whose required literal is absent (prefilter.py)
     known_phones = phones | _known_phones(ctx)
-    for m in finditer_from(_PHONE, text, _phone_starts(text)):  # == _PHONE.finditer(text) (never empty)
+    for m in _PHONE.finditer(text):
         if _digits(m.group()) not in known_phones:
             findings.append(_finding("phone", Severity.warning, m.start(), m.end(),
                                      f"'{m.group()}' is not a phone number in the incident facts or the agency directory; check it."))
     known_domains = domains | _known_domains(ctx)
-    emails = (prefilter.finditer(_EMAIL, text, low) if low is None
-              else finditer_from(_EMAIL, text, _email_starts(text, low)))
+    emails = list(_EMAIL.finditer(text))
     email_spans = [(m.start(), m.end()) for m in emails]
     for m in emails:
         if m.group(1).lower() not in known_domains:
             findings.append(_finding("email", Severity.warning, m.start(), m.end(),
                                      f"'{m.group()}' is not an address in the incident facts; check it."))
-    sites = prefilter.finditer(_SITE, text, low) if low is None else finditer_from(_SITE, text, _site_starts(low))
-    for m in sites:
+    for m in _SITE.finditer(text):
         if any(s <= m.start() < e for s, e in email_spans):
             continue
         dom = _domain(m.group())
@@ -236,7 +168,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
             findings.append(_finding("website", Severity.warning, m.start(), m.end(),
                                      f"'{m.group()}' is not a website in the incident facts or the agency directory; check it."))
     if counts and facts.affected:
-        for m in prefilter.finditer(_COUNT, text, low):
+        for m in _COUNT.finditer(text):
             n = int(m.group(1).replace(",", ""))
             if n not in counts:
                 findings.append(_finding("count", Severity.warning, m.start(), m.end(),

@@ -18,15 +18,14 @@ and the report says so.
 
 from __future__ import annotations
 
-import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from app.checks.base import ElementResult, Finding, Severity
+from app.checks.caching import text_cache
 from app.checks.context import CheckContext
 from app.checks.patterns import compiled_all
-from app.checks.prefilter import Literals, folded, may_match, required_sets, units_with
-from app.checks.text import Document, Unit
+from app.checks.text import Document
 from app.rulebook.legal_schema import Condition, LegalRule
 from app.rulebook.schema import ElementDef
 
@@ -52,209 +51,47 @@ class Evidence:
     text: str
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    detect: tuple[re.Pattern[str], ...]
-    exclude: tuple[re.Pattern[str], ...]
-    all_of: tuple[re.Pattern[str], ...]
-    headings: tuple[re.Pattern[str], ...]
-    literals: tuple[tuple[Literals, ...], ...]  # per detect regex: literal sets each of which every match meets
-    needs: tuple[Literals, ...]  # literal sets every counting unit meets (from the all_of regexes)
-    serial: int = field(default_factory=lambda: next(_SERIALS))  # never reused: keys the per-unit cache
+Patterns = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""An element's (detect, exclude, all_of) regexes: with a unit's text, the key of `_unit_ok`."""
 
 
-_SERIALS = itertools.count()
-_COMPILED: dict[int, tuple[ElementDef, _Compiled]] = {}
-
-
-def _compiled(edef: ElementDef) -> _Compiled:
-    """The element's regexes, compiled once per element definition (kept alive with it)."""
-    hit = _COMPILED.get(id(edef))
-    if hit is not None and hit[0] is edef:
-        return hit[1]
-    c = _Compiled(compiled_all(edef.detect), compiled_all(edef.exclude), compiled_all(edef.all_of),
-                  compiled_all(edef.headings), tuple(required_sets(p) for p in edef.detect),
-                  tuple(sets[0] for sets in map(required_sets, edef.all_of) if sets))
-    _COMPILED[id(edef)] = (edef, c)
-    return c
-
-
-_UNIT_CACHE: dict[tuple[int, str], re.Match[str] | None] = {}
-"""(element regexes, unit text) -> `_unit_ok` result: an edited letter re-runs the element
-regexes only on the sentences that changed. Cleared by `engine.clear_caches` (and when large)."""
-_UNIT_CACHE_MAX = 50_000
-
-
-def _unit_ok_cached(text: str, c: _Compiled, active: tuple[bool, ...] | None) -> re.Match[str] | None:
-    """`_unit_ok` remembered per unit text. `active` only skips regexes known not to match this
-    very text, so the result does not depend on it and the text alone is the key."""
-    key = (c.serial, text)
-    if key in _UNIT_CACHE:
-        return _UNIT_CACHE[key]
-    m = _unit_ok(text, c, active)
-    if len(_UNIT_CACHE) >= _UNIT_CACHE_MAX:
-        _UNIT_CACHE.clear()
-    _UNIT_CACHE[key] = m
-    return m
-
-
-def _unit_ok(text: str, c: _Compiled, active: tuple[bool, ...] | None = None) -> re.Match[str] | None:
-    """The first detect match in `text` when the unit counts (all_of met, no exclude); detect
-    regexes whose `active` flag is False are known not to match `text` and are skipped."""
-    for i, pattern in enumerate(c.detect):
-        if active is not None and not active[i]:
-            continue
+@text_cache(maxsize=50_000)
+def _unit_ok(text: str, patterns: Patterns) -> tuple[int, int, str] | None:
+    """The first detect match in `text` (start, end, matched text) when the unit counts: all_of
+    met, no exclude. Cached per (text, regexes): an edited letter re-runs the regexes only on
+    the sentences that changed."""
+    detect, exclude, all_of = patterns
+    for pattern in compiled_all(detect):
         m = pattern.search(text)
         if m is None:
             continue
-        if any(p.search(text) for p in c.exclude):
+        if any(p.search(text) for p in compiled_all(exclude)):
             return None
-        if all(p.search(text) for p in c.all_of):
-            return m
+        if all(p.search(text) for p in compiled_all(all_of)):
+            return m.start(), m.end(), m.group()
     return None
-
-
-def _candidates(doc: Document, c: _Compiled, kind: str) -> list[tuple[int, tuple[bool, ...] | None]] | None:
-    """Units (by index, in text order) where some detect regex may match, with the regexes that may.
-
-    A regex can only match a unit that contains a literal of each of its required literal sets
-    (app/checks/prefilter.py), and a unit only counts when every `all_of` regex matches it too;
-    other units are skipped and the regex is never run there. The regexes themselves still run
-    on each candidate unit exactly as before, so the result is the same as trying every unit.
-    None: no prefilter possible, try every unit.
-    """
-    low = doc.folded()
-    if low is None:
-        return None
-    starts, ends = doc.bounds(kind)
-
-    def units(lits: Literals) -> set[int]:
-        key = ("units", kind, lits)
-        found = doc._cache.get(key)
-        if found is None:
-            found = doc._cache[key] = units_with(lits, low, starts, ends)  # type: ignore[arg-type]
-        return found  # type: ignore[no-any-return]
-
-    allowed: set[int] | None = None
-    for lits in c.needs:
-        allowed = units(lits) if allowed is None else allowed & units(lits)
-    n = len(c.literals)
-    per: list[set[int] | None] = []
-    for sets in c.literals:
-        if not sets:
-            per.append(allowed)  # no literal: may match any (allowed) unit
-            continue
-        found = units(sets[0])
-        for more in sets[1:]:
-            found = found & units(more)
-        per.append(found if allowed is None else found & allowed)
-    if any(p is None for p in per):
-        everywhere = tuple(p is None for p in per)
-        hits = {k: list(everywhere) for k in range(len(starts))}
-    else:
-        hits = {}
-    for i, found in enumerate(per):
-        if found is None:
-            continue
-        for k in found:
-            flags = hits.get(k)
-            if flags is None:
-                flags = hits[k] = [False] * n
-            flags[i] = True
-    return [(k, tuple(hits[k])) for k in sorted(hits)]
 
 
 def detect(doc: Document, edef: ElementDef) -> Evidence | None:
     """Find the first evidence of one element in the document (heading, then text)."""
-    c = _compiled(edef)
-    if c.headings:
-        for h in doc.headings:
-            if any(p.search(h.title) for p in c.headings):
-                return Evidence(h.start, h.end, doc.text[h.start:h.end])
+    headings = compiled_all(edef.headings)
+    for h in doc.headings if headings else ():
+        if any(p.search(h.title) for p in headings):
+            return Evidence(h.start, h.end, doc.text[h.start:h.end])
+    patterns: Patterns = (tuple(edef.detect), tuple(edef.exclude), tuple(edef.all_of))
     if edef.scope == "document":
-        low = doc.folded()
-        active = tuple(all(may_match(lits, low) for lits in sets) for sets in c.literals)
-        if not all(may_match(lits, low) for lits in c.needs):
-            active = tuple(False for _ in active)
-        m = _unit_ok(doc.text, c, active) if any(active) else None
-        return Evidence(m.start(), m.end(), m.group()) if m else None
-    kind = "paragraph" if edef.scope == "paragraph" else "sentence"
-    units = doc.paragraphs if kind == "paragraph" else doc.sentences
-
-    def evidence(u: Unit, m: re.Match[str]) -> Evidence:
-        if kind == "paragraph":
-            return Evidence(u.start + m.start(), u.start + m.end(), m.group())
-        return Evidence(u.start, u.end, u.text)
-
-    # Re-check of an edited letter: walk the units in order on the per-unit cache, testing the
-    # few changed units on their own; many unknown units (a new letter): the whole-text path.
-    # Both paths return the first unit (in text order) that counts, so which one runs only
-    # decides the cost; the unknown units are counted first, so a new letter goes straight
-    # to the whole-text path.
-    serial = c.serial
-    if _few_misses(serial, units):
-        for u in units:
-            key = (serial, u.text)
-            m = _UNIT_CACHE[key] if key in _UNIT_CACHE else _unit_ok_cached(u.text, c, _active_in(u.text, c))
+        m = _unit_ok(doc.text, patterns)
+        return Evidence(*m) if m else None
+    if edef.scope == "paragraph":
+        for u in doc.paragraphs:
+            m = _unit_ok(u.text, patterns)
             if m:
-                return evidence(u, m)
+                return Evidence(u.start + m[0], u.start + m[1], m[2])
         return None
-
-    candidates = _candidates(doc, c, kind)
-    todo = candidates if candidates is not None else [(k, None) for k in range(len(units))]
-    tried = 0
-    for k, active in todo:
-        if k > tried:  # units between candidates cannot match: remember that too
-            _remember_none(c, units, tried, k)
-        tried = k + 1
-        u = units[k]
-        m = _unit_ok_cached(u.text, c, active)
-        if m:
-            return evidence(u, m)
-    if len(units) > tried:
-        _remember_none(c, units, tried, len(units))
+    for u in doc.sentences:
+        if _unit_ok(u.text, patterns):
+            return Evidence(u.start, u.end, u.text)
     return None
-
-
-def _remember_none(c: _Compiled, units: list[Unit], lo: int, hi: int) -> None:
-    """Remember that units[lo:hi] do not count (a unit already cached can only hold None too:
-    it cannot match)."""
-    if len(_UNIT_CACHE) + hi - lo >= _UNIT_CACHE_MAX:
-        _UNIT_CACHE.clear()
-    serial = c.serial
-    _UNIT_CACHE.update(dict.fromkeys([(serial, units[j].text) for j in range(lo, hi)]))
-
-
-_WALK_MISSES = 3
-"""Units not in the per-unit cache that `detect` tests one by one before using the whole-text path."""
-
-
-def _few_misses(serial: int, units: list[Unit]) -> bool:
-    """True when at most `_WALK_MISSES` units up to the first cached unit that counts are not in
-    the per-unit cache. Units after a unit that counts are never looked at (the walk returns
-    there), so on an edited letter the units past the evidence, never tested, do not count."""
-    misses = 0
-    cache = _UNIT_CACHE
-    for u in units:
-        key = (serial, u.text)
-        if key in cache:
-            if cache[key] is not None:
-                return True
-        else:
-            misses += 1
-            if misses > _WALK_MISSES:
-                return False
-    return True
-
-
-def _active_in(text: str, c: _Compiled) -> tuple[bool, ...] | None:
-    """Which detect regexes may match this one unit (its own literal test); None: try them all."""
-    low = folded(text)
-    if low is None:
-        return None
-    if not all(may_match(lits, low, False) for lits in c.needs):
-        return tuple(False for _ in c.literals)
-    return tuple(all(may_match(lits, low, False) for lits in sets) for sets in c.literals)
 
 
 def detect_all(doc: Document, elements: dict[str, ElementDef], ids: set[str] | None = None) -> dict[str, Evidence | None]:
@@ -263,10 +100,7 @@ def detect_all(doc: Document, elements: dict[str, ElementDef], ids: set[str] | N
 
 
 def _months_offered(doc: Document) -> int | None:
-    """The longest free monitoring period stated in a sentence about monitoring, in months
-    (once per document: every jurisdiction with a months condition asks)."""
-    if "months_offered" in doc._cache:
-        return doc._cache["months_offered"]  # type: ignore[no-any-return]
+    """The longest free monitoring period stated in a sentence about monitoring, in months."""
     best: int | None = None
     for s in doc.sentences:
         if not _MONITORING.search(s.text):
@@ -278,7 +112,6 @@ def _months_offered(doc: Document) -> int | None:
             else:
                 months = 12 * {"one": 1, "two": 2, "three": 3}[m.group(2).lower()]
             best = months if best is None else max(best, months)
-    doc._cache["months_offered"] = best
     return best
 
 

@@ -11,31 +11,24 @@
 
 from __future__ import annotations
 
-from app.checks import prefilter
 from app.checks.base import EmpathyComponent, Finding
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled, compiled_all, union_present
+from app.checks.patterns import compiled_all, finditer, union
 from app.rulebook.schema import Phrases
 
 CHECK = "phrases"
 
 
-def _matches(rule: Phrases, text: str, low: str | None = None) -> list[tuple[int, int, str]]:
-    """Every token match not inside an exception span, in text order.
-
-    Tokens that cannot occur in the text (none of their required literals is in `low`, the
-    folded text) are left out of the alternation: the matches of the others are the same.
-    """
-    joined, keep = union_present(rule.tokens, low, rule.ignorecase)
-    if not keep:
-        return []
-    patterns = (joined,) if joined is not None else tuple(compiled(rule.tokens[i], rule.ignorecase) for i in keep)
-    found = [m for pattern in patterns for m in prefilter.finditer(pattern, text, low)]  # non-empty matches
+def _matches(rule: Phrases, text: str) -> list[tuple[int, int, str]]:
+    """Every token match not inside an exception span, in text order (all tokens in one pass)."""
+    joined = union(rule.tokens, rule.ignorecase)
+    patterns = (joined,) if joined is not None else compiled_all(rule.tokens, rule.ignorecase)
+    found = [m for pattern in patterns for m in finditer(pattern, text)]
     if not found:
         return []
     # (an empty exception span can only contain an empty token match, and those are never flagged)
     excepted = [(m.start(), m.end()) for p in compiled_all(rule.exceptions, rule.ignorecase)
-                for m in prefilter.finditer(p, text, low)]
+                for m in finditer(p, text)]
     out = [(m.start(), m.end(), m.group()) for m in found
            if not any(s <= m.start() and m.end() <= e for s, e in excepted)]
     out.sort()
@@ -45,7 +38,7 @@ def _matches(rule: Phrases, text: str, low: str | None = None) -> list[tuple[int
 def check_phrases(rid: str, rule: Phrases, ctx: CheckContext) -> list[Finding]:
     """Flag avoided phrases, or the absence of required ones; record apology components."""
     text = ctx.text
-    matches = _matches(rule, text, ctx.doc.folded())
+    matches = _matches(rule, text)
     if rule.component:
         first = matches[0] if matches else None
         ctx.empathy.append(EmpathyComponent(
@@ -56,8 +49,7 @@ def check_phrases(rid: str, rule: Phrases, ctx: CheckContext) -> list[Finding]:
         if len(matches) >= rule.min:
             return []
         return [Finding(rule=rid, check=CHECK, severity=rule.level, message=rule.message, source=rule.source or None)]
-    low = ctx.doc.folded()
-    if not matches or any(prefilter.search(p, text, low) for p in compiled_all(rule.unless, rule.ignorecase)):
+    if not matches or any(p.search(text) for p in compiled_all(rule.unless, rule.ignorecase)):
         return []
     return [
         Finding(rule=rid, check=CHECK, severity=rule.level, start=s, end=e, source=rule.source or None,

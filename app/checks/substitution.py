@@ -7,10 +7,9 @@ one-click rewrite ("out of an abundance of caution" → "to protect you").
 
 from __future__ import annotations
 
-from app.checks import prefilter
 from app.checks.base import Finding
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled, union_present
+from app.checks.patterns import compiled, finditer, union
 from app.rulebook.schema import Substitution
 
 CHECK = "substitution"
@@ -27,15 +26,13 @@ def check_substitution(rid: str, rule: Substitution, ctx: CheckContext) -> list[
     """One finding per match of each swap pattern, with the suggested replacement."""
     findings = []
     swaps = list(rule.swap.items())
-    # Swaps that cannot occur in the text (no required literal in it) are left out: same matches.
-    low = ctx.doc.folded()
-    joined, keep = union_present([p for p, _ in swaps], low, rule.ignorecase, named=True)
+    joined = union([p for p, _ in swaps], rule.ignorecase, named=True)
     if joined is not None:  # one pass; the group name says which swap matched
         passes = [(joined, None)]
     else:
-        passes = [(compiled(swaps[i][0], rule.ignorecase), swaps[i][1]) for i in keep]
+        passes = [(compiled(p, rule.ignorecase), fixed) for p, fixed in swaps]
     for pattern, fixed in passes:
-        for m in prefilter.finditer(pattern, ctx.text, low):  # non-empty matches, in order
+        for m in finditer(pattern, ctx.text):
             replacement = fixed if fixed is not None else swaps[int(m.lastgroup[1:])][1]  # type: ignore[index]
             suggestion = _match_case(m.group(), replacement)
             findings.append(Finding(

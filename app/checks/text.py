@@ -22,7 +22,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
+
+from app.checks.caching import text_cache
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n+")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d{1,2}[.)])[ \t]+")
@@ -144,25 +146,6 @@ class Document:
     sections: list[Unit] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
 
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
-    """Per-text derived data (folded text, unit bounds, literal hits, detection results), built on demand."""
-
-    def folded(self) -> str | None:
-        """The text lower-cased for literal prefilters (see app/checks/prefilter.py), once per text."""
-        if "folded" not in self._cache:
-            from app.checks.prefilter import folded
-
-            self._cache["folded"] = folded(self.text)
-        return self._cache["folded"]  # type: ignore[no-any-return]
-
-    def bounds(self, kind: str) -> tuple[list[int], list[int]]:
-        """Starts and ends of the sentences or paragraphs, for bisecting offsets into units."""
-        key = ("bounds", kind)
-        if key not in self._cache:
-            units = self.sentences if kind == "sentence" else self.paragraphs
-            self._cache[key] = ([u.start for u in units], [u.end for u in units])
-        return self._cache[key]  # type: ignore[no-any-return]
-
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset (for compiler-style output)."""
         i = bisect_right(self._line_starts, offset) - 1
@@ -185,22 +168,15 @@ class Document:
 
     def prose_sentences(self) -> list[Unit]:
         """Sentences that are prose (not headings, address lines or bare signatures)."""
-        prose = self._cache.get("prose")
-        if prose is None:
-            heads = {(h.start, h.end) for h in self.headings}
-            prose = self._cache["prose"] = [
-                s for s in self.sentences if (s.start, s.end) not in heads and s.text[-1:] in ".!?:;)\"'”’" and s.words >= 3
-            ]
-        return list(prose)
+        heads = {(h.start, h.end) for h in self.headings}
+        return [s for s in self.sentences if (s.start, s.end) not in heads and s.text[-1:] in ".!?:;)\"'”’" and s.words >= 3]
 
 
+@text_cache(maxsize=64)
 def segment(text: str) -> Document:
-    """Segment `text` into paragraphs, headings, sections and sentences (offsets into `text`)."""
-    return _segment_cached(text)
+    """Segment `text` into paragraphs, headings, sections and sentences (offsets into `text`).
 
-
-@lru_cache(maxsize=64)
-def _segment_cached(text: str) -> Document:
+    Cached per text: treat the returned Document as read-only."""
     doc = Document(text=text)
     doc._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     pos = 0

@@ -48,9 +48,6 @@ def run(args: argparse.Namespace) -> int:
     check_size(text, s)
     facts = common.read_facts(args.facts) if args.facts else None
     rb = common.rulebook(s)
-    from app.core.textstat_data import ensure_cmudict
-
-    ensure_cmudict(s.NLTK_DATA)
     report = run_checks(text, rulebook=rb, settings=s, facts=facts, jurisdictions=tuple(args.jurisdiction),
                         tone=args.tone, grammar=not args.no_grammar)
     if args.format == "json":

@@ -6,15 +6,22 @@ at import, so tests can build an app with their own values.
 
 from __future__ import annotations
 
-import sys
+import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "dev-secret-change-me"}
+
+
+def default_cache_dir() -> Path:
+    """`$XDG_CACHE_HOME/candor`, else `~/.cache/candor`."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "candor"
 
 
 class Settings(BaseSettings):
@@ -36,15 +43,25 @@ class Settings(BaseSettings):
     TEMPLATES_DIR: Path = Field(
         PROJECT_ROOT / "templates" / "letters", description="Folder of letter templates (Jinja, rendered in the sandbox)."
     )
-    NLTK_DATA: Path = Field(
-        Path(sys.prefix) / "share" / "candor-nltk",
-        description="Where the offline CMU dictionary for textstat is built (no download at run time).",
+    CACHE_DIR: Path | None = Field(
+        None,
+        description="Where derived data is cached (the syllable table, compiled rulebooks). Unset: "
+        "`$XDG_CACHE_HOME/candor` or `~/.cache/candor`; an unwritable folder only costs speed.",
+    )
+    GRAMMAR_ENGINE: Literal["auto", "harper", "languagetool", "off"] = Field(
+        "auto",
+        description="Grammar and spelling engine: `harper` (embedded, offline), `languagetool` (the server at "
+        "LANGUAGETOOL_URL) or `off`. `auto`: LanguageTool when LANGUAGETOOL_URL is set, else Harper.",
     )
     LANGUAGETOOL_URL: str | None = Field(
-        None, description="LanguageTool server, e.g. `http://localhost:8081`. Unset: grammar reports `unavailable`."
+        None, description="LanguageTool server, e.g. `http://localhost:8081`; with GRAMMAR_ENGINE=auto it selects LanguageTool."
     )
     LANGUAGETOOL_LANGUAGE: str = Field("en-US", description="Language code sent to LanguageTool.")
     GRAMMAR_TIMEOUT_S: float = Field(5.0, description="Seconds to wait for LanguageTool before reporting `unavailable`.")
+
+    def cache_dir(self) -> Path:
+        """CACHE_DIR, or the user's cache folder when unset."""
+        return self.CACHE_DIR or default_cache_dir()
     MAX_TEXT_CHARS: int = Field(100_000, description="Longest letter text accepted by checks and saves (413 above).")
     MAX_BODY_BYTES: int = Field(2_000_000, description="Largest request body accepted by the API (413 above).")
     MAX_UPLOAD_BYTES: int = Field(

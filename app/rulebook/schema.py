@@ -11,7 +11,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from app.rulebook.common import Regex, RuleHeader, StrictModel, check_placeholders, compile_regex
+from app.rulebook.common import (
+    Examples,
+    Regex,
+    RuleHeader,
+    StrictModel,
+    check_placeholders,
+    compile_regex,
+)
 from app.rulebook.legal_schema import Agency, LegalRule
 from app.rulebook.sentence_schema import SentencePattern
 
@@ -27,6 +34,10 @@ class ElementDef(StrictModel):
     headings: list[Regex] = Field(default_factory=list, description="Section headings that mark the element.")
     scope: Literal["sentence", "paragraph", "document"] = Field("sentence", description="Unit a match is evaluated in.")
     format_rule: bool = Field(False, description="A format requirement (title, headings) rather than content.")
+    examples: Examples | None = Field(
+        None, description="`flag`: texts that show the element (must be detected); `pass`: near-misses that must not "
+        "be. Run by tests/rules/test_element_examples.py, so a detector change cannot break them silently.",
+    )
 
 
 _MACRO = re.compile(r"%\{([A-Z][A-Z0-9_]*)\}")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pytest
 
 from app.checks.engine import run_checks
-from app.letters.context import TONES
-from app.letters.drafting import draft_letter
 from app.core.config import PROJECT_ROOT
 from app.domain.facts import IncidentFacts
+from app.letters.context import TONES
+from app.letters.drafting import draft_letter
 
 EXAMPLES = PROJECT_ROOT / "examples"
 

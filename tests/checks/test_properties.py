@@ -6,7 +6,9 @@ Text over the configured limit is refused with a message that names the limit.
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from app.checks.engine import run_checks
 from app.core.errors import TooLarge
