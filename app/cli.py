@@ -26,11 +26,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"candor: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every available sub-command."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser. When `argv` names a sub-command only that one's module is imported
+    (a command-line check stays fast: no web, database or export code); otherwise all are."""
     parser = _Parser(prog="candor", description="Draft and check data-breach notification letters.")
     subs = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name in COMMANDS:
+    first = next((a for a in argv or () if not a.startswith("-")), None)
+    for name in (first,) if first in COMMANDS else COMMANDS:
         try:
             module = importlib.import_module(f"app.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -43,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         code = args.func(args)

@@ -10,6 +10,7 @@ HERE = Path(__file__).resolve().parent
 RUNS = [
     ["bench_render.py"],
     ["bench_check.py", "--runs", "30"],
+    ["bench_cli.py", "--runs", "15"],
     ["bench_saves.py", "--clients", "8", "--seconds", "10"],
     ["bench_merge.py", "--quick"],
 ]

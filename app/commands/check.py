@@ -1,8 +1,14 @@
-"""`candor check FILE|- [--facts FACTS.json] [--jurisdiction CODE ...] [--tone TONE] [--format text|json]`.
+"""`candor check FILE|- [FILE ...] [--facts FACTS.json] [--jurisdiction CODE ...] [--tone TONE] [--format text|json|github|sarif]`.
 
 Text output is one finding per line, like a compiler: `line:col severity rule message`
-(document-level findings at `1:1`). JSON output is the Report the API returns.
+(document-level findings at `1:1`; with several files each line starts with `FILE:`). JSON
+output is the Report the API returns (one file only); `github` prints workflow annotations and
+`sarif` one SARIF 2.1.0 log for all files (app/commands/report_formats.py). Several files let
+pre-commit pass every changed letter at once (.pre-commit-hooks.yaml).
 Exit 0: no error-level finding; 1: error-level findings; 2: bad input (one line, no traceback).
+
+Imports stay light (no web, database or template code), and the rulebook comes from the
+compiled-rulebook cache, so the command is as quick to start as a linter (bench/bench_cli.py).
 """
 
 from __future__ import annotations
@@ -13,19 +19,21 @@ import sys
 from app.checks.base import Report
 from app.checks.text import segment
 from app.commands import common
-from app.letters.context import TONES
+
+FORMATS = ("text", "json", "github", "sarif")
 
 
 def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `check` sub-command."""
     p = subs.add_parser("check", help="Check a letter: readability, empathy, legal elements, facts, grammar.")
-    p.add_argument("file", help="Letter text (Markdown or plain), or - for standard input.")
+    p.add_argument("files", nargs="+", metavar="FILE", help="Letter text (Markdown or plain), or - for standard input.")
     p.add_argument("--facts", help="Incident facts JSON: compares dates, numbers and contacts, evaluates conditional elements.")
     p.add_argument("--jurisdiction", action="append", default=[], metavar="CODE",
                    help="Jurisdiction whose required and forbidden elements to check (repeatable), e.g. US-CA.")
-    p.add_argument("--tone", choices=TONES, help="Tone whose readability thresholds apply (default: plain).")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--no-grammar", action="store_true", help="Skip the LanguageTool grammar check.")
+    p.add_argument("--tone", metavar="TONE", help="Tone whose readability thresholds apply: plain (default), empathetic or formal.")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="text (compiler-style lines), json (the API's report), github (workflow annotations), sarif (SARIF 2.1.0).")
+    p.add_argument("--no-grammar", action="store_true", help="Skip the grammar and spelling check.")
     p.set_defaults(func=run)
 
 
@@ -40,22 +48,51 @@ def format_text(report: Report, text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check the letter and print the findings; exit 1 when any is an error."""
+    """Check each letter and print the findings; exit 1 when any is an error."""
+    from app.checks import syllables
     from app.checks.engine import check_size, run_checks
+    from app.cli import CliError
 
+    if args.format == "json" and len(args.files) > 1:
+        raise CliError("--format json takes one file; use --format sarif (or text, github) for several")
     s = common.settings()
-    text = common.read_text(args.file)
-    check_size(text, s)
+    texts = [(path, common.read_text(path)) for path in args.files]
+    for _path, text in texts:
+        check_size(text, s)
     facts = common.read_facts(args.facts) if args.facts else None
     rb = common.rulebook(s)
-    report = run_checks(text, rulebook=rb, settings=s, facts=facts, jurisdictions=tuple(args.jurisdiction),
-                        tone=args.tone, grammar=not args.no_grammar)
-    if args.format == "json":
-        print(report.model_dump_json(indent=2))
-    else:
-        out = format_text(report, text)
-        if out:
-            print(out)
-        for note in report.notes:
-            print(f"note: {note}", file=sys.stderr)
-    return 1 if report.has_errors else 0
+    reports = [
+        (path, text, run_checks(text, rulebook=rb, settings=s, facts=facts, jurisdictions=tuple(args.jurisdiction),
+                                tone=args.tone, grammar=not args.no_grammar))
+        for path, text in texts
+    ]
+    syllables.save_extra()  # words counted by Pyphen this time are looked up next time
+    out = _render(args.format, reports)
+    if out:
+        print(out)
+    if args.format == "text":
+        for _path, _text, report in reports:
+            for note in report.notes:
+                print(f"note: {note}", file=sys.stderr)
+    return 1 if any(report.has_errors for _p, _t, report in reports) else 0
+
+
+def _render(fmt: str, reports: list[tuple[str, str, Report]]) -> str:
+    if fmt == "json":
+        return reports[0][2].model_dump_json(indent=2)
+    if fmt == "sarif":
+        from app.commands.report_formats import format_sarif
+
+        return format_sarif(reports)
+    if fmt == "github":
+        from app.commands.report_formats import format_github
+
+        return "\n".join(filter(None, (format_github(report, text, path) for path, text, report in reports)))
+    several = len(reports) > 1
+    blocks = []
+    for path, text, report in reports:
+        block = format_text(report, text)
+        if several and block:
+            block = "\n".join(f"{path}:{line}" for line in block.split("\n"))
+        blocks.append(block)
+    return "\n".join(filter(None, blocks))

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from app.cli import CliError
 from app.core.config import Settings, get_settings
 from app.core.errors import AppError, one_line, pydantic_error_details
-from app.domain.facts import IncidentFacts
-from app.rulebook.loader import Rulebook, load_rulebook
+
+if TYPE_CHECKING:  # imported where used: a command-line check loads only what it needs
+    from app.domain.facts import IncidentFacts
+    from app.rulebook.loader import Rulebook
 
 
 def read_text(path: str) -> str:
@@ -39,6 +41,8 @@ def read_json(path: str) -> Any:
 
 def read_facts(path: str) -> IncidentFacts:
     """Load and validate incident facts; the message names the first bad fields."""
+    from app.domain.facts import IncidentFacts
+
     data = read_json(path)
     try:
         return IncidentFacts.model_validate(data)
@@ -55,9 +59,12 @@ def settings() -> Settings:
 
 
 def rulebook(s: Settings | None = None) -> Rulebook:
-    """The validated rulebook; a bad rule file is a one-line error."""
+    """The validated rulebook (from the compiled-rulebook cache when the rules are unchanged);
+    a bad rule file is a one-line error."""
+    from app.rulebook.cache import load_rulebook_cached
+
     s = s or settings()
     try:
-        return load_rulebook(s.RULES_DIR)
+        return load_rulebook_cached(s.RULES_DIR, s.cache_dir())
     except AppError as exc:
         raise CliError(exc.message) from None

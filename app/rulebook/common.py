@@ -14,7 +14,7 @@ from app.checks.base import Severity
 class StrictModel(BaseModel):
     """Rule-file models reject unknown keys so a typo fails the load instead of silently doing nothing."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 def compile_regex(pattern: str, *, ignorecase: bool = True) -> re.Pattern[str]:

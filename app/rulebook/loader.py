@@ -59,9 +59,12 @@ def _fail(path: Path, root: Path, field_path: str, reason: str) -> RuleLoadError
     return RuleLoadError(f"{shown}: {field_path}: {reason}")
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C loader when PyYAML has it
+
+
 def _parse(path: Path, root: Path, raw: bytes) -> Any:
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader (C or pure Python)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(file)"
@@ -85,18 +88,33 @@ def _parse(path: Path, root: Path, raw: bytes) -> Any:
         raise _fail(path, root, field_path, first["message"]) from None
 
 
-def load_rulebook(root: Path) -> Rulebook:
-    """Read, validate and cross-check every `*.yml` under `root`; raise RuleLoadError on the first problem."""
+def read_rule_files(root: Path) -> tuple[list[tuple[str, Path, bytes]], str]:
+    """Every `*.yml` under `root` as (rule id, path, bytes), and the content hash of them all."""
     root = Path(root)
     if not root.is_dir():
         raise RuleLoadError(f"{root}: (dir): rules folder not found; set CANDOR_RULES_DIR")
     digest = hashlib.sha256()
-    rules: dict[str, Any] = {}
-    paths: dict[str, Path] = {}
+    files = []
     for path in sorted(root.rglob("*.yml")):
         raw = path.read_bytes()
         rid = rule_id(root, path)
         digest.update(rid.encode() + b"\0" + raw + b"\0")
+        files.append((rid, path, raw))
+    return files, "sha256:" + digest.hexdigest()[:16]
+
+
+def load_rulebook(root: Path) -> Rulebook:
+    """Read, validate and cross-check every `*.yml` under `root`; raise RuleLoadError on the first problem."""
+    root = Path(root)
+    files, content_hash = read_rule_files(root)
+    return build_rulebook(root, files, content_hash)
+
+
+def build_rulebook(root: Path, files: list[tuple[str, Path, bytes]], content_hash: str) -> Rulebook:
+    """Parse, validate and cross-check the files read by `read_rule_files`."""
+    rules: dict[str, Any] = {}
+    paths: dict[str, Path] = {}
+    for rid, path, raw in files:
         rules[rid] = _parse(path, root, raw)
         paths[rid] = path
 
@@ -120,5 +138,5 @@ def load_rulebook(root: Path) -> Rulebook:
             agencies.update(rule.agencies)
     return Rulebook(
         rules=rules, elements=dict(elements), jurisdictions=jurisdictions, agencies=agencies,
-        hash="sha256:" + digest.hexdigest()[:16], root=root,
+        hash=content_hash, root=root,
     )

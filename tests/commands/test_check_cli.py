@@ -69,7 +69,7 @@ def test_stdin(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
         (["check", "/nonexistent/letter.md"], "file not found"),
         (["check", "LETTER", "--jurisdiction", "XX-ZZ"], "Unknown jurisdiction XX-ZZ"),
         (["check", "LETTER", "--facts", "BADFACTS"], "invalid JSON"),
-        (["check", "LETTER", "--tone", "snarky"], "invalid choice"),
+        (["check", "LETTER", "--tone", "snarky"], "Unknown tone"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args, needle, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

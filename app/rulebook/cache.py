@@ -1,0 +1,81 @@
+"""A compiled-rulebook cache for one-off commands: the validated Rulebook, pickled, keyed by content.
+
+Why: `candor check` in an editor or a pre-commit hook starts a new process every time, and
+parsing and validating ~70 rule files costs far more than checking a letter. The key is the
+rules' content hash (every file's path and bytes, the same hash reports carry) plus a hash of
+the code that defines the rule schema, so any change to a rule file or to the schema misses
+the cache and the rules are loaded and validated again. The result is the same Rulebook object
+`load_rulebook` returns (tests/rulebook/test_cache.py compares the CLI's output with and without).
+
+Safety: a pickle runs code when loaded, so the cache folder is created private (0700) and a
+file is only read when it belongs to the current user and nobody else can write it; anything
+unreadable or stale is rebuilt, and an unwritable folder only costs speed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+import pickle  # noqa: S403 - only our own files, in a private folder (see above)
+import tempfile
+from pathlib import Path
+
+from app.rulebook.loader import Rulebook, build_rulebook, read_rule_files
+
+log = logging.getLogger(__name__)
+_SCHEMA_MODULES = ("common.py", "schema.py", "legal_schema.py", "loader.py", "cache.py")
+
+
+def _code_hash() -> str:
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _SCHEMA_MODULES:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _trusted(path: Path) -> bool:
+    """Our own file, not writable by group or others (a pickle from anyone else is never read)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    getuid = getattr(os, "getuid", None)
+    return (getuid is None or st.st_uid == getuid()) and not st.st_mode & 0o022
+
+
+def load_rulebook_cached(root: Path, cache_dir: Path | None) -> Rulebook:
+    """`load_rulebook(root)`, served from `cache_dir` when the same rules were loaded before."""
+    root = Path(root)
+    files, content_hash = read_rule_files(root)
+    if cache_dir is None:
+        return build_rulebook(root, files, content_hash)
+    path = Path(cache_dir) / f"rulebook-{content_hash.split(':')[-1]}-{_code_hash()}.pickle"
+    if _trusted(path):
+        try:
+            with path.open("rb") as f:
+                cached = pickle.load(f)  # noqa: S301 - our own private file (see the module docstring)
+            if isinstance(cached, Rulebook) and cached.hash == content_hash:
+                return dataclasses.replace(cached, root=root)
+        except Exception:  # noqa: BLE001 - a broken or stale cache file is rebuilt, never an error
+            log.info("rulebook cache %s unreadable; rebuilding", path)
+    rulebook = build_rulebook(root, files, content_hash)
+    _store(path, rulebook)
+    return rulebook
+
+
+def _store(path: Path, rulebook: Rulebook) -> None:
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return  # read-only or missing cache folder: only slower next time
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(rulebook, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
