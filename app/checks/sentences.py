@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from app.checks import prefilter
 from app.checks.base import Finding
+from app.checks.caching import text_cache
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled, compiled_all, union_present
+from app.checks.patterns import compiled, compiled_all, union
 from app.checks.substitution import _match_case
 from app.checks.text import Document, Unit
 from app.rulebook.sentence_schema import SentencePattern
@@ -26,17 +26,12 @@ _SPACE = str.maketrans("\n\r\t\f\v", "     ")
 
 def flat_text(doc: Document) -> str:
     """The text with line breaks read as spaces (same length, so offsets stay valid), once per text."""
-    flat = doc._cache.get("flat")
-    if flat is None:
-        flat = doc._cache["flat"] = doc.text.translate(_SPACE)
-    return flat  # type: ignore[no-any-return]
+    return _flat(doc.text)
 
 
-def _flat_folded(doc: Document) -> str | None:
-    """The flat text folded for the literal prefilter (a hard-wrapped line still reads "may have viewed")."""
-    if "flat_folded" not in doc._cache:
-        doc._cache["flat_folded"] = prefilter.folded(flat_text(doc))
-    return doc._cache["flat_folded"]  # type: ignore[no-any-return]
+@text_cache(maxsize=64)
+def _flat(text: str) -> str:
+    return text.translate(_SPACE)
 
 
 def _words(s: str) -> str:
@@ -67,10 +62,8 @@ def _context_ok(rule: SentencePattern, flat: str, sent: Unit, start: int, end: i
 def sentence_matches(rule: SentencePattern, doc: Document) -> list[tuple[int, int, int]]:
     """(start, end, pattern index) of every counted match, in text order, overlaps dropped."""
     pats = [p.match for p in rule.patterns]
-    joined, keep = union_present(pats, _flat_folded(doc), rule.ignorecase, named=True)
-    if not keep:
-        return []
-    passes = [(joined, None)] if joined is not None else [(compiled(pats[i], rule.ignorecase), i) for i in keep]
+    joined = union(pats, rule.ignorecase, named=True)
+    passes = [(joined, None)] if joined is not None else [(compiled(p, rule.ignorecase), i) for i, p in enumerate(pats)]
     flat = flat_text(doc)
     out: list[tuple[int, int, int]] = []
     for sent in doc.sentences:
