@@ -39,6 +39,7 @@ class DraftDetail:
     waivers: list[Waiver] = field(default_factory=list)
     sign_off: SignOff | None = None
     incident_facts_version: int = 1
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def facts_changed(self) -> bool:
@@ -108,12 +109,17 @@ def stale(draft: Draft, base_version: int, what: str = "save") -> Conflict:
 
 
 def save_version(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, text: str,
-                 base_version: int) -> DraftDetail:
-    """Save `text` as the next version if `base_version` is still current; 409 otherwise. Commits."""
+                 base_version: int, *, tone: str | None = None) -> DraftDetail:
+    """Save `text` as the next version if `base_version` is still current; 409 otherwise. Commits.
+
+    `tone` (a re-draft in another tone) changes the draft's tone with this version; the scope
+    (jurisdictions, residences) never changes.
+    """
     draft = repo.get_draft(session, draft_id)
     if base_version != draft.current_version:
         raise stale(draft, base_version)
-    jurisdictions, tone = list(draft.jurisdictions), draft.tone
+    old_tone = draft.tone
+    jurisdictions, tone = list(draft.jurisdictions), tone or draft.tone
     fv = repo.facts_version(session, draft.incident_id)
     facts, fv_number = IncidentFacts.model_validate(fv.facts), fv.number
     session.rollback()  # release the read transaction (and SQLite's lock) while the check runs
@@ -133,17 +139,39 @@ def save_version(session: Session, ctx: WorkflowContext, actor: User, draft_id: 
                            created_by=actor.id, created_at=now)
     session.add(version)
     previous_state = draft.state
-    draft.current_version, draft.state = number, new_state
+    draft.current_version, draft.state, draft.tone = number, new_state, tone
     session.flush()
     audit.record(session, actor, "draft.saved", "draft", draft_id, number,
                  {"base_version": base_version, "facts_version": fv_number, "rulebook": ctx.rulebook.hash,
-                  "chars": len(text), "errors": sum(1 for f in report.findings if f.severity.value == "error")})
-    if voided or previous_state == states.SIGNED_OFF:
+                  "chars": len(text), "errors": sum(1 for f in report.findings if f.severity.value == "error"),
+                  **({"tone": tone, "previous_tone": old_tone} if tone != old_tone else {})})
+    if voided or previous_state in (states.SIGNED_OFF, states.STALE):
         audit.record(session, actor, "draft.approvals_voided", "draft", draft_id, base_version,
                      {"approvals": [{"user_id": r.user_id, "role": r.role} for r in voided],
                       "previous_state": previous_state, "new_version": number})
     session.commit()
     return detail(session, draft_id, number)
+
+
+def redraft(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, tone: str,
+            base_version: int) -> DraftDetail:
+    """Replace the draft's text with the letter drawn from the current facts in `tone`, as its next
+    version (visible in its history; approvals lapse as with any save). Same scope, same id.
+
+    409 when another draft of this variant already has that tone (open that one instead).
+    """
+    if tone not in TONES:
+        raise InvalidInput(f"Unknown tone; use one of {', '.join(TONES)}.", details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}])
+    draft = repo.get_draft(session, draft_id)
+    twin = next((d for d in repo.list_drafts(session, draft.incident_id)
+                 if d.id != draft.id and d.variant == draft.variant and d.tone == tone), None)
+    if twin is not None:
+        raise Conflict(f"Draft {twin.id} is already the {draft.variant} letter in the {tone} tone; open it instead.",
+                       details={"draft_id": twin.id})
+    facts = repo.current_facts(session, draft.incident_id)
+    variant = Variant(draft.variant, tuple(draft.jurisdictions), tuple(draft.residences))
+    text = _render(ctx, facts, variant, tone).text
+    return save_version(session, ctx, actor, draft_id, text, base_version, tone=tone)
 
 
 def waive(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, number: int, finding_id: str,

@@ -15,16 +15,26 @@ from app.workflow import audit
 from app.workflow.context import WorkflowContext
 from app.workflow.drafts import DraftDetail, create_draft
 from app.workflow.locks import lock_incident
-from app.workflow.variants import Variant, variants_for
+from app.workflow.staleness import FactsImpact, apply_facts_change
+from app.workflow.variants import Variant, scope_for, variant_code, variants_for
 
 
 @dataclass
 class IncidentCreated:
-    """The new incident, its first facts version and one draft per variant × tone."""
+    """The new incident, its first facts version and one draft per needed variant × tone."""
 
     incident: Incident
     facts: FactsVersion
     drafts: list[DraftDetail] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FactsUpdated:
+    """The new facts version and what it did to the drafts (stale, added, still uncovered)."""
+
+    facts: FactsVersion
+    impact: FactsImpact
 
 
 def _title(facts: IncidentFacts) -> str:
@@ -56,27 +66,52 @@ def create_incident(session: Session, ctx: WorkflowContext, actor: User, facts: 
     for variant in variants_for(facts, ctx.rulebook, ctx.today()):
         for tone in tones:
             result.drafts.append(create_draft(session, ctx, actor, incident, facts, variant, tone))
+    if not result.drafts:
+        result.warnings.append("No law requires a letter to the affected people under these facts, so no draft was made. "
+                               "Add one with POST /api/v1/incidents/{id}/drafts if you notify voluntarily.")
     session.commit()
     return result
 
 
 def add_draft(session: Session, ctx: WorkflowContext, actor: User, incident_id: int, jurisdiction: str,
               tone: str) -> DraftDetail:
-    """Add one more draft (variant × tone) from the current facts. Commits; 409 if it exists."""
+    """Add one more draft (variant × tone) from the current facts. Commits; 409 if it exists.
+
+    Its scope is fixed here: the residences of an existing draft of the same variant (another tone
+    keeps the scope), else the residences its laws reach. `warnings` say why no such letter is
+    required, when that is so (the draft is still made).
+    """
     incident = lock_incident(session, incident_id)
-    if any(d.variant == jurisdiction and d.tone == tone for d in repo.list_drafts(session, incident_id)):
-        raise Conflict(f"Incident {incident_id} already has a {jurisdiction} draft in the {tone} tone; open it instead.")
+    codes = tuple(dict.fromkeys(c.strip() for c in jurisdiction.split("+") if c.strip()))
+    code = variant_code(codes)
+    existing = repo.list_drafts(session, incident_id)
+    if any(d.variant == code and d.tone == tone for d in existing):
+        raise Conflict(f"Incident {incident_id} already has a {code} draft in the {tone} tone; open it instead.")
     facts = repo.current_facts(session, incident_id)
-    residences = tuple(sorted(facts.affected))
-    codes = tuple(c.strip() for c in jurisdiction.split("+") if c.strip())
-    d = create_draft(session, ctx, actor, incident, facts, Variant("+".join(codes), codes, residences), tone)
+    scope = scope_for(facts, ctx.rulebook, codes, ctx.today()) if codes else None
+    sibling = next((d for d in existing if d.variant == code), None)
+    residences = tuple(sibling.residences) if sibling is not None else (scope.residences if scope else ())
+    d = create_draft(session, ctx, actor, incident, facts, Variant(code, codes, residences), tone)
+    d.warnings = list(scope.warnings) if scope else []
+    if d.warnings:
+        audit.record(session, actor, "draft.not_required", "draft", d.draft.id, 1, {"warnings": d.warnings})
     session.commit()
     return d
 
 
 def update_facts(session: Session, ctx: WorkflowContext, actor: User, incident_id: int, facts: IncidentFacts,
                  base_version: int) -> FactsVersion:
-    """Store a new facts version if `base_version` is current; 409 naming the current one otherwise. Commits."""
+    """Store a new facts version if `base_version` is current; 409 naming the current one otherwise. Commits.
+
+    Affected drafts go stale and uncovered residences get drafts (app.workflow.staleness); see
+    `update_facts_with_impact` for what happened.
+    """
+    return update_facts_with_impact(session, ctx, actor, incident_id, facts, base_version).facts
+
+
+def update_facts_with_impact(session: Session, ctx: WorkflowContext, actor: User, incident_id: int,
+                             facts: IncidentFacts, base_version: int) -> FactsUpdated:
+    """`update_facts`, also returning what the change did to the drafts. Commits."""
     incident = lock_incident(session, incident_id)
     if base_version != incident.facts_version:
         raise Conflict(
@@ -93,5 +128,6 @@ def update_facts(session: Session, ctx: WorkflowContext, actor: User, incident_i
     incident.facts_version = number
     session.flush()
     audit.record(session, actor, "facts.updated", "incident", incident_id, number, {"changed": changed})
+    impact = apply_facts_change(session, ctx, actor, incident, IncidentFacts.model_validate(old), facts)
     session.commit()
-    return fv
+    return FactsUpdated(facts=fv, impact=impact)

@@ -1,7 +1,10 @@
 """Two-person approval and compliance sign-off.
 
 A version is approved only when a `cmo` and a different user with role `security` both approved
-that same version; error-level findings that are not waived block approval; a change request
+that same version; error-level findings that are not waived block approval; open warnings on
+legal elements and on readability above the tone's target must each be acknowledged by the
+approver (recorded in the audit log) — approval means what the checklist says; a version whose
+letter no longer matches the incident's facts cannot be approved or signed off; a change request
 sends the draft back; compliance signs off the per-jurisdiction checklist of an approved version.
 """
 
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.checks.base import Finding, Report
 from app.core.errors import Conflict, Forbidden
 from app.store import repositories as repo
 from app.store.models import Review, SignOff, User, utcnow
@@ -16,6 +20,7 @@ from app.workflow import audit, states
 from app.workflow.context import WorkflowContext
 from app.workflow.drafts import DraftDetail, detail, stale
 from app.workflow.locks import lock_draft
+from app.workflow.staleness import outdated
 
 REVIEWER_ROLES = ("cmo", "security", "compliance")
 
@@ -40,12 +45,32 @@ def _current(session: Session, draft_id: int, number: int, action: str, verb: st
     return draft, repo.get_version(session, draft_id, number), nxt
 
 
+def needs_acknowledgement(report: Report) -> list[Finding]:
+    """Open (unwaived) warnings an approver must acknowledge: legal elements, and readability
+    above the tone's target (the document-level readability findings)."""
+    return [f for f in report.findings if f.severity.value == "warning" and not f.waived
+            and (f.check == "legal" or (f.check == "readability" and f.start is None))]
+
+
+def _refuse_outdated(session: Session, ctx: WorkflowContext, draft, version, verb: str) -> None:  # type: ignore[no-untyped-def]
+    why = outdated(session, ctx, draft, version)
+    if why:
+        raise Conflict(f"Cannot {verb} version {version.number}: the incident's facts changed since it was written. "
+                       "Re-draft it from the current facts (or edit and save a new version), then review it again.",
+                       details={"reasons": why, "facts_version": version.facts_version})
+
+
 def approve(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, number: int,
-            comment: str = "") -> DraftDetail:
-    """Record `actor`'s approval of version `number`. Commits."""
+            comment: str = "", acknowledged: list[str] | None = None) -> DraftDetail:
+    """Record `actor`'s approval of version `number`. Commits.
+
+    `acknowledged`: ids of the open warnings (see `needs_acknowledgement`) the approver read and
+    accepts; every one must be listed, else 409 listing them.
+    """
     if actor.role not in states.APPROVER_ROLES:
         raise Forbidden(f"Only the {' and '.join(states.APPROVER_ROLES)} roles approve drafts; your role is {actor.role}.")
     draft, version, nxt = _current(session, draft_id, number, "approve", "approve")
+    _refuse_outdated(session, ctx, draft, version, "approve")
     report = repo.report_for(session, version)
     blocking = [f for f in report.findings if f.severity.value == "error" and not f.waived]
     if blocking:
@@ -62,8 +87,20 @@ def approve(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, 
         other = [r for r in states.APPROVER_ROLES if r != actor.role][0]
         raise Conflict(f"The {actor.role} approval of version {number} is already recorded; a {other} user must approve.",
                        details={"version": number})
+    warnings = needs_acknowledgement(report)
+    missing = [f for f in warnings if f.id not in set(acknowledged or [])]
+    if missing:
+        raise Conflict(
+            f"Version {number} has {len(missing)} open warning(s) on legal elements or readability. Read each one and "
+            "acknowledge it (send its id in `acknowledged`, or tick the box in the editor), fix the text, or waive it "
+            "with a reason, before approving.",
+            details={"acknowledge": [{"id": f.id, "rule": f.rule, "message": f.message} for f in missing]},
+        )
     session.add(Review(version_id=version.id, user_id=actor.id, role=actor.role, decision="approved",
                        comment=comment, created_at=utcnow().isoformat()))
+    if warnings:
+        audit.record(session, actor, "draft.warnings_acknowledged", "draft", draft_id, number,
+                     {"role": actor.role, "findings": [{"id": f.id, "rule": f.rule, "message": f.message} for f in warnings]})
     users_by_role = {r.role: r.user_id for r in approvals} | {actor.role: actor.id}
     complete = all(r in users_by_role for r in states.APPROVER_ROLES) and len(set(users_by_role.values())) == len(states.APPROVER_ROLES)
     draft.state = states.APPROVED if complete else nxt
@@ -97,6 +134,7 @@ def sign_off(session: Session, ctx: WorkflowContext, actor: User, draft_id: int,
     if actor.role != "compliance":
         raise Forbidden(f"Only the compliance role signs off; your role is {actor.role}.")
     draft, version, nxt = _current(session, draft_id, number, "sign_off", "sign off")
+    _refuse_outdated(session, ctx, draft, version, "sign off")
     report = repo.report_for(session, version)
     checklist = [e.model_dump(mode="json") for e in report.elements]
     session.add(SignOff(version_id=version.id, user_id=actor.id, checklist=checklist, comment=comment,

@@ -4,12 +4,18 @@ Anything not in TRANSITIONS is refused with 409 and a sentence saying what to do
 new action or state cannot slip through unreviewed. `approve` moves to `approved` only when both
 required roles approved the same version (decided in app.workflow.reviews); otherwise the state
 stays `in_review`.
+
+`stale` is set by app.workflow.staleness (action `facts_changed`) when the incident's facts change
+in a way that changes the draft's letter or the laws its recipients need: approvals and sign-off
+given on the old facts no longer count, the letter exports only with the DRAFT watermark, and the
+merge refuses it. The way out is a new version (a save, or a re-draft from the current facts).
 """
 
 from __future__ import annotations
 
 DRAFT, IN_REVIEW, CHANGES, APPROVED, SIGNED_OFF = "draft", "in_review", "changes_requested", "approved", "signed_off"
-STATES = (DRAFT, IN_REVIEW, CHANGES, APPROVED, SIGNED_OFF)
+STALE = "stale"
+STATES = (DRAFT, IN_REVIEW, CHANGES, APPROVED, SIGNED_OFF, STALE)
 APPROVER_ROLES = ("cmo", "security")
 
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -27,12 +33,17 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (IN_REVIEW, "waive"): IN_REVIEW,
     (CHANGES, "waive"): CHANGES,
     (APPROVED, "sign_off"): SIGNED_OFF,
+    (STALE, "save"): DRAFT,  # a new version written against the current facts
+    (STALE, "request_changes"): CHANGES,
+    **{(s, "facts_changed"): STALE for s in (DRAFT, IN_REVIEW, CHANGES, APPROVED, SIGNED_OFF)},
 }
 
 _HINTS = {
-    "approve": "Approvals are only possible on a draft or in-review version; after changes were requested, save a new version first.",
+    "approve": "Approvals are only possible on a draft or in-review version; after changes were requested, or when the "
+               "facts changed under the letter (stale), save a new version first (or re-draft it from the current facts).",
     "sign_off": "Sign-off needs a version approved by both the CMO and security.",
-    "waive": "Waivers are only possible before approval; save a new version to change an approved letter.",
+    "waive": "Waivers are only possible before approval and on current facts; save a new version to change an approved "
+             "or stale letter.",
     "request_changes": "Changes can be requested on a draft, in-review or approved version.",
     "save": "Saving is always possible.",
 }

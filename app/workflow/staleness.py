@@ -1,0 +1,154 @@
+"""What a change of facts does to the letters: the one function the facts-update path calls.
+
+A draft is *affected* by a facts change when either
+
+- its letter changes: the letter re-rendered from the new facts (same laws, same tone) differs
+  from the one rendered from the old facts — a date, a count, a contact, an offer, a data type; or
+- its jurisdiction set changes: the laws under which letters are due to the draft's recipients
+  (its fixed residences) are not the same under the new facts.
+
+An affected draft becomes **stale** (`states.STALE`): approvals and the sign-off given on the old
+facts no longer count, the letter exports only with the DRAFT watermark, and the merge refuses
+it. Each change is audited (`draft.stale`, with the reasons and the approvals that lapsed). A new
+version — a save, or a re-draft from the current facts — starts its review again.
+
+Residences whose people need a letter under the new facts but that no draft covers get their
+drafts (one per tone the incident already uses, audited `facts.drafts_added`); a residence that
+cannot get one (a draft with that id and tone exists but was made for other people) is listed in
+`uncovered`, and the merge refuses to run until a draft covers it.
+
+`outdated()` answers the same question for one version at approval, sign-off and merge time, so
+a save racing a facts change can never carry an approval on old facts into a letter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.core.errors import AppError
+from app.domain.facts import IncidentFacts
+from app.letters.drafting import draft_letter
+from app.store import repositories as repo
+from app.store.models import Draft, DraftVersion, Incident, User
+from app.workflow import audit, states
+from app.workflow.context import WorkflowContext
+from app.workflow.drafts import DraftDetail, create_draft
+from app.workflow.variants import letter_laws, lettered_residences, variants_for
+
+Renders = dict[tuple[int, tuple[str, ...], str], str | None]
+
+
+@dataclass
+class FactsImpact:
+    """What one facts change did: drafts made stale, drafts added, residences still uncovered."""
+
+    stale: list[dict[str, Any]] = field(default_factory=list)
+    created: list[DraftDetail] = field(default_factory=list)
+    uncovered: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (for the audit log and API responses)."""
+        return {"stale": self.stale, "created": [{"draft_id": d.draft.id, "variant": d.draft.variant, "tone": d.draft.tone}
+                                                 for d in self.created], "uncovered": self.uncovered}
+
+
+def _render(ctx: WorkflowContext, facts: IncidentFacts, which: int, jurisdictions: tuple[str, ...], tone: str,
+            cache: Renders) -> str | None:
+    key = (which, jurisdictions, tone)
+    if key not in cache:
+        try:
+            cache[key] = draft_letter(facts, ctx.rulebook, ctx.settings.TEMPLATES_DIR, tone=tone,
+                                      jurisdictions=list(jurisdictions)).text
+        except AppError:
+            cache[key] = None  # cannot be drawn from these facts: counts as changed
+    return cache[key]
+
+
+def reasons(ctx: WorkflowContext, draft: Draft, old: IncidentFacts, new: IncidentFacts,
+            cache: Renders | None = None) -> list[str]:
+    """Why the facts change from `old` to `new` affects this draft (empty: it does not)."""
+    cache = {} if cache is None else cache
+    out = []
+    laws = tuple(draft.jurisdictions)
+    before, after = letter_laws(old, ctx.rulebook, draft.residences), letter_laws(new, ctx.rulebook, draft.residences)
+    if before != after:
+        added, removed = sorted(after - before), sorted(before - after)
+        parts = ([f"now also {', '.join(added)}"] if added else []) + ([f"no longer {', '.join(removed)}"] if removed else [])
+        out.append(f"The laws its recipients need changed: {'; '.join(parts)}.")
+    a, b = _render(ctx, old, 0, laws, draft.tone, cache), _render(ctx, new, 1, laws, draft.tone, cache)
+    if a is None or b is None or a != b:
+        out.append("The letter drawn from the new facts differs from the one drawn from the old facts.")
+    return out
+
+
+def outdated(session: Session, ctx: WorkflowContext, draft: Draft, version: DraftVersion) -> list[str]:
+    """Why `version` no longer matches the incident's current facts (empty: it still does)."""
+    current = repo.get_incident(session, draft.incident_id).facts_version
+    if version.facts_version == current:
+        return []
+    old = IncidentFacts.model_validate(repo.facts_version(session, draft.incident_id, version.facts_version).facts)
+    new = IncidentFacts.model_validate(repo.facts_version(session, draft.incident_id, current).facts)
+    return reasons(ctx, draft, old, new)
+
+
+def _lapsed(session: Session, draft: Draft) -> dict[str, Any]:
+    version = repo.get_version(session, draft.id)
+    approvals = [{"user_id": r.user_id, "role": r.role} for r in repo.reviews_for(session, version.id) if r.decision == "approved"]
+    return {"version": version.number, "approvals": approvals, "signed_off": repo.sign_off_for(session, version.id) is not None}
+
+
+def _cover(session: Session, ctx: WorkflowContext, actor: User, incident: Incident, new: IncidentFacts,
+           drafts: list[Draft], impact: FactsImpact) -> None:
+    """Draft letters for residences that need one and that no draft covers."""
+    covered = {r for d in drafts for r in d.residences or []}
+    needed = lettered_residences(new, ctx.rulebook, ctx.today())
+    missing = sorted(set(needed) - covered)
+    if not missing:
+        return
+    only = new.model_copy(update={"affected": {r: new.affected[r] for r in missing}})
+    tones = sorted({d.tone for d in drafts}) or ["plain"]
+    taken = {(d.variant, d.tone) for d in drafts}
+    for variant in variants_for(only, ctx.rulebook, ctx.today()):
+        for tone in tones:
+            if (variant.code, tone) in taken:
+                impact.uncovered.extend(r for r in variant.residences if r not in impact.uncovered)
+                continue
+            impact.created.append(create_draft(session, ctx, actor, incident, new, variant, tone))
+    if impact.created:
+        audit.record(session, actor, "facts.drafts_added", "incident", incident.id, incident.facts_version,
+                     {"residences": missing, "drafts": [d.draft.id for d in impact.created]})
+
+
+def apply_facts_change(session: Session, ctx: WorkflowContext, actor: User, incident: Incident,
+                       old: IncidentFacts, new: IncidentFacts) -> FactsImpact:
+    """Mark affected drafts stale and draft letters for uncovered residences (caller's transaction;
+    `incident.facts_version` must already be the new number)."""
+    impact = FactsImpact()
+    drafts = repo.list_drafts(session, incident.id)
+    cache: Renders = {}
+    for draft in drafts:
+        why = reasons(ctx, draft, old, new, cache)
+        nxt = states.next_state(draft.state, "facts_changed")
+        if not why or nxt is None:
+            continue
+        entry = {"draft_id": draft.id, "variant": draft.variant, "tone": draft.tone, "previous_state": draft.state,
+                 "reasons": why, **_lapsed(session, draft)}
+        draft.state = nxt
+        impact.stale.append(entry)
+        audit.record(session, actor, "draft.stale", "draft", draft.id, draft.current_version,
+                     {"facts_version": incident.facts_version, **{k: v for k, v in entry.items() if k != "draft_id"}})
+    session.flush()
+    _cover(session, ctx, actor, incident, new, drafts, impact)
+    return impact
+
+
+def stale_reasons(session: Session, draft: Draft) -> list[str]:
+    """The reasons recorded when this draft last went stale (empty unless it is stale now)."""
+    if draft.state != states.STALE:
+        return []
+    entries = repo.audit_entries(session, entity="draft", entity_id=draft.id, limit=1000)
+    last = next((e for e in reversed(entries) if e.action == "draft.stale"), None)
+    return list((last.details or {}).get("reasons", [])) if last else []
