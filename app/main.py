@@ -36,6 +36,21 @@ def _optional_module(name: str):  # type: ignore[no-untyped-def]
         raise
 
 
+def _warm_up_grammar(settings: Settings) -> None:
+    """Build the embedded grammar engine in the background (about a second), not on the first check
+    (not in the test environment: test processes build many apps and rarely check grammar)."""
+    if settings.ENVIRONMENT == "test":
+        return
+    from app.checks.grammar import grammar_checker_from_settings
+
+    checker = grammar_checker_from_settings(settings)
+    warm_up = getattr(checker, "warm_up", None)
+    if warm_up is not None:
+        import threading
+
+        threading.Thread(target=warm_up, name="candor-grammar-warm-up", daemon=True).start()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the FastAPI app for `settings` (default: from the environment)."""
     settings = settings or get_settings()
@@ -45,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     syllables.configure(settings.cache_dir())
     syllables.table().index()  # load (or build once) the syllable table now, not on the first request
+    _warm_up_grammar(settings)
     app = FastAPI(
         title="Candor",
         version="0.1.0",

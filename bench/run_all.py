@@ -11,6 +11,7 @@ RUNS = [
     ["bench_render.py"],
     ["bench_check.py", "--runs", "30"],
     ["bench_cli.py", "--runs", "15"],
+    ["bench_grammar.py", "--runs", "20"],
     ["bench_saves.py", "--clients", "8", "--seconds", "10"],
     ["bench_merge.py", "--quick"],
 ]

@@ -11,6 +11,7 @@ facts; run grammar through the GrammarChecker interface; then give every finding
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import TYPE_CHECKING, Any
 
 from app.checks import caching
@@ -64,17 +65,40 @@ def _validate_selection(rulebook: Rulebook, jurisdictions: tuple[str, ...], tone
                            details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}])
 
 
-def _grammar(text: str, grammar: Any, settings: Settings | None) -> tuple[list[Finding], GrammarStatus]:
+def _grammar(text: str, grammar: Any, ctx: CheckContext) -> tuple[list[Finding], GrammarStatus]:
+    """Run the grammar checker, then drop what no engine may flag (app/checks/protected.py):
+    anything inside a URL, address, phone number, code or `[[…]]` marker, and the letter's own
+    names (from the facts and the rulebook's agency directory)."""
     from app.checks.grammar import NullGrammarChecker, grammar_checker_from_settings
 
     if grammar is False or grammar is None:
         checker: GrammarChecker = NullGrammarChecker.skipped()
     elif grammar is True:
-        checker = grammar_checker_from_settings(settings) if settings is not None else NullGrammarChecker()
+        checker = grammar_checker_from_settings(ctx.settings) if ctx.settings is not None else NullGrammarChecker()
     else:
         checker = grammar
     findings, status = checker.check(text)
-    return list(findings), status
+    if not findings:
+        return [], status
+    from app.checks.protected import is_protected, letter_dictionary, protected_spans
+
+    spans = protected_spans(text)
+    agencies = [a.name for a in ctx.rulebook.agencies.values()] + [
+        r.agency.name for r in ctx.rulebook.jurisdictions.values() if getattr(r, "agency", None)]
+    words = letter_dictionary(ctx.facts, agencies)
+    kept = []
+    for f in findings:
+        if f.start is not None and f.end is not None:
+            if is_protected(f.start, f.end, spans):
+                continue
+            flagged = _WORDS.findall(text[f.start:f.end])
+            if flagged and all(w.lower() in words for w in flagged):
+                continue
+        kept.append(f)
+    return kept, status
+
+
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’]*")
 
 
 def run_rule(rid: str, rule: Any, ctx: CheckContext) -> list[Finding]:
@@ -125,7 +149,7 @@ def run_checks(
     else:
         ctx.notes.append("The text is empty: nothing to measure.")
     findings.extend(check_facts(ctx))
-    g_findings, g_status = _grammar(text, grammar, settings)
+    g_findings, g_status = _grammar(text, grammar, ctx)
     findings.extend(g_findings)
     findings = finalise(findings, text)
     if facts is None:

@@ -148,8 +148,10 @@ def test_grammar_goes_through_the_interface(rulebook, settings) -> None:  # type
     r = check("Hi there.", rulebook, settings, grammar=Fake())
     assert r.grammar.status == "ok" and any(f.rule == "grammar.X" for f in r.findings)
     assert check("Hi there.", rulebook, settings, grammar=False).grammar.status == "skipped"
-    unconfigured = settings.model_copy(update={"LANGUAGETOOL_URL": None})
+    unconfigured = settings.model_copy(update={"LANGUAGETOOL_URL": None, "GRAMMAR_ENGINE": "languagetool"})
     assert check("Hi there.", rulebook, unconfigured, grammar=True).grammar.status == "unavailable"
+    embedded = settings.model_copy(update={"LANGUAGETOOL_URL": None, "GRAMMAR_ENGINE": "auto"})
+    assert check("Hi there.", rulebook, embedded, grammar=True).grammar.status == "ok"  # Harper, offline
 
 
 def test_segmentation_keeps_offsets() -> None:

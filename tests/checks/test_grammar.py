@@ -1,4 +1,6 @@
-"""The LanguageTool adapter: the real language_tool_python client against a fake v2 server."""
+"""The LanguageTool adapter: the real language_tool_python client against a LanguageTool-compatible
+test server (tests/support/lt_server.py, a real HTTP server on 127.0.0.1 speaking the v2 API,
+because no LanguageTool server can be installed here)."""
 
 from __future__ import annotations
 
@@ -13,13 +15,12 @@ from app.checks.grammar import (
     NOT_CONFIGURED,
     GrammarChecker,
     GrammarResult,
-    LanguageToolChecker,
     NullGrammarChecker,
     Paragraph,
-    find_local_languagetool,
     grammar_checker_from_settings,
     split_paragraphs,
 )
+from app.checks.languagetool import LanguageToolChecker, find_local_languagetool
 from app.core.config import Settings
 
 
@@ -297,18 +298,21 @@ def test_check_never_raises_even_on_unexpected_errors(lt_server, monkeypatch):
     def boom(text):
         raise RuntimeError("surprise")
 
-    monkeypatch.setattr("app.checks.grammar.split_paragraphs", boom)
+    monkeypatch.setattr("app.checks.languagetool.grammar.split_paragraphs", boom)
     findings, status = c.check("Text.")
     assert findings == []
     assert status.status == "unavailable"
     assert "surprise" in status.detail
 
 
-def test_timeout_applies_to_the_real_client(lt_server):
+def test_the_client_is_the_public_languagetool_class_on_the_remote_server(lt_server):
+    from language_tool_python import LanguageTool
+
     c = LanguageToolChecker(lt_server.url, timeout_s=1.5)
     try:
-        c.check("Hello.")
-        assert c._get_client()._TIMEOUT == 1.5
+        assert c.check("Hello.").status.status == "ok"
+        client = c._get_client()
+        assert type(client) is LanguageTool  # no subclass reaching into private methods
     finally:
         c.close()
 
@@ -331,10 +335,15 @@ def test_skipped_variant():
     assert status.detail
 
 
-def test_factory_without_url_gives_the_null_checker():
-    checker = grammar_checker_from_settings(Settings(LANGUAGETOOL_URL=None), environ={})
-    assert isinstance(checker, NullGrammarChecker)
-    assert isinstance(checker, GrammarChecker)
+def test_factory_picks_the_engine():
+    from app.checks.harper_checker import HarperChecker
+
+    assert isinstance(grammar_checker_from_settings(Settings(LANGUAGETOOL_URL=None), environ={}), HarperChecker)
+    assert isinstance(grammar_checker_from_settings(Settings(GRAMMAR_ENGINE="harper", LANGUAGETOOL_URL="http://x"), environ={}), HarperChecker)
+    off = grammar_checker_from_settings(Settings(GRAMMAR_ENGINE="off"), environ={})
+    assert off.check("Text.").status.status == "skipped"
+    checker = grammar_checker_from_settings(Settings(GRAMMAR_ENGINE="languagetool", LANGUAGETOOL_URL=None), environ={})
+    assert isinstance(checker, NullGrammarChecker) and isinstance(checker, GrammarChecker)
     findings, status = checker.check("Text.")
     assert status.status == "unavailable"
     assert "set CANDOR_LANGUAGETOOL_URL" in status.detail

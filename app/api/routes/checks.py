@@ -20,7 +20,7 @@ class CheckRequest(BaseModel):
     facts: IncidentFacts | None = Field(None, description="Incident facts: compares dates/numbers/contacts, evaluates conditional elements.")
     jurisdictions: list[str] = Field(default_factory=list, description="Jurisdiction codes whose elements to check, e.g. ['US-CA'].")
     tone: str | None = Field(None, description="empathetic, formal or plain: picks readability thresholds (default plain).")
-    grammar: bool = Field(True, description="Run the LanguageTool grammar check (reports `unavailable` when no server).")
+    grammar: bool = Field(True, description="Run the grammar and spelling check (CANDOR_GRAMMAR_ENGINE: Harper by default, or LanguageTool).")
 
 
 def _grammar_checker(request: Request, settings):  # type: ignore[no-untyped-def]
