@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from app.core.errors import AppError
 
 # Sub-command modules; each defines `register(subparsers)` and sets `func` on its parser.
-COMMANDS = ("serve", "draft", "check", "obligations", "rules", "users", "audit", "merge")
+COMMANDS = ("serve", "draft", "check", "obligations", "rules", "users", "audit", "merge", "corpus")
 
 
 class CliError(Exception):

@@ -14,6 +14,7 @@ RUNS = [
     ["bench_grammar.py", "--runs", "20"],
     ["bench_saves.py", "--clients", "8", "--seconds", "10"],
     ["bench_merge.py", "--quick"],
+    ["bench_corpus.py", "--rounds", "5"],
 ]
 
 

@@ -20,14 +20,20 @@ if TYPE_CHECKING:
     from app.rulebook.loader import Rulebook
 
 
+_BY_HASH: dict[str, dict[str, list[str]]] = {}
+
+
 def family_rules(rulebook: Rulebook) -> dict[str, list[str]]:
-    """Family name → ids of the rules that find it (in id order)."""
-    out: dict[str, list[str]] = defaultdict(list)
-    for rid, rule in sorted(rulebook.rules.items()):
-        family = getattr(rule, "family", "")
-        if family:
-            out[family].append(rid)
-    return dict(sorted(out.items()))
+    """Family name → ids of the rules that find it (in id order); worked out once per rulebook."""
+    hit = _BY_HASH.get(rulebook.hash)
+    if hit is None:
+        out: dict[str, list[str]] = defaultdict(list)
+        for rid, rule in sorted(rulebook.rules.items()):
+            family = getattr(rule, "family", "")
+            if family:
+                out[family].append(rid)
+        hit = _BY_HASH[rulebook.hash] = dict(sorted(out.items()))
+    return hit
 
 
 def family_of(rulebook: Rulebook) -> dict[str, str]:
