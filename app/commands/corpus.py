@@ -10,6 +10,8 @@ for the reader in the first third) and one row per letter. `--out DIR` also writ
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 
 from app.cli import CliError
@@ -66,10 +68,11 @@ def run(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         write_chart(report, out / "corpus.png")
         (out / "corpus.html").write_text(render_html(report, chart="corpus.png"), encoding="utf-8")
-    if args.format == "json":
-        print(report.model_dump_json(indent=2))
-    elif args.format == "csv":
-        print(format_csv(report), end="")
-    else:
-        print(format_text(report))
+    body = (report.model_dump_json(indent=2) + "\n" if args.format == "json"
+            else format_csv(report) if args.format == "csv" else format_text(report) + "\n")
+    try:
+        sys.stdout.write(body)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `candor corpus DIR | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
