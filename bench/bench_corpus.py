@@ -33,7 +33,6 @@ sys.path.insert(0, str(ROOT))
 
 from app.checks.engine import clear_caches, run_checks  # noqa: E402
 from app.core.config import Settings  # noqa: E402
-from app.core.textstat_data import ensure_cmudict  # noqa: E402
 from app.corpus.scan import families, letter_files, measure  # noqa: E402
 from app.corpus.summary import summarise  # noqa: E402
 from app.rulebook.loader import load_rulebook  # noqa: E402
@@ -50,7 +49,6 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=7)
     args = ap.parse_args()
     settings = Settings()
-    ensure_cmudict(settings.NLTK_DATA)
     rb = load_rulebook(ROOT / "rules")
     fams = families(rb)
     for name, text in corpus(-1):  # warm-up round, not counted: imports, compiled regexes, the

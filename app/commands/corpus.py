@@ -33,7 +33,7 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 
 def build(folder: Path, jurisdictions: tuple[str, ...]):  # type: ignore[no-untyped-def]
     """Scan the folder and build the CorpusReport (shared by the CLI and the benchmark)."""
-    from app.core.textstat_data import ensure_cmudict
+    from app.checks import syllables
     from app.corpus.scan import Selection, families, scan
     from app.corpus.summary import CorpusReport, summarise
 
@@ -42,8 +42,8 @@ def build(folder: Path, jurisdictions: tuple[str, ...]):  # type: ignore[no-unty
     unknown = [j for j in jurisdictions if j not in rb.jurisdictions]
     if unknown:
         raise CliError(f"unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(rb.jurisdictions))}")
-    ensure_cmudict(s.NLTK_DATA)
     rows, skipped = scan(folder, rb, s, Selection(jurisdictions=jurisdictions))
+    syllables.save_extra()  # words counted by Pyphen this time are looked up next time
     return CorpusReport(folder=str(folder), rulebook=rb.hash, summary=summarise(rows, families(rb)), rows=rows, skipped=skipped)
 
 
