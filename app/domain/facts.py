@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, mode
 from app.domain.datatypes import DataType
 from app.domain.regions import RESIDENCE_CODES
 
-_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().\-]{6,20}[0-9]$")
+_PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ().\-]{6,20}[0-9]$")  # "(888) 555-0193" too
 TOLL_FREE_PREFIXES = ("800", "833", "844", "855", "866", "877", "888")
 
 

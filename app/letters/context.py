@@ -344,8 +344,9 @@ def build_context(
         breach_dates = "on " + fmt_date(inc.breach_start, "incident.breach_start")
     ordered = sorted(facts.data_types, key=_ORDER.index)
     labels = [LABELS[t] if t is not DataType.other else (facts.data_types_other or LABELS[t]) for t in ordered]
-    phone_numbers = [p for p in (c.toll_free.number if c.toll_free else None, c.phone) if p]
-    toll_free = next((p for p in phone_numbers if is_toll_free(p)), None)
+    # The number the responder gave as toll-free is printed as given (a non-US freephone number too);
+    # otherwise the other phone number when it is a toll-free one.
+    toll_free = c.toll_free.number if c.toll_free else (c.phone if c.phone and is_toll_free(c.phone) else None)
     toll = toll_free or missing("contacts.toll_free.number")
     # Every agency the variant's laws name (a rule file sets `agency` only where its letters must print it).
     agencies = tuple(_contact(r.agency) for r in group if r.agency)

@@ -22,7 +22,7 @@ from app.letters.drafting import draft_letter
 from app.store import repositories as repo
 from app.store.checking import check_text
 from app.store.models import Draft, DraftVersion, Incident, Review, SignOff, User, Waiver, utcnow
-from app.workflow import audit, states
+from app.workflow import audit, states, textmerge
 from app.workflow.context import WorkflowContext
 from app.workflow.locks import lock_draft
 from app.workflow.variants import Variant
@@ -40,10 +40,11 @@ class DraftDetail:
     sign_off: SignOff | None = None
     incident_facts_version: int = 1
     warnings: list[str] = field(default_factory=list)
+    merged: dict[str, Any] | None = None  # set when a stale save was merged three-way (base_version, merged_with)
 
     @property
     def facts_changed(self) -> bool:
-        """True when the incident's facts changed after this version was drafted or saved."""
+        """True when the incident has newer facts than the ones this version's text was drafted from."""
         return self.incident_facts_version > self.version.facts_version
 
 
@@ -108,49 +109,128 @@ def stale(draft: Draft, base_version: int, what: str = "save") -> Conflict:
     )
 
 
+def overlap_conflict(draft: Draft, base_version: int, merged: textmerge.Merged) -> Conflict:
+    """The 409 for a stale save whose edits overlap the other person's: both sides of each overlap."""
+    n = len(merged.overlaps)
+    return Conflict(
+        f"Version {base_version} is no longer current: version {draft.current_version} was saved meanwhile and "
+        f"{n} of your edit{'s' if n != 1 else ''} change{'s' if n == 1 else ''} the same sentences. Nothing was saved. "
+        f"Choose for each overlap which side to keep, or reload version {draft.current_version}, reapply your "
+        f"change and save again with base_version {draft.current_version}.",
+        details={"draft_id": draft.id, "current_version": draft.current_version, "your_version": base_version,
+                 "overlaps": [{"index": o.index, "base": o.base, "yours": o.ours, "theirs": o.theirs}
+                              for o in merged.overlaps]},
+    )
+
+
+def _merge_stale(session: Session, draft: Draft, text: str, base_version: int) -> tuple[str, dict[str, Any]]:
+    """Three-way merge of a stale save onto the current version; 409 with both sides when edits overlap."""
+    if not 1 <= base_version < draft.current_version:
+        raise stale(draft, base_version)
+    base = repo.get_version(session, draft.id, base_version).text
+    latest = repo.get_version(session, draft.id, draft.current_version).text
+    merged = textmerge.merge(base, text, latest)
+    if not merged.clean:
+        raise overlap_conflict(draft, base_version, merged)
+    return merged.text, {"base_version": base_version, "merged_with": draft.current_version,
+                         "changes_kept_from_theirs": merged.taken_from_theirs}
+
+
 def save_version(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, text: str,
-                 base_version: int, *, tone: str | None = None) -> DraftDetail:
-    """Save `text` as the next version if `base_version` is still current; 409 otherwise. Commits.
+                 base_version: int, *, tone: str | None = None, facts_version: int | None = None,
+                 note: dict[str, Any] | None = None) -> DraftDetail:
+    """Save `text` as the next version. Commits.
 
     `tone` (a re-draft in another tone) changes the draft's tone with this version; the scope
     (jurisdictions, residences) never changes.
-    """
-    draft = repo.get_draft(session, draft_id)
-    if base_version != draft.current_version:
-        raise stale(draft, base_version)
-    old_tone = draft.tone
-    jurisdictions, tone = list(draft.jurisdictions), tone or draft.tone
-    fv = repo.facts_version(session, draft.incident_id)
-    facts, fv_number = IncidentFacts.model_validate(fv.facts), fv.number
-    session.rollback()  # release the read transaction (and SQLite's lock) while the check runs
-    report, ms = _check(ctx, text, facts, jurisdictions, tone)
 
-    draft = lock_draft(session, draft_id)
-    if base_version != draft.current_version:
-        session.rollback()
-        raise stale(draft, base_version)
+    When `base_version` is stale, the text is merged three-way with what was saved since
+    (app.workflow.textmerge): edits to other sentences are kept from both sides and the result is
+    saved (`DraftDetail.merged` says so); edits of the same sentences raise 409 with both sides.
+    The version records the facts its text was drafted from: the base version's, or `facts_version`
+    when the caller applied newer facts (app.workflow.refresh).
+    """
+    merged_note: dict[str, Any] | None = None
+    for _attempt in range(3):  # another save may land while this one is checked: merge again
+        draft = repo.get_draft(session, draft_id)
+        if base_version != draft.current_version:
+            text, step = _merge_stale(session, draft, text, base_version)
+            merged_note = {**step, "base_version": (merged_note or step)["base_version"]}
+            base_version = draft.current_version
+        jurisdictions, new_tone = list(draft.jurisdictions), tone or draft.tone
+        fv = repo.facts_version(session, draft.incident_id)
+        facts = IncidentFacts.model_validate(fv.facts)
+        text_facts = facts_version or repo.get_version(session, draft_id, base_version).facts_version
+        session.rollback()  # release the read transaction (and SQLite's lock) while the check runs
+        report, ms = _check(ctx, text, facts, jurisdictions, new_tone)
+
+        draft = lock_draft(session, draft_id)
+        if base_version != draft.current_version:
+            session.rollback()
+            continue
+        return _store_version(session, ctx, actor, draft, text, base_version, new_tone, report, ms, text_facts,
+                              {**(note or {}), **({"merged": merged_note} if merged_note else {})})
+    draft = repo.get_draft(session, draft_id)
+    raise stale(draft, base_version)
+
+
+def _store_version(session: Session, ctx: WorkflowContext, actor: User, draft: Draft, text: str, base_version: int,
+                   tone: str, report: Report, ms: float, facts_version: int, note: dict[str, Any]) -> DraftDetail:
+    """Write version N+1 under the draft's row lock, void approvals of N, audit. Commits."""
+    draft_id, old_tone = draft.id, draft.tone
     old = repo.get_version(session, draft_id, draft.current_version)
     voided = [r for r in repo.reviews_for(session, old.id) if r.decision == "approved"]
     new_state = states.next_state(draft.state, "save") or states.DRAFT
     number = draft.current_version + 1
     now = utcnow().isoformat()
     version = DraftVersion(draft_id=draft_id, number=number, text=text, report=report.model_dump(mode="json"),
-                           rulebook_hash=ctx.rulebook.hash, facts_version=fv_number, check_ms=ms,
+                           rulebook_hash=ctx.rulebook.hash, facts_version=facts_version, check_ms=ms,
                            created_by=actor.id, created_at=now)
     session.add(version)
     previous_state = draft.state
     draft.current_version, draft.state, draft.tone = number, new_state, tone
     session.flush()
     audit.record(session, actor, "draft.saved", "draft", draft_id, number,
-                 {"base_version": base_version, "facts_version": fv_number, "rulebook": ctx.rulebook.hash,
+                 {"base_version": base_version, "facts_version": facts_version, "rulebook": ctx.rulebook.hash,
                   "chars": len(text), "errors": sum(1 for f in report.findings if f.severity.value == "error"),
-                  **({"tone": tone, "previous_tone": old_tone} if tone != old_tone else {})})
+                  **({"tone": tone, "previous_tone": old_tone} if tone != old_tone else {}), **note})
     if voided or previous_state in (states.SIGNED_OFF, states.STALE):
         audit.record(session, actor, "draft.approvals_voided", "draft", draft_id, base_version,
                      {"approvals": [{"user_id": r.user_id, "role": r.role} for r in voided],
                       "previous_state": previous_state, "new_version": number})
     session.commit()
-    return detail(session, draft_id, number)
+    result = detail(session, draft_id, number)
+    result.merged = note.get("merged")
+    return result
+
+
+def resolve_overlaps(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, text: str,
+                     base_version: int, theirs_version: int, choices: dict[int, str]) -> DraftDetail:
+    """Save a stale text after the author chose a side for each overlapping edit. Commits.
+
+    The merge of `text` (edited from `base_version`) with `theirs_version` is recomputed, each
+    overlap takes its chosen side (ours, theirs or both), and the result is saved on top of
+    `theirs_version` (merged again if more was saved since). The audit entry lists every choice
+    and what it left out, so nothing is dropped silently.
+    """
+    draft = repo.get_draft(session, draft_id)
+    if not 1 <= base_version < theirs_version <= draft.current_version:
+        raise InvalidInput("base_version must be the version you edited and theirs_version a later saved version.",
+                           details=[{"field": "theirs_version", "message": f"between base_version and {draft.current_version}"}])
+    base = repo.get_version(session, draft_id, base_version).text
+    theirs = repo.get_version(session, draft_id, theirs_version).text
+    merged = textmerge.merge(base, text, theirs)
+    missing = merged.missing_choices(choices)
+    if missing:
+        raise InvalidInput(f"Choose which side to keep for each overlapping edit ({len(missing)} without a choice).",
+                           details=[{"field": f"choices.{i}", "message": f"one of {', '.join(textmerge.CHOICES)}"}
+                                    for i in missing])
+    resolved = merged.resolve(choices)
+    note = {"resolved": {"base_version": base_version, "theirs_version": theirs_version,
+                         "choices": [{"overlap": o.index, "kept": choices[o.index],
+                                      "dropped": o.dropped(choices[o.index])[:500]} for o in merged.overlaps]}}
+    session.rollback()
+    return save_version(session, ctx, actor, draft_id, resolved, theirs_version, note=note)
 
 
 def redraft(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, tone: str,
@@ -168,10 +248,11 @@ def redraft(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, 
     if twin is not None:
         raise Conflict(f"Draft {twin.id} is already the {draft.variant} letter in the {tone} tone; open it instead.",
                        details={"draft_id": twin.id})
-    facts = repo.current_facts(session, draft.incident_id)
+    fv = repo.facts_version(session, draft.incident_id)
     variant = Variant(draft.variant, tuple(draft.jurisdictions), tuple(draft.residences))
-    text = _render(ctx, facts, variant, tone).text
-    return save_version(session, ctx, actor, draft_id, text, base_version, tone=tone)
+    text = _render(ctx, IncidentFacts.model_validate(fv.facts), variant, tone).text
+    # Drawn from the current facts: the version records them (app.workflow.refresh).
+    return save_version(session, ctx, actor, draft_id, text, base_version, tone=tone, facts_version=fv.number)
 
 
 def waive(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, number: int, finding_id: str,

@@ -10,7 +10,7 @@ from app.checks.base import Finding, Report, Severity
 from app.core.errors import Conflict, Forbidden, InvalidInput, TooLarge
 from app.domain.facts import IncidentFacts
 from app.store import repositories as repo
-from app.workflow import audit, drafts, incidents, reviews, states
+from app.workflow import audit, drafts, incidents, refresh, reviews, states
 
 
 def _facts(**changes) -> IncidentFacts:
@@ -182,7 +182,11 @@ def test_facts_are_versioned_and_drafts_show_when_they_changed(store):
         assert [f.number for f in repo.facts_versions(s, incident_id)] == [1, 2]
         changed = [e for e in repo.audit_entries(s, limit=1000) if e.action == "facts.updated"][0]
         assert changed.details["changed"] == ["remediation"]
-        d = drafts.save_version(s, store.ctx, store.users["cmo"], draft_id, "Redrafted from new facts.", 1)
+        # An edit keeps the facts its text was drafted from: the draft still shows the facts changed...
+        d = drafts.save_version(s, store.ctx, store.users["cmo"], draft_id, "Edited, not yet from the new facts.", 1)
+        assert d.version.facts_version == 1 and d.facts_changed
+        # ...until the author applies the new facts (app.workflow.refresh).
+        d = refresh.apply(s, store.ctx, store.users["cmo"], draft_id, 2, 2, {0: "theirs"})
         assert d.version.facts_version == 2 and not d.facts_changed
 
 
