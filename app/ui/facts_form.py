@@ -46,9 +46,14 @@ class FormField:
     attrs: dict[str, str] = field(default_factory=dict)
 
     @property
+    def key(self) -> str:
+        """The path in element ids (f-KEY input, e-KEY error, h-KEY hint): dots would need escaping in CSS."""
+        return self.path.replace(".", "-")
+
+    @property
     def dom_id(self) -> str:
-        """The input's id (dots would need escaping in CSS selectors)."""
-        return "f-" + self.path.replace(".", "-")
+        """The input's id."""
+        return "f-" + self.key
 
 
 @dataclass(frozen=True)
@@ -297,3 +302,51 @@ def display_values(values: dict[str, Any]) -> dict[str, Any]:
         if f.widget == "bool" and isinstance(out.get(path), list):
             out[path] = str(out[path][-1]).lower() in ("true", "on", "1", "yes") if out[path] else False
     return out
+
+
+def _norm(f: FormField, value: Any) -> Any:
+    """A value in a form comparable across facts versions and submissions."""
+    if f.widget == "checkboxes":
+        return tuple(sorted(value or []))
+    if f.widget == "bool":
+        if isinstance(value, list):
+            return bool(value) and str(value[-1]).lower() in ("true", "on", "1", "yes")
+        return bool(value)
+    text = str(value or "").replace("\r\n", "\n").strip()
+    if f.widget in ("lines", "residences"):
+        return "\n".join(" ".join(line.split()) for line in _lines(text))
+    return text
+
+
+def shown(f: FormField, value: Any) -> str:
+    """A value as one line of text for the conflict table."""
+    v = _norm(f, value)
+    if f.widget == "bool":
+        return "yes" if v else "no"
+    if f.widget == "checkboxes":
+        labels = dict(f.choices)
+        return ", ".join(labels.get(x, x) for x in v) or "(none)"
+    return str(v).replace("\n", "; ") or "(empty)"
+
+
+def merge_values(base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]], list[dict[str, str]]]:
+    """Field-by-field three-way merge of a stale facts form.
+
+    A field only they changed takes their value; a field only you changed keeps yours; a field
+    both changed differently keeps yours and is listed, with their value, so nothing of theirs
+    is overwritten unseen. Returns (values for the form, fields taken from theirs, fields both changed).
+    """
+    merged = dict(mine)
+    taken: list[dict[str, str]] = []
+    both: list[dict[str, str]] = []
+    for path, f in FIELDS.items():
+        b, t, m = _norm(f, base.get(path)), _norm(f, theirs.get(path)), _norm(f, mine.get(path))
+        if t == b or t == m:
+            continue
+        row = {"path": path, "label": f.label, "theirs": shown(f, theirs.get(path)), "mine": shown(f, mine.get(path))}
+        if m == b:
+            merged[path] = theirs.get(path)
+            taken.append(row)
+        else:
+            both.append(row)
+    return merged, taken, both

@@ -10,6 +10,7 @@ author's own edits. Edits of the same sentences are overlaps the author resolves
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,7 @@ class FactsUpdate:
     rendered_old: str
     rendered_new: str
     merge: textmerge.Merged
+    fact_changes: tuple[tuple[str, str, str], ...] = ()  # (path, old value, new value) as text
 
     @property
     def pending(self) -> bool:
@@ -69,7 +71,38 @@ def preview(session: Session, ctx: WorkflowContext, draft_id: int) -> FactsUpdat
     rendered_new = rendered_old if current.number == version.facts_version else render(ctx, new_facts, draft)
     return FactsUpdate(draft_id=draft_id, version=version.number, from_facts=version.facts_version, to_facts=current.number,
                        current_text=version.text, rendered_old=rendered_old, rendered_new=rendered_new,
-                       merge=textmerge.merge(rendered_old, version.text, rendered_new))
+                       merge=textmerge.merge(rendered_old, version.text, rendered_new),
+                       fact_changes=fact_changes(old_facts, new_facts))
+
+
+def _flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and path != "affected":
+            out.update(_flat(value, path + "."))
+        else:
+            out[path] = value
+    return out
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def fact_changes(old: IncidentFacts, new: IncidentFacts) -> tuple[tuple[str, str, str], ...]:
+    """Each fact (dotted IncidentFacts path) whose value differs, with both values as text."""
+    a, b = _flat(old.model_dump(mode="json")), _flat(new.model_dump(mode="json"))
+    return tuple((p, _text(a.get(p)), _text(b.get(p))) for p in sorted(set(a) | set(b), key=list({**a, **b}).index)
+                 if a.get(p) != b.get(p))
 
 
 def apply(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, base_version: int, to_facts: int,

@@ -38,12 +38,13 @@ def test_conflicting_save_from_two_contexts(new_page, incident_form):  # type: i
 
     bob.locator("#letter-text").fill(base + "\n\nBob's closing line.")
     bob.get_by_role("button", name=re.compile("Save as v2")).click()
-    # The conflict page: who saved what, and three choices; Bob's text is not lost.
+    # Both added a closing line at the same place: the conflict page shows both sides, Bob's text is not lost.
     expect(bob.locator("#conflict-message")).to_contain_text("cmo@example.test saved v2")
-    expect(bob.locator("#diff del")).to_contain_text("Alice")
-    expect(bob.locator("#diff ins")).to_contain_text("Bob")
+    expect(bob.locator("[data-side=theirs] ins")).to_contain_text("Alice")
+    expect(bob.locator("[data-side=ours] ins")).to_contain_text("Bob")
     expect(bob.locator("#conflict-reload")).to_have_attribute("href", f"/drafts/{draft_id}")
-    bob.get_by_role("button", name="Keep mine as v3").click()
+    bob.get_by_label("Keep mine").check()
+    bob.get_by_role("button", name="Save with these choices as v3").click()
     expect(bob.locator(".flash")).to_contain_text("Saved as v3")
     assert "Bob's closing line." in bob.locator("#letter-text").input_value()
     # Alice's v2 stays in the history.

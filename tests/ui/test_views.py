@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.ui.views import checklist_sections, facts_from_form, readability_targets, redline
+from app.ui.views import checklist_sections, facts_from_form, readability_targets
+from app.workflow.redline import redline
 
 GOOD = {"title": "Billing break-in", "org_name": "Northwind", "affected": "US-CA 1200\nus-ny: 800",
         "data_types": ["name", "payment_card"], "toll_free": "1-888-555-0193", "breach_start": "2026-10-02"}

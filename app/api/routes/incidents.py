@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 
 from app.api.deps import CurrentUser, SessionDep, WorkflowDep
+from app.api.preconditions import base_version, set_etag
 from app.api.schemas import (
     DraftCreate,
     DraftPublic,
@@ -24,6 +25,7 @@ from app.workflow import incidents as svc
 router = APIRouter(tags=["incidents"])
 IncidentId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Incident id.")]
 EDITORS = ("responder", "cmo", "security")
+FACTS_EDITORS = ("responder", "security")  # the Edit facts page uses the same (app/ui/facts_pages.py)
 
 
 def _incident(i: Any) -> IncidentPublic:
@@ -55,15 +57,17 @@ def get_incident(incident_id: IncidentId, session: SessionDep) -> IncidentPublic
 def get_facts(incident_id: IncidentId, session: SessionDep, response: Response) -> FactsVersionPublic:
     """The current facts (ETag: the facts version to send back as base_version)."""
     fv = repo.facts_version(session, incident_id)
-    response.headers["ETag"] = f'"{fv.number}"'
+    set_etag(response, fv.number)
     return FactsVersionPublic.model_validate(fv, from_attributes=True)
 
 
-@router.put("/incidents/{incident_id}/facts", response_model=FactsVersionPublic, dependencies=[allow("responder", "security")])
-def update_facts(incident_id: IncidentId, body: FactsUpdate, session: SessionDep, ctx: WorkflowDep,
-                 user: CurrentUser) -> FactsVersionPublic:
-    """Save new facts as the next facts version; 409 with the current version if yours is stale."""
-    fv = svc.update_facts(session, ctx, user, incident_id, body.facts, body.base_version)
+@router.put("/incidents/{incident_id}/facts", response_model=FactsVersionPublic, dependencies=[allow(*FACTS_EDITORS)])
+def update_facts(incident_id: IncidentId, body: FactsUpdate, session: SessionDep, ctx: WorkflowDep, user: CurrentUser,
+                 response: Response, if_match: Annotated[str | None, Header(max_length=40)] = None) -> FactsVersionPublic:
+    """Save new facts as the next facts version (name the version you edited in If-Match or base_version);
+    409 with the current version if yours is stale. ETag: the new facts version."""
+    fv = svc.update_facts(session, ctx, user, incident_id, body.facts, base_version(if_match, body.base_version))
+    set_etag(response, fv.number)
     return FactsVersionPublic.model_validate(fv, from_attributes=True)
 
 

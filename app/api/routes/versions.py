@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Response
 
 from app.api.deps import CurrentUser, SessionDep, WorkflowDep
+from app.api.preconditions import base_version, set_etag
 from app.api.schemas import (
     DraftPublic,
     VersionCreate,
@@ -15,7 +16,6 @@ from app.api.schemas import (
     WaiverPublic,
 )
 from app.auth.policy import allow, allow_any_user
-from app.core.errors import InvalidInput
 from app.store import repositories as repo
 from app.workflow import drafts as svc
 
@@ -27,23 +27,11 @@ REVIEWERS = ("cmo", "security", "compliance")
 
 
 def _etag(response: Response, number: int) -> None:
-    response.headers["ETag"] = f'"{number}"'
+    set_etag(response, number)
 
 
 def _base_version(body: VersionCreate, if_match: str | None) -> int:
-    if if_match is not None:
-        raw = if_match.strip().removeprefix("W/").strip('"')
-        if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
-            raise InvalidInput("If-Match must be the version number you edited, e.g. \"3\".",
-                               details=[{"field": "If-Match", "message": "a version number in quotes"}])
-        if body.base_version is not None and body.base_version != int(raw):
-            raise InvalidInput("If-Match and base_version disagree; send one of them.",
-                               details=[{"field": "base_version", "message": "must equal If-Match"}])
-        return int(raw)
-    if body.base_version is None:
-        raise InvalidInput("Say which version you edited: send base_version or an If-Match header.",
-                           details=[{"field": "base_version", "message": "required (or If-Match)"}])
-    return body.base_version
+    return base_version(if_match, body.base_version)
 
 
 @router.get("/drafts/{draft_id}", response_model=DraftPublic, dependencies=[allow_any_user()])
