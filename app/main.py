@@ -21,7 +21,7 @@ from app.rulebook.loader import load_rulebook
 log = logging.getLogger("candor")
 
 # API route modules under app/api/routes/, mounted at /api/v1 (health at the root).
-API_ROUTES = ("drafts", "checks", "obligations", "catalog", "auth", "users", "incidents", "versions", "reviews", "exports", "audit")
+API_ROUTES = ("drafts", "checks", "obligations", "catalog", "auth", "users", "incidents", "versions", "merges", "reviews", "exports", "audit")
 # Hooks run at start-up by later parts (store: migrate + seed; UI: mount pages).
 StartupHook = Callable[[FastAPI, Settings], None]
 STARTUP_MODULES = ("app.store.startup", "app.export.startup", "app.ui.pages")
