@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.merge_schemas import MergeInfo
 from app.checks.base import Report
 from app.domain.facts import IncidentFacts
 from app.workflow.drafts import DraftDetail
@@ -117,7 +118,7 @@ class FactsUpdate(_In):
     """New facts, with the facts version you edited (409 when it is no longer current)."""
 
     facts: IncidentFacts
-    base_version: int = Field(ge=1, le=2**31 - 1)
+    base_version: int | None = Field(None, ge=1, le=2**31 - 1, description="Facts version you edited (or send If-Match).")
 
 
 class DraftCreate(_In):
@@ -217,9 +218,10 @@ class DraftPublic(BaseModel):
     tone: str
     state: str
     current_version: int
-    facts_changed: bool = Field(description="The incident's facts changed after this version was drafted or saved.")
+    facts_changed: bool = Field(description="The incident has newer facts than those this version's text was drafted from (GET ./facts-update shows the change).")
     incident_facts_version: int
     version: VersionPublic
+    merged: MergeInfo | None = Field(None, description="Set when your stale save was merged three-way with a version saved meanwhile.")
     reviews: list[ReviewPublic]
     waivers: list[WaiverPublic]
     sign_off: SignOffPublic | None = None
@@ -239,6 +241,7 @@ class DraftPublic(BaseModel):
             reviews=[ReviewPublic.model_validate(r, from_attributes=True) for r in d.reviews],
             waivers=[WaiverPublic.model_validate(w, from_attributes=True) for w in d.waivers],
             sign_off=SignOffPublic.model_validate(d.sign_off, from_attributes=True) if d.sign_off else None,
+            merged=MergeInfo.model_validate(d.merged) if d.merged else None,
         )
 
 

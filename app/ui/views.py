@@ -1,5 +1,5 @@
-"""Pure helpers for the pages: the redline diff, the new-incident form <-> IncidentFacts mapping,
-readability targets per tone, the checklist rows and the mail-merge job rows. No I/O, so they are unit-tested directly.
+"""Pure helpers for the pages: readability targets per tone, the checklist rows and the mail-merge
+job rows. No I/O, so they are unit-tested directly.
 """
 
 from __future__ import annotations
@@ -7,140 +7,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import ValidationError
-
 from app.checks.base import Report
-from app.domain.datatypes import LABELS, DataType
-from app.domain.facts import CauseCategory, IncidentFacts
 from app.rulebook.loader import Rulebook
-from app.workflow.redline import redline  # noqa: F401 - the pages' import until they take it from there
 
 STATE_LABELS = {
     "draft": "draft", "in_review": "in review", "changes_requested": "changes requested",
     "approved": "approved", "signed_off": "signed off",
 }
-
-# ---- New-incident form ------------------------------------------------------------------------
-
-FORM_LABELS = {
-    "title": "Incident title", "org_name": "Organisation name", "summary": "What happened", "cause": "Cause",
-    "breach_start": "Breach start", "breach_end": "Breach end", "discovery_date": "Discovered on",
-    "notice_date": "Letter date", "data_types": "Exposed data", "data_types_other": "Other data",
-    "affected": "Affected people", "toll_free": "Toll-free number", "toll_free_hours": "Call centre hours",
-    "contact_email": "Email for questions", "contact_website": "Incident web page",
-    "cm_provider": "Credit monitoring provider", "cm_months": "Months free", "cm_url": "Enrollment URL",
-    "cm_enroll_by": "Enroll by", "remediation": "What you did", "signatory_name": "Signed by",
-    "signatory_title": "Their title", "tone": "Tone",
-}
-
-# IncidentFacts error locations -> the form field that shows the message.
-_LOC_TO_FIELD = {
-    ("organisation", "name"): "org_name", ("incident", "summary"): "summary", ("incident", "cause"): "cause",
-    ("incident", "breach_start"): "breach_start", ("incident", "breach_end"): "breach_end",
-    ("incident", "discovery_date"): "discovery_date", ("notice_date",): "notice_date", ("data_types",): "data_types",
-    ("data_types_other",): "data_types_other", ("affected",): "affected",
-    ("contacts", "toll_free", "number"): "toll_free", ("contacts", "toll_free", "hours"): "toll_free_hours",
-    ("contacts", "email"): "contact_email", ("contacts", "website"): "contact_website",
-    ("services", "credit_monitoring", "provider"): "cm_provider", ("services", "credit_monitoring", "months"): "cm_months",
-    ("services", "credit_monitoring", "enrollment_url"): "cm_url",
-    ("services", "credit_monitoring", "enroll_by"): "cm_enroll_by", ("remediation",): "remediation",
-    ("signatory", "name"): "signatory_name", ("signatory", "title"): "signatory_title",
-}
-# Cross-field validators name the field in their message: "breach_end: must be ...".
-_MSG_PREFIX_TO_FIELD = {
-    "breach_end": "breach_end", "discovery_date": "discovery_date", "containment_date": "discovery_date",
-    "notice_date": "notice_date", "data_types_other": "data_types_other",
-    "services.credit_monitoring.enroll_by": "cm_enroll_by",
-}
-
-
-def form_choices() -> dict[str, Any]:
-    """Options for the form's selects and checkboxes."""
-    return {
-        "data_types": [(d.value, _cap(LABELS.get(d, d.value.replace("_", " ")))) for d in DataType],
-        "causes": [(c.value, c.value.replace("_", " ").capitalize()) for c in CauseCategory],
-    }
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _lines(value: str) -> list[str]:
-    return [line.strip() for line in value.splitlines() if line.strip()]
-
-
-def facts_from_form(values: dict[str, Any]) -> tuple[IncidentFacts | None, dict[str, str]]:
-    """Build IncidentFacts from the form; on failure return field name -> message (first per field)."""
-    errors: dict[str, str] = {}
-    v = {k: (val.strip() if isinstance(val, str) else val) for k, val in values.items()}
-    if not v.get("title"):
-        errors["title"] = "Give the incident a name so colleagues can find it."
-    affected: dict[str, Any] = {}
-    for line in _lines(v.get("affected", "")):
-        parts = line.replace(",", "").replace(":", " ").split()
-        if len(parts) != 2 or not parts[1].isdigit():
-            errors["affected"] = f"Write each line as a residence code and a number, e.g. 'US-CA 1200' (not '{line}')."
-            break
-        affected[parts[0].upper()] = int(parts[1])
-    if not affected and "affected" not in errors:
-        errors["affected"] = "Add at least one residence and count, e.g. 'US-CA 1200': it decides which laws apply."
-    raw: dict[str, Any] = {
-        "organisation": {"name": v.get("org_name", "")},
-        "incident": {k: v[k] for k in ("summary", "cause", "breach_start", "breach_end", "discovery_date") if v.get(k)},
-        "data_types": list(values.get("data_types", [])),
-        "affected": affected,
-        "remediation": _lines(v.get("remediation", "")),
-        "contacts": {},
-        "services": {},
-    }
-    if v.get("data_types_other"):
-        raw["data_types_other"] = v["data_types_other"]
-    if v.get("notice_date"):
-        raw["notice_date"] = v["notice_date"]
-    if v.get("toll_free"):
-        raw["contacts"]["toll_free"] = {"number": v["toll_free"], **({"hours": v["toll_free_hours"]} if v.get("toll_free_hours") else {})}
-    if v.get("contact_email"):
-        raw["contacts"]["email"] = v["contact_email"]
-    if v.get("contact_website"):
-        raw["contacts"]["website"] = v["contact_website"]
-    if any(v.get(k) for k in ("cm_provider", "cm_months", "cm_url", "cm_enroll_by")):
-        cm: dict[str, Any] = {"provider": v.get("cm_provider", ""), "months": v.get("cm_months") or None,
-                              "enrollment_url": v.get("cm_url") or None}
-        if v.get("cm_enroll_by"):
-            cm["enroll_by"] = v["cm_enroll_by"]
-        raw["services"]["credit_monitoring"] = cm
-    if v.get("signatory_name") or v.get("signatory_title"):
-        raw["signatory"] = {"name": v.get("signatory_name", ""), "title": v.get("signatory_title", "")}
-    try:
-        facts = IncidentFacts.model_validate(raw)
-    except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(str(p) for p in err["loc"])
-            field = None
-            for n in range(len(loc), 0, -1):
-                field = _LOC_TO_FIELD.get(loc[:n])
-                if field:
-                    break
-            msg = err["msg"].removeprefix("Value error, ")
-            if field is None:
-                head = msg.split(":", 1)[0]
-                field = _MSG_PREFIX_TO_FIELD.get(head)
-                if field:
-                    msg = msg.split(":", 1)[1].strip()
-            if field is None and loc and loc[0] == "affected":
-                field = "affected"
-            errors.setdefault(field or "title", _friendly(msg))
-        return None, errors
-    if errors:
-        return None, errors
-    return facts, {}
-
-
-def _friendly(msg: str) -> str:
-    msg = msg[0].upper() + msg[1:] if msg else msg
-    return msg if msg.endswith(".") else msg + "."
-
 
 # ---- Readability targets -------------------------------------------------------------------------
 

@@ -115,8 +115,9 @@ def overlap_conflict(draft: Draft, base_version: int, merged: textmerge.Merged) 
     return Conflict(
         f"Version {base_version} is no longer current: version {draft.current_version} was saved meanwhile and "
         f"{n} of your edit{'s' if n != 1 else ''} change{'s' if n == 1 else ''} the same sentences. Nothing was saved. "
-        f"Choose for each overlap which side to keep, or reload version {draft.current_version}, reapply your "
-        f"change and save again with base_version {draft.current_version}.",
+        f"Choose which side to keep for each overlap in details.overlaps (POST /api/v1/drafts/{draft.id}/versions/resolve), "
+        f"or: Reload version {draft.current_version}, reapply your change and save again with base_version "
+        f"{draft.current_version}.",
         details={"draft_id": draft.id, "current_version": draft.current_version, "your_version": base_version,
                  "overlaps": [{"index": o.index, "base": o.base, "yours": o.ours, "theirs": o.theirs}
                               for o in merged.overlaps]},

@@ -6,7 +6,9 @@ import re
 
 from diff_match_patch import diff_match_patch
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# A token is a run of spaces, one punctuation mark, or a word; a word keeps inner joiners, so a phone
+# number (1-877-555-0142), an e-mail address, a date (2026-10-02) or "it's" is one word.
+_TOKEN = re.compile(r"\s+|\w+(?:[-.'\u2019/@:]\w+)*|[^\w\s]", re.UNICODE)
 
 
 def _token_char(i: int) -> str:
@@ -17,7 +19,8 @@ def _token_char(i: int) -> str:
 def redline(old: str, new: str) -> list[tuple[str, str]]:
     """Word-level diff of two texts as (op, text) segments, op in equal | delete | insert.
 
-    Each word, run of spaces and punctuation mark is one token, so a change never cuts a word;
+    Each word (with its inner hyphens, dots and @: a phone number is one word), run of spaces and
+    punctuation mark is one token, so a change never cuts a word;
     diff-match-patch's semantic clean-up then folds the small equal bits between changes
     (a space, "the") into the change, so a rewritten phrase reads as one deleted phrase and one
     inserted phrase instead of interleaved fragments.

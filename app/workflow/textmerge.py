@@ -18,8 +18,9 @@ import merge3
 
 Choice = Literal["ours", "theirs", "both"]
 CHOICES: tuple[str, ...] = ("ours", "theirs", "both")
-# A sentence ends at . ! or ? (with closing quotes/brackets) followed by spaces; a line at \n.
-_BOUNDARY = re.compile(r"[.!?]+[\"'\u2019\u201d)\]]*[ \t]+|\n")
+# A sentence ends at . ! or ? (with closing quotes/brackets) followed by spaces, but not after a
+# single letter ("U.S. ", "P.S. ", "e.g. "); a line ends at \n.
+_BOUNDARY = re.compile(r"(?<!\b[A-Za-z])[.!?]+[\"'\u2019\u201d)\]]*[ \t]+|\n")
 
 
 def chunks(text: str) -> list[str]:

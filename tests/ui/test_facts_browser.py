@@ -74,8 +74,8 @@ def test_edit_facts_then_apply_the_letter_diff(new_page, incident_form):  # type
     expect(page.locator("#facts-changed")).to_contain_text("facts changed")
     page.locator("#facts-changed a").click()
     expect(page.locator("#fact-changes")).to_contain_text(NEW_NUMBER)
-    expect(page.locator("#diff del")).to_contain_text(NUMBER)
-    expect(page.locator("#diff ins")).to_contain_text(NEW_NUMBER)
+    expect(page.locator("#diff del").filter(has_text=NUMBER).first).to_have_text(NUMBER)  # the whole number
+    expect(page.locator("#diff ins").filter(has_text=NEW_NUMBER).first).to_have_text(NEW_NUMBER)
     page.get_by_role("button", name="Apply as v3").click()
     expect(page.locator(".flash")).to_contain_text("saved as v3")
     letter = page.locator("#letter-text").input_value()
@@ -148,8 +148,9 @@ def test_two_browsers_non_overlapping_edits_merge_and_overlapping_show_both(new_
     expect(bob.locator("#conflict-message")).to_contain_text("cmo@example.test saved v4")
     overlap = bob.get_by_test_id("overlap")
     expect(overlap).to_have_count(1)
-    expect(overlap.locator("[data-side=theirs]")).to_contain_text("Alice's closing words.")
-    expect(overlap.locator("[data-side=ours]")).to_contain_text("Bob's better closing line.")
+    # Each side is a redline against the common text, in whole words.
+    expect(overlap.locator("[data-side=theirs] ins")).to_have_text(["Alice's", "words"])
+    expect(overlap.locator("[data-side=theirs] del")).to_have_text(["Bob's", "line"])
     expect(overlap.locator("[data-side=ours] ins")).to_have_text(re.compile(r"^\s*better\s*$"))  # whole words, not fragments
     # No choice: refused, the text still carried along.
     bob.locator("#resolve-form").evaluate("f => f.noValidate = true")

@@ -1,12 +1,9 @@
-"""Pure helpers behind the pages: redline diff, form -> facts with per-field errors, targets, policy."""
+"""Pure helpers behind the pages: redline diff, targets, policy (the facts form: test_facts_form.py)."""
 
 from __future__ import annotations
 
-from app.ui.views import checklist_sections, facts_from_form, readability_targets
+from app.ui.views import checklist_sections, readability_targets
 from app.workflow.redline import redline
-
-GOOD = {"title": "Billing break-in", "org_name": "Northwind", "affected": "US-CA 1200\nus-ny: 800",
-        "data_types": ["name", "payment_card"], "toll_free": "1-888-555-0193", "breach_start": "2026-10-02"}
 
 
 def test_redline_marks_only_changed_words() -> None:
@@ -20,28 +17,13 @@ def test_redline_identical_texts_are_one_equal_segment() -> None:
     assert redline("Same text.\n", "Same text.\n") == [("equal", "Same text.\n")]
 
 
-def test_facts_from_form_builds_facts() -> None:
-    facts, errors = facts_from_form(GOOD)
-    assert errors == {}
-    assert facts is not None and facts.affected == {"US-CA": 1200, "US-NY": 800}
-    assert facts.contacts.toll_free is not None and facts.contacts.toll_free.number == "1-888-555-0193"
-
-
-def test_facts_from_form_puts_each_error_on_its_field() -> None:
-    bad = {**GOOD, "affected": "US-CA 1200\nNarnia lots", "toll_free": "call us", "breach_end": "2026-10-01"}
-    facts, errors = facts_from_form(bad)
-    assert facts is None
-    assert "affected" in errors
-    assert "Narnia lots" in errors["affected"]
-    facts, errors = facts_from_form({**GOOD, "toll_free": "call us"})
-    assert facts is None and "toll_free" in errors
-    facts, errors = facts_from_form({**GOOD, "breach_end": "2026-10-01"})
-    assert facts is None and "breach_start" in errors["breach_end"]
-
-
-def test_facts_from_form_requires_title_and_residence() -> None:
-    facts, errors = facts_from_form({"org_name": "Northwind"})
-    assert facts is None and {"title", "affected"} <= set(errors)
+def test_redline_shows_a_rewritten_phrase_whole_not_interleaved() -> None:
+    assert redline("the quick brown fox jumps", "a slow red dog jumps") == [
+        ("delete", "the quick brown fox"), ("insert", "a slow red dog"), ("equal", " jumps")]
+    diff = redline("We found it on May 1, 2026 and told the police.", "We found it on June 3, 2026 and told the FBI.")
+    assert ("delete", "May 1") in diff and ("insert", "June 3") in diff and ("insert", "FBI") in diff
+    for op, text in diff:  # no change cuts a word
+        assert op == "equal" or not (text[:1].isalnum() and text[:1] != text.lstrip()[:1])
 
 
 def test_readability_targets_come_from_rules(rulebook) -> None:  # type: ignore[no-untyped-def]

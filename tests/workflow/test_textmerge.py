@@ -47,7 +47,8 @@ def test_two_additions_at_the_same_place_overlap() -> None:
     assert m.resolve({0: "both"}).endswith("P.S. Bob.\nP.S. Alice.\n")
 
 
-sentence = st.text(alphabet="abcdefgh ", min_size=1, max_size=12).map(lambda s: s.strip() or "x").map(lambda s: s + ". ")
+word = st.text(alphabet="abcdefgh", min_size=2, max_size=6)
+sentence = st.lists(word, min_size=1, max_size=3).map(lambda ws: " ".join(ws) + ". ")
 texts = st.lists(sentence, min_size=1, max_size=8).map("".join)
 
 

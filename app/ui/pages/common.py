@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from app.api.routes.exports import MERGERS
+from app.api.routes.incidents import FACTS_EDITORS
 from app.core.errors import InvalidInput, NotFound
 from app.store import repositories as repo
 from app.store.models import Draft, DraftVersion, User
@@ -29,6 +30,7 @@ ALL_ROLES = ("responder", "cmo", "security", "compliance", "admin")
 EDITOR_ROLES = ("responder", "cmo", "security", "admin")  # who may save text and re-draft
 WAIVER_ROLES = ("cmo", "security", "compliance", "admin")
 MERGE_ROLES = MERGERS  # the API's rule for mail merges (app/api/routes/exports.py): compliance, admin
+FACTS_ROLES = FACTS_EDITORS  # the API's rule for PUT /incidents/{id}/facts: responder, security
 
 # Route policy for the pages: (method, path template) -> roles allowed. Deny by default: a page
 # page route needs an entry here (`rule` raises KeyError at import otherwise), and PageAllow
@@ -47,6 +49,11 @@ PAGE_POLICY: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/drafts/{draft_id}/checklist"): ALL_ROLES,
     ("POST", "/drafts/{draft_id}/signoff"): ("compliance",),
     ("GET", "/drafts/{draft_id}/print"): ALL_ROLES,
+    ("GET", "/incidents/{incident_id}/facts"): FACTS_ROLES,
+    ("POST", "/incidents/{incident_id}/facts"): FACTS_ROLES,
+    ("GET", "/drafts/{draft_id}/facts-update"): ALL_ROLES,
+    ("POST", "/drafts/{draft_id}/facts-update"): EDITOR_ROLES,
+    ("POST", "/drafts/{draft_id}/resolve"): EDITOR_ROLES,
     ("GET", "/incidents/{incident_id}/merge"): MERGE_ROLES,
     ("POST", "/incidents/{incident_id}/merge"): MERGE_ROLES,
     ("GET", "/incidents/{incident_id}/merge/jobs"): MERGE_ROLES,
@@ -57,6 +64,7 @@ templates = Jinja2Templates(directory=str(UI_DIR / "templates"))  # autoescape o
 templates.env.globals["state_labels"] = STATE_LABELS
 templates.env.globals["static_url"] = lambda name: f"/static/{name}"
 templates.env.globals["merge_roles"] = MERGE_ROLES
+templates.env.globals["facts_roles"] = FACTS_ROLES
 
 
 
@@ -130,9 +138,15 @@ def draft_view(session: Session, draft: Draft, emails: dict[int, str]) -> dict[s
     reviews = review_rows(session, draft, emails)
     return {"id": draft.id, "incident_id": draft.incident_id, "incident_title": incident.title, "variant": draft.variant,
             "jurisdictions": list(draft.jurisdictions), "tone": draft.tone, "state": draft.state,
-            "current_version": draft.current_version,
+            "current_version": draft.current_version, "facts_changed": _facts_changed(session, draft),
             "approvals": [r for r in reviews if r["decision"] == "approve"],
             "approvals_valid": any(r["decision"] == "approve" and not r["voided"] for r in reviews)}
+
+
+def _facts_changed(session: Session, draft: Draft) -> bool:
+    """The incident has newer facts than those the draft's current text was drafted from."""
+    incident = repo.get_incident(session, draft.incident_id)
+    return incident.facts_version > repo.get_version(session, draft.id, draft.current_version).facts_version
 
 
 def version_view(session: Session, v: DraftVersion, emails: dict[int, str]) -> dict[str, Any]:

@@ -15,16 +15,16 @@ from app.letters.context import TONES
 from app.store import repositories as repo
 from app.store.models import User
 from app.ui import auth_bridge as auth
+from app.ui import facts_form as ff
 from app.ui.pages.common import (
     db_session,
     draft_view,
-    read_form,
     redirect,
     render,
     rule,
     workflow_ctx,
 )
-from app.ui.views import FORM_LABELS, facts_from_form, form_choices
+from app.ui.pages.facts import form_page_context
 from app.workflow import incidents as wf_incidents
 
 log = logging.getLogger("candor")
@@ -68,25 +68,24 @@ def dashboard(request: Request) -> Response:
 
 
 def _new_incident_page(request: Request, user: User, values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Response:
-    return render(request, "incident_new.html", {"title": "New incident", "values": values, "errors": errors,
-                                                  "labels": FORM_LABELS, "tones": TONES, **form_choices()},
-                   status=status, user=user)
+    return render(request, "incident_new.html", {"title": "New incident", "tones": TONES, **form_page_context(values, errors)},
+                  status=status, user=user)
 
 
 @router.get("/incidents/new", response_class=HTMLResponse, dependencies=rule("GET", "/incidents/new"))
 def new_incident(request: Request) -> Response:
     """The new-incident form."""
-    return _new_incident_page(request, auth.current_user(request), {"tone": "plain"}, {})
+    return _new_incident_page(request, auth.current_user(request), ff.new_incident_defaults(), {})
 
 
 @router.post("/incidents/new", response_class=HTMLResponse, dependencies=rule("POST", "/incidents/new"))
 async def create_incident(request: Request) -> Response:
     """Validate the form; on errors show them beside their fields with every value kept."""
-    values = await read_form(request)
+    values = ff.form_from_request(await request.form())
     values.pop("csrf_token", None)
     with db_session(request) as session:
         user = auth.current_user(request)
-        facts, errors = facts_from_form(values)
+        facts, errors = ff.facts_from_form(values)
         tone = values.get("tone") if values.get("tone") in TONES else "plain"
         if facts is None:
             return _new_incident_page(request, user, values, errors, status=422)
@@ -94,6 +93,6 @@ async def create_incident(request: Request) -> Response:
             created = wf_incidents.create_incident(session, workflow_ctx(request), user, facts, title=values.get("title"), tones=[tone])
         except AppError as exc:
             session.rollback()
-            return _new_incident_page(request, user, values, {"title": exc.message}, status=exc.status)
+            return _new_incident_page(request, user, values, {"_form": exc.message}, status=exc.status)
         n = len(created.drafts)
         return redirect(f"/?flash={quote(f'Incident created with {n} draft letter' + ('s' if n != 1 else '') + '.')}#inc-{created.incident.id}")

@@ -28,7 +28,8 @@ from app.ui.pages.common import (
     version_view,
     workflow_ctx,
 )
-from app.ui.views import readability_targets, redline
+from app.ui.pages.facts import conflict_page
+from app.ui.views import readability_targets
 from app.workflow import drafts as wf_drafts
 from app.workflow import incidents as wf_incidents
 from app.workflow import reviews as wf_reviews
@@ -58,7 +59,8 @@ def _editor_context(request: Request, session: Session, user: User, draft_id: in
     return {"title": f"Draft {d.draft.variant} v{d.version.number}", "draft": draft_view(session, d.draft, emails),
             "version": version_view(session, d.version, emails), "editor_config": config,
             "reviews": review_rows(session, d.draft, emails), "can_edit": can_edit,
-            "can_review": user.role in ("cmo", "security", "compliance"), "tones": TONES, "review_error": review_error}
+            "can_review": user.role in ("cmo", "security", "compliance"), "tones": TONES, "review_error": review_error,
+            "facts_update": {"from_facts": d.version.facts_version, "to_facts": d.incident_facts_version} if d.facts_changed else None}
 
 
 @router.get("/drafts/{draft_id}", response_class=HTMLResponse, dependencies=rule("GET", "/drafts/{draft_id}"))
@@ -79,16 +81,16 @@ async def save(request: Request, draft_id: int) -> Response:
         user = auth.current_user(request)
         try:
             d = wf_drafts.save_version(session, workflow_ctx(request), user, draft_id, text, base)
-        except Conflict:
+        except Conflict as exc:
             session.rollback()
-            draft = repo.get_draft(session, draft_id)
-            emails: dict[int, str] = {}
-            latest = repo.get_version(session, draft_id, draft.current_version)
-            return render(request, "conflict.html", {
-                "title": "Conflicting save", "draft": draft_view(session, draft, emails), "base_version": base,
-                "latest": version_view(session, latest, emails), "mine": text,
-                "diff": redline(latest.text, text), "changed": latest.text != text, "mode": "inline"}, status=409, user=user)
-        return redirect(f"/drafts/{draft_id}?flash={quote(f'Saved as v{d.version.number}.')}")
+            if isinstance(exc.details, dict) and exc.details.get("overlaps"):
+                return conflict_page(request, session, user, draft_id, base, text)
+            return redirect(f"/drafts/{draft_id}?kind=error&flash={quote(exc.message)}")
+        msg = f"Saved as v{d.version.number}."
+        if d.merged:
+            msg = (f"Saved as v{d.version.number}: merged with v{d.merged['merged_with']}, saved meanwhile "
+                   f"(their changes and yours are both kept).")
+        return redirect(f"/drafts/{draft_id}?flash={quote(msg)}")
 
 
 @router.post("/drafts/{draft_id}/tone", dependencies=rule("POST", "/drafts/{draft_id}/tone"))

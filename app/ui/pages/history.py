@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.store import repositories as repo
 from app.ui import auth_bridge as auth
 from app.ui.pages.common import db_session, draft_view, render, rule, version_view
-from app.ui.views import redline
+from app.workflow.redline import redline
 
 router = APIRouter(include_in_schema=False)
 

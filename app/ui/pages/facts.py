@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -20,16 +20,17 @@ from app.store import repositories as repo
 from app.store.models import User
 from app.ui import auth_bridge as auth
 from app.ui import facts_form as ff
-from app.ui.common import (
-    ALL_ROLES,
+from app.ui.pages.common import (
     EDITOR_ROLES,
+    db_session,
     draft_view,
     email_of,
+    form_int,
     redirect,
     render,
-    session_for,
+    rule,
     version_view,
-    workflow,
+    workflow_ctx,
 )
 from app.workflow import drafts as wf_drafts
 from app.workflow import incidents as wf_incidents
@@ -37,28 +38,11 @@ from app.workflow import refresh
 from app.workflow.redline import redline
 from app.workflow.textmerge import CHOICES
 
-FACTS_EDITORS = ("responder", "security")  # as the API's PUT /incidents/{id}/facts (app/api/routes/incidents.py)
-
-FACTS_PAGE_POLICY: dict[tuple[str, str], tuple[str, ...]] = {
-    ("GET", "/incidents/{incident_id}/facts"): FACTS_EDITORS,
-    ("POST", "/incidents/{incident_id}/facts"): FACTS_EDITORS,
-    ("GET", "/drafts/{draft_id}/facts-update"): ALL_ROLES,
-    ("POST", "/drafts/{draft_id}/facts-update"): EDITOR_ROLES,
-    ("POST", "/drafts/{draft_id}/resolve"): EDITOR_ROLES,
-}
-
 router = APIRouter(include_in_schema=False)
 
 
-def _rule(method: str, path: str) -> list[Any]:
-    return [Depends(auth.PageAllow(*FACTS_PAGE_POLICY[(method, path)]))]
-
-
 def _base(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise InvalidInput("The form lost its version number; reload the page.") from None
+    return form_int(value, "base_version")
 
 
 def form_page_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
@@ -76,10 +60,10 @@ def _facts_page(request: Request, user: User, incident: Any, base_version: int, 
     return render(request, "facts_edit.html", ctx, status=status, user=user)
 
 
-@router.get("/incidents/{incident_id}/facts", response_class=HTMLResponse, dependencies=_rule("GET", "/incidents/{incident_id}/facts"))
+@router.get("/incidents/{incident_id}/facts", response_class=HTMLResponse, dependencies=rule("GET", "/incidents/{incident_id}/facts"))
 def edit_facts(request: Request, incident_id: int) -> Response:
     """Every fact of the incident in one form, pre-filled from the current facts version."""
-    with session_for(request) as session:
+    with db_session(request) as session:
         user = auth.current_user(request)
         incident = repo.get_incident(session, incident_id)
         values = ff.form_values(repo.current_facts(session, incident_id))
@@ -97,20 +81,20 @@ def _facts_conflict(session: Session, incident_id: int, base: int, mine: dict[st
                     "created_at": current.created_at[:19].replace("T", " ") + " UTC", "taken": taken, "both": both}
 
 
-@router.post("/incidents/{incident_id}/facts", response_class=HTMLResponse, dependencies=_rule("POST", "/incidents/{incident_id}/facts"))
+@router.post("/incidents/{incident_id}/facts", response_class=HTMLResponse, dependencies=rule("POST", "/incidents/{incident_id}/facts"))
 async def save_facts(request: Request, incident_id: int) -> Response:
     """Save the form as the next facts version; errors beside fields, a stale version merged field by field."""
     values = ff.form_from_request(await request.form())
     values.pop("csrf_token", None)
     base = _base(values.pop("base_version", None))
-    with session_for(request) as session:
+    with db_session(request) as session:
         user = auth.current_user(request)
         incident = repo.get_incident(session, incident_id)
         facts, errors = ff.facts_from_form(values, require_title=False)
         if facts is None:
             return _facts_page(request, user, incident, base, values, errors, status=422)
         try:
-            fv = wf_incidents.update_facts(session, workflow(request), user, incident_id, facts, base)
+            fv = wf_incidents.update_facts(session, workflow_ctx(request), user, incident_id, facts, base)
         except Conflict:
             session.rollback()
             merged, conflict = _facts_conflict(session, incident_id, base, values)
@@ -132,7 +116,7 @@ def _overlap_rows(overlaps: list[Any], choices: dict[int, str]) -> list[dict[str
 
 def _update_context(request: Request, session: Session, user: User, draft_id: int, choices: dict[int, str] | None = None,
                     error: str | None = None) -> dict[str, Any]:
-    up = refresh.preview(session, workflow(request), draft_id)
+    up = refresh.preview(session, workflow_ctx(request), draft_id)
     draft = repo.get_draft(session, draft_id)
     changes = [{"label": ff.LABELS_BY_NAME.get(path, path), "old": old or "(empty)", "new": new or "(empty)"}
                for path, old, new in up.fact_changes]
@@ -142,10 +126,10 @@ def _update_context(request: Request, session: Session, user: User, draft_id: in
             "can_apply": user.role in EDITOR_ROLES, "error": error}
 
 
-@router.get("/drafts/{draft_id}/facts-update", response_class=HTMLResponse, dependencies=_rule("GET", "/drafts/{draft_id}/facts-update"))
+@router.get("/drafts/{draft_id}/facts-update", response_class=HTMLResponse, dependencies=rule("GET", "/drafts/{draft_id}/facts-update"))
 def facts_update(request: Request, draft_id: int) -> Response:
     """What the current facts change in this draft's letter, as a redline the author can apply."""
-    with session_for(request) as session:
+    with db_session(request) as session:
         user = auth.current_user(request)
         return render(request, "facts_update.html", _update_context(request, session, user, draft_id), user=user)
 
@@ -158,16 +142,16 @@ def _choices(form: dict[str, Any]) -> dict[int, str]:
     return out
 
 
-@router.post("/drafts/{draft_id}/facts-update", response_class=HTMLResponse, dependencies=_rule("POST", "/drafts/{draft_id}/facts-update"))
+@router.post("/drafts/{draft_id}/facts-update", response_class=HTMLResponse, dependencies=rule("POST", "/drafts/{draft_id}/facts-update"))
 async def apply_facts_update(request: Request, draft_id: int) -> Response:
     """Apply the new facts to the text as the next version (choices for the sentences both changed)."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     choices = _choices(form)
-    with session_for(request) as session:
+    with db_session(request) as session:
         user = auth.current_user(request)
         try:
-            d = refresh.apply(session, workflow(request), user, draft_id, _base(form.get("base_version")),
-                              _base(form.get("facts_version")), choices)
+            d = refresh.apply(session, workflow_ctx(request), user, draft_id, _base(form.get("base_version")),
+                              form_int(form.get("facts_version"), "facts_version"), choices)
         except AppError as exc:
             session.rollback()
             ctx = _update_context(request, session, user, draft_id, choices, exc.message)
@@ -194,17 +178,17 @@ def conflict_page(request: Request, session: Session, user: User, draft_id: int,
         "choices": CHOICES}, status=status, user=user)
 
 
-@router.post("/drafts/{draft_id}/resolve", response_class=HTMLResponse, dependencies=_rule("POST", "/drafts/{draft_id}/resolve"))
+@router.post("/drafts/{draft_id}/resolve", response_class=HTMLResponse, dependencies=rule("POST", "/drafts/{draft_id}/resolve"))
 async def resolve(request: Request, draft_id: int) -> Response:
     """Save the author's text with a side chosen for each overlapping edit (recorded in the audit log)."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     mine = form.get("text", "").replace("\r\n", "\n")
-    base, theirs = _base(form.get("base_version")), _base(form.get("theirs_version"))
+    base, theirs = _base(form.get("base_version")), form_int(form.get("theirs_version"), "theirs_version")
     choices = _choices(form)
-    with session_for(request) as session:
+    with db_session(request) as session:
         user = auth.current_user(request)
         try:
-            d = wf_drafts.resolve_overlaps(session, workflow(request), user, draft_id, mine, base, theirs, choices)
+            d = wf_drafts.resolve_overlaps(session, workflow_ctx(request), user, draft_id, mine, base, theirs, choices)
         except InvalidInput as exc:
             session.rollback()
             return conflict_page(request, session, user, draft_id, base, mine, choices, exc.message, status=422)
