@@ -56,7 +56,8 @@ def _refuse_outdated(session: Session, ctx: WorkflowContext, draft, version, ver
     why = outdated(session, ctx, draft, version)
     if why:
         raise Conflict(f"Cannot {verb} version {version.number}: the incident's facts changed since it was written. "
-                       "Re-draft it from the current facts (or edit and save a new version), then review it again.",
+                       f"Apply the new facts to its text (POST /api/v1/drafts/{draft.id}/facts-update; in the editor: "
+                       "\"Review what the new facts change\") or re-draft it from the current facts, then review it again.",
                        details={"reasons": why, "facts_version": version.facts_version})
 
 

@@ -229,3 +229,23 @@ def test_the_toll_free_number_typed_is_the_one_in_every_letter(number: str, rule
     for jurisdictions in (["US-MA"], ["US-CA"], ["US-CA", "US-MA"]):
         letter = _letter(values, rulebook, jurisdictions)
         assert number in letter and "[[missing: contacts.toll_free" not in letter, jurisdictions
+
+
+def test_stale_facts_form_takes_their_untouched_fields_and_lists_both_changed() -> None:
+    from app.ui.facts_form import merge_values
+
+    base, _ = facts_from_form(FULL)
+    assert base is not None
+    old = form_values(base)
+    theirs = {**old, "contacts.toll_free.hours": "Daily", "incident.summary": "Their summary.",
+              "incident.misuse_known": True}
+    mine = {**old, "contacts.toll_free.number": "1-866-555-0111", "incident.summary": "My summary.",
+            "incident.misuse_known": ["false", "true"]}
+    merged, taken, both = merge_values(old, theirs, mine)
+    assert merged["contacts.toll_free.hours"] == "Daily"  # only they changed it: taken
+    assert merged["contacts.toll_free.number"] == "1-866-555-0111"  # only I changed it: kept
+    assert merged["incident.summary"] == "My summary."  # both: mine kept, and listed
+    assert [r["path"] for r in taken] == ["contacts.toll_free.hours"]
+    assert [(r["path"], r["theirs"], r["mine"]) for r in both] == [("incident.summary", "Their summary.", "My summary.")]
+    facts, errors = facts_from_form({"title": "t", **merged})
+    assert errors == {} and facts is not None and facts.incident.misuse_known is True
