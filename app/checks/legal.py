@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from app.checks.base import ElementResult, Finding, Severity
 from app.checks.caching import text_cache
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled_all
+from app.checks.patterns import compiled_all, folded, may_occur
 from app.checks.text import Document
 from app.rulebook.legal_schema import Condition, LegalRule
 from app.rulebook.schema import ElementDef
@@ -61,7 +61,12 @@ def _unit_ok(text: str, patterns: Patterns) -> tuple[int, int, str] | None:
     met, no exclude. Cached per (text, regexes): an edited letter re-runs the regexes only on
     the sentences that changed."""
     detect, exclude, all_of = patterns
-    for pattern in compiled_all(detect):
+    low = folded(text)
+    if not all(may_occur(p, low) for p in all_of):
+        return None
+    for source, pattern in zip(detect, compiled_all(detect), strict=True):
+        if not may_occur(source, low):  # its required literal is absent: it cannot match
+            continue
         m = pattern.search(text)
         if m is None:
             continue

@@ -13,16 +13,20 @@ from __future__ import annotations
 
 from app.checks.base import EmpathyComponent, Finding
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled_all, finditer, union
+from app.checks.patterns import compiled_all, finditer, folded, present, union_of
 from app.rulebook.schema import Phrases
 
 CHECK = "phrases"
 
 
 def _matches(rule: Phrases, text: str) -> list[tuple[int, int, str]]:
-    """Every token match not inside an exception span, in text order (all tokens in one pass)."""
-    joined = union(rule.tokens, rule.ignorecase)
-    patterns = (joined,) if joined is not None else compiled_all(rule.tokens, rule.ignorecase)
+    """Every token match not inside an exception span, in text order (the tokens that may occur
+    in the text, in one pass)."""
+    keep = present(rule.tokens, folded(text))  # tokens whose required literal is absent cannot match
+    if not keep:
+        return []
+    joined = union_of(rule.tokens, keep, rule.ignorecase)
+    patterns = (joined,) if joined is not None else compiled_all([rule.tokens[i] for i in keep], rule.ignorecase)
     found = [m for pattern in patterns for m in finditer(pattern, text)]
     if not found:
         return []

@@ -15,7 +15,7 @@ import re
 from app.checks.base import Finding
 from app.checks.caching import text_cache
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled, compiled_all, union
+from app.checks.patterns import compiled, compiled_all, folded, present, union_of
 from app.checks.substitution import _match_case
 from app.checks.text import Document, Unit
 from app.rulebook.sentence_schema import SentencePattern
@@ -62,8 +62,11 @@ def _context_ok(rule: SentencePattern, flat: str, sent: Unit, start: int, end: i
 def sentence_matches(rule: SentencePattern, doc: Document) -> list[tuple[int, int, int]]:
     """(start, end, pattern index) of every counted match, in text order, overlaps dropped."""
     pats = [p.match for p in rule.patterns]
-    joined = union(pats, rule.ignorecase, named=True)
-    passes = [(joined, None)] if joined is not None else [(compiled(p, rule.ignorecase), i) for i, p in enumerate(pats)]
+    keep = present(pats, folded(flat_text(doc)))  # patterns whose required literal is absent cannot match
+    if not keep:
+        return []
+    joined = union_of(pats, keep, rule.ignorecase, named=True)
+    passes = [(joined, None)] if joined is not None else [(compiled(pats[i], rule.ignorecase), i) for i in keep]
     flat = flat_text(doc)
     out: list[tuple[int, int, int]] = []
     for sent in doc.sentences:

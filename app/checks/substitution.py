@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from app.checks.base import Finding
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled, finditer, union
+from app.checks.patterns import compiled, finditer, folded, present, union_of
 from app.rulebook.schema import Substitution
 
 CHECK = "substitution"
@@ -26,11 +26,15 @@ def check_substitution(rid: str, rule: Substitution, ctx: CheckContext) -> list[
     """One finding per match of each swap pattern, with the suggested replacement."""
     findings = []
     swaps = list(rule.swap.items())
-    joined = union([p for p, _ in swaps], rule.ignorecase, named=True)
+    pats = [p for p, _ in swaps]
+    keep = present(pats, folded(ctx.text))  # swaps whose required literal is absent cannot match
+    if not keep:
+        return []
+    joined = union_of(pats, keep, rule.ignorecase, named=True)
     if joined is not None:  # one pass; the group name says which swap matched
         passes = [(joined, None)]
     else:
-        passes = [(compiled(p, rule.ignorecase), fixed) for p, fixed in swaps]
+        passes = [(compiled(swaps[i][0], rule.ignorecase), swaps[i][1]) for i in keep]
     for pattern, fixed in passes:
         for m in finditer(pattern, ctx.text):
             replacement = fixed if fixed is not None else swaps[int(m.lastgroup[1:])][1]  # type: ignore[index]
