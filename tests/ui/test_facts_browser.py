@@ -52,7 +52,7 @@ def test_hipaa_entity_and_toll_free_number_reach_the_letter(new_page, incident_f
     expect(page.get_by_label("Toll-free number")).to_have_value(NUMBER)
 
 
-def test_edit_facts_then_apply_the_letter_diff(new_page, incident_form):  # type: ignore[no-untyped-def]
+def test_edit_facts_then_apply_the_letter_diff(new_page, incident_form, shot):  # type: ignore[no-untyped-def]
     page = new_page("responder")
     incident = _create(page, incident_form)
     draft_id = _drafts(page, incident)[0][0]
@@ -67,6 +67,7 @@ def test_edit_facts_then_apply_the_letter_diff(new_page, incident_form):  # type
 
     page.goto(f"/incidents/{incident}/facts")
     page.get_by_label("Toll-free number").fill(NEW_NUMBER)
+    shot(page, "facts-edit")
     page.get_by_role("button", name="Save facts as version 2").click()
     expect(page.locator(".flash")).to_contain_text("Facts saved as version 2")
 
@@ -76,6 +77,7 @@ def test_edit_facts_then_apply_the_letter_diff(new_page, incident_form):  # type
     expect(page.locator("#fact-changes")).to_contain_text(NEW_NUMBER)
     expect(page.locator("#diff del").filter(has_text=NUMBER).first).to_have_text(NUMBER)  # the whole number
     expect(page.locator("#diff ins").filter(has_text=NEW_NUMBER).first).to_have_text(NEW_NUMBER)
+    shot(page, "facts-update")
     page.get_by_role("button", name="Apply as v3").click()
     expect(page.locator(".flash")).to_contain_text("saved as v3")
     letter = page.locator("#letter-text").input_value()
@@ -118,7 +120,7 @@ def test_stale_facts_edit_is_a_conflict_that_keeps_what_was_typed(new_page, inci
     expect(responder.get_by_label("Toll-free number")).to_have_value(NEW_NUMBER)
 
 
-def test_two_browsers_non_overlapping_edits_merge_and_overlapping_show_both(new_page, new_draft):  # type: ignore[no-untyped-def]
+def test_two_browsers_non_overlapping_edits_merge_and_overlapping_show_both(new_page, new_draft, shot):  # type: ignore[no-untyped-def]
     draft_id = new_draft(new_page("responder"), "US-CA 1200")
     alice, bob = new_page("cmo"), new_page("security")
     for p in (alice, bob):
@@ -148,6 +150,7 @@ def test_two_browsers_non_overlapping_edits_merge_and_overlapping_show_both(new_
     expect(bob.locator("#conflict-message")).to_contain_text("cmo@example.test saved v4")
     overlap = bob.get_by_test_id("overlap")
     expect(overlap).to_have_count(1)
+    shot(bob, "conflict-overlap")
     # Each side is a redline against the common text, in whole words.
     expect(overlap.locator("[data-side=theirs] ins")).to_have_text(["Alice's", "words"])
     expect(overlap.locator("[data-side=theirs] del")).to_have_text(["Bob's", "line"])
