@@ -60,4 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # Run through the imported module so `python -m app.cli` and the sub-commands share one CliError.
+    from app.cli import main as _main
+
+    sys.exit(_main())

@@ -75,6 +75,24 @@ class Settings(BaseSettings):
     EXPORT_DIR: Path = Field(Path("./var/exports"), description="Where export and mail-merge outputs are written.")
     EXPORT_RETENTION_DAYS: int = Field(7, description="Days to keep mail-merge outputs before they are deleted.")
     LETTERHEAD: str = Field("", description="Text printed at the top of exported PDF letters (defaults to the organisation name).")
+    AUDIT_KEY: str | None = Field(
+        None, description="Secret (32+ characters) keying the audit chain's HMACs; keep it outside the database. "
+        "Unset: read from CANDOR_AUDIT_KEY_FILE.",
+    )
+    AUDIT_KEY_FILE: Path = Field(
+        Path("./var/audit.key"), description="File holding the audit key when CANDOR_AUDIT_KEY is unset "
+        "(created with a random key on first start).",
+    )
+    AUDIT_CHECKPOINTS: Path | None = Field(
+        None, description="File of signed audit checkpoints: `candor audit checkpoint` appends to it and "
+        "`candor audit verify` checks the chain against it (put it where the database admin cannot write).",
+    )
+    TOKEN_LIFETIME_DAYS: int = Field(
+        90, ge=1, le=3650, description="Lifetime of new API tokens in days (a shorter one can be asked for per token).",
+    )
+    LOGIN_RATE_LIMIT: str = Field(
+        "10/minute", description="Sign-in attempts allowed per e-mail address and per client address (`limits` syntax).",
+    )
     TODAY: str | None = Field(None, description="Fixed 'today' (YYYY-MM-DD) for deadlines; for tests and demos. Unset: the real date.")
 
     @field_validator("DATABASE_URL", mode="before")

@@ -77,6 +77,13 @@ class RuleLoadError(AppError):
     code = "rule_load_error"
 
 
+class ConfigError(AppError):
+    """A setting is unusable (e.g. the audit key); the service or command refuses to start."""
+
+    status = 500
+    code = "config_error"
+
+
 ERROR_CODES: dict[str, str] = {
     "bad_request": "The request is malformed.",
     "invalid_input": "A field is missing or has a wrong value; `details` lists each field path and what to fix.",
@@ -88,6 +95,8 @@ ERROR_CODES: dict[str, str] = {
     "too_large": "The body or text is over the size limit.",
     "method_not_allowed": "The HTTP method is not supported on this path.",
     "rule_load_error": "A rule or template file is invalid.",
+    "config_error": "A setting is unusable (for example the audit key); fix the configuration.",
+    "rate_limited": "Too many attempts; wait for the time in the Retry-After header.",
     "internal_error": "Unexpected server error; it has been logged.",
 }
 

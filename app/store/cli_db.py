@@ -15,7 +15,7 @@ from app.store.migrate import upgrade
 @contextmanager
 def open_store(settings: Settings) -> Iterator[Session]:
     """Open the store named by CANDOR_DATABASE_URL (migrating it first) and yield a Session."""
-    db = Database.from_url(settings.DATABASE_URL)
+    db = Database.for_settings(settings)
     try:
         upgrade(db.engine)
         with db.sessions() as session:

@@ -1,8 +1,10 @@
 """Engine and session factory for SQLite (embedded default) and PostgreSQL.
 
-SQLite gets WAL (readers never block the writer), foreign keys on, a busy timeout, and every
-transaction opened with BEGIN IMMEDIATE: write transactions then queue for the lock instead of
-failing with "database is locked" when a read lock must be upgraded under concurrency.
+SQLite gets WAL, foreign keys on and a busy timeout. Write sessions (`Database.sessions`) open their
+transaction with BEGIN IMMEDIATE, so writers queue for the lock instead of failing with "database is
+locked" when a read lock must be upgraded under concurrency. Read sessions (`Database.reads`) use a
+plain deferred BEGIN: under WAL they read the last committed snapshot and never wait for a writer.
+Sessions carry the audit key in `session.info` (see app.core.audit_key) for app.workflow.audit.
 """
 
 from __future__ import annotations
@@ -15,6 +17,11 @@ from fastapi import Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.audit_key import load_audit_key
+from app.core.config import Settings
+
+_WRITE_OPTION = "candor_write"
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -30,7 +37,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        write = conn.get_execution_options().get(_WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -47,16 +55,28 @@ def make_engine(url: str) -> Engine:
 
 @dataclass
 class Database:
-    """One engine plus its session factory; lives on `app.state.db`."""
+    """One engine plus its session factories; lives on `app.state.db`."""
 
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session]  # write sessions (BEGIN IMMEDIATE on SQLite)
+    reads: sessionmaker[Session]  # read-only sessions (never wait for a writer on SQLite)
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
-        """Engine + factory for `url` (expire_on_commit off so returned rows stay readable)."""
+    def from_url(cls, url: str, audit_key: bytes | None = None) -> Database:
+        """Engine + factories for `url` (expire_on_commit off so returned rows stay readable).
+
+        Without `audit_key` the store can be read but nothing can be appended to the audit log.
+        """
         engine = make_engine(url)
-        return cls(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+        info = {"audit_key": audit_key} if audit_key else {}
+        writer = engine.execution_options(**{_WRITE_OPTION: True})
+        return cls(engine=engine, sessions=sessionmaker(writer, expire_on_commit=False, info=info),
+                   reads=sessionmaker(engine, expire_on_commit=False, info=info))
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Database:
+        """The store named by CANDOR_DATABASE_URL, keyed with the configured audit key."""
+        return cls.from_url(settings.DATABASE_URL, audit_key=load_audit_key(settings))
 
     @property
     def is_sqlite(self) -> bool:
@@ -68,8 +88,25 @@ class Database:
         self.engine.dispose()
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def get_db(request: Request) -> Iterator[Session]:
-    """Request dependency: one Session per request, always closed (rolled back if not committed)."""
+    """Request dependency: one Session per request, always closed (rolled back if not committed).
+
+    GET/HEAD get a read session; a GET route that writes (an audited download) asks for
+    `get_write_db` instead.
+    """
+    db = request.app.state.db
+    session = (db.reads if request.method in READ_METHODS else db.sessions)()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def get_write_db(request: Request) -> Iterator[Session]:
+    """Request dependency: a write session whatever the method (for GETs that record an audit entry)."""
     session = request.app.state.db.sessions()
     try:
         yield session

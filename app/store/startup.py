@@ -53,7 +53,7 @@ def seed_demo(db: Database, ctx: WorkflowContext) -> bool:
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Open the store, apply pending migrations, seed demo data, add the middleware."""
-    db = Database.from_url(settings.DATABASE_URL)
+    db = Database.for_settings(settings)
     upgrade(db.engine)
     app.state.db = db
     app.state.workflow = WorkflowContext(settings=settings, rulebook=app.state.rulebook)

@@ -33,6 +33,8 @@ PG_ENV = "CANDOR_TEST_POSTGRES_URL"
 PG_SKIP = f"{PG_ENV} is not set: PostgreSQL store tests need a server (.ci/run starts a throwaway cluster and exports it)"
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 TODAY = "2026-11-27"
+# The audit key tests run with (the store fixture, in-process apps, CLI and server subprocesses alike).
+AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789"
 
 
 def _pg_database(admin_url: str) -> tuple[str, str]:
@@ -72,8 +74,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 def test_settings(db_url: str, tmp_path: Path, **extra: object) -> Settings:
     """Settings for a test app or CLI run on `db_url` (no demo data, fixed today)."""
-    return Settings(ENVIRONMENT="test", DATABASE_URL=db_url, DEMO_DATA=False, TODAY=TODAY,
-                    EXPORT_DIR=tmp_path / "exports", **extra)  # type: ignore[arg-type]
+    values = {"ENVIRONMENT": "test", "DATABASE_URL": db_url, "DEMO_DATA": False, "TODAY": TODAY,
+              "EXPORT_DIR": tmp_path / "exports", "AUDIT_KEY": AUDIT_KEY} | extra
+    return Settings(**values)  # type: ignore[arg-type]
 
 
 test_settings.__test__ = False  # type: ignore[attr-defined]
@@ -106,7 +109,7 @@ def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
     """Migrated store with users admin, responder, cmo, security, compliance (+ cmo2, security2)."""
     from app.auth.users import create_user
 
-    db = Database.from_url(db_url)
+    db = Database.from_url(db_url, audit_key=AUDIT_KEY.encode())
     upgrade(db.engine)
     s = Store(db=db, ctx=WorkflowContext(settings=test_settings(db_url, tmp_path), rulebook=rulebook()))
     with db.sessions() as session:
@@ -131,7 +134,8 @@ def server_env(db_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     """Environment for a `candor` subprocess on `db_url`."""
     env = dict(os.environ)
     env.update({"CANDOR_DATABASE_URL": db_url, "CANDOR_ENVIRONMENT": "test", "CANDOR_DEMO_DATA": "false",
-                "CANDOR_TODAY": TODAY, "CANDOR_EXPORT_DIR": str(tmp_path / "exports"), **extra})
+                "CANDOR_TODAY": TODAY, "CANDOR_EXPORT_DIR": str(tmp_path / "exports"),
+                "CANDOR_AUDIT_KEY": AUDIT_KEY, **extra})
     return env
 
 

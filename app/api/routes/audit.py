@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.api.deps import SessionDep
+from app.api.deps import SessionDep, SettingsDep
 from app.api.schemas import AuditEntryPublic, AuditVerifyPublic
 from app.auth.policy import allow
+from app.core.errors import ConfigError
 from app.store import repositories as repo
 from app.workflow import audit
 
@@ -26,7 +27,11 @@ def list_entries(session: SessionDep, after: Annotated[int, Query(ge=0, le=2**31
 
 
 @router.get("/verify", response_model=AuditVerifyPublic)
-def verify(session: SessionDep) -> AuditVerifyPublic:
-    """Check the hash chain; names the first broken entry."""
-    r = audit.verify(session)
+def verify(session: SessionDep, settings: SettingsDep) -> AuditVerifyPublic:
+    """Check the keyed hash chain and the signed checkpoints (CANDOR_AUDIT_CHECKPOINTS); names the first broken entry."""
+    try:
+        marks = audit.checkpoints_from_file(settings.AUDIT_CHECKPOINTS)
+    except ValueError as exc:
+        raise ConfigError(f"The audit checkpoint file is unreadable: {exc}") from None
+    r = audit.verify(session, marks)
     return AuditVerifyPublic(ok=r.ok, entries=r.entries, broken_seq=r.broken_seq, reason=r.reason)
