@@ -15,6 +15,8 @@ from fastapi import FastAPI
 
 from app.core.config import Settings, get_settings
 from app.core.handlers import install_error_handlers
+from app.core.input_guard import TextGuard
+from app.core.security_headers import SecurityHeaders
 from app.letters.render import validate_templates
 from app.rulebook.loader import load_rulebook
 
@@ -71,6 +73,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.rulebook = rulebook
     install_error_handlers(app)
+    # Innermost first: the text guard runs after the store's body limit and policy (added later);
+    # the security headers wrap everything added so far.
+    app.add_middleware(TextGuard)
+    app.add_middleware(SecurityHeaders)
     from app.api.routes import health
 
     app.include_router(health.router)

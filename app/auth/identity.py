@@ -41,7 +41,8 @@ def identify(request: Request, session: Session) -> Identity | None:
             raise Unauthorized("Send `Authorization: Bearer <token>`; create a token with `candor users token --email E`.")
         user = user_for_token(session, token.strip())
         if user is None:
-            raise Unauthorized("This API token is unknown, revoked or belongs to a deactivated user; ask an admin for a new one.")
+            raise Unauthorized("This API token is unknown, expired, revoked or belongs to a deactivated user; create a new one "
+                               "(POST /api/v1/auth/tokens, or ask an admin).")
         ident = Identity(user, "token")
     else:
         sid = request.cookies.get(COOKIE)

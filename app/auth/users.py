@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.emails import normalise_email
 from app.auth.passwords import MIN_LENGTH, hash_password, one_time_password, verify_password
 from app.auth.roles import ROLES
 from app.auth.tokens import new_token, token_hash
@@ -16,18 +17,21 @@ from app.store import repositories as repo
 from app.store.models import ApiToken, User, WebSession, utcnow
 from app.workflow import audit
 
+DEFAULT_TOKEN_DAYS = 90  # Settings.TOKEN_LIFETIME_DAYS's default; callers pass the configured value
+
 
 def create_user(session: Session, actor: User | None, email: str, role: str,
                 password: str | None = None) -> tuple[User, str | None]:
     """Create a user; returns the user and the one-time password when none was given. Commits."""
-    email = email.strip().lower()
     if role not in ROLES:
         raise InvalidInput(f"Unknown role; use one of {', '.join(ROLES)}.", details=[{"field": "role", "message": f"use one of {', '.join(ROLES)}"}])
-    if "@" not in email or len(email) > 254:
-        raise InvalidInput("Give a valid e-mail address (name@example.org).", details=[{"field": "email", "message": "give an e-mail address"}])
+    try:
+        email = normalise_email(email)
+    except ValueError as exc:
+        raise InvalidInput(f"Give a valid e-mail address: {exc}.", details=[{"field": "email", "message": str(exc)}]) from None
     if password is not None and len(password) < MIN_LENGTH:
         raise InvalidInput(f"Choose a password of at least {MIN_LENGTH} characters.", details=[{"field": "password", "message": f"at least {MIN_LENGTH} characters"}])
-    if repo.user_by_email(session, email):
+    if find_user(session, email):
         raise Conflict(f"A user with e-mail {email} already exists; use a different address or issue them a token.")
     shown = None
     if password is None:
@@ -49,21 +53,33 @@ def set_active(session: Session, actor: User, user_id: int, active: bool) -> Use
     return user
 
 
+def find_user(session: Session, email: str) -> User | None:
+    """The user with this e-mail address in any spelling of it (see app.auth.emails), else None."""
+    try:
+        return repo.user_by_email(session, normalise_email(email))
+    except ValueError:
+        return None
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, else None."""
-    user = repo.user_by_email(session, email)
+    user = find_user(session, email)
     ok = verify_password(user.password_hash if user else None, password)
     return user if ok and user and user.active else None
 
 
-def issue_token(session: Session, actor: User | None, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """A new API token for `user`; the secret is returned once and only its hash is stored. Commits."""
+def issue_token(session: Session, actor: User | None, user: User, name: str = "",
+                lifetime_days: int = DEFAULT_TOKEN_DAYS) -> tuple[ApiToken, str]:
+    """A new API token for `user`, valid for `lifetime_days`; the secret is returned once and only
+    its hash is stored. Commits."""
     secret = new_token()
+    now = utcnow()
     row = ApiToken(user_id=user.id, token_hash=token_hash(secret), prefix=secret[:10], name=name[:100],
-                   created_at=utcnow().isoformat())
+                   created_at=now.isoformat(), expires_at=(now + timedelta(days=lifetime_days)).isoformat())
     session.add(row)
     session.flush()
-    audit.record(session, actor, "token.issued", "user", user.id, None, {"token_id": row.id, "prefix": row.prefix, "name": name})
+    audit.record(session, actor, "token.issued", "user", user.id, None,
+                 {"token_id": row.id, "prefix": row.prefix, "name": name, "expires_at": row.expires_at})
     session.commit()
     return row, secret
 
@@ -81,9 +97,9 @@ def revoke_token(session: Session, actor: User, token_id: int) -> ApiToken:
 
 
 def user_for_token(session: Session, token: str) -> User | None:
-    """The active user owning this unrevoked token, else None."""
+    """The active user owning this unrevoked, unexpired token, else None."""
     row = session.execute(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).scalar_one_or_none()
-    if row is None or row.revoked_at is not None:
+    if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at < utcnow().isoformat()):
         return None
     user = session.get(User, row.user_id)
     return user if user and user.active else None

@@ -6,6 +6,7 @@ Passwords and tokens are printed once to standard output and never stored in cle
 from __future__ import annotations
 
 import argparse
+import sys
 
 from app.auth.roles import ROLES
 from app.cli import CliError
@@ -39,23 +40,24 @@ def create(args: argparse.Namespace) -> int:
         print(f"created {user.email} ({user.role}), id {user.id}")
         print(f"one-time password: {otp}")
         if args.token:
-            _, secret = issue_token(session, None, user, "cli")
+            row, secret = issue_token(session, None, user, "cli", common.settings().TOKEN_LIFETIME_DAYS)
             print(f"api token: {secret}")
+            print(f"token expires: {row.expires_at}")
     return 0
 
 
 def token(args: argparse.Namespace) -> int:
     """Issue and print a new token."""
-    from app.auth.users import issue_token
-    from app.store import repositories as repo
+    from app.auth.users import find_user, issue_token
     from app.store.cli_db import open_store
 
     with open_store(common.settings()) as session:
-        user = repo.user_by_email(session, args.email)
+        user = find_user(session, args.email)
         if user is None:
             raise CliError(f"--email: no user {args.email!r}; create one with `candor users create`")
-        _, secret = issue_token(session, None, user, args.name)
+        row, secret = issue_token(session, None, user, args.name, common.settings().TOKEN_LIFETIME_DAYS)
         print(secret)
+        print(f"token expires: {row.expires_at}", file=sys.stderr)
     return 0
 
 

@@ -1,7 +1,9 @@
 """Typed application errors and the one JSON error shape every API error uses.
 
-Body: `{"error": {"code": str, "message": str, "details": list|dict|None}}`. `message` is a
-sentence that says what to do; `details` carries field paths for validation errors.
+Body: `{"error": {"code": str, "message": str, "details": [{"field", "message", "value"?}, ...]}}`.
+`message` is a sentence that says what to do; `details` is always a list (empty when there is
+nothing per field): field paths for validation errors, and for other errors the facts a client
+acts on (a 409 names `current_version` with its `value`).
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ class AppError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, details: Any = None, status: int | None = None, code: str | None = None):
+    def __init__(self, message: str, *, details: Any = None, status: int | None = None, code: str | None = None,
+                 headers: dict[str, str] | None = None):
         super().__init__(message)
         self.message = message
         self.details = details
+        self.headers = headers
         if status is not None:
             self.status = status
         if code is not None:
@@ -102,8 +106,31 @@ ERROR_CODES: dict[str, str] = {
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    """Build the one error body shape used by every JSON error response."""
-    return {"error": {"code": code, "message": message, "details": details}}
+    """Build the one error body shape used by every JSON error response (details always a list)."""
+    return {"error": {"code": code, "message": message, "details": detail_list(details)}}
+
+
+def detail_list(details: Any) -> list[dict[str, Any]]:
+    """Normalise an error's details to `[{field, message, value?}]`.
+
+    Services may raise with a mapping (`{"current_version": 3}`) because code inside the app reads
+    it; clients always get the list: one item per key, a list of objects becoming `key[i]` items.
+    """
+    if details is None:
+        return []
+    if isinstance(details, list):
+        return [d if isinstance(d, dict) and "field" in d else {"field": "(body)", "message": str(d), "value": d}
+                for d in details]
+    if isinstance(details, dict):
+        out: list[dict[str, Any]] = []
+        for key, value in details.items():
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                out.extend({"field": f"{key}[{i}]", "message": str(v.get("message", v)), "value": v}
+                           for i, v in enumerate(value))
+            else:
+                out.append({"field": str(key), "message": f"{key} is {value}", "value": value})
+        return out
+    return [{"field": "(body)", "message": str(details)}]
 
 
 def pydantic_error_details(errors: list[dict[str, Any]], *, drop_prefix: int = 0) -> list[dict[str, str]]:

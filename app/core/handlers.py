@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import AppError, error_body, pydantic_error_details
@@ -21,8 +22,9 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
-def _respond(request: Request, status: int, code: str, message: str, details: object = None,
+def respond(request: Request, status: int, code: str, message: str, details: object = None,
              headers: dict[str, str] | None = None) -> Response:
+    """The error as the HTML error page (browser pages) or the one JSON error body (everything else)."""
     if _wants_html(request):
         from html import escape
 
@@ -38,7 +40,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
-        return _respond(request, exc.status, exc.code, exc.message, exc.details)
+        return respond(request, exc.status, exc.code, exc.message, exc.details, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -49,7 +51,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 if d["field"].startswith(prefix):
                     d["field"] = d["field"][len(prefix):]
         summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:3])
-        return _respond(request, 422, "invalid_input", f"Fix these fields: {summary}", details)
+        return respond(request, 422, "invalid_input", f"Fix these fields: {summary}", details)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -59,9 +61,26 @@ def install_error_handlers(app: FastAPI) -> None:
             message = "No such page or resource. Check the URL."
         if exc.status_code == 405:
             message = "This method is not allowed here. Check the API documentation at /docs."
-        return _respond(request, exc.status_code, code, message, None, getattr(exc, "headers", None))
+        return respond(request, exc.status_code, code, message, None, getattr(exc, "headers", None))
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> Response:
+        # Dates near year 9999 overflow the deadline maths; integers beyond 64 bits overflow the store.
+        return respond(request, 422, "invalid_input",
+                       "A date or number is out of range: dates must leave room for the notification deadlines "
+                       "(well before year 9999) and numbers must be realistic.",
+                       [{"field": "(body)", "message": "a date or number is out of range"}])
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> Response:
+        # The database refused a value the request validation let through (an integer beyond the
+        # column's range, say); the transaction is rolled back with the session.
+        log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc.orig.__class__.__name__)
+        return respond(request, 422, "invalid_input",
+                       "A value is out of range for the store (a number too large or a text too long); check the request.",
+                       [{"field": "(body)", "message": "a value is out of range"}])
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _respond(request, 500, "internal_error", "Unexpected server error. It has been logged; please try again.")
+        return respond(request, 500, "internal_error", "Unexpected server error. It has been logged; please try again.")

@@ -51,6 +51,10 @@ def is_toll_free(number: str) -> bool:
     return len(digits) == 10 and digits[:3] in TOLL_FREE_PREFIXES
 
 
+# More people than live on Earth is a typo, not a breach (and would overflow letter arithmetic).
+MAX_AFFECTED = 10_000_000_000
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -211,7 +215,7 @@ class IncidentFacts(_Strict):
     incident: Incident = Field(default_factory=Incident)
     data_types: list[DataType] = Field(default_factory=list, description="Exposed data types, from the controlled vocabulary.")
     data_types_other: str | None = Field(None, description="Describe `other` data types in plain words.")
-    affected: dict[ResidenceCode, Annotated[int, Field(ge=0)]] = Field(
+    affected: dict[ResidenceCode, Annotated[int, Field(ge=0, le=MAX_AFFECTED)]] = Field(
         default_factory=dict, description="Number of affected people per residence (US-CA, US-MA, DE, GB, ...)."
     )
     remediation: list[str] = Field(default_factory=list, description="What the organisation did and is doing, one step each.")

@@ -1,7 +1,8 @@
 """Body-size limit as ASGI middleware: 413 in the one error shape before a large body is read.
 
 Checks Content-Length up front and counts streamed bytes for chunked bodies, so neither can
-make the service buffer more than MAX_BODY_BYTES.
+make the service buffer more than MAX_BODY_BYTES; a chunked body over the limit gets 413 too, even
+when the framework caught the interruption and tried to answer 400.
 """
 
 from __future__ import annotations
@@ -51,22 +52,28 @@ class BodySizeLimit:
                     await self._response(limit)(scope, receive, send)
                     return
         seen = 0
-        started = False
+        started = exceeded = False
 
         async def counting_receive() -> dict[str, Any]:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    exceeded = True
                     raise _TooLarge
             return message
 
         async def tracking_send(message: dict[str, Any]) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
+                if exceeded:
+                    # The framework turned our _TooLarge into its own error (FastAPI: 400 "error
+                    # parsing the body"): answer what really happened instead.
+                    raise _TooLarge
                 started = True
-            await send(message)
+            if started:
+                await send(message)
 
         try:
             await self.app(scope, counting_receive, tracking_send)

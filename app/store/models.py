@@ -47,6 +47,7 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[str] = mapped_column(String(40))
     revoked_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    expires_at: Mapped[str | None] = mapped_column(String(40), nullable=True)  # None only before migration 0002
 
 
 class WebSession(Base):

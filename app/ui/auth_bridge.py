@@ -66,7 +66,7 @@ def csrf_token(request: Request) -> str:
 def sign_in(request: Request, session: Session, response: Response, email: str, password: str) -> User | None:
     """Check the password and set the session cookie on `response`; None when wrong."""
     try:
-        user, token = sessions.sign_in(session, request.app.state.settings, response, email, password)
+        user, token = sessions.sign_in(session, request, response, email, password)
     except Unauthorized:
         return None
     request.state.candor_new_csrf = token

@@ -73,7 +73,8 @@ def test_stale_save_is_409_with_the_current_version(sa):
     # A stale save that changes the same place (both added at the end) is 409; other edits would be merged.
     err = _err(sa.client.post(f"/api/v1/drafts/{d}/versions", json={"text": text + "\nP.S. again\n"},
                               headers=sa.h("security", **{"If-Match": current})), 409, "conflict")
-    assert err["details"]["current_version"] == int(current.strip('"')) + 1 and "Reload version" in err["message"]
+    current_version = next(d["value"] for d in err["details"] if d["field"] == "current_version")
+    assert current_version == int(current.strip('"')) + 1 and "Reload version" in err["message"]
     _err(sa.client.post(f"/api/v1/drafts/{d}/versions", json={"text": "no base"}, headers=sa.h("cmo")), 422, "invalid_input")
 
 

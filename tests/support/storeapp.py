@@ -27,9 +27,10 @@ class StoreApp:
         return ({"Authorization": f"Bearer {self.tokens[role]}"} if role else {}) | extra
 
 
-def make_store_app(tmp: Path, **settings: object) -> StoreApp:
-    """Create the app (migrates), users per role (password PASSWORD) and their tokens."""
-    app = create_app(test_settings(f"sqlite:///{tmp}/candor.db", tmp, **settings))
+def make_store_app(tmp: Path, db_url: str | None = None, **settings: object) -> StoreApp:
+    """Create the app (migrates) on `db_url` (default: SQLite in `tmp`), users per role (password
+    PASSWORD) and their tokens."""
+    app = create_app(test_settings(db_url or f"sqlite:///{tmp}/candor.db", tmp, **settings))
     client = TestClient(app)
     out = StoreApp(client=client)
     with app.state.db.sessions() as session:

@@ -24,9 +24,11 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/login", response_model=LoginPublic, dependencies=[public()])
-def login(body: LoginCreate, session: SessionDep, settings: SettingsDep, response: Response) -> LoginPublic:
-    """Sign in with e-mail and password; sets the session cookie and returns the CSRF token."""
-    user, token = sessions.sign_in(session, settings, response, body.email, body.password)
+def login(body: LoginCreate, request: Request, session: SessionDep, response: Response) -> LoginPublic:
+    """Sign in with e-mail and password; sets the session cookie and returns the CSRF token.
+
+    Failed attempts are rate-limited per e-mail and per client address (429 with Retry-After)."""
+    user, token = sessions.sign_in(session, request, response, body.email, body.password)
     return LoginPublic(user=UserPublic.model_validate(user, from_attributes=True), csrf_token=token)
 
 
@@ -51,9 +53,9 @@ def list_tokens(session: SessionDep, user: CurrentUser) -> list[TokenPublic]:
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201, dependencies=[allow_any_user()])
-def create_token(body: TokenCreate, session: SessionDep, user: CurrentUser) -> TokenCreated:
-    """Create an API token for yourself; the secret is shown once in this response."""
-    row, secret = issue_token(session, user, user, body.name)
+def create_token(body: TokenCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> TokenCreated:
+    """Create an API token for yourself; the secret is shown once in this response, with its expiry."""
+    row, secret = issue_token(session, user, user, body.name, settings.TOKEN_LIFETIME_DAYS)
     return TokenCreated(**TokenPublic.model_validate(row, from_attributes=True).model_dump(), token=secret)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from app.api.deps import CurrentUser, SessionDep
+from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.api.schemas import (
     TokenCreate,
     TokenCreated,
@@ -54,7 +54,8 @@ def update_user(user_id: UserId, body: UserUpdate, session: SessionDep, user: Cu
 
 
 @router.post("/{user_id}/tokens", response_model=TokenCreated, status_code=201)
-def add_token(user_id: UserId, body: TokenCreate, session: SessionDep, user: CurrentUser) -> TokenCreated:
-    """Issue an API token for a user; the secret is shown once."""
-    row, secret = issue_token(session, user, repo.get_user(session, user_id), body.name)
+def add_token(user_id: UserId, body: TokenCreate, session: SessionDep, settings: SettingsDep,
+              user: CurrentUser) -> TokenCreated:
+    """Issue an API token for a user; the secret is shown once, with its expiry."""
+    row, secret = issue_token(session, user, repo.get_user(session, user_id), body.name, settings.TOKEN_LIFETIME_DAYS)
     return TokenCreated(**TokenPublic.model_validate(row, from_attributes=True).model_dump(), token=secret)
