@@ -30,11 +30,12 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from app.auth.identity import identify  # noqa: E402
 from app.core.errors import Unauthorized  # noqa: E402
-from app.store.db import get_db  # noqa: E402
+from app.store.db import get_db, get_write_db  # noqa: E402
 from app.store.models import User  # noqa: E402
 from app.workflow.context import WorkflowContext  # noqa: E402
 
-SessionDep = Annotated[Session, Depends(get_db)]
+SessionDep = Annotated[Session, Depends(get_db)]  # read session for GET/HEAD, write session otherwise
+WriteSessionDep = Annotated[Session, Depends(get_write_db)]  # GET routes that record an audit entry
 
 
 def get_optional_user(request: Request, session: SessionDep) -> User | None:

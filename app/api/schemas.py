@@ -66,9 +66,11 @@ class LoginPublic(BaseModel):
 
 
 class TokenCreate(_In):
-    """A label for a new API token."""
+    """A label for a new API token and, optionally, a lifetime shorter than the configured one."""
 
     name: str = Field("", max_length=100)
+    expires_in_days: int | None = Field(
+        None, ge=1, le=3650, description="Days until the token expires; at most CANDOR_TOKEN_LIFETIME_DAYS (the default).")
 
 
 class TokenPublic(BaseModel):
@@ -79,6 +81,7 @@ class TokenPublic(BaseModel):
     name: str
     created_at: str
     revoked_at: str | None = None
+    expires_at: str | None = Field(None, description="When the token stops working (ISO 8601).")
 
 
 class TokenCreated(TokenPublic):
@@ -276,3 +279,4 @@ class AuditVerifyPublic(BaseModel):
     entries: int
     broken_seq: int | None = None
     reason: str = ""
+    checkpoints: int = Field(0, description="Signed checkpoints (CANDOR_AUDIT_CHECKPOINTS) the chain was checked against.")

@@ -68,6 +68,16 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user if ok and user and user.active else None
 
 
+def token_lifetime(requested: int | None, configured: int) -> int:
+    """Days a new token lives: the configured lifetime, or a shorter one asked for (422 when longer)."""
+    if requested is None:
+        return configured
+    if requested > configured:
+        raise InvalidInput(f"A token may live at most {configured} days here (CANDOR_TOKEN_LIFETIME_DAYS).",
+                           details=[{"field": "expires_in_days", "message": f"at most {configured}"}])
+    return requested
+
+
 def issue_token(session: Session, actor: User | None, user: User, name: str = "",
                 lifetime_days: int = DEFAULT_TOKEN_DAYS) -> tuple[ApiToken, str]:
     """A new API token for `user`, valid for `lifetime_days`; the secret is returned once and only

@@ -16,12 +16,12 @@ PDF: a printable landscape table with the same data (see :func:`checklist_pdf`).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.export.csvcells import SafeWriter
 from app.export.pdf import html_to_pdf
 from app.letters.markup import escape_html
 
@@ -32,7 +32,6 @@ CSV_COLUMNS = [
 ]
 """Columns of the CSV export, in order."""
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -71,21 +70,10 @@ def approvals_text(approvals: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    text = str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
 def checklist_csv(checklist: ChecklistExport) -> str:
     """Render the checklist as CSV text: a header line, then one row per element (CRLF ends)."""
     out = io.StringIO()
-    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
+    writer = SafeWriter(out)  # formula cells neutralised (app/export/csvcells.py)
     writer.writerow(CSV_COLUMNS)
     common = [
         checklist.incident_name, checklist.draft_id, checklist.version_number,
@@ -93,7 +81,7 @@ def checklist_csv(checklist: ChecklistExport) -> str:
         checklist.signed_off_by,
     ]
     for row in checklist.rows:
-        writer.writerow(_cell(v) for v in [
+        writer.writerow([
             *common,
             row.get("jurisdiction"), row.get("element"), row.get("label"),
             row.get("requirement"), row_status(row), bool(row.get("ok")), row.get("evidence"),

@@ -13,6 +13,7 @@ engine's output). :func:`cleanup` deletes job folders whose last update is older
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import logging
@@ -281,6 +282,29 @@ def check_header(path: Path, name: str = "recipients file") -> None:
     check_columns(name, header)
 
 
+def copy_utf8(source: BinaryIO, target: Path, name: str) -> None:
+    """Stream an upload to `target`, refusing (:class:`MergeError`, naming the line) any byte that
+    is not UTF-8 or is NUL — a Latin-1 export from a spreadsheet fails here, before a job exists,
+    instead of half-way through the merge."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 1
+    with open(target, "wb") as fh:
+        while True:
+            chunk = source.read(1 << 20)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                line = lines + chunk[: max(exc.start, 0)].count(b"\n")
+                raise MergeError(f"{name} is not UTF-8 text (line {line}); save it as CSV UTF-8 and upload it again") from None
+            if "\x00" in text:
+                line = lines + text[: text.index("\x00")].count("\n")
+                raise MergeError(f"{name} holds binary data (a NUL byte on line {line}); upload a CSV file")
+            lines += text.count("\n")
+            if not chunk:
+                return
+            fh.write(chunk)
+
+
 def start_merge(
     session: Any,
     export_dir: Path,
@@ -316,10 +340,9 @@ def start_merge(
     staging.mkdir(parents=True, exist_ok=True)
     tmp = staging / f".upload-{secrets.token_hex(8)}.csv"
     try:
-        with open(tmp, "wb") as fh:
-            while chunk := recipients.read(1 << 20):
-                fh.write(chunk)
-        check_header(tmp, Path(filename).name if filename else "recipients file")
+        name = Path(filename).name if filename else "recipients file"
+        copy_utf8(recipients, tmp, name)
+        check_header(tmp, name)
         job_id = create_job(
             export_dir,
             plan=plan,
@@ -340,12 +363,15 @@ def _audit_start(
     session: Any, user: Any, incident_id: int, job_id: str, fmt: str, mode: str, variants: list[str]
 ) -> None:
     """Record the merge start in the audit chain (counts and ids only, never recipient data)."""
-    try:
-        from app.workflow.audit import record  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - store not installed
-        return
-    details = {"job": job_id, "format": fmt, "mode": mode, "variants": variants}
-    record(session, user, "merge_start", "incident", incident_id, None, details)
+    audit_job(session, user, "merge_start", incident_id,
+              {"job": job_id, "format": fmt, "mode": mode, "variants": variants})
+
+
+def audit_job(session: Any, user: Any, action: str, incident_id: int | None, details: dict[str, Any]) -> None:
+    """Record a merge action (start, resume, a file downloaded) on its incident; ids only. Commits."""
+    from app.workflow.audit import record  # noqa: PLC0415 - the export layer stays importable without the store
+
+    record(session, user, action, "incident", incident_id, None, details)
     session.commit()
 
 
@@ -368,8 +394,8 @@ def list_jobs(
     return sorted(out, key=lambda s: -float(s.get("created_at", 0)))
 
 
-def resume(export_dir: Path, job_id: str, retention_days: int) -> dict[str, Any]:
-    """Resume an interrupted job; :class:`Conflict` for any other state. Returns its status.
+def resume(export_dir: Path, job_id: str, retention_days: int, *, session: Any, user: Any) -> dict[str, Any]:
+    """Resume an interrupted job (audited); :class:`Conflict` for any other state. Returns its status.
 
     Raises FileNotFoundError / ValueError for an unknown job (as :func:`view`).
     """
@@ -378,5 +404,6 @@ def resume(export_dir: Path, job_id: str, retention_days: int) -> dict[str, Any]
         raise Conflict(
             f"Merge job {job_id} is {status['status']}; only an interrupted job can be resumed."
         )
+    audit_job(session, user, "merge_resume", status.get("incident_id"), {"job": job_id})
     start(Path(export_dir), job_id, retention_days)
     return view(export_dir, job_id)

@@ -34,4 +34,5 @@ def verify(session: SessionDep, settings: SettingsDep) -> AuditVerifyPublic:
     except ValueError as exc:
         raise ConfigError(f"The audit checkpoint file is unreadable: {exc}") from None
     r = audit.verify(session, marks)
-    return AuditVerifyPublic(ok=r.ok, entries=r.entries, broken_seq=r.broken_seq, reason=r.reason)
+    return AuditVerifyPublic(ok=r.ok, entries=r.entries, broken_seq=r.broken_seq, reason=r.reason,
+                             checkpoints=r.checkpoints)

@@ -17,7 +17,7 @@ from app.api.schemas import (
 )
 from app.auth import sessions
 from app.auth.policy import allow_any_user, public
-from app.auth.users import issue_token, revoke_token
+from app.auth.users import issue_token, revoke_token, token_lifetime
 from app.store import repositories as repo
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -55,7 +55,8 @@ def list_tokens(session: SessionDep, user: CurrentUser) -> list[TokenPublic]:
 @router.post("/tokens", response_model=TokenCreated, status_code=201, dependencies=[allow_any_user()])
 def create_token(body: TokenCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> TokenCreated:
     """Create an API token for yourself; the secret is shown once in this response, with its expiry."""
-    row, secret = issue_token(session, user, user, body.name, settings.TOKEN_LIFETIME_DAYS)
+    row, secret = issue_token(session, user, user, body.name,
+                              token_lifetime(body.expires_in_days, settings.TOKEN_LIFETIME_DAYS))
     return TokenCreated(**TokenPublic.model_validate(row, from_attributes=True).model_dump(), token=secret)
 
 

@@ -5,12 +5,16 @@ background job with progress.
 
 Who may do what (declared on each route with ``allow(...)``; deny by default):
 
-- letter and checklist exports: responder, cmo, security, compliance — everyone who works on the
-  letter needs to read it in the form its audience gets. An unapproved version always carries the
-  "DRAFT — NOT APPROVED" watermark, so exporting it cannot be mistaken for a release.
-- mail merge: compliance and admin only. A merge sends the letter to real people and handles their
-  names and addresses in bulk; it is the release step, so it sits with the role that signs the
-  checklist off (and admin for operations), not with the people who write or approve the text.
+- letter and checklist exports (EXPORTERS): every role — everyone who works on the letter needs to
+  read it in the form its audience gets, and admin, who may download every merged letter, may
+  export one. An unapproved version always carries the "DRAFT — NOT APPROVED" watermark, so
+  exporting it cannot be mistaken for a release.
+- mail merge (MERGERS): compliance and admin only. A merge sends the letter to real people and
+  handles their names and addresses in bulk; it is the release step, so it sits with the role that
+  signs the checklist off (and admin for operations), not with the people who write or approve the
+  text. One rule joins the two: whoever may merge may export (MERGERS is a subset of EXPORTERS).
+
+Every export, merge start and resume, and every merge file downloaded is in the audit log.
 
 Personal data: the uploaded recipients file is streamed to disk (never held in memory), deleted
 when the job ends, and the job status holds counts and ids only. Outputs are deleted after
@@ -25,16 +29,18 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import FileResponse, Response
 
-from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.deps import CurrentUser, SessionDep, SettingsDep, WriteSessionDep
 from app.auth.policy import allow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.export import assemble, jobs
 from app.export.merge import MergeError
+from app.workflow.audit import record
 
 router = APIRouter(tags=["exports"])
 DraftId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-EXPORTERS = ("responder", "cmo", "security", "compliance")
+EXPORTERS = ("responder", "cmo", "security", "compliance", "admin")
 MERGERS = ("compliance", "admin")
+assert set(MERGERS) <= set(EXPORTERS), "whoever may merge may export"  # noqa: S101 - a load-time invariant
 
 MEDIA = {
     "pdf": "application/pdf",
@@ -63,11 +69,11 @@ def _attachment(data: bytes, filename: str, kind: str) -> Response:
 )
 def export_letter(
     draft_id: DraftId,
-    session: SessionDep,
+    session: WriteSessionDep,
     settings: SettingsDep,
     user: CurrentUser,
     format: Literal["pdf", "docx", "txt", "eml"] = "pdf",  # noqa: A002
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     page_size: Literal["A4", "Letter"] = "Letter",
 ) -> Response:
     """One version (default: current) of a draft as PDF, DOCX, plain text or e-mail.
@@ -98,10 +104,10 @@ def export_letter(
 )
 def export_checklist(
     draft_id: DraftId,
-    session: SessionDep,
+    session: WriteSessionDep,
     user: CurrentUser,
     format: Literal["csv", "pdf"] = "csv",  # noqa: A002
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     """Download the compliance checklist of a version.
 
@@ -127,7 +133,8 @@ def create_merge(
     recipients: Annotated[
         UploadFile, File(description="Recipients CSV (see docs/exports.md, Mail merge).")
     ],
-    format: Annotated[Literal["text", "pdf"], Form()] = "pdf",  # noqa: A002
+    format: Annotated[Literal["txt", "pdf", "text"], Form(
+        description="txt or pdf, the names the letter export uses (`text` is the older spelling of txt).")] = "pdf",  # noqa: A002
     mode: Annotated[Literal["per-recipient", "per-variant"], Form()] = "per-recipient",
     tone: Annotated[str | None, Form()] = None,
     page_size: Annotated[Literal["A4", "Letter"], Form()] = "Letter",
@@ -145,7 +152,7 @@ def create_merge(
             incident_id=incident_id,
             recipients=recipients.file,
             filename=recipients.filename,
-            fmt=format,
+            fmt="text" if format == "txt" else format,
             mode=mode,
             user=user,
             tone=tone,
@@ -185,16 +192,17 @@ def merge_status(job_id: str, settings: SettingsDep) -> dict[str, Any]:
 
 
 @router.post("/exports/merges/{job_id}/resume", status_code=202, dependencies=[allow(*MERGERS)])
-def resume_merge(job_id: str, settings: SettingsDep) -> dict[str, Any]:
-    """Resume an interrupted job (e.g. after a restart); no letter is produced twice."""
+def resume_merge(job_id: str, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> dict[str, Any]:
+    """Resume an interrupted job (e.g. after a restart); no letter is produced twice. Audited."""
     _job(settings, job_id)  # 404 with the message for an unknown job
-    jobs.resume(FsPath(settings.EXPORT_DIR), job_id, settings.EXPORT_RETENTION_DAYS)
+    jobs.resume(FsPath(settings.EXPORT_DIR), job_id, settings.EXPORT_RETENTION_DAYS, session=session, user=user)
     return {"id": job_id, "status": "running", "url": f"/api/v1/exports/merges/{job_id}"}
 
 
 @router.get("/exports/merges/{job_id}/files/{path:path}", dependencies=[allow(*MERGERS)])
-def merge_file(job_id: str, path: str, settings: SettingsDep) -> FileResponse:
-    """Download an output file of a merge job.
+def merge_file(job_id: str, path: str, session: WriteSessionDep, settings: SettingsDep,
+               user: CurrentUser) -> FileResponse:
+    """Download an output file of a merge job (audited: the files carry names and addresses).
 
     ``manifest.csv``, ``rejects.csv``, ``summary.json``, a variant's PDF or text (per-variant
     mode) or ``letters/<variant>/<recipient>.pdf`` (per-recipient mode).
@@ -212,6 +220,8 @@ def merge_file(job_id: str, path: str, settings: SettingsDep) -> FileResponse:
         or any(p.startswith((".", "_")) for p in target.relative_to(root).parts)
     ):
         raise NotFound(f"Merge job {job_id} has no file {path!r}; see its manifest.csv.")
+    jobs.audit_job(session, user, "merge_download", status.get("incident_id"),
+                   {"job": job_id, "file": target.relative_to(root).as_posix()})
     kind = {".pdf": "pdf", ".csv": "csv", ".txt": "txt"}.get(target.suffix, "txt")
     media = "application/json" if target.suffix == ".json" else MEDIA[kind]
     return FileResponse(
@@ -220,15 +230,15 @@ def merge_file(job_id: str, path: str, settings: SettingsDep) -> FileResponse:
 
 
 @router.get("/exports/merges/{job_id}/manifest", dependencies=[allow(*MERGERS)])
-def merge_manifest(job_id: str, settings: SettingsDep) -> FileResponse:
+def merge_manifest(job_id: str, session: WriteSessionDep, settings: SettingsDep, user: CurrentUser) -> FileResponse:
     """Download the manifest (recipient id, line, residence, variant, file, first page, pages)."""
-    return merge_file(job_id, "manifest.csv", settings)
+    return merge_file(job_id, "manifest.csv", session, settings, user)
 
 
 @router.get("/exports/merges/{job_id}/rejects", dependencies=[allow(*MERGERS)])
-def merge_rejects(job_id: str, settings: SettingsDep) -> FileResponse:
+def merge_rejects(job_id: str, session: WriteSessionDep, settings: SettingsDep, user: CurrentUser) -> FileResponse:
     """Rows that produced no letter, with the reason (recipient id and line only; no addresses)."""
-    return merge_file(job_id, "rejects.csv", settings)
+    return merge_file(job_id, "rejects.csv", session, settings, user)
 
 
 def _audit(
@@ -240,10 +250,6 @@ def _audit(
     version: int | None,
     details: dict[str, Any],
 ) -> None:
-    """Record the export in the audit chain (when the workflow's audit module is present)."""
-    try:
-        from app.workflow.audit import record  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - store not installed
-        return
+    """Record the export in the audit chain."""
     record(session, user, action, entity, entity_id, version, details)
     session.commit()

@@ -17,7 +17,7 @@ from app.api.schemas import (
     UserUpdate,
 )
 from app.auth.policy import allow
-from app.auth.users import create_user, issue_token, set_active
+from app.auth.users import create_user, issue_token, set_active, token_lifetime
 from app.store import repositories as repo
 
 router = APIRouter(prefix="/users", tags=["users"], dependencies=[allow("admin")])
@@ -57,5 +57,6 @@ def update_user(user_id: UserId, body: UserUpdate, session: SessionDep, user: Cu
 def add_token(user_id: UserId, body: TokenCreate, session: SessionDep, settings: SettingsDep,
               user: CurrentUser) -> TokenCreated:
     """Issue an API token for a user; the secret is shown once, with its expiry."""
-    row, secret = issue_token(session, user, repo.get_user(session, user_id), body.name, settings.TOKEN_LIFETIME_DAYS)
+    row, secret = issue_token(session, user, repo.get_user(session, user_id), body.name,
+                              token_lifetime(body.expires_in_days, settings.TOKEN_LIFETIME_DAYS))
     return TokenCreated(**TokenPublic.model_validate(row, from_attributes=True).model_dump(), token=secret)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 from collections import Counter
@@ -12,6 +11,7 @@ from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 
+from app.export.csvcells import SafeWriter
 from app.export.merge.plan import VariantLetter
 from app.export.merge.state import MANIFEST_COLUMNS, read_csv
 
@@ -33,7 +33,7 @@ def bind_variants(
     tmp_manifest = out / ".manifest.csv.tmp"
     files = 0
     with open(tmp_manifest, "w", newline="", encoding="utf-8") as mfh:
-        mw = csv.writer(mfh)
+        mw = SafeWriter(mfh)
         mw.writerow(MANIFEST_COLUMNS)
         for vid in sorted(counts):
             rows = (r for r in read_csv(work / "manifest.csv") if r["variant"] == vid)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.export.csvcells import SafeWriter, read_cell
 from app.export.merge.plan import MergeError, VariantLetter
 
 MANIFEST_COLUMNS = ["recipient_id", "line", "residence", "variant", "file", "first_page", "pages"]
@@ -100,7 +101,7 @@ class CsvLog:
         repair_tail(path)
         new = not path.exists() or path.stat().st_size == 0
         self.fh = open(path, "a", newline="", encoding="utf-8")
-        self.writer = csv.writer(self.fh)
+        self.writer = SafeWriter(self.fh)  # recipient ids and reasons come from the uploaded file
         if new:
             self.writer.writerow(columns)
             self.fh.flush()
@@ -120,7 +121,8 @@ def read_csv(path: Path) -> Iterator[dict[str, str]]:
     if not path.exists():
         return
     with open(path, newline="", encoding="utf-8") as fh:
-        yield from csv.DictReader(fh)
+        for row in csv.DictReader(fh):
+            yield {k: read_cell(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
 class SeenIds:

@@ -158,7 +158,9 @@ def merge_resume(request: Request, incident_id: int, job_id: str) -> Response:
         status = merge_jobs.view(export_dir, job_id)
         if status.get("incident_id") != incident_id:
             raise FileNotFoundError(job_id)
-        merge_jobs.resume(export_dir, job_id, settings.EXPORT_RETENTION_DAYS)
+        with db_session(request) as session:
+            merge_jobs.resume(export_dir, job_id, settings.EXPORT_RETENTION_DAYS, session=session,
+                              user=auth.current_user(request))
     except (FileNotFoundError, ValueError):
         raise NotFound(f"Incident {incident_id} has no merge job {job_id} (finished jobs are deleted after "
                        f"{settings.EXPORT_RETENTION_DAYS} days).") from None
