@@ -295,10 +295,11 @@ def copy_utf8(source: BinaryIO, target: Path, name: str) -> None:
                 text = decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
                 line = lines + chunk[: max(exc.start, 0)].count(b"\n")
-                raise MergeError(f"{name} is not UTF-8 text (line {line}); save it as CSV UTF-8 and upload it again") from None
+                raise MergeError(f"{name} is not a UTF-8 CSV file (line {line} is not UTF-8 text); "
+                                 "save it as CSV UTF-8 and upload it again") from None
             if "\x00" in text:
                 line = lines + text[: text.index("\x00")].count("\n")
-                raise MergeError(f"{name} holds binary data (a NUL byte on line {line}); upload a CSV file")
+                raise MergeError(f"{name} is not a UTF-8 CSV file (it holds binary data: a NUL byte on line {line})")
             lines += text.count("\n")
             if not chunk:
                 return
