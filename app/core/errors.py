@@ -125,7 +125,7 @@ def detail_list(details: Any) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         for key, value in details.items():
             if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-                out.extend({"field": f"{key}[{i}]", "message": str(v.get("message", v)), "value": v}
+                out.extend({"field": f"{key}[{i}]", "message": str(v.get("message") or f"see value ({key})"), "value": v}
                            for i, v in enumerate(value))
             else:
                 out.append({"field": str(key), "message": f"{key} is {value}", "value": value})

@@ -106,9 +106,11 @@ def test_oversized_chunked_body_is_413(sa):
 def test_conflict_details_are_a_list_naming_the_current_version(sa):
     d = sa.draft["id"]
     text = sa.client.get(f"/api/v1/drafts/{d}", headers=sa.h("cmo")).json()["version"]["text"]
-    assert sa.client.post(f"/api/v1/drafts/{d}/versions", json={"text": text + "\n", "base_version": 1},
+    assert sa.client.post(f"/api/v1/drafts/{d}/versions", json={"text": text + "\nP.S. first.\n", "base_version": 1},
                           headers=sa.h("cmo")).status_code == 201
-    r = sa.client.post(f"/api/v1/drafts/{d}/versions", json={"text": "stale", "base_version": 1}, headers=sa.h("cmo"))
+    # Both added a line at the end: an overlap the save cannot merge by itself.
+    r = sa.client.post(f"/api/v1/drafts/{d}/versions", json={"text": text + "\nP.S. again.\n", "base_version": 1},
+                       headers=sa.h("security"))
     assert r.status_code == 409
     details = r.json()["error"]["details"]
     assert isinstance(details, list)

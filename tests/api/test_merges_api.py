@@ -42,8 +42,9 @@ def test_stale_save_merges_or_lists_both_sides_and_resolve_saves_the_choice(sa):
     r = sa.client.post(f"/api/v1/drafts/{did}/versions", json={"text": mine, "base_version": 3}, headers=sa.h("security"))
     assert r.status_code == 409
     err = r.json()["error"]
-    assert err["code"] == "conflict" and err["details"]["current_version"] == 4
-    (overlap,) = err["details"]["overlaps"]
+    details = {d["field"]: d.get("value") for d in err["details"]}  # details: always a list of {field, message, value}
+    assert err["code"] == "conflict" and details["current_version"] == 4
+    (overlap,) = [v for f, v in details.items() if f.startswith("overlaps[")]
     assert "P.S. D." in overlap["yours"] and "P.S. C." in overlap["theirs"] and "P.S. B." in overlap["base"]
 
     resolve = {"text": mine, "base_version": 3, "theirs_version": 4, "choices": {}}
@@ -74,7 +75,8 @@ def test_facts_put_takes_if_match_and_drafts_get_the_new_facts(sa):  # type: ign
     r = sa.client.put(f"/api/v1/incidents/{iid}/facts", json={"facts": facts}, headers=sa.h("security", **{"If-Match": '"1"'}))
     assert r.status_code == 200 and r.json()["number"] == 2 and r.headers["ETag"] == '"2"'
     r = sa.client.put(f"/api/v1/incidents/{iid}/facts", json={"facts": facts}, headers=sa.h("responder", **{"If-Match": '"1"'}))
-    assert r.status_code == 409 and r.json()["error"]["details"]["current_version"] == 2
+    assert r.status_code == 409
+    assert {"field": "current_version", "message": "current_version is 2", "value": 2} in r.json()["error"]["details"]
 
     r = sa.client.get(f"/api/v1/drafts/{did}/facts-update", headers=sa.h("compliance"))
     assert r.status_code == 200, r.text
