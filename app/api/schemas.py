@@ -149,6 +149,10 @@ class ReviewCreate(_In):
     """An approval or sign-off with an optional comment."""
 
     comment: str = Field("", max_length=2000)
+    acknowledged: list[str] = Field(
+        default_factory=list, max_length=500,
+        description="Approvals: ids of the open warnings on legal elements and readability above the tone's target "
+                    "that you read and accept (a 409 lists them when some are missing; recorded in the audit log).")
 
 
 class ChangesCreate(_In):
@@ -228,6 +232,10 @@ class DraftPublic(BaseModel):
     reviews: list[ReviewPublic]
     waivers: list[WaiverPublic]
     sign_off: SignOffPublic | None = None
+    stale_reasons: list[str] = Field(default_factory=list, description="State `stale`: why the facts change affected "
+                                     "this letter (approvals and sign-off lapsed; save or re-draft a new version).")
+    warnings: list[str] = Field(default_factory=list, description="On creation: why no such letter is required, when "
+                                "that is so (the draft is made anyway).")
 
     @classmethod
     def of(cls, d: DraftDetail) -> DraftPublic:
@@ -245,6 +253,7 @@ class DraftPublic(BaseModel):
             waivers=[WaiverPublic.model_validate(w, from_attributes=True) for w in d.waivers],
             sign_off=SignOffPublic.model_validate(d.sign_off, from_attributes=True) if d.sign_off else None,
             merged=MergeInfo.model_validate(d.merged) if d.merged else None,
+            stale_reasons=list(d.stale_reasons), warnings=list(d.warnings),
         )
 
 
@@ -254,6 +263,7 @@ class IncidentCreated(BaseModel):
     incident: IncidentPublic
     facts_version: int
     drafts: list[DraftPublic]
+    warnings: list[str] = Field(default_factory=list, description="E.g. that no law requires any letter (no draft made).")
 
 
 class AuditEntryPublic(BaseModel):

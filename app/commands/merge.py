@@ -62,10 +62,13 @@ def _plan_from_store(incident_id: int, tone: str | None) -> MergePlan:
         raise CliError(
             "--draft-set needs the store (app.store), which is not available; use --plan"
         ) from None
+    from app.workflow.context import WorkflowContext  # noqa: PLC0415
+
+    ctx = WorkflowContext(settings=s, rulebook=common.rulebook(s))
     db = Database.from_url(s.DATABASE_URL)
     try:
         with db.sessions() as session:
-            return plan_from_store(session, incident_id, tone=tone, letterhead=s.LETTERHEAD)
+            return plan_from_store(session, incident_id, ctx=ctx, tone=tone, letterhead=s.LETTERHEAD)
     except AppError as exc:
         raise CliError(exc.message) from None
     finally:

@@ -11,9 +11,16 @@ import hashlib
 import re
 from typing import Any
 
-from app.export.checklist import ChecklistExport, checklist_csv, checklist_pdf
+from app.export.checklist import (
+    ChecklistExport,
+    checklist_csv,
+    checklist_pdf,
+    readability_targets,
+    with_plain_language,
+)
 from app.export.document import ExportDocument
 from app.export.plan import APPROVED_STATES
+from app.export.proof import Proof, prove_all
 from app.store import repositories as repo
 
 
@@ -37,6 +44,24 @@ def load_version(session: Any, draft_id: int, number: int | None) -> tuple[Any, 
     return draft, version, facts, approved
 
 
+def export_proof(session: Any, ctx: Any, draft: Any, version: Any) -> list[Proof]:
+    """The per-recipient proof of an approved version for every residence its draft covers, with the
+    current facts (app.export.proof); a version written on facts that changed its letter fails as
+    `stale_facts`. An export is released (no DRAFT watermark) only when every proof passes."""
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from app.workflow.staleness import outdated  # noqa: PLC0415
+
+    why = outdated(session, ctx, draft, version)
+    if why:
+        return [Proof("*", draft.variant, tuple(draft.jurisdictions), "stale_facts", " ".join(why))]
+    facts = repo.current_facts(session, draft.incident_id)
+    letter = SimpleNamespace(variant_id=draft.variant, text=version.text)
+    proofs = prove_all({r: letter for r in draft.residences or []}, rulebook=ctx.rulebook, settings=ctx.settings,
+                       facts=facts, tones={draft.variant: draft.tone})
+    return list(proofs.values())
+
+
 def letter_document(text: str, facts: dict[str, Any], approved: bool, letterhead: str) -> ExportDocument:
     """The export document of one version: title from its heading, organisation from the facts."""
     org = ((facts.get("organisation") or {}).get("name")) or ""
@@ -53,7 +78,7 @@ def letter_document(text: str, facts: dict[str, Any], approved: bool, letterhead
 def letter_stem(draft: Any, number: int, approved: bool) -> str:
     """Download file name (without extension); unapproved versions end in -DRAFT."""
     stem = f"incident{draft.incident_id}-{draft.variant}-{draft.tone}-v{number}" + ("" if approved else "-DRAFT")
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", stem)
+    return re.sub(r"[^A-Za-z0-9.+_-]+", "_", stem)
 
 
 def render_letter(doc: ExportDocument, fmt: str, page_size: str) -> bytes:
@@ -75,15 +100,18 @@ def render_letter(doc: ExportDocument, fmt: str, page_size: str) -> bytes:
     return to_bytes(build_email(doc))
 
 
-def checklist_export(session: Any, draft: Any, ver: Any) -> ChecklistExport:
-    """The checklist of a version: the signed-off rows when signed off, else the stored report's elements."""
+def checklist_export(session: Any, draft: Any, ver: Any, rulebook: Any = None) -> ChecklistExport:
+    """The checklist of a version: the signed-off rows when signed off, else the stored report's elements.
+
+    With the rulebook, the "plain language" row shows the measured grade and ease against the
+    tone's targets instead of a sentence.
+    """
     incident = repo.get_incident(session, draft.incident_id)
     sign_off = repo.sign_off_for(session, ver.id)
-    rows = (
-        sign_off.checklist
-        if sign_off
-        else [e.model_dump(mode="json") for e in repo.report_for(session, ver).elements]
-    )
+    report = repo.report_for(session, ver)
+    rows = sign_off.checklist if sign_off else [e.model_dump(mode="json") for e in report.elements]
+    if rulebook is not None:
+        rows = with_plain_language(rows, report.readability, readability_targets(rulebook, draft.tone))
     approvals = []
     for r in repo.reviews_for(session, ver.id):
         if r.decision in ("approve", "approved"):
@@ -111,7 +139,7 @@ def checklist_export(session: Any, draft: Any, ver: Any) -> ChecklistExport:
 
 def checklist_stem(draft: Any, number: int) -> str:
     """Download file name of a checklist (without extension)."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", f"checklist-incident{draft.incident_id}-{draft.variant}-v{number}")
+    return re.sub(r"[^A-Za-z0-9.+_-]+", "_", f"checklist-incident{draft.incident_id}-{draft.variant}-v{number}")
 
 
 def render_checklist(export: ChecklistExport, fmt: str) -> bytes:

@@ -12,6 +12,10 @@ a database import. Cells that a spreadsheet would run as a formula (starting wit
 and letter text is user input.
 
 PDF: a printable landscape table with the same data (see :func:`checklist_pdf`).
+
+The "plain language" element some laws require (GDPR Art. 34, California, HIPAA, ...) is not a
+sentence: its row shows the measured Flesch–Kincaid grade and reading ease against the tone's
+targets (:func:`with_plain_language`), and is ok only when both meet them.
 """
 
 from __future__ import annotations
@@ -32,6 +36,47 @@ CSV_COLUMNS = [
 ]
 """Columns of the CSV export, in order."""
 
+
+PLAIN_LANGUAGE = "plain_language"
+
+
+def readability_targets(rulebook: Any, tone: str) -> dict[str, float]:
+    """The document-level grade ceiling and reading-ease floor for `tone` from the readability rules.
+
+    Falls back to DESIGN.md's plain-tone targets (grade 8, ease 60) when no rule sets them.
+    """
+    grade_max: float | None = None
+    ease_min: float | None = None
+    for rule in rulebook.of_kind("readability").values():
+        if getattr(rule, "scope", "document") != "document":
+            continue
+        if rule.tones and tone not in rule.tones:
+            continue
+        t = rule.thresholds
+        if "flesch_kincaid_grade" in t and t["flesch_kincaid_grade"].max is not None:
+            grade_max = t["flesch_kincaid_grade"].max
+        if "flesch_reading_ease" in t and t["flesch_reading_ease"].min is not None:
+            ease_min = t["flesch_reading_ease"].min
+    return {"grade_max": grade_max if grade_max is not None else 8.0, "ease_min": ease_min if ease_min is not None else 60.0}
+
+
+def plain_language(readability: Mapping[str, float], targets: Mapping[str, float]) -> tuple[str, bool]:
+    """The measured grade and ease against the targets, as one sentence, and whether both are met."""
+    grade, ease = readability.get("flesch_kincaid_grade"), readability.get("flesch_reading_ease")
+    if grade is None or ease is None:
+        return "not measured (the letter is empty)", False
+    ok = grade <= targets["grade_max"] and ease >= targets["ease_min"]
+    return (f"Flesch–Kincaid grade {grade:.1f} (target ≤ {targets['grade_max']:g}); reading ease {ease:.0f} "
+            f"(target ≥ {targets['ease_min']:g})"), ok
+
+
+def with_plain_language(rows: Sequence[Mapping[str, Any]], readability: Mapping[str, float],
+                        targets: Mapping[str, float]) -> list[dict[str, Any]]:
+    """Rows with every `plain_language` row's evidence and status replaced by the measurement."""
+    text, ok = plain_language(readability, targets)
+    return [{**row, "evidence": text, "ok": ok, "detected": ok, "measured": True}
+            if row.get("element") == PLAIN_LANGUAGE and row.get("requirement") == "required" else dict(row)
+            for row in rows]
 
 
 @dataclass(frozen=True)

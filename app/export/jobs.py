@@ -102,12 +102,16 @@ def _plan_to_json(plan: MergePlan) -> dict[str, Any]:
     return {
         "letters": {code: asdict(v) for code, v in plan.letters.items()},
         "default": asdict(plan.default) if plan.default else None,
+        "refusals": {code: list(r) for code, r in plan.refusals.items()},
+        "proofs": dict(plan.proofs),
     }
 
 
 def _plan_from_json(data: dict[str, Any]) -> MergePlan:
     letters = {code: VariantLetter(**v) for code, v in data["letters"].items()}
-    return MergePlan(letters, VariantLetter(**data["default"]) if data.get("default") else None)
+    return MergePlan(letters, VariantLetter(**data["default"]) if data.get("default") else None,
+                     refusals={code: (r[0], r[1]) for code, r in (data.get("refusals") or {}).items()},
+                     proofs=data.get("proofs") or {})
 
 
 def create_job(
@@ -317,13 +321,16 @@ def start_merge(
     fmt: str,
     mode: str,
     user: Any,
+    ctx: Any,
     tone: str | None = None,
     page_size: str = "Letter",
     letterhead: str = "",
 ) -> str:
     """Start a merge of the incident's approved letters over an uploaded recipients file.
 
-    Builds the plan from the store, streams ``recipients`` to disk (never whole in memory), checks
+    ``ctx``: the workflow context (rulebook, settings) the per-recipient proof runs with.
+    Builds the plan from the store (stale letters, changed facts and uncovered residences refuse
+    it; each residence's letter is proved for that residence's laws), streams ``recipients`` to disk (never whole in memory), checks
     its header, registers the job, records ``merge_start`` in the audit chain and starts the
     thread. Returns the job id. Raises :class:`MergeError` (nothing approved, not a CSV, missing
     columns, bad format/mode) before any job exists; the upload is then deleted.
@@ -336,7 +343,7 @@ def start_merge(
         raise MergeError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     export_dir = Path(export_dir)
     cleanup(export_dir, retention_days)
-    plan = plan_from_store(session, incident_id, tone=tone or None, letterhead=letterhead)
+    plan = plan_from_store(session, incident_id, ctx=ctx, tone=tone or None, letterhead=letterhead)
     staging = merges_dir(export_dir)
     staging.mkdir(parents=True, exist_ok=True)
     tmp = staging / f".upload-{secrets.token_hex(8)}.csv"
@@ -355,17 +362,20 @@ def start_merge(
         )
     finally:
         tmp.unlink(missing_ok=True)
-    _audit_start(session, user, incident_id, job_id, fmt, mode, sorted(plan.variants()))
+    _audit_start(session, user, incident_id, job_id, fmt, mode, sorted(plan.variants()), plan.refusals)
     start(export_dir, job_id, retention_days)
     return job_id
 
 
 def _audit_start(
-    session: Any, user: Any, incident_id: int, job_id: str, fmt: str, mode: str, variants: list[str]
+    session: Any, user: Any, incident_id: int, job_id: str, fmt: str, mode: str, variants: list[str],
+    refusals: Any = None,
 ) -> None:
-    """Record the merge start in the audit chain (counts and ids only, never recipient data)."""
+    """Record the merge start in the audit chain (counts and ids only, never recipient data),
+    with the residences whose letter failed its per-recipient proof."""
     audit_job(session, user, "merge_start", incident_id,
-              {"job": job_id, "format": fmt, "mode": mode, "variants": variants})
+              {"job": job_id, "format": fmt, "mode": mode, "variants": variants,
+               "refused_residences": {code: r[0] for code, r in sorted((refusals or {}).items())}})
 
 
 def audit_job(session: Any, user: Any, action: str, incident_id: int | None, details: dict[str, Any]) -> None:

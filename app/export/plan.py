@@ -14,8 +14,16 @@ Plan file (``candor merge --plan PLAN.json``)::
 defaults to the file's stem; letters that share a file share a variant.
 
 From the store (``--draft-set INCIDENT``): every draft of the incident whose state is approved
-(or signed off) contributes its current version, for each residence code the draft lists. Two
-approved drafts for the same residence (two tones of one variant) are ambiguous: pass a tone.
+(or signed off) contributes its current version, for each residence code the draft lists (its
+fixed scope). Two approved drafts for the same residence (two tones of one variant) are
+ambiguous: pass a tone. The variant id is the draft's variant id (its laws joined by "+"), the
+same id the obligations report, the drafts and the output file names use.
+
+The store plan is refused (nothing is produced) when a draft is stale (the facts changed under
+it), when an approved version was written on facts that changed its letter since, or when a
+residence whose people need a letter under the current facts has no draft at all. Then every
+residence's letter is proved for that residence's own laws (app.export.proof): a residence whose
+letter fails gets no letters — its rows are rejected with the proof's reason code.
 """
 
 from __future__ import annotations
@@ -80,34 +88,76 @@ def plan_from_json(path: Path | str) -> MergePlan:
     return MergePlan(letters, default)
 
 
+def _refuse_stale(session: Any, ctx: Any, incident_id: int, drafts: list[Any]) -> None:
+    """Refuse the merge while any draft is stale or an approved version predates a facts change
+    that alters its letter (nothing approved on old facts is mailed)."""
+    from app.store import repositories as repo  # noqa: PLC0415
+    from app.workflow.staleness import outdated  # noqa: PLC0415
+
+    problems = [f"draft {d.id} ({d.variant}, {d.tone}) is stale: the facts changed after it was written"
+                for d in drafts if d.state == "stale"]
+    for d in drafts:
+        if d.state in APPROVED_STATES and outdated(session, ctx, d, repo.get_version(session, d.id)):
+            problems.append(f"draft {d.id} ({d.variant}, {d.tone}) was approved on facts that have changed since")
+    if problems:
+        raise MergeError(
+            f"incident {incident_id}: {'; '.join(problems)}. Re-draft or edit these letters from the current facts "
+            "and approve them again before the merge"
+        )
+
+
+def _refuse_uncovered(ctx: Any, incident_id: int, facts: Any, drafts: list[Any]) -> None:
+    """Refuse the merge when people who need a letter have no draft at all (they would get none)."""
+    from app.domain.regions import residence_name  # noqa: PLC0415
+    from app.workflow.variants import lettered_residences  # noqa: PLC0415
+
+    covered = {r for d in drafts for r in d.residences or []}
+    missing = sorted(r for r in lettered_residences(facts, ctx.rulebook, ctx.today()) if r not in covered)
+    if missing:
+        who = ", ".join(f"{residence_name(r)} ({r}, {facts.affected.get(r, 0):,} people)" for r in missing)
+        raise MergeError(
+            f"incident {incident_id}: no draft covers {who}, who need a letter under the current facts; "
+            "add their draft (POST /api/v1/incidents/{id}/drafts) and approve it before the merge"
+        )
+
+
 def plan_from_store(
     session: Any,
     incident_id: int,
     *,
+    ctx: Any,
     tone: str | None = None,
     organisation: str = "",
     letterhead: str = "",
 ) -> MergePlan:
-    """Build the plan of an incident's approved drafts (store imported lazily).
+    """Build the plan of an incident's approved drafts, proved per residence (store imported lazily).
 
-    Drafts that are not approved are left out; if that leaves a residence without a letter, its
-    recipients are rejected (``no_variant``) rather than sent a draft.
+    ``ctx``: the workflow context (rulebook, settings, today). Drafts that are not approved are
+    left out; if that leaves a residence without a letter, its recipients are rejected
+    (``no_variant``) rather than sent a draft. Stale drafts, approvals on changed facts and
+    residences no draft covers refuse the whole plan (see module doc).
     """
+    from app.export.proof import prove_all  # noqa: PLC0415
     from app.store import repositories as repo  # noqa: PLC0415
 
     incident = repo.get_incident(session, incident_id)
+    facts = repo.current_facts(session, incident_id)
+    drafts = repo.list_drafts(session, incident_id)
+    in_tone = [d for d in drafts if not tone or d.tone == tone]
+    _refuse_stale(session, ctx, incident_id, in_tone)
+    _refuse_uncovered(ctx, incident_id, facts, drafts)
     letters: dict[str, VariantLetter] = {}
-    for draft in repo.list_drafts(session, incident_id):
-        if tone and draft.tone != tone:
-            continue
+    tones: dict[str, str] = {}
+    for draft in in_tone:
         if draft.state not in APPROVED_STATES:
             continue
         version = repo.get_version(session, draft.id)
-        facts = repo.facts_version(session, incident_id, version.facts_version).facts
-        org = organisation or (facts.get("organisation") or {}).get("name") or incident.title
+        written = repo.facts_version(session, incident_id, version.facts_version).facts
+        org = organisation or (written.get("organisation") or {}).get("name") or incident.title
         title = re.match(r"\s*#\s+(.+)", version.text)
+        tones[draft.variant] = draft.tone
         letter = VariantLetter(
-            variant_id=variant_slug(f"{draft.variant}-{draft.tone}"),
+            variant_id=draft.variant,
             text=version.text,
             approved=True,
             version_hash=_version_hash(version),
@@ -126,15 +176,9 @@ def plan_from_store(
         raise MergeError(
             f"incident {incident_id} has no approved drafts: approve the letters before the merge"
         )
-    return MergePlan(letters)
-
-
-def variant_slug(name: str) -> str:
-    """Return a variant id usable as a file name (``US-CA+US-NY-plain`` → ``US-CA_US-NY-plain``)."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._-") or "variant"
-    if len(slug) > 64:
-        slug = slug[:51] + "-" + hashlib.sha256(name.encode()).hexdigest()[:12]
-    return slug
+    proofs = prove_all(letters, rulebook=ctx.rulebook, settings=ctx.settings, facts=facts, tones=tones)
+    return MergePlan(letters, refusals={r: (p.code, p.reason) for r, p in proofs.items() if not p.ok},
+                     proofs={r: p.as_dict() for r, p in proofs.items()})
 
 
 def _version_hash(version: Any) -> str:

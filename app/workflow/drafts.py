@@ -41,6 +41,7 @@ class DraftDetail:
     incident_facts_version: int = 1
     warnings: list[str] = field(default_factory=list)
     merged: dict[str, Any] | None = None  # set when a stale save was merged three-way (base_version, merged_with)
+    stale_reasons: list[str] = field(default_factory=list)
 
     @property
     def facts_changed(self) -> bool:
@@ -96,7 +97,17 @@ def detail(session: Session, draft_id: int, number: int | None = None) -> DraftD
     incident = repo.get_incident(session, draft.incident_id)
     return DraftDetail(draft=draft, version=version, report=repo.report_for(session, version),
                        reviews=repo.reviews_for(session, version.id), waivers=repo.waivers_for(session, version.id),
-                       sign_off=repo.sign_off_for(session, version.id), incident_facts_version=incident.facts_version)
+                       sign_off=repo.sign_off_for(session, version.id), incident_facts_version=incident.facts_version,
+                       stale_reasons=stale_reasons(session, draft))
+
+
+def stale_reasons(session: Session, draft: Draft) -> list[str]:
+    """Why this draft is stale: the reasons recorded when it last went stale (empty unless stale now)."""
+    if draft.state != states.STALE:
+        return []
+    entries = repo.audit_entries(session, entity="draft", entity_id=draft.id, limit=10_000)
+    last = next((e for e in reversed(entries) if e.action == "draft.stale"), None)
+    return list((last.details or {}).get("reasons", [])) if last else []
 
 
 def stale(draft: Draft, base_version: int, what: str = "save") -> Conflict:

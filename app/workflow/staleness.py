@@ -35,7 +35,7 @@ from app.store import repositories as repo
 from app.store.models import Draft, DraftVersion, Incident, User
 from app.workflow import audit, states
 from app.workflow.context import WorkflowContext
-from app.workflow.drafts import DraftDetail, create_draft
+from app.workflow.drafts import DraftDetail, create_draft, stale_reasons  # noqa: F401 - re-exported
 from app.workflow.variants import letter_laws, lettered_residences, variants_for
 
 Renders = dict[tuple[int, tuple[str, ...], str], str | None]
@@ -143,12 +143,3 @@ def apply_facts_change(session: Session, ctx: WorkflowContext, actor: User, inci
     session.flush()
     _cover(session, ctx, actor, incident, new, drafts, impact)
     return impact
-
-
-def stale_reasons(session: Session, draft: Draft) -> list[str]:
-    """The reasons recorded when this draft last went stale (empty unless it is stale now)."""
-    if draft.state != states.STALE:
-        return []
-    entries = repo.audit_entries(session, entity="draft", entity_id=draft.id, limit=1000)
-    last = next((e for e in reversed(entries) if e.action == "draft.stale"), None)
-    return list((last.details or {}).get("reasons", [])) if last else []

@@ -308,7 +308,7 @@ def test_merge_job_pdf_per_variant_interrupt_and_resume(env: dict) -> None:
     from app.export.plan import plan_from_store
 
     with env["app"].state.db.sessions() as session:
-        plan = plan_from_store(session, env["incident"])
+        plan = plan_from_store(session, env["incident"], ctx=env["app"].state.workflow)
     upload = export_dir / "up.csv"
     upload.write_bytes(data)
     job2 = jobs.create_job(

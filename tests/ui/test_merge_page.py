@@ -196,7 +196,7 @@ def test_running_job_panel_polls(env: dict) -> None:
 
     export_dir = Path(env["settings"].EXPORT_DIR)
     with env["app"].state.db.sessions() as session:
-        plan = plan_from_store(session, env["incident"])
+        plan = plan_from_store(session, env["incident"], ctx=env["app"].state.workflow)
     upload = export_dir / "up-running.csv"
     upload.write_bytes(recipients(env["codes"], 5))
     job = jobs.create_job(export_dir, plan=plan, upload=upload, fmt="text", mode="per-recipient",

@@ -29,7 +29,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import FileResponse, Response
 
-from app.api.deps import CurrentUser, SessionDep, SettingsDep, WriteSessionDep
+from app.api.deps import CurrentUser, SessionDep, SettingsDep, WorkflowDep, WriteSessionDep
 from app.auth.policy import allow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.export import assemble, jobs
@@ -51,13 +51,14 @@ MEDIA = {
 }
 
 
-def _attachment(data: bytes, filename: str, kind: str) -> Response:
+def _attachment(data: bytes, filename: str, kind: str, headers: dict[str, str] | None = None) -> Response:
     return Response(
         data,
         media_type=MEDIA[kind],
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",
+            **(headers or {}),
         },
     )
 
@@ -71,6 +72,7 @@ def export_letter(
     draft_id: DraftId,
     session: WriteSessionDep,
     settings: SettingsDep,
+    ctx: WorkflowDep,
     user: CurrentUser,
     format: Literal["pdf", "docx", "txt", "eml"] = "pdf",  # noqa: A002
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
@@ -78,10 +80,17 @@ def export_letter(
 ) -> Response:
     """One version (default: current) of a draft as PDF, DOCX, plain text or e-mail.
 
+    An approved version is released only when it passes the per-recipient proof for every
+    residence its draft covers, with the current facts (docs/exports.md); otherwise it is
+    watermarked like a draft and the ``X-Candor-Proof`` header says ``failed`` with the reason
+    codes. A stale draft is never approved.
+
     Not approved (or not the current version): watermarked "DRAFT — NOT APPROVED" in every format.
     Per-recipient merge fields stay as ``[[recipient: …]]``; the mail merge fills them.
     """
     draft, ver, facts, approved = assemble.load_version(session, draft_id, version)
+    failed = [p for p in assemble.export_proof(session, ctx, draft, ver) if not p.ok] if approved else []
+    approved = approved and not failed
     doc = assemble.letter_document(ver.text, facts, approved, settings.LETTERHEAD)
     data = assemble.render_letter(doc, format, page_size)
     stem = assemble.letter_stem(draft, ver.number, approved)
@@ -92,9 +101,11 @@ def export_letter(
         "draft",
         draft.id,
         ver.number,
-        {"format": format, "approved": approved},
+        {"format": format, "approved": approved, "proof_failed": [p.as_dict() for p in failed]},
     )
-    return _attachment(data, f"{stem}.{format}", format)
+    proof = "failed; " + ", ".join(sorted({f"{p.residence}={p.code}" for p in failed})) if failed else (
+        "passed" if approved else "not approved")
+    return _attachment(data, f"{stem}.{format}", format, {"X-Candor-Proof": proof})
 
 
 @router.get(
@@ -105,6 +116,7 @@ def export_letter(
 def export_checklist(
     draft_id: DraftId,
     session: WriteSessionDep,
+    ctx: WorkflowDep,
     user: CurrentUser,
     format: Literal["csv", "pdf"] = "csv",  # noqa: A002
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
@@ -115,7 +127,7 @@ def export_checklist(
     signed-off checklist when compliance signed off.
     """
     draft, ver, _facts, _approved = assemble.load_version(session, draft_id, version)
-    export = assemble.checklist_export(session, draft, ver)
+    export = assemble.checklist_export(session, draft, ver, ctx.rulebook)
     stem = assemble.checklist_stem(draft, ver.number)
     _audit(session, user, "export_checklist", "draft", draft.id, ver.number, {"format": format})
     return _attachment(assemble.render_checklist(export, format), f"{stem}.{format}", format)
@@ -128,6 +140,7 @@ def export_checklist(
 def create_merge(
     session: SessionDep,
     settings: SettingsDep,
+    ctx: WorkflowDep,
     user: CurrentUser,
     incident_id: Annotated[int, Form(ge=1)],
     recipients: Annotated[
@@ -142,7 +155,9 @@ def create_merge(
     """Start a mail merge of the incident's approved letters over an uploaded recipients CSV.
 
     Answers 202 with the job id at once; poll ``GET /exports/merges/{id}`` for progress. Refused
-    (422) when no letter of the incident is approved.
+    (422) when no letter of the incident is approved, a letter is stale, an approved letter was
+    written on facts that changed since, or people who need a letter have no draft. Each
+    residence's letter is proved for that residence's own laws; failures are rejected per row.
     """
     try:
         job_id = jobs.start_merge(
@@ -155,6 +170,7 @@ def create_merge(
             fmt="text" if format == "txt" else format,
             mode=mode,
             user=user,
+            ctx=ctx,
             tone=tone,
             page_size=page_size,
             letterhead=settings.LETTERHEAD,

@@ -34,9 +34,13 @@ def _incident(i: Any) -> IncidentPublic:
 
 @router.post("/incidents", response_model=IncidentCreated, status_code=201, dependencies=[allow("responder", "admin")])
 def create_incident(body: IncidentCreate, session: SessionDep, ctx: WorkflowDep, user: CurrentUser) -> IncidentCreated:
-    """Create an incident from its facts and draft a letter for every jurisdiction variant × tone, with reports."""
+    """Create an incident from its facts and draft a letter for every variant the law needs × tone, with reports.
+
+    Only variants with affected residents and an applicable law are drafted; add others with
+    POST /incidents/{id}/drafts.
+    """
     made = svc.create_incident(session, ctx, user, body.facts, title=body.title, tones=body.tones)
-    return IncidentCreated(incident=_incident(made.incident), facts_version=made.facts.number,
+    return IncidentCreated(incident=_incident(made.incident), facts_version=made.facts.number, warnings=made.warnings,
                            drafts=[DraftPublic.of(d) for d in made.drafts])
 
 
@@ -86,7 +90,11 @@ def list_drafts(incident_id: IncidentId, session: SessionDep) -> list[DraftPubli
 @router.post("/incidents/{incident_id}/drafts", response_model=DraftPublic, status_code=201, dependencies=[allow(*EDITORS)])
 def add_draft(incident_id: IncidentId, body: DraftCreate, session: SessionDep, ctx: WorkflowDep,
               user: CurrentUser) -> DraftPublic:
-    """Draft one more variant × tone from the current facts."""
+    """Draft one more variant × tone from the current facts.
+
+    Its scope (the residences it is mailed to) is fixed now: an existing variant's in another tone,
+    else the residences its laws reach. `warnings` says why no such letter is required, when so.
+    """
     return DraftPublic.of(svc.add_draft(session, ctx, user, incident_id, body.jurisdiction, body.tone))
 
 

@@ -19,8 +19,13 @@ Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
 @router.post("/drafts/{draft_id}/versions/{number}/approve", response_model=DraftPublic, dependencies=[allow("cmo", "security")])
 def approve(draft_id: DraftId, number: Number, body: ReviewCreate, session: SessionDep, ctx: WorkflowDep,
             user: CurrentUser) -> DraftPublic:
-    """Approve this version (CMO or security; both, as different users, make it approved)."""
-    return DraftPublic.of(svc.approve(session, ctx, user, draft_id, number, body.comment))
+    """Approve this version (CMO or security; both, as different users, make it approved).
+
+    Open warnings on legal elements and readability above the tone's target must be listed in
+    `acknowledged` (409 names them otherwise); a version written on facts that have changed its
+    letter since is refused (409).
+    """
+    return DraftPublic.of(svc.approve(session, ctx, user, draft_id, number, body.comment, acknowledged=body.acknowledged))
 
 
 @router.post("/drafts/{draft_id}/versions/{number}/request-changes", response_model=DraftPublic,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from app.core.errors import AppError
 from app.domain.regions import RESIDENCE_CODES
@@ -62,10 +62,15 @@ class MergePlan:
 
     ``letters``: residence code (``US-CA``, ``DE``, ``CA-QC``…) → letter. ``default``: letter for
     a valid residence code that ``letters`` does not list (None: such rows are rejected).
+    ``refusals``: residence code → (reason code, sentence) for residences whose letter failed the
+    per-recipient proof (app.export.proof): their rows are rejected, never produced. ``proofs``:
+    the proof of every residence (JSON-ready), written to ``summary.json``.
     """
 
     letters: Mapping[str, VariantLetter]
     default: VariantLetter | None = None
+    refusals: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    proofs: Mapping[str, Any] = field(default_factory=dict)
 
     def letter_for(self, residence: str) -> VariantLetter | None:
         """Return the letter for a residence code, or None."""
@@ -112,9 +117,10 @@ def check_plan(plan: MergePlan) -> dict[str, VariantLetter]:
                 f"variant {vid!r} uses unknown merge fields: {', '.join(sorted(unknown))} "
                 f"(known: {', '.join(sorted(KNOWN_FIELDS))})"
             )
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", vid):
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.+_-]{0,199}", vid):
             raise MergeError(
-                f"variant id {vid!r}: use letters, digits, '.', '_' or '-' (it names files)"
+                f"variant id {vid!r}: use up to 200 letters, digits, '.', '+', '_' or '-' "
+                "(it names files)"
             )
     return variants
 

@@ -142,6 +142,9 @@ def run_merge(
                     letter = plan.letter_for(residence)
                     if letter is None:
                         raise Reject("no_variant", f"no letter variant for residence {residence}")
+                    refused = plan.refusals.get(residence)
+                    if refused is not None:
+                        raise Reject(*refused)
                     name = clean(row.get("name"))
                     if not name:
                         raise Reject("missing_name", "no name")
@@ -206,6 +209,7 @@ def run_merge(
         **result.as_dict(),
         "produced_total": sum(result.per_variant.values()),
         "rejected_total": sum(result.reject_reasons.values()),
+        "proofs": dict(sorted(plan.proofs.items())),
     }
     write_atomic(out / "summary.json", json.dumps(summary, indent=2).encode())
     log.info(

@@ -20,7 +20,7 @@ from app.export.plan import APPROVED_STATES
 from app.letters.context import TONES
 from app.store import repositories as repo
 from app.ui import auth_bridge as auth
-from app.ui.pages.common import db_session, draft_view, redirect, render, rule
+from app.ui.pages.common import db_session, draft_view, redirect, render, rule, workflow_ctx
 from app.ui.views import merge_job_view, merge_letters, merge_polling
 
 router = APIRouter(include_in_schema=False)
@@ -124,7 +124,8 @@ async def merge_start(request: Request, incident_id: int) -> Response:
                 job_id = merge_jobs.start_merge(
                     session, Path(settings.EXPORT_DIR), retention_days=settings.EXPORT_RETENTION_DAYS,
                     incident_id=incident_id, recipients=upload.file, filename=upload.filename,
-                    fmt=values["format"], mode=values["mode"], user=user, tone=values["tone"] or None,
+                    fmt=values["format"], mode=values["mode"], user=user, ctx=workflow_ctx(request),
+                    tone=values["tone"] or None,
                     page_size=values["page_size"], letterhead=settings.LETTERHEAD)
             except AppError as exc:
                 session.rollback()
