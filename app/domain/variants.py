@@ -24,7 +24,7 @@ from app.domain.regions import is_us, residence_name
 class Variant(BaseModel):
     """One letter version and who receives it."""
 
-    id: str = Field(description="V1, V2, ... largest first.")
+    id: str = Field(description="The variant id used everywhere (drafts, merges, file names): its laws joined by '+'.")
     label: str
     jurisdictions: list[str] = Field(description="Laws the letter must satisfy; pass them to drafting and to the legal check.")
     residences: dict[str, int] = Field(description="Residence code -> number of recipients.")
@@ -138,14 +138,21 @@ def _variant(group: list[_Node], facts: IncidentFacts, rulebook: object) -> Vari
 
 
 def plan_variants(facts: IncidentFacts, results: list[Applicability], rulebook: object) -> list[Variant]:
-    """Plan the fewest letter variants for these facts, largest first, ids V1, V2, ..."""
+    """Plan the fewest letter variants for these facts, largest first; each id is its laws joined by "+"
+    (the id drafts, merges and file names use; a repeat gets "_2")."""
     nodes = _nodes(facts, results, rulebook)
     groups: list[list[_Node]] = []
     for region in ("US", "INTL"):
         groups += _group_region([n for n in nodes if _region(n.code) == region])
     variants = [_variant(g, facts, rulebook) for g in groups]
     variants.sort(key=lambda v: (-v.recipients, v.jurisdictions))
-    return [v.model_copy(update={"id": f"V{i}"}) for i, v in enumerate(variants, 1)]
+    out, seen = [], set()
+    for v in variants:
+        vid = "+".join(v.jurisdictions)
+        vid = vid if vid not in seen else f"{vid}_{sum(1 for s in seen if s.split('_')[0] == vid) + 1}"
+        seen.add(vid)
+        out.append(v.model_copy(update={"id": vid}))
+    return out
 
 
 def variant_for(residence: str, variants: list[Variant]) -> Variant | None:

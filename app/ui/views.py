@@ -8,34 +8,15 @@ import re
 from typing import Any
 
 from app.checks.base import Report
+from app.export.checklist import readability_targets, with_plain_language  # noqa: F401 - readability_targets re-exported
 from app.rulebook.loader import Rulebook
 
 STATE_LABELS = {
     "draft": "draft", "in_review": "in review", "changes_requested": "changes requested",
-    "approved": "approved", "signed_off": "signed off",
+    "approved": "approved", "signed_off": "signed off", "stale": "stale: facts changed",
 }
 
-# ---- Readability targets -------------------------------------------------------------------------
-
-def readability_targets(rulebook: Rulebook, tone: str) -> dict[str, float | None]:
-    """The document-level grade ceiling and reading-ease floor for `tone` from the readability rules.
-
-    Falls back to DESIGN.md's plain-tone targets (grade 8, ease 60) when no rule sets them.
-    """
-    grade_max: float | None = None
-    ease_min: float | None = None
-    for rule in rulebook.of_kind("readability").values():
-        if getattr(rule, "scope", "document") != "document":
-            continue
-        if rule.tones and tone not in rule.tones:
-            continue
-        t = rule.thresholds
-        if "flesch_kincaid_grade" in t and t["flesch_kincaid_grade"].max is not None:
-            grade_max = t["flesch_kincaid_grade"].max
-        if "flesch_reading_ease" in t and t["flesch_reading_ease"].min is not None:
-            ease_min = t["flesch_reading_ease"].min
-    return {"grade_max": grade_max if grade_max is not None else 8.0, "ease_min": ease_min if ease_min is not None else 60.0}
-
+# ---- Readability targets: app.export.checklist.readability_targets (shared with the checklist export)
 
 # ---- Checklist -----------------------------------------------------------------------------------
 
@@ -80,9 +61,11 @@ def _clean(evidence: str | None) -> str | None:
     return cleaned if sum(ch.isalnum() for ch in cleaned) >= 2 else None
 
 
-def checklist_sections(report: Report, text: str, rulebook: Rulebook, codes: list[str]) -> list[dict[str, Any]]:
+def checklist_sections(report: Report, text: str, rulebook: Rulebook, codes: list[str],
+                       tone: str | None = None) -> list[dict[str, Any]]:
     """Per jurisdiction: each required element with its evidence sentence (or missing), each
-    prohibited element confirmed absent (or the sentence that breaks the rule).
+    prohibited element confirmed absent (or the sentence that breaks the rule). With `tone`, the
+    plain-language row shows the measured grade and ease against the tone's targets.
     """
     sections = []
     for code in codes:
@@ -98,6 +81,8 @@ def checklist_sections(report: Report, text: str, rulebook: Rulebook, codes: lis
                          "detected": e.detected, "evidence": evidence,
                          "whole_letter": e.detected and evidence is None, "citation": e.citation,
                          "conditional": e.conditional})
+        if tone is not None:
+            rows = with_plain_language(rows, report.readability, readability_targets(rulebook, tone))
         rows.sort(key=lambda r: (r["requirement"] != "required", r["ok"], r["label"]))
         try:
             rule = rulebook.jurisdiction(code)

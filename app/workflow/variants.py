@@ -50,7 +50,7 @@ def variant_code(jurisdictions: tuple[str, ...] | list[str]) -> str:
 def variants_for(facts: IncidentFacts, rulebook: Rulebook, today: date) -> list[Variant]:
     """The variants the affected people need under the law (may be empty: nobody needs a letter)."""
     report = obligations_report(facts, rulebook, today)
-    out = [Variant(variant_code(v.jurisdictions), tuple(v.jurisdictions), tuple(sorted(v.residences)))
+    out = [Variant(v.id, tuple(v.jurisdictions), tuple(sorted(v.residences)))
            for v in report.variants]
     unknown_us = tuple(sorted(r for r in report.uncovered if is_us(r)))
     if unknown_us and GENERIC in rulebook.jurisdictions:

@@ -58,10 +58,11 @@ def test_tone_switch_needs_confirmation_and_redrafts(new_page, new_draft):  # ty
     assert page.url.endswith(f"/drafts/{draft_id}")
     page.get_by_label("Replace the text with a new draft in this tone").check()
     page.get_by_role("button", name="Re-draft").click()
+    # "Replace" replaces: a new version of the same draft (same scope), visible in its history.
     expect(page.locator(".flash")).to_contain_text("Re-drafted in the empathetic tone")
-    expect(page.locator("h1")).to_contain_text("v1")
+    expect(page.locator("h1")).to_contain_text("v2")
     assert page.locator("#tone-select").input_value() == "empathetic"
-    assert not page.url.endswith(f"/drafts/{draft_id}")
+    assert f"/drafts/{draft_id}?" in page.url
     expect(page.locator(".gauge-label")).to_contain_text("empathetic tone", timeout=30_000)
 
 

@@ -42,7 +42,7 @@ def _checklist_context(request: Request, session: Session, user: User, draft_id:
     # Re-run the checks so the evidence reflects today's rulebook; the stored report is what was approved.
     report = check_text(d.version.text, rulebook=ctx.rulebook, settings=ctx.settings, facts=facts,
                         jurisdictions=tuple(d.draft.jurisdictions), tone=d.draft.tone)
-    sections = checklist_sections(report, d.version.text, ctx.rulebook, list(d.draft.jurisdictions))
+    sections = checklist_sections(report, d.version.text, ctx.rulebook, list(d.draft.jurisdictions), d.draft.tone)
     waivers = [{"rule": w.rule, "finding_id": w.finding_id, "reason": w.reason, "by": email_of(session, w.created_by, emails)}
                for w in d.waivers]
     signoff = None

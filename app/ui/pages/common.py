@@ -39,6 +39,7 @@ PAGE_POLICY: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/"): ALL_ROLES,
     ("GET", "/incidents/new"): ("responder", "admin"),
     ("POST", "/incidents/new"): ("responder", "admin"),
+    ("POST", "/incidents/{incident_id}/drafts"): EDITOR_ROLES,
     ("GET", "/drafts/{draft_id}"): ALL_ROLES,
     ("POST", "/drafts/{draft_id}/save"): EDITOR_ROLES,
     ("POST", "/drafts/{draft_id}/tone"): EDITOR_ROLES,

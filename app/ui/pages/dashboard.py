@@ -64,7 +64,7 @@ def dashboard(request: Request) -> Response:
             drafts = [draft_view(session, d, emails) for d in repo.list_drafts(session, inc.id)]
             incidents.append({"id": inc.id, "title": inc.title, "created_at": inc.created_at[:10],
                               "drafts": drafts, "deadlines": _deadlines(session, request, inc.id)})
-        return render(request, "dashboard.html", {"title": "Incidents", "incidents": incidents}, user=user)
+        return render(request, "dashboard.html", {"title": "Incidents", "incidents": incidents, "tones": TONES}, user=user)
 
 
 def _new_incident_page(request: Request, user: User, values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Response:
@@ -95,4 +95,23 @@ async def create_incident(request: Request) -> Response:
             session.rollback()
             return _new_incident_page(request, user, values, {"_form": exc.message}, status=exc.status)
         n = len(created.drafts)
-        return redirect(f"/?flash={quote(f'Incident created with {n} draft letter' + ('s' if n != 1 else '') + '.')}#inc-{created.incident.id}")
+        note = " ".join([f"Incident created with {n} draft letter" + ("s" if n != 1 else "") + ".", *created.warnings])
+        return redirect(f"/?flash={quote(note)}#inc-{created.incident.id}")
+
+
+@router.post("/incidents/{incident_id}/drafts", dependencies=rule("POST", "/incidents/{incident_id}/drafts"))
+async def add_draft(request: Request, incident_id: int) -> Response:
+    """Ask for one more letter (a variant × tone); it is made, with a warning when no law requires it."""
+    form = await read_form(request)
+    code, tone = str(form.get("jurisdiction", "")).strip().upper(), str(form.get("tone", "plain"))
+    with db_session(request) as session:
+        user = auth.current_user(request)
+        try:
+            d = wf_incidents.add_draft(session, workflow_ctx(request), user, incident_id, code, tone)
+        except AppError as exc:
+            session.rollback()
+            return redirect(f"/?kind=error&flash={quote(exc.message)}#inc-{incident_id}")
+        made = f"Added the {d.draft.variant} letter ({tone})."
+        if d.warnings:
+            return redirect(f"/?kind=warning&flash={quote(' '.join([made, *d.warnings]))}#inc-{incident_id}")
+        return redirect(f"/?flash={quote(made)}#inc-{incident_id}")

@@ -31,7 +31,6 @@ from app.ui.pages.common import (
 from app.ui.pages.facts import conflict_page
 from app.ui.views import readability_targets
 from app.workflow import drafts as wf_drafts
-from app.workflow import incidents as wf_incidents
 from app.workflow import reviews as wf_reviews
 
 router = APIRouter(include_in_schema=False)
@@ -59,6 +58,8 @@ def _editor_context(request: Request, session: Session, user: User, draft_id: in
     return {"title": f"Draft {d.draft.variant} v{d.version.number}", "draft": draft_view(session, d.draft, emails),
             "version": version_view(session, d.version, emails), "editor_config": config,
             "reviews": review_rows(session, d.draft, emails), "can_edit": can_edit,
+            "to_acknowledge": [{"rule": f.rule, "message": f.message} for f in wf_reviews.needs_acknowledgement(d.report)],
+            "stale_reasons": d.stale_reasons,
             "can_review": user.role in ("cmo", "security", "compliance"), "tones": TONES, "review_error": review_error,
             "facts_update": {"from_facts": d.version.facts_version, "to_facts": d.incident_facts_version} if d.facts_changed else None}
 
@@ -95,7 +96,8 @@ async def save(request: Request, draft_id: int) -> Response:
 
 @router.post("/drafts/{draft_id}/tone", dependencies=rule("POST", "/drafts/{draft_id}/tone"))
 async def switch_tone(request: Request, draft_id: int) -> Response:
-    """Re-draft the letter in another tone (after the confirmation box is ticked)."""
+    """Re-draft the letter from the current facts, in this or another tone (after the confirmation box
+    is ticked): the text is replaced by a new version of the same draft, with the same scope."""
     form = await read_form(request)
     tone = form.get("tone", "")
     with db_session(request) as session:
@@ -105,16 +107,20 @@ async def switch_tone(request: Request, draft_id: int) -> Response:
             return redirect(f"/drafts/{draft_id}?kind=error&flash={quote('Tick the box to confirm: re-drafting replaces the text.')}")
         if tone not in TONES:
             return redirect(f"/drafts/{draft_id}?kind=error&flash={quote('Unknown tone.')}")
-        if tone == draft.tone:
-            return redirect(f"/drafts/{draft_id}?flash={quote(f'This draft is already in the {tone} tone.')}")
         existing = next((d for d in repo.list_drafts(session, draft.incident_id)
-                         if d.variant == draft.variant and d.tone == tone), None)
+                         if d.id != draft.id and d.variant == draft.variant and d.tone == tone), None)
         if existing is not None:
             return redirect(f"/drafts/{existing.id}?flash={quote(f'Opened the existing {tone} draft of this letter.')}")
-        incident_id, variant = draft.incident_id, draft.variant
+        base = form_int(form.get("base_version"), "base_version")
+        same = tone == draft.tone
         session.rollback()
-        new = wf_incidents.add_draft(session, workflow_ctx(request), user, incident_id, variant, tone)
-        return redirect(f"/drafts/{new.draft.id}?flash={quote(f'Re-drafted in the {tone} tone.')}")
+        try:
+            d = wf_drafts.redraft(session, workflow_ctx(request), user, draft_id, tone, base)
+        except AppError as exc:
+            session.rollback()
+            return redirect(f"/drafts/{draft_id}?kind=error&flash={quote(exc.message)}")
+        what = "Re-drafted from the current facts" if same else f"Re-drafted in the {tone} tone"
+        return redirect(f"/drafts/{draft_id}?flash={quote(f'{what}: the text is replaced as v{d.version.number} (see the history).')}")
 
 
 @router.post("/drafts/{draft_id}/waivers", dependencies=rule("POST", "/drafts/{draft_id}/waivers"))
@@ -143,7 +149,11 @@ async def review(request: Request, draft_id: int) -> Response:
         error = None
         try:
             if decision == "approve":
-                wf_reviews.approve(session, workflow_ctx(request), user, draft_id, number, comment)
+                acknowledged = []
+                if form.get("acknowledge") == "yes":  # the panel listed this version's open warnings
+                    report = wf_drafts.detail(session, draft_id, number).report
+                    acknowledged = [f.id for f in wf_reviews.needs_acknowledgement(report)]
+                wf_reviews.approve(session, workflow_ctx(request), user, draft_id, number, comment, acknowledged=acknowledged)
             elif decision == "request_changes":
                 if not comment:
                     error = "Say what should change: a comment is required to request changes."
