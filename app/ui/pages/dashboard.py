@@ -19,6 +19,7 @@ from app.ui import facts_form as ff
 from app.ui.pages.common import (
     db_session,
     draft_view,
+    read_form,
     redirect,
     render,
     rule,
