@@ -13,15 +13,23 @@ lint with the name of the rule that produced it (the finding's rule id: `grammar
   spelling, word choice and style are suggestions (a name Harper does not know is not an error,
   and "suggestions stay suggestions" keeps the checker from crying wolf). Harper's sentence-length
   lints are dropped: the readability check already judges sentences.
-* `[[…]]` markers, URLs, e-mail addresses and tokens with digits are masked from Harper; the
-  engine also drops anything inside protected spans or on the letter's own names.
+* `[[…]]` markers, URLs and e-mail addresses are masked from Harper; the engine also drops
+  anything inside protected spans or on the letter's own names.
+* `disk_cache` (the command line's `CANDOR_CACHE_DIR`): each paragraph's findings are also kept
+  as a small JSON file keyed by the paragraph, Harper's version and the configuration, so
+  re-checking unchanged letters (pre-commit, editors) builds no linter at all.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
 import re
 import threading
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from app.checks import grammar
@@ -90,12 +98,24 @@ def _list_item_start(rule: str, paragraph: str, f: Finding) -> bool:
     return rule == "SentenceCapitalization" and bool(_LIST_ITEM_START.search(paragraph, 0, f.start or 0))
 
 
+@lru_cache(maxsize=1)
+def _harper_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("harper-py")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 class HarperChecker:
     """Grammar and spelling findings from Harper, per paragraph, cached. Thread-safe; never raises."""
 
-    def __init__(self, language: str = "en-US", *, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+    def __init__(self, language: str = "en-US", *, cache_size: int = DEFAULT_CACHE_SIZE,
+                 disk_cache: Path | None = None) -> None:
         self.language = language
         self._cache = LRU(cache_size)
+        self._disk = disk_cache  # one-off commands: findings per paragraph kept across processes
         self._linter: Any | None = None
         self._lock = threading.Lock()
 
@@ -134,7 +154,10 @@ class HarperChecker:
         for paragraph in grammar.split_paragraphs(text):
             found = self._cache.get(paragraph.text)
             if found is None:
-                found = self._lint(paragraph.text)
+                found = self._read_disk(paragraph.text)
+                if found is None:
+                    found = self._lint(paragraph.text)
+                    self._write_disk(paragraph.text, found)
                 self._cache.put(paragraph.text, found)
             findings.extend(
                 f.model_copy(update={"start": paragraph.start + (f.start or 0), "end": paragraph.start + (f.end or 0)})
@@ -142,6 +165,33 @@ class HarperChecker:
             )
         findings.sort(key=Finding.sort_key)
         return GrammarResult(findings, GrammarStatus(status="ok", detail=SOURCE))
+
+    def _disk_path(self, paragraph: str) -> Path | None:
+        if self._disk is None:
+            return None
+        key = f"{_harper_version()}\0{self.language}\0{sorted(DISABLED_RULES)}\0{paragraph}"
+        return self._disk / "grammar" / f"harper-{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+
+    def _read_disk(self, paragraph: str) -> tuple[Finding, ...] | None:
+        path = self._disk_path(paragraph)
+        if path is None:
+            return None
+        try:
+            return tuple(Finding.model_validate(f) for f in json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return None
+
+    def _write_disk(self, paragraph: str, found: tuple[Finding, ...]) -> None:
+        path = self._disk_path(paragraph)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps([f.model_dump(mode="json") for f in found]), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # an unwritable cache folder only costs speed
 
     def _lint(self, paragraph: str) -> tuple[Finding, ...]:
         import harper

@@ -61,9 +61,10 @@ def run(args: argparse.Namespace) -> int:
         check_size(text, s)
     facts = common.read_facts(args.facts) if args.facts else None
     rb = common.rulebook(s)
+    grammar = False if args.no_grammar else _grammar_checker(s)
     reports = [
         (path, text, run_checks(text, rulebook=rb, settings=s, facts=facts, jurisdictions=tuple(args.jurisdiction),
-                                tone=args.tone, grammar=not args.no_grammar))
+                                tone=args.tone, grammar=grammar))
         for path, text in texts
     ]
     syllables.save_extra()  # words counted by Pyphen this time are looked up next time
@@ -75,6 +76,19 @@ def run(args: argparse.Namespace) -> int:
             for note in report.notes:
                 print(f"note: {note}", file=sys.stderr)
     return 1 if any(report.has_errors for _p, _t, report in reports) else 0
+
+
+def _grammar_checker(s):  # type: ignore[no-untyped-def]
+    """The settings' grammar checker; Harper keeps its per-paragraph findings in the cache folder
+    too, so checking unchanged letters again needs no linter (about a second to build)."""
+    from app.checks.grammar import grammar_checker_from_settings
+
+    checker = grammar_checker_from_settings(s)
+    from app.checks.harper_checker import HarperChecker
+
+    if isinstance(checker, HarperChecker):
+        return HarperChecker(checker.language, disk_cache=s.cache_dir())
+    return checker
 
 
 def _render(fmt: str, reports: list[tuple[str, str, Report]]) -> str:

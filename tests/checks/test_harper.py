@@ -120,3 +120,12 @@ def test_candor_letters_get_no_grammar_warning(example: str, tone: str, rulebook
     bad = [(text[f.start:f.end], f.rule, f.message) for f in report.findings
            if f.check == "grammar" and f.severity is not Severity.suggestion]
     assert not bad, bad
+
+
+def test_disk_cache_serves_a_new_process_without_a_linter(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = "We found a error.\n\nThe second paragraph is fine."
+    first = HarperChecker(disk_cache=tmp_path).check(text)
+    fresh = HarperChecker(disk_cache=tmp_path)  # as a new command-line process would
+    again = fresh.check(text)
+    assert again == first and fresh._linter is None  # every paragraph came from the folder
+    assert len(list((tmp_path / "grammar").glob("harper-*.json"))) == 2
