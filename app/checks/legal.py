@@ -26,6 +26,7 @@ from app.checks.caching import text_cache
 from app.checks.context import CheckContext
 from app.checks.patterns import compiled_all, folded, may_occur
 from app.checks.text import Document
+from app.domain.jurisdictions import condition_met
 from app.rulebook.legal_schema import Condition, LegalRule
 from app.rulebook.schema import ElementDef
 
@@ -121,24 +122,8 @@ def _months_offered(doc: Document) -> int | None:
 
 
 def triggered(cond: Condition, ctx: CheckContext) -> bool:
-    """True when the facts make a conditional element required."""
-    facts = ctx.facts
-    if facts is None:
-        return False
-    if cond.when_data_types and any(t in facts.data_types for t in cond.when_data_types):
-        return True
-    if cond.when_entity_types and any(t in facts.organisation.entity_types for t in cond.when_entity_types):
-        return True
-    if cond.when_offered and facts.services.credit_monitoring is not None:
-        return True
-    if cond.when_known:
-        value: object = facts
-        for part in cond.when_known.split("."):
-            value = getattr(value, part, None)
-            if value is None:
-                return False
-        return bool(value)
-    return False
+    """True when the facts make a conditional element required (the same test the obligations use)."""
+    return ctx.facts is not None and condition_met(cond, ctx.facts)
 
 
 def _lc(label: str) -> str:

@@ -7,7 +7,7 @@ import json
 
 from app.cli import CliError
 from app.commands import common
-from app.domain.obligations import ObligationsReport, obligations_report, resolve_today
+from app.domain.obligations import ObligationsReport, obligations_report, resolve_now, time_left
 
 
 def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -15,7 +15,8 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     p = subs.add_parser("obligations", help="List notice obligations, due dates and letter variants for an incident.")
     p.add_argument("facts", help="Incident facts JSON file, or - for standard input.")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--today", help="Count days left from this date (YYYY-MM-DD; default: CANDOR_TODAY or the real date).")
+    p.add_argument("--today", help="Count time left from this date or date-time with offset (YYYY-MM-DD or "
+                   "2026-09-15T08:00:00+00:00; default: CANDOR_TODAY or the real time).")
     p.set_defaults(func=run)
 
 
@@ -24,10 +25,10 @@ def run(args: argparse.Namespace) -> int:
     facts = common.read_facts(args.facts)
     s = common.settings()
     try:
-        today = resolve_today(args.today or s.TODAY)
+        now = resolve_now(args.today or s.TODAY)
     except ValueError as exc:
         raise CliError(f"--{exc}") from None
-    report = obligations_report(facts, common.rulebook(s), today)
+    report = obligations_report(facts, common.rulebook(s), now)
     if args.format == "json":
         print(json.dumps(report.model_dump(mode="json"), indent=2))
     else:
@@ -37,13 +38,16 @@ def run(args: argparse.Namespace) -> int:
 
 def render_text(report: ObligationsReport) -> str:
     """Render a responder's summary: deadlines first, then letter variants, then the reasons per law."""
-    lines = [f"Obligations as of {report.today.isoformat()} (discovered {report.discovery_date or 'unknown'})", ""]
+    discovered = report.discovery_at.isoformat() if report.discovery_at else (report.discovery_date or "unknown")
+    lines = [f"Obligations as of {report.now.isoformat(timespec='minutes')} (discovered {discovered})", ""]
+    for warning in report.warnings:
+        lines.append(f"WARNING: {warning}")
+    if report.warnings:
+        lines.append("")
     for o in report.obligations:
-        due = o.due.isoformat() if o.due else "no fixed date"
-        left = f"{o.days_left} days left" if o.days_left is not None and o.days_left >= 0 else (
-            f"OVERDUE by {-o.days_left} days" if o.days_left is not None else "")
+        due = o.due_at.isoformat(timespec="minutes") if o.due_at else (o.due.isoformat() if o.due else "no fixed date")
         mark = " [UNVERIFIED]" if o.unverified else ""
-        lines.append(f"- {due:<13} {left:<24} {o.jurisdiction:<11} {o.obligation:<11} {o.recipient}{mark}")
+        lines.append(f"- {due:<13} {time_left(o):<24} {o.jurisdiction:<11} {o.obligation:<11} {o.recipient}{mark}")
         lines.append(f"  {o.deadline} — {o.citation}")
     lines += ["", "Letter variants:"]
     for v in report.variants:

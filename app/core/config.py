@@ -93,7 +93,11 @@ class Settings(BaseSettings):
     LOGIN_RATE_LIMIT: str = Field(
         "10/minute", description="Sign-in attempts allowed per e-mail address and per client address (`limits` syntax).",
     )
-    TODAY: str | None = Field(None, description="Fixed 'today' (YYYY-MM-DD) for deadlines; for tests and demos. Unset: the real date.")
+    TODAY: str | None = Field(
+        None,
+        description="Fixed 'today' for deadlines: a date (YYYY-MM-DD, counted from 00:00 UTC) or a date-time with offset "
+        "(2026-09-15T08:00:00+00:00); for tests and demos. Unset: the real time.",
+    )
 
     @field_validator("DATABASE_URL", mode="before")
     @classmethod

@@ -7,14 +7,22 @@ visible `[[missing: field]]` marker and is reported by the facts check, never as
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    field_validator,
+    model_validator,
+)
 
 from app.domain.datatypes import DataType
-from app.domain.regions import RESIDENCE_CODES
+from app.domain.regions import RESIDENCE_CODES, US_STATES
 
 _PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ().\-]{6,20}[0-9]$")  # "(888) 555-0193" too
 TOLL_FREE_PREFIXES = ("800", "833", "844", "855", "866", "877", "888")
@@ -33,10 +41,34 @@ def _check_phone(value: str) -> str:
 def _check_residence(value: str) -> str:
     value = value.strip()
     if value not in RESIDENCE_CODES:
+        state = f"US-{value.upper()}"
+        if state in US_STATES:
+            raise ValueError(f"unknown residence code {value!r}: US states are written {state} ({US_STATES[state]})")
         raise ValueError(
             f"unknown residence code {value!r}: use US-XX for US states (e.g. US-CA) or a country code (e.g. DE, GB, CA-QC)"
         )
     return value
+
+
+def parse_moment(value: object) -> date | datetime | object:
+    """An ISO 8601 date, or a date-time with a UTC offset; other values are left for pydantic to reject.
+
+    A clock that runs in hours (GDPR's 72) needs the moment, a clock in days only the day; a
+    date-time without an offset is refused because the same wall-clock time is a different moment
+    in every time zone.
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and "T" in value.strip():
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not an ISO 8601 date (2026-09-15) or date-time (2026-09-15T00:30:00+00:00)") from None
+    else:
+        return value
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{value!s}: a date-time needs a UTC offset, e.g. 2026-09-15T00:30:00+00:00 (or give the date alone)")
+    return moment
 
 
 Phone = Annotated[str, AfterValidator(_check_phone)]
@@ -121,6 +153,11 @@ class Organisation(_Strict):
         description="HIPAA covered entity, financial institution, PHR vendor...; decides federal rules.",
     )
     source_of_breach: bool = Field(True, description="The breach happened at this organisation (CA monitoring duty).")
+    ba_notifies_individuals: bool = Field(
+        False,
+        description="HIPAA business associate whose agreement with the covered entity delegates the letters to "
+        "individuals to it (45 CFR 164.404 duties); otherwise a business associate only notifies the covered entity (164.410).",
+    )
 
 
 class Incident(_Strict):
@@ -132,7 +169,23 @@ class Incident(_Strict):
     cause: CauseCategory | None = Field(None, description="Cause category.")
     breach_start: date | None = Field(None, description="First day of unauthorised access (or the single breach date).")
     breach_end: date | None = Field(None, description="Last day of unauthorised access, if a range.")
-    discovery_date: date | None = Field(None, description="Day the organisation discovered the breach.")
+    discovery_date: date | None = Field(
+        None,
+        description="Day the organisation discovered the breach. Also accepts an ISO 8601 date-time with offset "
+        "(2026-09-15T00:30:00+00:00): the day is then the date in that offset and the moment goes to `discovery_at`.",
+    )
+    discovery_at: datetime | None = Field(
+        None, description="Moment of discovery with UTC offset, when known; hour-based clocks (GDPR 72 hours) run from it."
+    )
+    no_harm_determination_date: date | None = Field(
+        None,
+        description="Day the organisation documented in writing, after investigation, that the breach is not reasonably "
+        "likely to cause harm. States with a risk-of-harm exception then need no letters, but some still want the "
+        "determination (Florida: to the Department of Legal Affairs within 30 days).",
+    )
+    hhs_notice_date: date | None = Field(
+        None, description="Day the HIPAA breach report was submitted to HHS (starts New York's 5-business-day clock)."
+    )
     containment_date: date | None = Field(None, description="Day the breach was contained.")
     law_enforcement_delay: bool = Field(False, description="Notice was delayed at law enforcement's request.")
     data_encrypted: bool = Field(False, description="The exposed data was encrypted.")
@@ -140,8 +193,39 @@ class Incident(_Strict):
     third_parties: str | None = Field(None, description="Who acquired the data, if known (FTC HBNR).")
     misuse_known: bool = Field(False, description="Evidence that the data has been misused.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _split_discovery_moment(cls, data: object) -> object:
+        """`discovery_date` given as a date-time: keep the moment in `discovery_at`, the day in `discovery_date`."""
+        if isinstance(data, dict):
+            raw = data.get("discovery_date")
+            try:
+                moment = parse_moment(raw)
+            except ValueError:  # reported on the field by _day_or_moment
+                return data
+            if isinstance(moment, datetime):
+                data = {**data, "discovery_date": moment.date()}
+                data.setdefault("discovery_at", moment)
+        return data
+
+    @field_validator("discovery_date", mode="before")
+    @classmethod
+    def _day_or_moment(cls, value: object) -> object:
+        return parse_moment(value)
+
+    @field_validator("discovery_at", mode="before")
+    @classmethod
+    def _aware_moment(cls, value: object) -> object:
+        if isinstance(value, str) and "T" not in value:
+            raise ValueError(f"{value!r}: give a date-time with offset, e.g. 2026-09-15T00:30:00+00:00")
+        return parse_moment(value)
+
     @model_validator(mode="after")
     def _dates_in_order(self) -> Incident:
+        if self.discovery_at and self.discovery_date is None:
+            self.discovery_date = self.discovery_at.date()
+        if self.discovery_at and self.discovery_date != self.discovery_at.date():
+            raise ValueError("discovery_at: its date must be incident.discovery_date (in the offset given)")
         if self.breach_start and self.breach_end and self.breach_end < self.breach_start:
             raise ValueError("breach_end: must be on or after breach_start")
         if self.breach_start and self.discovery_date and self.discovery_date < self.breach_start:

@@ -7,6 +7,8 @@ the other.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 US_STATES: dict[str, str] = {
     "US-AL": "Alabama", "US-AK": "Alaska", "US-AZ": "Arizona", "US-AR": "Arkansas", "US-CA": "California",
     "US-CO": "Colorado", "US-CT": "Connecticut", "US-DE": "Delaware", "US-DC": "District of Columbia",
@@ -48,3 +50,44 @@ def residence_name(code: str) -> str:
 def is_us(code: str) -> bool:
     """True for US states and territories."""
     return code.startswith("US-")
+
+
+def us_postal_reading(code: str) -> str | None:
+    """The US state a bare country code can also be read as (`CA` -> `US-CA`), or None.
+
+    Responders type postal abbreviations out of habit: `"CA": 700` means Canada in Candor's facts,
+    but a responder who meant California would only find out when the wrong law is applied.
+    """
+    if is_us(code) or "-" in code:
+        return None
+    state = f"US-{code.upper()}"
+    return state if state in US_STATES else None
+
+
+def residence_warnings(codes: Iterable[str]) -> list[str]:
+    """One message per residence code that reads two ways, naming both readings and how to say each."""
+    out = []
+    for code in codes:
+        state = us_postal_reading(code)
+        if state:
+            out.append(
+                f"residence {code!r} is read as {residence_name(code)} (country code {code}); if you meant "
+                f"{US_STATES[state]}, use {state!r}"
+            )
+    return out
+
+
+def resolve_residences(affected: Mapping[str, int]) -> list[dict[str, object]]:
+    """Each residence code with its resolved name and any second reading, for a preview before saving."""
+    rows: list[dict[str, object]] = []
+    for code, count in affected.items():
+        known = code in RESIDENCE_CODES
+        state = us_postal_reading(code) if known else None
+        suggestion = None
+        if not known and f"US-{code.upper()}" in US_STATES:
+            suggestion = f"US-{code.upper()}"
+        rows.append({
+            "code": code, "count": count, "known": known, "name": residence_name(code) if known else None,
+            "also": US_STATES[state] if state else None, "also_code": state, "suggestion": suggestion,
+        })
+    return rows

@@ -124,6 +124,8 @@ def render_docx(doc: ExportDocument, *, page_size: Literal["A4", "Letter"] = "A4
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(20))
     document.styles["Normal"].font.size = Pt(11)
+    for style in ("Header", "Footer"):  # no text under 10 pt anywhere (Cal. Civ. Code 1798.82(d)(1))
+        document.styles[style].font.size = Pt(10)
 
     header = section.header.paragraphs[0]
     if not doc.approved:
@@ -157,7 +159,7 @@ def render_docx(doc: ExportDocument, *, page_size: Literal["A4", "Letter"] = "A4
             run.bold = True
             run.font.size = Pt(14)
         else:
-            run.font.size = Pt(9)
+            run.font.size = Pt(10)
     if head:
         document.add_paragraph()
 

@@ -5,6 +5,9 @@ media gives us what a mailed letter needs without a layout engine of our own: pa
 US Letter), "Page N of M" in the footer (CSS counters), a draft watermark repeated on every page
 (a ``position: fixed`` element), and a boxed enrolment code and deadline.
 
+Type size: every piece of text, letterhead, address block and page footer included, is at least
+10 pt (California requires the notice in no smaller than 10-point type, Civ. Code 1798.82(d)(1)).
+
 Safety: the body is escaped by the markup renderer, every other field is escaped here, and the URL
 fetcher refuses every URL, so a letter can never make the renderer fetch anything (no network, no
 local files). Only locally installed fonts are used (DejaVu / Liberation through fontconfig).
@@ -41,14 +44,14 @@ LETTER_CSS = """
   margin: 20mm 20mm 22mm 20mm;
   @bottom-center {
     content: "Page " counter(page) " of " counter(pages);
-    font-family: %(fonts)s; font-size: 9pt; color: #444;
+    font-family: %(fonts)s; font-size: 10pt; color: #444;
   }
 }
 html { font-family: %(fonts)s; font-size: 11pt; line-height: 1.45; color: #111;
   overflow-wrap: break-word; }
 body { margin: 0; }
 .letterhead { border-bottom: 1pt solid #999; padding-bottom: 3mm; margin-bottom: 6mm;
-  font-size: 9pt; color: #333; }
+  font-size: 10pt; color: #333; }
 .letterhead .org { font-size: 14pt; font-weight: bold; color: #111; }
 .recipient { font-style: normal; margin: 0 0 8mm 0; line-height: 1.35; }
 h1 { font-size: 18pt; line-height: 1.2; margin: 0 0 4mm 0; }
@@ -111,9 +114,9 @@ def letter_html(doc: ExportDocument) -> str:
     footer = []
     if doc.version_hash:
         footer.append(f"@bottom-right {{ content: {css_string('Version ' + doc.short_hash)}; "
-                      f"font-size: 7.5pt; color: #777; }}")
+                      f"font-size: 10pt; color: #555; }}")
     if not doc.approved:
-        footer.append(f"@top-center {{ content: {css_string(WATERMARK)}; font-size: 9pt; "
+        footer.append(f"@top-center {{ content: {css_string(WATERMARK)}; font-size: 10pt; "
                       f"font-weight: bold; color: #b00000; }}")
     if footer:
         parts.append("<style>@page { " + " ".join(footer) + " }</style>")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Literal
+from urllib.parse import urlparse
 
 from pydantic import Field, model_validator
 
@@ -17,7 +18,8 @@ from app.domain.datatypes import DataType
 from app.domain.facts import EntityType
 from app.rulebook.common import StrictModel
 
-Obligation = Literal["individuals", "regulator", "cra", "media"]
+Obligation = Literal["individuals", "regulator", "cra", "media", "covered_entity"]
+PRIMARY_KINDS = ("statute", "regulation", "regulator")
 
 
 class Condition(StrictModel):
@@ -28,6 +30,12 @@ class Condition(StrictModel):
     when_entity_types: list[EntityType] = Field(default_factory=list, description="Any of these entity types triggers it.")
     when_offered: bool = Field(False, description="Triggered when the organisation offers credit monitoring.")
     when_known: str | None = Field(None, description="Facts field path that must be known, e.g. incident.breach_start.")
+    require_entity_types: list[EntityType] = Field(
+        default_factory=list, description="Applies only when the organisation is one of these (MA: 42 months for a consumer reporting agency)."
+    )
+    unless_entity_types: list[EntityType] = Field(
+        default_factory=list, description="Does not apply when the organisation is one of these."
+    )
     min_months: int | None = Field(None, ge=1, description="Minimum months of free monitoring the letter must offer.")
     note: str = ""
     unverified: bool = False
@@ -42,8 +50,26 @@ class Deadline(StrictModel):
     hours: int | None = Field(None, ge=0, description="Hours allowed (GDPR supervisory authority: 72).")
     business_days: bool = False
     start: Literal[
-        "discovery", "determination", "consumer_notice", "before_consumer_notice", "with_consumer_notice", "year_end"
-    ] = Field("discovery", description="What the clock runs from; `year_end`: end of the calendar year of discovery.")
+        "discovery", "determination", "consumer_notice", "before_consumer_notice", "with_consumer_notice", "year_end",
+        "hhs_notice", "no_harm_determination",
+    ] = Field(
+        "discovery",
+        description="What the clock runs from; `year_end`: end of the calendar year of discovery; `hhs_notice`: the HIPAA "
+        "report to HHS (facts `incident.hhs_notice_date`, else the latest day HHS may be told); `no_harm_determination`: "
+        "facts `incident.no_harm_determination_date`.",
+    )
+    when: Literal["default", "no_harm_determined", "hipaa_deemed", "not_hipaa_deemed"] = Field(
+        "default",
+        description="`default`: due unless a recorded no-harm determination lifts this law's duties; `no_harm_determined`: "
+        "due only when one is recorded (FL: send it to the Department of Legal Affairs); `hipaa_deemed` / "
+        "`not_hipaa_deemed`: due only when this state's HIPAA-compliance clause does / does not apply.",
+    )
+    only_entity_types: list[EntityType] = Field(
+        default_factory=list, description="Due only when the organisation is one of these (HHS and media: covered entities)."
+    )
+    calendar: str | None = Field(
+        None, description="Whose public holidays business days skip (US-NY, BR); default: the jurisdiction's own."
+    )
     text: str = Field(min_length=1, description="The deadline in words ('without unreasonable delay, no later than 30 days').")
     threshold: int | None = Field(None, ge=0, description="Applies only when affected residents reach this number.")
     threshold_op: Literal[">", ">=", "<"] = Field(">=", description="`<` for duties below a size (HIPAA annual log).")
@@ -53,6 +79,45 @@ class Deadline(StrictModel):
     )
     citation: str = ""
     unverified: bool = False
+
+
+class HipaaDeemed(StrictModel):
+    """A state clause deeming a HIPAA entity that notifies under HITECH compliant with the state's notice duty."""
+
+    citation: str = Field(min_length=1)
+    note: str = Field(min_length=1, description="What the state still requires of HIPAA entities, in words.")
+
+
+class Source(StrictModel):
+    """One source read to verify a rule file: what it is, where, when it was read and what it supports."""
+
+    title: str = Field(min_length=1)
+    url: str | None = Field(None, description="Address of the page read.")
+    citation: str | None = Field(None, description="Citation when there is no URL (statute section, register page).")
+    kind: Literal["statute", "regulation", "regulator", "secondary"] = Field(
+        description="statute / regulation / regulator page (primary), or secondary (law-firm chart, commentary)."
+    )
+    read: date
+    supports: str = Field(min_length=1, description="Which parts of the file this source supports.")
+
+    @model_validator(mode="after")
+    def _locatable(self) -> Source:
+        if not (self.url or self.citation):
+            raise ValueError("a source needs a url or a citation")
+        return self
+
+    @property
+    def primary(self) -> bool:
+        """Statute, regulation or the regulator's own page."""
+        return self.kind in PRIMARY_KINDS
+
+    @property
+    def publisher(self) -> str:
+        """Who published it (URL host, else the citation): two sources from one publisher are not independent."""
+        if self.url:
+            host = urlparse(self.url if "//" in self.url else "//" + self.url).hostname or self.url
+            return host.removeprefix("www.")
+        return (self.citation or "").strip().lower()
 
 
 class Applicability(StrictModel):
@@ -68,6 +133,19 @@ class Applicability(StrictModel):
     )
     standalone: list[DataType] = Field(
         default_factory=list, description="Data types that count even without a name (e.g. username+password)."
+    )
+    needs_code: list[DataType] = Field(
+        default_factory=list,
+        description="Data types that count only together with a security or access code or password "
+        "(account_security_code or username_password): 'card number, in combination with any required security code'.",
+    )
+    entity_requires: dict[EntityType, str] = Field(
+        default_factory=dict,
+        description="For basis=entity: an entity type counts only when this facts path is true "
+        "(a HIPAA business associate sends letters only when its agreement delegates them).",
+    )
+    hipaa_deemed: HipaaDeemed | None = Field(
+        None, description="The state deems a HIPAA entity that notifies under HITECH compliant: no state letter on the state clock."
     )
     exclude_entity_types: list[EntityType] = Field(
         default_factory=list, description="Entity types the law does not cover (FTC HBNR excludes HIPAA entities)."
@@ -118,12 +196,26 @@ class LegalRule(StrictModel):
     )
     agency: Agency | None = Field(None, description="State AG / regulator contact printed in every letter variant containing this jurisdiction.")
     letter: bool = Field(True, description="False when the law sets deadlines but no letter content of its own.")
+    sources: list[Source] = Field(
+        default_factory=list, description="What was read to verify this file; `status: verified` needs two independent ones, one primary."
+    )
 
     @model_validator(mode="after")
     def _no_contradiction(self) -> LegalRule:
         both = set(self.requires) & set(self.prohibits)
         if both:
             raise ValueError(f"prohibits: {sorted(both)} are also in requires")
+        return self
+
+    def _verified_needs_sources(self) -> LegalRule:  # TODO(legal): enforce once every verified file has sources
+        if self.status != "verified":
+            return self
+        publishers = {s.publisher for s in self.sources}
+        if len(publishers) < 2 or not any(s.primary for s in self.sources):
+            raise ValueError(
+                "status: verified needs at least two independent sources (different publishers) in `sources:`, "
+                "one of them primary (statute, regulation or regulator page); otherwise set status: unverified"
+            )
         return self
 
     @property

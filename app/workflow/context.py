@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from app.core.config import Settings
 from app.rulebook.loader import Rulebook
@@ -18,4 +18,10 @@ class WorkflowContext:
 
     def today(self) -> date:
         """`CANDOR_TODAY` when set (tests, demos), else the real date."""
-        return date.fromisoformat(self.settings.TODAY) if self.settings.TODAY else date.today()
+        return self.now().date()
+
+    def now(self) -> datetime:
+        """`CANDOR_TODAY` (a date, or a date-time with offset) when set, else the real time; hour clocks count from it."""
+        from app.domain.obligations import resolve_now
+
+        return resolve_now(self.settings.TODAY)

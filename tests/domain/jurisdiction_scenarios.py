@@ -117,9 +117,11 @@ SCENARIOS = [
              make_facts({"US-TX": 12000}, ["name", "drivers_license"]), {"US-TX"}, variants=[{"US-TX"}],
              due={("US-TX", "individuals", ""): date(2026, 5, 1), ("US-TX", "regulator", ""): date(2026, 4, 1),
                   ("US-TX", "cra", ""): date(2026, 5, 1)}),
-    Scenario("vermont-business-days", "C13: preliminary AG notice within 14 business days of discovery (Mon 03-02 -> Fri 03-20); 45 days",
+    Scenario("vermont-business-days", "C13: preliminary AG notice within 14 business days of discovery. Mon 03-02; Tue 03-03 is "
+             "Town Meeting Day, a Vermont legal holiday (1 V.S.A. § 371), so it does not count: 03-04..06 = 3, 03-09..13 = 8, "
+             "03-16..20 = 13, Mon 03-23 = 14. 45 days -> 04-16",
              make_facts({"US-VT": 10}, SSN), {"US-VT"}, variants=[{"US-VT"}],
-             due={("US-VT", "regulator", ""): date(2026, 3, 20), ("US-VT", "individuals", ""): date(2026, 4, 16)},
+             due={("US-VT", "regulator", ""): date(2026, 3, 23), ("US-VT", "individuals", ""): date(2026, 4, 16)},
              absent=[("US-VT", "cra", "")]),
     Scenario("iowa-after-notice", "C9: AG within 5 business days after consumer notice if >500 (notice Fri 03-27 -> Fri 04-03)",
              make_facts({"US-IA": 600}, SSN, notice_date=date(2026, 3, 27)), {"US-IA"}, variants=[{"US-IA"}],
@@ -133,8 +135,9 @@ SCENARIOS = [
              due={("US-FTC-HBNR", "individuals", ""): date(2026, 5, 1), ("US-FTC-HBNR", "regulator", "Federal Trade Commission"): date(2026, 5, 1),
                   ("US-FTC-HBNR", "media", "Washington"): date(2026, 5, 1), ("US-WA", "individuals", ""): date(2026, 4, 1),
                   ("US-WA", "regulator", ""): date(2026, 4, 1)}),
-    Scenario("ftc-hbnr-not-for-hipaa", "A2: the FTC rule does not apply to HIPAA covered entities; HIPAA does",
-             make_facts({"US-WA": 10}, ["name", "medical"], entity_types=["phr_vendor", "hipaa_covered_entity"]), {"US-HIPAA", "US-WA"},
+    Scenario("ftc-hbnr-not-for-hipaa", "A2: the FTC rule does not apply to HIPAA covered entities; HIPAA does. RCW 19.255.030 deems "
+             "the HIPAA notice compliant, so no Washington letter (10 residents: no AG notice either)",
+             make_facts({"US-WA": 10}, ["name", "medical"], entity_types=["phr_vendor", "hipaa_covered_entity"]), {"US-HIPAA"},
              not_applicable={"US-FTC-HBNR"}, variants=[{"US-WA"}], absent=[("US-FTC-HBNR", "individuals", "")]),
     Scenario("glba-ny", "A3 + C2: GLBA 'as soon as possible'; Safeguards FTC notice >=500 in 30 days; NY 30 days, CRAs >5,000",
              make_facts({"US-NY": 6000}, ["name", "financial_account"], entity_types=["financial_institution"]), {"US-GLBA", "US-NY"},

@@ -66,7 +66,7 @@ def test_gdpr_encryption_spares_letters_only(rulebook) -> None:  # type: ignore[
 @pytest.mark.parametrize(("entities", "expected"), [
     (["business"], set()),
     (["hipaa_covered_entity"], {"US-HIPAA"}),
-    (["hipaa_business_associate"], {"US-HIPAA"}),
+    (["hipaa_business_associate"], {"US-HIPAA-BA"}),  # 45 CFR 164.410: it tells the covered entity
     (["financial_institution"], {"US-GLBA"}),
     (["phr_vendor"], {"US-FTC-HBNR"}),
     (["phr_vendor", "hipaa_covered_entity"], {"US-HIPAA"}),

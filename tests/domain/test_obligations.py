@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from jurisdiction_scenarios import SCENARIOS, Scenario, make_facts
 
-from app.domain.obligations import add_business_days, obligations_report, resolve_today
+from app.domain.calendars import add_business_days
+from app.domain.obligations import obligations_report, resolve_today
 
 
 @pytest.fixture(params=SCENARIOS, ids=[s.id for s in SCENARIOS])

@@ -20,7 +20,7 @@ from app.rulebook.loader import load_rulebook
 
 TEMPLATES = PROJECT_ROOT / "templates" / "letters"
 RULES = load_rulebook(PROJECT_ROOT / "rules")
-CODES = sorted(c for c in RULES.jurisdictions if c != "US-GENERIC")
+CODES = sorted(c for c, r in RULES.jurisdictions.items() if c != "US-GENERIC" and r.letter)
 ENTITY = {"US-HIPAA": "hipaa_covered_entity", "US-FTC-HBNR": "phr_vendor", "US-GLBA": "financial_institution"}
 
 

@@ -108,4 +108,4 @@ def obligations(incident_id: IncidentId, session: SessionDep, ctx: WorkflowDep) 
         from app.domain.obligations import obligations_report
     except ModuleNotFoundError as exc:
         raise AppError("Obligations are not available in this build yet.", status=501, code="not_implemented") from exc
-    return obligations_report(facts, ctx.rulebook, ctx.today())
+    return obligations_report(facts, ctx.rulebook, ctx.now())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from app.api.deps import RulebookDep, SettingsDep
 from app.core.errors import InvalidInput
 from app.domain.facts import IncidentFacts
-from app.domain.obligations import ObligationsReport, obligations_report, resolve_today
+from app.domain.obligations import ObligationsReport, obligations_report, resolve_now
 
 router = APIRouter(tags=["obligations"])
 
@@ -19,7 +19,10 @@ class ObligationsRequest(BaseModel):
     """Incident facts and, optionally, the date to count days left from."""
 
     facts: IncidentFacts
-    today: date | None = Field(None, description="Count days left from this date (default: the server's today).")
+    today: datetime | date | None = Field(
+        None,
+        description="Count time left from this date or date-time with offset (default: CANDOR_TODAY, else the server's clock).",
+    )
 
 
 @router.post("/obligations", response_model=ObligationsReport)
@@ -29,7 +32,8 @@ def compute_obligations(body: ObligationsRequest, settings: SettingsDep, ruleboo
         today = body.today
     else:
         try:
-            today = resolve_today(settings.TODAY)
+            today = resolve_now(settings.TODAY)
         except ValueError as exc:
-            raise InvalidInput("The server's CANDOR_TODAY setting is not a date.", details=[{"field": "today", "message": str(exc)}]) from None
+            raise InvalidInput("The server's CANDOR_TODAY setting is not a date or date-time.",
+                               details=[{"field": "today", "message": str(exc)}]) from None
     return obligations_report(body.facts, rulebook, today)
