@@ -185,18 +185,24 @@ def due_date(d: Deadline, rule: LegalRule, clock: _Clock, *, deemed: bool = Fals
     return base, how  # with_consumer_notice
 
 
-def _hour_clock(d: Deadline, clock: _Clock) -> tuple[datetime | None, str]:
-    """Deadline moment of an hour-counted clock (only discovery starts one today)."""
-    start = clock.discovery_moment()
-    if start is None or d.hours is None:
-        return None, "discovery date unknown"
-    moment, how = start
-    return moment + timedelta(hours=d.hours), f"{d.hours} hours from {how}"
+def _hour_clock(d: Deadline, rule: LegalRule, clock: _Clock, deemed: bool) -> tuple[datetime | None, str]:
+    """Deadline moment of an hour-counted clock: from the moment of discovery, or from 00:00 UTC of a dated start."""
+    hours = d.hours or 0
+    if d.start in ("discovery", "determination"):
+        start = clock.discovery_moment()
+        if start is None:
+            return None, "discovery date unknown"
+        moment, how = start
+        return moment + timedelta(hours=hours), f"{hours} hours from {how}"
+    base, how = due_date(d.model_copy(update={"hours": None, "days": 0}), rule, clock, deemed=deemed)
+    if base is None:
+        return None, how
+    return datetime.combine(base, time(0), UTC) + timedelta(hours=hours), f"{hours} hours from {how} (00:00 UTC)"
 
 
 def _due(d: Deadline, rule: LegalRule, clock: _Clock, deemed: bool) -> tuple[date | None, datetime | None, str]:
     if d.hours is not None:
-        due_at, basis = _hour_clock(d, clock)
+        due_at, basis = _hour_clock(d, rule, clock, deemed)
         return (due_at.date() if due_at else None), due_at, basis
     due, basis = due_date(d, rule, clock, deemed=deemed)
     return due, None, basis

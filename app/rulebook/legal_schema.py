@@ -192,7 +192,9 @@ class LegalRule(StrictModel):
     applicability: Applicability = Field(default_factory=Applicability)
     deadlines: list[Deadline] = Field(default_factory=list)
     status: Literal["verified", "unverified"] = Field(
-        "unverified", description="Research confidence of the deadline/regulator data (reference Part H 'Conf.' column)."
+        "unverified",
+        description="`verified`: checked against the `sources:` listed (two publishers, one primary); `unverified`: "
+        "`unverified:` says what is missing.",
     )
     agency: Agency | None = Field(None, description="State AG / regulator contact printed in every letter variant containing this jurisdiction.")
     letter: bool = Field(True, description="False when the law sets deadlines but no letter content of its own.")
@@ -207,7 +209,8 @@ class LegalRule(StrictModel):
             raise ValueError(f"prohibits: {sorted(both)} are also in requires")
         return self
 
-    def _verified_needs_sources(self) -> LegalRule:  # TODO(legal): enforce once every verified file has sources
+    @model_validator(mode="after")
+    def _verified_needs_sources(self) -> LegalRule:
         if self.status != "verified":
             return self
         publishers = {s.publisher for s in self.sources}

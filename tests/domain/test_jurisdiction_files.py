@@ -15,9 +15,6 @@ from app.rulebook.loader import load_rulebook
 LEGAL = PROJECT_ROOT / "rules" / "legal"
 FILES = sorted(p for p in LEGAL.glob("*.yml") if p.stem not in ("elements", "agencies"))
 REQUIRED_CODES = set(US_STATES) | {"US-HIPAA", "US-FTC-HBNR", "US-GLBA", "EU-GDPR", "GB-UKGDPR", "CA-PIPEDA", "CA-QC", "AU-NDB", "SG-PDPA", "BR-LGPD"}
-# Part H 'Conf.' column: the 21 VERIFIED rows.
-VERIFIED_ROWS = {"US-AR", "US-CA", "US-CO", "US-DC", "US-FL", "US-GU", "US-IN", "US-LA", "US-MD", "US-MA", "US-NY", "US-NC", "US-OK",
-                 "US-OR", "US-PA", "US-RI", "US-TX", "US-UT", "US-VA", "US-WA", "US-VI"}
 # States the reference gives letter-content rules for (Part C / E).
 CONTENT_STATES = {"US-CA", "US-NY", "US-MA", "US-MD", "US-NC", "US-OR", "US-WA", "US-IL", "US-IA", "US-MI", "US-NH", "US-HI", "US-VT",
                   "US-VA", "US-WV", "US-WY", "US-RI", "US-DC", "US-CO", "US-FL", "US-PR", "US-CT", "US-AZ", "US-NM", "US-MO", "US-WI", "US-DE",
@@ -54,11 +51,14 @@ def test_file_shape(path, rulebook) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("code", sorted(US_STATES))
-def test_state_status_matches_part_h(code, rulebook) -> None:  # type: ignore[no-untyped-def]
+def test_state_status_rests_on_sources(code, rulebook) -> None:  # type: ignore[no-untyped-def]
+    """`verified` means two sources from different publishers, one primary, each read on a date; `unverified` says what is missing."""
     rule = rulebook.jurisdiction(code)
-    assert rule.status == ("verified" if code in VERIFIED_ROWS else "unverified")
-    if rule.status == "unverified":
-        assert rule.unverified, "the UNVERIFIED mark must be carried in `unverified:`"
+    if rule.status == "verified":
+        assert len({s.publisher for s in rule.sources}) >= 2 and any(s.primary for s in rule.sources)
+        assert all(s.read <= date.today() and s.supports for s in rule.sources)
+    else:
+        assert rule.unverified, "an unverified file must say what is missing in `unverified:`"
         assert all(d.unverified for d in rule.deadlines)
     assert rule.applicability.residence == [code]
 
@@ -93,4 +93,35 @@ def test_bad_file_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad["deadlines"][0]["threshold_scope"] = "planet"
     (root / "legal" / "us-ca.yml").write_text(yaml.safe_dump(bad))
     with pytest.raises(RuleLoadError, match="threshold_scope"):
+        load_rulebook(root)
+
+
+@pytest.mark.parametrize(("sources", "reason"), [
+    ([], "no sources"),
+    ([{"title": "Chart A", "url": "https://firm-a.example/ca", "kind": "secondary", "read": "2026-12-01", "supports": "all"},
+      {"title": "Chart B", "url": "https://firm-b.example/ca", "kind": "secondary", "read": "2026-12-01", "supports": "all"}], "no primary"),
+    ([{"title": "Statute", "url": "https://leg.example/s1", "kind": "statute", "read": "2026-12-01", "supports": "all"},
+      {"title": "Statute again", "url": "https://www.leg.example/s2", "kind": "statute", "read": "2026-12-01", "supports": "all"}],
+     "one publisher"),
+])
+def test_verified_without_independent_sources_is_refused(tmp_path, sources, reason) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "rules"
+    (root / "legal").mkdir(parents=True)
+    (root / "legal" / "elements.yml").write_text((LEGAL / "elements.yml").read_text())
+    bad = yaml.safe_load((LEGAL / "us-ca.yml").read_text())
+    bad["status"], bad["sources"] = "verified", sources
+    (root / "legal" / "us-ca.yml").write_text(yaml.safe_dump(bad))
+    with pytest.raises(RuleLoadError, match="two independent sources"):
+        load_rulebook(root)
+
+
+def test_a_source_needs_a_location(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "rules"
+    (root / "legal").mkdir(parents=True)
+    (root / "legal" / "elements.yml").write_text((LEGAL / "elements.yml").read_text())
+    bad = yaml.safe_load((LEGAL / "us-ca.yml").read_text())
+    bad["sources"][0].pop("url", None)
+    bad["sources"][0].pop("citation", None)
+    (root / "legal" / "us-ca.yml").write_text(yaml.safe_dump(bad))
+    with pytest.raises(RuleLoadError, match="url or a citation"):
         load_rulebook(root)

@@ -62,11 +62,11 @@ def test_obligations_are_sorted_by_due_date_undated_last(rulebook) -> None:  # t
 
 
 def test_unverified_flag_follows_the_rule_file(rulebook) -> None:  # type: ignore[no-untyped-def]
-    report = obligations_report(make_facts({"US-AL": 2000, "US-CO": 600}, ["name", "ssn"]), rulebook, date(2026, 3, 10))
+    report = obligations_report(make_facts({"US-KY": 2000, "US-AL": 2000}, ["name", "ssn"]), rulebook, date(2026, 3, 10))
+    ky = _find(report, "US-KY", "cra", "")
     al = _find(report, "US-AL", "regulator", "")
-    co = _find(report, "US-CO", "regulator", "")
-    assert al and all(o.unverified for o in al)  # Part H row UNVERIFIED
-    assert co and not any(o.unverified for o in co)  # Part H row VERIFIED
+    assert ky and all(o.unverified for o in ky)  # no primary source read for Kentucky
+    assert al and not any(o.unverified for o in al)  # verified: Ala. Code § 8-38-5 and two secondary charts
 
 
 def test_overdue_is_negative_days_left(rulebook) -> None:  # type: ignore[no-untyped-def]
