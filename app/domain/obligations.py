@@ -289,14 +289,20 @@ def obligations_report(facts: IncidentFacts, rulebook: object, today: date | dat
 def time_left(o: Obligation) -> str:
     """'5 hours left', '3 days left', 'OVERDUE by 2 days': hours when an hour clock has fewer than 72 left."""
     if o.hours_left is not None and o.hours_left < HOURS_SHOWN_BELOW:
-        if o.hours_left < 0:
-            return f"OVERDUE by {-o.hours_left} hours"
-        return f"{o.hours_left} hour{'s' if o.hours_left != 1 else ''} left"
-    if o.days_left is None:
+        value, unit = o.hours_left, "hour"
+    elif o.days_left is not None:
+        value, unit = o.days_left, "day"
+    else:
         return ""
-    if o.days_left < 0:
-        return f"OVERDUE by {-o.days_left} days"
-    return f"{o.days_left} day{'s' if o.days_left != 1 else ''} left"
+    plural = "" if abs(value) == 1 else "s"
+    return f"OVERDUE by {-value} {unit}{plural}" if value < 0 else f"{value} {unit}{plural} left"
+
+
+def is_overdue(o: Obligation) -> bool:
+    """Past its deadline: the moment for hour clocks, the day for day clocks."""
+    if o.hours_left is not None:
+        return o.hours_left < 0
+    return o.days_left is not None and o.days_left < 0
 
 
 def resolve_now(fixed: str | None, real: datetime | None = None) -> datetime:

@@ -246,7 +246,7 @@ def test_gdpr_hours_keep_the_offset(rulebook) -> None:  # type: ignore[no-untype
     (sa,) = _find(report, "EU-GDPR", "regulator")
     assert facts.incident.discovery_date == date(2026, 9, 15)
     assert sa.due_at == datetime(2026, 9, 18, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
-    assert sa.hours_left == -1 and time_left(sa) == "OVERDUE by 1 hours"
+    assert sa.hours_left == -1 and time_left(sa) == "OVERDUE by 1 hour"
 
 
 def test_gdpr_date_only_counts_from_midnight_utc(rulebook) -> None:  # type: ignore[no-untyped-def]

@@ -35,11 +35,11 @@ router = APIRouter(include_in_schema=False)
 
 def _deadlines(session: Session, request: Request, incident_id: int) -> list[dict[str, Any]]:
     """Notification deadlines from app.domain.obligations (dated ones first; the law's words otherwise)."""
-    from app.domain.obligations import obligations_report
+    from app.domain.obligations import is_overdue, obligations_report, time_left
 
     ctx = workflow_ctx(request)
     try:
-        report = obligations_report(repo.current_facts(session, incident_id), ctx.rulebook, ctx.today())
+        report = obligations_report(repo.current_facts(session, incident_id), ctx.rulebook, ctx.now())
     except Exception:  # noqa: BLE001 - one incident's bad facts must not break the dashboard
         log.exception("deadlines for incident %s", incident_id)
         return []
@@ -47,9 +47,9 @@ def _deadlines(session: Session, request: Request, incident_id: int) -> list[dic
     for o in report.obligations:
         if o.due is None:
             continue
-        left = "" if o.days_left is None else (f"{-o.days_left} days overdue" if o.days_left < 0 else f"{o.days_left} days left")
-        out.append({"jurisdiction": o.jurisdiction, "audience": o.obligation, "due": o.due.isoformat(), "left": left,
-                    "overdue": o.days_left is not None and o.days_left < 0, "citation": o.citation})
+        due = o.due_at.isoformat(timespec="minutes") if o.due_at else o.due.isoformat()
+        out.append({"jurisdiction": o.jurisdiction, "audience": o.obligation, "due": due, "left": time_left(o),
+                    "overdue": is_overdue(o), "citation": o.citation})
     return out
 
 
