@@ -60,6 +60,7 @@ def splice(document: str, table: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the table, or rewrite docs/jurisdictions.md with --write."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help="Rewrite docs/jurisdictions.md (default: print the table).")
     args = parser.parse_args(argv)
