@@ -90,6 +90,8 @@ FIELDSETS: tuple[Fieldset, ...] = (
         FormField("organisation.parent_company", "Parent company", hint="Parent or affiliate that owns the organisation, if any."),
         FormField("organisation.website", "Organisation website", "url", hint="https://…"),
         FormField("organisation.source_of_breach", "The breach happened at our organisation (not at a vendor)", "bool"),
+        FormField("organisation.ba_notifies_individuals", "Our contract makes us write to the individuals ourselves", "bool",
+                  hint="HIPAA business associates only: otherwise the covered entity sends the letters and we notify it."),
         *_address("organisation.address", "Letterhead"),
     )),
     Fieldset("Incident", (
@@ -99,6 +101,14 @@ FIELDSETS: tuple[Fieldset, ...] = (
         FormField("incident.breach_start", "Breach start", "date"),
         FormField("incident.breach_end", "Breach end", "date"),
         FormField("incident.discovery_date", "Discovered on", "date"),
+        FormField("incident.discovery_at", "Discovered at (date and time)",
+                  hint="For hour clocks such as the GDPR's 72 hours: e.g. 2026-09-15T08:30+02:00, with the UTC offset; "
+                       "its date must be the 'Discovered on' date."),
+        FormField("incident.no_harm_determination_date", "Written no-harm determination dated", "date",
+                  hint="Only if you documented in writing that the breach is not likely to cause harm (e.g. Florida, Alaska): "
+                       "some states then need no letters but a copy of the determination."),
+        FormField("incident.hhs_notice_date", "Reported to HHS on", "date",
+                  hint="HIPAA: the day the breach report went to HHS (New York wants a copy within 5 business days)."),
         FormField("incident.containment_date", "Contained on", "date"),
         FormField("notice_date", "Letter date", "date"),
         FormField("incident.third_parties", "Who took the data, if known"),
@@ -177,6 +187,11 @@ def _residences(text: str) -> tuple[dict[str, int], str | None]:
             return out, f"Write each line as a residence code and a number, e.g. 'US-CA 1200' (not '{line}')."
         out[parts[0].upper()] = int(parts[1])
     return out, None
+
+
+def residence_lines(text: str) -> tuple[dict[str, int], str | None]:
+    """'US-CA 1200' lines -> {code: count}, and the message for the first line that is not a code and a number."""
+    return _residences(text)
 
 
 def _raw_value(f: FormField, value: Any) -> tuple[Any, str | None]:

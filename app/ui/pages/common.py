@@ -40,6 +40,7 @@ PAGE_POLICY: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/incidents/new"): ("responder", "admin"),
     ("POST", "/incidents/new"): ("responder", "admin"),
     ("POST", "/incidents/{incident_id}/drafts"): EDITOR_ROLES,
+    ("POST", "/residences/preview"): tuple(dict.fromkeys(("responder", "admin", *FACTS_ROLES))),
     ("GET", "/drafts/{draft_id}"): ALL_ROLES,
     ("POST", "/drafts/{draft_id}/save"): EDITOR_ROLES,
     ("POST", "/drafts/{draft_id}/tone"): EDITOR_ROLES,

@@ -23,6 +23,7 @@ from app.ui.pages.common import (
     redirect,
     render,
     rule,
+    templates,
     workflow_ctx,
 )
 from app.ui.pages.facts import form_page_context
@@ -77,6 +78,18 @@ def _new_incident_page(request: Request, user: User, values: dict[str, Any], err
 def new_incident(request: Request) -> Response:
     """The new-incident form."""
     return _new_incident_page(request, auth.current_user(request), ff.new_incident_defaults(), {})
+
+
+@router.post("/residences/preview", response_class=HTMLResponse, dependencies=rule("POST", "/residences/preview"))
+async def residence_preview(request: Request) -> Response:
+    """How the 'affected' lines will be read, before saving (htmx; nothing is saved): each code's name,
+    both readings of a code such as CA (Canada, or the US postal code for California), a suggestion for unknown codes."""
+    from app.domain.regions import resolve_residences
+
+    form = await request.form()
+    affected, problem = ff.residence_lines(str(form.get("affected") or ""))
+    return templates.TemplateResponse(request, "_residence_preview.html",
+                                      {"rows": resolve_residences(affected), "problem": problem})
 
 
 @router.post("/incidents/new", response_class=HTMLResponse, dependencies=rule("POST", "/incidents/new"))

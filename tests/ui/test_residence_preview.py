@@ -1,0 +1,68 @@
+"""The new-incident form shows how residence codes will be read before saving (finding 7 of #11):
+'CA' is Canada but also the US postal code for California, so the preview names both readings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core.config import Settings
+from app.main import create_app
+
+PASSWORD = "preview-page-password-0123"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from app.auth.users import create_user
+
+    d = tmp_path_factory.mktemp("residence_preview")
+    s = Settings(ENVIRONMENT="test", DATABASE_URL=f"sqlite:///{d}/c.db", EXPORT_DIR=d / "exports",
+                 TODAY="2026-11-27", DEMO_DATA=False, SESSION_COOKIE_SECURE=False)
+    application = create_app(s)
+    with application.state.db.sessions() as session:
+        for role in ("responder", "cmo"):
+            create_user(session, None, f"{role}@preview.test", role, PASSWORD)
+        session.commit()
+    yield application
+
+
+def signed_in(app: object, role: str) -> tuple[TestClient, str]:
+    c = TestClient(app)  # type: ignore[arg-type]
+    r = c.post("/login", data={"email": f"{role}@preview.test", "password": PASSWORD, "next": "/"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/").text)
+    assert token
+    return c, token.group(1)
+
+
+def test_form_asks_for_the_preview(app: object) -> None:
+    c, _ = signed_in(app, "responder")
+    html = c.get("/incidents/new").text
+    assert 'hx-post="/residences/preview"' in html and 'id="residence-preview"' in html
+
+
+def test_preview_names_both_readings_of_ca_and_suggests_for_unknown(app: object) -> None:
+    c, token = signed_in(app, "responder")
+    r = c.post("/residences/preview", data={"affected": "CA 10\nUS-TX 5\nTX 3"}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200, r.text
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r.text))
+    assert "Canada" in text and "California" in text and "US-CA" in text
+    assert "Texas" in text
+    assert "did you mean US-TX" in text  # 'TX' is no residence code; the state is US-TX
+
+
+def test_preview_reports_an_unreadable_line(app: object) -> None:
+    c, token = signed_in(app, "responder")
+    r = c.post("/residences/preview", data={"affected": "US-CA twelve"}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200
+    assert "Write each line as a residence code and a number" in r.text and "US-CA twelve" in r.text
+
+
+def test_preview_needs_a_responder(app: object) -> None:
+    c, token = signed_in(app, "cmo")
+    r = c.post("/residences/preview", data={"affected": "CA 10"}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 403
