@@ -1,5 +1,5 @@
-"""The new-incident form shows how residence codes will be read before saving (finding 7 of #11):
-'CA' is Canada but also the US postal code for California, so the preview names both readings."""
+"""The new-incident form and dashboard parts of #11: residence codes are shown as they will be read before
+saving (CA is Canada but also the US postal code for California), and hour clocks show hours under 72."""
 
 from __future__ import annotations
 
@@ -66,3 +66,17 @@ def test_preview_needs_a_responder(app: object) -> None:
     c, token = signed_in(app, "cmo")
     r = c.post("/residences/preview", data={"affected": "CA 10"}, headers={"X-CSRF-Token": token})
     assert r.status_code == 403
+
+
+def test_dashboard_shows_hours_when_an_hour_clock_has_fewer_than_72_left(app: object) -> None:
+    """GDPR Art. 33: 72 hours from awareness. Discovered 2026-11-26 10:00 UTC -> due 2026-11-29 10:00 UTC.
+    'Now' is TODAY=2026-11-27, i.e. 00:00 UTC: 24 + 24 + 10 = 58 hours left, so the dashboard says hours."""
+    c, token = signed_in(app, "responder")
+    r = c.post("/incidents/new", data={
+        "csrf_token": token, "title": "Hours on the dashboard", "org_name": "Example GmbH",
+        "summary": "A misdirected export.", "discovery_date": "2026-11-26T10:00:00+00:00",
+        "data_types": ["email"], "affected": "DE 10", "tone": "plain",
+    }, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    html = re.sub(r"\s+", " ", c.get("/").text)
+    assert "by 2026-11-29T10:00+00:00 (58 hours left)" in html
