@@ -62,7 +62,7 @@ def test_preview_reports_an_unreadable_line(app: object) -> None:
     assert "Write each line as a residence code and a number" in r.text and "US-CA twelve" in r.text
 
 
-def test_preview_needs_a_responder(app: object) -> None:
+def test_preview_needs_someone_who_enters_facts(app: object) -> None:
     c, token = signed_in(app, "cmo")
     r = c.post("/residences/preview", data={"affected": "CA 10"}, headers={"X-CSRF-Token": token})
     assert r.status_code == 403
@@ -73,8 +73,9 @@ def test_dashboard_shows_hours_when_an_hour_clock_has_fewer_than_72_left(app: ob
     'Now' is TODAY=2026-11-27, i.e. 00:00 UTC: 24 + 24 + 10 = 58 hours left, so the dashboard says hours."""
     c, token = signed_in(app, "responder")
     r = c.post("/incidents/new", data={
-        "csrf_token": token, "title": "Hours on the dashboard", "org_name": "Example GmbH",
-        "summary": "A misdirected export.", "discovery_date": "2026-11-26T10:00:00+00:00",
+        "csrf_token": token, "title": "Hours on the dashboard", "organisation.name": "Example GmbH",
+        "incident.summary": "A misdirected export.", "incident.discovery_date": "2026-11-26",
+        "incident.discovery_at": "2026-11-26T10:00:00+00:00",
         "data_types": ["email"], "affected": "DE 10", "tone": "plain",
     }, follow_redirects=False)
     assert r.status_code == 303, r.text
