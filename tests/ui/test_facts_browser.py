@@ -121,7 +121,8 @@ def test_stale_facts_edit_is_a_conflict_that_keeps_what_was_typed(new_page, inci
 
 
 def test_two_browsers_non_overlapping_edits_merge_and_overlapping_show_both(new_page, new_draft, shot):  # type: ignore[no-untyped-def]
-    draft_id = new_draft(new_page("responder"), "US-CA 1200")
+    # A card number without its security code does not trigger California alone (Civ. Code 1798.82(h)(1)(C)); New York does.
+    draft_id = new_draft(new_page("responder"), "US-CA 1200\nUS-NY 800")
     alice, bob = new_page("cmo"), new_page("security")
     for p in (alice, bob):
         p.goto(f"/drafts/{draft_id}")
