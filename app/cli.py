@@ -11,10 +11,11 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from app.core.config import ConfigError
 from app.core.errors import AppError
 
 # Sub-command modules; each defines `register(subparsers)` and sets `func` on its parser.
-COMMANDS = ("serve", "draft", "check", "obligations", "rules", "users", "audit", "merge", "corpus")
+COMMANDS = ("serve", "init", "draft", "check", "obligations", "rules", "users", "audit", "merge", "corpus")
 
 
 class CliError(Exception):
@@ -50,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code = args.func(args)
-    except (CliError, AppError) as exc:
+    except (CliError, AppError, ConfigError) as exc:
         message = getattr(exc, "message", str(exc))
         print(f"candor: error: {message}", file=sys.stderr)
         return 2

@@ -1,41 +1,55 @@
-"""create_app(settings): routers, error handlers, UI; loads and validates rules and templates first.
+"""create_app(settings): the app factory. Validates what the service reads (folders, rules,
+templates), opens and migrates the store, seeds demo data in development, mounts the API and the
+pages, and wraps them in the HTTP middleware.
 
-A bad rule or template file stops start-up with `file: field: reason` (RuleLoadError), so a
-typo never silently switches a legal check off.
+A bad rule or template file stops start-up with `file: field: reason` (RuleLoadError), and a
+missing folder with the setting to set (ConfigError), so a typo never silently switches a legal
+check off.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI
 
-from app.core.config import Settings, get_settings
+from app.api.middleware import BodySizeLimit, RequestContext
+from app.api.routes import (
+    audit,
+    auth,
+    catalog,
+    checks,
+    drafts,
+    exports,
+    health,
+    incidents,
+    merges,
+    obligations,
+    reviews,
+    users,
+    versions,
+)
+from app.auth.policy import PolicyGate
+from app.checks import syllables
+from app.core.config import Settings, check_paths, get_settings
 from app.core.handlers import install_error_handlers
 from app.core.input_guard import TextGuard
 from app.core.security_headers import SecurityHeaders
+from app.demo import seed_demo
+from app.export import jobs
 from app.letters.render import validate_templates
 from app.rulebook.loader import load_rulebook
+from app.store.db import Database
+from app.store.migrate import upgrade
+from app.ui import pages
+from app.workflow.context import WorkflowContext
 
 log = logging.getLogger("candor")
 
 # API route modules under app/api/routes/, mounted at /api/v1 (health at the root).
-API_ROUTES = ("drafts", "checks", "obligations", "catalog", "auth", "users", "incidents", "versions", "merges", "reviews", "exports", "audit")
-# Hooks run at start-up by later parts (store: migrate + seed; UI: mount pages).
-StartupHook = Callable[[FastAPI, Settings], None]
-STARTUP_MODULES = ("app.store.startup", "app.export.startup", "app.ui.pages")
-
-
-def _optional_module(name: str):  # type: ignore[no-untyped-def]
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
+API_ROUTES = (drafts, checks, obligations, catalog, auth, users, incidents, versions, merges, reviews, exports, audit)
+MERGE_UPLOAD_PATH = "/api/v1/exports/merges"  # the one route allowed bodies up to MAX_UPLOAD_BYTES
 
 
 def _warm_up_grammar(settings: Settings) -> None:
@@ -56,10 +70,9 @@ def _warm_up_grammar(settings: Settings) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the FastAPI app for `settings` (default: from the environment)."""
     settings = settings or get_settings()
+    check_paths(settings)
     rulebook = load_rulebook(Path(settings.RULES_DIR))
     validate_templates(Path(settings.TEMPLATES_DIR))
-    from app.checks import syllables
-
     syllables.configure(settings.cache_dir())
     syllables.table().index()  # load (or build once) the syllable table now, not on the first request
     _warm_up_grammar(settings)
@@ -73,19 +86,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.rulebook = rulebook
     install_error_handlers(app)
-    # Innermost first: the text guard runs after the store's body limit and policy (added later);
-    # the security headers wrap everything added so far.
+    # Innermost first: the text guard runs after the body limit and policy (added below); the
+    # security headers wrap everything added so far.
     app.add_middleware(TextGuard)
     app.add_middleware(SecurityHeaders)
-    from app.api.routes import health
-
+    _open_store(app, settings)
     app.include_router(health.router)
-    for name in API_ROUTES:
-        module = _optional_module(f"app.api.routes.{name}")
-        if module is not None:
-            app.include_router(module.router, prefix="/api/v1")
-    for name in STARTUP_MODULES:
-        module = _optional_module(name)
-        if module is not None:
-            module.install(app, settings)
+    for module in API_ROUTES:
+        app.include_router(module.router, prefix="/api/v1")
+    pages.install(app, settings)
+    jobs.cleanup(Path(settings.EXPORT_DIR), settings.EXPORT_RETENTION_DAYS)
+    # Added last runs first: request id and access log wrap everything, then the size limit.
+    app.add_middleware(PolicyGate, fastapi_app=app)
+    app.add_middleware(BodySizeLimit, limit=settings.MAX_BODY_BYTES,
+                       uploads={MERGE_UPLOAD_PATH: settings.MAX_UPLOAD_BYTES})
+    app.add_middleware(RequestContext)
     return app
+
+
+def _open_store(app: FastAPI, settings: Settings) -> None:
+    """Open the store, apply pending migrations and (when DEMO_DATA is on) seed the demo data."""
+    db = Database.for_settings(settings)
+    upgrade(db.engine)
+    app.state.db = db
+    app.state.workflow = WorkflowContext(settings=settings, rulebook=app.state.rulebook)
+    if settings.DEMO_DATA:
+        seed_demo(db, app.state.workflow)
+    log.info("store ready (%s)", db.engine.dialect.name)

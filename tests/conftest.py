@@ -25,7 +25,8 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data = tmp_path_factory.mktemp("var")
-    s = Settings(ENVIRONMENT="test", DATABASE_URL=f"sqlite:///{data}/candor.db", EXPORT_DIR=data / "exports", TODAY="2026-11-27")
+    s = Settings(ENVIRONMENT="test", DATABASE_URL=f"sqlite:///{data}/candor.db", EXPORT_DIR=data / "exports", TODAY="2026-11-27",
+                 DEMO_DATA=True)
     return s
 
 

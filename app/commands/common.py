@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from app.cli import CliError
-from app.core.config import Settings, get_settings
+from app.core.config import Settings, get_settings, require_dir
 from app.core.errors import AppError, one_line, pydantic_error_details
 
 if TYPE_CHECKING:  # imported where used: a command-line check loads only what it needs
@@ -55,7 +55,9 @@ def settings() -> Settings:
     try:
         return get_settings()
     except ValidationError as exc:
-        raise CliError(f"configuration: {one_line(pydantic_error_details(exc.errors()))}") from None
+        details = pydantic_error_details(exc.errors())
+        raise CliError("; ".join(d["message"] if d["field"] == "(body)" else f"CANDOR_{d['field']}: {d['message']}"
+                                 for d in details)) from None
 
 
 def rulebook(s: Settings | None = None) -> Rulebook:
@@ -65,6 +67,6 @@ def rulebook(s: Settings | None = None) -> Rulebook:
 
     s = s or settings()
     try:
-        return load_rulebook_cached(s.RULES_DIR, s.cache_dir())
+        return load_rulebook_cached(require_dir(s, "RULES_DIR"), s.cache_dir())
     except AppError as exc:
         raise CliError(exc.message) from None

@@ -6,6 +6,7 @@ import argparse
 
 from app.cli import CliError
 from app.commands import common
+from app.core.config import require_dir
 from app.letters.context import TONES
 from app.letters.drafting import draft_letter
 
@@ -27,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     rb = common.rulebook(s)
     if args.jurisdiction not in rb.jurisdictions:
         raise CliError(f"--jurisdiction: unknown code {args.jurisdiction!r}; known: {', '.join(sorted(rb.jurisdictions))}")
-    letter = draft_letter(facts, rb, s.TEMPLATES_DIR, tone=args.tone, jurisdiction=args.jurisdiction)
+    letter = draft_letter(facts, rb, require_dir(s, "TEMPLATES_DIR"), tone=args.tone, jurisdiction=args.jurisdiction)
     if args.format == "html":
         from app.letters.markup import to_html
 

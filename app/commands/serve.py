@@ -1,8 +1,13 @@
-"""`candor serve [--host H] [--port P]`: migrate the store named by CANDOR_DATABASE_URL and serve."""
+"""`candor serve [--host H] [--port P]`: migrate the store named by CANDOR_DATABASE_URL and serve.
+
+Logs go to standard error in CANDOR_LOG_FORMAT (`text` or `json`); uvicorn's own logging
+configuration is not used, so its lines get the same format and request ids.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 
 from app.commands import common
 
@@ -11,17 +16,20 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     """Add the `serve` sub-command."""
     p = subs.add_parser("serve", help="Apply pending migrations and run the web service.")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=8000, help="Port (0: one the system picks; the log names it).")
     p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the app (start-up migrates and seeds) and serve it with uvicorn."""
+    """Build the app (start-up checks folders, migrates and seeds) and serve it with uvicorn."""
     import uvicorn
 
+    from app.core.logs import configure_logging
     from app.main import create_app
 
-    app = create_app(common.settings())
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    settings = common.settings()
+    configure_logging(settings.LOG_FORMAT, getattr(logging, args.log_level.upper()))
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, log_config=None)
     return 0

@@ -29,8 +29,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CANDOR_", env_ignore_empty=True, extra="ignore")
 
-    ENVIRONMENT: str = Field(
-        "development", description="`development`, `test` or `production`; production refuses placeholder secrets."
+    ENVIRONMENT: Literal["development", "test", "production"] = Field(
+        "development",
+        description="`development`, `test` or `production`; production refuses placeholder secrets and demo data.",
     )
     DATABASE_URL: str = Field(
         "sqlite:///./var/candor.db",
@@ -67,7 +68,14 @@ class Settings(BaseSettings):
     MAX_UPLOAD_BYTES: int = Field(
         500_000_000, description="Largest recipient-list upload for the mail merge (413 above)."
     )
-    DEMO_DATA: bool = Field(True, description="Seed a demo incident and demo users into an empty database at start-up.")
+    DEMO_DATA: bool | None = Field(
+        None,
+        description="Seed a demo incident and demo users into an empty database at start-up. "
+        "Unset: true in development, false otherwise; refused in production.",
+    )
+    LOG_FORMAT: Literal["text", "json"] = Field(
+        "text", description="`text` or `json` (one object per line with the request id; never personal data)."
+    )
     SESSION_COOKIE_SECURE: bool = Field(
         False, description="Mark the session cookie Secure (set true behind HTTPS; always true in production)."
     )
@@ -110,13 +118,41 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> Settings:
-        """Refuse to run in production with a placeholder secret: cookies would be forgeable."""
+    def _production_defaults(self) -> Settings:
+        """Demo data only in development; production refuses it and placeholder secrets (forgeable cookies)."""
+        if self.DEMO_DATA is None:
+            self.DEMO_DATA = self.ENVIRONMENT == "development"
         if self.ENVIRONMENT == "production":
             if self.SECRET_KEY in PLACEHOLDER_SECRETS or len(self.SECRET_KEY) < 32:
                 raise ValueError("CANDOR_SECRET_KEY must be set to a random value of 32+ characters in production")
+            if self.DEMO_DATA:
+                raise ValueError("CANDOR_DEMO_DATA must be false in production (demo users have known passwords)")
             self.SESSION_COOKIE_SECURE = True
         return self
+
+
+class ConfigError(ValueError):
+    """A setting names something that is not there; the message names the setting and what to set."""
+
+
+REQUIRED_DIRS = {
+    "RULES_DIR": "the folder of rule files (the repository's rules/)",
+    "TEMPLATES_DIR": "the folder of letter templates (the repository's templates/letters/)",
+}
+
+
+def require_dir(settings: Settings, name: str) -> Path:
+    """The folder setting `name` names, or ConfigError saying which setting to set."""
+    path = Path(getattr(settings, name))
+    if not path.is_dir():
+        raise ConfigError(f"CANDOR_{name}: {path} is not a folder; set CANDOR_{name} to {REQUIRED_DIRS[name]}")
+    return path
+
+
+def check_paths(settings: Settings) -> None:
+    """Refuse to start when a folder read at run time is missing (one line naming the setting)."""
+    for name in REQUIRED_DIRS:
+        require_dir(settings, name)
 
 
 @lru_cache

@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.checks.base import Report
+from app.checks.engine import run_checks
 from app.core.errors import Conflict, InvalidInput, TooLarge
 from app.domain.facts import IncidentFacts
 from app.letters.context import TONES
 from app.letters.drafting import draft_letter
 from app.store import repositories as repo
-from app.store.checking import check_text
 from app.store.models import Draft, DraftVersion, Incident, Review, SignOff, User, Waiver, utcnow
 from app.workflow import audit, states, textmerge
 from app.workflow.context import WorkflowContext
@@ -53,8 +53,9 @@ def _check(ctx: WorkflowContext, text: str, facts: IncidentFacts, jurisdictions:
     if len(text) > ctx.settings.MAX_TEXT_CHARS:
         raise TooLarge(f"The text has {len(text)} characters; the limit is {ctx.settings.MAX_TEXT_CHARS}. Shorten the letter.")
     t0 = time.perf_counter()
-    report = check_text(text, rulebook=ctx.rulebook, settings=ctx.settings, facts=facts,
-                        jurisdictions=tuple(jurisdictions), tone=tone)
+    # Grammar off on save: LanguageTool is too slow for every save; the editor's live check runs it.
+    report = run_checks(text, rulebook=ctx.rulebook, settings=ctx.settings, facts=facts,
+                        jurisdictions=tuple(jurisdictions), tone=tone, grammar=False)
     return report, (time.perf_counter() - t0) * 1000
 
 

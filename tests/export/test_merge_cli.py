@@ -151,7 +151,6 @@ def test_merge_draft_set_from_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`--draft-set INCIDENT`: the incident's approved drafts from the store; others left out."""
-    pytest.importorskip("app.store.startup")
     from app.core.config import Settings, get_settings
     from app.main import create_app
     from app.store import repositories as repo

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from app.checks.engine import run_checks
 from app.core.errors import AppError
 from app.store import repositories as repo
-from app.store.checking import check_text
 from app.store.models import User
 from app.ui import auth_bridge as auth
 from app.ui.pages.common import (
@@ -40,8 +40,8 @@ def _checklist_context(request: Request, session: Session, user: User, draft_id:
     emails: dict[int, str] = {}
     facts = repo.current_facts(session, d.draft.incident_id)
     # Re-run the checks so the evidence reflects today's rulebook; the stored report is what was approved.
-    report = check_text(d.version.text, rulebook=ctx.rulebook, settings=ctx.settings, facts=facts,
-                        jurisdictions=tuple(d.draft.jurisdictions), tone=d.draft.tone)
+    report = run_checks(d.version.text, rulebook=ctx.rulebook, settings=ctx.settings, facts=facts,
+                        jurisdictions=tuple(d.draft.jurisdictions), tone=d.draft.tone, grammar=False)
     sections = checklist_sections(report, d.version.text, ctx.rulebook, list(d.draft.jurisdictions), d.draft.tone)
     waivers = [{"rule": w.rule, "finding_id": w.finding_id, "reason": w.reason, "by": email_of(session, w.created_by, emails)}
                for w in d.waivers]
