@@ -35,7 +35,7 @@ def test_readyz_ready_on_a_migrated_store(app_on) -> None:
     assert checks["database"]["status"] == "ok"
     assert checks["migrations"]["status"] == "ok"
     assert checks["rulebook"]["hash"] == app_on.state.rulebook.hash
-    assert checks["grammar"]["status"] == "off"  # not configured: reported, not a failure
+    assert checks["grammar"]["engine"] in ("harper", "languagetool", "off")  # reported, never a failure
 
 
 def test_readyz_reports_a_missing_migration(app_on) -> None:
@@ -59,7 +59,7 @@ def test_readyz_reports_a_missing_migration(app_on) -> None:
 
 def test_readyz_reports_an_unreachable_grammar_server_without_failing(db_url: str, tmp_path: Path) -> None:
     # 127.0.0.1 port 9 (discard): nothing listens there; the probe fails fast.
-    app = create_app(test_settings(db_url, tmp_path, LANGUAGETOOL_URL="http://127.0.0.1:9"))
+    app = create_app(test_settings(db_url, tmp_path, GRAMMAR_ENGINE="languagetool", LANGUAGETOOL_URL="http://127.0.0.1:9"))
     try:
         with TestClient(app) as client:
             resp = client.get("/readyz")

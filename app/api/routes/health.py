@@ -8,6 +8,7 @@ returned: no URL, no password, no exception text from the database driver (that 
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from typing import Any
 
@@ -69,11 +70,20 @@ def _database(state: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _grammar(settings: Any) -> dict[str, Any]:
+    """The grammar engine CANDOR_GRAMMAR_ENGINE selects and whether it can answer (never fails readiness)."""
+    engine = settings.GRAMMAR_ENGINE
     url = (settings.LANGUAGETOOL_URL or "").strip().rstrip("/")
-    if not url:
-        return {"status": "off", "detail": "CANDOR_LANGUAGETOOL_URL is not set; grammar reports `unavailable`"}
-    try:
-        httpx.get(f"{url}/v2/languages", timeout=min(GRAMMAR_PROBE_TIMEOUT_S, settings.GRAMMAR_TIMEOUT_S)).raise_for_status()
-    except httpx.HTTPError as exc:
-        return {"status": "unavailable", "detail": f"LanguageTool did not answer ({exc.__class__.__name__})"}
-    return {"status": "ok"}
+    if engine == "off":
+        return {"status": "off", "engine": "off", "detail": "CANDOR_GRAMMAR_ENGINE=off"}
+    if engine == "languagetool" or (engine == "auto" and url):
+        if not url:
+            return {"status": "unavailable", "engine": "languagetool", "detail": "CANDOR_LANGUAGETOOL_URL is not set"}
+        try:
+            httpx.get(f"{url}/v2/languages", timeout=min(GRAMMAR_PROBE_TIMEOUT_S, settings.GRAMMAR_TIMEOUT_S)).raise_for_status()
+        except httpx.HTTPError as exc:
+            return {"status": "unavailable", "engine": "languagetool",
+                    "detail": f"LanguageTool did not answer ({exc.__class__.__name__})"}
+        return {"status": "ok", "engine": "languagetool"}
+    if importlib.util.find_spec("harper") is None:
+        return {"status": "unavailable", "engine": "harper", "detail": "the harper package is not installed"}
+    return {"status": "ok", "engine": "harper"}
