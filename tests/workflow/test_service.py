@@ -32,7 +32,7 @@ def _error_checker(monkeypatch, rule="legal.test_error"):
         return Report(findings=[Finding(rule=rule, check="legal", severity=Severity.error, message="Add the element.",
                                         id="f-err-1")], rulebook=kw["rulebook"].hash)
 
-    monkeypatch.setattr(drafts, "check_text", fake)
+    monkeypatch.setattr(drafts, "run_checks", fake)
 
 
 def test_create_incident_makes_a_draft_per_variant_and_tone_with_reports(store):
