@@ -38,3 +38,8 @@ class CheckContext:
     def text(self) -> str:
         """The checked text."""
         return self.doc.text
+
+    def forbids(self, element: str) -> bool:
+        """True when a selected jurisdiction prohibits `element` and none of them requires it."""
+        laws = [self.rulebook.jurisdictions[j] for j in self.jurisdictions if j in self.rulebook.jurisdictions]
+        return any(element in r.prohibits for r in laws) and not any(element in r.requires for r in laws)

@@ -79,12 +79,12 @@ def _known_phones(ctx: CheckContext) -> set[str]:
     for rule in ctx.rulebook.jurisdictions.values():
         if rule.agency and rule.agency.phone:
             known.add(_digits(rule.agency.phone))
-    known.update({"8773228228", "8774384338"})  # annualcreditreport.com, FTC
+    known.add("8774384338")  # FTC (annualcreditreport.com's number is in the agency directory)
     return known
 
 
 def _known_domains(ctx: CheckContext) -> set[str]:
-    known = {"annualcreditreport.com", "identitytheft.gov", "ftc.gov", "consumer.ftc.gov", "consumerfinance.gov", "irs.gov"}
+    known = {"identitytheft.gov", "ftc.gov", "consumer.ftc.gov", "consumerfinance.gov", "irs.gov"}
     for agency in ctx.rulebook.agencies.values():
         if getattr(agency, "website", None):
             known.add(_domain(agency.website))

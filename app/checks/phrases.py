@@ -19,14 +19,16 @@ from app.rulebook.schema import Phrases
 CHECK = "phrases"
 
 
-def _matches(rule: Phrases, text: str) -> list[tuple[int, int, str]]:
+def _matches(rule: Phrases, text: str, extra: tuple[str, ...] = ()) -> list[tuple[int, int, str]]:
     """Every token match not inside an exception span, in text order (the tokens that may occur
-    in the text, in one pass)."""
-    keep = present(rule.tokens, folded(text))  # tokens whose required literal is absent cannot match
+    in the text, in one pass). `extra` tokens (the admissions policy's phrases, when it allows
+    them) count like the rule's own."""
+    tokens = list(rule.tokens) + list(extra)
+    keep = present(tokens, folded(text))  # tokens whose required literal is absent cannot match
     if not keep:
         return []
-    joined = union_of(rule.tokens, keep, rule.ignorecase)
-    patterns = (joined,) if joined is not None else compiled_all([rule.tokens[i] for i in keep], rule.ignorecase)
+    joined = union_of(tokens, keep, rule.ignorecase)
+    patterns = (joined,) if joined is not None else compiled_all([tokens[i] for i in keep], rule.ignorecase)
     found = [m for pattern in patterns for m in finditer(pattern, text)]
     if not found:
         return []
@@ -40,9 +42,16 @@ def _matches(rule: Phrases, text: str) -> list[tuple[int, int, str]]:
 
 
 def check_phrases(rid: str, rule: Phrases, ctx: CheckContext) -> list[Finding]:
-    """Flag avoided phrases, or the absence of required ones; record apology components."""
+    """Flag avoided phrases, or the absence of required ones; record apology components.
+
+    A rule whose advice the letter's law contradicts (`skip_when_prohibited`) is not run at all:
+    no finding and no component entry (Massachusetts letters may not explain what happened).
+    """
+    if any(ctx.forbids(e) for e in rule.skip_when_prohibited):
+        return []
     text = ctx.text
-    matches = _matches(rule, text)
+    extra = tuple(ctx.rulebook.admissions.phrases) if rule.admissions and ctx.rulebook.admissions_allowed else ()
+    matches = _matches(rule, text, extra)
     if rule.component:
         first = matches[0] if matches else None
         ctx.empathy.append(EmpathyComponent(

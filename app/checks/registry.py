@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from app.checks.admissions import check_admissions
 from app.checks.base import Finding
+from app.checks.claims import check_claim
 from app.checks.conditional import check_conditional
 from app.checks.context import CheckContext
 from app.checks.legal import check_legal
@@ -37,6 +39,8 @@ REGISTRY: dict[str, CheckFn] = {
     "conditional": check_conditional,
     "readability": check_readability,
     "sentence_pattern": check_sentence_pattern,
+    "admissions_policy": check_admissions,
+    "claim": check_claim,
 }
 
 

@@ -19,7 +19,6 @@ from app.core.errors import RuleLoadError
 from app.letters.context import TONES, LetterContext
 
 
-
 @lru_cache(maxsize=8)
 def letter_environment(templates_dir: str) -> SandboxedEnvironment:
     """One sandboxed environment per templates folder (compiled templates are cached in it)."""
@@ -39,7 +38,10 @@ def template_name(tone: str) -> str:
 
 
 def validate_templates(templates_dir: Path) -> None:
-    """Compile every tone template at start-up; a syntax error stops the service with `file: reason`."""
+    """Compile every tone template and load content.yml at start-up; an error stops the service with `file: reason`."""
+    from app.letters.content import load_content
+
+    load_content(str(templates_dir))
     env = letter_environment(str(templates_dir))
     for tone in TONES:
         try:

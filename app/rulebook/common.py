@@ -39,6 +39,8 @@ class Examples(StrictModel):
     flag: list[str] = Field(default_factory=list)
     # `pass` is a Python keyword.
     pass_: list[str] = Field(default_factory=list, alias="pass")
+    facts: dict[str, Any] | None = Field(None, description="Incident facts the examples are checked with (facts-aware rules).")
+    jurisdictions: list[str] = Field(default_factory=list, description="Jurisdictions the examples are checked for.")
 
 
 class RuleHeader(StrictModel):

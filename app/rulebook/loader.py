@@ -17,7 +17,14 @@ from pydantic import TypeAdapter, ValidationError
 
 from app.core.errors import RuleLoadError, pydantic_error_details
 from app.rulebook.legal_schema import LegalRule
-from app.rulebook.schema import AgencyDirectory, ElementDef, ElementVocabulary, Rule
+from app.rulebook.schema import (
+    AdmissionsPolicy,
+    AgencyDirectory,
+    ElementDef,
+    ElementVocabulary,
+    Phrases,
+    Rule,
+)
 
 _RULE_ADAPTER: TypeAdapter[Any] = TypeAdapter(Rule)
 
@@ -32,6 +39,12 @@ class Rulebook:
     agencies: dict[str, Any]
     hash: str
     root: Path = field(default=Path("."))
+    admissions: AdmissionsPolicy | None = field(default=None)
+
+    @property
+    def admissions_allowed(self) -> bool:
+        """Counsel's policy: may letters admit legal fault? No policy file means no."""
+        return bool(self.admissions and self.admissions.allow)
 
     def of_kind(self, kind: str) -> dict[str, Any]:
         """Rules of one kind, by id, in id order."""
@@ -136,7 +149,35 @@ def build_rulebook(root: Path, files: list[tuple[str, Path, bytes]], content_has
     for rule in rules.values():
         if isinstance(rule, AgencyDirectory):
             agencies.update(rule.agencies)
+    policies = [rid for rid, r in rules.items() if isinstance(r, AdmissionsPolicy)]
+    if len(policies) > 1:
+        raise _fail(paths[policies[1]], root, "kind", f"only one admissions_policy file is allowed; {policies[0]} is another")
+    _cross_check(rules, paths, root, set(elements), set(jurisdictions))
     return Rulebook(
         rules=rules, elements=dict(elements), jurisdictions=jurisdictions, agencies=agencies,
         hash=content_hash, root=root,
+        admissions=rules[policies[0]] if policies else None,
     )
+
+
+def _cross_check(rules: dict[str, Any], paths: dict[str, Path], root: Path, elements: set[str], codes: set[str]) -> None:
+    """References between files: element ids in `skip_when_prohibited`, example facts and jurisdictions."""
+    from app.domain.facts import IncidentFacts
+
+    for rid, rule in rules.items():
+        if isinstance(rule, Phrases):
+            unknown = sorted(set(rule.skip_when_prohibited) - elements)
+            if unknown:
+                raise _fail(paths[rid], root, "skip_when_prohibited", f"unknown element ids {unknown}")
+        examples = getattr(rule, "examples", None)
+        if examples is None:
+            continue
+        bad = sorted(set(examples.jurisdictions) - codes)
+        if bad:
+            raise _fail(paths[rid], root, "examples.jurisdictions", f"unknown jurisdictions {bad}")
+        if examples.facts is not None:
+            try:
+                IncidentFacts.model_validate(examples.facts)
+            except ValidationError as exc:
+                first = pydantic_error_details(exc.errors())[0]
+                raise _fail(paths[rid], root, f"examples.facts.{first['field']}", first["message"]) from None

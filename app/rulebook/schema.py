@@ -7,6 +7,7 @@ docs in docs/rule-format.md (tests/test_docs.py keeps them in step).
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -108,6 +109,14 @@ class Phrases(RuleHeader):
     )
     weight: int = Field(0, ge=0, description="Weight of the component from the research (higher matters more).")
     unless: list[Regex] = Field(default_factory=list, description="avoid mode: no finding when the document also matches one of these.")
+    skip_when_prohibited: list[str] = Field(
+        default_factory=list,
+        description="Element ids: the rule is not run for a letter whose jurisdictions forbid one of them (and none requires it), "
+        "so no advice contradicts the law (no 'explain what happened' for Massachusetts).",
+    )
+    admissions: bool = Field(
+        False, description="Also count the admissions policy's phrases as tokens, but only when that policy allows admissions."
+    )
 
     @model_validator(mode="after")
     def _message(self) -> Phrases:
@@ -193,12 +202,64 @@ class AgencyDirectory(RuleHeader):
     agencies: dict[str, Agency] = Field(min_length=1)
 
 
+class AdmissionsPolicy(RuleHeader):
+    """`kind: admissions_policy` — counsel's policy on admitting legal fault or negligence in letters.
+
+    At most one per rulebook. `allow: false` (the default policy when no file exists): every
+    `phrases` match is a finding with the counsel-accepted rewrite. `allow: true`: no findings,
+    and responsibility rules with `admissions: true` count the phrases as owning responsibility.
+    A policy is reviewable: it needs a reason, who decided it and when.
+    """
+
+    kind: Literal["admissions_policy"]
+    allow: bool = Field(False, description="True lets letters admit fault; needs counsel's reason.")
+    reason: str = Field(min_length=10, description="Why counsel chose this policy (shown to reviewers).")
+    decided_by: str = Field(min_length=1, description="Who decided it (role or name).")
+    reviewed: date = Field(description="When the policy was last reviewed.")
+    phrases: dict[Regex, str] = Field(min_length=1, description="Admission phrase (regex) -> wording counsel accepts.")
+
+    @model_validator(mode="after")
+    def _message(self) -> AdmissionsPolicy:
+        if not self.message:
+            raise ValueError("message: required; say what to change")
+        check_placeholders(self.message, {"match", "suggestion"})
+        return self
+
+
+CLAIM_CONDITIONS = ("always", "response_same_day", "investigation_recorded")
+
+
+class Claim(RuleHeader):
+    """`kind: claim` — a claim the letter may make only when the incident facts support it.
+
+    `swap` maps the claim (regex) to a rewrite that claims nothing more than the facts. `unless_facts`
+    names what in the facts supports the claim: `always` (never supported: guarantees, promises
+    about what the organisation will never do), `response_same_day` (supported when the facts show
+    the breach contained on the day it was discovered), `investigation_recorded` (supported when the
+    facts' summary or remediation records an investigation). A facts-dependent claim is not judged
+    when no facts are given (the report notes it).
+    """
+
+    kind: Literal["claim"]
+    ignorecase: bool = True
+    unless_facts: Literal["always", "response_same_day", "investigation_recorded"] = "always"
+    swap: dict[Regex, str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _message(self) -> Claim:
+        if not self.message:
+            raise ValueError("message: required; say what to change")
+        check_placeholders(self.message, {"match", "suggestion"})
+        return self
+
+
 Rule = Annotated[
-    ElementVocabulary | LegalRule | Phrases | Substitution | Conditional | Readability | AgencyDirectory | SentencePattern,
+    ElementVocabulary | LegalRule | Phrases | Substitution | Conditional | Readability | AgencyDirectory | SentencePattern
+    | AdmissionsPolicy | Claim,
     Field(discriminator="kind"),
 ]
 
 KINDS: tuple[str, ...] = (
     "element_vocabulary", "legal_elements", "phrases", "substitution", "conditional", "readability", "agency_directory",
-    "sentence_pattern",
+    "sentence_pattern", "admissions_policy", "claim",
 )

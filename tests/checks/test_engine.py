@@ -15,7 +15,7 @@ from app.domain.facts import IncidentFacts
 
 GOOD = (
     "Acme Corp\n\nMarch 14, 2026\n\nDear Sam,\n\n## What Happened\n\nOn March 3, 2026 we learned that someone had opened "
-    "an employee's mailbox. This was our mistake, and we are sorry.\n\nWe are offering you 24 months of free credit monitoring. "
+    "an employee's mailbox. Protecting your information is our job, and we are sorry.\n\nWe are offering you 24 months of free credit monitoring. "
     "Enroll at www.acme.example by June 30, 2026.\n\nCall us at 1-800-555-0100.\n"
 )
 
@@ -62,7 +62,7 @@ def test_no_evidence_is_fine_with_a_warning(rulebook, settings) -> None:  # type
 def test_empathy_components_with_evidence(rulebook, settings) -> None:  # type: ignore[no-untyped-def]
     r = check(GOOD, rulebook, settings)
     comps = {c.component: c for c in r.empathy}
-    assert comps["responsibility"].detected and GOOD[comps["responsibility"].start:].startswith("This was our mistake")
+    assert comps["responsibility"].detected and GOOD[comps["responsibility"].start:].startswith("Protecting your information is our job")
     assert comps["repair"].detected and comps["regret"].detected
     assert r.empathy[0].component == "responsibility"  # heaviest first
     cold = check("We are writing to inform you of an incident.", rulebook, settings)

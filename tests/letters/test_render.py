@@ -109,7 +109,9 @@ def test_steps_fit_the_exposed_data(example_facts, rulebook):
     assert creds.steps[0].id == "passwords"
     hospital = build_context(example_facts["hospital-ransomware"], rulebook, jurisdiction="US-HIPAA", tone="plain")
     ids = [s.id for s in hospital.steps]
-    assert ids[0] == "monitoring" and {"freeze", "fraud_alert", "credit_reports", "benefits"} <= set(ids)
+    # A freeze prevents, monitoring only detects: the freeze comes first, then the offer with its deadline.
+    assert ids[:2] == ["freeze", "monitoring"] and {"fraud_alert", "credit_reports", "benefits"} <= set(ids)
+    assert "police_report" not in ids, "rights are stated in the rights paragraph, not as steps"
 
 
 def test_monitoring_paragraph_only_when_offered(example_facts, rulebook):

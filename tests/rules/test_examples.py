@@ -27,7 +27,13 @@ CASES = [
 
 
 def findings_for(rid: str, text: str, settings) -> list:  # type: ignore[no-untyped-def]
-    ctx = CheckContext(doc=segment(text), rulebook=RULEBOOK, settings=settings)
+    """Run one rule on one example, with the facts and jurisdictions its examples name (facts-aware rules)."""
+    from app.domain.facts import IncidentFacts
+
+    examples = RULEBOOK.rules[rid].examples
+    facts = IncidentFacts.model_validate(examples.facts) if examples.facts is not None else None
+    ctx = CheckContext(doc=segment(text), rulebook=RULEBOOK, settings=settings, facts=facts,
+                       jurisdictions=tuple(examples.jurisdictions))
     return run_rule(rid, RULEBOOK.rules[rid], ctx)
 
 

@@ -1,0 +1,142 @@
+"""Fit the facts to one letter: which steps, in which order, which remediation, labels and rights.
+
+Why here and not in the templates: these are decisions (what protects most, what the audience
+can use, what the law lets the letter say), made once for every tone; the words come from
+templates/letters/content.yml (app/letters/content.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from app.domain.datatypes import LABELS, DataType
+from app.domain.facts import IncidentFacts
+from app.letters.content import (
+    REGISTER,
+    LetterContent,
+    StepDef,
+    StepText,
+    render_text,
+    step_register,
+)
+from app.rulebook.common import compile_regex
+
+# Exposed data in the order a letter lists it: most sensitive first.
+ORDER = [DataType.ssn, DataType.tax_id, DataType.drivers_license, DataType.state_id, DataType.passport, DataType.military_id,
+         DataType.financial_account, DataType.payment_card, DataType.account_security_code, DataType.medical,
+         DataType.health_insurance, DataType.biometric, DataType.genetic, DataType.username_password,
+         DataType.security_questions, DataType.date_of_birth, DataType.mothers_maiden_name, DataType.name,
+         DataType.address, DataType.email, DataType.phone, DataType.geolocation, DataType.other]
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who reads the letter: the laws it answers to and what they require or forbid."""
+
+    codes: tuple[str, ...]
+    include: frozenset[str]
+    exclude: frozenset[str]
+
+    @property
+    def us(self) -> bool:
+        """A US letter (any of its laws is a US law)."""
+        return any(c.startswith("US") for c in self.codes)
+
+    def region_ok(self, region: str) -> bool:
+        """True when content for `region` (us, intl, any) fits this audience."""
+        return region == "any" or (region == "us") == self.us
+
+
+def _rank(step: StepDef, facts: IncidentFacts, audience: Audience) -> int | None:
+    """0: the data or the offer calls for it; 1: only a law asks for it; 2: always; None: not in this letter."""
+    w = step.when
+    if not audience.region_ok(step.region):
+        return None
+    if (w.data_types and facts.has(*w.data_types)) or (w.monitoring_offered and facts.services.credit_monitoring):
+        return 0
+    if set(w.elements) & audience.include:
+        return 1
+    return 2 if w.always else None
+
+
+def step_ids(content: LetterContent, facts: IncidentFacts, audience: Audience) -> list[str]:
+    """The steps this letter carries, most protective first (data-fitted, then law-required, then always)."""
+    ranked = [(r, i, s.id) for i, s in enumerate(content.steps) if (r := _rank(s, facts, audience)) is not None]
+    return [sid for _, _, sid in sorted(ranked)]
+
+
+def step_text(step: StepDef, tone: str, facts: IncidentFacts) -> StepText:
+    """The step's wording for the tone, or its `instead` wording when the remediation matches."""
+    for alt in step.instead:
+        rx = compile_regex(alt.remediation)
+        if any(rx.search(r) for r in facts.remediation):
+            return step_register(alt, tone)
+    return step_register(step, tone)
+
+
+def render_step(templates_dir: str, text: StepText, variables: dict[str, Any]) -> tuple[str, str, str]:
+    """Title, reason and detail rendered with the letter's variables."""
+    return tuple(render_text(templates_dir, t, variables) for t in (text.title, text.reason, text.detail))  # type: ignore[return-value]
+
+
+def labels(content: LetterContent, facts: IncidentFacts, audience: Audience) -> list[str]:
+    """Exposed data in plain words, most sensitive first, each item unambiguous for this audience."""
+    out = []
+    for t in sorted(facts.data_types, key=ORDER.index):
+        if t is DataType.other:
+            out.append(facts.data_types_other or LABELS[t])
+            continue
+        text = content.labels.get(t, LABELS[t])
+        for p in content.paired:
+            if p.type is t and facts.has(p.with_):
+                text = p.text
+        if not audience.us:
+            text = content.intl.get(t, text)
+        out.append(text)
+    return out
+
+
+def consequences(content: LetterContent, facts: IncidentFacts, audience: Audience) -> tuple[str, ...]:
+    """Likely consequences of the exposed data, in plain words."""
+    return tuple((c.intl if c.intl and not audience.us else c.text) for c in content.consequences if facts.has(*c.data_types))
+
+
+def _detectors(elements: dict[str, Any], ids: Iterable[str]) -> list[tuple[list[re.Pattern[str]], list[re.Pattern[str]]]]:
+    return [([compile_regex(p) for p in elements[e].detect], [compile_regex(p) for p in elements[e].exclude])
+            for e in ids if e in elements]
+
+
+def remediation(content: LetterContent, facts: IncidentFacts, audience: Audience, elements: dict[str, Any]) -> tuple[str, ...]:
+    """The responder's remediation, as given, minus what this letter may not or need not say.
+
+    * Where a law forbids describing the breach (Massachusetts), a sentence that the rulebook's own
+      detectors for the forbidden elements would find is left out (it would reveal the nature of the
+      breach); the rest of the responder's text is kept. Only when nothing remains is the generic
+      remediation printed.
+    * A US letter leaves out reports to regulators abroad (the Irish DPC means nothing to a US resident).
+    """
+    items = list(facts.remediation)
+    if not items:
+        return ()
+    if audience.us:
+        foreign = [compile_regex(p) for p in content.foreign_to_us]
+        items = [r for r in items if not any(rx.search(r) for rx in foreign)]
+    forbidden = _detectors(elements, sorted(audience.exclude))
+    if forbidden:
+        items = [r for r in items
+                 if not any(any(d.search(r) for d in det) and not any(x.search(r) for x in exc) for det, exc in forbidden)]
+        if not items:
+            return tuple(content.generic_remediation)
+    return tuple(items)
+
+
+def rights(content: LetterContent, facts: IncidentFacts, audience: Audience, tone: str) -> tuple[str, ...]:
+    """The rights paragraph's sentences (US letters): rights that are not actions."""
+    if not audience.us:
+        return ()
+    reg = REGISTER[tone]
+    return tuple(getattr(r, reg) for r in content.rights
+                 if r.element not in audience.exclude and (r.element in audience.include or facts.has(*r.also_when)))
