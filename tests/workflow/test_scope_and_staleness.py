@@ -149,7 +149,7 @@ def test_open_warnings_need_an_acknowledgement_before_approval(store):
             "infrastructure modifications. Additional precautionary verification procedures were implemented "
             "immediately thereafter. Organizational representatives will communicate supplementary information periodically.")
     with store.session() as s:
-        text = repo.get_version(s, ma, 1).text + "\n" + hard + "\n"
+        text = repo.get_version(s, ma, 1).text + "\n" + "\n\n".join([hard] * 6) + "\n"  # enough to pass the tone's target
         d = drafts.save_version(s, store.ctx, store.users["cmo"], ma, text, 1)
         open_ = reviews.needs_acknowledgement(d.report)
         assert open_ and any(f.check == "readability" for f in open_)
