@@ -21,6 +21,7 @@ serve: $(STAMP)
 	$(BIN)/candor serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
+	$(BIN)/lint-imports  # the layer contract (pyproject.toml [tool.importlinter], docs/architecture.md)
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)

@@ -4,3 +4,9 @@ from __future__ import annotations
 
 ROLES = ("admin", "responder", "cmo", "security", "compliance")
 ALL = frozenset(ROLES)
+
+# Who may export letters and checklists: everyone who works on the letter (an unapproved version is
+# watermarked). Who may run a mail merge: the release step, so compliance (who signs off) and admin.
+EXPORTERS = ("responder", "cmo", "security", "compliance", "admin")
+MERGERS = ("compliance", "admin")
+FACTS_EDITORS = ("responder", "security")  # who may edit an incident's facts (API and the Edit facts page)

@@ -6,23 +6,11 @@ document-level findings have `start = end = None`.
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-
-class Severity(str, Enum):
-    """Three levels, as in Vale: only `error` makes `candor check` exit 1 and blocks approval."""
-
-    suggestion = "suggestion"
-    warning = "warning"
-    error = "error"
-
-    @property
-    def rank(self) -> int:
-        """Order for sorting: errors first when sorting descending."""
-        return {"suggestion": 0, "warning": 1, "error": 2}[self.value]
+from app.rulebook.common import Severity
 
 
 class Finding(BaseModel):

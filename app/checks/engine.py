@@ -58,7 +58,7 @@ def _validate_selection(rulebook: Rulebook, jurisdictions: tuple[str, ...], tone
             f"Unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(rulebook.jurisdictions))}.",
             details=[{"field": "jurisdictions", "message": f"unknown code {u}"} for u in unknown],
         )
-    from app.letters.context import TONES
+    from app.domain.tones import TONES
 
     if tone is not None and tone not in TONES:
         raise InvalidInput(f"Unknown tone {tone!r}; use one of {', '.join(TONES)}.",

@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
 
 from app.cli import CliError
 from app.commands import common
 from app.core.errors import AppError
-from app.rulebook.loader import Rulebook, load_rulebook
+from app.rulebook.catalog import catalog
+from app.rulebook.loader import load_rulebook
 
 
 def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,23 +24,6 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     p.add_argument("dir", nargs="?", help="Rules folder for `validate` (default: CANDOR_RULES_DIR).")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=run)
-
-
-def catalog(rb: Rulebook) -> dict[str, Any]:
-    """Rules and jurisdictions as plain data (shared with GET /api/v1/rules)."""
-    rules = []
-    for rid, rule in sorted(rb.rules.items()):
-        rules.append({
-            "id": rid, "kind": rule.kind, "level": getattr(rule, "level", None) and rule.level.value,
-            "message": getattr(rule, "message", ""), "source": getattr(rule, "source", "") or getattr(rule, "title", ""),
-            "tones": list(getattr(rule, "tones", []) or []), "jurisdictions": list(getattr(rule, "jurisdictions", []) or []),
-        })
-    jurisdictions = [
-        {"code": code, "name": r.name, "title": r.title, "reviewed": r.reviewed.isoformat(), "letter": r.letter,
-         "requires": r.requires, "prohibits": r.prohibits, "unverified": r.unverified}
-        for code, r in sorted(rb.jurisdictions.items())
-    ]
-    return {"rulebook": rb.hash, "rules": rules, "jurisdictions": jurisdictions}
 
 
 def run(args: argparse.Namespace) -> int:

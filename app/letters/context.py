@@ -15,12 +15,12 @@ from app.domain.datatypes import IDENTITY_THEFT_TYPES
 from app.domain.facts import IncidentFacts, is_toll_free
 from app.domain.jurisdictions import required_elements
 from app.domain.regions import residence_name
+from app.domain.tones import TONES
 from app.letters import fitting
 from app.letters.content import BUNDLED, REGISTER, load_content, render_text
 from app.letters.fitting import Audience
 from app.rulebook.loader import Rulebook
 
-TONES = ("empathetic", "formal", "plain")
 # Elements a good letter carries even where no statute lists them (FTC model letter, DESIGN.md).
 BASELINE = ("notifier_identity", "what_happened", "info_types", "remediation_steps", "consumer_steps", "contact_info", "notice_date")
 

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import re
 import string
+from enum import Enum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from app.checks.base import Severity
+
+class Severity(str, Enum):
+    """Three levels, as in Vale: only `error` makes `candor check` exit 1 and blocks approval."""
+
+    suggestion = "suggestion"
+    warning = "warning"
+    error = "error"
+
+    @property
+    def rank(self) -> int:
+        """Order for sorting: errors first when sorting descending."""
+        return {"suggestion": 0, "warning": 1, "error": 2}[self.value]
 
 
 class StrictModel(BaseModel):

@@ -13,10 +13,9 @@ from urllib.parse import urlparse
 
 from pydantic import Field, model_validator
 
-from app.checks.base import Severity
 from app.domain.datatypes import DataType
 from app.domain.facts import EntityType
-from app.rulebook.common import StrictModel
+from app.rulebook.common import Severity, StrictModel
 
 Obligation = Literal["individuals", "regulator", "cra", "media", "covered_entity"]
 PRIMARY_KINDS = ("statute", "regulation", "regulator")

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from app.api.deps import RulebookDep
-from app.commands.rules import catalog
-from app.letters.context import TONES
+from app.domain.tones import TONES
+from app.rulebook.catalog import catalog
 
 router = APIRouter(tags=["catalog"])
 

@@ -31,6 +31,7 @@ from fastapi.responses import FileResponse, Response
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep, WorkflowDep, WriteSessionDep
 from app.auth.policy import allow
+from app.auth.roles import EXPORTERS, MERGERS
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.export import assemble, jobs
 from app.export.merge import MergeError
@@ -38,8 +39,6 @@ from app.workflow.audit import record
 
 router = APIRouter(tags=["exports"])
 DraftId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-EXPORTERS = ("responder", "cmo", "security", "compliance", "admin")
-MERGERS = ("compliance", "admin")
 assert set(MERGERS) <= set(EXPORTERS), "whoever may merge may export"  # noqa: S101 - a load-time invariant
 
 MEDIA = {

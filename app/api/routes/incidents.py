@@ -18,6 +18,7 @@ from app.api.schemas import (
     IncidentPublic,
 )
 from app.auth.policy import allow, allow_any_user
+from app.auth.roles import FACTS_EDITORS
 from app.store import repositories as repo
 from app.workflow import drafts as drafts_svc
 from app.workflow import incidents as svc
@@ -25,7 +26,6 @@ from app.workflow import incidents as svc
 router = APIRouter(tags=["incidents"])
 IncidentId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Incident id.")]
 EDITORS = ("responder", "cmo", "security")
-FACTS_EDITORS = ("responder", "security")  # the Edit facts page uses the same (app/ui/facts_pages.py)
 
 
 def _incident(i: Any) -> IncidentPublic:

@@ -13,8 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from app.api.routes.exports import MERGERS
-from app.api.routes.incidents import FACTS_EDITORS
+from app.auth.roles import FACTS_EDITORS, MERGERS
 from app.core.errors import InvalidInput, NotFound
 from app.store import repositories as repo
 from app.store.models import Draft, DraftVersion, User
@@ -29,7 +28,7 @@ HTMX_VERSION = "2.0.11"  # app/ui/static/htmx.min.js, from npm htmx.org@2 (pinne
 ALL_ROLES = ("responder", "cmo", "security", "compliance", "admin")
 EDITOR_ROLES = ("responder", "cmo", "security", "admin")  # who may save text and re-draft
 WAIVER_ROLES = ("cmo", "security", "compliance", "admin")
-MERGE_ROLES = MERGERS  # the API's rule for mail merges (app/api/routes/exports.py): compliance, admin
+MERGE_ROLES = MERGERS  # the API's rule for mail merges (app/auth/roles.py): compliance, admin
 FACTS_ROLES = FACTS_EDITORS  # the API's rule for PUT /incidents/{id}/facts: responder, security
 
 # Route policy for the pages: (method, path template) -> roles allowed. Deny by default: a page

@@ -1,0 +1,1 @@
+"""Identity and access: users, passwords, sessions, tokens, CSRF, roles and the route policy."""
