@@ -131,11 +131,8 @@ def test_empty_and_whitespace_only_text():
     assert to_plain("") == ""
 
 
-def test_long_text_is_fast():
-    import time
-
+def test_long_text_renders_every_section():
     text = "\n\n".join(f"## Section {i}\nSome **bold** text [[missing: x]].\n\n- a\n- b"
                        for i in range(2000))
-    start = time.perf_counter()
-    to_html(text + " ")  # bypass the parse cache
-    assert time.perf_counter() - start < 2.0
+    html = to_html(text + " ")  # bypass the parse cache
+    assert html.count("<h2") == 2000
