@@ -153,7 +153,7 @@ def fill_incident(page, *, affected: str = "US-CA 1200\nUS-NY 800", summary: str
     page.get_by_label("Breach end").fill("2026-10-09")
     page.get_by_label("Discovered on").fill("2026-10-12")
     page.get_by_label("Letter date").fill("2026-11-27")
-    for value in ("name", "address", "email", "payment_card"):
+    for value in ("name", "address", "email", "payment_card", "account_security_code"):
         page.locator(f"input[name=data_types][value={value}]").check()
     page.get_by_label("Affected people per residence").fill(affected)
     page.get_by_label("Toll-free number").fill("1-888-555-0193")
