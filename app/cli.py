@@ -15,7 +15,18 @@ from app.core.config import ConfigError
 from app.core.errors import AppError
 
 # Sub-command modules; each defines `register(subparsers)` and sets `func` on its parser.
-COMMANDS = ("serve", "init", "draft", "check", "obligations", "rules", "users", "audit", "merge", "corpus")
+COMMANDS = (
+    "serve",
+    "init",
+    "draft",
+    "check",
+    "obligations",
+    "rules",
+    "users",
+    "audit",
+    "merge",
+    "corpus",
+)
 
 
 class CliError(Exception):

@@ -48,7 +48,20 @@ from app.workflow.context import WorkflowContext
 log = logging.getLogger("candor")
 
 # API route modules under app/api/routes/, mounted at /api/v1 (health at the root).
-API_ROUTES = (drafts, checks, obligations, catalog, auth, users, incidents, versions, merges, reviews, exports, audit)
+API_ROUTES = (
+    drafts,
+    checks,
+    obligations,
+    catalog,
+    auth,
+    users,
+    incidents,
+    versions,
+    merges,
+    reviews,
+    exports,
+    audit,
+)
 MERGE_UPLOAD_PATH = "/api/v1/exports/merges"  # the one route allowed bodies up to MAX_UPLOAD_BYTES
 
 
@@ -98,8 +111,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     jobs.cleanup(Path(settings.EXPORT_DIR), settings.EXPORT_RETENTION_DAYS)
     # Added last runs first: request id and access log wrap everything, then the size limit.
     app.add_middleware(PolicyGate, fastapi_app=app)
-    app.add_middleware(BodySizeLimit, limit=settings.MAX_BODY_BYTES,
-                       uploads={MERGE_UPLOAD_PATH: settings.MAX_UPLOAD_BYTES})
+    app.add_middleware(
+        BodySizeLimit,
+        limit=settings.MAX_BODY_BYTES,
+        uploads={MERGE_UPLOAD_PATH: settings.MAX_UPLOAD_BYTES},
+    )
     app.add_middleware(RequestContext)
     return app
 

@@ -34,9 +34,17 @@ from app.rulebook.loader import load_rulebook  # noqa: E402
 
 
 def letter_of_800_words(settings: Settings, rulebook) -> tuple[str, IncidentFacts]:  # type: ignore[no-untyped-def]
-    facts = IncidentFacts.model_validate(json.loads((ROOT / "examples" / "hospital-ransomware.json").read_text()))
-    text = draft_letter(facts, rulebook, settings.TEMPLATES_DIR, tone="formal", jurisdiction="US-CA").text
-    extra = (ROOT / "tests" / "fixtures" / "letters" / "17_legalistic_law_firm_multistate.md").read_text().split("\n\n")
+    facts = IncidentFacts.model_validate(
+        json.loads((ROOT / "examples" / "hospital-ransomware.json").read_text())
+    )
+    text = draft_letter(
+        facts, rulebook, settings.TEMPLATES_DIR, tone="formal", jurisdiction="US-CA"
+    ).text
+    extra = (
+        (ROOT / "tests" / "fixtures" / "letters" / "17_legalistic_law_firm_multistate.md")
+        .read_text()
+        .split("\n\n")
+    )
     i = 0
     while len(text.split()) < 800 and i < len(extra):
         text += "\n\n" + extra[i]
@@ -67,12 +75,26 @@ def main() -> None:
 
     def full(i: int) -> None:
         clear_caches()
-        run_checks(variant(i), rulebook=rulebook, settings=settings, facts=facts,
-                   jurisdictions=("US-CA", "US-MA", "US-HIPAA"), tone="formal", grammar=False)
+        run_checks(
+            variant(i),
+            rulebook=rulebook,
+            settings=settings,
+            facts=facts,
+            jurisdictions=("US-CA", "US-MA", "US-HIPAA"),
+            tone="formal",
+            grammar=False,
+        )
 
     def warm(i: int) -> None:
-        run_checks(variant(1000 + i), rulebook=rulebook, settings=settings, facts=facts,
-                   jurisdictions=("US-CA", "US-MA", "US-HIPAA"), tone="formal", grammar=False)
+        run_checks(
+            variant(1000 + i),
+            rulebook=rulebook,
+            settings=settings,
+            facts=facts,
+            jurisdictions=("US-CA", "US-MA", "US-HIPAA"),
+            tone="formal",
+            grammar=False,
+        )
 
     full(-1)
     results = {"full check (cold)": median_ms(full, args.runs)}
@@ -85,11 +107,15 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001  proselint is a peer for comparison only
         results["proselint"] = float("nan")
         print(f"proselint not measured: {exc.__class__.__name__}: {exc}")
-    print(f"letter: {len(base.split())} words, {len(base)} characters; runs: {args.runs}; medians in ms")
+    print(
+        f"letter: {len(base.split())} words, {len(base)} characters; runs: {args.runs}; medians in ms"
+    )
     for name, ms in results.items():
         print(f"  {name:42} {ms:8.2f}")
-    print(f"  full (cold) / proselint = {results['full check (cold)'] / results['proselint']:.2f}x (aim < 1); "
-          f"target: full check (cold) <= 10 ms")
+    print(
+        f"  full (cold) / proselint = {results['full check (cold)'] / results['proselint']:.2f}x (aim < 1); "
+        f"target: full check (cold) <= 10 ms"
+    )
 
 
 def _proselint():  # type: ignore[no-untyped-def]

@@ -28,7 +28,10 @@ BIN = Path(sys.executable).parent
 def letter(path: Path) -> None:
     """An 800-word letter: a fixture letter written by others, extended with a second one."""
     words = []
-    for name in ("17_legalistic_law_firm_multistate.md", "31_maryland_file_transfer_vulnerability.md"):
+    for name in (
+        "17_legalistic_law_firm_multistate.md",
+        "31_maryland_file_transfer_vulnerability.md",
+    ):
         words += (ROOT / "tests" / "fixtures" / "letters" / name).read_text().split(" ")
     path.write_text(" ".join(words[:800]))
 
@@ -42,8 +45,12 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=15)
-    ap.add_argument("--grammar", action="store_true", help="Leave the grammar check on (the default engine).")
-    ap.add_argument("--cold-cache", action="store_true", help="An empty cache folder for every Candor run.")
+    ap.add_argument(
+        "--grammar", action="store_true", help="Leave the grammar check on (the default engine)."
+    )
+    ap.add_argument(
+        "--cold-cache", action="store_true", help="An empty cache folder for every Candor run."
+    )
     args = ap.parse_args()
     proselint = shutil.which("proselint", path=str(BIN)) or shutil.which("proselint")
     if proselint is None:
@@ -54,7 +61,9 @@ def main() -> int:
         letter(text)
         cache = Path(tmp) / "cache"
         env = {**os.environ, "CANDOR_CACHE_DIR": str(cache)}
-        candor = [str(BIN / "candor"), "check", str(text)] + ([] if args.grammar else ["--no-grammar"])
+        candor = [str(BIN / "candor"), "check", str(text)] + (
+            [] if args.grammar else ["--no-grammar"]
+        )
         lint = [proselint, "check", str(text)]
         timed(candor, env)  # build the caches once, as the first run after installing does
         timed(lint, env)
@@ -66,7 +75,9 @@ def main() -> int:
             theirs.append(timed(lint, env))
         a, b = statistics.median(ours), statistics.median(theirs)
         mode = "grammar on" if args.grammar else "grammar off"
-        print(f"letter: {len(text.read_text().split())} words; runs: {args.runs}, alternating; medians of whole processes")
+        print(
+            f"letter: {len(text.read_text().split())} words; runs: {args.runs}, alternating; medians of whole processes"
+        )
         print(f"  candor check ({mode}{', cold cache' if args.cold_cache else ''}) {a:9.1f} ms")
         print(f"  proselint check                   {b:9.1f} ms")
         print(f"  candor / proselint = {a / b:.2f}x (aim <= 1)")

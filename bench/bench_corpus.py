@@ -40,8 +40,10 @@ from app.rulebook.loader import load_rulebook  # noqa: E402
 
 def corpus(round_no: int) -> list[tuple[str, str]]:
     folder = ROOT / "tests" / "fixtures" / "letters"
-    return [(p.name, p.read_text() + f"\n\nReference {round_no}-{i}: please keep this letter.\n")
-            for i, p in enumerate(letter_files(folder))]
+    return [
+        (p.name, p.read_text() + f"\n\nReference {round_no}-{i}: please keep this letter.\n")
+        for i, p in enumerate(letter_files(folder))
+    ]
 
 
 def main() -> None:
@@ -52,8 +54,12 @@ def main() -> None:
     rb = load_rulebook(ROOT / "rules")
     fams = families(rb)
     for name, text in corpus(-1):  # warm-up round, not counted: imports, compiled regexes, the
-        measure(name, text, rb, settings, ())  # literal scanner (it grows as rules ask for literals,
-        run_checks(text, rulebook=rb, settings=settings, grammar=False)  # then stays: a big folder is steady state)
+        measure(
+            name, text, rb, settings, ()
+        )  # literal scanner (it grows as rules ask for literals,
+        run_checks(
+            text, rulebook=rb, settings=settings, grammar=False
+        )  # then stays: a big folder is steady state)
     rates: dict[str, list[float]] = {"scan": [], "scan_cpu": [], "check": [], "check_cpu": []}
     table_ms: list[float] = []
     n = 0
@@ -76,11 +82,17 @@ def main() -> None:
         rates["check"].append(n / (time.perf_counter() - t0))
         rates["check_cpu"].append(n / (time.process_time() - c0))
     med = {k: statistics.median(v) for k, v in rates.items()}
-    print(f"{n} letters per round, {args.rounds} rounds, medians (wall clock; CPU time of this process):")
+    print(
+        f"{n} letters per round, {args.rounds} rounds, medians (wall clock; CPU time of this process):"
+    )
     print(f"  corpus scan   {med['scan']:7.1f} letters/s   ({med['scan_cpu']:6.1f} letters/CPU-s)")
-    print(f"  bare check    {med['check']:7.1f} letters/s   ({med['check_cpu']:6.1f} letters/CPU-s)  run_checks, every rule, grammar off")
+    print(
+        f"  bare check    {med['check']:7.1f} letters/s   ({med['check_cpu']:6.1f} letters/CPU-s)  run_checks, every rule, grammar off"
+    )
     print(f"  table         {statistics.median(table_ms):7.2f} ms for the summary of {n} rows")
-    print(f"  scan / check  {med['scan'] / med['check']:7.2f}x wall, {med['scan_cpu'] / med['check_cpu']:.2f}x CPU")
+    print(
+        f"  scan / check  {med['scan'] / med['check']:7.2f}x wall, {med['scan_cpu'] / med['check_cpu']:.2f}x CPU"
+    )
 
 
 if __name__ == "__main__":

@@ -26,7 +26,10 @@ from app.rulebook.loader import load_rulebook  # noqa: E402
 
 def letter() -> str:
     words: list[str] = []
-    for name in ("17_legalistic_law_firm_multistate.md", "31_maryland_file_transfer_vulnerability.md"):
+    for name in (
+        "17_legalistic_law_firm_multistate.md",
+        "31_maryland_file_transfer_vulnerability.md",
+    ):
         words += (ROOT / "tests" / "fixtures" / "letters" / name).read_text().split(" ")
     return " ".join(words[:800])
 
@@ -57,7 +60,9 @@ def main() -> None:
 
     def edited(i: int) -> None:
         k = i % len(paragraphs)
-        changed = paragraphs[:k] + [paragraphs[k] + f" We added sentence {i}."] + paragraphs[k + 1:]
+        changed = (
+            paragraphs[:k] + [paragraphs[k] + f" We added sentence {i}."] + paragraphs[k + 1 :]
+        )
         checker.check("\n\n".join(changed))
 
     def unchanged(i: int) -> None:
@@ -67,7 +72,9 @@ def main() -> None:
     rulebook = load_rulebook(settings.RULES_DIR)
 
     def rest(i: int) -> None:
-        run_checks(text + f"\n\nReference {i}.", rulebook=rulebook, settings=settings, grammar=False)
+        run_checks(
+            text + f"\n\nReference {i}.", rulebook=rulebook, settings=settings, grammar=False
+        )
 
     checker.check(text)
     results = {
@@ -77,7 +84,9 @@ def main() -> None:
         "unchanged letter (all cached; baseline)": median_ms(unchanged, args.runs),
         "rest of the check, grammar off (baseline)": median_ms(rest, args.runs),
     }
-    print(f"letter: {len(text.split())} words, {len(paragraphs)} paragraphs; runs: {args.runs}; medians in ms")
+    print(
+        f"letter: {len(text.split())} words, {len(paragraphs)} paragraphs; runs: {args.runs}; medians in ms"
+    )
     for name, ms in results.items():
         print(f"  {name:45} {ms:9.2f}")
 

@@ -38,17 +38,26 @@ def _median_us(fn, repeat: int = 400) -> float:
 
 def main() -> None:
     rb = load_rulebook(ROOT / "rules")
-    facts = IncidentFacts.model_validate(json.loads((ROOT / "examples" / "hospital-ransomware.json").read_text()))
+    facts = IncidentFacts.model_validate(
+        json.loads((ROOT / "examples" / "hospital-ransomware.json").read_text())
+    )
     env = letter_environment(str(TEMPLATES))
     print(f"{'case':38} {'candor µs':>10} {'floor µs':>10} {'ratio':>6}")
-    for jurisdiction, tone in [("US-HIPAA", "plain"), ("US-CA", "empathetic"), ("US-MA", "formal"), ("EU-GDPR", "formal")]:
+    for jurisdiction, tone in [
+        ("US-HIPAA", "plain"),
+        ("US-CA", "empathetic"),
+        ("US-MA", "formal"),
+        ("EU-GDPR", "formal"),
+    ]:
         if jurisdiction not in rb.jurisdictions:
             continue
         ctx = build_context(facts, rb, jurisdiction=jurisdiction, tone=tone)
         variables = context_vars(ctx)
         template = env.get_template(template_name(tone))
         floor = _median_us(lambda: template.render(variables))
-        full = _median_us(lambda: draft_letter(facts, rb, TEMPLATES, tone=tone, jurisdiction=jurisdiction))
+        full = _median_us(
+            lambda: draft_letter(facts, rb, TEMPLATES, tone=tone, jurisdiction=jurisdiction)
+        )
         print(f"{jurisdiction + ' / ' + tone:38} {full:10.1f} {floor:10.1f} {full / floor:6.2f}x")
 
 

@@ -27,7 +27,11 @@ from support.storedb import example, make_user, server_env, start_server  # noqa
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else float("nan")
+    return (
+        values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+        if values
+        else float("nan")
+    )
 
 
 def main() -> int:
@@ -48,16 +52,27 @@ def main() -> int:
         r.raise_for_status()
         first = r.json()["drafts"][0]
         drafts = []
-        for i in range(args.clients):  # one draft per client: same incident, extra variants via tones/codes
+        for i in range(
+            args.clients
+        ):  # one draft per client: same incident, extra variants via tones/codes
             drafts.append((first["id"], first["version"]["text"]) if i == 0 else None)
         inc = first["incident_id"]
         tones = ["empathetic", "formal"]
         existing = {(d["variant"], d["tone"]) for d in r.json()["drafts"]}
-        candidates = [(v, t) for v in ("US-GENERIC", "US-CA", "US-MA", "US-NY", "US-TX", "US-WA", "US-OR") for t in ("plain", *tones)]
+        candidates = [
+            (v, t)
+            for v in ("US-GENERIC", "US-CA", "US-MA", "US-NY", "US-TX", "US-WA", "US-OR")
+            for t in ("plain", *tones)
+        ]
         for i in range(1, args.clients):
             v, t = next(c for c in candidates if c not in existing)
             existing.add((v, t))
-            d = httpx.post(f"{api}/incidents/{inc}/drafts", json={"jurisdiction": v, "tone": t}, headers=H, timeout=300)
+            d = httpx.post(
+                f"{api}/incidents/{inc}/drafts",
+                json={"jurisdiction": v, "tone": t},
+                headers=H,
+                timeout=300,
+            )
             d.raise_for_status()
             drafts[i] = (d.json()["id"], d.json()["version"]["text"])
 
@@ -73,7 +88,11 @@ def main() -> int:
                 version = c.get(f"{api}/drafts/{did}", headers=H).json()["current_version"]
                 while time.monotonic() < end:
                     t0 = time.perf_counter()
-                    r = c.post(f"{api}/drafts/{did}/versions", json={"text": f"{text}\nEdit {n}.", "base_version": version}, headers=H)
+                    r = c.post(
+                        f"{api}/drafts/{did}/versions",
+                        json={"text": f"{text}\nEdit {n}.", "base_version": version},
+                        headers=H,
+                    )
                     latencies.append((time.perf_counter() - t0) * 1000)
                     if r.status_code != 201:
                         errors[0] += 1
@@ -114,13 +133,21 @@ def main() -> int:
             saves = sum(pool.map(client, range(args.clients)))
         elapsed = time.monotonic() - t0
         backend = url.split(":", 1)[0]
-        print(f"backend={backend} clients={args.clients} duration={elapsed:.1f}s saves={saves} errors={errors[0]}")
+        print(
+            f"backend={backend} clients={args.clients} duration={elapsed:.1f}s saves={saves} errors={errors[0]}"
+        )
         print(f"saves/s={saves / elapsed:.1f}")
-        print(f"save latency ms: p50={pct(latencies, 50):.0f} p95={pct(latencies, 95):.0f} max={max(latencies):.0f}")
-        print(f"baseline (draft reads, same clients): reads/s={reads / read_elapsed:.1f} "
-              f"p50={pct(read_latencies, 50):.0f} ms; save p50 / read p50 = {pct(latencies, 50) / pct(read_latencies, 50):.1f}x")
-        print(f"check-on-save ms (server-side): mean={statistics.mean(check_ms):.0f} p50={pct(check_ms, 50):.0f} "
-              f"p95={pct(check_ms, 95):.0f}")
+        print(
+            f"save latency ms: p50={pct(latencies, 50):.0f} p95={pct(latencies, 95):.0f} max={max(latencies):.0f}"
+        )
+        print(
+            f"baseline (draft reads, same clients): reads/s={reads / read_elapsed:.1f} "
+            f"p50={pct(read_latencies, 50):.0f} ms; save p50 / read p50 = {pct(latencies, 50) / pct(read_latencies, 50):.1f}x"
+        )
+        print(
+            f"check-on-save ms (server-side): mean={statistics.mean(check_ms):.0f} p50={pct(check_ms, 50):.0f} "
+            f"p95={pct(check_ms, 95):.0f}"
+        )
     finally:
         server.stop()
     return 0

@@ -14,7 +14,9 @@ EXAMPLES = PROJECT_ROOT / "examples"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", help="Rewrite golden files from the current output.")
+    parser.addoption(
+        "--update-golden", action="store_true", help="Rewrite golden files from the current output."
+    )
 
 
 @pytest.fixture(scope="session")
@@ -25,8 +27,13 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data = tmp_path_factory.mktemp("var")
-    s = Settings(ENVIRONMENT="test", DATABASE_URL=f"sqlite:///{data}/candor.db", EXPORT_DIR=data / "exports", TODAY="2026-11-27",
-                 DEMO_DATA=True)
+    s = Settings(
+        ENVIRONMENT="test",
+        DATABASE_URL=f"sqlite:///{data}/candor.db",
+        EXPORT_DIR=data / "exports",
+        TODAY="2026-11-27",
+        DEMO_DATA=True,
+    )
     return s
 
 
@@ -42,4 +49,3 @@ def load_example(name: str) -> IncidentFacts:
 @pytest.fixture(scope="session")
 def example_facts() -> dict[str, IncidentFacts]:
     return {p.stem: load_example(p.stem) for p in sorted(EXAMPLES.glob("*.json"))}
-

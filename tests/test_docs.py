@@ -17,7 +17,9 @@ def test_readme_starts_with_the_two_commands():
 
 def test_every_setting_is_in_the_readme_table():
     for name, field in Settings.model_fields.items():
-        assert f"`CANDOR_{name}`" in README, f"CANDOR_{name} is missing from README's configuration table"
+        assert f"`CANDOR_{name}`" in README, (
+            f"CANDOR_{name} is missing from README's configuration table"
+        )
         assert field.description, f"Settings.{name} has no description"
 
 

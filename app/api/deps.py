@@ -34,7 +34,9 @@ from app.store.db import get_db, get_write_db  # noqa: E402
 from app.store.models import User  # noqa: E402
 from app.workflow.context import WorkflowContext  # noqa: E402
 
-SessionDep = Annotated[Session, Depends(get_db)]  # read session for GET/HEAD, write session otherwise
+SessionDep = Annotated[
+    Session, Depends(get_db)
+]  # read session for GET/HEAD, write session otherwise
 WriteSessionDep = Annotated[Session, Depends(get_write_db)]  # GET routes that record an audit entry
 
 
@@ -48,7 +50,9 @@ def get_current_user(request: Request, session: SessionDep) -> User:
     """The signed-in user; 401 otherwise. Role checks are the route's `allow(...)` marker."""
     user = get_optional_user(request, session)
     if user is None:
-        raise Unauthorized("Sign in, or send `Authorization: Bearer <token>` (create one with `candor users token`).")
+        raise Unauthorized(
+            "Sign in, or send `Authorization: Bearer <token>` (create one with `candor users token`)."
+        )
     return user
 
 

@@ -50,8 +50,14 @@ class BodySizeLimit:
         return self.default_limit
 
     def _response(self, limit: int) -> JSONResponse:
-        return JSONResponse(error_body("too_large", f"The request body is over the {limit}-byte limit. "
-                                       "Send a smaller body (shorten the letter or split the upload)."), status_code=413)
+        return JSONResponse(
+            error_body(
+                "too_large",
+                f"The request body is over the {limit}-byte limit. "
+                "Send a smaller body (shorten the letter or split the upload).",
+            ),
+            status_code=413,
+        )
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """Refuse an over-long declared body at once; count a streamed one and refuse past the limit."""
@@ -140,8 +146,13 @@ class RequestContext:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != REQUEST_ID_HEADER]
-                message = {**message, "headers": [*headers, (REQUEST_ID_HEADER, request_id.encode())]}
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != REQUEST_ID_HEADER
+                ]
+                message = {
+                    **message,
+                    "headers": [*headers, (REQUEST_ID_HEADER, request_id.encode())],
+                }
             await send(message)
 
         try:
@@ -152,7 +163,11 @@ class RequestContext:
                 scope.get("method", "-"),
                 _route_path(scope),
                 status,
-                extra={"method": scope.get("method", "-"), "path": _route_path(scope), "status": status,
-                       "duration_ms": round((time.perf_counter() - started) * 1000, 1)},
+                extra={
+                    "method": scope.get("method", "-"),
+                    "path": _route_path(scope),
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
             )
             REQUEST_ID.reset(token)

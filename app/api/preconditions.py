@@ -23,13 +23,19 @@ def base_version(if_match: str | None, body_value: int | None, field: str = "bas
     if if_match is not None:
         raw = if_match.strip().removeprefix("W/").strip('"')
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_VERSION:
-            raise InvalidInput("If-Match must be the version number you edited, e.g. \"3\".",
-                               details=[{"field": "If-Match", "message": "a version number in quotes"}])
+            raise InvalidInput(
+                'If-Match must be the version number you edited, e.g. "3".',
+                details=[{"field": "If-Match", "message": "a version number in quotes"}],
+            )
         if body_value is not None and body_value != int(raw):
-            raise InvalidInput(f"If-Match and {field} disagree; send one of them.",
-                               details=[{"field": field, "message": "must equal If-Match"}])
+            raise InvalidInput(
+                f"If-Match and {field} disagree; send one of them.",
+                details=[{"field": field, "message": "must equal If-Match"}],
+            )
         return int(raw)
     if body_value is None:
-        raise InvalidInput(f"Say which version you edited: send {field} or an If-Match header.",
-                           details=[{"field": field, "message": "required (or If-Match)"}])
+        raise InvalidInput(
+            f"Say which version you edited: send {field} or an If-Match header.",
+            details=[{"field": field, "message": "required (or If-Match)"}],
+        )
     return body_value

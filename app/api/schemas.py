@@ -70,7 +70,11 @@ class TokenCreate(_In):
 
     name: str = Field("", max_length=100)
     expires_in_days: int | None = Field(
-        None, ge=1, le=3650, description="Days until the token expires; at most CANDOR_TOKEN_LIFETIME_DAYS (the default).")
+        None,
+        ge=1,
+        le=3650,
+        description="Days until the token expires; at most CANDOR_TOKEN_LIFETIME_DAYS (the default).",
+    )
 
 
 class TokenPublic(BaseModel):
@@ -95,7 +99,9 @@ class IncidentCreate(_In):
 
     facts: IncidentFacts
     title: str | None = Field(None, max_length=200)
-    tones: list[str] = Field(default_factory=lambda: ["plain"], max_length=3, description="empathetic, formal, plain.")
+    tones: list[str] = Field(
+        default_factory=lambda: ["plain"], max_length=3, description="empathetic, formal, plain."
+    )
 
 
 class IncidentPublic(BaseModel):
@@ -121,13 +127,19 @@ class FactsUpdate(_In):
     """New facts, with the facts version you edited (409 when it is no longer current)."""
 
     facts: IncidentFacts
-    base_version: int | None = Field(None, ge=1, le=2**31 - 1, description="Facts version you edited (or send If-Match).")
+    base_version: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="Facts version you edited (or send If-Match)."
+    )
 
 
 class DraftCreate(_In):
     """One more draft for an incident."""
 
-    jurisdiction: str = Field(min_length=2, max_length=300, description="Jurisdiction code, or a variant's codes joined by +.")
+    jurisdiction: str = Field(
+        min_length=2,
+        max_length=300,
+        description="Jurisdiction code, or a variant's codes joined by +.",
+    )
     tone: str = Field("plain", max_length=20)
 
 
@@ -135,7 +147,9 @@ class VersionCreate(_In):
     """New text for a draft; give the version you edited here or in If-Match."""
 
     text: str = Field(min_length=1)
-    base_version: int | None = Field(None, ge=1, le=2**31 - 1, description="Version you edited (or send If-Match).")
+    base_version: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="Version you edited (or send If-Match)."
+    )
 
 
 class WaiverCreate(_In):
@@ -150,9 +164,11 @@ class ReviewCreate(_In):
 
     comment: str = Field("", max_length=2000)
     acknowledged: list[str] = Field(
-        default_factory=list, max_length=500,
+        default_factory=list,
+        max_length=500,
         description="Approvals: ids of the open warnings on legal elements and readability above the tone's target "
-                    "that you read and accept (a 409 lists them when some are missing; recorded in the audit log).")
+        "that you read and accept (a 409 lists them when some are missing; recorded in the audit log).",
+    )
 
 
 class ChangesCreate(_In):
@@ -225,35 +241,62 @@ class DraftPublic(BaseModel):
     tone: str
     state: str
     current_version: int
-    facts_changed: bool = Field(description="The incident has newer facts than those this version's text was drafted from (GET ./facts-update shows the change).")
+    facts_changed: bool = Field(
+        description="The incident has newer facts than those this version's text was drafted from (GET ./facts-update shows the change)."
+    )
     incident_facts_version: int
     version: VersionPublic
-    merged: MergeInfo | None = Field(None, description="Set when your stale save was merged three-way with a version saved meanwhile.")
+    merged: MergeInfo | None = Field(
+        None,
+        description="Set when your stale save was merged three-way with a version saved meanwhile.",
+    )
     reviews: list[ReviewPublic]
     waivers: list[WaiverPublic]
     sign_off: SignOffPublic | None = None
-    stale_reasons: list[str] = Field(default_factory=list, description="State `stale`: why the facts change affected "
-                                     "this letter (approvals and sign-off lapsed; save or re-draft a new version).")
-    warnings: list[str] = Field(default_factory=list, description="On creation: why no such letter is required, when "
-                                "that is so (the draft is made anyway).")
+    stale_reasons: list[str] = Field(
+        default_factory=list,
+        description="State `stale`: why the facts change affected "
+        "this letter (approvals and sign-off lapsed; save or re-draft a new version).",
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="On creation: why no such letter is required, when "
+        "that is so (the draft is made anyway).",
+    )
 
     @classmethod
     def of(cls, d: DraftDetail) -> DraftPublic:
         """Build from the service layer's DraftDetail."""
         v = d.version
         return cls(
-            id=d.draft.id, incident_id=d.draft.incident_id, variant=d.draft.variant,
-            jurisdictions=list(d.draft.jurisdictions), residences=list(d.draft.residences), tone=d.draft.tone,
-            state=d.draft.state, current_version=d.draft.current_version, facts_changed=d.facts_changed,
+            id=d.draft.id,
+            incident_id=d.draft.incident_id,
+            variant=d.draft.variant,
+            jurisdictions=list(d.draft.jurisdictions),
+            residences=list(d.draft.residences),
+            tone=d.draft.tone,
+            state=d.draft.state,
+            current_version=d.draft.current_version,
+            facts_changed=d.facts_changed,
             incident_facts_version=d.incident_facts_version,
-            version=VersionPublic(number=v.number, text=v.text, report=d.report, rulebook=v.rulebook_hash,
-                                  facts_version=v.facts_version, check_ms=v.check_ms, created_by=v.created_by,
-                                  created_at=v.created_at),
+            version=VersionPublic(
+                number=v.number,
+                text=v.text,
+                report=d.report,
+                rulebook=v.rulebook_hash,
+                facts_version=v.facts_version,
+                check_ms=v.check_ms,
+                created_by=v.created_by,
+                created_at=v.created_at,
+            ),
             reviews=[ReviewPublic.model_validate(r, from_attributes=True) for r in d.reviews],
             waivers=[WaiverPublic.model_validate(w, from_attributes=True) for w in d.waivers],
-            sign_off=SignOffPublic.model_validate(d.sign_off, from_attributes=True) if d.sign_off else None,
+            sign_off=SignOffPublic.model_validate(d.sign_off, from_attributes=True)
+            if d.sign_off
+            else None,
             merged=MergeInfo.model_validate(d.merged) if d.merged else None,
-            stale_reasons=list(d.stale_reasons), warnings=list(d.warnings),
+            stale_reasons=list(d.stale_reasons),
+            warnings=list(d.warnings),
         )
 
 
@@ -263,7 +306,9 @@ class IncidentCreated(BaseModel):
     incident: IncidentPublic
     facts_version: int
     drafts: list[DraftPublic]
-    warnings: list[str] = Field(default_factory=list, description="E.g. that no law requires any letter (no draft made).")
+    warnings: list[str] = Field(
+        default_factory=list, description="E.g. that no law requires any letter (no draft made)."
+    )
 
 
 class AuditEntryPublic(BaseModel):
@@ -289,4 +334,7 @@ class AuditVerifyPublic(BaseModel):
     entries: int
     broken_seq: int | None = None
     reason: str = ""
-    checkpoints: int = Field(0, description="Signed checkpoints (CANDOR_AUDIT_CHECKPOINTS) the chain was checked against.")
+    checkpoints: int = Field(
+        0,
+        description="Signed checkpoints (CANDOR_AUDIT_CHECKPOINTS) the chain was checked against.",
+    )

@@ -38,11 +38,15 @@ def identify(request: Request, session: Session) -> Identity | None:
     if auth:
         scheme, _, token = auth.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("Send `Authorization: Bearer <token>`; create a token with `candor users token --email E`.")
+            raise Unauthorized(
+                "Send `Authorization: Bearer <token>`; create a token with `candor users token --email E`."
+            )
         user = user_for_token(session, token.strip())
         if user is None:
-            raise Unauthorized("This API token is unknown, expired, revoked or belongs to a deactivated user; create a new one "
-                               "(POST /api/v1/auth/tokens, or ask an admin).")
+            raise Unauthorized(
+                "This API token is unknown, expired, revoked or belongs to a deactivated user; create a new one "
+                "(POST /api/v1/auth/tokens, or ask an admin)."
+            )
         ident = Identity(user, "token")
     else:
         sid = request.cookies.get(COOKIE)
@@ -61,5 +65,7 @@ def check_csrf(request: Request, ident: Identity, form_token: str | None = None)
     token = request.headers.get(csrf.HEADER) or form_token
     secret = request.app.state.settings.SECRET_KEY
     if not csrf.csrf_valid(secret, ident.session_id or "", token):
-        raise Forbidden("Missing or wrong CSRF token. Reload the page and try again (send the X-CSRF-Token header).",
-                        code="csrf_failed")
+        raise Forbidden(
+            "Missing or wrong CSRF token. Reload the page and try again (send the X-CSRF-Token header).",
+            code="csrf_failed",
+        )

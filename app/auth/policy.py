@@ -35,7 +35,11 @@ class Allow:
         self.label = label
 
     def __repr__(self) -> str:
-        return "Allow(public)" if self.public else f"Allow({', '.join(sorted(self.roles)) or 'nobody'})"
+        return (
+            "Allow(public)"
+            if self.public
+            else f"Allow({', '.join(sorted(self.roles)) or 'nobody'})"
+        )
 
     def __call__(self, request: Request, session: Session = Depends(get_db)) -> None:
         self.check(request, session)
@@ -46,11 +50,15 @@ class Allow:
             return
         ident = identify(request, session)
         if ident is None:
-            raise Unauthorized("Sign in, or send `Authorization: Bearer <token>` (create one with `candor users token`).")
+            raise Unauthorized(
+                "Sign in, or send `Authorization: Bearer <token>` (create one with `candor users token`)."
+            )
         if ident.user.role not in self.roles:
             allowed = ", ".join(sorted(self.roles)) or "no role (this route has no access rule yet)"
-            raise Forbidden(f"Your role ({ident.user.role}) cannot do this; it needs one of: {allowed}. "
-                            "Ask a user with that role, or an admin to change your role.")
+            raise Forbidden(
+                f"Your role ({ident.user.role}) cannot do this; it needs one of: {allowed}. "
+                "Ask a user with that role, or an admin to change your role."
+            )
         check_csrf(request, ident)
 
 
@@ -118,7 +126,14 @@ def api_routes(app: FastAPI) -> list[ApiRoute]:
         path = rc.path
         if not path or not path.startswith("/api/v1") or not rc.methods:
             continue
-        out.append(ApiRoute(path=path, methods=frozenset(rc.methods), regex=rc.path_regex, own_rule=route_rule(rc)))
+        out.append(
+            ApiRoute(
+                path=path,
+                methods=frozenset(rc.methods),
+                regex=rc.path_regex,
+                own_rule=route_rule(rc),
+            )
+        )
     return out
 
 
@@ -167,7 +182,9 @@ class PolicyGate:
             try:
                 await run_in_threadpool(_check_outside_route, rule, request, self.fastapi_app)
             except AppError as exc:
-                await JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status)(scope, receive, send)
+                await JSONResponse(
+                    error_body(exc.code, exc.message, exc.details), status_code=exc.status
+                )(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

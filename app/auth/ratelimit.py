@@ -45,7 +45,8 @@ class LoginLimiter:
                 raise TooManyAttempts(
                     f"Too many failed sign-ins for this {'account' if kind == 'email' else 'address'}; "
                     f"wait {wait} seconds and try again, or ask an admin to reset your password.",
-                    headers={"Retry-After": str(wait)})
+                    headers={"Retry-After": str(wait)},
+                )
 
     def failed(self, email: str, client: str) -> None:
         """Count one failed attempt against both keys."""

@@ -9,4 +9,7 @@ ALL = frozenset(ROLES)
 # watermarked). Who may run a mail merge: the release step, so compliance (who signs off) and admin.
 EXPORTERS = ("responder", "cmo", "security", "compliance", "admin")
 MERGERS = ("compliance", "admin")
-FACTS_EDITORS = ("responder", "security")  # who may edit an incident's facts (API and the Edit facts page)
+FACTS_EDITORS = (
+    "responder",
+    "security",
+)  # who may edit an incident's facts (API and the Edit facts page)

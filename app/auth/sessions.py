@@ -20,11 +20,15 @@ def login_limiter(request: Request) -> LoginLimiter:
     """The app's sign-in limiter (one per app, made on first use from CANDOR_LOGIN_RATE_LIMIT)."""
     limiter = getattr(request.app.state, "login_limiter", None)
     if limiter is None:
-        limiter = request.app.state.login_limiter = LoginLimiter(request.app.state.settings.LOGIN_RATE_LIMIT)
+        limiter = request.app.state.login_limiter = LoginLimiter(
+            request.app.state.settings.LOGIN_RATE_LIMIT
+        )
     return limiter
 
 
-def sign_in(session: Session, request: Request, response: Response, email: str, password: str) -> tuple[User, str]:
+def sign_in(
+    session: Session, request: Request, response: Response, email: str, password: str
+) -> tuple[User, str]:
     """Check the password (rate-limited), open a session, set the cookie; returns the user and the CSRF token."""
     settings: Settings = request.app.state.settings
     limiter, client = login_limiter(request), request.client.host if request.client else ""
@@ -32,10 +36,19 @@ def sign_in(session: Session, request: Request, response: Response, email: str, 
     user = authenticate(session, email, password)
     if user is None:
         limiter.failed(email, client)
-        raise Unauthorized("Wrong e-mail or password, or the account is deactivated. Try again or ask an admin.")
+        raise Unauthorized(
+            "Wrong e-mail or password, or the account is deactivated. Try again or ask an admin."
+        )
     sid = start_session(session, user, settings.SESSION_MAX_AGE_S)
-    response.set_cookie(COOKIE, sid, max_age=settings.SESSION_MAX_AGE_S, httponly=True, samesite="lax",
-                        secure=settings.SESSION_COOKIE_SECURE, path="/")
+    response.set_cookie(
+        COOKIE,
+        sid,
+        max_age=settings.SESSION_MAX_AGE_S,
+        httponly=True,
+        samesite="lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        path="/",
+    )
     return user, csrf.csrf_token(settings.SECRET_KEY, sid)
 
 

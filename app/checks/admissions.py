@@ -25,8 +25,16 @@ def check_admissions(rid: str, rule: AdmissionsPolicy, ctx: CheckContext) -> lis
     findings = []
     for pattern, accepted in rule.phrases.items():
         for m in compiled(pattern).finditer(ctx.text):
-            findings.append(Finding(
-                rule=rid, check=CHECK, severity=rule.level, start=m.start(), end=m.end(), suggestion=accepted,
-                source=rule.source or None, message=rule.message.format(match=m.group(), suggestion=accepted),
-            ))
+            findings.append(
+                Finding(
+                    rule=rid,
+                    check=CHECK,
+                    severity=rule.level,
+                    start=m.start(),
+                    end=m.end(),
+                    suggestion=accepted,
+                    source=rule.source or None,
+                    message=rule.message.format(match=m.group(), suggestion=accepted),
+                )
+            )
     return findings

@@ -16,16 +16,33 @@ from app.rulebook.common import Severity
 class Finding(BaseModel):
     """One problem found in a letter: which rule, how bad, where, and how to fix it."""
 
-    rule: str = Field(description="Rule id, from its file path (`empathy.hedging`) or a built-in id (`grammar.EN_A_VS_AN`).")
-    check: str = Field(description="Check kind that produced it: readability, phrases, substitution, conditional, legal, facts, grammar.")
+    rule: str = Field(
+        description="Rule id, from its file path (`empathy.hedging`) or a built-in id (`grammar.EN_A_VS_AN`)."
+    )
+    check: str = Field(
+        description="Check kind that produced it: readability, phrases, substitution, conditional, legal, facts, grammar."
+    )
     severity: Severity
     message: str = Field(description="What is wrong and how to fix it.")
-    start: int | None = Field(None, description="Start offset (characters) in the text; null for document-level findings.")
-    end: int | None = Field(None, description="End offset (exclusive); null for document-level findings.")
-    suggestion: str | None = Field(None, description="Replacement text, when the check can propose one.")
-    source: str | None = Field(None, description="Where the rule comes from: statute citation or study.")
-    id: str = Field("", description="Stable id of this finding on this text (rule + span + match), used by waivers.")
-    waived: bool = Field(False, description="True when a reviewer waived this finding on this version.")
+    start: int | None = Field(
+        None, description="Start offset (characters) in the text; null for document-level findings."
+    )
+    end: int | None = Field(
+        None, description="End offset (exclusive); null for document-level findings."
+    )
+    suggestion: str | None = Field(
+        None, description="Replacement text, when the check can propose one."
+    )
+    source: str | None = Field(
+        None, description="Where the rule comes from: statute citation or study."
+    )
+    id: str = Field(
+        "",
+        description="Stable id of this finding on this text (rule + span + match), used by waivers.",
+    )
+    waived: bool = Field(
+        False, description="True when a reviewer waived this finding on this version."
+    )
     waiver_reason: str | None = None
 
     def sort_key(self) -> tuple[int, int, str]:
@@ -44,8 +61,12 @@ class ElementResult(BaseModel):
     start: int | None = None
     end: int | None = None
     label: str = ""
-    evidence: str | None = Field(None, description="The sentence that satisfies (or breaks) the requirement.")
-    conditional: bool = Field(False, description="Required only because of the facts (e.g. SSNs exposed).")
+    evidence: str | None = Field(
+        None, description="The sentence that satisfies (or breaks) the requirement."
+    )
+    conditional: bool = Field(
+        False, description="Required only because of the facts (e.g. SSNs exposed)."
+    )
     citation: str | None = None
     unverified: bool = False
 
@@ -53,11 +74,15 @@ class ElementResult(BaseModel):
 class EmpathyComponent(BaseModel):
     """One apology component from Lewicki et al. (2016), with its evidence span."""
 
-    component: Literal["responsibility", "repair", "regret", "explanation", "repentance", "forgiveness"]
+    component: Literal[
+        "responsibility", "repair", "regret", "explanation", "repentance", "forgiveness"
+    ]
     detected: bool
     start: int | None = None
     end: int | None = None
-    weight: int = Field(0, description="Relative importance from the research (higher matters more).")
+    weight: int = Field(
+        0, description="Relative importance from the research (higher matters more)."
+    )
 
 
 class GrammarStatus(BaseModel):
@@ -75,10 +100,15 @@ class Report(BaseModel):
     empathy: list[EmpathyComponent] = Field(default_factory=list)
     readability: dict[str, float] = Field(default_factory=dict)
     grammar: GrammarStatus = Field(default_factory=lambda: GrammarStatus(status="skipped"))
-    rulebook: str = Field("", description="Content hash of the rulebook the text was checked against.")
-    stats: dict[str, Any] = Field(default_factory=dict, description="Counts per severity, characters, words.")
+    rulebook: str = Field(
+        "", description="Content hash of the rulebook the text was checked against."
+    )
+    stats: dict[str, Any] = Field(
+        default_factory=dict, description="Counts per severity, characters, words."
+    )
     notes: list[str] = Field(
-        default_factory=list, description="What was not checked and why (e.g. conditional elements without facts)."
+        default_factory=list,
+        description="What was not checked and why (e.g. conditional elements without facts).",
     )
 
     @property

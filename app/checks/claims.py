@@ -20,13 +20,17 @@ from app.checks.substitution import check_substitution
 from app.rulebook.schema import Claim
 
 CHECK = "claims"
-_INVESTIGATION = re.compile(r"\b(?:investigat\w*|forensic\w*|inquiry|inquiries|audit)\b", re.IGNORECASE)
+_INVESTIGATION = re.compile(
+    r"\b(?:investigat\w*|forensic\w*|inquiry|inquiries|audit)\b", re.IGNORECASE
+)
 
 
 def response_same_day(facts: Any) -> bool:
     """The facts show the breach contained on the day it was discovered."""
     inc = facts.incident
-    return bool(inc.discovery_date and inc.containment_date and inc.containment_date <= inc.discovery_date)
+    return bool(
+        inc.discovery_date and inc.containment_date and inc.containment_date <= inc.discovery_date
+    )
 
 
 def investigation_recorded(facts: Any) -> bool:
@@ -35,7 +39,10 @@ def investigation_recorded(facts: Any) -> bool:
     return any(_INVESTIGATION.search(t) for t in texts)
 
 
-_SUPPORTED = {"response_same_day": response_same_day, "investigation_recorded": investigation_recorded}
+_SUPPORTED = {
+    "response_same_day": response_same_day,
+    "investigation_recorded": investigation_recorded,
+}
 
 
 def _supported(rule: Claim, facts: Any) -> bool | None:

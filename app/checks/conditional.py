@@ -20,14 +20,24 @@ def check_conditional(rid: str, rule: Conditional, ctx: CheckContext) -> list[Fi
     """Flag the trigger when `then` is nowhere in the text."""
     text = ctx.text
     trigger = compiled(rule.if_).search(text)
-    by_facts = bool(ctx.facts and rule.when_data_types and any(t.value in rule.when_data_types for t in ctx.facts.data_types))
+    by_facts = bool(
+        ctx.facts
+        and rule.when_data_types
+        and any(t.value in rule.when_data_types for t in ctx.facts.data_types)
+    )
     if trigger is None and not by_facts:
         return []
     if compiled(rule.then).search(text):
         return []
     match = trigger.group() if trigger else ", ".join(rule.when_data_types)
-    return [Finding(
-        rule=rid, check=CHECK, severity=rule.level, source=rule.source or None,
-        start=trigger.start() if trigger else None, end=trigger.end() if trigger else None,
-        message=rule.message.format(match=match),
-    )]
+    return [
+        Finding(
+            rule=rid,
+            check=CHECK,
+            severity=rule.level,
+            source=rule.source or None,
+            start=trigger.start() if trigger else None,
+            end=trigger.end() if trigger else None,
+            message=rule.message.format(match=match),
+        )
+    ]

@@ -41,5 +41,11 @@ class CheckContext:
 
     def forbids(self, element: str) -> bool:
         """True when a selected jurisdiction prohibits `element` and none of them requires it."""
-        laws = [self.rulebook.jurisdictions[j] for j in self.jurisdictions if j in self.rulebook.jurisdictions]
-        return any(element in r.prohibits for r in laws) and not any(element in r.requires for r in laws)
+        laws = [
+            self.rulebook.jurisdictions[j]
+            for j in self.jurisdictions
+            if j in self.rulebook.jurisdictions
+        ]
+        return any(element in r.prohibits for r in laws) and not any(
+            element in r.requires for r in laws
+        )

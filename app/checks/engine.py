@@ -36,7 +36,7 @@ DEFAULT_TONE = "plain"
 
 def finding_id(f: Finding, text: str) -> str:
     """Stable id of a finding on a text: rule + span + matched text."""
-    matched = text[f.start:f.end] if f.start is not None and f.end is not None else ""
+    matched = text[f.start : f.end] if f.start is not None and f.end is not None else ""
     raw = f"{f.rule}\0{f.start}\0{f.end}\0{matched}".encode()
     return hashlib.sha1(raw, usedforsecurity=False).hexdigest()[:16]
 
@@ -51,7 +51,9 @@ def check_size(text: str, settings: Settings | None) -> None:
         )
 
 
-def _validate_selection(rulebook: Rulebook, jurisdictions: tuple[str, ...], tone: str | None) -> None:
+def _validate_selection(
+    rulebook: Rulebook, jurisdictions: tuple[str, ...], tone: str | None
+) -> None:
     unknown = [j for j in jurisdictions if j not in rulebook.jurisdictions]
     if unknown:
         raise InvalidInput(
@@ -61,8 +63,10 @@ def _validate_selection(rulebook: Rulebook, jurisdictions: tuple[str, ...], tone
     from app.domain.tones import TONES
 
     if tone is not None and tone not in TONES:
-        raise InvalidInput(f"Unknown tone {tone!r}; use one of {', '.join(TONES)}.",
-                           details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}])
+        raise InvalidInput(
+            f"Unknown tone {tone!r}; use one of {', '.join(TONES)}.",
+            details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}],
+        )
 
 
 def _grammar(text: str, grammar: Any, ctx: CheckContext) -> tuple[list[Finding], GrammarStatus]:
@@ -74,7 +78,11 @@ def _grammar(text: str, grammar: Any, ctx: CheckContext) -> tuple[list[Finding],
     if grammar is False or grammar is None:
         checker: GrammarChecker = NullGrammarChecker.skipped()
     elif grammar is True:
-        checker = grammar_checker_from_settings(ctx.settings) if ctx.settings is not None else NullGrammarChecker()
+        checker = (
+            grammar_checker_from_settings(ctx.settings)
+            if ctx.settings is not None
+            else NullGrammarChecker()
+        )
     else:
         checker = grammar
     findings, status = checker.check(text)
@@ -84,14 +92,15 @@ def _grammar(text: str, grammar: Any, ctx: CheckContext) -> tuple[list[Finding],
 
     spans = protected_spans(text)
     agencies = [a.name for a in ctx.rulebook.agencies.values()] + [
-        r.agency.name for r in ctx.rulebook.jurisdictions.values() if getattr(r, "agency", None)]
+        r.agency.name for r in ctx.rulebook.jurisdictions.values() if getattr(r, "agency", None)
+    ]
     words = letter_dictionary(ctx.facts, agencies)
     kept = []
     for f in findings:
         if f.start is not None and f.end is not None:
             if is_protected(f.start, f.end, spans):
                 continue
-            flagged = _WORDS.findall(text[f.start:f.end])
+            flagged = _WORDS.findall(text[f.start : f.end])
             if flagged and all(w.lower() in words for w in flagged):
                 continue
         kept.append(f)
@@ -136,12 +145,20 @@ def run_checks(
     check_size(text, settings)
     jurisdictions = tuple(dict.fromkeys(jurisdictions))
     _validate_selection(rulebook, jurisdictions, tone)
-    ctx = CheckContext(doc=segment(text), rulebook=rulebook, settings=settings, facts=facts,
-                       jurisdictions=jurisdictions, tone=tone)
+    ctx = CheckContext(
+        doc=segment(text),
+        rulebook=rulebook,
+        settings=settings,
+        facts=facts,
+        jurisdictions=jurisdictions,
+        tone=tone,
+    )
     effective_tone = tone or DEFAULT_TONE
     findings: list[Finding] = []
     for rid, rule in sorted(rulebook.rules.items()):
-        if rule.kind != "legal_elements" and not applies(rule, tone=effective_tone, jurisdictions=list(jurisdictions)):
+        if rule.kind != "legal_elements" and not applies(
+            rule, tone=effective_tone, jurisdictions=list(jurisdictions)
+        ):
             continue
         findings.extend(run_rule(rid, rule, ctx))
     if text.strip():
@@ -153,7 +170,9 @@ def run_checks(
     findings.extend(g_findings)
     findings = finalise(findings, text)
     if facts is None:
-        ctx.notes.append("No incident facts given: dates, numbers and contacts were not compared with the record.")
+        ctx.notes.append(
+            "No incident facts given: dates, numbers and contacts were not compared with the record."
+        )
     counts = {s.value: sum(1 for f in findings if f.severity is s) for s in Severity}
     return Report(
         findings=findings,

@@ -24,21 +24,39 @@ from app.checks.context import CheckContext
 
 CHECK = "facts"
 _MISSING = re.compile(r"\[\[\s*missing:\s*([^\]]*)\]\]")
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _DATE = re.compile(
     rf"\b(?:(?P<m1>{_MON})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MON})(?:\s+(?P<y2>\d{{4}}))?)\b",
     re.IGNORECASE,
 )
 _PHONE = re.compile(r"(?<![\w-])(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b")
-_SITE = re.compile(r"\b(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|org|net|gov|edu|io|app|co|uk|de|fr|ie|ca|au|example|us|info))\b(?:/[^\s)\]>,;]*)?", re.IGNORECASE)
+_SITE = re.compile(
+    r"\b(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|org|net|gov|edu|io|app|co|uk|de|fr|ie|ca|au|example|us|info))\b(?:/[^\s)\]>,;]*)?",
+    re.IGNORECASE,
+)
 _EMAIL = re.compile(r"\b[\w.+-]+@([\w-]+(?:\.[\w-]+)+)\b")
 _COUNT = re.compile(
     r"\b(\d{1,3}(?:,\d{3})+|\d+)\s+(?:[a-z-]+\s+){0,2}?(?:individuals|people|persons|customers|patients|residents|members|employees|users|clients)\b",
     re.IGNORECASE,
 )
 _MONITORING_MONTHS = re.compile(r"\b(\d{1,3})[- ]months?\b", re.IGNORECASE)
-_MONITORING = re.compile(r"\b(?:monitoring|identity (?:theft )?protection|identity restoration)\b", re.IGNORECASE)
+_MONITORING = re.compile(
+    r"\b(?:monitoring|identity (?:theft )?protection|identity restoration)\b", re.IGNORECASE
+)
 _ENROLL = re.compile(r"\benrol", re.IGNORECASE)
 
 
@@ -96,13 +114,31 @@ def _known_domains(ctx: CheckContext) -> set[str]:
 
 def _facts_values(facts: Any) -> tuple[list[date], set[str], set[str], set[int]]:
     inc = facts.incident
-    dates = [d for d in (inc.breach_start, inc.breach_end, inc.discovery_date, inc.containment_date, facts.notice_date) if d]
+    dates = [
+        d
+        for d in (
+            inc.breach_start,
+            inc.breach_end,
+            inc.discovery_date,
+            inc.containment_date,
+            facts.notice_date,
+        )
+        if d
+    ]
     cm = facts.services.credit_monitoring
     if cm and cm.enroll_by:
         dates.append(cm.enroll_by)
     c = facts.contacts
-    phones = {_digits(p) for p in (c.toll_free.number if c.toll_free else None, c.phone, cm.phone if cm else None) if p}
-    domains = {_domain(u) for u in (facts.organisation.website, c.website, cm.enrollment_url if cm else None) if u}
+    phones = {
+        _digits(p)
+        for p in (c.toll_free.number if c.toll_free else None, c.phone, cm.phone if cm else None)
+        if p
+    }
+    domains = {
+        _domain(u)
+        for u in (facts.organisation.website, c.website, cm.enrollment_url if cm else None)
+        if u
+    }
     for email in (c.email, c.dpo.email if c.dpo else None):
         if email:
             domains.add(email.split("@", 1)[1].lower())
@@ -111,16 +147,28 @@ def _facts_values(facts: Any) -> tuple[list[date], set[str], set[str], set[int]]
 
 
 def _finding(rule: str, severity: Severity, start: int, end: int, message: str) -> Finding:
-    return Finding(rule=f"facts.{rule}", check=CHECK, severity=severity, start=start, end=end, message=message,
-                   source="incident facts")
+    return Finding(
+        rule=f"facts.{rule}",
+        check=CHECK,
+        severity=severity,
+        start=start,
+        end=end,
+        message=message,
+        source="incident facts",
+    )
 
 
 def check_facts(ctx: CheckContext) -> list[Finding]:
     """Compare what the text states with the incident facts; flag unfilled markers."""
     text = ctx.text
     findings = [
-        _finding("missing_marker", Severity.error, m.start(), m.end(),
-                 f"Fill in the missing fact '{m.group(1).strip()}' (set it in the incident facts or write it here).")
+        _finding(
+            "missing_marker",
+            Severity.error,
+            m.start(),
+            m.end(),
+            f"Fill in the missing fact '{m.group(1).strip()}' (set it in the incident facts or write it here).",
+        )
         for m in _MISSING.finditer(text)
     ]
     facts = ctx.facts
@@ -137,40 +185,91 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
             start, end = s.start + m.start(), s.start + m.end()
             if enroll_sentence and cm and cm.enroll_by:
                 if not _same(parsed, cm.enroll_by):
-                    findings.append(_finding("enroll_by", Severity.error, start, end,
-                                             f"The enrol-by date in the facts is {_fmt(cm.enroll_by)}; the text says '{m.group()}'."))
+                    findings.append(
+                        _finding(
+                            "enroll_by",
+                            Severity.error,
+                            start,
+                            end,
+                            f"The enrol-by date in the facts is {_fmt(cm.enroll_by)}; the text says '{m.group()}'.",
+                        )
+                    )
                 continue
             if dates and not any(_same(parsed, d) for d in dates):
-                findings.append(_finding("date", Severity.warning, start, end,
-                                         f"'{m.group()}' is not a date in the incident facts ({', '.join(_fmt(d) for d in dates)}); check it."))
+                findings.append(
+                    _finding(
+                        "date",
+                        Severity.warning,
+                        start,
+                        end,
+                        f"'{m.group()}' is not a date in the incident facts ({', '.join(_fmt(d) for d in dates)}); check it.",
+                    )
+                )
         if cm and _MONITORING.search(s.text):
             for m in _MONITORING_MONTHS.finditer(s.text):
                 if int(m.group(1)) != cm.months:
-                    findings.append(_finding("monitoring_months", Severity.error, s.start + m.start(), s.start + m.end(),
-                                             f"The facts offer {cm.months} months of monitoring; the text says '{m.group()}'."))
+                    findings.append(
+                        _finding(
+                            "monitoring_months",
+                            Severity.error,
+                            s.start + m.start(),
+                            s.start + m.end(),
+                            f"The facts offer {cm.months} months of monitoring; the text says '{m.group()}'.",
+                        )
+                    )
     known_phones = phones | _known_phones(ctx)
     for m in _PHONE.finditer(text):
         if _digits(m.group()) not in known_phones:
-            findings.append(_finding("phone", Severity.warning, m.start(), m.end(),
-                                     f"'{m.group()}' is not a phone number in the incident facts or the agency directory; check it."))
+            findings.append(
+                _finding(
+                    "phone",
+                    Severity.warning,
+                    m.start(),
+                    m.end(),
+                    f"'{m.group()}' is not a phone number in the incident facts or the agency directory; check it.",
+                )
+            )
     known_domains = domains | _known_domains(ctx)
     emails = list(_EMAIL.finditer(text))
     email_spans = [(m.start(), m.end()) for m in emails]
     for m in emails:
         if m.group(1).lower() not in known_domains:
-            findings.append(_finding("email", Severity.warning, m.start(), m.end(),
-                                     f"'{m.group()}' is not an address in the incident facts; check it."))
+            findings.append(
+                _finding(
+                    "email",
+                    Severity.warning,
+                    m.start(),
+                    m.end(),
+                    f"'{m.group()}' is not an address in the incident facts; check it.",
+                )
+            )
     for m in _SITE.finditer(text):
         if any(s <= m.start() < e for s, e in email_spans):
             continue
         dom = _domain(m.group())
-        if dom not in known_domains and not any(dom.endswith("." + k) or k.endswith("." + dom) for k in known_domains):
-            findings.append(_finding("website", Severity.warning, m.start(), m.end(),
-                                     f"'{m.group()}' is not a website in the incident facts or the agency directory; check it."))
+        if dom not in known_domains and not any(
+            dom.endswith("." + k) or k.endswith("." + dom) for k in known_domains
+        ):
+            findings.append(
+                _finding(
+                    "website",
+                    Severity.warning,
+                    m.start(),
+                    m.end(),
+                    f"'{m.group()}' is not a website in the incident facts or the agency directory; check it.",
+                )
+            )
     if counts and facts.affected:
         for m in _COUNT.finditer(text):
             n = int(m.group(1).replace(",", ""))
             if n not in counts:
-                findings.append(_finding("count", Severity.warning, m.start(), m.end(),
-                                         f"The facts give {facts.total_affected:,} affected people; the text says '{m.group()}'."))
+                findings.append(
+                    _finding(
+                        "count",
+                        Severity.warning,
+                        m.start(),
+                        m.end(),
+                        f"The facts give {facts.total_affected:,} affected people; the text says '{m.group()}'.",
+                    )
+                )
     return findings

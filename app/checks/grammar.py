@@ -196,7 +196,9 @@ class LRU:
 # --------------------------------------------------------------------------- factory
 
 
-def grammar_checker_from_settings(settings: Settings, environ: Mapping[str, str] | None = None) -> GrammarChecker:
+def grammar_checker_from_settings(
+    settings: Settings, environ: Mapping[str, str] | None = None
+) -> GrammarChecker:
     """The checker the settings ask for, shared by every caller in the process (its paragraph
     cache and its engine are built once): Harper, LanguageTool, or the `skipped` null checker."""
     engine = settings.GRAMMAR_ENGINE
@@ -210,7 +212,9 @@ def grammar_checker_from_settings(settings: Settings, environ: Mapping[str, str]
             from app.checks.languagetool import not_configured_reason
 
             return NullGrammarChecker(not_configured_reason(environ))
-        return _shared("languagetool", url, settings.LANGUAGETOOL_LANGUAGE, float(settings.GRAMMAR_TIMEOUT_S))
+        return _shared(
+            "languagetool", url, settings.LANGUAGETOOL_LANGUAGE, float(settings.GRAMMAR_TIMEOUT_S)
+        )
     return _shared("harper", "", settings.LANGUAGETOOL_LANGUAGE, 0.0)
 
 

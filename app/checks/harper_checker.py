@@ -40,10 +40,20 @@ from app.checks.protected import HARPER_MASK
 logger = logging.getLogger(__name__)
 
 SOURCE = "Harper"
-WARNING_KINDS = frozenset({
-    "Agreement", "BoundaryError", "Capitalization", "Eggcorn", "Grammar", "Malapropism", "Miscellaneous",
-    "Punctuation", "Repetition", "Typo",
-})
+WARNING_KINDS = frozenset(
+    {
+        "Agreement",
+        "BoundaryError",
+        "Capitalization",
+        "Eggcorn",
+        "Grammar",
+        "Malapropism",
+        "Miscellaneous",
+        "Punctuation",
+        "Repetition",
+        "Typo",
+    }
+)
 """Lint kinds that are mistakes a reader notices: warnings. Every other kind is a suggestion."""
 DROPPED_KINDS = frozenset({"Readability"})
 """Harper's sentence-length lints: the readability check already covers sentences."""
@@ -82,10 +92,14 @@ def lint_to_finding(rule: str, lint: Any) -> Finding | None:
         message += "."
     hint = fix_hint(bad, suggestion)
     return Finding(
-        rule=f"grammar.harper.{rule}", check="grammar",
+        rule=f"grammar.harper.{rule}",
+        check="grammar",
         severity=Severity.warning if kind in WARNING_KINDS else Severity.suggestion,
         message=f"{message} {hint}".strip() or f"Harper ({kind}) flagged {quote(bad)}.",
-        start=start, end=end, suggestion=suggestion, source=SOURCE,
+        start=start,
+        end=end,
+        suggestion=suggestion,
+        source=SOURCE,
     )
 
 
@@ -95,7 +109,9 @@ _LIST_ITEM_START = re.compile(r"(?:^|\n)[ \t]*(?:[-*+•]|\d{1,2}[.)])[ \t]+$")
 def _list_item_start(rule: str, paragraph: str, f: Finding) -> bool:
     """A lower-case word opening a list item that completes a lead-in ("could mean that:" then "- someone
     could ...") is house style, not a capitalisation error."""
-    return rule == "SentenceCapitalization" and bool(_LIST_ITEM_START.search(paragraph, 0, f.start or 0))
+    return rule == "SentenceCapitalization" and bool(
+        _LIST_ITEM_START.search(paragraph, 0, f.start or 0)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -111,8 +127,13 @@ def _harper_version() -> str:
 class HarperChecker:
     """Grammar and spelling findings from Harper, per paragraph, cached. Thread-safe; never raises."""
 
-    def __init__(self, language: str = "en-US", *, cache_size: int = DEFAULT_CACHE_SIZE,
-                 disk_cache: Path | None = None) -> None:
+    def __init__(
+        self,
+        language: str = "en-US",
+        *,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+        disk_cache: Path | None = None,
+    ) -> None:
         self.language = language
         self._cache = LRU(cache_size)
         self._disk = disk_cache  # one-off commands: findings per paragraph kept across processes
@@ -128,7 +149,11 @@ class HarperChecker:
             return self._check(text)
         except Exception as exc:  # noqa: BLE001 - the adapter boundary: nothing escapes
             logger.warning("Harper grammar check failed: %s", exc, exc_info=True)
-            reason = f"harper-py is not installed ({exc})" if isinstance(exc, ImportError) else f"Harper failed: {exc}"
+            reason = (
+                f"harper-py is not installed ({exc})"
+                if isinstance(exc, ImportError)
+                else f"Harper failed: {exc}"
+            )
             return GrammarResult([], GrammarStatus(status="unavailable", detail=reason))
 
     def warm_up(self) -> None:
@@ -160,7 +185,12 @@ class HarperChecker:
                     self._write_disk(paragraph.text, found)
                 self._cache.put(paragraph.text, found)
             findings.extend(
-                f.model_copy(update={"start": paragraph.start + (f.start or 0), "end": paragraph.start + (f.end or 0)})
+                f.model_copy(
+                    update={
+                        "start": paragraph.start + (f.start or 0),
+                        "end": paragraph.start + (f.end or 0),
+                    }
+                )
                 for f in found
             )
         findings.sort(key=Finding.sort_key)
@@ -170,14 +200,18 @@ class HarperChecker:
         if self._disk is None:
             return None
         key = f"{_harper_version()}\0{self.language}\0{sorted(DISABLED_RULES)}\0{paragraph}"
-        return self._disk / "grammar" / f"harper-{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+        return (
+            self._disk / "grammar" / f"harper-{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+        )
 
     def _read_disk(self, paragraph: str) -> tuple[Finding, ...] | None:
         path = self._disk_path(paragraph)
         if path is None:
             return None
         try:
-            return tuple(Finding.model_validate(f) for f in json.loads(path.read_text(encoding="utf-8")))
+            return tuple(
+                Finding.model_validate(f) for f in json.loads(path.read_text(encoding="utf-8"))
+            )
         except (OSError, ValueError):
             return None
 
@@ -200,10 +234,19 @@ class HarperChecker:
             if self._linter is None:
                 dialect = getattr(harper.Dialect, _DIALECTS.get(self.language, "AMERICAN"))
                 linter = harper.Linter(dialect)
-                linter.set_lint_config({**linter.get_lint_config(), **dict.fromkeys(DISABLED_RULES, False)})
+                linter.set_lint_config(
+                    {**linter.get_lint_config(), **dict.fromkeys(DISABLED_RULES, False)}
+                )
                 self._linter = linter
-            by_rule = self._linter.organized_lints(paragraph, language=harper.Language.MARKDOWN, regex_mask=HARPER_MASK)
-        out = [f for rule, lints in by_rule.items() for lint in lints
-               if (f := lint_to_finding(rule, lint)) is not None and not _list_item_start(rule, paragraph, f)]
+            by_rule = self._linter.organized_lints(
+                paragraph, language=harper.Language.MARKDOWN, regex_mask=HARPER_MASK
+            )
+        out = [
+            f
+            for rule, lints in by_rule.items()
+            for lint in lints
+            if (f := lint_to_finding(rule, lint)) is not None
+            and not _list_item_start(rule, paragraph, f)
+        ]
         out.sort(key=Finding.sort_key)
         return tuple(out)

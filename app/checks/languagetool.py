@@ -64,7 +64,6 @@ _SUGGESTION_CATEGORIES = frozenset(
 _SUGGESTION_ISSUE_TYPES = frozenset({"style", "typographical", "whitespace", "register"})
 
 
-
 def _severity(category: str, issue_type: str) -> Severity:
     if category.upper() in _SUGGESTION_CATEGORIES or issue_type.lower() in _SUGGESTION_ISSUE_TYPES:
         return Severity.suggestion
@@ -106,9 +105,7 @@ def match_to_finding(match: Any, text: str) -> Finding | None:
     )
 
 
-
-
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def bmp_only(text: str) -> str:
@@ -337,8 +334,6 @@ class LanguageToolChecker:
         return client
 
 
-
-
 def find_local_languagetool(
     environ: Mapping[str, str] | None = None, which: Callable[[str], str | None] = shutil.which
 ) -> Path | None:
@@ -372,5 +367,3 @@ def not_configured_reason(environ: Mapping[str, str] | None = None) -> str:
         "--port 8081` "
         "and set CANDOR_LANGUAGETOOL_URL=http://localhost:8081"
     )
-
-

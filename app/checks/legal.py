@@ -33,14 +33,27 @@ from app.rulebook.schema import ElementDef
 CHECK = "legal"
 
 _NUMBER_WORDS = {
-    "six": 6, "twelve": 12, "eighteen": 18, "twenty-four": 24, "twenty four": 24, "thirty-six": 36,
-    "one year": 12, "two years": 24, "three years": 36, "one-year": 12, "two-year": 24, "three-year": 36,
+    "six": 6,
+    "twelve": 12,
+    "eighteen": 18,
+    "twenty-four": 24,
+    "twenty four": 24,
+    "thirty-six": 36,
+    "one year": 12,
+    "two years": 24,
+    "three years": 36,
+    "one-year": 12,
+    "two-year": 24,
+    "three-year": 36,
 }
 _MONTHS = re.compile(
     r"\b(\d{1,3}|six|twelve|eighteen|twenty[- ]four|thirty-six)\)?[- ](?:\(\d+\)[- ])?months?\b|\b(one|two|three)[- ]years?\b",
     re.IGNORECASE,
 )
-_MONITORING = re.compile(r"\b(?:monitoring|identity (?:theft )?protection|identity restoration|membership)\b", re.IGNORECASE)
+_MONITORING = re.compile(
+    r"\b(?:monitoring|identity (?:theft )?protection|identity restoration|membership)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +96,7 @@ def detect(doc: Document, edef: ElementDef) -> Evidence | None:
     headings = compiled_all(edef.headings)
     for h in doc.headings if headings else ():
         if any(p.search(h.title) for p in headings):
-            return Evidence(h.start, h.end, doc.text[h.start:h.end])
+            return Evidence(h.start, h.end, doc.text[h.start : h.end])
     patterns: Patterns = (tuple(edef.detect), tuple(edef.exclude), tuple(edef.all_of))
     if edef.scope == "document":
         m = _unit_ok(doc.text, patterns)
@@ -100,7 +113,9 @@ def detect(doc: Document, edef: ElementDef) -> Evidence | None:
     return None
 
 
-def detect_all(doc: Document, elements: dict[str, ElementDef], ids: set[str] | None = None) -> dict[str, Evidence | None]:
+def detect_all(
+    doc: Document, elements: dict[str, ElementDef], ids: set[str] | None = None
+) -> dict[str, Evidence | None]:
     """Detect every element (or only `ids`) in the document."""
     return {eid: detect(doc, edef) for eid, edef in elements.items() if ids is None or eid in ids}
 
@@ -131,9 +146,13 @@ def _lc(label: str) -> str:
     return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
-def _missing_finding(rid: str, rule: LegalRule, eid: str, edef: ElementDef, extra: str = "") -> Finding:
+def _missing_finding(
+    rid: str, rule: LegalRule, eid: str, edef: ElementDef, extra: str = ""
+) -> Finding:
     return Finding(
-        rule=f"{rid}.{eid}", check=CHECK, severity=rule.level,
+        rule=f"{rid}.{eid}",
+        check=CHECK,
+        severity=rule.level,
         message=f"{rule.name} requires: {_lc(edef.label)}{extra}. {edef.hint}",
         source=rule.title,
     )
@@ -152,14 +171,31 @@ def check_legal(rid: str, rule: LegalRule, ctx: CheckContext) -> list[Finding]:
     results: list[ElementResult] = ctx.elements
     findings: list[Finding] = []
 
-    def result(eid: str, requirement: str, ok: bool, ev: Evidence | None, conditional: bool = False, unverified: bool = False) -> None:
+    def result(
+        eid: str,
+        requirement: str,
+        ok: bool,
+        ev: Evidence | None,
+        conditional: bool = False,
+        unverified: bool = False,
+    ) -> None:
         # every value already has its field's type (str, bool, int or None): no validation needed
-        results.append(ElementResult.model_construct(
-            jurisdiction=rule.jurisdiction, element=eid, requirement=requirement,
-            detected=ev is not None, ok=bool(ok), start=ev.start if ev else None, end=ev.end if ev else None,
-            label=elements[eid].label, evidence=ev.text if ev else None, conditional=bool(conditional),
-            citation=rule.title, unverified=bool(unverified or rule.is_unverified),
-        ))
+        results.append(
+            ElementResult.model_construct(
+                jurisdiction=rule.jurisdiction,
+                element=eid,
+                requirement=requirement,
+                detected=ev is not None,
+                ok=bool(ok),
+                start=ev.start if ev else None,
+                end=ev.end if ev else None,
+                label=elements[eid].label,
+                evidence=ev.text if ev else None,
+                conditional=bool(conditional),
+                citation=rule.title,
+                unverified=bool(unverified or rule.is_unverified),
+            )
+        )
 
     for eid in rule.requires:
         ev = found[eid]
@@ -170,17 +206,28 @@ def check_legal(rid: str, rule: LegalRule, ctx: CheckContext) -> list[Finding]:
         ev = found[eid]
         result(eid, "prohibited", ev is None, ev)
         if ev is not None:
-            findings.append(Finding(
-                rule=f"{rid}.{eid}", check=CHECK, severity=rule.level, start=ev.start, end=ev.end,
-                message=f"{rule.name} forbids stating {_lc(elements[eid].label)} in the letter: remove this.",
-                source=rule.title,
-            ))
+            findings.append(
+                Finding(
+                    rule=f"{rid}.{eid}",
+                    check=CHECK,
+                    severity=rule.level,
+                    start=ev.start,
+                    end=ev.end,
+                    message=f"{rule.name} forbids stating {_lc(elements[eid].label)} in the letter: remove this.",
+                    source=rule.title,
+                )
+            )
     for eid in rule.recommended:
         if found[eid] is None:
-            findings.append(Finding(
-                rule=f"{rid}.{eid}", check=CHECK, severity=Severity.suggestion,
-                message=f"Recommended for {rule.name}: {_lc(elements[eid].label)}. {elements[eid].hint}", source=rule.title,
-            ))
+            findings.append(
+                Finding(
+                    rule=f"{rid}.{eid}",
+                    check=CHECK,
+                    severity=Severity.suggestion,
+                    message=f"Recommended for {rule.name}: {_lc(elements[eid].label)}. {elements[eid].hint}",
+                    source=rule.title,
+                )
+            )
     if rule.conditions and ctx.facts is None:
         note = f"{rule.jurisdiction}: conditional elements ({', '.join(sorted({c.element for c in rule.conditions}))}) not evaluated: no incident facts given."
         ctx.notes.append(note)

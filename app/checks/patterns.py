@@ -20,7 +20,9 @@ def compiled(pattern: str, ignorecase: bool = True) -> re.Pattern[str]:
     return compile_regex(pattern, ignorecase=ignorecase)
 
 
-def compiled_all(patterns: list[str] | tuple[str, ...], ignorecase: bool = True) -> tuple[re.Pattern[str], ...]:
+def compiled_all(
+    patterns: list[str] | tuple[str, ...], ignorecase: bool = True
+) -> tuple[re.Pattern[str], ...]:
     """Compile a list of rule regexes (cached per pattern)."""
     return tuple(compiled(p, ignorecase) for p in patterns)
 
@@ -33,11 +35,15 @@ def _union(patterns: tuple[str, ...], ignorecase: bool, named: bool) -> re.Patte
     lead = r"\b" if patterns and all(p.startswith(r"\b") for p in patterns) else ""
     try:
         return compile_regex(lead + "(?:" + "|".join(parts) + ")", ignorecase=ignorecase)
-    except ValueError:  # e.g. a pattern with its own group names or global flags: use them one by one
+    except (
+        ValueError
+    ):  # e.g. a pattern with its own group names or global flags: use them one by one
         return None
 
 
-def union(patterns: list[str] | tuple[str, ...], ignorecase: bool = True, *, named: bool = False) -> re.Pattern[str] | None:
+def union(
+    patterns: list[str] | tuple[str, ...], ignorecase: bool = True, *, named: bool = False
+) -> re.Pattern[str] | None:
     """All patterns as one alternation (one pass over the text instead of one per pattern).
 
     With `named=True` each alternative is the group `p<index>`, so `m.lastgroup` tells which
@@ -126,7 +132,9 @@ def required_literal(pattern: str) -> str | None:
             if depth == 0:
                 return None
             end_run()
-        elif c in "?*{":  # the character before may be absent: drop it (and skip a {m,n} quantifier)
+        elif (
+            c in "?*{"
+        ):  # the character before may be absent: drop it (and skip a {m,n} quantifier)
             if run:
                 run.pop()
             end_run()
@@ -156,14 +164,21 @@ def present(patterns: list[str] | tuple[str, ...], low: str) -> tuple[int, ...]:
     return tuple(i for i, p in enumerate(patterns) if may_occur(p, low))
 
 
-def union_of(patterns: list[str] | tuple[str, ...], keep: tuple[int, ...], ignorecase: bool = True, *,
-             named: bool = False) -> re.Pattern[str] | None:
+def union_of(
+    patterns: list[str] | tuple[str, ...],
+    keep: tuple[int, ...],
+    ignorecase: bool = True,
+    *,
+    named: bool = False,
+) -> re.Pattern[str] | None:
     """The alternation of `patterns[i] for i in keep` (named groups keep their `p<i>` index)."""
     return _subunion(tuple(patterns), keep, ignorecase, named)
 
 
 @lru_cache(maxsize=4096)
-def _subunion(patterns: tuple[str, ...], keep: tuple[int, ...], ignorecase: bool, named: bool) -> re.Pattern[str] | None:
+def _subunion(
+    patterns: tuple[str, ...], keep: tuple[int, ...], ignorecase: bool, named: bool
+) -> re.Pattern[str] | None:
     if len(keep) == len(patterns):
         return _union(patterns, ignorecase, named)
     if not keep:

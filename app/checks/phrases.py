@@ -28,15 +28,25 @@ def _matches(rule: Phrases, text: str, extra: tuple[str, ...] = ()) -> list[tupl
     if not keep:
         return []
     joined = union_of(tokens, keep, rule.ignorecase)
-    patterns = (joined,) if joined is not None else compiled_all([tokens[i] for i in keep], rule.ignorecase)
+    patterns = (
+        (joined,)
+        if joined is not None
+        else compiled_all([tokens[i] for i in keep], rule.ignorecase)
+    )
     found = [m for pattern in patterns for m in finditer(pattern, text)]
     if not found:
         return []
     # (an empty exception span can only contain an empty token match, and those are never flagged)
-    excepted = [(m.start(), m.end()) for p in compiled_all(rule.exceptions, rule.ignorecase)
-                for m in finditer(p, text)]
-    out = [(m.start(), m.end(), m.group()) for m in found
-           if not any(s <= m.start() and m.end() <= e for s, e in excepted)]
+    excepted = [
+        (m.start(), m.end())
+        for p in compiled_all(rule.exceptions, rule.ignorecase)
+        for m in finditer(p, text)
+    ]
+    out = [
+        (m.start(), m.end(), m.group())
+        for m in found
+        if not any(s <= m.start() and m.end() <= e for s, e in excepted)
+    ]
     out.sort()
     return out
 
@@ -50,22 +60,46 @@ def check_phrases(rid: str, rule: Phrases, ctx: CheckContext) -> list[Finding]:
     if any(ctx.forbids(e) for e in rule.skip_when_prohibited):
         return []
     text = ctx.text
-    extra = tuple(ctx.rulebook.admissions.phrases) if rule.admissions and ctx.rulebook.admissions_allowed else ()
+    extra = (
+        tuple(ctx.rulebook.admissions.phrases)
+        if rule.admissions and ctx.rulebook.admissions_allowed
+        else ()
+    )
     matches = _matches(rule, text, extra)
     if rule.component:
         first = matches[0] if matches else None
-        ctx.empathy.append(EmpathyComponent(
-            component=rule.component, detected=first is not None, weight=rule.weight,
-            start=first[0] if first else None, end=first[1] if first else None,
-        ))
+        ctx.empathy.append(
+            EmpathyComponent(
+                component=rule.component,
+                detected=first is not None,
+                weight=rule.weight,
+                start=first[0] if first else None,
+                end=first[1] if first else None,
+            )
+        )
     if rule.mode == "require":
         if len(matches) >= rule.min:
             return []
-        return [Finding(rule=rid, check=CHECK, severity=rule.level, message=rule.message, source=rule.source or None)]
+        return [
+            Finding(
+                rule=rid,
+                check=CHECK,
+                severity=rule.level,
+                message=rule.message,
+                source=rule.source or None,
+            )
+        ]
     if not matches or any(p.search(text) for p in compiled_all(rule.unless, rule.ignorecase)):
         return []
     return [
-        Finding(rule=rid, check=CHECK, severity=rule.level, start=s, end=e, source=rule.source or None,
-                message=rule.message.format(match=m))
+        Finding(
+            rule=rid,
+            check=CHECK,
+            severity=rule.level,
+            start=s,
+            end=e,
+            source=rule.source or None,
+            message=rule.message.format(match=m),
+        )
         for s, e, m in matches
     ]

@@ -25,7 +25,9 @@ _PHONE = r"(?:\+\d{1,3}[ .-]?|\b1[ .-])?(?:\(?\d{2,4}\)?[ .-]?){1,3}\d{3,4}\b|\b
 # codes: a token mixing letters and digits (XK7-PQ22), or an all-caps/digit run with dashes
 _CODE = r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*\b|\b[A-Z0-9]{2,}(?:-[A-Z0-9]{2,})+\b"
 _MARKER = r"\[\[[^\]]*\]\]"
-PROTECTED = re.compile("|".join(f"(?:{p})" for p in (_MARKER, _URL, _EMAIL, _PHONE, _CODE)), re.IGNORECASE)
+PROTECTED = re.compile(
+    "|".join(f"(?:{p})" for p in (_MARKER, _URL, _EMAIL, _PHONE, _CODE)), re.IGNORECASE
+)
 """Python's form, used to drop findings (the source of truth)."""
 
 HARPER_MASK = r"\[\[[^\]]*\]\]|(?i:https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
@@ -65,7 +67,9 @@ _NAME_PATHS = re.compile(
 )
 
 
-def letter_dictionary(facts: IncidentFacts | None, extra: list[str] | tuple[str, ...] = ()) -> frozenset[str]:
+def letter_dictionary(
+    facts: IncidentFacts | None, extra: list[str] | tuple[str, ...] = ()
+) -> frozenset[str]:
     """Lower-case words a spelling finding may not flag in this letter: the capitalised words (proper
     names: "Lakeview", "IdentityWorks", "TransUnion") of the facts' names and of `extra`; lower-case
     connecting words ("of", "the") are ordinary English and stay checkable."""
@@ -75,7 +79,9 @@ def letter_dictionary(facts: IncidentFacts | None, extra: list[str] | tuple[str,
             if w.islower():
                 continue
             words.add(w.lower())
-            words.update(part.lower() for part in re.split(r"[.&'’-]", w) if part and not part.islower())
+            words.update(
+                part.lower() for part in re.split(r"[.&'’-]", w) if part and not part.islower()
+            )
     return frozenset(words)
 
 

@@ -27,7 +27,9 @@ from app.rulebook.schema import Readability
 
 CHECK = "readability"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_NOT_WORDS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|gov|net|io|app)\b\S*")
+_NOT_WORDS = re.compile(
+    r"\S+@\S+|\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|gov|net|io|app)\b\S*"
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,12 @@ class Counts:
     hard_words: tuple[str, ...] = ()  # the counted text chunks, for `hard_words()` on findings
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(self.words + other.words, self.sentences + other.sentences, self.syllables + other.syllables,
-                      self.hard_words + other.hard_words)
+        return Counts(
+            self.words + other.words,
+            self.sentences + other.sentences,
+            self.syllables + other.syllables,
+            self.hard_words + other.hard_words,
+        )
 
     def metrics(self) -> dict[str, float]:
         """FK grade, Flesch Reading Ease and words per sentence (empty text: no metrics)."""
@@ -90,7 +96,9 @@ def counts_of(units: list[Unit]) -> Counts:
     """Summed counts of prose sentences."""
     words = sentences = syllables = 0
     chunks: list[str] = []
-    for u in units:  # the same sums as adding the Counts one by one, without re-copying the tuple each time
+    for u in (
+        units
+    ):  # the same sums as adding the Counts one by one, without re-copying the tuple each time
         c = _sentence_counts(u.text)
         words += c.words
         sentences += c.sentences
@@ -113,7 +121,9 @@ def document_metrics(ctx: CheckContext) -> dict[str, float]:
     return ctx.readability
 
 
-def _violations(rule: Readability, metrics: dict[str, float]) -> list[tuple[str, float, str, float]]:
+def _violations(
+    rule: Readability, metrics: dict[str, float]
+) -> list[tuple[str, float, str, float]]:
     out = []
     for metric, bound in rule.thresholds.items():
         value = metrics.get(metric)
@@ -126,8 +136,11 @@ def _violations(rule: Readability, metrics: dict[str, float]) -> list[tuple[str,
     return out
 
 
-_NAMES = {"flesch_kincaid_grade": "Flesch–Kincaid grade", "flesch_reading_ease": "Flesch Reading Ease",
-          "words_per_sentence": "Words per sentence"}
+_NAMES = {
+    "flesch_kincaid_grade": "Flesch–Kincaid grade",
+    "flesch_reading_ease": "Flesch Reading Ease",
+    "words_per_sentence": "Words per sentence",
+}
 
 
 def _detail(c: Counts) -> str:
@@ -153,7 +166,9 @@ def check_readability(rid: str, rule: Readability, ctx: CheckContext) -> list[Fi
             inside = [s for s in prose if sec.start <= s.start < sec.end]
             if inside:
                 units.append((sec.start, sec.end, counts_of(inside)))
-        if not ctx.doc.headings:  # one section is the whole letter: the document rule already judges it
+        if (
+            not ctx.doc.headings
+        ):  # one section is the whole letter: the document rule already judges it
             units = []
     else:
         for s in prose:
@@ -169,8 +184,22 @@ def check_readability(rid: str, rule: Readability, ctx: CheckContext) -> list[Fi
         detail = _detail(c)
         if len(bad) > 1:
             detail += "; also " + ", ".join(f"{_NAMES[m]} {v:.1f}" for m, v, _, _ in bad[1:])
-        findings.append(Finding(
-            rule=rid, check=CHECK, severity=rule.level, start=start, end=end, source=rule.source or None,
-            message=rule.message.format(metric=_NAMES[metric], value=value, limit=limit, op=op, unit=rule.scope, detail=detail),
-        ))
+        findings.append(
+            Finding(
+                rule=rid,
+                check=CHECK,
+                severity=rule.level,
+                start=start,
+                end=end,
+                source=rule.source or None,
+                message=rule.message.format(
+                    metric=_NAMES[metric],
+                    value=value,
+                    limit=limit,
+                    op=op,
+                    unit=rule.scope,
+                    detail=detail,
+                ),
+            )
+        )
     return findings

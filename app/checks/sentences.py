@@ -42,18 +42,19 @@ def _sentence_ok(rule: SentencePattern, flat: str, sent: Unit) -> bool:
     """The sentence holds every `sentence_requires` pattern and no `sentence_excludes` one."""
     requires = compiled_all(rule.sentence_requires, rule.ignorecase)
     excludes = compiled_all(rule.sentence_excludes, rule.ignorecase)
-    return (all(p.search(flat, sent.start, sent.end) for p in requires)
-            and not any(p.search(flat, sent.start, sent.end) for p in excludes))
+    return all(p.search(flat, sent.start, sent.end) for p in requires) and not any(
+        p.search(flat, sent.start, sent.end) for p in excludes
+    )
 
 
 def _context_ok(rule: SentencePattern, flat: str, sent: Unit, start: int, end: int) -> bool:
     """The words just before / after the match are not an excluded frame."""
     if rule.not_preceded_by:
-        before = _words(flat[sent.start:start])
+        before = _words(flat[sent.start : start])
         if any(p.search(before) for p in compiled_all(rule.not_preceded_by, rule.ignorecase)):
             return False
     if rule.not_followed_by:
-        after = _words(flat[end:sent.end])
+        after = _words(flat[end : sent.end])
         if any(p.search(after) for p in compiled_all(rule.not_followed_by, rule.ignorecase)):
             return False
     return True
@@ -62,11 +63,17 @@ def _context_ok(rule: SentencePattern, flat: str, sent: Unit, start: int, end: i
 def sentence_matches(rule: SentencePattern, doc: Document) -> list[tuple[int, int, int]]:
     """(start, end, pattern index) of every counted match, in text order, overlaps dropped."""
     pats = [p.match for p in rule.patterns]
-    keep = present(pats, folded(flat_text(doc)))  # patterns whose required literal is absent cannot match
+    keep = present(
+        pats, folded(flat_text(doc))
+    )  # patterns whose required literal is absent cannot match
     if not keep:
         return []
     joined = union_of(pats, keep, rule.ignorecase, named=True)
-    passes = [(joined, None)] if joined is not None else [(compiled(pats[i], rule.ignorecase), i) for i in keep]
+    passes = (
+        [(joined, None)]
+        if joined is not None
+        else [(compiled(pats[i], rule.ignorecase), i) for i in keep]
+    )
     flat = flat_text(doc)
     out: list[tuple[int, int, int]] = []
     for sent in doc.sentences:
@@ -88,7 +95,9 @@ def sentence_matches(rule: SentencePattern, doc: Document) -> list[tuple[int, in
     return out
 
 
-def _rewrite(rule: SentencePattern, i: int, flat: str, text: str, start: int, end: int) -> str | None:
+def _rewrite(
+    rule: SentencePattern, i: int, flat: str, text: str, start: int, end: int
+) -> str | None:
     entry = rule.patterns[i]
     if entry.rewrite is None:  # type: ignore[union-attr]
         return None
@@ -108,8 +117,16 @@ def check_sentence_pattern(rid: str, rule: SentencePattern, ctx: CheckContext) -
     for start, end, i in sentence_matches(rule, doc):
         matched = doc.text[start:end]
         suggestion = _rewrite(rule, i, flat, doc.text, start, end)
-        findings.append(Finding(
-            rule=rid, check=CHECK, severity=rule.level, start=start, end=end, suggestion=suggestion,
-            source=rule.source or None, message=rule.message.format(match=matched, suggestion=suggestion or ""),
-        ))
+        findings.append(
+            Finding(
+                rule=rid,
+                check=CHECK,
+                severity=rule.level,
+                start=start,
+                end=end,
+                suggestion=suggestion,
+                source=rule.source or None,
+                message=rule.message.format(match=matched, suggestion=suggestion or ""),
+            )
+        )
     return findings

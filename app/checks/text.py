@@ -48,7 +48,9 @@ class Unit:
     end: int
     text: str
     kind: str = "sentence"
-    heading: str | None = None  # for sections: the heading text (normalised), None before the first heading
+    heading: str | None = (
+        None  # for sections: the heading text (normalised), None before the first heading
+    )
 
     @cached_property
     def words(self) -> int:
@@ -102,14 +104,16 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
-_TIME_ZONES = frozenset("eastern central mountain pacific et ct mt pt est cst mst pst edt cdt mdt pdt gmt bst cet utc local".split())
+_TIME_ZONES = frozenset(
+    "eastern central mountain pacific et ct mt pt est cst mst pst edt cdt mdt pdt gmt bst cet utc local".split()
+)
 
 
 def _time_then_sentence(text: str, dot: int, end: int) -> bool:
     """'8 a.m. to 5 p.m. You may ...': a time abbreviation that ends the sentence."""
-    if text[max(0, dot - 3):dot].lower() not in ("a.m", "p.m"):
+    if text[max(0, dot - 3) : dot].lower() not in ("a.m", "p.m"):
         return False
-    m = _WORD.match(text, dot + 1 + (len(text[dot + 1:end]) - len(text[dot + 1:end].lstrip())))
+    m = _WORD.match(text, dot + 1 + (len(text[dot + 1 : end]) - len(text[dot + 1 : end].lstrip())))
     return bool(m) and m.group()[0].isupper() and m.group().lower() not in _TIME_ZONES
 
 
@@ -155,7 +159,9 @@ class Document:
         """The sentence containing `offset`, if any."""
         starts = [s.start for s in self.sentences]
         i = bisect_right(starts, offset) - 1
-        if i >= 0 and self.sentences[i].start <= offset < max(self.sentences[i].end, self.sentences[i].start + 1):
+        if i >= 0 and self.sentences[i].start <= offset < max(
+            self.sentences[i].end, self.sentences[i].start + 1
+        ):
             return self.sentences[i]
         return None
 
@@ -169,7 +175,11 @@ class Document:
     def prose_sentences(self) -> list[Unit]:
         """Sentences that are prose (not headings, address lines or bare signatures)."""
         heads = {(h.start, h.end) for h in self.headings}
-        return [s for s in self.sentences if (s.start, s.end) not in heads and s.text[-1:] in ".!?:;)\"'”’" and s.words >= 3]
+        return [
+            s
+            for s in self.sentences
+            if (s.start, s.end) not in heads and s.text[-1:] in ".!?:;)\"'”’" and s.words >= 3
+        ]
 
 
 @text_cache(maxsize=64)

@@ -21,11 +21,22 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     """Add the `audit` sub-command group."""
     p = subs.add_parser("audit", help="Verify or list the audit log; export signed checkpoints.")
     a = p.add_subparsers(dest="audit_command", required=True)
-    v = a.add_parser("verify", help="Check the keyed hash chain (and the checkpoints); exit 1 naming the first broken entry.")
-    v.add_argument("--checkpoints", metavar="FILE", help="Signed checkpoints to check against (default: CANDOR_AUDIT_CHECKPOINTS).")
+    v = a.add_parser(
+        "verify",
+        help="Check the keyed hash chain (and the checkpoints); exit 1 naming the first broken entry.",
+    )
+    v.add_argument(
+        "--checkpoints",
+        metavar="FILE",
+        help="Signed checkpoints to check against (default: CANDOR_AUDIT_CHECKPOINTS).",
+    )
     v.set_defaults(func=verify)
     c = a.add_parser("checkpoint", help="Append a signed checkpoint of the chain's end to a file.")
-    c.add_argument("--file", metavar="FILE", help="Checkpoint file (default: CANDOR_AUDIT_CHECKPOINTS); - prints it.")
+    c.add_argument(
+        "--file",
+        metavar="FILE",
+        help="Checkpoint file (default: CANDOR_AUDIT_CHECKPOINTS); - prints it.",
+    )
     c.set_defaults(func=checkpoint)
     ls = a.add_parser("list", help="Print entries as JSON lines.")
     ls.add_argument("--after", type=int, default=0)
@@ -65,7 +76,10 @@ def verify(args: argparse.Namespace) -> int:
         against = f", matches {r.checkpoints} signed checkpoint(s)" if r.checkpoints else ""
         print(f"audit log OK: {r.entries} entries, chain intact{against}")
         return 0
-    print(f"audit log BROKEN at entry {r.broken_seq}: {r.reason} ({r.entries} entries verified before it)", file=sys.stderr)
+    print(
+        f"audit log BROKEN at entry {r.broken_seq}: {r.reason} ({r.entries} entries verified before it)",
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -80,7 +94,10 @@ def checkpoint(args: argparse.Namespace) -> int:
     with open_store(common.settings()) as session:
         verdict = audit.verify(session, load_checkpoints(None if str(path) == "-" else path))
         if not verdict.ok:
-            print(f"audit log BROKEN at entry {verdict.broken_seq}: {verdict.reason}; no checkpoint written", file=sys.stderr)
+            print(
+                f"audit log BROKEN at entry {verdict.broken_seq}: {verdict.reason}; no checkpoint written",
+                file=sys.stderr,
+            )
             return 1
         mark = audit.checkpoint(session)
     line = json.dumps(mark, sort_keys=True)

@@ -25,14 +25,37 @@ FORMATS = ("text", "json", "github", "sarif")
 
 def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `check` sub-command."""
-    p = subs.add_parser("check", help="Check a letter: readability, empathy, legal elements, facts, grammar.")
-    p.add_argument("files", nargs="+", metavar="FILE", help="Letter text (Markdown or plain), or - for standard input.")
-    p.add_argument("--facts", help="Incident facts JSON: compares dates, numbers and contacts, evaluates conditional elements.")
-    p.add_argument("--jurisdiction", action="append", default=[], metavar="CODE",
-                   help="Jurisdiction whose required and forbidden elements to check (repeatable), e.g. US-CA.")
-    p.add_argument("--tone", metavar="TONE", help="Tone whose readability thresholds apply: plain (default), empathetic or formal.")
-    p.add_argument("--format", choices=FORMATS, default="text",
-                   help="text (compiler-style lines), json (the API's report), github (workflow annotations), sarif (SARIF 2.1.0).")
+    p = subs.add_parser(
+        "check", help="Check a letter: readability, empathy, legal elements, facts, grammar."
+    )
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="Letter text (Markdown or plain), or - for standard input.",
+    )
+    p.add_argument(
+        "--facts",
+        help="Incident facts JSON: compares dates, numbers and contacts, evaluates conditional elements.",
+    )
+    p.add_argument(
+        "--jurisdiction",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="Jurisdiction whose required and forbidden elements to check (repeatable), e.g. US-CA.",
+    )
+    p.add_argument(
+        "--tone",
+        metavar="TONE",
+        help="Tone whose readability thresholds apply: plain (default), empathetic or formal.",
+    )
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (compiler-style lines), json (the API's report), github (workflow annotations), sarif (SARIF 2.1.0).",
+    )
     p.add_argument("--no-grammar", action="store_true", help="Skip the grammar and spelling check.")
     p.set_defaults(func=run)
 
@@ -54,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
     from app.cli import CliError
 
     if args.format == "json" and len(args.files) > 1:
-        raise CliError("--format json takes one file; use --format sarif (or text, github) for several")
+        raise CliError(
+            "--format json takes one file; use --format sarif (or text, github) for several"
+        )
     s = common.settings()
     texts = [(path, common.read_text(path)) for path in args.files]
     for _path, text in texts:
@@ -63,8 +88,19 @@ def run(args: argparse.Namespace) -> int:
     rb = common.rulebook(s)
     grammar = False if args.no_grammar else _grammar_checker(s)
     reports = [
-        (path, text, run_checks(text, rulebook=rb, settings=s, facts=facts, jurisdictions=tuple(args.jurisdiction),
-                                tone=args.tone, grammar=grammar))
+        (
+            path,
+            text,
+            run_checks(
+                text,
+                rulebook=rb,
+                settings=s,
+                facts=facts,
+                jurisdictions=tuple(args.jurisdiction),
+                tone=args.tone,
+                grammar=grammar,
+            ),
+        )
         for path, text in texts
     ]
     syllables.save_extra()  # words counted by Pyphen this time are looked up next time
@@ -101,7 +137,9 @@ def _render(fmt: str, reports: list[tuple[str, str, Report]]) -> str:
     if fmt == "github":
         from app.commands.report_formats import format_github
 
-        return "\n".join(filter(None, (format_github(report, text, path) for path, text, report in reports)))
+        return "\n".join(
+            filter(None, (format_github(report, text, path) for path, text, report in reports))
+        )
     several = len(reports) > 1
     blocks = []
     for path, text, report in reports:

@@ -36,7 +36,9 @@ def read_json(path: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CliError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise CliError(
+            f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
 
 
 def read_facts(path: str) -> IncidentFacts:
@@ -56,8 +58,12 @@ def settings() -> Settings:
         return get_settings()
     except ValidationError as exc:
         details = pydantic_error_details(exc.errors())
-        raise CliError("; ".join(d["message"] if d["field"] == "(body)" else f"CANDOR_{d['field']}: {d['message']}"
-                                 for d in details)) from None
+        raise CliError(
+            "; ".join(
+                d["message"] if d["field"] == "(body)" else f"CANDOR_{d['field']}: {d['message']}"
+                for d in details
+            )
+        ) from None
 
 
 def rulebook(s: Settings | None = None) -> Rulebook:

@@ -20,14 +20,30 @@ from app.commands import common
 
 def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `corpus` sub-command."""
-    p = subs.add_parser("corpus", help="Check every letter in a folder and report the corpus table (readability, downplaying, elements, apology).")
+    p = subs.add_parser(
+        "corpus",
+        help="Check every letter in a folder and report the corpus table (readability, downplaying, elements, apology).",
+    )
     p.add_argument("folder", help="Folder of letters (*.md, *.txt; README files are skipped).")
-    p.add_argument("--format", choices=("text", "json", "csv"), default="text",
-                   help="text: table and rows; json: the whole report; csv: one row per letter.")
-    p.add_argument("--jurisdiction", action="append", default=[], metavar="CODE",
-                   help="Look for this jurisdiction's required elements in every letter (repeatable). "
-                        "Without it, a letter's NAME.labels.yml `jurisdictions:` are used when present.")
-    p.add_argument("--out", metavar="DIR", help="Also write DIR/corpus.png (chart) and DIR/corpus.html (report).")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="text: table and rows; json: the whole report; csv: one row per letter.",
+    )
+    p.add_argument(
+        "--jurisdiction",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="Look for this jurisdiction's required elements in every letter (repeatable). "
+        "Without it, a letter's NAME.labels.yml `jurisdictions:` are used when present.",
+    )
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="Also write DIR/corpus.png (chart) and DIR/corpus.html (report).",
+    )
     p.set_defaults(func=run)
 
 
@@ -41,10 +57,18 @@ def build(folder: Path, jurisdictions: tuple[str, ...]):  # type: ignore[no-unty
     rb = common.rulebook(s)
     unknown = [j for j in jurisdictions if j not in rb.jurisdictions]
     if unknown:
-        raise CliError(f"unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(rb.jurisdictions))}")
+        raise CliError(
+            f"unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(rb.jurisdictions))}"
+        )
     rows, skipped = scan(folder, rb, s, Selection(jurisdictions=jurisdictions))
     syllables.save_extra()  # words counted by Pyphen this time are looked up next time
-    return CorpusReport(folder=str(folder), rulebook=rb.hash, summary=summarise(rows, families(rb)), rows=rows, skipped=skipped)
+    return CorpusReport(
+        folder=str(folder),
+        rulebook=rb.hash,
+        summary=summarise(rows, families(rb)),
+        rows=rows,
+        skipped=skipped,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,8 +83,14 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--out {args.out}: exists and is not a folder")
     report = build(folder, tuple(dict.fromkeys(args.jurisdiction)))
     if not report.rows:
-        raise CliError(f"{args.folder}: no letters to check (*.md, *.txt)"
-                       + (f"; skipped: {', '.join(f'{s.file} ({s.reason})' for s in report.skipped)}" if report.skipped else ""))
+        raise CliError(
+            f"{args.folder}: no letters to check (*.md, *.txt)"
+            + (
+                f"; skipped: {', '.join(f'{s.file} ({s.reason})' for s in report.skipped)}"
+                if report.skipped
+                else ""
+            )
+        )
     if out is not None:
         from app.corpus.chart import write_chart
         from app.corpus.html import render_html
@@ -68,8 +98,13 @@ def run(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         write_chart(report, out / "corpus.png")
         (out / "corpus.html").write_text(render_html(report, chart="corpus.png"), encoding="utf-8")
-    body = (report.model_dump_json(indent=2) + "\n" if args.format == "json"
-            else format_csv(report) if args.format == "csv" else format_text(report) + "\n")
+    body = (
+        report.model_dump_json(indent=2) + "\n"
+        if args.format == "json"
+        else format_csv(report)
+        if args.format == "csv"
+        else format_text(report) + "\n"
+    )
     try:
         sys.stdout.write(body)
         sys.stdout.flush()

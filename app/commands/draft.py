@@ -16,7 +16,11 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     p = subs.add_parser("draft", help="Draft a letter from incident facts.")
     p.add_argument("facts", help="Incident facts JSON file, or - for standard input.")
     p.add_argument("--tone", choices=TONES, default="plain")
-    p.add_argument("--jurisdiction", default="US-GENERIC", help="Letter variant's jurisdiction code (default US-GENERIC).")
+    p.add_argument(
+        "--jurisdiction",
+        default="US-GENERIC",
+        help="Letter variant's jurisdiction code (default US-GENERIC).",
+    )
     p.add_argument("--format", choices=("text", "html"), default="text")
     p.set_defaults(func=run)
 
@@ -27,8 +31,12 @@ def run(args: argparse.Namespace) -> int:
     s = common.settings()
     rb = common.rulebook(s)
     if args.jurisdiction not in rb.jurisdictions:
-        raise CliError(f"--jurisdiction: unknown code {args.jurisdiction!r}; known: {', '.join(sorted(rb.jurisdictions))}")
-    letter = draft_letter(facts, rb, require_dir(s, "TEMPLATES_DIR"), tone=args.tone, jurisdiction=args.jurisdiction)
+        raise CliError(
+            f"--jurisdiction: unknown code {args.jurisdiction!r}; known: {', '.join(sorted(rb.jurisdictions))}"
+        )
+    letter = draft_letter(
+        facts, rb, require_dir(s, "TEMPLATES_DIR"), tone=args.tone, jurisdiction=args.jurisdiction
+    )
     if args.format == "html":
         from app.letters.markup import to_html
 

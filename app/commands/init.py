@@ -10,7 +10,9 @@ import argparse
 
 def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `init` sub-command."""
-    p = subs.add_parser("init", help="Migrate the store and create the first admin user (no-op when users exist).")
+    p = subs.add_parser(
+        "init", help="Migrate the store and create the first admin user (no-op when users exist)."
+    )
     p.add_argument("--email", required=True, help="E-mail address of the first administrator.")
     p.set_defaults(func=run)
 
@@ -25,7 +27,9 @@ def run(args: argparse.Namespace) -> int:
     with open_store(common.settings()) as session:
         existing = repo.count_users(session)
         if existing:
-            print(f"already initialised: {existing} user(s); create more with `candor users create`")
+            print(
+                f"already initialised: {existing} user(s); create more with `candor users create`"
+            )
             return 0
         user, otp = create_user(session, None, args.email, "admin")
         print(f"created {user.email} (admin), id {user.id}")

@@ -68,7 +68,9 @@ def _plan_from_store(incident_id: int, tone: str | None) -> MergePlan:
     db = Database.from_url(s.DATABASE_URL)
     try:
         with db.sessions() as session:
-            return plan_from_store(session, incident_id, ctx=ctx, tone=tone, letterhead=s.LETTERHEAD)
+            return plan_from_store(
+                session, incident_id, ctx=ctx, tone=tone, letterhead=s.LETTERHEAD
+            )
     except AppError as exc:
         raise CliError(exc.message) from None
     finally:

@@ -12,11 +12,17 @@ from app.domain.obligations import ObligationsReport, obligations_report, resolv
 
 def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `obligations` sub-command."""
-    p = subs.add_parser("obligations", help="List notice obligations, due dates and letter variants for an incident.")
+    p = subs.add_parser(
+        "obligations",
+        help="List notice obligations, due dates and letter variants for an incident.",
+    )
     p.add_argument("facts", help="Incident facts JSON file, or - for standard input.")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--today", help="Count time left from this date or date-time with offset (YYYY-MM-DD or "
-                   "2026-09-15T08:00:00+00:00; default: CANDOR_TODAY or the real time).")
+    p.add_argument(
+        "--today",
+        help="Count time left from this date or date-time with offset (YYYY-MM-DD or "
+        "2026-09-15T08:00:00+00:00; default: CANDOR_TODAY or the real time).",
+    )
     p.set_defaults(func=run)
 
 
@@ -38,31 +44,54 @@ def run(args: argparse.Namespace) -> int:
 
 def render_text(report: ObligationsReport) -> str:
     """Render a responder's summary: deadlines first, then letter variants, then the reasons per law."""
-    discovered = report.discovery_at.isoformat() if report.discovery_at else (report.discovery_date or "unknown")
-    lines = [f"Obligations as of {report.now.isoformat(timespec='minutes')} (discovered {discovered})", ""]
+    discovered = (
+        report.discovery_at.isoformat()
+        if report.discovery_at
+        else (report.discovery_date or "unknown")
+    )
+    lines = [
+        f"Obligations as of {report.now.isoformat(timespec='minutes')} (discovered {discovered})",
+        "",
+    ]
     for warning in report.warnings:
         lines.append(f"WARNING: {warning}")
     if report.warnings:
         lines.append("")
     for o in report.obligations:
-        due = o.due_at.isoformat(timespec="minutes") if o.due_at else (o.due.isoformat() if o.due else "no fixed date")
+        due = (
+            o.due_at.isoformat(timespec="minutes")
+            if o.due_at
+            else (o.due.isoformat() if o.due else "no fixed date")
+        )
         mark = " [UNVERIFIED]" if o.unverified else ""
-        lines.append(f"- {due:<13} {time_left(o):<24} {o.jurisdiction:<11} {o.obligation:<11} {o.recipient}{mark}")
+        lines.append(
+            f"- {due:<13} {time_left(o):<24} {o.jurisdiction:<11} {o.obligation:<11} {o.recipient}{mark}"
+        )
         lines.append(f"  {o.deadline} — {o.citation}")
     lines += ["", "Letter variants:"]
     for v in report.variants:
         who = ", ".join(f"{code} {n:,}" for code, n in v.residences.items())
-        lines.append(f"- {v.id}: {v.recipients:,} recipients ({who}); laws {', '.join(v.jurisdictions)}")
+        lines.append(
+            f"- {v.id}: {v.recipients:,} recipients ({who}); laws {', '.join(v.jurisdictions)}"
+        )
         if v.exclude:
             lines.append(f"  leave out: {', '.join(v.exclude)}")
         for c in v.conflicts:
             lines.append(f"  CONFLICT {c}")
     if report.no_letter:
-        lines.append("No letter required: " + ", ".join(f"{r} {n:,}" for r, n in report.no_letter.items()))
+        lines.append(
+            "No letter required: " + ", ".join(f"{r} {n:,}" for r, n in report.no_letter.items())
+        )
     if report.uncovered:
-        lines.append("No rule file covers: " + ", ".join(report.uncovered) + " — research these before sending.")
+        lines.append(
+            "No rule file covers: "
+            + ", ".join(report.uncovered)
+            + " — research these before sending."
+        )
     lines += ["", "Why:"]
     for a in report.jurisdictions:
         verdict = "applies" if a.applies else "does not apply"
-        lines.append(f"- {a.jurisdiction} {verdict}{'' if a.letters or not a.applies else ' (no letters)'}: {'; '.join(a.reasons)}")
+        lines.append(
+            f"- {a.jurisdiction} {verdict}{'' if a.letters or not a.applies else ' (no letters)'}: {'; '.join(a.reasons)}"
+        )
     return "\n".join(lines) + "\n"

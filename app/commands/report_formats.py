@@ -21,7 +21,11 @@ from app.checks.base import Finding, Report, Severity
 from app.checks.text import segment
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_GITHUB_LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.suggestion: "notice"}
+_GITHUB_LEVEL = {
+    Severity.error: "error",
+    Severity.warning: "warning",
+    Severity.suggestion: "notice",
+}
 _SARIF_LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.suggestion: "note"}
 
 
@@ -77,17 +81,23 @@ def sarif_log(reports: list[tuple[str, str, Report]], version: str = "0.1.0") ->
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "candor", "version": version, "rules": list(rules.values())}},
-            "columnKind": "unicodeCodePoints",
-            "artifacts": artifacts,
-            "results": results,
-            "properties": {"rulebook": rulebooks[0] if len(rulebooks) == 1 else rulebooks},
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {"name": "candor", "version": version, "rules": list(rules.values())}
+                },
+                "columnKind": "unicodeCodePoints",
+                "artifacts": artifacts,
+                "results": results,
+                "properties": {"rulebook": rulebooks[0] if len(rulebooks) == 1 else rulebooks},
+            }
+        ],
     }
 
 
-def _results(report: Report, text: str, uri: str, rules: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _results(
+    report: Report, text: str, uri: str, rules: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     results = []
     for f in report.findings:
         if f.rule not in rules:
@@ -102,25 +112,43 @@ def _results(report: Report, text: str, uri: str, rules: dict[str, dict[str, Any
         pos = _positions(f, text)
         if pos is not None:
             line, col, end_line, end_col = pos
-            region = {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col,
-                      "charOffset": f.start, "charLength": max(0, (f.end or 0) - (f.start or 0))}
+            region = {
+                "startLine": line,
+                "startColumn": col,
+                "endLine": end_line,
+                "endColumn": end_col,
+                "charOffset": f.start,
+                "charLength": max(0, (f.end or 0) - (f.start or 0)),
+            }
         result: dict[str, Any] = {
             "ruleId": f.rule,
             "ruleIndex": list(rules).index(f.rule),
             "level": _SARIF_LEVEL[f.severity],
             "message": {"text": " ".join(f.message.split())},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
+            "locations": [
+                {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
+            ],
         }
         if f.id:
             result["partialFingerprints"] = {"candorFindingId/v1": f.id}
         if f.waived:
-            result["suppressions"] = [{"kind": "external", "justification": f.waiver_reason or "waived"}]
+            result["suppressions"] = [
+                {"kind": "external", "justification": f.waiver_reason or "waived"}
+            ]
         if f.suggestion is not None and pos is not None:
-            result["fixes"] = [{
-                "description": {"text": f"Replace with “{f.suggestion}”"},
-                "artifactChanges": [{"artifactLocation": {"uri": uri},
-                                     "replacements": [{"deletedRegion": region, "insertedContent": {"text": f.suggestion}}]}],
-            }]
+            result["fixes"] = [
+                {
+                    "description": {"text": f"Replace with “{f.suggestion}”"},
+                    "artifactChanges": [
+                        {
+                            "artifactLocation": {"uri": uri},
+                            "replacements": [
+                                {"deletedRegion": region, "insertedContent": {"text": f.suggestion}}
+                            ],
+                        }
+                    ],
+                }
+            ]
         results.append(result)
     return results
 

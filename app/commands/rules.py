@@ -21,7 +21,9 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     """Add the `rules` sub-command."""
     p = subs.add_parser("rules", help="List the rulebook, or validate a rules folder.")
     p.add_argument("action", nargs="?", choices=("list", "validate"), default="list")
-    p.add_argument("dir", nargs="?", help="Rules folder for `validate` (default: CANDOR_RULES_DIR).")
+    p.add_argument(
+        "dir", nargs="?", help="Rules folder for `validate` (default: CANDOR_RULES_DIR)."
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=run)
 
@@ -44,8 +46,12 @@ def run(args: argparse.Namespace) -> int:
     for r in data["rules"]:
         if r["kind"] == "legal_elements":
             continue
-        print(f"{r['id']:40} {r['kind']:18} {r['level'] or '':10} {' '.join(r['tones']) or 'all tones'}")
+        print(
+            f"{r['id']:40} {r['kind']:18} {r['level'] or '':10} {' '.join(r['tones']) or 'all tones'}"
+        )
     print()
     for j in data["jurisdictions"]:
-        print(f"{j['code']:12} reviewed {j['reviewed']}  {j['name']} — {j['title']}{' (UNVERIFIED parts)' if j['unverified'] else ''}")
+        print(
+            f"{j['code']:12} reviewed {j['reviewed']}  {j['name']} — {j['title']}{' (UNVERIFIED parts)' if j['unverified'] else ''}"
+        )
     return 0

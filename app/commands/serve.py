@@ -16,8 +16,12 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     """Add the `serve` sub-command."""
     p = subs.add_parser("serve", help="Apply pending migrations and run the web service.")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000, help="Port (0: one the system picks; the log names it).")
-    p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    p.add_argument(
+        "--port", type=int, default=8000, help="Port (0: one the system picks; the log names it)."
+    )
+    p.add_argument(
+        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+    )
     p.set_defaults(func=run)
 
 
@@ -31,5 +35,12 @@ def run(args: argparse.Namespace) -> int:
     settings = common.settings()
     configure_logging(settings.LOG_FORMAT, getattr(logging, args.log_level.upper()))
     app = create_app(settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, log_config=None)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        access_log=False,
+        log_config=None,
+    )
     return 0

@@ -17,7 +17,9 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     """Add the `users` sub-command group."""
     p = subs.add_parser("users", help="Create users and API tokens.")
     us = p.add_subparsers(dest="users_command", required=True)
-    c = us.add_parser("create", help="Create a user; prints a one-time password (and a token with --token).")
+    c = us.add_parser(
+        "create", help="Create a user; prints a one-time password (and a token with --token)."
+    )
     c.add_argument("--role", required=True, choices=ROLES)
     c.add_argument("--email", required=True)
     c.add_argument("--token", action="store_true", help="Also create an API token and print it.")
@@ -40,7 +42,9 @@ def create(args: argparse.Namespace) -> int:
         print(f"created {user.email} ({user.role}), id {user.id}")
         print(f"one-time password: {otp}")
         if args.token:
-            row, secret = issue_token(session, None, user, "cli", common.settings().TOKEN_LIFETIME_DAYS)
+            row, secret = issue_token(
+                session, None, user, "cli", common.settings().TOKEN_LIFETIME_DAYS
+            )
             print(f"api token: {secret}")
             print(f"token expires: {row.expires_at}")
     return 0
@@ -54,8 +58,12 @@ def token(args: argparse.Namespace) -> int:
     with open_store(common.settings()) as session:
         user = find_user(session, args.email)
         if user is None:
-            raise CliError(f"--email: no user {args.email!r}; create one with `candor users create`")
-        row, secret = issue_token(session, None, user, args.name, common.settings().TOKEN_LIFETIME_DAYS)
+            raise CliError(
+                f"--email: no user {args.email!r}; create one with `candor users create`"
+            )
+        row, secret = issue_token(
+            session, None, user, args.name, common.settings().TOKEN_LIFETIME_DAYS
+        )
         print(secret)
         print(f"token expires: {row.expires_at}", file=sys.stderr)
     return 0

@@ -28,8 +28,10 @@ def load_audit_key(settings: Settings) -> bytes:
     else:
         key = _read_or_create(Path(settings.AUDIT_KEY_FILE))
     if len(key) < MIN_KEY_CHARS:
-        raise AuditKeyError(f"the audit key must be at least {MIN_KEY_CHARS} characters (CANDOR_AUDIT_KEY or "
-                            "CANDOR_AUDIT_KEY_FILE)")
+        raise AuditKeyError(
+            f"the audit key must be at least {MIN_KEY_CHARS} characters (CANDOR_AUDIT_KEY or "
+            "CANDOR_AUDIT_KEY_FILE)"
+        )
     return key.encode("utf-8")
 
 

@@ -38,11 +38,16 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL. SQLite file (default) or `postgresql+psycopg://user:pw@host/db`.",
     )
     SECRET_KEY: str = Field(
-        "dev-secret-change-me", description="Signs session cookies and CSRF tokens. Must be set in production."
+        "dev-secret-change-me",
+        description="Signs session cookies and CSRF tokens. Must be set in production.",
     )
-    RULES_DIR: Path = Field(PROJECT_ROOT / "rules", description="Folder of rule files (YAML), loaded and validated at start-up.")
+    RULES_DIR: Path = Field(
+        PROJECT_ROOT / "rules",
+        description="Folder of rule files (YAML), loaded and validated at start-up.",
+    )
     TEMPLATES_DIR: Path = Field(
-        PROJECT_ROOT / "templates" / "letters", description="Folder of letter templates (Jinja, rendered in the sandbox)."
+        PROJECT_ROOT / "templates" / "letters",
+        description="Folder of letter templates (Jinja, rendered in the sandbox).",
     )
     CACHE_DIR: Path | None = Field(
         None,
@@ -55,16 +60,24 @@ class Settings(BaseSettings):
         "LANGUAGETOOL_URL) or `off`. `auto`: LanguageTool when LANGUAGETOOL_URL is set, else Harper.",
     )
     LANGUAGETOOL_URL: str | None = Field(
-        None, description="LanguageTool server, e.g. `http://localhost:8081`; with GRAMMAR_ENGINE=auto it selects LanguageTool."
+        None,
+        description="LanguageTool server, e.g. `http://localhost:8081`; with GRAMMAR_ENGINE=auto it selects LanguageTool.",
     )
     LANGUAGETOOL_LANGUAGE: str = Field("en-US", description="Language code sent to LanguageTool.")
-    GRAMMAR_TIMEOUT_S: float = Field(5.0, description="Seconds to wait for LanguageTool before reporting `unavailable`.")
+    GRAMMAR_TIMEOUT_S: float = Field(
+        5.0, description="Seconds to wait for LanguageTool before reporting `unavailable`."
+    )
 
     def cache_dir(self) -> Path:
         """CACHE_DIR, or the user's cache folder when unset."""
         return self.CACHE_DIR or default_cache_dir()
-    MAX_TEXT_CHARS: int = Field(100_000, description="Longest letter text accepted by checks and saves (413 above).")
-    MAX_BODY_BYTES: int = Field(2_000_000, description="Largest request body accepted by the API (413 above).")
+
+    MAX_TEXT_CHARS: int = Field(
+        100_000, description="Longest letter text accepted by checks and saves (413 above)."
+    )
+    MAX_BODY_BYTES: int = Field(
+        2_000_000, description="Largest request body accepted by the API (413 above)."
+    )
     MAX_UPLOAD_BYTES: int = Field(
         500_000_000, description="Largest recipient-list upload for the mail merge (413 above)."
     )
@@ -74,32 +87,48 @@ class Settings(BaseSettings):
         "Unset: true in development, false otherwise; refused in production.",
     )
     LOG_FORMAT: Literal["text", "json"] = Field(
-        "text", description="`text` or `json` (one object per line with the request id; never personal data)."
+        "text",
+        description="`text` or `json` (one object per line with the request id; never personal data).",
     )
     SESSION_COOKIE_SECURE: bool = Field(
-        False, description="Mark the session cookie Secure (set true behind HTTPS; always true in production)."
+        False,
+        description="Mark the session cookie Secure (set true behind HTTPS; always true in production).",
     )
     SESSION_MAX_AGE_S: int = Field(8 * 3600, description="Browser session lifetime in seconds.")
-    EXPORT_DIR: Path = Field(Path("./var/exports"), description="Where export and mail-merge outputs are written.")
-    EXPORT_RETENTION_DAYS: int = Field(7, description="Days to keep mail-merge outputs before they are deleted.")
-    LETTERHEAD: str = Field("", description="Text printed at the top of exported PDF letters (defaults to the organisation name).")
+    EXPORT_DIR: Path = Field(
+        Path("./var/exports"), description="Where export and mail-merge outputs are written."
+    )
+    EXPORT_RETENTION_DAYS: int = Field(
+        7, description="Days to keep mail-merge outputs before they are deleted."
+    )
+    LETTERHEAD: str = Field(
+        "",
+        description="Text printed at the top of exported PDF letters (defaults to the organisation name).",
+    )
     AUDIT_KEY: str | None = Field(
-        None, description="Secret (32+ characters) keying the audit chain's HMACs; keep it outside the database. "
+        None,
+        description="Secret (32+ characters) keying the audit chain's HMACs; keep it outside the database. "
         "Unset: read from CANDOR_AUDIT_KEY_FILE.",
     )
     AUDIT_KEY_FILE: Path = Field(
-        Path("./var/audit.key"), description="File holding the audit key when CANDOR_AUDIT_KEY is unset "
+        Path("./var/audit.key"),
+        description="File holding the audit key when CANDOR_AUDIT_KEY is unset "
         "(created with a random key on first start).",
     )
     AUDIT_CHECKPOINTS: Path | None = Field(
-        None, description="File of signed audit checkpoints: `candor audit checkpoint` appends to it and "
+        None,
+        description="File of signed audit checkpoints: `candor audit checkpoint` appends to it and "
         "`candor audit verify` checks the chain against it (put it where the database admin cannot write).",
     )
     TOKEN_LIFETIME_DAYS: int = Field(
-        90, ge=1, le=3650, description="Lifetime of new API tokens in days (a shorter one can be asked for per token).",
+        90,
+        ge=1,
+        le=3650,
+        description="Lifetime of new API tokens in days (a shorter one can be asked for per token).",
     )
     LOGIN_RATE_LIMIT: str = Field(
-        "10/minute", description="Sign-in attempts allowed per e-mail address and per client address (`limits` syntax).",
+        "10/minute",
+        description="Sign-in attempts allowed per e-mail address and per client address (`limits` syntax).",
     )
     TODAY: str | None = Field(
         None,
@@ -114,7 +143,7 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             for prefix in ("postgres://", "postgresql://"):
                 if value.startswith(prefix):
-                    return "postgresql+psycopg://" + value[len(prefix):]
+                    return "postgresql+psycopg://" + value[len(prefix) :]
         return value
 
     @model_validator(mode="after")
@@ -124,9 +153,13 @@ class Settings(BaseSettings):
             self.DEMO_DATA = self.ENVIRONMENT == "development"
         if self.ENVIRONMENT == "production":
             if self.SECRET_KEY in PLACEHOLDER_SECRETS or len(self.SECRET_KEY) < 32:
-                raise ValueError("CANDOR_SECRET_KEY must be set to a random value of 32+ characters in production")
+                raise ValueError(
+                    "CANDOR_SECRET_KEY must be set to a random value of 32+ characters in production"
+                )
             if self.DEMO_DATA:
-                raise ValueError("CANDOR_DEMO_DATA must be false in production (demo users have known passwords)")
+                raise ValueError(
+                    "CANDOR_DEMO_DATA must be false in production (demo users have known passwords)"
+                )
             self.SESSION_COOKIE_SECURE = True
         return self
 
@@ -145,7 +178,9 @@ def require_dir(settings: Settings, name: str) -> Path:
     """The folder setting `name` names, or ConfigError saying which setting to set."""
     path = Path(getattr(settings, name))
     if not path.is_dir():
-        raise ConfigError(f"CANDOR_{name}: {path} is not a folder; set CANDOR_{name} to {REQUIRED_DIRS[name]}")
+        raise ConfigError(
+            f"CANDOR_{name}: {path} is not a folder; set CANDOR_{name} to {REQUIRED_DIRS[name]}"
+        )
     return path
 
 

@@ -20,8 +20,15 @@ class AppError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, details: Any = None, status: int | None = None, code: str | None = None,
-                 headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: Any = None,
+        status: int | None = None,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.details = details
@@ -119,21 +126,33 @@ def detail_list(details: Any) -> list[dict[str, Any]]:
     if details is None:
         return []
     if isinstance(details, list):
-        return [d if isinstance(d, dict) and "field" in d else {"field": "(body)", "message": str(d), "value": d}
-                for d in details]
+        return [
+            d
+            if isinstance(d, dict) and "field" in d
+            else {"field": "(body)", "message": str(d), "value": d}
+            for d in details
+        ]
     if isinstance(details, dict):
         out: list[dict[str, Any]] = []
         for key, value in details.items():
             if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-                out.extend({"field": f"{key}[{i}]", "message": str(v.get("message") or f"see value ({key})"), "value": v}
-                           for i, v in enumerate(value))
+                out.extend(
+                    {
+                        "field": f"{key}[{i}]",
+                        "message": str(v.get("message") or f"see value ({key})"),
+                        "value": v,
+                    }
+                    for i, v in enumerate(value)
+                )
             else:
                 out.append({"field": str(key), "message": f"{key} is {value}", "value": value})
         return out
     return [{"field": "(body)", "message": str(details)}]
 
 
-def pydantic_error_details(errors: list[dict[str, Any]], *, drop_prefix: int = 0) -> list[dict[str, str]]:
+def pydantic_error_details(
+    errors: list[dict[str, Any]], *, drop_prefix: int = 0
+) -> list[dict[str, str]]:
     """Turn pydantic error dicts into `[{field: "a.b[0]", message}]` a user can act on."""
     out: list[dict[str, str]] = []
     for err in errors:
@@ -146,12 +165,12 @@ def pydantic_error_details(errors: list[dict[str, Any]], *, drop_prefix: int = 0
                 path += ("." if path else "") + str(part)
         msg = str(err.get("msg", "invalid value"))
         if msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
+            msg = msg[len("Value error, ") :]
             # Cross-field validators name their field as "field: reason"; move it into the path.
             named = _NAMED_FIELD.match(msg)
             if named:
                 path = (path + "." if path else "") + named.group(1)
-                msg = msg[named.end():]
+                msg = msg[named.end() :]
         path = path.replace(".[key]", " (key)")
         out.append({"field": path or "(body)", "message": msg})
     return out

@@ -94,7 +94,9 @@ class TextGuard:
             while more:
                 message = await receive()
                 if message["type"] != "http.request":
-                    await self.app(scope, _replay([message]), send)  # a disconnect: let the app see it
+                    await self.app(
+                        scope, _replay([message]), send
+                    )  # a disconnect: let the app see it
                     return
                 chunks.append(message.get("body", b""))
                 more = message.get("more_body", False)
@@ -104,8 +106,13 @@ class TextGuard:
             receive = _replay([{"type": "http.request", "body": body, "more_body": False}], receive)
         if found is not None:
             field, problem = found
-            response = respond(Request(scope), 422, "invalid_input", f"Fix this field: {field}: {problem}.",
-                               [{"field": field, "message": problem}])
+            response = respond(
+                Request(scope),
+                422,
+                "invalid_input",
+                f"Fix this field: {field}: {problem}.",
+                [{"field": field, "message": problem}],
+            )
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -62,7 +62,9 @@ def configure_logging(log_format: str = "text", level: int = logging.INFO) -> No
     handler = logging.StreamHandler(sys.stderr)
     handler.set_name(_HANDLER_NAME)
     handler.addFilter(RequestIdFilter())
-    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(_TEXT_FORMAT))
+    handler.setFormatter(
+        JsonFormatter() if log_format == "json" else logging.Formatter(_TEXT_FORMAT)
+    )
     for name in ("candor", "uvicorn"):  # uvicorn.error propagates to uvicorn
         logger = logging.getLogger(name)
         logger.handlers = [h for h in logger.handlers if h.get_name() != _HANDLER_NAME] + [handler]

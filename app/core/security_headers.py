@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "connect-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-            "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
 
 ALWAYS = [(b"x-content-type-options", b"nosniff")]
@@ -26,8 +30,12 @@ ALWAYS = [(b"x-content-type-options", b"nosniff")]
 def html_headers(path: str) -> list[tuple[bytes, bytes]]:
     """The headers every HTML response gets (documented in docs/api.md, asserted by tests/ui)."""
     csp = DOCS_CSP if path in DOCS_PATHS else PAGE_CSP
-    return [(b"content-security-policy", csp.encode()), (b"x-frame-options", b"DENY"),
-            (b"cache-control", b"no-store"), (b"referrer-policy", b"same-origin")]
+    return [
+        (b"content-security-policy", csp.encode()),
+        (b"x-frame-options", b"DENY"),
+        (b"cache-control", b"no-store"),
+        (b"referrer-policy", b"same-origin"),
+    ]
 
 
 class SecurityHeaders:
@@ -50,7 +58,10 @@ class SecurityHeaders:
                 if content_type.startswith(b"text/html"):
                     extra += html_headers(scope["path"])
                 names = {k for k, _ in extra}
-                message = {**message, "headers": [(k, v) for k, v in headers if k.lower() not in names] + extra}
+                message = {
+                    **message,
+                    "headers": [(k, v) for k, v in headers if k.lower() not in names] + extra,
+                }
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

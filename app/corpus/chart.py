@@ -25,10 +25,18 @@ def write_chart(report: CorpusReport, path: Path) -> Path:
     ax = axes[0]
     ax.hist(fk, bins=range(0, 22), color="#4c72b0", edgecolor="white")
     ax.axvline(FK_TARGET, color="#2a9d8f", linestyle="--", label=f"target ≤ {FK_TARGET:g}")
-    ax.axvline(pub.median_flesch_kincaid_grade, color="#e76f51", linestyle=":",
-               label=f"Zou et al. median {pub.median_flesch_kincaid_grade:g}")
+    ax.axvline(
+        pub.median_flesch_kincaid_grade,
+        color="#e76f51",
+        linestyle=":",
+        label=f"Zou et al. median {pub.median_flesch_kincaid_grade:g}",
+    )
     if s.readability.flesch_kincaid_grade.median is not None:
-        ax.axvline(s.readability.flesch_kincaid_grade.median, color="#264653", label=f"this corpus median {s.readability.flesch_kincaid_grade.median:g}")
+        ax.axvline(
+            s.readability.flesch_kincaid_grade.median,
+            color="#264653",
+            label=f"this corpus median {s.readability.flesch_kincaid_grade.median:g}",
+        )
     ax.set(title="Flesch–Kincaid grade", xlabel="grade", ylabel="letters")
     ax.legend(fontsize=8)
     ax = axes[1]
@@ -36,8 +44,12 @@ def write_chart(report: CorpusReport, path: Path) -> Path:
     for x, name in ((60, "standard"), (50, "fairly difficult"), (30, "difficult")):
         ax.axvline(x, color="grey", linewidth=0.8)
         ax.text(x + 0.5, ax.get_ylim()[1] * 0.92, name, fontsize=7, rotation=90, va="top")
-    ax.set(title=f"Flesch Reading Ease ({s.readability.share_fairly_difficult_or_harder * 100:.0f}% below 60; "
-                 f"Zou et al. {pub.share_difficult_or_fairly_difficult * 100:.0f}%)", xlabel="reading ease", ylabel="letters")
+    ax.set(
+        title=f"Flesch Reading Ease ({s.readability.share_fairly_difficult_or_harder * 100:.0f}% below 60; "
+        f"Zou et al. {pub.share_difficult_or_fairly_difficult * 100:.0f}%)",
+        xlabel="reading ease",
+        ylabel="letters",
+    )
     ax.title.set_fontsize(9)
     ax = axes[2]
     families = list(s.downplaying)
@@ -46,8 +58,14 @@ def write_chart(report: CorpusReport, path: Path) -> Path:
     published = {"hedge": pub.share_hedge, "no_evidence": pub.share_no_evidence}
     for i, f in enumerate(families):
         if f in published:
-            ax.plot(published[f] * 100, i, marker="D", color="#264653", linestyle="none",
-                    label="Zou et al. 2019 (≈)" if f == "hedge" else None)
+            ax.plot(
+                published[f] * 100,
+                i,
+                marker="D",
+                color="#264653",
+                linestyle="none",
+                label="Zou et al. 2019 (≈)" if f == "hedge" else None,
+            )
     ax.set(title="Letters with each downplaying family", xlabel="% of letters", xlim=(0, 100))
     ax.invert_yaxis()
     ax.legend(fontsize=8, loc="lower right")

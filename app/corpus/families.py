@@ -44,5 +44,11 @@ def family_of(rulebook: Rulebook) -> dict[str, str]:
 def family_findings(doc: Document, rulebook: Rulebook) -> dict[str, list[Finding]]:
     """Every family's findings on one segmented text (only the family rules run)."""
     ctx = CheckContext(doc=doc, rulebook=rulebook)
-    return {fam: [f for rid in rids for f in check_for(rulebook.rules[rid].kind)(rid, rulebook.rules[rid], ctx)]
-            for fam, rids in family_rules(rulebook).items()}
+    return {
+        fam: [
+            f
+            for rid in rids
+            for f in check_for(rulebook.rules[rid].kind)(rid, rulebook.rules[rid], ctx)
+        ]
+        for fam, rids in family_rules(rulebook).items()
+    }

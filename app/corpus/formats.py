@@ -48,7 +48,9 @@ def format_text(report: CorpusReport) -> str:
     lines.append(f"{'apology (says sorry)':46} {_pct(s.apology):>12} {'-':>16}")
     for c, share in s.apology_components.items():
         lines.append(f"{'  component: ' + c:46} {_pct(share):>12} {'-':>16}")
-    lines.append(f"{'first step for the reader in the first third':46} {_pct(s.first_action_in_first_third):>12} {'-':>16}")
+    lines.append(
+        f"{'first step for the reader in the first third':46} {_pct(s.first_action_in_first_third):>12} {'-':>16}"
+    )
     lines.append(f"{'no step for the reader':46} {_pct(s.no_action):>12} {'-':>16}")
     for j, shares in s.elements.items():
         lines.append(f"required elements, {j} ({s.letters_per_jurisdiction[j]} letters):")
@@ -57,8 +59,10 @@ def format_text(report: CorpusReport) -> str:
     lines += ["", f"{'letter':44} {'FK':>5} {'FRE':>5} {'sorry':>5} {'1st/3':>5}  downplaying"]
     for r in report.rows:
         found = ", ".join(f"{f}×{n}" for f, n in r.downplaying.items() if n) or "-"
-        lines.append(f"{r.file[:44]:44} {_num(r.flesch_kincaid_grade):>5} {_num(r.flesch_reading_ease):>5} "
-                     f"{'yes' if r.apology else 'no':>5} {'yes' if r.first_action_in_first_third else 'no':>5}  {found}")
+        lines.append(
+            f"{r.file[:44]:44} {_num(r.flesch_kincaid_grade):>5} {_num(r.flesch_reading_ease):>5} "
+            f"{'yes' if r.apology else 'no':>5} {'yes' if r.first_action_in_first_third else 'no':>5}  {found}"
+        )
     for sk in report.skipped:
         lines.append(f"skipped {sk.file}: {sk.reason}")
     return "\n".join(lines)
@@ -72,18 +76,42 @@ def _text_cell(text: str) -> str:
 def format_csv(report: CorpusReport) -> str:
     """One row per measured letter."""
     families = list(report.summary.downplaying)
-    element_cols = sorted({f"{j}:{e}" for r in report.rows for j, es in r.elements.items() for e in es})
-    header = (["file", "words", "sentences", "flesch_kincaid_grade", "flesch_reading_ease", "reading_ease_band"]
-              + [f"downplaying_{f}" for f in families] + ["apology"] + [f"component_{c}" for c in COMPONENTS]
-              + ["first_action_at", "first_action_in_first_third", "jurisdictions"] + element_cols)
+    element_cols = sorted(
+        {f"{j}:{e}" for r in report.rows for j, es in r.elements.items() for e in es}
+    )
+    header = (
+        [
+            "file",
+            "words",
+            "sentences",
+            "flesch_kincaid_grade",
+            "flesch_reading_ease",
+            "reading_ease_band",
+        ]
+        + [f"downplaying_{f}" for f in families]
+        + ["apology"]
+        + [f"component_{c}" for c in COMPONENTS]
+        + ["first_action_at", "first_action_in_first_third", "jurisdictions"]
+        + element_cols
+    )
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(header)
     for r in report.rows:
         present = {f"{j}:{e}": int(v) for j, es in r.elements.items() for e, v in es.items()}
-        w.writerow([_text_cell(r.file), r.words, r.sentences, r.flesch_kincaid_grade, r.flesch_reading_ease, r.reading_ease_band]
-                   + [r.downplaying.get(f, 0) for f in families] + [int(r.apology)]
-                   + [int(r.apology_components.get(c, False)) for c in COMPONENTS]
-                   + [r.first_action_at, int(r.first_action_in_first_third), " ".join(r.jurisdictions)]
-                   + [present.get(col, "") for col in element_cols])
+        w.writerow(
+            [
+                _text_cell(r.file),
+                r.words,
+                r.sentences,
+                r.flesch_kincaid_grade,
+                r.flesch_reading_ease,
+                r.reading_ease_band,
+            ]
+            + [r.downplaying.get(f, 0) for f in families]
+            + [int(r.apology)]
+            + [int(r.apology_components.get(c, False)) for c in COMPONENTS]
+            + [r.first_action_at, int(r.first_action_in_first_third), " ".join(r.jurisdictions)]
+            + [present.get(col, "") for col in element_cols]
+        )
     return out.getvalue()

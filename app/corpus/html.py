@@ -61,11 +61,18 @@ td.n,th.n{text-align:right}caption{text-align:left;font-weight:600;padding:.4rem
 
 def render_html(report: CorpusReport, chart: str | None = None) -> str:
     """The report as one HTML page; `chart` is the PNG's path relative to the page."""
+
     def pct(v: float | None) -> str:
         return "–" if v is None else f"{v * 100:.0f}%"
 
     def num(v: float | None) -> str:
         return "–" if v is None else f"{v:.1f}"
 
-    return _TEMPLATE.render(r=report, rd=report.summary.readability, chart=chart, pct=pct, num=num,
-                            text=format_text(report).replace("--", "- -"))
+    return _TEMPLATE.render(
+        r=report,
+        rd=report.summary.readability,
+        chart=chart,
+        pct=pct,
+        num=num,
+        text=format_text(report).replace("--", "- -"),
+    )

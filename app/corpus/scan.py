@@ -39,8 +39,15 @@ if TYPE_CHECKING:
 LETTER_SUFFIXES = (".md", ".txt")
 COMPONENTS = ("responsibility", "repair", "regret", "explanation", "repentance", "forgiveness")
 # Flesch (1948) Reading Ease bands, lower bound inclusive.
-BANDS = ((90, "very easy"), (80, "easy"), (70, "fairly easy"), (60, "standard"),
-         (50, "fairly difficult"), (30, "difficult"), (float("-inf"), "very difficult"))
+BANDS = (
+    (90, "very easy"),
+    (80, "easy"),
+    (70, "fairly easy"),
+    (60, "standard"),
+    (50, "fairly difficult"),
+    (30, "difficult"),
+    (float("-inf"), "very difficult"),
+)
 FIRST_THIRD = 1 / 3
 
 
@@ -57,15 +64,25 @@ class LetterRow(BaseModel):
     file: str
     words: int
     sentences: int
-    flesch_kincaid_grade: float | None = Field(description="None when the letter has no prose sentence.")
+    flesch_kincaid_grade: float | None = Field(
+        description="None when the letter has no prose sentence."
+    )
     flesch_reading_ease: float | None
     reading_ease_band: str | None = Field(description="Flesch band: very easy … very difficult.")
     downplaying: dict[str, int] = Field(description="Family → number of downplaying phrases found.")
-    jurisdictions: list[str] = Field(description="Jurisdictions whose required elements were looked for.")
-    elements: dict[str, dict[str, bool]] = Field(description="Jurisdiction → required element → present.")
+    jurisdictions: list[str] = Field(
+        description="Jurisdictions whose required elements were looked for."
+    )
+    elements: dict[str, dict[str, bool]] = Field(
+        description="Jurisdiction → required element → present."
+    )
     apology: bool = Field(description="The letter says sorry (the `regret` component).")
-    apology_components: dict[str, bool] = Field(description="Lewicki et al. (2016) components detected.")
-    first_action_at: float | None = Field(description="Where the first step for the reader starts, as a share of the letter (0–1); None when there is none.")
+    apology_components: dict[str, bool] = Field(
+        description="Lewicki et al. (2016) components detected."
+    )
+    first_action_at: float | None = Field(
+        description="Where the first step for the reader starts, as a share of the letter (0–1); None when there is none."
+    )
     first_action_in_first_third: bool
 
 
@@ -86,8 +103,13 @@ class Selection:
 
 def letter_files(folder: Path) -> list[Path]:
     """The letters in a folder, in name order (`*.md`, `*.txt`; README files are not letters)."""
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in LETTER_SUFFIXES and not p.name.lower().startswith("readme"))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.suffix.lower() in LETTER_SUFFIXES
+        and not p.name.lower().startswith("readme")
+    )
 
 
 def sidecar_jurisdictions(path: Path, known: set[str]) -> tuple[str, ...]:
@@ -141,8 +163,13 @@ def _measure_rules(rulebook: Rulebook) -> tuple[list[tuple[str, Any]], list[tupl
     return hit
 
 
-def measure(name: str, text: str, rulebook: Rulebook, settings: Settings | None,
-            jurisdictions: tuple[str, ...]) -> LetterRow:
+def measure(
+    name: str,
+    text: str,
+    rulebook: Rulebook,
+    settings: Settings | None,
+    jurisdictions: tuple[str, ...],
+) -> LetterRow:
     """One letter's row (raises TooLarge over the size limit)."""
     check_size(text, settings)
     doc = segment(text)
@@ -162,18 +189,25 @@ def measure(name: str, text: str, rulebook: Rulebook, settings: Settings | None,
     at = first_action_at(doc, rulebook)
     fk, fre = metrics.get("flesch_kincaid_grade"), metrics.get("flesch_reading_ease")
     return LetterRow(
-        file=name, words=int(metrics.get("words", 0)), sentences=int(metrics.get("sentences", 0)),
-        flesch_kincaid_grade=fk, flesch_reading_ease=fre, reading_ease_band=band(fre),
+        file=name,
+        words=int(metrics.get("words", 0)),
+        sentences=int(metrics.get("sentences", 0)),
+        flesch_kincaid_grade=fk,
+        flesch_reading_ease=fre,
+        reading_ease_band=band(fre),
         downplaying={fam: len(found) for fam, found in family_findings(doc, rulebook).items()},
-        jurisdictions=list(jurisdictions), elements=elements,
+        jurisdictions=list(jurisdictions),
+        elements=elements,
         apology=components.get("regret", False),
         apology_components={c: components.get(c, False) for c in COMPONENTS},
-        first_action_at=at, first_action_in_first_third=at is not None and at < FIRST_THIRD,
+        first_action_at=at,
+        first_action_in_first_third=at is not None and at < FIRST_THIRD,
     )
 
 
-def scan(folder: Path, rulebook: Rulebook, settings: Settings | None,
-         selection: Selection = Selection()) -> tuple[list[LetterRow], list[Skipped]]:
+def scan(
+    folder: Path, rulebook: Rulebook, settings: Settings | None, selection: Selection = Selection()
+) -> tuple[list[LetterRow], list[Skipped]]:
     """Measure every letter in `folder`; unreadable, empty or over-long files are skipped with the reason."""
     rows: list[LetterRow] = []
     skipped: list[Skipped] = []
@@ -190,7 +224,9 @@ def scan(folder: Path, rulebook: Rulebook, settings: Settings | None,
         if not text.strip():
             skipped.append(Skipped(file=path.name, reason="empty"))
             continue
-        codes = selection.jurisdictions or (sidecar_jurisdictions(path, known) if selection.from_labels else ())
+        codes = selection.jurisdictions or (
+            sidecar_jurisdictions(path, known) if selection.from_labels else ()
+        )
         try:
             rows.append(measure(path.name, text, rulebook, settings, codes))
         except AppError as exc:

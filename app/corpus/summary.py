@@ -37,20 +37,26 @@ class Readability(BaseModel):
     bands: dict[str, float] = Field(description="Share of letters per Flesch Reading Ease band.")
     share_fairly_difficult_or_harder: float = Field(description="Reading Ease < 60.")
     share_difficult_or_harder: float = Field(description="Reading Ease < 50.")
-    share_above_grade_8: float = Field(description="Flesch–Kincaid grade > 8 (DESIGN.md target for plain letters).")
+    share_above_grade_8: float = Field(
+        description="Flesch–Kincaid grade > 8 (DESIGN.md target for plain letters)."
+    )
 
 
 class Published(BaseModel):
     """The published figures the table is compared with (Zou et al., CHI 2019)."""
 
-    source: str = ("Zou, Danino, Sun & Schaub, 'You \"Might\" Be Affected: An Empirical Analysis of Readability "
-                   "and Usability Issues in Data Breach Notifications', CHI 2019, doi:10.1145/3290605.3300424")
+    source: str = (
+        'Zou, Danino, Sun & Schaub, \'You "Might" Be Affected: An Empirical Analysis of Readability '
+        "and Usability Issues in Data Breach Notifications', CHI 2019, doi:10.1145/3290605.3300424"
+    )
     letters: int = 161
     median_flesch_kincaid_grade: float = 10.0
     flesch_kincaid_grade_range: tuple[float, float] = (6.4, 16.0)
     share_difficult_or_fairly_difficult: float = 0.97
     share_hedge: float = Field(0.70, description="Approximate: 'about 70%' used hedge terms.")
-    share_no_evidence: float = Field(0.40, description="Approximate: 'about 40%' claimed no evidence of misuse.")
+    share_no_evidence: float = Field(
+        0.40, description="Approximate: 'about 40%' claimed no evidence of misuse."
+    )
 
 
 class Summary(BaseModel):
@@ -58,9 +64,13 @@ class Summary(BaseModel):
 
     letters: int
     readability: Readability
-    downplaying: dict[str, float] = Field(description="Family → share of letters with at least one phrase of it.")
+    downplaying: dict[str, float] = Field(
+        description="Family → share of letters with at least one phrase of it."
+    )
     any_downplaying: float
-    elements: dict[str, dict[str, float]] = Field(description="Jurisdiction → required element → share of the letters checked against it.")
+    elements: dict[str, dict[str, float]] = Field(
+        description="Jurisdiction → required element → share of the letters checked against it."
+    )
     letters_per_jurisdiction: dict[str, int]
     apology: float
     apology_components: dict[str, float]
@@ -87,10 +97,21 @@ def distribution(values: list[float]) -> Distribution:
     """Median, mean, range and quartiles (None for an empty list)."""
     if not values:
         return Distribution(n=0, median=None, mean=None, min=None, max=None, p25=None, p75=None)
-    qs = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else [values[0]] * 3
+    qs = (
+        statistics.quantiles(values, n=4, method="inclusive")
+        if len(values) > 1
+        else [values[0]] * 3
+    )
     r = lambda v: round(v, 2)  # noqa: E731
-    return Distribution(n=len(values), median=r(statistics.median(values)), mean=r(statistics.fmean(values)),
-                        min=r(min(values)), max=r(max(values)), p25=r(qs[0]), p75=r(qs[2]))
+    return Distribution(
+        n=len(values),
+        median=r(statistics.median(values)),
+        mean=r(statistics.fmean(values)),
+        min=r(min(values)),
+        max=r(max(values)),
+        p25=r(qs[0]),
+        p75=r(qs[2]),
+    )
 
 
 def summarise(rows: list[LetterRow], families: list[str]) -> Summary:
@@ -99,8 +120,12 @@ def summarise(rows: list[LetterRow], families: list[str]) -> Summary:
     fre = [r.flesch_reading_ease for r in rows if r.flesch_reading_ease is not None]
     fk = [r.flesch_kincaid_grade for r in rows if r.flesch_kincaid_grade is not None]
     readability = Readability(
-        flesch_kincaid_grade=distribution(fk), flesch_reading_ease=distribution(fre),
-        bands={name: _share(sum(1 for r in rows if r.reading_ease_band == name), n) for _, name in BANDS},
+        flesch_kincaid_grade=distribution(fk),
+        flesch_reading_ease=distribution(fre),
+        bands={
+            name: _share(sum(1 for r in rows if r.reading_ease_band == name), n)
+            for _, name in BANDS
+        },
         share_fairly_difficult_or_harder=_share(sum(1 for v in fre if v < 60), n),
         share_difficult_or_harder=_share(sum(1 for v in fre if v < 50), n),
         share_above_grade_8=_share(sum(1 for v in fk if v > FK_TARGET), n),
@@ -112,14 +137,22 @@ def summarise(rows: list[LetterRow], families: list[str]) -> Summary:
     elements = {}
     for j, rs in sorted(per_j.items()):
         ids = sorted({e for r in rs for e in r.elements.get(j, {})})
-        elements[j] = {e: _share(sum(1 for r in rs if r.elements.get(j, {}).get(e)), len(rs)) for e in ids}
+        elements[j] = {
+            e: _share(sum(1 for r in rs if r.elements.get(j, {}).get(e)), len(rs)) for e in ids
+        }
     return Summary(
-        letters=n, readability=readability,
+        letters=n,
+        readability=readability,
         downplaying={f: _share(sum(1 for r in rows if r.downplaying.get(f)), n) for f in families},
         any_downplaying=_share(sum(1 for r in rows if any(r.downplaying.values())), n),
-        elements=elements, letters_per_jurisdiction={j: len(rs) for j, rs in sorted(per_j.items())},
+        elements=elements,
+        letters_per_jurisdiction={j: len(rs) for j, rs in sorted(per_j.items())},
         apology=_share(sum(1 for r in rows if r.apology), n),
-        apology_components={c: _share(sum(1 for r in rows if r.apology_components.get(c)), n) for c in COMPONENTS},
-        first_action_in_first_third=_share(sum(1 for r in rows if r.first_action_in_first_third), n),
+        apology_components={
+            c: _share(sum(1 for r in rows if r.apology_components.get(c)), n) for c in COMPONENTS
+        },
+        first_action_in_first_third=_share(
+            sum(1 for r in rows if r.first_action_in_first_third), n
+        ),
         no_action=_share(sum(1 for r in rows if r.first_action_at is None), n),
     )

@@ -39,8 +39,21 @@ def seed_demo(db: Database, ctx: WorkflowContext) -> bool:
             users[role] = user
             shown.append((role, email, DEMO_PASSWORD if fixed else otp or ""))
         facts = IncidentFacts.model_validate(json.loads(DEMO_FACTS.read_text(encoding="utf-8")))
-        create_incident(session, ctx, users["responder"], facts, title="Demo: Harbor & Pine card skimming", tones=["plain"])
+        create_incident(
+            session,
+            ctx,
+            users["responder"],
+            facts,
+            title="Demo: Harbor & Pine card skimming",
+            tones=["plain"],
+        )
     lines = [f"  {role:<11} {email:<34} {pw}" for role, email, pw in shown]
-    note = "(fixed demo password, ENVIRONMENT=development)" if fixed else "(shown once; not stored in clear)"
-    print("Candor demo users " + note + ":\n" + "\n".join(lines), flush=True)  # deliberate: shown once, never logged
+    note = (
+        "(fixed demo password, ENVIRONMENT=development)"
+        if fixed
+        else "(shown once; not stored in clear)"
+    )
+    print(
+        "Candor demo users " + note + ":\n" + "\n".join(lines), flush=True
+    )  # deliberate: shown once, never logged
     return True

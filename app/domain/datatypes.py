@@ -64,10 +64,18 @@ LABELS: dict[DataType, str] = {
     DataType.other: "other personal information",
 }
 
-IDENTITY_THEFT_TYPES = frozenset({
-    DataType.ssn, DataType.drivers_license, DataType.state_id, DataType.passport, DataType.tax_id,
-    DataType.military_id,
-})
-FINANCIAL_TYPES = frozenset({DataType.financial_account, DataType.payment_card, DataType.account_security_code})
+IDENTITY_THEFT_TYPES = frozenset(
+    {
+        DataType.ssn,
+        DataType.drivers_license,
+        DataType.state_id,
+        DataType.passport,
+        DataType.tax_id,
+        DataType.military_id,
+    }
+)
+FINANCIAL_TYPES = frozenset(
+    {DataType.financial_account, DataType.payment_card, DataType.account_security_code}
+)
 HEALTH_TYPES = frozenset({DataType.medical, DataType.health_insurance})
 CREDENTIAL_TYPES = frozenset({DataType.username_password, DataType.security_questions})

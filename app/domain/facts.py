@@ -31,7 +31,9 @@ TOLL_FREE_PREFIXES = ("800", "833", "844", "855", "866", "877", "888")
 def _check_phone(value: str) -> str:
     value = value.strip()
     if not _PHONE_RE.match(value):
-        raise ValueError("phone number must be digits with optional +, spaces, dots, dashes or brackets, e.g. 1-800-555-0199")
+        raise ValueError(
+            "phone number must be digits with optional +, spaces, dots, dashes or brackets, e.g. 1-800-555-0199"
+        )
     digits = re.sub(r"\D", "", value)
     if not 7 <= len(digits) <= 15:
         raise ValueError("phone number must have 7 to 15 digits")
@@ -43,7 +45,9 @@ def _check_residence(value: str) -> str:
     if value not in RESIDENCE_CODES:
         state = f"US-{value.upper()}"
         if state in US_STATES:
-            raise ValueError(f"unknown residence code {value!r}: US states are written {state} ({US_STATES[state]})")
+            raise ValueError(
+                f"unknown residence code {value!r}: US states are written {state} ({US_STATES[state]})"
+            )
         raise ValueError(
             f"unknown residence code {value!r}: use US-XX for US states (e.g. US-CA) or a country code (e.g. DE, GB, CA-QC)"
         )
@@ -63,11 +67,15 @@ def parse_moment(value: object) -> date | datetime | object:
         try:
             moment = datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"{value!r} is not an ISO 8601 date (2026-09-15) or date-time (2026-09-15T00:30:00+00:00)") from None
+            raise ValueError(
+                f"{value!r} is not an ISO 8601 date (2026-09-15) or date-time (2026-09-15T00:30:00+00:00)"
+            ) from None
     else:
         return value
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{value!s}: a date-time needs a UTC offset, e.g. 2026-09-15T00:30:00+00:00 (or give the date alone)")
+        raise ValueError(
+            f"{value!s}: a date-time needs a UTC offset, e.g. 2026-09-15T00:30:00+00:00 (or give the date alone)"
+        )
     return moment
 
 
@@ -144,15 +152,21 @@ class PostalAddress(_Strict):
 class Organisation(_Strict):
     """The organisation giving notice."""
 
-    name: str = Field(min_length=1, max_length=200, description="Name recipients know the organisation by.")
-    parent_company: str | None = Field(None, description="Parent or affiliate that owns the organisation, if any (MA).")
+    name: str = Field(
+        min_length=1, max_length=200, description="Name recipients know the organisation by."
+    )
+    parent_company: str | None = Field(
+        None, description="Parent or affiliate that owns the organisation, if any (MA)."
+    )
     address: PostalAddress | None = Field(None, description="Postal address printed on the letter.")
     website: HttpUrl | None = Field(None, description="Organisation's main website.")
     entity_types: list[EntityType] = Field(
         default_factory=lambda: [EntityType.business],
         description="HIPAA covered entity, financial institution, PHR vendor...; decides federal rules.",
     )
-    source_of_breach: bool = Field(True, description="The breach happened at this organisation (CA monitoring duty).")
+    source_of_breach: bool = Field(
+        True, description="The breach happened at this organisation (CA monitoring duty)."
+    )
     ba_notifies_individuals: bool = Field(
         False,
         description="HIPAA business associate whose agreement with the covered entity delegates the letters to "
@@ -164,18 +178,25 @@ class Incident(_Strict):
     """What happened and when."""
 
     summary: str | None = Field(
-        None, max_length=2000, description="Plain-language description of what happened, one or two sentences."
+        None,
+        max_length=2000,
+        description="Plain-language description of what happened, one or two sentences.",
     )
     cause: CauseCategory | None = Field(None, description="Cause category.")
-    breach_start: date | None = Field(None, description="First day of unauthorised access (or the single breach date).")
-    breach_end: date | None = Field(None, description="Last day of unauthorised access, if a range.")
+    breach_start: date | None = Field(
+        None, description="First day of unauthorised access (or the single breach date)."
+    )
+    breach_end: date | None = Field(
+        None, description="Last day of unauthorised access, if a range."
+    )
     discovery_date: date | None = Field(
         None,
         description="Day the organisation discovered the breach. Also accepts an ISO 8601 date-time with offset "
         "(2026-09-15T00:30:00+00:00): the day is then the date in that offset and the moment goes to `discovery_at`.",
     )
     discovery_at: datetime | None = Field(
-        None, description="Moment of discovery with UTC offset, when known; hour-based clocks (GDPR 72 hours) run from it."
+        None,
+        description="Moment of discovery with UTC offset, when known; hour-based clocks (GDPR 72 hours) run from it.",
     )
     no_harm_determination_date: date | None = Field(
         None,
@@ -184,13 +205,20 @@ class Incident(_Strict):
         "determination (Florida: to the Department of Legal Affairs within 30 days).",
     )
     hhs_notice_date: date | None = Field(
-        None, description="Day the HIPAA breach report was submitted to HHS (starts New York's 5-business-day clock)."
+        None,
+        description="Day the HIPAA breach report was submitted to HHS (starts New York's 5-business-day clock).",
     )
     containment_date: date | None = Field(None, description="Day the breach was contained.")
-    law_enforcement_delay: bool = Field(False, description="Notice was delayed at law enforcement's request.")
+    law_enforcement_delay: bool = Field(
+        False, description="Notice was delayed at law enforcement's request."
+    )
     data_encrypted: bool = Field(False, description="The exposed data was encrypted.")
-    key_compromised: bool = Field(False, description="The encryption key was also taken (voids the encryption safe harbour).")
-    third_parties: str | None = Field(None, description="Who acquired the data, if known (FTC HBNR).")
+    key_compromised: bool = Field(
+        False, description="The encryption key was also taken (voids the encryption safe harbour)."
+    )
+    third_parties: str | None = Field(
+        None, description="Who acquired the data, if known (FTC HBNR)."
+    )
     misuse_known: bool = Field(False, description="Evidence that the data has been misused.")
 
     @model_validator(mode="before")
@@ -217,7 +245,9 @@ class Incident(_Strict):
     @classmethod
     def _aware_moment(cls, value: object) -> object:
         if isinstance(value, str) and "T" not in value:
-            raise ValueError(f"{value!r}: give a date-time with offset, e.g. 2026-09-15T00:30:00+00:00")
+            raise ValueError(
+                f"{value!r}: give a date-time with offset, e.g. 2026-09-15T00:30:00+00:00"
+            )
         return parse_moment(value)
 
     @model_validator(mode="after")
@@ -225,12 +255,20 @@ class Incident(_Strict):
         if self.discovery_at and self.discovery_date is None:
             self.discovery_date = self.discovery_at.date()
         if self.discovery_at and self.discovery_date != self.discovery_at.date():
-            raise ValueError("discovery_at: its date must be incident.discovery_date (in the offset given)")
+            raise ValueError(
+                "discovery_at: its date must be incident.discovery_date (in the offset given)"
+            )
         if self.breach_start and self.breach_end and self.breach_end < self.breach_start:
             raise ValueError("breach_end: must be on or after breach_start")
         if self.breach_start and self.discovery_date and self.discovery_date < self.breach_start:
-            raise ValueError("discovery_date: cannot be before breach_start (the breach must start before it is discovered)")
-        if self.discovery_date and self.containment_date and self.containment_date < self.breach_start_or(self.discovery_date):
+            raise ValueError(
+                "discovery_date: cannot be before breach_start (the breach must start before it is discovered)"
+            )
+        if (
+            self.discovery_date
+            and self.containment_date
+            and self.containment_date < self.breach_start_or(self.discovery_date)
+        ):
             raise ValueError("containment_date: cannot be before the breach started")
         return self
 
@@ -242,11 +280,15 @@ class Incident(_Strict):
 class CreditMonitoring(_Strict):
     """A free credit-monitoring or identity-protection service offered to recipients."""
 
-    provider: str = Field(min_length=1, description="Service provider's name, e.g. Experian IdentityWorks.")
+    provider: str = Field(
+        min_length=1, description="Service provider's name, e.g. Experian IdentityWorks."
+    )
     months: int = Field(ge=1, le=120, description="Length of the free service in months.")
     enrollment_url: HttpUrl = Field(description="Where to enroll.")
     enrollment_code: str | None = Field(
-        None, max_length=64, description="Activation code (per recipient in mail merge; a placeholder here)."
+        None,
+        max_length=64,
+        description="Activation code (per recipient in mail merge; a placeholder here).",
     )
     enroll_by: date | None = Field(None, description="Last day to enroll.")
     phone: Phone | None = Field(None, description="Provider's phone number for enrollment help.")
@@ -263,7 +305,11 @@ class TollFree(_Strict):
     """The call centre number."""
 
     number: Phone
-    hours: str | None = Field(None, max_length=120, description="Opening hours with time zone, e.g. 'Monday to Friday, 8 a.m. to 8 p.m. Eastern'.")
+    hours: str | None = Field(
+        None,
+        max_length=120,
+        description="Opening hours with time zone, e.g. 'Monday to Friday, 8 a.m. to 8 p.m. Eastern'.",
+    )
 
 
 class Dpo(_Strict):
@@ -279,7 +325,9 @@ class Contacts(_Strict):
 
     toll_free: TollFree | None = None
     phone: Phone | None = Field(None, description="Other (non-toll-free) phone number.")
-    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="Email address for questions.")
+    email: str | None = Field(
+        None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="Email address for questions."
+    )
     website: HttpUrl | None = Field(None, description="Incident information page.")
     postal_address: PostalAddress | None = None
     dpo: Dpo | None = Field(None, description="DPO contact, required for GDPR letters.")
@@ -297,24 +345,39 @@ class IncidentFacts(_Strict):
 
     organisation: Organisation
     incident: Incident = Field(default_factory=Incident)
-    data_types: list[DataType] = Field(default_factory=list, description="Exposed data types, from the controlled vocabulary.")
-    data_types_other: str | None = Field(None, description="Describe `other` data types in plain words.")
-    affected: dict[ResidenceCode, Annotated[int, Field(ge=0, le=MAX_AFFECTED)]] = Field(
-        default_factory=dict, description="Number of affected people per residence (US-CA, US-MA, DE, GB, ...)."
+    data_types: list[DataType] = Field(
+        default_factory=list, description="Exposed data types, from the controlled vocabulary."
     )
-    remediation: list[str] = Field(default_factory=list, description="What the organisation did and is doing, one step each.")
+    data_types_other: str | None = Field(
+        None, description="Describe `other` data types in plain words."
+    )
+    affected: dict[ResidenceCode, Annotated[int, Field(ge=0, le=MAX_AFFECTED)]] = Field(
+        default_factory=dict,
+        description="Number of affected people per residence (US-CA, US-MA, DE, GB, ...).",
+    )
+    remediation: list[str] = Field(
+        default_factory=list, description="What the organisation did and is doing, one step each."
+    )
     services: Services = Field(default_factory=Services)
     contacts: Contacts = Field(default_factory=Contacts)
     signatory: Signatory | None = None
     notice_date: date | None = Field(None, description="Date printed on the letter.")
-    language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="Letter language (only en today).")
+    language: str = Field(
+        "en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="Letter language (only en today)."
+    )
 
     @model_validator(mode="after")
     def _cross_field(self) -> IncidentFacts:
         cm = self.services.credit_monitoring
         if cm and cm.enroll_by and self.notice_date and cm.enroll_by <= self.notice_date:
-            raise ValueError("services.credit_monitoring.enroll_by: must be after notice_date, or nobody can enroll")
-        if self.notice_date and self.incident.discovery_date and self.notice_date < self.incident.discovery_date:
+            raise ValueError(
+                "services.credit_monitoring.enroll_by: must be after notice_date, or nobody can enroll"
+            )
+        if (
+            self.notice_date
+            and self.incident.discovery_date
+            and self.notice_date < self.incident.discovery_date
+        ):
             raise ValueError("notice_date: cannot be before incident.discovery_date")
         if DataType.other in self.data_types and not self.data_types_other:
             raise ValueError("data_types_other: describe the 'other' data type in plain words")

@@ -22,17 +22,29 @@ class Applicability(BaseModel):
 
     jurisdiction: str
     name: str
-    applies: bool = Field(description="The law's notice duties apply (to individuals and/or a regulator).")
+    applies: bool = Field(
+        description="The law's notice duties apply (to individuals and/or a regulator)."
+    )
     letters: bool = Field(description="Letters to individuals are due under this law.")
     basis: str = Field(description="residence or entity.")
-    residences: dict[str, int] = Field(default_factory=dict, description="Affected people this law protects, per residence code.")
-    count: int = Field(0, description="People this law protects (entity-based laws: everyone affected).")
+    residences: dict[str, int] = Field(
+        default_factory=dict, description="Affected people this law protects, per residence code."
+    )
+    count: int = Field(
+        0, description="People this law protects (entity-based laws: everyone affected)."
+    )
     reasons: list[str] = Field(default_factory=list)
     citation: str = ""
     status: str = "unverified"
     unverified: list[str] = Field(default_factory=list)
-    no_harm: bool = Field(False, description="A recorded no-harm determination lifts this law's notices (its risk-of-harm exception).")
-    hipaa_deemed: bool = Field(False, description="The state deems the HIPAA notice compliant: no state letter, only what the clause keeps.")
+    no_harm: bool = Field(
+        False,
+        description="A recorded no-harm determination lifts this law's notices (its risk-of-harm exception).",
+    )
+    hipaa_deemed: bool = Field(
+        False,
+        description="The state deems the HIPAA notice compliant: no state letter, only what the clause keeps.",
+    )
 
 
 def _known(facts: IncidentFacts, path: str) -> bool:
@@ -74,7 +86,10 @@ def _personal_information(scope: Scope, facts: IncidentFacts) -> tuple[bool | No
     """Whether the exposed data is personal information under this law; None when no data types are given."""
     exposed = set(facts.data_types)
     if not exposed:
-        return None, "no data types given; assumed to be personal information until the facts say otherwise"
+        return (
+            None,
+            "no data types given; assumed to be personal information until the facts say otherwise",
+        )
     if scope.any_data:
         return True, "any personal data counts here"
     alone = sorted(t.value for t in exposed & set(scope.standalone))
@@ -83,18 +98,28 @@ def _personal_information(scope: Scope, facts: IncidentFacts) -> tuple[bool | No
     listed = exposed & set(scope.personal_information)
     needs_code = set(scope.needs_code)
     if needs_code:
-        listed -= {DataType.account_security_code}  # the code is what makes a number count, not an element alone
+        listed -= {
+            DataType.account_security_code
+        }  # the code is what makes a number count, not an element alone
     coded = bool(exposed & CODE_TYPES)
     without_code = sorted(t.value for t in listed & needs_code) if not coded else []
     paired = sorted(t.value for t in listed if coded or t not in needs_code)
     if paired and DataType.name in exposed:
         return True, f"name with {', '.join(paired)} is personal information here"
     if paired:
-        return False, f"{', '.join(paired)} counts here only together with a name, and no name was exposed"
+        return (
+            False,
+            f"{', '.join(paired)} counts here only together with a name, and no name was exposed",
+        )
     if without_code:
-        return False, (f"{', '.join(without_code)} counts here only with the security code, access code or password "
-                       "that permits access to the account, and none was exposed")
-    return False, f"none of the exposed data ({', '.join(sorted(t.value for t in exposed))}) is personal information here"
+        return False, (
+            f"{', '.join(without_code)} counts here only with the security code, access code or password "
+            "that permits access to the account, and none was exposed"
+        )
+    return (
+        False,
+        f"none of the exposed data ({', '.join(sorted(t.value for t in exposed))}) is personal information here",
+    )
 
 
 CODE_TYPES = frozenset({DataType.account_security_code, DataType.username_password})
@@ -109,7 +134,10 @@ def _encryption(scope: Scope, facts: IncidentFacts) -> tuple[bool, str]:
         return False, "data was encrypted, but this law has no encryption safe harbour"
     if inc.key_compromised:
         if scope.encryption == "exempt":
-            return False, "data was encrypted but the key was taken; the law has no express key clause, treated as not exempt (conservative)"
+            return (
+                False,
+                "data was encrypted but the key was taken; the law has no express key clause, treated as not exempt (conservative)",
+            )
         return False, "data was encrypted but the key was taken, which voids the safe harbour"
     return True, "data was encrypted and the key was not taken: encryption safe harbour"
 
@@ -125,37 +153,72 @@ def _covered(rule: LegalRule, facts: IncidentFacts) -> tuple[dict[str, int], lis
         excluded = set(scope.exclude_entity_types) & types
         if excluded:
             return {}, [f"does not cover {', '.join(sorted(t.value for t in excluded))}"]
-        unmet = {t for t in named if t in scope.entity_requires and not _known(facts, scope.entity_requires[t])}
+        unmet = {
+            t
+            for t in named
+            if t in scope.entity_requires and not _known(facts, scope.entity_requires[t])
+        }
         if named == unmet:
-            return {}, [f"covers a {t.value} only when {scope.entity_requires[t]} is set" for t in sorted(unmet, key=str)]
+            return {}, [
+                f"covers a {t.value} only when {scope.entity_requires[t]} is set"
+                for t in sorted(unmet, key=str)
+            ]
         who = ", ".join(sorted(t.value for t in named - unmet))
         return {r: n for r, n in facts.affected.items() if n > 0}, [f"the organisation is a {who}"]
     residents = {r: n for r, n in facts.affected.items() if n > 0 and r in scope.residence}
     if not residents:
         return {}, []
-    return residents, [f"{sum(residents.values()):,} affected residents ({', '.join(sorted(residents))})"]
+    return residents, [
+        f"{sum(residents.values()):,} affected residents ({', '.join(sorted(residents))})"
+    ]
 
 
 def assess(rule: LegalRule, facts: IncidentFacts) -> Applicability | None:
     """Decide one jurisdiction; None when the law does not reach these facts at all (no residents, wrong entity)."""
     residences, reasons = _covered(rule, facts)
     scope = rule.applicability
-    base = dict(jurisdiction=rule.jurisdiction, name=rule.name, basis=scope.basis, citation=rule.title,
-                status=rule.status, unverified=list(rule.unverified))
+    base = dict(
+        jurisdiction=rule.jurisdiction,
+        name=rule.name,
+        basis=scope.basis,
+        citation=rule.title,
+        status=rule.status,
+        unverified=list(rule.unverified),
+    )
     if not residences:
         if reasons:  # an entity law that names the organisation's type but excludes it
             return Applicability(applies=False, letters=False, reasons=reasons, **base)
         return None
     count = sum(residences.values())
-    if holds_for_covered_entity(facts) and scope.basis == "residence" and rule.jurisdiction.startswith("US-"):
-        reasons.append("the organisation is a HIPAA business associate holding this data for a covered entity: a business "
-                       "that maintains data it does not own notifies the owner (US-HIPAA-BA), and the owner sends the "
-                       "letters and regulator notices; set organisation.ba_notifies_individuals if the agreement delegates them")
-        return Applicability(applies=False, letters=False, residences=residences, count=count, reasons=reasons, **base)
+    if (
+        holds_for_covered_entity(facts)
+        and scope.basis == "residence"
+        and rule.jurisdiction.startswith("US-")
+    ):
+        reasons.append(
+            "the organisation is a HIPAA business associate holding this data for a covered entity: a business "
+            "that maintains data it does not own notifies the owner (US-HIPAA-BA), and the owner sends the "
+            "letters and regulator notices; set organisation.ba_notifies_individuals if the agreement delegates them"
+        )
+        return Applicability(
+            applies=False,
+            letters=False,
+            residences=residences,
+            count=count,
+            reasons=reasons,
+            **base,
+        )
     pi, why = _personal_information(scope, facts)
     reasons.append(why)
     if pi is False:
-        return Applicability(applies=False, letters=False, residences=residences, count=count, reasons=reasons, **base)
+        return Applicability(
+            applies=False,
+            letters=False,
+            residences=residences,
+            count=count,
+            reasons=reasons,
+            **base,
+        )
     spared, why = _encryption(scope, facts)
     if why:
         reasons.append(why)
@@ -164,41 +227,74 @@ def assess(rule: LegalRule, facts: IncidentFacts) -> Applicability | None:
         letters = False
         applies = scope.encryption_scope == "individuals"
         if applies:
-            reasons.append("the safe harbour spares the letters only; the regulator notice still applies")
+            reasons.append(
+                "the safe harbour spares the letters only; the regulator notice still applies"
+            )
     no_harm = False
     determined = facts.incident.no_harm_determination_date
-    if applies and scope.risk_of_harm and determined and scope.basis == "residence" and rule.jurisdiction.startswith("US-"):
+    if (
+        applies
+        and scope.risk_of_harm
+        and determined
+        and scope.basis == "residence"
+        and rule.jurisdiction.startswith("US-")
+    ):
         no_harm, letters = True, False
-        reasons.append(f"no-harm determination documented on {determined.isoformat()}: this state's risk-of-harm "
-                       "exception lifts the letters and regulator notices (keep the written determination)")
+        reasons.append(
+            f"no-harm determination documented on {determined.isoformat()}: this state's risk-of-harm "
+            "exception lifts the letters and regulator notices (keep the written determination)"
+        )
     elif applies and scope.risk_of_harm:
-        reasons.append("notice may be avoided only after a documented finding that harm is not likely")
-    elif applies and determined and rule.jurisdiction.startswith("US-") and scope.basis == "residence":
-        reasons.append("a no-harm determination does not lift notice here: this law has no risk-of-harm exception")
+        reasons.append(
+            "notice may be avoided only after a documented finding that harm is not likely"
+        )
+    elif (
+        applies
+        and determined
+        and rule.jurisdiction.startswith("US-")
+        and scope.basis == "residence"
+    ):
+        reasons.append(
+            "a no-harm determination does not lift notice here: this law has no risk-of-harm exception"
+        )
     if scope.note:
         reasons.append(scope.note)
-    return Applicability(applies=applies, letters=letters, residences=residences, count=count, reasons=reasons,
-                         no_harm=no_harm, **base)
+    return Applicability(
+        applies=applies,
+        letters=letters,
+        residences=residences,
+        count=count,
+        reasons=reasons,
+        no_harm=no_harm,
+        **base,
+    )
 
 
 def holds_for_covered_entity(facts: IncidentFacts) -> bool:
     """A HIPAA business associate, not itself a covered entity, whose agreement keeps the letters with the covered entity."""
     types = set(facts.organisation.entity_types)
-    return (EntityType.hipaa_business_associate in types and EntityType.hipaa_covered_entity not in types
-            and not facts.organisation.ba_notifies_individuals)
+    return (
+        EntityType.hipaa_business_associate in types
+        and EntityType.hipaa_covered_entity not in types
+        and not facts.organisation.ba_notifies_individuals
+    )
 
 
 def _apply_hipaa_clauses(results: list[Applicability], rulebook: Any) -> None:
     """States that deem a HIPAA notice compliant: no state letter on the state clock when HIPAA's letters go out."""
-    hipaa = next((a for a in results if a.jurisdiction == "US-HIPAA" and a.applies and a.letters), None)
+    hipaa = next(
+        (a for a in results if a.jurisdiction == "US-HIPAA" and a.applies and a.letters), None
+    )
     if hipaa is None:
         return
     for a in results:
         clause = rulebook.jurisdictions[a.jurisdiction].applicability.hipaa_deemed
         if clause and a.applies and not a.no_harm:
             a.hipaa_deemed, a.letters = True, False
-            a.reasons.append(f"HIPAA entity notifying under HITECH is deemed compliant ({clause.citation}): the HIPAA "
-                             f"letter serves these residents, no state letter on the state clock; {clause.note}")
+            a.reasons.append(
+                f"HIPAA entity notifying under HITECH is deemed compliant ({clause.citation}): the HIPAA "
+                f"letter serves these residents, no state letter on the state clock; {clause.note}"
+            )
 
 
 def applicable_jurisdictions(facts: IncidentFacts, rulebook: Any) -> list[Applicability]:

@@ -27,7 +27,9 @@ from app.domain.variants import Variant, plan_variants
 from app.rulebook.legal_schema import Deadline, LegalRule
 
 HIPAA = "US-HIPAA"
-HOURS_SHOWN_BELOW = 72  # the dashboard and the CLI show hours, not days, when fewer than this remain
+HOURS_SHOWN_BELOW = (
+    72  # the dashboard and the CLI show hours, not days, when fewer than this remain
+)
 
 
 class Obligation(BaseModel):
@@ -37,8 +39,13 @@ class Obligation(BaseModel):
     obligation: str = Field(description="individuals, regulator, cra, media or covered_entity.")
     recipient: str
     due: date | None = Field(description="Last day; null when the law gives no number of days.")
-    due_at: datetime | None = Field(None, description="Hour-based clocks only: the deadline moment, with UTC offset.")
-    hours_left: int | None = Field(None, description="Hour-based clocks only: whole hours from now to `due_at` (negative: overdue).")
+    due_at: datetime | None = Field(
+        None, description="Hour-based clocks only: the deadline moment, with UTC offset."
+    )
+    hours_left: int | None = Field(
+        None,
+        description="Hour-based clocks only: whole hours from now to `due_at` (negative: overdue).",
+    )
     days_left: int | None = Field(description="Days from today to `due` (negative: overdue).")
     deadline: str = Field(description="The deadline in the law's words.")
     basis: str = Field("", description="How `due` was computed.")
@@ -51,15 +58,24 @@ class ObligationsReport(BaseModel):
     """The answer to 'whom must we tell, what must each letter say, and by when?'."""
 
     today: date
-    now: datetime = Field(description="The moment hours are counted from (CANDOR_TODAY, or the real time).")
+    now: datetime = Field(
+        description="The moment hours are counted from (CANDOR_TODAY, or the real time)."
+    )
     discovery_date: date | None
     discovery_at: datetime | None = None
     jurisdictions: list[Applicability]
     obligations: list[Obligation]
     variants: list[Variant]
-    no_letter: dict[str, int] = Field(default_factory=dict, description="Residences whose people need no letter under any law.")
-    uncovered: list[str] = Field(default_factory=list, description="Residences no rule file covers: research them.")
-    warnings: list[str] = Field(default_factory=list, description="Facts that read two ways (a country code that is also a US state).")
+    no_letter: dict[str, int] = Field(
+        default_factory=dict, description="Residences whose people need no letter under any law."
+    )
+    uncovered: list[str] = Field(
+        default_factory=list, description="Residences no rule file covers: research them."
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Facts that read two ways (a country code that is also a US state).",
+    )
     rulebook: str = ""
 
 
@@ -82,7 +98,10 @@ class _Clock:
             return inc.discovery_at, f"discovery {inc.discovery_at.isoformat()}"
         if inc.discovery_date:
             start = datetime.combine(inc.discovery_date, time(0), UTC)
-            return start, f"discovery {inc.discovery_date.isoformat()} (no time given: counted from 00:00 UTC)"
+            return (
+                start,
+                f"discovery {inc.discovery_date.isoformat()} (no time given: counted from 00:00 UTC)",
+            )
         return None
 
 
@@ -108,7 +127,9 @@ def _after(base: date, d: Deadline, code: str) -> tuple[date | None, str]:
 def _meets(d: Deadline, count: int) -> bool:
     if d.threshold is None:
         return True
-    return {">": count > d.threshold, ">=": count >= d.threshold, "<": count < d.threshold}[d.threshold_op]
+    return {">": count > d.threshold, ">=": count >= d.threshold, "<": count < d.threshold}[
+        d.threshold_op
+    ]
 
 
 def _with_note(how: str, note: str) -> str:
@@ -117,7 +138,11 @@ def _with_note(how: str, note: str) -> str:
 
 def _individuals_due(rule: LegalRule, clock: _Clock) -> date | None:
     first = next((d for d in rule.deadlines if d.obligation == "individuals"), None)
-    if first is None or clock.discovery is None or first.start not in ("discovery", "determination"):
+    if (
+        first is None
+        or clock.discovery is None
+        or first.start not in ("discovery", "determination")
+    ):
         return None
     return _after(clock.discovery, first, rule.jurisdiction)[0]
 
@@ -151,7 +176,9 @@ def _consumer_notice(rule: LegalRule, clock: _Clock, deemed: bool) -> tuple[date
     return notice, f"latest {'HIPAA ' if deemed else ''}consumer notice date {notice.isoformat()}"
 
 
-def due_date(d: Deadline, rule: LegalRule, clock: _Clock, *, deemed: bool = False) -> tuple[date | None, str]:
+def due_date(
+    d: Deadline, rule: LegalRule, clock: _Clock, *, deemed: bool = False
+) -> tuple[date | None, str]:
     """Compute the last day for one deadline and how it was computed ('' basis = no date can be given)."""
     code = rule.jurisdiction
     discovery = clock.discovery
@@ -185,7 +212,9 @@ def due_date(d: Deadline, rule: LegalRule, clock: _Clock, *, deemed: bool = Fals
     return base, how  # with_consumer_notice
 
 
-def _hour_clock(d: Deadline, rule: LegalRule, clock: _Clock, deemed: bool) -> tuple[datetime | None, str]:
+def _hour_clock(
+    d: Deadline, rule: LegalRule, clock: _Clock, deemed: bool
+) -> tuple[datetime | None, str]:
     """Deadline moment of an hour-counted clock: from the moment of discovery, or from 00:00 UTC of a dated start."""
     hours = d.hours or 0
     if d.start in ("discovery", "determination"):
@@ -194,13 +223,19 @@ def _hour_clock(d: Deadline, rule: LegalRule, clock: _Clock, deemed: bool) -> tu
             return None, "discovery date unknown"
         moment, how = start
         return moment + timedelta(hours=hours), f"{hours} hours from {how}"
-    base, how = due_date(d.model_copy(update={"hours": None, "days": 0}), rule, clock, deemed=deemed)
+    base, how = due_date(
+        d.model_copy(update={"hours": None, "days": 0}), rule, clock, deemed=deemed
+    )
     if base is None:
         return None, how
-    return datetime.combine(base, time(0), UTC) + timedelta(hours=hours), f"{hours} hours from {how} (00:00 UTC)"
+    return datetime.combine(base, time(0), UTC) + timedelta(
+        hours=hours
+    ), f"{hours} hours from {how} (00:00 UTC)"
 
 
-def _due(d: Deadline, rule: LegalRule, clock: _Clock, deemed: bool) -> tuple[date | None, datetime | None, str]:
+def _due(
+    d: Deadline, rule: LegalRule, clock: _Clock, deemed: bool
+) -> tuple[date | None, datetime | None, str]:
     if d.hours is not None:
         due_at, basis = _hour_clock(d, rule, clock, deemed)
         return (due_at.date() if due_at else None), due_at, basis
@@ -245,19 +280,36 @@ def _obligations_for(a: Applicability, rule: LegalRule, clock: _Clock) -> list[O
             if not _meets(d, count):
                 continue
             due, due_at, basis = _due(d, rule, clock, a.hipaa_deemed)
-            out.append(Obligation(
-                jurisdiction=rule.jurisdiction, obligation=d.obligation, recipient=d.recipient + suffix, due=due,
-                due_at=due_at, hours_left=_hours_left(due_at, clock.now),
-                days_left=(due - clock.now.date()).days if due else None, deadline=d.text, basis=basis,
-                citation=d.citation or rule.title, unverified=d.unverified or rule.status == "unverified", affected=count,
-            ))
+            out.append(
+                Obligation(
+                    jurisdiction=rule.jurisdiction,
+                    obligation=d.obligation,
+                    recipient=d.recipient + suffix,
+                    due=due,
+                    due_at=due_at,
+                    hours_left=_hours_left(due_at, clock.now),
+                    days_left=(due - clock.now.date()).days if due else None,
+                    deadline=d.text,
+                    basis=basis,
+                    citation=d.citation or rule.title,
+                    unverified=d.unverified or rule.status == "unverified",
+                    affected=count,
+                )
+            )
     return out
 
 
 def _sort_key(o: Obligation) -> tuple:
     at = o.due_at.astimezone(UTC) if o.due_at else None
-    return (o.due is None, o.due or date.max, at is None, at or datetime.max.replace(tzinfo=UTC), o.jurisdiction,
-            o.obligation, o.recipient)
+    return (
+        o.due is None,
+        o.due or date.max,
+        at is None,
+        at or datetime.max.replace(tzinfo=UTC),
+        o.jurisdiction,
+        o.obligation,
+        o.recipient,
+    )
 
 
 def as_moment(today: date | datetime) -> datetime:
@@ -267,22 +319,38 @@ def as_moment(today: date | datetime) -> datetime:
     return datetime.combine(today, time(0), UTC)
 
 
-def obligations_report(facts: IncidentFacts, rulebook: object, today: date | datetime) -> ObligationsReport:
+def obligations_report(
+    facts: IncidentFacts, rulebook: object, today: date | datetime
+) -> ObligationsReport:
     """Applicability, dated obligations and letter variants for one incident (stateless; the incidents route calls it)."""
     now = as_moment(today)
     results = applicable_jurisdictions(facts, rulebook)
     rules = rulebook.jurisdictions  # type: ignore[attr-defined]
     clock = _Clock(facts=facts, rules=rules, now=now)
-    obligations = [o for a in results if a.applies for o in _obligations_for(a, rules[a.jurisdiction], clock)]
+    obligations = [
+        o for a in results if a.applies for o in _obligations_for(a, rules[a.jurisdiction], clock)
+    ]
     obligations.sort(key=_sort_key)
     variants = plan_variants(facts, results, rulebook)
     lettered = {r for v in variants for r in v.residences}
     uncovered = uncovered_residences(facts, results)
-    no_letter = {r: n for r, n in sorted(facts.affected.items()) if n > 0 and r not in lettered and r not in uncovered}
+    no_letter = {
+        r: n
+        for r, n in sorted(facts.affected.items())
+        if n > 0 and r not in lettered and r not in uncovered
+    }
     return ObligationsReport(
-        today=now.date(), now=now, discovery_date=facts.incident.discovery_date, discovery_at=facts.incident.discovery_at,
-        jurisdictions=results, obligations=obligations, variants=variants, no_letter=no_letter, uncovered=uncovered,
-        warnings=residence_warnings(facts.affected), rulebook=getattr(rulebook, "hash", ""),
+        today=now.date(),
+        now=now,
+        discovery_date=facts.incident.discovery_date,
+        discovery_at=facts.incident.discovery_at,
+        jurisdictions=results,
+        obligations=obligations,
+        variants=variants,
+        no_letter=no_letter,
+        uncovered=uncovered,
+        warnings=residence_warnings(facts.affected),
+        rulebook=getattr(rulebook, "hash", ""),
     )
 
 
@@ -331,4 +399,3 @@ def resolve_today(fixed: str | None, real: date | None = None) -> date:
     if not fixed:
         return real or date.today()
     return resolve_now(fixed).date()
-

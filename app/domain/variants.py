@@ -24,21 +24,29 @@ from app.domain.regions import is_us, residence_name
 class Variant(BaseModel):
     """One letter version and who receives it."""
 
-    id: str = Field(description="The variant id used everywhere (drafts, merges, file names): its laws joined by '+'.")
+    id: str = Field(
+        description="The variant id used everywhere (drafts, merges, file names): its laws joined by '+'."
+    )
     label: str
-    jurisdictions: list[str] = Field(description="Laws the letter must satisfy; pass them to drafting and to the legal check.")
+    jurisdictions: list[str] = Field(
+        description="Laws the letter must satisfy; pass them to drafting and to the legal check."
+    )
     residences: dict[str, int] = Field(description="Residence code -> number of recipients.")
     recipients: int
     include: list[str] = Field(description="Element ids the laws require (union).")
     exclude: list[str] = Field(description="Element ids the letter must leave out.")
-    conflicts: list[str] = Field(default_factory=list, description="Unavoidable conflicts within one recipient's own laws.")
+    conflicts: list[str] = Field(
+        default_factory=list, description="Unavoidable conflicts within one recipient's own laws."
+    )
     unverified: bool = False
 
 
 class _Node:
     """One residence: its laws, what they require and forbid."""
 
-    def __init__(self, code: str, count: int, laws: list[str], requires: set[str], prohibits: set[str]):
+    def __init__(
+        self, code: str, count: int, laws: list[str], requires: set[str], prohibits: set[str]
+    ):
         self.code, self.count, self.laws = code, count, laws
         self.requires, self.prohibits = requires, prohibits
         # Own conflicts resolve in favour of the requirement.
@@ -111,7 +119,10 @@ def _group_region(nodes: list[_Node]) -> list[list[_Node]]:
         return [free] if free else []
     for n in free:
         # The fullest letter: fewest omitted elements, then most recipients.
-        best = min(groups, key=lambda g: (len(set().union(*(m.forbids for m in g))), -sum(m.count for m in g)))
+        best = min(
+            groups,
+            key=lambda g: (len(set().union(*(m.forbids for m in g))), -sum(m.count for m in g)),
+        )
         best.append(n)
     return groups
 
@@ -126,18 +137,28 @@ def _variant(group: list[_Node], facts: IncidentFacts, rulebook: object) -> Vari
         for element in sorted(n.prohibits & n.requires):
             by = sorted(law for law in n.laws if element in rules[law].prohibits)
             need = sorted(law for law in n.laws if element in required_elements(rules[law], facts))
-            conflicts.append(f"{n.code}: {', '.join(need)} require {element}, {', '.join(by)} forbid it; kept (requirement wins) — ask counsel")
+            conflicts.append(
+                f"{n.code}: {', '.join(need)} require {element}, {', '.join(by)} forbid it; kept (requirement wins) — ask counsel"
+            )
     residences = {n.code: n.count for n in sorted(group, key=lambda n: n.code)}
     names = [residence_name(c) for c in residences]
     label = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
     return Variant(
-        id="", label=label, jurisdictions=laws, residences=residences, recipients=sum(residences.values()),
-        include=sorted(requires), exclude=sorted(forbids), conflicts=conflicts,
+        id="",
+        label=label,
+        jurisdictions=laws,
+        residences=residences,
+        recipients=sum(residences.values()),
+        include=sorted(requires),
+        exclude=sorted(forbids),
+        conflicts=conflicts,
         unverified=any(rules[law].status == "unverified" or rules[law].unverified for law in laws),
     )
 
 
-def plan_variants(facts: IncidentFacts, results: list[Applicability], rulebook: object) -> list[Variant]:
+def plan_variants(
+    facts: IncidentFacts, results: list[Applicability], rulebook: object
+) -> list[Variant]:
     """Plan the fewest letter variants for these facts, largest first; each id is its laws joined by "+"
     (the id drafts, merges and file names use; a repeat gets "_2")."""
     nodes = _nodes(facts, results, rulebook)
@@ -149,7 +170,11 @@ def plan_variants(facts: IncidentFacts, results: list[Applicability], rulebook: 
     out, seen = [], set()
     for v in variants:
         vid = "+".join(v.jurisdictions)
-        vid = vid if vid not in seen else f"{vid}_{sum(1 for s in seen if s.split('_')[0] == vid) + 1}"
+        vid = (
+            vid
+            if vid not in seen
+            else f"{vid}_{sum(1 for s in seen if s.split('_')[0] == vid) + 1}"
+        )
         seen.add(vid)
         out.append(v.model_copy(update={"id": vid}))
     return out

@@ -57,12 +57,19 @@ def export_proof(session: Any, ctx: Any, draft: Any, version: Any) -> list[Proof
         return [Proof("*", draft.variant, tuple(draft.jurisdictions), "stale_facts", " ".join(why))]
     facts = repo.current_facts(session, draft.incident_id)
     letter = SimpleNamespace(variant_id=draft.variant, text=version.text)
-    proofs = prove_all({r: letter for r in draft.residences or []}, rulebook=ctx.rulebook, settings=ctx.settings,
-                       facts=facts, tones={draft.variant: draft.tone})
+    proofs = prove_all(
+        {r: letter for r in draft.residences or []},
+        rulebook=ctx.rulebook,
+        settings=ctx.settings,
+        facts=facts,
+        tones={draft.variant: draft.tone},
+    )
     return list(proofs.values())
 
 
-def letter_document(text: str, facts: dict[str, Any], approved: bool, letterhead: str) -> ExportDocument:
+def letter_document(
+    text: str, facts: dict[str, Any], approved: bool, letterhead: str
+) -> ExportDocument:
     """The export document of one version: title from its heading, organisation from the facts."""
     org = ((facts.get("organisation") or {}).get("name")) or ""
     return ExportDocument(
@@ -77,7 +84,9 @@ def letter_document(text: str, facts: dict[str, Any], approved: bool, letterhead
 
 def letter_stem(draft: Any, number: int, approved: bool) -> str:
     """Download file name (without extension); unapproved versions end in -DRAFT."""
-    stem = f"incident{draft.incident_id}-{draft.variant}-{draft.tone}-v{number}" + ("" if approved else "-DRAFT")
+    stem = f"incident{draft.incident_id}-{draft.variant}-{draft.tone}-v{number}" + (
+        "" if approved else "-DRAFT"
+    )
     return re.sub(r"[^A-Za-z0-9.+_-]+", "_", stem)
 
 
@@ -111,7 +120,9 @@ def checklist_export(session: Any, draft: Any, ver: Any, rulebook: Any = None) -
     report = repo.report_for(session, ver)
     rows = sign_off.checklist if sign_off else [e.model_dump(mode="json") for e in report.elements]
     if rulebook is not None:
-        rows = with_plain_language(rows, report.readability, readability_targets(rulebook, draft.tone))
+        rows = with_plain_language(
+            rows, report.readability, readability_targets(rulebook, draft.tone)
+        )
     approvals = []
     for r in repo.reviews_for(session, ver.id):
         if r.decision in ("approve", "approved"):
@@ -139,7 +150,11 @@ def checklist_export(session: Any, draft: Any, ver: Any, rulebook: Any = None) -
 
 def checklist_stem(draft: Any, number: int) -> str:
     """Download file name of a checklist (without extension)."""
-    return re.sub(r"[^A-Za-z0-9.+_-]+", "_", f"checklist-incident{draft.incident_id}-{draft.variant}-v{number}")
+    return re.sub(
+        r"[^A-Za-z0-9.+_-]+",
+        "_",
+        f"checklist-incident{draft.incident_id}-{draft.variant}-v{number}",
+    )
 
 
 def render_checklist(export: ChecklistExport, fmt: str) -> bytes:

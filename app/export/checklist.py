@@ -30,9 +30,23 @@ from app.export.pdf import html_to_pdf
 from app.letters.markup import escape_html
 
 CSV_COLUMNS = [
-    "incident", "draft_id", "version", "version_hash", "rulebook_hash", "approvals",
-    "signed_off_by", "jurisdiction", "element", "label", "requirement", "status", "ok",
-    "evidence", "waived_reason", "citation", "unverified",
+    "incident",
+    "draft_id",
+    "version",
+    "version_hash",
+    "rulebook_hash",
+    "approvals",
+    "signed_off_by",
+    "jurisdiction",
+    "element",
+    "label",
+    "requirement",
+    "status",
+    "ok",
+    "evidence",
+    "waived_reason",
+    "citation",
+    "unverified",
 ]
 """Columns of the CSV export, in order."""
 
@@ -57,26 +71,39 @@ def readability_targets(rulebook: Any, tone: str) -> dict[str, float]:
             grade_max = t["flesch_kincaid_grade"].max
         if "flesch_reading_ease" in t and t["flesch_reading_ease"].min is not None:
             ease_min = t["flesch_reading_ease"].min
-    return {"grade_max": grade_max if grade_max is not None else 8.0, "ease_min": ease_min if ease_min is not None else 60.0}
+    return {
+        "grade_max": grade_max if grade_max is not None else 8.0,
+        "ease_min": ease_min if ease_min is not None else 60.0,
+    }
 
 
-def plain_language(readability: Mapping[str, float], targets: Mapping[str, float]) -> tuple[str, bool]:
+def plain_language(
+    readability: Mapping[str, float], targets: Mapping[str, float]
+) -> tuple[str, bool]:
     """The measured grade and ease against the targets, as one sentence, and whether both are met."""
     grade, ease = readability.get("flesch_kincaid_grade"), readability.get("flesch_reading_ease")
     if grade is None or ease is None:
         return "not measured (the letter is empty)", False
     ok = grade <= targets["grade_max"] and ease >= targets["ease_min"]
-    return (f"Flesch–Kincaid grade {grade:.1f} (target ≤ {targets['grade_max']:g}); reading ease {ease:.0f} "
-            f"(target ≥ {targets['ease_min']:g})"), ok
+    return (
+        f"Flesch–Kincaid grade {grade:.1f} (target ≤ {targets['grade_max']:g}); reading ease {ease:.0f} "
+        f"(target ≥ {targets['ease_min']:g})"
+    ), ok
 
 
-def with_plain_language(rows: Sequence[Mapping[str, Any]], readability: Mapping[str, float],
-                        targets: Mapping[str, float]) -> list[dict[str, Any]]:
+def with_plain_language(
+    rows: Sequence[Mapping[str, Any]],
+    readability: Mapping[str, float],
+    targets: Mapping[str, float],
+) -> list[dict[str, Any]]:
     """Rows with every `plain_language` row's evidence and status replaced by the measurement."""
     text, ok = plain_language(readability, targets)
-    return [{**row, "evidence": text, "ok": ok, "detected": ok, "measured": True}
-            if row.get("element") == PLAIN_LANGUAGE and row.get("requirement") == "required" else dict(row)
-            for row in rows]
+    return [
+        {**row, "evidence": text, "ok": ok, "detected": ok, "measured": True}
+        if row.get("element") == PLAIN_LANGUAGE and row.get("requirement") == "required"
+        else dict(row)
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -121,17 +148,30 @@ def checklist_csv(checklist: ChecklistExport) -> str:
     writer = SafeWriter(out)  # formula cells neutralised (app/export/csvcells.py)
     writer.writerow(CSV_COLUMNS)
     common = [
-        checklist.incident_name, checklist.draft_id, checklist.version_number,
-        checklist.version_hash, checklist.rulebook_hash, approvals_text(checklist.approvals),
+        checklist.incident_name,
+        checklist.draft_id,
+        checklist.version_number,
+        checklist.version_hash,
+        checklist.rulebook_hash,
+        approvals_text(checklist.approvals),
         checklist.signed_off_by,
     ]
     for row in checklist.rows:
-        writer.writerow([
-            *common,
-            row.get("jurisdiction"), row.get("element"), row.get("label"),
-            row.get("requirement"), row_status(row), bool(row.get("ok")), row.get("evidence"),
-            row.get("waived_reason"), row.get("citation"), bool(row.get("unverified")),
-        ])
+        writer.writerow(
+            [
+                *common,
+                row.get("jurisdiction"),
+                row.get("element"),
+                row.get("label"),
+                row.get("requirement"),
+                row_status(row),
+                bool(row.get("ok")),
+                row.get("evidence"),
+                row.get("waived_reason"),
+                row.get("citation"),
+                bool(row.get("unverified")),
+            ]
+        )
     return out.getvalue()
 
 
@@ -169,8 +209,11 @@ def checklist_html(checklist: ChecklistExport) -> str:
         ("Rulebook hash", checklist.rulebook_hash),
         ("Approvals", approvals_text(checklist.approvals) or "none"),
     ]
-    signed = (f"<dd>{e(checklist.signed_off_by)}</dd>" if checklist.signed_off_by
-              else '<dd class="unsigned">NOT SIGNED OFF</dd>')
+    signed = (
+        f"<dd>{e(checklist.signed_off_by)}</dd>"
+        if checklist.signed_off_by
+        else '<dd class="unsigned">NOT SIGNED OFF</dd>'
+    )
     rows = []
     for row in checklist.rows:
         status = row_status(row)

@@ -47,8 +47,15 @@ class ExportDocument:
     def __post_init__(self) -> None:
         # Control characters cannot be stored in DOCX/PDF metadata and mean nothing in a letter:
         # drop them once here so every format can trust its string fields.
-        for name in ("text", "title", "organisation", "letterhead", "version_hash",
-                     "enrollment_code", "enroll_by"):
+        for name in (
+            "text",
+            "title",
+            "organisation",
+            "letterhead",
+            "version_hash",
+            "enrollment_code",
+            "enroll_by",
+        ):
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, sanitize(str(value)))

@@ -37,12 +37,35 @@ HEADING_STYLES = {1: "Title", 2: "Heading 1", 3: "Heading 2"}
 """Markdown heading level -> Word style; deeper levels use "Heading 3"."""
 
 _PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
-_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-               "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
-               "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-               "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
-               "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
-               "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_PBDR = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 _DRAFT_RED = RGBColor(0xB0, 0x00, 0x00)
 
 
@@ -124,7 +147,10 @@ def render_docx(doc: ExportDocument, *, page_size: Literal["A4", "Letter"] = "A4
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(20))
     document.styles["Normal"].font.size = Pt(11)
-    for style in ("Header", "Footer"):  # no text under 10 pt anywhere (Cal. Civ. Code 1798.82(d)(1))
+    for style in (
+        "Header",
+        "Footer",
+    ):  # no text under 10 pt anywhere (Cal. Civ. Code 1798.82(d)(1))
         document.styles[style].font.size = Pt(10)
 
     header = section.header.paragraphs[0]
@@ -198,8 +224,7 @@ def _add_blocks(
                     numbering.append(_Numbering(document))
                 num_id = numbering[0].restart(block.start)
             for spans in block.item_spans():
-                p = document.add_paragraph(
-                    style="List Number" if block.ordered else "List Bullet")
+                p = document.add_paragraph(style="List Number" if block.ordered else "List Bullet")
                 if num_id is not None:
                     _set_num(p, num_id)
                 _add_spans(p, spans)

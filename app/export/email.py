@@ -52,14 +52,19 @@ def email_html(doc: ExportDocument) -> str:
     e = escape_html
     body: list[str] = []
     if not doc.approved:
-        body.append(f'<p style="{FONT} font-size: 15px; font-weight: bold; color: #b00000; '
-                    f'border: 2px solid #b00000; padding: 8px; text-align: center;">'
-                    f"{e(WATERMARK)} — do not send</p>")
+        body.append(
+            f'<p style="{FONT} font-size: 15px; font-weight: bold; color: #b00000; '
+            f'border: 2px solid #b00000; padding: 8px; text-align: center;">'
+            f"{e(WATERMARK)} — do not send</p>"
+        )
     head = letterhead_lines(doc)
     if head:
-        body.append(f'<p style="{FONT} font-size: 13px; color: #444; margin: 0 0 18px 0;">'
-                    f'<strong style="font-size: 16px; color: #111;">{e(head[0])}</strong>'
-                    + "".join(f"<br>{e(line)}" for line in head[1:]) + "</p>")
+        body.append(
+            f'<p style="{FONT} font-size: 13px; color: #444; margin: 0 0 18px 0;">'
+            f'<strong style="font-size: 16px; color: #111;">{e(head[0])}</strong>'
+            + "".join(f"<br>{e(line)}" for line in head[1:])
+            + "</p>"
+        )
     title, rest = split_title(doc.blocks)
     body.append(render_html(title, styles=STYLES))
     rows = enrollment_lines(doc)
@@ -67,11 +72,14 @@ def email_html(doc: ExportDocument) -> str:
         body.append(
             '<div style="border: 2px solid #111; background: #fff4cc; padding: 10px 16px; '
             'margin: 6px 0 18px 0;">'
-            + "".join(f'<p style="{FONT} font-size: 15px; margin: 4px 0;"><strong>{e(label)}:'
-                      f'</strong> <span style="font-size: 19px; font-weight: bold; '
-                      f'font-family: Consolas, Menlo, monospace;">{e(value)}</span></p>'
-                      for label, value in rows)
-            + "</div>")
+            + "".join(
+                f'<p style="{FONT} font-size: 15px; margin: 4px 0;"><strong>{e(label)}:'
+                f'</strong> <span style="font-size: 19px; font-weight: bold; '
+                f'font-family: Consolas, Menlo, monospace;">{e(value)}</span></p>'
+                for label, value in rows
+            )
+            + "</div>"
+        )
     body.append(render_html(rest, styles=STYLES))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

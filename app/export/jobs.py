@@ -109,9 +109,12 @@ def _plan_to_json(plan: MergePlan) -> dict[str, Any]:
 
 def _plan_from_json(data: dict[str, Any]) -> MergePlan:
     letters = {code: VariantLetter(**v) for code, v in data["letters"].items()}
-    return MergePlan(letters, VariantLetter(**data["default"]) if data.get("default") else None,
-                     refusals={code: (r[0], r[1]) for code, r in (data.get("refusals") or {}).items()},
-                     proofs=data.get("proofs") or {})
+    return MergePlan(
+        letters,
+        VariantLetter(**data["default"]) if data.get("default") else None,
+        refusals={code: (r[0], r[1]) for code, r in (data.get("refusals") or {}).items()},
+        proofs=data.get("proofs") or {},
+    )
 
 
 def create_job(
@@ -271,10 +274,14 @@ def check_header(path: Path, name: str = "recipients file") -> None:
     with open(path, "rb") as fh:
         head = fh.read(HEADER_BYTES)
     if not head.strip():
-        raise MergeError(f"{name} is empty: upload a CSV with a header line and one row per recipient")
+        raise MergeError(
+            f"{name} is empty: upload a CSV with a header line and one row per recipient"
+        )
     line, newline, _ = head.partition(b"\n")
     if not newline and len(head) >= HEADER_BYTES:
-        raise MergeError(f"{name} is not a CSV file (no header line in its first {HEADER_BYTES // 1024} KiB)")
+        raise MergeError(
+            f"{name} is not a CSV file (no header line in its first {HEADER_BYTES // 1024} KiB)"
+        )
     try:
         text = line.decode("utf-8-sig")
         header = next(csv.reader([text.rstrip("\r")]), [])
@@ -299,11 +306,15 @@ def copy_utf8(source: BinaryIO, target: Path, name: str) -> None:
                 text = decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
                 line = lines + chunk[: max(exc.start, 0)].count(b"\n")
-                raise MergeError(f"{name} is not a UTF-8 CSV file (line {line} is not UTF-8 text); "
-                                 "save it as CSV UTF-8 and upload it again") from None
+                raise MergeError(
+                    f"{name} is not a UTF-8 CSV file (line {line} is not UTF-8 text); "
+                    "save it as CSV UTF-8 and upload it again"
+                ) from None
             if "\x00" in text:
                 line = lines + text[: text.index("\x00")].count("\n")
-                raise MergeError(f"{name} is not a UTF-8 CSV file (it holds binary data: a NUL byte on line {line})")
+                raise MergeError(
+                    f"{name} is not a UTF-8 CSV file (it holds binary data: a NUL byte on line {line})"
+                )
             lines += text.count("\n")
             if not chunk:
                 return
@@ -362,23 +373,43 @@ def start_merge(
         )
     finally:
         tmp.unlink(missing_ok=True)
-    _audit_start(session, user, incident_id, job_id, fmt, mode, sorted(plan.variants()), plan.refusals)
+    _audit_start(
+        session, user, incident_id, job_id, fmt, mode, sorted(plan.variants()), plan.refusals
+    )
     start(export_dir, job_id, retention_days)
     return job_id
 
 
 def _audit_start(
-    session: Any, user: Any, incident_id: int, job_id: str, fmt: str, mode: str, variants: list[str],
+    session: Any,
+    user: Any,
+    incident_id: int,
+    job_id: str,
+    fmt: str,
+    mode: str,
+    variants: list[str],
     refusals: Any = None,
 ) -> None:
     """Record the merge start in the audit chain (counts and ids only, never recipient data),
     with the residences whose letter failed its per-recipient proof."""
-    audit_job(session, user, "merge_start", incident_id,
-              {"job": job_id, "format": fmt, "mode": mode, "variants": variants,
-               "refused_residences": {code: r[0] for code, r in sorted((refusals or {}).items())}})
+    audit_job(
+        session,
+        user,
+        "merge_start",
+        incident_id,
+        {
+            "job": job_id,
+            "format": fmt,
+            "mode": mode,
+            "variants": variants,
+            "refused_residences": {code: r[0] for code, r in sorted((refusals or {}).items())},
+        },
+    )
 
 
-def audit_job(session: Any, user: Any, action: str, incident_id: int | None, details: dict[str, Any]) -> None:
+def audit_job(
+    session: Any, user: Any, action: str, incident_id: int | None, details: dict[str, Any]
+) -> None:
     """Record a merge action (start, resume, a file downloaded) on its incident; ids only. Commits."""
     from app.workflow.audit import record  # noqa: PLC0415 - the export layer stays importable without the store
 
@@ -405,7 +436,9 @@ def list_jobs(
     return sorted(out, key=lambda s: -float(s.get("created_at", 0)))
 
 
-def resume(export_dir: Path, job_id: str, retention_days: int, *, session: Any, user: Any) -> dict[str, Any]:
+def resume(
+    export_dir: Path, job_id: str, retention_days: int, *, session: Any, user: Any
+) -> dict[str, Any]:
     """Resume an interrupted job (audited); :class:`Conflict` for any other state. Returns its status.
 
     Raises FileNotFoundError / ValueError for an unknown job (as :func:`view`).

@@ -113,11 +113,15 @@ def letter_html(doc: ExportDocument) -> str:
     ]
     footer = []
     if doc.version_hash:
-        footer.append(f"@bottom-right {{ content: {css_string('Version ' + doc.short_hash)}; "
-                      f"font-size: 10pt; color: #555; }}")
+        footer.append(
+            f"@bottom-right {{ content: {css_string('Version ' + doc.short_hash)}; "
+            f"font-size: 10pt; color: #555; }}"
+        )
     if not doc.approved:
-        footer.append(f"@top-center {{ content: {css_string(WATERMARK)}; font-size: 10pt; "
-                      f"font-weight: bold; color: #b00000; }}")
+        footer.append(
+            f"@top-center {{ content: {css_string(WATERMARK)}; font-size: 10pt; "
+            f"font-weight: bold; color: #b00000; }}"
+        )
     if footer:
         parts.append("<style>@page { " + " ".join(footer) + " }</style>")
     parts.append("</head><body>")
@@ -126,14 +130,17 @@ def letter_html(doc: ExportDocument) -> str:
         parts.append(f'<p class="draft-banner">{e(WATERMARK)} — do not send</p>')
     head = letterhead_lines(doc)
     if head:
-        parts.append('<header class="letterhead">'
-                     f'<div class="org">{e(head[0])}</div>'
-                     + "".join(f"<div>{e(ln)}</div>" for ln in head[1:])
-                     + "</header>")
+        parts.append(
+            '<header class="letterhead">'
+            f'<div class="org">{e(head[0])}</div>'
+            + "".join(f"<div>{e(ln)}</div>" for ln in head[1:])
+            + "</header>"
+        )
     address = recipient_lines(doc.recipient)
     if address:
-        parts.append('<address class="recipient">' + "<br>".join(e(ln) for ln in address)
-                     + "</address>")
+        parts.append(
+            '<address class="recipient">' + "<br>".join(e(ln) for ln in address) + "</address>"
+        )
     title, rest = split_title(doc.blocks)
     parts.append("<main>")
     parts.append(render_html(title))
@@ -171,8 +178,9 @@ class _Renderer:
         self._weasyprint = weasyprint
         self.fetcher = URLFetcher(allowed_protocols=())  # refuses every URL
         self.font_config = FontConfiguration()
-        self.css = weasyprint.CSS(string=css_text, font_config=self.font_config,
-                                  url_fetcher=self.fetcher)
+        self.css = weasyprint.CSS(
+            string=css_text, font_config=self.font_config, url_fetcher=self.fetcher
+        )
 
     def pdf(self, html: str) -> bytes:
         document = self._weasyprint.HTML(string=html, url_fetcher=self.fetcher)

@@ -94,11 +94,18 @@ def _refuse_stale(session: Any, ctx: Any, incident_id: int, drafts: list[Any]) -
     from app.store import repositories as repo  # noqa: PLC0415
     from app.workflow.staleness import outdated  # noqa: PLC0415
 
-    problems = [f"draft {d.id} ({d.variant}, {d.tone}) is stale: the facts changed after it was written"
-                for d in drafts if d.state == "stale"]
+    problems = [
+        f"draft {d.id} ({d.variant}, {d.tone}) is stale: the facts changed after it was written"
+        for d in drafts
+        if d.state == "stale"
+    ]
     for d in drafts:
-        if d.state in APPROVED_STATES and outdated(session, ctx, d, repo.get_version(session, d.id)):
-            problems.append(f"draft {d.id} ({d.variant}, {d.tone}) was approved on facts that have changed since")
+        if d.state in APPROVED_STATES and outdated(
+            session, ctx, d, repo.get_version(session, d.id)
+        ):
+            problems.append(
+                f"draft {d.id} ({d.variant}, {d.tone}) was approved on facts that have changed since"
+            )
     if problems:
         raise MergeError(
             f"incident {incident_id}: {'; '.join(problems)}. Re-draft or edit these letters from the current facts "
@@ -112,9 +119,13 @@ def _refuse_uncovered(ctx: Any, incident_id: int, facts: Any, drafts: list[Any])
     from app.workflow.variants import lettered_residences  # noqa: PLC0415
 
     covered = {r for d in drafts for r in d.residences or []}
-    missing = sorted(r for r in lettered_residences(facts, ctx.rulebook, ctx.today()) if r not in covered)
+    missing = sorted(
+        r for r in lettered_residences(facts, ctx.rulebook, ctx.today()) if r not in covered
+    )
     if missing:
-        who = ", ".join(f"{residence_name(r)} ({r}, {facts.affected.get(r, 0):,} people)" for r in missing)
+        who = ", ".join(
+            f"{residence_name(r)} ({r}, {facts.affected.get(r, 0):,} people)" for r in missing
+        )
         raise MergeError(
             f"incident {incident_id}: no draft covers {who}, who need a letter under the current facts; "
             "add their draft (POST /api/v1/incidents/{id}/drafts) and approve it before the merge"
@@ -176,9 +187,14 @@ def plan_from_store(
         raise MergeError(
             f"incident {incident_id} has no approved drafts: approve the letters before the merge"
         )
-    proofs = prove_all(letters, rulebook=ctx.rulebook, settings=ctx.settings, facts=facts, tones=tones)
-    return MergePlan(letters, refusals={r: (p.code, p.reason) for r, p in proofs.items() if not p.ok},
-                     proofs={r: p.as_dict() for r, p in proofs.items()})
+    proofs = prove_all(
+        letters, rulebook=ctx.rulebook, settings=ctx.settings, facts=facts, tones=tones
+    )
+    return MergePlan(
+        letters,
+        refusals={r: (p.code, p.reason) for r, p in proofs.items() if not p.ok},
+        proofs={r: p.as_dict() for r, p in proofs.items()},
+    )
 
 
 def _version_hash(version: Any) -> str:

@@ -61,8 +61,15 @@ class Proof:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready (for summary.json, job status, audit details)."""
-        return {"residence": self.residence, "variant": self.variant_id, "laws": list(self.laws), "ok": self.ok,
-                "reason_code": self.code or None, "reason": self.reason or None, "rules": list(self.rules)}
+        return {
+            "residence": self.residence,
+            "variant": self.variant_id,
+            "laws": list(self.laws),
+            "ok": self.ok,
+            "reason_code": self.code or None,
+            "reason": self.reason or None,
+            "rules": list(self.rules),
+        }
 
 
 def recipient_laws(residence: str, rulebook: Any, facts: IncidentFacts | None) -> tuple[str, ...]:
@@ -76,8 +83,11 @@ def recipient_laws(residence: str, rulebook: Any, facts: IncidentFacts | None) -
             result = assess(rule, facts)
             if result is not None and result.applies and residence in result.residences:
                 laws.add(code)
-    if not any(rulebook.jurisdictions[c].applicability.basis == "residence" for c in laws) and is_us(residence) \
-            and GENERIC in rulebook.jurisdictions:
+    if (
+        not any(rulebook.jurisdictions[c].applicability.basis == "residence" for c in laws)
+        and is_us(residence)
+        and GENERIC in rulebook.jurisdictions
+    ):
         laws.add(GENERIC)
     return tuple(sorted(laws))
 
@@ -87,34 +97,77 @@ def _names(rules: list[str]) -> str:
     return ", ".join(shown[:5]) + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
 
 
-def prove(text: str, *, residence: str, variant_id: str, laws: tuple[str, ...], rulebook: Any, settings: Any,
-          facts: IncidentFacts | None, tone: str | None = None) -> Proof:
+def prove(
+    text: str,
+    *,
+    residence: str,
+    variant_id: str,
+    laws: tuple[str, ...],
+    rulebook: Any,
+    settings: Any,
+    facts: IncidentFacts | None,
+    tone: str | None = None,
+) -> Proof:
     """Check one letter for the people of one residence; the Proof says whether it may be mailed."""
     if not laws:
-        return Proof(residence, variant_id, laws, NO_LAW,
-                     f"no rule file covers {residence}: research its law before mailing letters there")
-    report = run_checks(text, rulebook=rulebook, settings=settings, facts=facts, jurisdictions=laws, tone=tone,
-                        grammar=False)
+        return Proof(
+            residence,
+            variant_id,
+            laws,
+            NO_LAW,
+            f"no rule file covers {residence}: research its law before mailing letters there",
+        )
+    report = run_checks(
+        text,
+        rulebook=rulebook,
+        settings=settings,
+        facts=facts,
+        jurisdictions=laws,
+        tone=tone,
+        grammar=False,
+    )
     errors = [f for f in report.findings if f.severity is Severity.error]
     legal = [f for f in errors if f.check == "legal" or f.rule.startswith("legal.")]
     wrong = [f for f in errors if f.check == "facts"]
     if legal:
         missing = [e for e in report.elements if not e.ok]
-        what = "; ".join(f"{e.jurisdiction} {'requires' if e.requirement == 'required' else 'forbids'} {e.element}"
-                         for e in missing[:4]) or legal[0].message
-        return Proof(residence, variant_id, laws, LEGAL,
-                     f"letter {variant_id} fails the legal check for {'+'.join(laws)} ({what}); rules: "
-                     f"{_names([f.rule for f in legal])}",
-                     tuple(sorted({f.rule for f in legal})))
+        what = (
+            "; ".join(
+                f"{e.jurisdiction} {'requires' if e.requirement == 'required' else 'forbids'} {e.element}"
+                for e in missing[:4]
+            )
+            or legal[0].message
+        )
+        return Proof(
+            residence,
+            variant_id,
+            laws,
+            LEGAL,
+            f"letter {variant_id} fails the legal check for {'+'.join(laws)} ({what}); rules: "
+            f"{_names([f.rule for f in legal])}",
+            tuple(sorted({f.rule for f in legal})),
+        )
     if wrong:
-        return Proof(residence, variant_id, laws, FACTS,
-                     f"letter {variant_id} disagrees with the current facts ({wrong[0].message}); rules: "
-                     f"{_names([f.rule for f in wrong])}", tuple(sorted({f.rule for f in wrong})))
+        return Proof(
+            residence,
+            variant_id,
+            laws,
+            FACTS,
+            f"letter {variant_id} disagrees with the current facts ({wrong[0].message}); rules: "
+            f"{_names([f.rule for f in wrong])}",
+            tuple(sorted({f.rule for f in wrong})),
+        )
     return Proof(residence, variant_id, laws)
 
 
-def prove_all(letters: Mapping[str, Any], *, rulebook: Any, settings: Any, facts: IncidentFacts | None,
-              tones: Mapping[str, str] | None = None) -> dict[str, Proof]:
+def prove_all(
+    letters: Mapping[str, Any],
+    *,
+    rulebook: Any,
+    settings: Any,
+    facts: IncidentFacts | None,
+    tones: Mapping[str, str] | None = None,
+) -> dict[str, Proof]:
     """Prove every residence → letter pair (`letters` values have `variant_id` and `text`), one
     check per distinct letter × law set."""
     done: dict[tuple[str, tuple[str, ...]], Proof] = {}
@@ -123,9 +176,16 @@ def prove_all(letters: Mapping[str, Any], *, rulebook: Any, settings: Any, facts
         laws = recipient_laws(residence, rulebook, facts)
         key = (letter.variant_id, laws)
         if key not in done:
-            done[key] = prove(letter.text, residence=residence, variant_id=letter.variant_id, laws=laws,
-                              rulebook=rulebook, settings=settings, facts=facts,
-                              tone=(tones or {}).get(letter.variant_id))
+            done[key] = prove(
+                letter.text,
+                residence=residence,
+                variant_id=letter.variant_id,
+                laws=laws,
+                rulebook=rulebook,
+                settings=settings,
+                facts=facts,
+                tone=(tones or {}).get(letter.variant_id),
+            )
         p = done[key]
         out[residence] = Proof(residence, p.variant_id, p.laws, p.code, p.reason, p.rules)
     return out

@@ -24,7 +24,11 @@ from app.rulebook.common import Regex, StrictModel
 
 FILE = "content.yml"
 BUNDLED = PROJECT_ROOT / "templates" / "letters" / FILE
-REGISTER = {"plain": "plain", "empathetic": "plain", "formal": "formal"}  # rights and complaint sentences
+REGISTER = {
+    "plain": "plain",
+    "empathetic": "plain",
+    "formal": "formal",
+}  # rights and complaint sentences
 
 
 def step_register(step: StepDef | StepInstead, tone: str) -> StepText:
@@ -46,7 +50,9 @@ class StepWhen(StrictModel):
     """Any of these triggers a step."""
 
     data_types: list[DataType] = Field(default_factory=list)
-    elements: list[str] = Field(default_factory=list, description="Element ids the letter must contain.")
+    elements: list[str] = Field(
+        default_factory=list, description="Element ids the letter must contain."
+    )
     monitoring_offered: bool = False
     always: bool = False
 
@@ -69,7 +75,9 @@ class StepDef(StrictModel):
     deadline: str = ""
     plain: StepText
     formal: StepText
-    empathetic: StepText | None = Field(None, description="Warmer wording for the empathetic tone (default: plain).")
+    empathetic: StepText | None = Field(
+        None, description="Warmer wording for the empathetic tone (default: plain)."
+    )
     instead: list[StepInstead] = Field(default_factory=list)
 
 
@@ -77,7 +85,9 @@ class RightDef(StrictModel):
     """One sentence of the rights paragraph, shown when the letter must contain `element`."""
 
     element: str
-    also_when: list[DataType] = Field(default_factory=list, description="Also when any of these was exposed.")
+    also_when: list[DataType] = Field(
+        default_factory=list, description="Also when any of these was exposed."
+    )
     plain: str = Field(min_length=1)
     formal: str = Field(min_length=1)
 
@@ -138,11 +148,16 @@ class LetterContent(StrictModel):
                 for key, value in (getattr(s, reg).model_dump() if getattr(s, reg) else {}).items():
                     out.append((f"steps.{i}.{reg}.{key}", value))
                 for j, alt in enumerate(s.instead):
-                    for key, value in (getattr(alt, reg).model_dump() if getattr(alt, reg) else {}).items():
+                    for key, value in (
+                        getattr(alt, reg).model_dump() if getattr(alt, reg) else {}
+                    ).items():
                         out.append((f"steps.{i}.instead.{j}.{reg}.{key}", value))
         for i, r in enumerate(self.rights):
             out += [(f"rights.{i}.plain", r.plain), (f"rights.{i}.formal", r.formal)]
-        out += [("complaint_right.plain", self.complaint_right.plain), ("complaint_right.formal", self.complaint_right.formal)]
+        out += [
+            ("complaint_right.plain", self.complaint_right.plain),
+            ("complaint_right.formal", self.complaint_right.formal),
+        ]
         return out
 
 

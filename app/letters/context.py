@@ -22,11 +22,31 @@ from app.letters.fitting import Audience
 from app.rulebook.loader import Rulebook
 
 # Elements a good letter carries even where no statute lists them (FTC model letter, DESIGN.md).
-BASELINE = ("notifier_identity", "what_happened", "info_types", "remediation_steps", "consumer_steps", "contact_info", "notice_date")
+BASELINE = (
+    "notifier_identity",
+    "what_happened",
+    "info_types",
+    "remediation_steps",
+    "consumer_steps",
+    "contact_info",
+    "notice_date",
+)
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")  # not strftime: locale-independent, and faster
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)  # not strftime: locale-independent, and faster
 
 
 def missing(path: str) -> str:
@@ -64,7 +84,9 @@ class Contact:
     name: str = field(metadata={"help": "Agency or organisation name."})
     phone: str = field(default="", metadata={"help": "Phone number as printed."})
     address: str = field(default="", metadata={"help": "Postal address on one line."})
-    website: str = field(default="", metadata={"help": "Website without scheme, e.g. www.identitytheft.gov."})
+    website: str = field(
+        default="", metadata={"help": "Website without scheme, e.g. www.identitytheft.gov."}
+    )
     email: str = field(default="", metadata={"help": "Email address (may be empty)."})
 
 
@@ -72,11 +94,19 @@ class Contact:
 class Step:
     """One action for the recipient, with the reason it matters."""
 
-    id: str = field(metadata={"help": "Stable id from templates/letters/content.yml: freeze, card, passwords, monitoring, statements, fraud_alert, credit_reports, benefits, phishing."})
+    id: str = field(
+        metadata={
+            "help": "Stable id from templates/letters/content.yml: freeze, card, passwords, monitoring, statements, fraud_alert, credit_reports, benefits, phishing."
+        }
+    )
     title: str = field(metadata={"help": "The action, imperative: 'Freeze your credit.'"})
     reason: str = field(metadata={"help": "Why, in one sentence."})
-    detail: str = field(default="", metadata={"help": "How, in one or two sentences (may be empty)."})
-    deadline: str = field(default="", metadata={"help": "The date to act by, as text (may be empty)."})
+    detail: str = field(
+        default="", metadata={"help": "How, in one or two sentences (may be empty)."}
+    )
+    deadline: str = field(
+        default="", metadata={"help": "The date to act by, as text (may be empty)."}
+    )
 
 
 @dataclass(frozen=True)
@@ -98,35 +128,85 @@ class LetterContext:
     tone: str = field(metadata={"help": "empathetic, formal or plain."})
     jurisdiction: str = field(metadata={"help": "Variant's jurisdiction code, e.g. US-CA."})
     jurisdiction_name: str = field(metadata={"help": "Human name, e.g. California."})
-    include: frozenset[str] = field(metadata={"help": "Element ids the letter must contain (required + triggered + baseline, minus prohibited)."})
-    exclude: frozenset[str] = field(metadata={"help": "Element ids the letter must not contain (prohibited here)."})
+    include: frozenset[str] = field(
+        metadata={
+            "help": "Element ids the letter must contain (required + triggered + baseline, minus prohibited)."
+        }
+    )
+    exclude: frozenset[str] = field(
+        metadata={"help": "Element ids the letter must not contain (prohibited here)."}
+    )
     ca_format: bool = field(metadata={"help": "Use the California title and five headings."})
     title: str = field(metadata={"help": "Letter title."})
     notice_date: str = field(metadata={"help": "Date of the letter."})
     org_name: str = field(metadata={"help": "Notifying organisation."})
-    org_address: str = field(metadata={"help": "Organisation's postal address on one line (may be empty)."})
+    org_address: str = field(
+        metadata={"help": "Organisation's postal address on one line (may be empty)."}
+    )
     parent_company: str = field(metadata={"help": "Parent company name (may be empty)."})
     recipient_name: str = field(metadata={"help": "Recipient name merge field."})
     summary: str = field(metadata={"help": "What happened, in the responder's plain words."})
-    cause: str = field(metadata={"help": "Cause category in words, e.g. 'a ransomware attack' (may be empty)."})
-    breach_dates: str = field(metadata={"help": "When it happened: 'on March 3, 2026' or 'between ... and ...'."})
+    cause: str = field(
+        metadata={"help": "Cause category in words, e.g. 'a ransomware attack' (may be empty)."}
+    )
+    breach_dates: str = field(
+        metadata={"help": "When it happened: 'on March 3, 2026' or 'between ... and ...'."}
+    )
     discovery_date: str = field(metadata={"help": "When it was discovered."})
     containment_date: str = field(metadata={"help": "When it was contained (may be empty)."})
-    law_enforcement_delay: bool = field(metadata={"help": "Notice was delayed at law enforcement's request."})
+    law_enforcement_delay: bool = field(
+        metadata={"help": "Notice was delayed at law enforcement's request."}
+    )
     third_parties: str = field(metadata={"help": "Who acquired the data, if known (may be empty)."})
-    data_types: tuple[str, ...] = field(metadata={"help": "Exposed data in plain words, most sensitive first."})
+    data_types: tuple[str, ...] = field(
+        metadata={"help": "Exposed data in plain words, most sensitive first."}
+    )
     data_types_text: str = field(metadata={"help": "The same joined into a phrase."})
-    affected_count: str = field(metadata={"help": "Number of affected people as text ('12,400 people')."})
-    remediation: tuple[str, ...] = field(metadata={"help": "What the organisation did, one sentence each."})
-    steps: tuple[Step, ...] = field(metadata={"help": "Actions for the recipient, most protective first, fitted to the exposed data; steps[0] is the one the opening names."})
-    rights: tuple[str, ...] = field(metadata={"help": "Rights that are not actions (police report, free freeze), one sentence each (US letters)."})
-    us: bool = field(metadata={"help": "A US letter (else a letter for residents outside the US: no US-only content)."})
-    personal_data: str = field(metadata={"help": "'personal information', or 'personal data' where the law says so (GDPR family)."})
-    authorities: tuple[Contact, ...] = field(metadata={"help": "Supervisory authorities recipients may complain to (letters outside the US)."})
-    complaint_right: tuple[str, ...] = field(metadata={"help": "The right-to-complain sentence per authority (letters outside the US)."})
-    intl_phone: str = field(metadata={"help": "A phone number callable from abroad (non-toll-free, from the facts), or empty."})
-    consequences: tuple[str, ...] = field(metadata={"help": "Likely consequences for the recipient, fitted to the exposed data."})
-    monitoring: Monitoring | None = field(metadata={"help": "Credit-monitoring offer, or None when none is offered."})
+    affected_count: str = field(
+        metadata={"help": "Number of affected people as text ('12,400 people')."}
+    )
+    remediation: tuple[str, ...] = field(
+        metadata={"help": "What the organisation did, one sentence each."}
+    )
+    steps: tuple[Step, ...] = field(
+        metadata={
+            "help": "Actions for the recipient, most protective first, fitted to the exposed data; steps[0] is the one the opening names."
+        }
+    )
+    rights: tuple[str, ...] = field(
+        metadata={
+            "help": "Rights that are not actions (police report, free freeze), one sentence each (US letters)."
+        }
+    )
+    us: bool = field(
+        metadata={
+            "help": "A US letter (else a letter for residents outside the US: no US-only content)."
+        }
+    )
+    personal_data: str = field(
+        metadata={
+            "help": "'personal information', or 'personal data' where the law says so (GDPR family)."
+        }
+    )
+    authorities: tuple[Contact, ...] = field(
+        metadata={
+            "help": "Supervisory authorities recipients may complain to (letters outside the US)."
+        }
+    )
+    complaint_right: tuple[str, ...] = field(
+        metadata={"help": "The right-to-complain sentence per authority (letters outside the US)."}
+    )
+    intl_phone: str = field(
+        metadata={
+            "help": "A phone number callable from abroad (non-toll-free, from the facts), or empty."
+        }
+    )
+    consequences: tuple[str, ...] = field(
+        metadata={"help": "Likely consequences for the recipient, fitted to the exposed data."}
+    )
+    monitoring: Monitoring | None = field(
+        metadata={"help": "Credit-monitoring offer, or None when none is offered."}
+    )
     other_services: tuple[str, ...] = field(metadata={"help": "Other services offered."})
     toll_free: str = field(metadata={"help": "Toll-free number, or the missing marker."})
     phone_hours: str = field(metadata={"help": "Call-centre hours (may be empty)."})
@@ -134,12 +214,18 @@ class LetterContext:
     website: str = field(metadata={"help": "Incident web page (may be empty)."})
     postal_address: str = field(metadata={"help": "Postal address for questions (may be empty)."})
     dpo: Contact | None = field(metadata={"help": "Data protection officer, or None."})
-    cras: tuple[Contact, ...] = field(metadata={"help": "Equifax, Experian, TransUnion (US letters only)."})
+    cras: tuple[Contact, ...] = field(
+        metadata={"help": "Equifax, Experian, TransUnion (US letters only)."}
+    )
     ftc: Contact = field(metadata={"help": "Federal Trade Commission contact."})
-    agencies: tuple[Contact, ...] = field(metadata={"help": "State Attorney General / regulator contacts this variant must print."})
+    agencies: tuple[Contact, ...] = field(
+        metadata={"help": "State Attorney General / regulator contacts this variant must print."}
+    )
     signatory_name: str = field(metadata={"help": "Who signs."})
     signatory_title: str = field(metadata={"help": "Their title."})
-    unverified: bool = field(metadata={"help": "The jurisdiction's rules rest partly on unverified research."})
+    unverified: bool = field(
+        metadata={"help": "The jurisdiction's rules rest partly on unverified research."}
+    )
 
     def shows(self, element: str) -> bool:
         """True when the letter should contain `element` (templates call `ctx.shows(...)`)."""
@@ -153,8 +239,10 @@ def documented_fields() -> set[str]:
 
 def _contact(agency: object) -> Contact:
     return Contact(
-        name=getattr(agency, "name", ""), phone=getattr(agency, "phone", None) or "",
-        address=getattr(agency, "address", None) or "", website=getattr(agency, "website", None) or "",
+        name=getattr(agency, "name", ""),
+        phone=getattr(agency, "phone", None) or "",
+        address=getattr(agency, "address", None) or "",
+        website=getattr(agency, "website", None) or "",
     )
 
 
@@ -186,23 +274,40 @@ def _group(rulebook: Rulebook, codes: list[str], facts: IncidentFacts) -> Audien
     """The variant's laws: the union of what they require, minus what any forbids (unless another requires it)."""
     group = [rulebook.jurisdiction(code) for code in codes]
     required = set().union(*(required_elements(r, facts) for r in group))
-    exclude = set().union(*(set(r.prohibits) for r in group)) - (required if len(group) > 1 else set())
+    exclude = set().union(*(set(r.prohibits) for r in group)) - (
+        required if len(group) > 1 else set()
+    )
     include = (set(BASELINE) | required) - exclude
     us = any(code.startswith("US") for code in codes)
     if facts.services.credit_monitoring:
         include.add("credit_monitoring_offer")
     if us and facts.has(*IDENTITY_THEFT_TYPES):
         # Identity-theft data: the FTC model letter's freeze, fraud-alert and bureau contacts fit everyone.
-        include |= {"cra_contacts", "ftc_contact", "credit_freeze_info", "fraud_alert_info", "credit_freeze_free"}
+        include |= {
+            "cra_contacts",
+            "ftc_contact",
+            "credit_freeze_info",
+            "fraud_alert_info",
+            "credit_freeze_free",
+        }
     if us and "credit_freeze_info" in include:
         include.add("cra_contacts")  # the freeze step points at the bureaus' contacts
     if "what_happened" not in exclude:
-        include.add("likely_consequences")  # "What this could mean for you", except where the breach may not be described
-    return Audience(codes=tuple(codes), include=frozenset(include - exclude), exclude=frozenset(exclude))
+        include.add(
+            "likely_consequences"
+        )  # "What this could mean for you", except where the breach may not be described
+    return Audience(
+        codes=tuple(codes), include=frozenset(include - exclude), exclude=frozenset(exclude)
+    )
 
 
 def build_context(
-    facts: IncidentFacts, rulebook: Rulebook, *, jurisdiction: str | None = None, jurisdictions: list[str] | None = None, tone: str,
+    facts: IncidentFacts,
+    rulebook: Rulebook,
+    *,
+    jurisdiction: str | None = None,
+    jurisdictions: list[str] | None = None,
+    tone: str,
     templates_dir: Path | str | None = None,
 ) -> LetterContext:
     """Turn facts into the template contract for one variant and tone.
@@ -231,60 +336,113 @@ def build_context(
     labels = fitting.labels(content, facts, aud)
     # The number the responder gave as toll-free is printed as given (a non-US freephone number too);
     # otherwise the other phone number when it is a toll-free one.
-    toll_free = c.toll_free.number if c.toll_free else (c.phone if c.phone and is_toll_free(c.phone) else None)
+    toll_free = (
+        c.toll_free.number
+        if c.toll_free
+        else (c.phone if c.phone and is_toll_free(c.phone) else None)
+    )
     toll = toll_free or missing("contacts.toll_free.number")
     intl_phone = c.phone if c.phone and not is_toll_free(c.phone) else ""
     # Every agency the variant's laws name (a rule file sets `agency` only where its letters must print it).
     agencies = tuple(_contact(r.agency) for r in group if r.agency)
     directory = rulebook.agencies
-    cras = tuple(_contact(directory[k]) for k in ("equifax", "experian", "transunion") if k in directory) if aud.us else ()
-    ftc = _contact(directory["ftc"]) if "ftc" in directory else Contact(name="Federal Trade Commission")
-    authorities = () if aud.us else tuple(_contact(directory[code]) for code in codes if code in directory)
+    cras = (
+        tuple(
+            _contact(directory[k]) for k in ("equifax", "experian", "transunion") if k in directory
+        )
+        if aud.us
+        else ()
+    )
+    ftc = (
+        _contact(directory["ftc"])
+        if "ftc" in directory
+        else Contact(name="Federal Trade Commission")
+    )
+    authorities = (
+        () if aud.us else tuple(_contact(directory[code]) for code in codes if code in directory)
+    )
     monitoring = None
     if cm:
         monitoring = Monitoring(
-            provider=cm.provider, months=cm.months, url=str(cm.enrollment_url), code=cm.enrollment_code or merge_field("activation_code"),
-            enroll_by=fmt_date(cm.enroll_by, "services.credit_monitoring.enroll_by", style), phone=cm.phone or "",
+            provider=cm.provider,
+            months=cm.months,
+            url=str(cm.enrollment_url),
+            code=cm.enrollment_code or merge_field("activation_code"),
+            enroll_by=fmt_date(cm.enroll_by, "services.credit_monitoring.enroll_by", style),
+            phone=cm.phone or "",
         )
     variables = {
-        "org_name": org.name, "monitoring": monitoring, "card_period": breach_dates,
-        "annual_reports": _contact(directory.get("annualcreditreport")) if "annualcreditreport" in directory else Contact(name=""),
+        "org_name": org.name,
+        "monitoring": monitoring,
+        "card_period": breach_dates,
+        "annual_reports": _contact(directory.get("annualcreditreport"))
+        if "annualcreditreport" in directory
+        else Contact(name=""),
     }
     steps = []
     for sid in fitting.step_ids(content, facts, aud):
         sdef = next(s for s in content.steps if s.id == sid)
-        title, reason, detail = fitting.render_step(tdir, fitting.step_text(sdef, tone, facts), variables)
+        title, reason, detail = fitting.render_step(
+            tdir, fitting.step_text(sdef, tone, facts), variables
+        )
         steps.append(Step(sid, title, reason, detail, render_text(tdir, sdef.deadline, variables)))
     reg = REGISTER[tone]
     total = facts.total_affected
     return LetterContext(
-        tone=tone, jurisdiction="+".join(codes), jurisdiction_name=join_words([r.name for r in group]),
-        include=frozenset(include), exclude=frozenset(exclude),
+        tone=tone,
+        jurisdiction="+".join(codes),
+        jurisdiction_name=join_words([r.name for r in group]),
+        include=frozenset(include),
+        exclude=frozenset(exclude),
         ca_format="headings_ca" in include or "title_notice_of_data_breach" in include,
-        title="Notice of Data Breach" if "title_notice_of_data_breach" in include else f"Notice of a data breach at {org.name}",
+        title="Notice of Data Breach"
+        if "title_notice_of_data_breach" in include
+        else f"Notice of a data breach at {org.name}",
         notice_date=fmt_date(facts.notice_date, "notice_date", style),
-        org_name=org.name, org_address=org.address.one_line() if org.address else "",
-        parent_company=org.parent_company or "", recipient_name=merge_field("name"),
+        org_name=org.name,
+        org_address=org.address.one_line() if org.address else "",
+        parent_company=org.parent_company or "",
+        recipient_name=merge_field("name"),
         summary=inc.summary or missing("incident.summary"),
         cause="" if inc.summary or not inc.cause else content.causes.get(inc.cause.value, ""),
-        breach_dates=breach_dates, discovery_date=fmt_date(inc.discovery_date, "incident.discovery_date", style),
-        containment_date=fmt_date(inc.containment_date, "incident.containment_date", style) if inc.containment_date else "",
-        law_enforcement_delay=inc.law_enforcement_delay, third_parties=inc.third_parties or "",
-        data_types=tuple(labels) or (missing("data_types"),), data_types_text=join_words(labels) or missing("data_types"),
+        breach_dates=breach_dates,
+        discovery_date=fmt_date(inc.discovery_date, "incident.discovery_date", style),
+        containment_date=fmt_date(inc.containment_date, "incident.containment_date", style)
+        if inc.containment_date
+        else "",
+        law_enforcement_delay=inc.law_enforcement_delay,
+        third_parties=inc.third_parties or "",
+        data_types=tuple(labels) or (missing("data_types"),),
+        data_types_text=join_words(labels) or missing("data_types"),
         affected_count=f"{total:,} people" if total else missing("affected"),
-        remediation=fitting.remediation(content, facts, aud, rulebook.elements) or (missing("remediation"),),
-        steps=tuple(steps), rights=fitting.rights(content, facts, aud, tone), us=aud.us,
-        personal_data="personal data" if any(code in content.personal_data for code in codes) else "personal information",
+        remediation=fitting.remediation(content, facts, aud, rulebook.elements)
+        or (missing("remediation"),),
+        steps=tuple(steps),
+        rights=fitting.rights(content, facts, aud, tone),
+        us=aud.us,
+        personal_data="personal data"
+        if any(code in content.personal_data for code in codes)
+        else "personal information",
         authorities=authorities,
-        complaint_right=tuple(render_text(tdir, getattr(content.complaint_right, reg), {"authority": a}) for a in authorities),
+        complaint_right=tuple(
+            render_text(tdir, getattr(content.complaint_right, reg), {"authority": a})
+            for a in authorities
+        ),
         intl_phone=intl_phone,
-        consequences=fitting.consequences(content, facts, aud), monitoring=monitoring,
-        other_services=tuple(facts.services.other), toll_free=toll,
+        consequences=fitting.consequences(content, facts, aud),
+        monitoring=monitoring,
+        other_services=tuple(facts.services.other),
+        toll_free=toll,
         phone_hours=c.toll_free.hours or "" if c.toll_free else "",
-        email=c.email or "", website=str(c.website) if c.website else "",
-        postal_address=c.postal_address.one_line() if c.postal_address else (org.address.one_line() if org.address else ""),
+        email=c.email or "",
+        website=str(c.website) if c.website else "",
+        postal_address=c.postal_address.one_line()
+        if c.postal_address
+        else (org.address.one_line() if org.address else ""),
         dpo=_dpo(facts, include, aud.us),
-        cras=cras, ftc=ftc, agencies=agencies if aud.us else (),
+        cras=cras,
+        ftc=ftc,
+        agencies=agencies if aud.us else (),
         signatory_name=facts.signatory.name if facts.signatory else missing("signatory.name"),
         signatory_title=facts.signatory.title if facts.signatory else missing("signatory.title"),
         unverified=any(r.is_unverified for r in group),

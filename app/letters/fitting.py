@@ -25,11 +25,31 @@ from app.letters.content import (
 from app.rulebook.common import compile_regex
 
 # Exposed data in the order a letter lists it: most sensitive first.
-ORDER = [DataType.ssn, DataType.tax_id, DataType.drivers_license, DataType.state_id, DataType.passport, DataType.military_id,
-         DataType.financial_account, DataType.payment_card, DataType.account_security_code, DataType.medical,
-         DataType.health_insurance, DataType.biometric, DataType.genetic, DataType.username_password,
-         DataType.security_questions, DataType.date_of_birth, DataType.mothers_maiden_name, DataType.name,
-         DataType.address, DataType.email, DataType.phone, DataType.geolocation, DataType.other]
+ORDER = [
+    DataType.ssn,
+    DataType.tax_id,
+    DataType.drivers_license,
+    DataType.state_id,
+    DataType.passport,
+    DataType.military_id,
+    DataType.financial_account,
+    DataType.payment_card,
+    DataType.account_security_code,
+    DataType.medical,
+    DataType.health_insurance,
+    DataType.biometric,
+    DataType.genetic,
+    DataType.username_password,
+    DataType.security_questions,
+    DataType.date_of_birth,
+    DataType.mothers_maiden_name,
+    DataType.name,
+    DataType.address,
+    DataType.email,
+    DataType.phone,
+    DataType.geolocation,
+    DataType.other,
+]
 
 
 @dataclass(frozen=True)
@@ -55,7 +75,9 @@ def _rank(step: StepDef, facts: IncidentFacts, audience: Audience) -> int | None
     w = step.when
     if not audience.region_ok(step.region):
         return None
-    if (w.data_types and facts.has(*w.data_types)) or (w.monitoring_offered and facts.services.credit_monitoring):
+    if (w.data_types and facts.has(*w.data_types)) or (
+        w.monitoring_offered and facts.services.credit_monitoring
+    ):
         return 0
     if set(w.elements) & audience.include:
         return 1
@@ -64,7 +86,11 @@ def _rank(step: StepDef, facts: IncidentFacts, audience: Audience) -> int | None
 
 def step_ids(content: LetterContent, facts: IncidentFacts, audience: Audience) -> list[str]:
     """The steps this letter carries, most protective first (data-fitted, then law-required, then always)."""
-    ranked = [(r, i, s.id) for i, s in enumerate(content.steps) if (r := _rank(s, facts, audience)) is not None]
+    ranked = [
+        (r, i, s.id)
+        for i, s in enumerate(content.steps)
+        if (r := _rank(s, facts, audience)) is not None
+    ]
     return [sid for _, _, sid in sorted(ranked)]
 
 
@@ -77,9 +103,13 @@ def step_text(step: StepDef, tone: str, facts: IncidentFacts) -> StepText:
     return step_register(step, tone)
 
 
-def render_step(templates_dir: str, text: StepText, variables: dict[str, Any]) -> tuple[str, str, str]:
+def render_step(
+    templates_dir: str, text: StepText, variables: dict[str, Any]
+) -> tuple[str, str, str]:
     """Title, reason and detail rendered with the letter's variables."""
-    return tuple(render_text(templates_dir, t, variables) for t in (text.title, text.reason, text.detail))  # type: ignore[return-value]
+    return tuple(
+        render_text(templates_dir, t, variables) for t in (text.title, text.reason, text.detail)
+    )  # type: ignore[return-value]
 
 
 def labels(content: LetterContent, facts: IncidentFacts, audience: Audience) -> list[str]:
@@ -99,17 +129,33 @@ def labels(content: LetterContent, facts: IncidentFacts, audience: Audience) -> 
     return out
 
 
-def consequences(content: LetterContent, facts: IncidentFacts, audience: Audience) -> tuple[str, ...]:
+def consequences(
+    content: LetterContent, facts: IncidentFacts, audience: Audience
+) -> tuple[str, ...]:
     """Likely consequences of the exposed data, in plain words."""
-    return tuple((c.intl if c.intl and not audience.us else c.text) for c in content.consequences if facts.has(*c.data_types))
+    return tuple(
+        (c.intl if c.intl and not audience.us else c.text)
+        for c in content.consequences
+        if facts.has(*c.data_types)
+    )
 
 
-def _detectors(elements: dict[str, Any], ids: Iterable[str]) -> list[tuple[list[re.Pattern[str]], list[re.Pattern[str]]]]:
-    return [([compile_regex(p) for p in elements[e].detect], [compile_regex(p) for p in elements[e].exclude])
-            for e in ids if e in elements]
+def _detectors(
+    elements: dict[str, Any], ids: Iterable[str]
+) -> list[tuple[list[re.Pattern[str]], list[re.Pattern[str]]]]:
+    return [
+        (
+            [compile_regex(p) for p in elements[e].detect],
+            [compile_regex(p) for p in elements[e].exclude],
+        )
+        for e in ids
+        if e in elements
+    ]
 
 
-def remediation(content: LetterContent, facts: IncidentFacts, audience: Audience, elements: dict[str, Any]) -> tuple[str, ...]:
+def remediation(
+    content: LetterContent, facts: IncidentFacts, audience: Audience, elements: dict[str, Any]
+) -> tuple[str, ...]:
     """The responder's remediation, as given, minus what this letter may not or need not say.
 
     * Where a law forbids describing the breach (Massachusetts), a sentence that the rulebook's own
@@ -126,17 +172,29 @@ def remediation(content: LetterContent, facts: IncidentFacts, audience: Audience
         items = [r for r in items if not any(rx.search(r) for rx in foreign)]
     forbidden = _detectors(elements, sorted(audience.exclude))
     if forbidden:
-        items = [r for r in items
-                 if not any(any(d.search(r) for d in det) and not any(x.search(r) for x in exc) for det, exc in forbidden)]
+        items = [
+            r
+            for r in items
+            if not any(
+                any(d.search(r) for d in det) and not any(x.search(r) for x in exc)
+                for det, exc in forbidden
+            )
+        ]
         if not items:
             return tuple(content.generic_remediation)
     return tuple(items)
 
 
-def rights(content: LetterContent, facts: IncidentFacts, audience: Audience, tone: str) -> tuple[str, ...]:
+def rights(
+    content: LetterContent, facts: IncidentFacts, audience: Audience, tone: str
+) -> tuple[str, ...]:
     """The rights paragraph's sentences (US letters): rights that are not actions."""
     if not audience.us:
         return ()
     reg = REGISTER[tone]
-    return tuple(getattr(r, reg) for r in content.rights
-                 if r.element not in audience.exclude and (r.element in audience.include or facts.has(*r.also_when)))
+    return tuple(
+        getattr(r, reg)
+        for r in content.rights
+        if r.element not in audience.exclude
+        and (r.element in audience.include or facts.has(*r.also_when))
+    )

@@ -291,11 +291,15 @@ def render_html(
     for block in blocks:
         if isinstance(block, Heading):
             tag = f"h{block.level}"
-            out.append(f"<{tag}{_attr(tag, styles, classes)}>"
-                       f"{render_inline_html(block.spans, styles, classes)}</{tag}>")
+            out.append(
+                f"<{tag}{_attr(tag, styles, classes)}>"
+                f"{render_inline_html(block.spans, styles, classes)}</{tag}>"
+            )
         elif isinstance(block, Paragraph):
-            out.append(f"<p{_attr('p', styles, classes)}>"
-                       f"{render_inline_html(block.spans, styles, classes)}</p>")
+            out.append(
+                f"<p{_attr('p', styles, classes)}>"
+                f"{render_inline_html(block.spans, styles, classes)}</p>"
+            )
         else:
             tag = "ol" if block.ordered else "ul"
             start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
@@ -327,9 +331,17 @@ def _wrap(text: str, width: int | None, indent: str = "", first: str = "") -> st
         return "\n".join((first if i == 0 else indent) + ln for i, ln in enumerate(lines))
     out: list[str] = []
     for i, ln in enumerate(lines):
-        out.append(textwrap.fill(ln, width=width, initial_indent=first if i == 0 else indent,
-                                 subsequent_indent=indent, break_long_words=False,
-                                 break_on_hyphens=False) or (first if i == 0 else indent).rstrip())
+        out.append(
+            textwrap.fill(
+                ln,
+                width=width,
+                initial_indent=first if i == 0 else indent,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or (first if i == 0 else indent).rstrip()
+        )
     return "\n".join(out)
 
 

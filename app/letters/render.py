@@ -76,7 +76,12 @@ def tidy(text: str) -> str:
             joining = False
             continue
         is_item = bool(_LIST_ITEM.match(line))
-        if joining or (is_item and blocks and _LIST_ITEM.match(blocks[-1][-1]) and not blocks[-1][-1].startswith("#")):
+        if joining or (
+            is_item
+            and blocks
+            and _LIST_ITEM.match(blocks[-1][-1])
+            and not blocks[-1][-1].startswith("#")
+        ):
             blocks[-1].append(line + ("  " if hard_break else ""))
         else:
             blocks.append([line + ("  " if hard_break else "")])

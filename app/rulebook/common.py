@@ -51,8 +51,12 @@ class Examples(StrictModel):
     flag: list[str] = Field(default_factory=list)
     # `pass` is a Python keyword.
     pass_: list[str] = Field(default_factory=list, alias="pass")
-    facts: dict[str, Any] | None = Field(None, description="Incident facts the examples are checked with (facts-aware rules).")
-    jurisdictions: list[str] = Field(default_factory=list, description="Jurisdictions the examples are checked for.")
+    facts: dict[str, Any] | None = Field(
+        None, description="Incident facts the examples are checked with (facts-aware rules)."
+    )
+    jurisdictions: list[str] = Field(
+        default_factory=list, description="Jurisdictions the examples are checked for."
+    )
 
 
 class RuleHeader(StrictModel):
@@ -63,8 +67,12 @@ class RuleHeader(StrictModel):
     description: str = ""
     source: str = ""
     link: str = ""
-    tones: list[str] = Field(default_factory=list, description="Tones the rule applies to; empty = all.")
-    jurisdictions: list[str] = Field(default_factory=list, description="Jurisdictions the rule applies to; empty = all.")
+    tones: list[str] = Field(
+        default_factory=list, description="Tones the rule applies to; empty = all."
+    )
+    jurisdictions: list[str] = Field(
+        default_factory=list, description="Jurisdictions the rule applies to; empty = all."
+    )
     examples: Examples | None = None
 
 
@@ -75,7 +83,7 @@ def check_placeholders(message: str, allowed: set[str]) -> str:
             continue
         if name not in allowed:
             raise ValueError(
-                f"message: unknown placeholder {{{name}}}; allowed: {', '.join('{'+a+'}' for a in sorted(allowed)) or 'none'}"
+                f"message: unknown placeholder {{{name}}}; allowed: {', '.join('{' + a + '}' for a in sorted(allowed)) or 'none'}"
             )
     return message
 

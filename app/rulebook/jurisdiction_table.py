@@ -25,11 +25,26 @@ def _cell(text: str) -> str:
 def _row(rule: LegalRule) -> str:
     primary = sum(1 for s in rule.sources if s.primary)
     individuals = next((d.text for d in rule.deadlines if d.obligation == "individuals"), "—")
-    missing = "; ".join(rule.unverified) if rule.status == "unverified" else str(len(rule.unverified))
-    return "| " + " | ".join(_cell(c) for c in (
-        rule.jurisdiction, rule.name, rule.title, rule.status.upper(), f"{len(rule.sources)} ({primary} primary)",
-        rule.reviewed.isoformat(), individuals, missing or "0",
-    )) + " |"
+    missing = (
+        "; ".join(rule.unverified) if rule.status == "unverified" else str(len(rule.unverified))
+    )
+    return (
+        "| "
+        + " | ".join(
+            _cell(c)
+            for c in (
+                rule.jurisdiction,
+                rule.name,
+                rule.title,
+                rule.status.upper(),
+                f"{len(rule.sources)} ({primary} primary)",
+                rule.reviewed.isoformat(),
+                individuals,
+                missing or "0",
+            )
+        )
+        + " |"
+    )
 
 
 def render_table(rules: dict[str, LegalRule]) -> str:
@@ -62,7 +77,11 @@ def splice(document: str, table: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Print the table, or rewrite docs/jurisdictions.md with --write."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--write", action="store_true", help="Rewrite docs/jurisdictions.md (default: print the table).")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="Rewrite docs/jurisdictions.md (default: print the table).",
+    )
     args = parser.parse_args(argv)
     table = render_table(load_rulebook(PROJECT_ROOT / "rules").jurisdictions)
     if args.write:

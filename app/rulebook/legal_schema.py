@@ -25,17 +25,28 @@ class Condition(StrictModel):
     """An element required only when the facts say so (e.g. monitoring when SSNs were exposed)."""
 
     element: str
-    when_data_types: list[DataType] = Field(default_factory=list, description="Any of these exposed triggers it.")
-    when_entity_types: list[EntityType] = Field(default_factory=list, description="Any of these entity types triggers it.")
-    when_offered: bool = Field(False, description="Triggered when the organisation offers credit monitoring.")
-    when_known: str | None = Field(None, description="Facts field path that must be known, e.g. incident.breach_start.")
+    when_data_types: list[DataType] = Field(
+        default_factory=list, description="Any of these exposed triggers it."
+    )
+    when_entity_types: list[EntityType] = Field(
+        default_factory=list, description="Any of these entity types triggers it."
+    )
+    when_offered: bool = Field(
+        False, description="Triggered when the organisation offers credit monitoring."
+    )
+    when_known: str | None = Field(
+        None, description="Facts field path that must be known, e.g. incident.breach_start."
+    )
     require_entity_types: list[EntityType] = Field(
-        default_factory=list, description="Applies only when the organisation is one of these (MA: 42 months for a consumer reporting agency)."
+        default_factory=list,
+        description="Applies only when the organisation is one of these (MA: 42 months for a consumer reporting agency).",
     )
     unless_entity_types: list[EntityType] = Field(
         default_factory=list, description="Does not apply when the organisation is one of these."
     )
-    min_months: int | None = Field(None, ge=1, description="Minimum months of free monitoring the letter must offer.")
+    min_months: int | None = Field(
+        None, ge=1, description="Minimum months of free monitoring the letter must offer."
+    )
     note: str = ""
     unverified: bool = False
 
@@ -45,12 +56,22 @@ class Deadline(StrictModel):
 
     obligation: Obligation
     recipient: str = Field(min_length=1, description="Who must be told (e.g. 'Attorney General').")
-    days: int | None = Field(None, ge=0, description="Days allowed; null when the law gives no number.")
-    hours: int | None = Field(None, ge=0, description="Hours allowed (GDPR supervisory authority: 72).")
+    days: int | None = Field(
+        None, ge=0, description="Days allowed; null when the law gives no number."
+    )
+    hours: int | None = Field(
+        None, ge=0, description="Hours allowed (GDPR supervisory authority: 72)."
+    )
     business_days: bool = False
     start: Literal[
-        "discovery", "determination", "consumer_notice", "before_consumer_notice", "with_consumer_notice", "year_end",
-        "hhs_notice", "no_harm_determination",
+        "discovery",
+        "determination",
+        "consumer_notice",
+        "before_consumer_notice",
+        "with_consumer_notice",
+        "year_end",
+        "hhs_notice",
+        "no_harm_determination",
     ] = Field(
         "discovery",
         description="What the clock runs from; `year_end`: end of the calendar year of discovery; `hhs_notice`: the HIPAA "
@@ -64,14 +85,23 @@ class Deadline(StrictModel):
         "`not_hipaa_deemed`: due only when this state's HIPAA-compliance clause does / does not apply.",
     )
     only_entity_types: list[EntityType] = Field(
-        default_factory=list, description="Due only when the organisation is one of these (HHS and media: covered entities)."
+        default_factory=list,
+        description="Due only when the organisation is one of these (HHS and media: covered entities).",
     )
     calendar: str | None = Field(
-        None, description="Whose public holidays business days skip (US-NY, BR); default: the jurisdiction's own."
+        None,
+        description="Whose public holidays business days skip (US-NY, BR); default: the jurisdiction's own.",
     )
-    text: str = Field(min_length=1, description="The deadline in words ('without unreasonable delay, no later than 30 days').")
-    threshold: int | None = Field(None, ge=0, description="Applies only when affected residents reach this number.")
-    threshold_op: Literal[">", ">=", "<"] = Field(">=", description="`<` for duties below a size (HIPAA annual log).")
+    text: str = Field(
+        min_length=1,
+        description="The deadline in words ('without unreasonable delay, no later than 30 days').",
+    )
+    threshold: int | None = Field(
+        None, ge=0, description="Applies only when affected residents reach this number."
+    )
+    threshold_op: Literal[">", ">=", "<"] = Field(
+        ">=", description="`<` for duties below a size (HIPAA annual log)."
+    )
     threshold_scope: Literal["jurisdiction", "total", "per_residence"] = Field(
         "jurisdiction",
         description="What the threshold counts: this jurisdiction's residents, everyone affected, or each residence separately (HIPAA media).",
@@ -84,7 +114,9 @@ class HipaaDeemed(StrictModel):
     """A state clause deeming a HIPAA entity that notifies under HITECH compliant with the state's notice duty."""
 
     citation: str = Field(min_length=1)
-    note: str = Field(min_length=1, description="What the state still requires of HIPAA entities, in words.")
+    note: str = Field(
+        min_length=1, description="What the state still requires of HIPAA entities, in words."
+    )
 
 
 class Source(StrictModel):
@@ -92,7 +124,9 @@ class Source(StrictModel):
 
     title: str = Field(min_length=1)
     url: str | None = Field(None, description="Address of the page read.")
-    citation: str | None = Field(None, description="Citation when there is no URL (statute section, register page).")
+    citation: str | None = Field(
+        None, description="Citation when there is no URL (statute section, register page)."
+    )
     kind: Literal["statute", "regulation", "regulator", "secondary"] = Field(
         description="statute / regulation / regulator page (primary), or secondary (law-firm chart, commentary)."
     )
@@ -123,15 +157,22 @@ class Applicability(StrictModel):
     """When this jurisdiction's notice law applies to an incident."""
 
     basis: Literal["residence", "entity"] = Field(
-        "residence", description="`residence`: protects residents of `residence`; `entity`: applies by entity type."
+        "residence",
+        description="`residence`: protects residents of `residence`; `entity`: applies by entity type.",
     )
-    residence: list[str] = Field(default_factory=list, description="Residence codes protected (US-CA, DE, ...).")
-    entity_types: list[EntityType] = Field(default_factory=list, description="For basis=entity: entity types covered.")
+    residence: list[str] = Field(
+        default_factory=list, description="Residence codes protected (US-CA, DE, ...)."
+    )
+    entity_types: list[EntityType] = Field(
+        default_factory=list, description="For basis=entity: entity types covered."
+    )
     personal_information: list[DataType] = Field(
-        default_factory=list, description="Data types that, with a name, are personal information here."
+        default_factory=list,
+        description="Data types that, with a name, are personal information here.",
     )
     standalone: list[DataType] = Field(
-        default_factory=list, description="Data types that count even without a name (e.g. username+password)."
+        default_factory=list,
+        description="Data types that count even without a name (e.g. username+password).",
     )
     needs_code: list[DataType] = Field(
         default_factory=list,
@@ -144,10 +185,12 @@ class Applicability(StrictModel):
         "(a HIPAA business associate sends letters only when its agreement delegates them).",
     )
     hipaa_deemed: HipaaDeemed | None = Field(
-        None, description="The state deems a HIPAA entity that notifies under HITECH compliant: no state letter on the state clock."
+        None,
+        description="The state deems a HIPAA entity that notifies under HITECH compliant: no state letter on the state clock.",
     )
     exclude_entity_types: list[EntityType] = Field(
-        default_factory=list, description="Entity types the law does not cover (FTC HBNR excludes HIPAA entities)."
+        default_factory=list,
+        description="Entity types the law does not cover (FTC HBNR excludes HIPAA entities).",
     )
     any_data: bool = Field(False, description="Any personal data counts (GDPR-style definitions).")
     encryption: Literal["exempt", "exempt_unless_key", "none"] = Field(
@@ -156,9 +199,12 @@ class Applicability(StrictModel):
         "`exempt_unless_key`: exempt unless the key was taken; `none`: no safe harbour.",
     )
     encryption_scope: Literal["all", "individuals"] = Field(
-        "all", description="`individuals`: the safe harbour spares only the letters, not the regulator notice (GDPR Art. 34(3)(a))."
+        "all",
+        description="`individuals`: the safe harbour spares only the letters, not the regulator notice (GDPR Art. 34(3)(a)).",
     )
-    risk_of_harm: bool = Field(False, description="Notice may be avoided after a documented no-harm determination.")
+    risk_of_harm: bool = Field(
+        False, description="Notice may be avoided after a documented no-harm determination."
+    )
     note: str = ""
 
 
@@ -175,12 +221,17 @@ class LegalRule(StrictModel):
     """One jurisdiction's notice law as data."""
 
     kind: Literal["legal_elements"]
-    jurisdiction: str = Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]+)+$", description="Jurisdiction code: US-CA, US-HIPAA, EU-GDPR.")
+    jurisdiction: str = Field(
+        pattern=r"^[A-Z]{2}(-[A-Z0-9]+)+$",
+        description="Jurisdiction code: US-CA, US-HIPAA, EU-GDPR.",
+    )
     name: str = Field(min_length=1)
     title: str = Field(min_length=1, description="Statute or regulation title and section.")
     source: str = Field(min_length=1, description="URL or reference the content was taken from.")
     reviewed: date
-    unverified: list[str] = Field(default_factory=list, description="What the research marks UNVERIFIED, one line each.")
+    unverified: list[str] = Field(
+        default_factory=list, description="What the research marks UNVERIFIED, one line each."
+    )
     level: Severity = Severity.error
     message: str = ""
     description: str = ""
@@ -195,10 +246,16 @@ class LegalRule(StrictModel):
         description="`verified`: checked against the `sources:` listed (two publishers, one primary); `unverified`: "
         "`unverified:` says what is missing.",
     )
-    agency: Agency | None = Field(None, description="State AG / regulator contact printed in every letter variant containing this jurisdiction.")
-    letter: bool = Field(True, description="False when the law sets deadlines but no letter content of its own.")
+    agency: Agency | None = Field(
+        None,
+        description="State AG / regulator contact printed in every letter variant containing this jurisdiction.",
+    )
+    letter: bool = Field(
+        True, description="False when the law sets deadlines but no letter content of its own."
+    )
     sources: list[Source] = Field(
-        default_factory=list, description="What was read to verify this file; `status: verified` needs two independent ones, one primary."
+        default_factory=list,
+        description="What was read to verify this file; `status: verified` needs two independent ones, one primary.",
     )
 
     @model_validator(mode="after")
@@ -232,4 +289,9 @@ class LegalRule(StrictModel):
 
     def element_ids(self) -> set[str]:
         """Every element id the file names (for cross-checking against the vocabulary)."""
-        return set(self.requires) | set(self.prohibits) | set(self.recommended) | {c.element for c in self.conditions}
+        return (
+            set(self.requires)
+            | set(self.prohibits)
+            | set(self.recommended)
+            | {c.element for c in self.conditions}
+        )

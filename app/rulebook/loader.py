@@ -55,7 +55,9 @@ class Rulebook:
         try:
             return self.jurisdictions[code]
         except KeyError:
-            raise KeyError(f"unknown jurisdiction {code!r}; known: {', '.join(sorted(self.jurisdictions))}") from None
+            raise KeyError(
+                f"unknown jurisdiction {code!r}; known: {', '.join(sorted(self.jurisdictions))}"
+            ) from None
 
 
 def rule_id(root: Path, path: Path) -> str:
@@ -72,7 +74,9 @@ def _fail(path: Path, root: Path, field_path: str, reason: str) -> RuleLoadError
     return RuleLoadError(f"{shown}: {field_path}: {reason}")
 
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C loader when PyYAML has it
+_YAML_LOADER = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)  # libyaml's C loader when PyYAML has it
 
 
 def _parse(path: Path, root: Path, raw: bytes) -> Any:
@@ -93,11 +97,13 @@ def _parse(path: Path, root: Path, raw: bytes) -> Any:
         field_path = first["field"]
         kind = str(data.get("kind", ""))
         if kind and field_path.startswith(kind + "."):
-            field_path = field_path[len(kind) + 1:]
+            field_path = field_path[len(kind) + 1 :]
         if first["message"].startswith("Input tag") or "discriminator" in first["message"]:
             from app.rulebook.schema import KINDS
 
-            raise _fail(path, root, "kind", f"must be one of {', '.join(KINDS)} (got {kind or 'nothing'!r})") from None
+            raise _fail(
+                path, root, "kind", f"must be one of {', '.join(KINDS)} (got {kind or 'nothing'!r})"
+            ) from None
         raise _fail(path, root, field_path, first["message"]) from None
 
 
@@ -133,7 +139,9 @@ def build_rulebook(root: Path, files: list[tuple[str, Path, bytes]], content_has
 
     vocab = [r for r in rules.values() if isinstance(r, ElementVocabulary)]
     if len(vocab) != 1:
-        raise RuleLoadError(f"{root}: (rules): exactly one element_vocabulary file is needed, found {len(vocab)}")
+        raise RuleLoadError(
+            f"{root}: (rules): exactly one element_vocabulary file is needed, found {len(vocab)}"
+        )
     elements = vocab[0].elements
 
     jurisdictions: dict[str, LegalRule] = {}
@@ -141,9 +149,19 @@ def build_rulebook(root: Path, files: list[tuple[str, Path, bytes]], content_has
         if isinstance(rule, LegalRule):
             unknown = sorted(rule.element_ids() - set(elements))
             if unknown:
-                raise _fail(paths[rid], root, "requires/prohibits/conditions", f"unknown element ids {unknown}; add them to the vocabulary first")
+                raise _fail(
+                    paths[rid],
+                    root,
+                    "requires/prohibits/conditions",
+                    f"unknown element ids {unknown}; add them to the vocabulary first",
+                )
             if rule.jurisdiction in jurisdictions:
-                raise _fail(paths[rid], root, "jurisdiction", f"{rule.jurisdiction} is already defined by another file")
+                raise _fail(
+                    paths[rid],
+                    root,
+                    "jurisdiction",
+                    f"{rule.jurisdiction} is already defined by another file",
+                )
             jurisdictions[rule.jurisdiction] = rule
     agencies: dict[str, Any] = {}
     for rule in rules.values():
@@ -151,16 +169,27 @@ def build_rulebook(root: Path, files: list[tuple[str, Path, bytes]], content_has
             agencies.update(rule.agencies)
     policies = [rid for rid, r in rules.items() if isinstance(r, AdmissionsPolicy)]
     if len(policies) > 1:
-        raise _fail(paths[policies[1]], root, "kind", f"only one admissions_policy file is allowed; {policies[0]} is another")
+        raise _fail(
+            paths[policies[1]],
+            root,
+            "kind",
+            f"only one admissions_policy file is allowed; {policies[0]} is another",
+        )
     _cross_check(rules, paths, root, set(elements), set(jurisdictions))
     return Rulebook(
-        rules=rules, elements=dict(elements), jurisdictions=jurisdictions, agencies=agencies,
-        hash=content_hash, root=root,
+        rules=rules,
+        elements=dict(elements),
+        jurisdictions=jurisdictions,
+        agencies=agencies,
+        hash=content_hash,
+        root=root,
         admissions=rules[policies[0]] if policies else None,
     )
 
 
-def _cross_check(rules: dict[str, Any], paths: dict[str, Path], root: Path, elements: set[str], codes: set[str]) -> None:
+def _cross_check(
+    rules: dict[str, Any], paths: dict[str, Path], root: Path, elements: set[str], codes: set[str]
+) -> None:
     """References between files: element ids in `skip_when_prohibited`, example facts and jurisdictions."""
     from app.domain.facts import IncidentFacts
 
@@ -168,7 +197,9 @@ def _cross_check(rules: dict[str, Any], paths: dict[str, Path], root: Path, elem
         if isinstance(rule, Phrases):
             unknown = sorted(set(rule.skip_when_prohibited) - elements)
             if unknown:
-                raise _fail(paths[rid], root, "skip_when_prohibited", f"unknown element ids {unknown}")
+                raise _fail(
+                    paths[rid], root, "skip_when_prohibited", f"unknown element ids {unknown}"
+                )
         examples = getattr(rule, "examples", None)
         if examples is None:
             continue
@@ -180,4 +211,6 @@ def _cross_check(rules: dict[str, Any], paths: dict[str, Path], root: Path, elem
                 IncidentFacts.model_validate(examples.facts)
             except ValidationError as exc:
                 first = pydantic_error_details(exc.errors())[0]
-                raise _fail(paths[rid], root, f"examples.facts.{first['field']}", first["message"]) from None
+                raise _fail(
+                    paths[rid], root, f"examples.facts.{first['field']}", first["message"]
+                ) from None

@@ -29,14 +29,29 @@ class ElementDef(StrictModel):
 
     label: str = Field(min_length=1)
     hint: str = Field(min_length=1, description="What to write to satisfy it.")
-    detect: list[Regex] = Field(min_length=1, description="Any-of regexes (case-insensitive) that show the element.")
-    exclude: list[Regex] = Field(default_factory=list, description="A match inside a sentence that also matches one of these does not count.")
-    all_of: list[Regex] = Field(default_factory=list, description="The evidence sentence must also match every one of these.")
-    headings: list[Regex] = Field(default_factory=list, description="Section headings that mark the element.")
-    scope: Literal["sentence", "paragraph", "document"] = Field("sentence", description="Unit a match is evaluated in.")
-    format_rule: bool = Field(False, description="A format requirement (title, headings) rather than content.")
+    detect: list[Regex] = Field(
+        min_length=1, description="Any-of regexes (case-insensitive) that show the element."
+    )
+    exclude: list[Regex] = Field(
+        default_factory=list,
+        description="A match inside a sentence that also matches one of these does not count.",
+    )
+    all_of: list[Regex] = Field(
+        default_factory=list,
+        description="The evidence sentence must also match every one of these.",
+    )
+    headings: list[Regex] = Field(
+        default_factory=list, description="Section headings that mark the element."
+    )
+    scope: Literal["sentence", "paragraph", "document"] = Field(
+        "sentence", description="Unit a match is evaluated in."
+    )
+    format_rule: bool = Field(
+        False, description="A format requirement (title, headings) rather than content."
+    )
     examples: Examples | None = Field(
-        None, description="`flag`: texts that show the element (must be detected); `pass`: near-misses that must not "
+        None,
+        description="`flag`: texts that show the element (must be detected); `pass`: near-misses that must not "
         "be. Run by tests/rules/test_element_examples.py, so a detector change cannot break them silently.",
     )
 
@@ -50,7 +65,9 @@ def expand_macros(pattern: str, macros: dict[str, str]) -> str:
     def repl(m: re.Match[str]) -> str:
         name = m.group(1)
         if name not in macros:
-            raise ValueError(f"unknown macro %{{{name}}}; defined: {', '.join(sorted(macros)) or 'none'}")
+            raise ValueError(
+                f"unknown macro %{{{name}}}; defined: {', '.join(sorted(macros)) or 'none'}"
+            )
         return f"(?:{macros[name]})"
 
     return _MACRO.sub(repl, pattern)
@@ -64,7 +81,9 @@ class ElementVocabulary(RuleHeader):
     """
 
     kind: Literal["element_vocabulary"]
-    macros: dict[str, Regex] = Field(default_factory=dict, description="Named regex fragments, used as %{NAME}.")
+    macros: dict[str, Regex] = Field(
+        default_factory=dict, description="Named regex fragments, used as %{NAME}."
+    )
     elements: dict[str, ElementDef]
 
     @model_validator(mode="after")
@@ -103,19 +122,30 @@ class Phrases(RuleHeader):
     min: int = Field(1, ge=1)
     ignorecase: bool = True
     tokens: list[Regex] = Field(min_length=1)
-    exceptions: list[Regex] = Field(default_factory=list, description="Matches inside these are not flagged.")
-    component: Literal["responsibility", "repair", "regret", "explanation", "repentance", "forgiveness"] | None = Field(
+    exceptions: list[Regex] = Field(
+        default_factory=list, description="Matches inside these are not flagged."
+    )
+    component: (
+        Literal["responsibility", "repair", "regret", "explanation", "repentance", "forgiveness"]
+        | None
+    ) = Field(
         None, description="Apology component this rule detects (reported in the empathy section)."
     )
-    weight: int = Field(0, ge=0, description="Weight of the component from the research (higher matters more).")
-    unless: list[Regex] = Field(default_factory=list, description="avoid mode: no finding when the document also matches one of these.")
+    weight: int = Field(
+        0, ge=0, description="Weight of the component from the research (higher matters more)."
+    )
+    unless: list[Regex] = Field(
+        default_factory=list,
+        description="avoid mode: no finding when the document also matches one of these.",
+    )
     skip_when_prohibited: list[str] = Field(
         default_factory=list,
         description="Element ids: the rule is not run for a letter whose jurisdictions forbid one of them (and none requires it), "
         "so no advice contradicts the law (no 'explain what happened' for Massachusetts).",
     )
     admissions: bool = Field(
-        False, description="Also count the admissions policy's phrases as tokens, but only when that policy allows admissions."
+        False,
+        description="Also count the admissions policy's phrases as tokens, but only when that policy allows admissions.",
     )
 
     @model_validator(mode="after")
@@ -149,7 +179,9 @@ class Conditional(RuleHeader):
     kind: Literal["conditional"]
     if_: Regex = Field(alias="if")
     then: Regex
-    when_data_types: list[str] = Field(default_factory=list, description="Also (or only, without `if`) when facts expose these.")
+    when_data_types: list[str] = Field(
+        default_factory=list, description="Also (or only, without `if`) when facts expose these."
+    )
 
     @model_validator(mode="after")
     def _message(self) -> Conditional:
@@ -181,13 +213,17 @@ class Readability(RuleHeader):
     kind: Literal["readability"]
     scope: Literal["document", "section", "sentence"] = "document"
     thresholds: dict[str, Threshold] = Field(min_length=1)
-    min_words: int = Field(0, ge=0, description="Skip units shorter than this (metrics are noise on tiny text).")
+    min_words: int = Field(
+        0, ge=0, description="Skip units shorter than this (metrics are noise on tiny text)."
+    )
 
     @model_validator(mode="after")
     def _validate(self) -> Readability:
         for metric in self.thresholds:
             if metric not in READABILITY_METRICS:
-                raise ValueError(f"thresholds: unknown metric {metric!r}; use one of {', '.join(READABILITY_METRICS)}")
+                raise ValueError(
+                    f"thresholds: unknown metric {metric!r}; use one of {', '.join(READABILITY_METRICS)}"
+                )
         if not self.message:
             raise ValueError("message: required")
         check_placeholders(self.message, {"metric", "value", "limit", "op", "unit", "detail"})
@@ -213,10 +249,14 @@ class AdmissionsPolicy(RuleHeader):
 
     kind: Literal["admissions_policy"]
     allow: bool = Field(False, description="True lets letters admit fault; needs counsel's reason.")
-    reason: str = Field(min_length=10, description="Why counsel chose this policy (shown to reviewers).")
+    reason: str = Field(
+        min_length=10, description="Why counsel chose this policy (shown to reviewers)."
+    )
     decided_by: str = Field(min_length=1, description="Who decided it (role or name).")
     reviewed: date = Field(description="When the policy was last reviewed.")
-    phrases: dict[Regex, str] = Field(min_length=1, description="Admission phrase (regex) -> wording counsel accepts.")
+    phrases: dict[Regex, str] = Field(
+        min_length=1, description="Admission phrase (regex) -> wording counsel accepts."
+    )
 
     @model_validator(mode="after")
     def _message(self) -> AdmissionsPolicy:
@@ -254,12 +294,28 @@ class Claim(RuleHeader):
 
 
 Rule = Annotated[
-    ElementVocabulary | LegalRule | Phrases | Substitution | Conditional | Readability | AgencyDirectory | SentencePattern
-    | AdmissionsPolicy | Claim,
+    ElementVocabulary
+    | LegalRule
+    | Phrases
+    | Substitution
+    | Conditional
+    | Readability
+    | AgencyDirectory
+    | SentencePattern
+    | AdmissionsPolicy
+    | Claim,
     Field(discriminator="kind"),
 ]
 
 KINDS: tuple[str, ...] = (
-    "element_vocabulary", "legal_elements", "phrases", "substitution", "conditional", "readability", "agency_directory",
-    "sentence_pattern", "admissions_policy", "claim",
+    "element_vocabulary",
+    "legal_elements",
+    "phrases",
+    "substitution",
+    "conditional",
+    "readability",
+    "agency_directory",
+    "sentence_pattern",
+    "admissions_policy",
+    "claim",
 )

@@ -35,16 +35,22 @@ class SentenceMatch(StrictModel):
     """One pattern, with the rewrite it suggests (optional)."""
 
     match: str = Field(min_length=1, description="Regex; `%{NAME}` macros allowed.")
-    rewrite: str | None = Field(None, description="Replacement for the matched words; may use `\\g<name>` groups.")
+    rewrite: str | None = Field(
+        None, description="Replacement for the matched words; may use `\\g<name>` groups."
+    )
 
 
 class SentencePattern(RuleHeader):
     """`kind: sentence_pattern` — patterns matched inside one sentence, with sentence-level conditions."""
 
     kind: Literal["sentence_pattern"]
-    family: str = Field("", description="Category the corpus report counts (e.g. hedge, no_evidence).")
+    family: str = Field(
+        "", description="Category the corpus report counts (e.g. hedge, no_evidence)."
+    )
     ignorecase: bool = True
-    macros: dict[str, str] = Field(default_factory=dict, description="Named regex fragments, used as %{NAME}.")
+    macros: dict[str, str] = Field(
+        default_factory=dict, description="Named regex fragments, used as %{NAME}."
+    )
     patterns: list[SentenceMatch | str] = Field(min_length=1)
     sentence_requires: list[str] = Field(default_factory=list)
     sentence_excludes: list[str] = Field(default_factory=list)
@@ -83,20 +89,32 @@ class SentencePattern(RuleHeader):
             entry = SentenceMatch(match=item) if isinstance(item, str) else item
             full = expand(f"patterns.{i}.match", entry.match)
             if entry.rewrite is not None:
-                _check_rewrite(f"patterns.{i}.rewrite", entry.rewrite, compile_regex(full, ignorecase=self.ignorecase))
+                _check_rewrite(
+                    f"patterns.{i}.rewrite",
+                    entry.rewrite,
+                    compile_regex(full, ignorecase=self.ignorecase),
+                )
             patterns.append(entry.model_copy(update={"match": full}))
         if "{suggestion}" in self.message and any(p.rewrite is None for p in patterns):
             raise ValueError("message: uses {suggestion}, so every pattern needs a `rewrite`")
         update: dict[str, object] = {"patterns": patterns}
-        for key, anchor in (("sentence_requires", None), ("sentence_excludes", None),
-                            ("not_preceded_by", "$"), ("not_followed_by", "^")):
+        for key, anchor in (
+            ("sentence_requires", None),
+            ("sentence_excludes", None),
+            ("not_preceded_by", "$"),
+            ("not_followed_by", "^"),
+        ):
             out = []
             for i, pat in enumerate(getattr(self, key)):
                 full = expand(f"{key}.{i}", pat)
                 if anchor == "$" and not full.endswith("$"):
-                    raise ValueError(f"{key}.{i}: must end with $ (it is matched against the words just before the match)")
+                    raise ValueError(
+                        f"{key}.{i}: must end with $ (it is matched against the words just before the match)"
+                    )
                 if anchor == "^" and not full.startswith("^"):
-                    raise ValueError(f"{key}.{i}: must start with ^ (it is matched against the words just after the match)")
+                    raise ValueError(
+                        f"{key}.{i}: must start with ^ (it is matched against the words just after the match)"
+                    )
                 out.append(full)
             update[key] = out
         for key, value in update.items():
@@ -118,6 +136,10 @@ def _check_rewrite(field: str, rewrite: str, pattern: re.Pattern[str]) -> None:
         ref = name if name is not None else number
         if ref.isdigit():
             if int(ref) > pattern.groups:
-                raise ValueError(f"{field}: group {ref} does not exist; the pattern has {pattern.groups}")
+                raise ValueError(
+                    f"{field}: group {ref} does not exist; the pattern has {pattern.groups}"
+                )
         elif ref not in pattern.groupindex:
-            raise ValueError(f"{field}: group {ref!r} does not exist; named groups: {', '.join(pattern.groupindex) or 'none'}")
+            raise ValueError(
+                f"{field}: group {ref!r} does not exist; named groups: {', '.join(pattern.groupindex) or 'none'}"
+            )

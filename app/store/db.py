@@ -70,8 +70,11 @@ class Database:
         engine = make_engine(url)
         info = {"audit_key": audit_key} if audit_key else {}
         writer = engine.execution_options(**{_WRITE_OPTION: True})
-        return cls(engine=engine, sessions=sessionmaker(writer, expire_on_commit=False, info=info),
-                   reads=sessionmaker(engine, expire_on_commit=False, info=info))
+        return cls(
+            engine=engine,
+            sessions=sessionmaker(writer, expire_on_commit=False, info=info),
+            reads=sessionmaker(engine, expire_on_commit=False, info=info),
+        )
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Database:

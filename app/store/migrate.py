@@ -38,7 +38,9 @@ def upgrade(engine: Engine) -> None:
 
 def migration_state(engine: Engine) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(revisions the database is at, head revisions of the code); equal when nothing is pending."""
-    script = ScriptDirectory.from_config(alembic_config(engine.url.render_as_string(hide_password=False)))
+    script = ScriptDirectory.from_config(
+        alembic_config(engine.url.render_as_string(hide_password=False))
+    )
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_heads()
     return tuple(sorted(current)), tuple(sorted(script.get_heads()))

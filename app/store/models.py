@@ -47,7 +47,9 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[str] = mapped_column(String(40))
     revoked_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    expires_at: Mapped[str | None] = mapped_column(String(40), nullable=True)  # None only before migration 0002
+    expires_at: Mapped[str | None] = mapped_column(
+        String(40), nullable=True
+    )  # None only before migration 0002
 
 
 class WebSession(Base):
@@ -90,7 +92,9 @@ class Draft(Base):
     """One letter per incident × jurisdiction variant × tone; `current_version` is the lock."""
 
     __tablename__ = "drafts"
-    __table_args__ = (UniqueConstraint("incident_id", "variant", "tone", name="uq_draft_variant_tone"),)
+    __table_args__ = (
+        UniqueConstraint("incident_id", "variant", "tone", name="uq_draft_variant_tone"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     variant: Mapped[str] = mapped_column(String(300))

@@ -37,7 +37,9 @@ def get_user(session: Session, user_id: int) -> User:
 
 def user_by_email(session: Session, email: str) -> User | None:
     """The user with this e-mail (case-insensitive), or None."""
-    return session.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+    return session.execute(
+        select(User).where(User.email == email.strip().lower())
+    ).scalar_one_or_none()
 
 
 def list_users(session: Session) -> list[User]:
@@ -47,7 +49,11 @@ def list_users(session: Session) -> list[User]:
 
 def list_tokens(session: Session, user_id: int) -> list[ApiToken]:
     """A user's tokens (hashes never leave the store)."""
-    return list(session.execute(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)).scalars())
+    return list(
+        session.execute(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
+        ).scalars()
+    )
 
 
 def count_users(session: Session) -> int:
@@ -59,21 +65,30 @@ def get_incident(session: Session, incident_id: int) -> Incident:
     """The incident with this id."""
     inc = session.get(Incident, incident_id)
     if inc is None:
-        raise NotFound(f"Incident {incident_id} does not exist. List incidents with GET /api/v1/incidents.")
+        raise NotFound(
+            f"Incident {incident_id} does not exist. List incidents with GET /api/v1/incidents."
+        )
     return inc
 
 
 def list_incidents(session: Session, *, limit: int = 100, offset: int = 0) -> list[Incident]:
     """Incidents, newest first."""
-    return list(session.execute(select(Incident).order_by(Incident.id.desc()).limit(limit).offset(offset)).scalars())
+    return list(
+        session.execute(
+            select(Incident).order_by(Incident.id.desc()).limit(limit).offset(offset)
+        ).scalars()
+    )
 
 
 def facts_version(session: Session, incident_id: int, number: int | None = None) -> FactsVersion:
     """One facts version (default: the incident's current one)."""
     if number is None:
         number = get_incident(session, incident_id).facts_version
-    row = session.execute(select(FactsVersion).where(FactsVersion.incident_id == incident_id,
-                                                     FactsVersion.number == number)).scalar_one_or_none()
+    row = session.execute(
+        select(FactsVersion).where(
+            FactsVersion.incident_id == incident_id, FactsVersion.number == number
+        )
+    ).scalar_one_or_none()
     if row is None:
         raise NotFound(f"Incident {incident_id} has no facts version {number}.")
     return row
@@ -82,8 +97,13 @@ def facts_version(session: Session, incident_id: int, number: int | None = None)
 def facts_versions(session: Session, incident_id: int) -> list[FactsVersion]:
     """Every facts version of an incident, oldest first."""
     get_incident(session, incident_id)
-    return list(session.execute(select(FactsVersion).where(FactsVersion.incident_id == incident_id)
-                                .order_by(FactsVersion.number)).scalars())
+    return list(
+        session.execute(
+            select(FactsVersion)
+            .where(FactsVersion.incident_id == incident_id)
+            .order_by(FactsVersion.number)
+        ).scalars()
+    )
 
 
 def current_facts(session: Session, incident_id: int) -> IncidentFacts:
@@ -95,47 +115,71 @@ def get_draft(session: Session, draft_id: int) -> Draft:
     """The draft with this id."""
     draft = session.get(Draft, draft_id)
     if draft is None:
-        raise NotFound(f"Draft {draft_id} does not exist. List an incident's drafts with GET /api/v1/incidents/{{id}}/drafts.")
+        raise NotFound(
+            f"Draft {draft_id} does not exist. List an incident's drafts with GET /api/v1/incidents/{{id}}/drafts."
+        )
     return draft
 
 
 def list_drafts(session: Session, incident_id: int) -> list[Draft]:
     """An incident's drafts in creation order."""
     get_incident(session, incident_id)
-    return list(session.execute(select(Draft).where(Draft.incident_id == incident_id).order_by(Draft.id)).scalars())
+    return list(
+        session.execute(
+            select(Draft).where(Draft.incident_id == incident_id).order_by(Draft.id)
+        ).scalars()
+    )
 
 
 def get_version(session: Session, draft_id: int, number: int | None = None) -> DraftVersion:
     """One version of a draft (default: the current one)."""
     draft = get_draft(session, draft_id)
     number = draft.current_version if number is None else number
-    row = session.execute(select(DraftVersion).where(DraftVersion.draft_id == draft_id,
-                                                     DraftVersion.number == number)).scalar_one_or_none()
+    row = session.execute(
+        select(DraftVersion).where(DraftVersion.draft_id == draft_id, DraftVersion.number == number)
+    ).scalar_one_or_none()
     if row is None:
-        raise NotFound(f"Draft {draft_id} has no version {number}; the current version is {draft.current_version}.")
+        raise NotFound(
+            f"Draft {draft_id} has no version {number}; the current version is {draft.current_version}."
+        )
     return row
 
 
 def list_versions(session: Session, draft_id: int) -> list[DraftVersion]:
     """Every version of a draft, oldest first."""
     get_draft(session, draft_id)
-    return list(session.execute(select(DraftVersion).where(DraftVersion.draft_id == draft_id)
-                                .order_by(DraftVersion.number)).scalars())
+    return list(
+        session.execute(
+            select(DraftVersion)
+            .where(DraftVersion.draft_id == draft_id)
+            .order_by(DraftVersion.number)
+        ).scalars()
+    )
 
 
 def waivers_for(session: Session, version_id: int) -> list[Waiver]:
     """Waivers on one version."""
-    return list(session.execute(select(Waiver).where(Waiver.version_id == version_id).order_by(Waiver.id)).scalars())
+    return list(
+        session.execute(
+            select(Waiver).where(Waiver.version_id == version_id).order_by(Waiver.id)
+        ).scalars()
+    )
 
 
 def reviews_for(session: Session, version_id: int) -> list[Review]:
     """Approvals and change requests on one version."""
-    return list(session.execute(select(Review).where(Review.version_id == version_id).order_by(Review.id)).scalars())
+    return list(
+        session.execute(
+            select(Review).where(Review.version_id == version_id).order_by(Review.id)
+        ).scalars()
+    )
 
 
 def sign_off_for(session: Session, version_id: int) -> SignOff | None:
     """Compliance's sign-off on one version, if any."""
-    return session.execute(select(SignOff).where(SignOff.version_id == version_id)).scalar_one_or_none()
+    return session.execute(
+        select(SignOff).where(SignOff.version_id == version_id)
+    ).scalar_one_or_none()
 
 
 def report_for(session: Session, version: DraftVersion) -> Report:
@@ -148,8 +192,14 @@ def report_for(session: Session, version: DraftVersion) -> Report:
     return report
 
 
-def audit_entries(session: Session, *, after: int = 0, limit: int = 100, entity: str | None = None,
-                  entity_id: int | None = None) -> list[AuditEntry]:
+def audit_entries(
+    session: Session,
+    *,
+    after: int = 0,
+    limit: int = 100,
+    entity: str | None = None,
+    entity_id: int | None = None,
+) -> list[AuditEntry]:
     """Audit entries in order, after seq `after`, optionally for one entity."""
     q = select(AuditEntry).where(AuditEntry.seq > after)
     if entity:

@@ -31,11 +31,15 @@ class PageAllow(Allow):
         if ident is None:
             if request.method == "GET":
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                raise StarletteHTTPException(303, "Sign in first.", headers={"Location": f"/login?next={quote(target)}"})
+                raise StarletteHTTPException(
+                    303, "Sign in first.", headers={"Location": f"/login?next={quote(target)}"}
+                )
             raise Unauthorized("Sign in first; your session may have expired.")
         if ident.user.role not in self.roles:
-            raise Forbidden(f"Your role ({ident.user.role}) cannot use this page; it needs one of: "
-                            f"{', '.join(sorted(self.roles))}.")
+            raise Forbidden(
+                f"Your role ({ident.user.role}) cannot use this page; it needs one of: "
+                f"{', '.join(sorted(self.roles))}."
+            )
         if request.method not in csrf.SAFE_METHODS:
             token = None
             if "form" in request.headers.get("content-type", ""):
@@ -63,7 +67,9 @@ def csrf_token(request: Request) -> str:
     return token or ""
 
 
-def sign_in(request: Request, session: Session, response: Response, email: str, password: str) -> User | None:
+def sign_in(
+    request: Request, session: Session, response: Response, email: str, password: str
+) -> User | None:
     """Check the password and set the session cookie on `response`; None when wrong."""
     try:
         user, token = sessions.sign_in(session, request, response, email, password)

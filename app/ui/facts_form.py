@@ -79,85 +79,204 @@ def _address(prefix: str, who: str) -> tuple[FormField, ...]:
     )
 
 
-TITLE = FormField("title", "Incident title", required=True, hint="Internal name, e.g. 'Billing server ransomware, July 2026'.")
+TITLE = FormField(
+    "title",
+    "Incident title",
+    required=True,
+    hint="Internal name, e.g. 'Billing server ransomware, July 2026'.",
+)
 
 FIELDSETS: tuple[Fieldset, ...] = (
-    Fieldset("Organisation", (
-        FormField("organisation.name", "Organisation name", required=True, hint="As recipients know it."),
-        FormField("organisation.entity_types", "Type of organisation", "checkboxes",
-                  hint="Decides the federal rules: HIPAA, GLBA, the FTC rule for health records.",
-                  choices=tuple((e.value, ENTITY_LABELS[e]) for e in EntityType)),
-        FormField("organisation.parent_company", "Parent company", hint="Parent or affiliate that owns the organisation, if any."),
-        FormField("organisation.website", "Organisation website", "url", hint="https://…"),
-        FormField("organisation.source_of_breach", "The breach happened at our organisation (not at a vendor)", "bool"),
-        FormField("organisation.ba_notifies_individuals", "Our contract makes us write to the individuals ourselves", "bool",
-                  hint="HIPAA business associates only: otherwise the covered entity sends the letters and we notify it."),
-        *_address("organisation.address", "Letterhead"),
-    )),
-    Fieldset("Incident", (
-        FormField("incident.summary", "What happened", "textarea", hint="One or two plain sentences."),
-        FormField("incident.cause", "Cause", "select",
-                  choices=tuple((c.value, _cap(c.value.replace("_", " "))) for c in CauseCategory)),
-        FormField("incident.breach_start", "Breach start", "date"),
-        FormField("incident.breach_end", "Breach end", "date"),
-        FormField("incident.discovery_date", "Discovered on", "date"),
-        FormField("incident.discovery_at", "Discovered at (date and time)",
-                  hint="For hour clocks such as the GDPR's 72 hours: e.g. 2026-09-15T08:30+02:00, with the UTC offset; "
-                       "its date must be the 'Discovered on' date."),
-        FormField("incident.no_harm_determination_date", "Written no-harm determination dated", "date",
-                  hint="Only if you documented in writing that the breach is not likely to cause harm (e.g. Florida, Alaska): "
-                       "some states then need no letters but a copy of the determination."),
-        FormField("incident.hhs_notice_date", "Reported to HHS on", "date",
-                  hint="HIPAA: the day the breach report went to HHS (New York wants a copy within 5 business days)."),
-        FormField("incident.containment_date", "Contained on", "date"),
-        FormField("notice_date", "Letter date", "date"),
-        FormField("incident.third_parties", "Who took the data, if known"),
-        FormField("incident.law_enforcement_delay", "Law enforcement asked us to delay the notice", "bool"),
-        FormField("incident.data_encrypted", "The exposed data was encrypted", "bool"),
-        FormField("incident.key_compromised", "The encryption key was also taken", "bool"),
-        FormField("incident.misuse_known", "We have evidence the data was misused", "bool"),
-    )),
-    Fieldset("Exposed data", (
-        FormField("data_types", "Exposed data", "checkboxes",
-                  choices=tuple((d.value, _cap(LABELS.get(d, d.value.replace("_", " ")))) for d in DataType)),
-        FormField("data_types_other", "Other data, in plain words", hint="Needed when 'Other' is ticked."),
-    )),
-    Fieldset("Who is affected", (
-        FormField("affected", "Affected people per residence", "residences", required=True,
-                  hint="One per line: residence code and count, e.g. 'US-CA 1200'. Residence codes: US-XX for states, "
-                       "or a country code (DE, GB)."),
-    )),
-    Fieldset("What you did and offer", (
-        FormField("remediation", "What you did", "lines", hint="One step per line."),
-        FormField("services.credit_monitoring.provider", "Credit monitoring provider", hint="Leave empty if none is offered."),
-        FormField("services.credit_monitoring.months", "Months free", "number", attrs={"min": "1", "max": "120"}),
-        FormField("services.credit_monitoring.enrollment_url", "Enrollment URL", "url"),
-        FormField("services.credit_monitoring.enrollment_code", "Enrollment code",
-                  hint="Leave empty when each recipient gets their own code in the mail merge."),
-        FormField("services.credit_monitoring.enroll_by", "Enroll by", "date"),
-        FormField("services.credit_monitoring.phone", "Enrollment help line", "tel"),
-        FormField("services.other", "Other services offered", "lines", hint="One sentence each, one per line."),
-    )),
-    Fieldset("Contacts", (
-        FormField("contacts.toll_free.number", "Toll-free number", "tel", hint="e.g. 1-888-555-0193"),
-        FormField("contacts.toll_free.hours", "Call centre hours", hint="With time zone, e.g. 'Monday to Friday, 8 a.m. to 8 p.m. Eastern'."),
-        FormField("contacts.phone", "Other phone number", "tel", hint="A number that is not toll-free."),
-        FormField("contacts.email", "Email for questions", "email"),
-        FormField("contacts.website", "Incident web page", "url", hint="https://…"),
-        *_address("contacts.postal_address", "Reply-to"),
-        FormField("contacts.dpo.name", "Data protection officer", hint="Name or office; GDPR letters need it."),
-        FormField("contacts.dpo.email", "DPO email", "email"),
-        FormField("contacts.dpo.address", "DPO postal address"),
-    )),
-    Fieldset("Letter", (
-        FormField("signatory.name", "Signed by"),
-        FormField("signatory.title", "Their title"),
-        FormField("language", "Letter language", hint="Two-letter code, e.g. en."),
-    )),
+    Fieldset(
+        "Organisation",
+        (
+            FormField(
+                "organisation.name",
+                "Organisation name",
+                required=True,
+                hint="As recipients know it.",
+            ),
+            FormField(
+                "organisation.entity_types",
+                "Type of organisation",
+                "checkboxes",
+                hint="Decides the federal rules: HIPAA, GLBA, the FTC rule for health records.",
+                choices=tuple((e.value, ENTITY_LABELS[e]) for e in EntityType),
+            ),
+            FormField(
+                "organisation.parent_company",
+                "Parent company",
+                hint="Parent or affiliate that owns the organisation, if any.",
+            ),
+            FormField("organisation.website", "Organisation website", "url", hint="https://…"),
+            FormField(
+                "organisation.source_of_breach",
+                "The breach happened at our organisation (not at a vendor)",
+                "bool",
+            ),
+            FormField(
+                "organisation.ba_notifies_individuals",
+                "Our contract makes us write to the individuals ourselves",
+                "bool",
+                hint="HIPAA business associates only: otherwise the covered entity sends the letters and we notify it.",
+            ),
+            *_address("organisation.address", "Letterhead"),
+        ),
+    ),
+    Fieldset(
+        "Incident",
+        (
+            FormField(
+                "incident.summary", "What happened", "textarea", hint="One or two plain sentences."
+            ),
+            FormField(
+                "incident.cause",
+                "Cause",
+                "select",
+                choices=tuple((c.value, _cap(c.value.replace("_", " "))) for c in CauseCategory),
+            ),
+            FormField("incident.breach_start", "Breach start", "date"),
+            FormField("incident.breach_end", "Breach end", "date"),
+            FormField("incident.discovery_date", "Discovered on", "date"),
+            FormField(
+                "incident.discovery_at",
+                "Discovered at (date and time)",
+                hint="For hour clocks such as the GDPR's 72 hours: e.g. 2026-09-15T08:30+02:00, with the UTC offset; "
+                "its date must be the 'Discovered on' date.",
+            ),
+            FormField(
+                "incident.no_harm_determination_date",
+                "Written no-harm determination dated",
+                "date",
+                hint="Only if you documented in writing that the breach is not likely to cause harm (e.g. Florida, Alaska): "
+                "some states then need no letters but a copy of the determination.",
+            ),
+            FormField(
+                "incident.hhs_notice_date",
+                "Reported to HHS on",
+                "date",
+                hint="HIPAA: the day the breach report went to HHS (New York wants a copy within 5 business days).",
+            ),
+            FormField("incident.containment_date", "Contained on", "date"),
+            FormField("notice_date", "Letter date", "date"),
+            FormField("incident.third_parties", "Who took the data, if known"),
+            FormField(
+                "incident.law_enforcement_delay",
+                "Law enforcement asked us to delay the notice",
+                "bool",
+            ),
+            FormField("incident.data_encrypted", "The exposed data was encrypted", "bool"),
+            FormField("incident.key_compromised", "The encryption key was also taken", "bool"),
+            FormField("incident.misuse_known", "We have evidence the data was misused", "bool"),
+        ),
+    ),
+    Fieldset(
+        "Exposed data",
+        (
+            FormField(
+                "data_types",
+                "Exposed data",
+                "checkboxes",
+                choices=tuple(
+                    (d.value, _cap(LABELS.get(d, d.value.replace("_", " ")))) for d in DataType
+                ),
+            ),
+            FormField(
+                "data_types_other",
+                "Other data, in plain words",
+                hint="Needed when 'Other' is ticked.",
+            ),
+        ),
+    ),
+    Fieldset(
+        "Who is affected",
+        (
+            FormField(
+                "affected",
+                "Affected people per residence",
+                "residences",
+                required=True,
+                hint="One per line: residence code and count, e.g. 'US-CA 1200'. Residence codes: US-XX for states, "
+                "or a country code (DE, GB).",
+            ),
+        ),
+    ),
+    Fieldset(
+        "What you did and offer",
+        (
+            FormField("remediation", "What you did", "lines", hint="One step per line."),
+            FormField(
+                "services.credit_monitoring.provider",
+                "Credit monitoring provider",
+                hint="Leave empty if none is offered.",
+            ),
+            FormField(
+                "services.credit_monitoring.months",
+                "Months free",
+                "number",
+                attrs={"min": "1", "max": "120"},
+            ),
+            FormField("services.credit_monitoring.enrollment_url", "Enrollment URL", "url"),
+            FormField(
+                "services.credit_monitoring.enrollment_code",
+                "Enrollment code",
+                hint="Leave empty when each recipient gets their own code in the mail merge.",
+            ),
+            FormField("services.credit_monitoring.enroll_by", "Enroll by", "date"),
+            FormField("services.credit_monitoring.phone", "Enrollment help line", "tel"),
+            FormField(
+                "services.other",
+                "Other services offered",
+                "lines",
+                hint="One sentence each, one per line.",
+            ),
+        ),
+    ),
+    Fieldset(
+        "Contacts",
+        (
+            FormField(
+                "contacts.toll_free.number", "Toll-free number", "tel", hint="e.g. 1-888-555-0193"
+            ),
+            FormField(
+                "contacts.toll_free.hours",
+                "Call centre hours",
+                hint="With time zone, e.g. 'Monday to Friday, 8 a.m. to 8 p.m. Eastern'.",
+            ),
+            FormField(
+                "contacts.phone",
+                "Other phone number",
+                "tel",
+                hint="A number that is not toll-free.",
+            ),
+            FormField("contacts.email", "Email for questions", "email"),
+            FormField("contacts.website", "Incident web page", "url", hint="https://…"),
+            *_address("contacts.postal_address", "Reply-to"),
+            FormField(
+                "contacts.dpo.name",
+                "Data protection officer",
+                hint="Name or office; GDPR letters need it.",
+            ),
+            FormField("contacts.dpo.email", "DPO email", "email"),
+            FormField("contacts.dpo.address", "DPO postal address"),
+        ),
+    ),
+    Fieldset(
+        "Letter",
+        (
+            FormField("signatory.name", "Signed by"),
+            FormField("signatory.title", "Their title"),
+            FormField("language", "Letter language", hint="Two-letter code, e.g. en."),
+        ),
+    ),
 )
 
 FIELDS: dict[str, FormField] = {f.path: f for fs in FIELDSETS for f in fs.fields}
-LABELS_BY_NAME: dict[str, str] = {TITLE.path: TITLE.label, **{p: f.label for p, f in FIELDS.items()}, "tone": "Tone"}
+LABELS_BY_NAME: dict[str, str] = {
+    TITLE.path: TITLE.label,
+    **{p: f.label for p, f in FIELDS.items()},
+    "tone": "Tone",
+}
 
 
 def _lines(value: str) -> list[str]:
@@ -184,7 +303,10 @@ def _residences(text: str) -> tuple[dict[str, int], str | None]:
     for line in _lines(text):
         parts = line.replace(",", "").replace(":", " ").split()
         if len(parts) != 2 or not parts[1].isdigit():
-            return out, f"Write each line as a residence code and a number, e.g. 'US-CA 1200' (not '{line}')."
+            return (
+                out,
+                f"Write each line as a residence code and a number, e.g. 'US-CA 1200' (not '{line}').",
+            )
         out[parts[0].upper()] = int(parts[1])
     return out, None
 
@@ -213,7 +335,9 @@ def _raw_value(f: FormField, value: Any) -> tuple[Any, str | None]:
     return text, None
 
 
-def facts_from_form(values: dict[str, Any], *, require_title: bool = True) -> tuple[IncidentFacts | None, dict[str, str]]:
+def facts_from_form(
+    values: dict[str, Any], *, require_title: bool = True
+) -> tuple[IncidentFacts | None, dict[str, str]]:
     """Build IncidentFacts from the form; on failure return field name -> message (first per field).
 
     Empty fields are left out, so an optional group left blank (an address, the DPO) is absent
@@ -232,7 +356,9 @@ def facts_from_form(values: dict[str, Any], *, require_title: bool = True) -> tu
         elif value is not None:
             _set(raw, path, value)
     if not raw.get("affected") and "affected" not in errors:
-        errors["affected"] = "Add at least one residence and count, e.g. 'US-CA 1200': it decides which laws apply."
+        errors["affected"] = (
+            "Add at least one residence and count, e.g. 'US-CA 1200': it decides which laws apply."
+        )
     try:
         facts = IncidentFacts.model_validate(raw)
     except ValidationError as exc:
@@ -254,7 +380,9 @@ def field_for(error_path: str) -> str:
         candidate = ".".join(parts[:n])
         if candidate in FIELDS:
             return candidate
-        if n == len(parts):  # a group's own error (e.g. `signatory` missing a part): its first field
+        if n == len(
+            parts
+        ):  # a group's own error (e.g. `signatory` missing a part): its first field
             inside = [p for p in FIELDS if p.startswith(candidate + ".")]
             if inside:
                 return inside[0]
@@ -303,7 +431,11 @@ def form_from_request(form: Any) -> dict[str, Any]:
     for key in form:
         values = [v for v in form.getlist(key) if isinstance(v, str)]
         f = FIELDS.get(key)
-        out[key] = values if f is not None and f.widget in ("checkboxes", "bool") else (values[-1] if values else "")
+        out[key] = (
+            values
+            if f is not None and f.widget in ("checkboxes", "bool")
+            else (values[-1] if values else "")
+        )
     for path, f in FIELDS.items():
         if f.widget == "checkboxes" and path not in out and f"{path}.__present" in out:
             out[path] = []
@@ -315,7 +447,9 @@ def display_values(values: dict[str, Any]) -> dict[str, Any]:
     out = dict(values)
     for path, f in FIELDS.items():
         if f.widget == "bool" and isinstance(out.get(path), list):
-            out[path] = str(out[path][-1]).lower() in ("true", "on", "1", "yes") if out[path] else False
+            out[path] = (
+                str(out[path][-1]).lower() in ("true", "on", "1", "yes") if out[path] else False
+            )
     return out
 
 
@@ -344,7 +478,9 @@ def shown(f: FormField, value: Any) -> str:
     return str(v).replace("\n", "; ") or "(empty)"
 
 
-def merge_values(base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]], list[dict[str, str]]]:
+def merge_values(
+    base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, str]], list[dict[str, str]]]:
     """Field-by-field three-way merge of a stale facts form.
 
     A field only they changed takes their value; a field only you changed keeps yours; a field
@@ -358,7 +494,12 @@ def merge_values(base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, A
         b, t, m = _norm(f, base.get(path)), _norm(f, theirs.get(path)), _norm(f, mine.get(path))
         if t == b or t == m:
             continue
-        row = {"path": path, "label": f.label, "theirs": shown(f, theirs.get(path)), "mine": shown(f, mine.get(path))}
+        row = {
+            "path": path,
+            "label": f.label,
+            "theirs": shown(f, theirs.get(path)),
+            "mine": shown(f, mine.get(path)),
+        }
         if m == b:
             merged[path] = theirs.get(path)
             taken.append(row)

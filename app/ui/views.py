@@ -12,19 +12,27 @@ from app.export.checklist import readability_targets, with_plain_language  # noq
 from app.rulebook.loader import Rulebook
 
 STATE_LABELS = {
-    "draft": "draft", "in_review": "in review", "changes_requested": "changes requested",
-    "approved": "approved", "signed_off": "signed off", "stale": "stale: facts changed",
+    "draft": "draft",
+    "in_review": "in review",
+    "changes_requested": "changes requested",
+    "approved": "approved",
+    "signed_off": "signed off",
+    "stale": "stale: facts changed",
 }
 
 # ---- Readability targets: app.export.checklist.readability_targets (shared with the checklist export)
 
 # ---- Checklist -----------------------------------------------------------------------------------
 
+
 def _sentence_at(text: str, start: int | None, end: int | None) -> str | None:
     """The sentence (or line) containing [start, end), for evidence."""
     if start is None or end is None:
         return None
-    left = max(text.rfind(". ", 0, start) + 2 if text.rfind(". ", 0, start) >= 0 else 0, text.rfind("\n", 0, start) + 1)
+    left = max(
+        text.rfind(". ", 0, start) + 2 if text.rfind(". ", 0, start) >= 0 else 0,
+        text.rfind("\n", 0, start) + 1,
+    )
     cands = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
     right = min(cands) + 1 if cands else len(text)
     return text[left:right].strip() or text[start:end]
@@ -61,8 +69,9 @@ def _clean(evidence: str | None) -> str | None:
     return cleaned if sum(ch.isalnum() for ch in cleaned) >= 2 else None
 
 
-def checklist_sections(report: Report, text: str, rulebook: Rulebook, codes: list[str],
-                       tone: str | None = None) -> list[dict[str, Any]]:
+def checklist_sections(
+    report: Report, text: str, rulebook: Rulebook, codes: list[str], tone: str | None = None
+) -> list[dict[str, Any]]:
     """Per jurisdiction: each required element with its evidence sentence (or missing), each
     prohibited element confirmed absent (or the sentence that breaks the rule). With `tone`, the
     plain-language row shows the measured grade and ease against the tone's targets.
@@ -73,34 +82,58 @@ def checklist_sections(report: Report, text: str, rulebook: Rulebook, codes: lis
         for e in report.elements:
             if e.jurisdiction != code:
                 continue
-            label = e.label or (rulebook.elements[e.element].label if e.element in rulebook.elements
-                                and hasattr(rulebook.elements[e.element], "label") else e.element)
-            evidence = (_heading_evidence(text, e.start, e.element) if e.detected else None) or \
-                _clean(e.evidence or (_sentence_at(text, e.start, e.end) if e.detected else None))
-            rows.append({"element": e.element, "label": label, "requirement": e.requirement, "ok": e.ok,
-                         "detected": e.detected, "evidence": evidence,
-                         "whole_letter": e.detected and evidence is None, "citation": e.citation,
-                         "conditional": e.conditional})
+            label = e.label or (
+                rulebook.elements[e.element].label
+                if e.element in rulebook.elements and hasattr(rulebook.elements[e.element], "label")
+                else e.element
+            )
+            evidence = (
+                _heading_evidence(text, e.start, e.element) if e.detected else None
+            ) or _clean(e.evidence or (_sentence_at(text, e.start, e.end) if e.detected else None))
+            rows.append(
+                {
+                    "element": e.element,
+                    "label": label,
+                    "requirement": e.requirement,
+                    "ok": e.ok,
+                    "detected": e.detected,
+                    "evidence": evidence,
+                    "whole_letter": e.detected and evidence is None,
+                    "citation": e.citation,
+                    "conditional": e.conditional,
+                }
+            )
         if tone is not None:
-            rows = with_plain_language(rows, report.readability, readability_targets(rulebook, tone))
+            rows = with_plain_language(
+                rows, report.readability, readability_targets(rulebook, tone)
+            )
         rows.sort(key=lambda r: (r["requirement"] != "required", r["ok"], r["label"]))
         try:
             rule = rulebook.jurisdiction(code)
         except KeyError:
             rule = None
-        sections.append({
-            "code": code, "name": getattr(rule, "name", code), "rows": rows,
-            # Provenance travels with the checklist: counsel sees what each answer rests on.
-            "title": getattr(rule, "title", ""), "reviewed": str(getattr(rule, "reviewed", "") or ""),
-            "unverified": list(getattr(rule, "unverified", []) or []),
-        })
+        sections.append(
+            {
+                "code": code,
+                "name": getattr(rule, "name", code),
+                "rows": rows,
+                # Provenance travels with the checklist: counsel sees what each answer rests on.
+                "title": getattr(rule, "title", ""),
+                "reviewed": str(getattr(rule, "reviewed", "") or ""),
+                "unverified": list(getattr(rule, "unverified", []) or []),
+            }
+        )
     return sections
 
 
 # ---- mail merge ------------------------------------------------------------------------------------
 
 MERGE_STATE_LABELS = {
-    "queued": "queued", "running": "running", "complete": "done", "failed": "failed", "interrupted": "interrupted",
+    "queued": "queued",
+    "running": "running",
+    "complete": "done",
+    "failed": "failed",
+    "interrupted": "interrupted",
 }
 MERGE_ACTIVE = frozenset({"queued", "running"})
 MERGE_API = "/api/v1/exports/merges"
@@ -115,7 +148,9 @@ def _when(ts: Any) -> str:
         return ""
 
 
-def merge_job_view(status: dict[str, Any], outputs: list[str] | None = None, more_outputs: int = 0) -> dict[str, Any]:
+def merge_job_view(
+    status: dict[str, Any], outputs: list[str] | None = None, more_outputs: int = 0
+) -> dict[str, Any]:
     """One merge job (the `job.json` status of app.export.jobs.view) as a row of the jobs panel.
 
     Counts and ids only: the status never holds recipient data, and neither does this row.
@@ -130,19 +165,35 @@ def merge_job_view(status: dict[str, Any], outputs: list[str] | None = None, mor
     if state == "complete":
         total = processed if total is None else max(total, processed)
     value = min(processed, total) if total is not None else None
-    percent = (100 if state == "complete" else int(100 * value / total)) if total else (100 if state == "complete" else None)
+    percent = (
+        (100 if state == "complete" else int(100 * value / total))
+        if total
+        else (100 if state == "complete" else None)
+    )
     job_id = str(status.get("id", ""))
     base = f"{MERGE_API}/{job_id}"
     finished = state in ("complete", "failed")
     return {
-        "id": job_id, "state": state, "label": MERGE_STATE_LABELS.get(state, state),
-        "active": state in MERGE_ACTIVE, "finished": finished,
-        "done": done, "rejected": rejected, "total": total, "value": value, "percent": percent,
-        "format": status.get("format"), "mode": status.get("mode"), "created_by": status.get("created_by") or "",
-        "created_at": _when(status.get("created_at")), "error": status.get("error"),
+        "id": job_id,
+        "state": state,
+        "label": MERGE_STATE_LABELS.get(state, state),
+        "active": state in MERGE_ACTIVE,
+        "finished": finished,
+        "done": done,
+        "rejected": rejected,
+        "total": total,
+        "value": value,
+        "percent": percent,
+        "format": status.get("format"),
+        "mode": status.get("mode"),
+        "created_by": status.get("created_by") or "",
+        "created_at": _when(status.get("created_at")),
+        "error": status.get("error"),
         "resumable": bool(status.get("resumable")),
         "manifest_url": f"{base}/manifest" if state == "complete" else None,
-        "rejects_url": f"{base}/rejects" if state in ("complete", "interrupted") or (state == "running" and rejected) else None,
+        "rejects_url": f"{base}/rejects"
+        if state in ("complete", "interrupted") or (state == "running" and rejected)
+        else None,
         "summary_url": f"{base}/files/summary.json" if state == "complete" else None,
         "outputs": [{"path": p, "url": f"{base}/files/{p}"} for p in (outputs or [])],
         "more_outputs": more_outputs,
@@ -156,8 +207,13 @@ def merge_polling(jobs: list[dict[str, Any]]) -> bool:
     return any(j["active"] for j in jobs)
 
 
-def merge_letters(drafts: list[dict[str, Any]], approved_states: frozenset[str] | set[str]) -> dict[str, Any]:
+def merge_letters(
+    drafts: list[dict[str, Any]], approved_states: frozenset[str] | set[str]
+) -> dict[str, Any]:
     """Split an incident's drafts into those a merge mails (approved/signed off) and the rest."""
     rows = [{**d, "mailable": d["state"] in approved_states} for d in drafts]
-    return {"drafts": rows, "approved": [d for d in rows if d["mailable"]],
-            "waiting": [d for d in rows if not d["mailable"]]}
+    return {
+        "drafts": rows,
+        "approved": [d for d in rows if d["mailable"]],
+        "waiting": [d for d in rows if not d["mailable"]],
+    }

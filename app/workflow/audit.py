@@ -34,7 +34,9 @@ def session_key(session: Session) -> bytes:
     """The audit key the session's Database was opened with."""
     key = session.info.get("audit_key")
     if not key:
-        raise AuditKeyMissing("this store was opened without the audit key; open it with Database.for_settings(settings)")
+        raise AuditKeyMissing(
+            "this store was opened without the audit key; open it with Database.for_settings(settings)"
+        )
     return key  # type: ignore[no-any-return]
 
 
@@ -49,19 +51,45 @@ def entry_hash(key: bytes, fields: dict[str, Any], prev_hash: str) -> str:
 
 
 def _fields(e: AuditEntry) -> dict[str, Any]:
-    return {"seq": e.seq, "at": e.at, "actor_id": e.actor_id, "actor": e.actor, "action": e.action,
-            "entity": e.entity, "entity_id": e.entity_id, "version": e.version, "details": e.details}
+    return {
+        "seq": e.seq,
+        "at": e.at,
+        "actor_id": e.actor_id,
+        "actor": e.actor,
+        "action": e.action,
+        "entity": e.entity,
+        "entity_id": e.entity_id,
+        "version": e.version,
+        "details": e.details,
+    }
 
 
-def record(session: Session, actor: User | None, action: str, entity: str, entity_id: int | None,
-           version: int | None = None, details: dict[str, Any] | None = None) -> AuditEntry:
+def record(
+    session: Session,
+    actor: User | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    version: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
     """Append one entry in the caller's transaction (commits with the state change it records)."""
     key = session_key(session)
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one()
     entry = AuditEntry(
-        seq=head.seq + 1, at=utcnow().isoformat(), actor_id=actor.id if actor else None,
-        actor=actor.email if actor else "system", action=action, entity=entity, entity_id=entity_id,
-        version=version, details=details or {}, prev_hash=head.hash, hash="",
+        seq=head.seq + 1,
+        at=utcnow().isoformat(),
+        actor_id=actor.id if actor else None,
+        actor=actor.email if actor else "system",
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        version=version,
+        details=details or {},
+        prev_hash=head.hash,
+        hash="",
     )
     entry.hash = entry_hash(key, _fields(entry), head.hash)
     session.add(entry)
@@ -72,18 +100,25 @@ def record(session: Session, actor: User | None, action: str, entity: str, entit
 
 # ---- checkpoints ---------------------------------------------------------------------------------
 
+
 def checkpoint(session: Session) -> dict[str, Any]:
     """A signed mark of the chain's current end: {seq, hash, at, mac} (write it outside the database)."""
     key = session_key(session)
     head = session.get(AuditHead, 1)
-    mark = {"seq": head.seq if head else 0, "hash": head.hash if head else GENESIS, "at": utcnow().isoformat()}
+    mark = {
+        "seq": head.seq if head else 0,
+        "hash": head.hash if head else GENESIS,
+        "at": utcnow().isoformat(),
+    }
     return {**mark, "mac": _mac(key, {"checkpoint": mark})}
 
 
 def checkpoint_valid(key: bytes, mark: dict[str, Any]) -> bool:
     """True when the checkpoint was signed with `key` and not altered."""
     body = {k: mark.get(k) for k in ("seq", "hash", "at")}
-    return isinstance(mark.get("mac"), str) and hmac.compare_digest(_mac(key, {"checkpoint": body}), mark["mac"])
+    return isinstance(mark.get("mac"), str) and hmac.compare_digest(
+        _mac(key, {"checkpoint": body}), mark["mac"]
+    )
 
 
 def read_checkpoints(text: str) -> list[dict[str, Any]]:
@@ -96,7 +131,11 @@ def read_checkpoints(text: str) -> list[dict[str, Any]]:
             mark = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"line {n}: not JSON ({exc.msg})") from None
-        if not isinstance(mark, dict) or not isinstance(mark.get("seq"), int) or not isinstance(mark.get("hash"), str):
+        if (
+            not isinstance(mark, dict)
+            or not isinstance(mark.get("seq"), int)
+            or not isinstance(mark.get("hash"), str)
+        ):
             raise ValueError(f"line {n}: a checkpoint needs integer `seq` and string `hash`")
         marks.append(mark)
     return marks
@@ -118,6 +157,7 @@ def checkpoints_from_file(path: Path | None) -> list[dict[str, Any]]:
 
 # ---- verification ----------------------------------------------------------------------------------
 
+
 @dataclass
 class VerifyResult:
     """Outcome of a chain check: ok, how many entries, and the first broken one with why."""
@@ -129,37 +169,75 @@ class VerifyResult:
     checkpoints: int = 0
 
 
-def verify(session: Session, checkpoints: list[dict[str, Any]] | None = None, batch: int = 1000) -> VerifyResult:
+def verify(
+    session: Session, checkpoints: list[dict[str, Any]] | None = None, batch: int = 1000
+) -> VerifyResult:
     """Walk the chain in order; report the first entry whose hash, link or number is wrong, then
     check the chain against the signed checkpoints (a cut-off tail or a rewritten entry fails)."""
     key = session_key(session)
     marks = sorted(checkpoints or [], key=lambda m: m["seq"])
     for m in marks:
         if not checkpoint_valid(key, m):
-            return VerifyResult(False, 0, m["seq"], f"checkpoint at entry {m['seq']} is not signed with this audit key")
+            return VerifyResult(
+                False,
+                0,
+                m["seq"],
+                f"checkpoint at entry {m['seq']} is not signed with this audit key",
+            )
     wanted = {m["seq"]: m["hash"] for m in marks}
     prev, expected, count, last = GENESIS, 1, 0, 0
     while True:
-        rows = session.execute(select(AuditEntry).where(AuditEntry.seq >= expected)
-                               .order_by(AuditEntry.seq).limit(batch)).scalars().all()
+        rows = (
+            session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.seq >= expected)
+                .order_by(AuditEntry.seq)
+                .limit(batch)
+            )
+            .scalars()
+            .all()
+        )
         if not rows:
             break
         for e in rows:
             if e.seq != expected:
-                return VerifyResult(False, count, expected, f"entry {expected} is missing (next is {e.seq})")
+                return VerifyResult(
+                    False, count, expected, f"entry {expected} is missing (next is {e.seq})"
+                )
             if e.prev_hash != prev:
-                return VerifyResult(False, count, e.seq, "previous-hash link does not match the entry before it")
+                return VerifyResult(
+                    False, count, e.seq, "previous-hash link does not match the entry before it"
+                )
             if not hmac.compare_digest(entry_hash(key, _fields(e), e.prev_hash), e.hash):
-                return VerifyResult(False, count, e.seq, "content does not match its keyed hash (entry was edited or rewritten)")
+                return VerifyResult(
+                    False,
+                    count,
+                    e.seq,
+                    "content does not match its keyed hash (entry was edited or rewritten)",
+                )
             if e.seq in wanted and wanted[e.seq] != e.hash:
-                return VerifyResult(False, count, e.seq, "entry differs from the signed checkpoint (the chain was rewritten)")
+                return VerifyResult(
+                    False,
+                    count,
+                    e.seq,
+                    "entry differs from the signed checkpoint (the chain was rewritten)",
+                )
             prev, expected, count, last = e.hash, expected + 1, count + 1, e.seq
     head = session.get(AuditHead, 1)
     if head is None or head.seq != last or head.hash != prev:
-        seq = (head.seq if head else last)
-        return VerifyResult(False, count, last + 1 if head and head.seq > last else seq,
-                            f"chain ends at {last} but the head records entry {seq} (entries were deleted)")
+        seq = head.seq if head else last
+        return VerifyResult(
+            False,
+            count,
+            last + 1 if head and head.seq > last else seq,
+            f"chain ends at {last} but the head records entry {seq} (entries were deleted)",
+        )
     if marks and marks[-1]["seq"] > last:
-        return VerifyResult(False, count, last + 1, f"chain ends at {last} but a signed checkpoint records entry "
-                                                    f"{marks[-1]['seq']} (entries were deleted)")
+        return VerifyResult(
+            False,
+            count,
+            last + 1,
+            f"chain ends at {last} but a signed checkpoint records entry "
+            f"{marks[-1]['seq']} (entries were deleted)",
+        )
     return VerifyResult(True, count, checkpoints=len(marks))

@@ -40,7 +40,9 @@ class DraftDetail:
     sign_off: SignOff | None = None
     incident_facts_version: int = 1
     warnings: list[str] = field(default_factory=list)
-    merged: dict[str, Any] | None = None  # set when a stale save was merged three-way (base_version, merged_with)
+    merged: dict[str, Any] | None = (
+        None  # set when a stale save was merged three-way (base_version, merged_with)
+    )
     stale_reasons: list[str] = field(default_factory=list)
 
     @property
@@ -49,46 +51,110 @@ class DraftDetail:
         return self.incident_facts_version > self.version.facts_version
 
 
-def _check(ctx: WorkflowContext, text: str, facts: IncidentFacts, jurisdictions: list[str], tone: str) -> tuple[Report, float]:
+def _check(
+    ctx: WorkflowContext, text: str, facts: IncidentFacts, jurisdictions: list[str], tone: str
+) -> tuple[Report, float]:
     if len(text) > ctx.settings.MAX_TEXT_CHARS:
-        raise TooLarge(f"The text has {len(text)} characters; the limit is {ctx.settings.MAX_TEXT_CHARS}. Shorten the letter.")
+        raise TooLarge(
+            f"The text has {len(text)} characters; the limit is {ctx.settings.MAX_TEXT_CHARS}. Shorten the letter."
+        )
     t0 = time.perf_counter()
     # Grammar off on save: LanguageTool is too slow for every save; the editor's live check runs it.
-    report = run_checks(text, rulebook=ctx.rulebook, settings=ctx.settings, facts=facts,
-                        jurisdictions=tuple(jurisdictions), tone=tone, grammar=False)
+    report = run_checks(
+        text,
+        rulebook=ctx.rulebook,
+        settings=ctx.settings,
+        facts=facts,
+        jurisdictions=tuple(jurisdictions),
+        tone=tone,
+        grammar=False,
+    )
     return report, (time.perf_counter() - t0) * 1000
 
 
 def _render(ctx: WorkflowContext, facts: IncidentFacts, variant: Variant, tone: str) -> Any:
     """Draft the letter so it satisfies all of the variant's laws."""
-    return draft_letter(facts, ctx.rulebook, ctx.settings.TEMPLATES_DIR, tone=tone, jurisdictions=list(variant.jurisdictions))
+    return draft_letter(
+        facts,
+        ctx.rulebook,
+        ctx.settings.TEMPLATES_DIR,
+        tone=tone,
+        jurisdictions=list(variant.jurisdictions),
+    )
 
 
-def create_draft(session: Session, ctx: WorkflowContext, actor: User, incident: Incident, facts: IncidentFacts,
-                 variant: Variant, tone: str) -> DraftDetail:
+def create_draft(
+    session: Session,
+    ctx: WorkflowContext,
+    actor: User,
+    incident: Incident,
+    facts: IncidentFacts,
+    variant: Variant,
+    tone: str,
+) -> DraftDetail:
     """Render, check and store a new draft with version 1 (in the caller's transaction)."""
     if tone not in TONES:
-        raise InvalidInput(f"Unknown tone; use one of {', '.join(TONES)}.", details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}])
+        raise InvalidInput(
+            f"Unknown tone; use one of {', '.join(TONES)}.",
+            details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}],
+        )
     unknown = [c for c in variant.jurisdictions if c not in ctx.rulebook.jurisdictions]
     if unknown or not variant.jurisdictions:
-        raise InvalidInput("Unknown jurisdiction code; use codes listed at GET /api/v1/jurisdictions, joined by +.", details=[{
-            "field": "jurisdiction", "message": f"use codes from {', '.join(sorted(ctx.rulebook.jurisdictions))}, joined by +"}])
+        raise InvalidInput(
+            "Unknown jurisdiction code; use codes listed at GET /api/v1/jurisdictions, joined by +.",
+            details=[
+                {
+                    "field": "jurisdiction",
+                    "message": f"use codes from {', '.join(sorted(ctx.rulebook.jurisdictions))}, joined by +",
+                }
+            ],
+        )
     letter = _render(ctx, facts, variant, tone)
     report, ms = _check(ctx, letter.text, facts, list(variant.jurisdictions), tone)
     now = utcnow().isoformat()
-    draft = Draft(incident_id=incident.id, variant=variant.code, jurisdictions=list(variant.jurisdictions),
-                  residences=list(variant.residences), tone=tone, state=states.DRAFT, current_version=1, created_at=now)
+    draft = Draft(
+        incident_id=incident.id,
+        variant=variant.code,
+        jurisdictions=list(variant.jurisdictions),
+        residences=list(variant.residences),
+        tone=tone,
+        state=states.DRAFT,
+        current_version=1,
+        created_at=now,
+    )
     session.add(draft)
     session.flush()
-    version = DraftVersion(draft_id=draft.id, number=1, text=letter.text, report=report.model_dump(mode="json"),
-                           rulebook_hash=ctx.rulebook.hash, facts_version=incident.facts_version, check_ms=ms,
-                           created_by=actor.id, created_at=now)
+    version = DraftVersion(
+        draft_id=draft.id,
+        number=1,
+        text=letter.text,
+        report=report.model_dump(mode="json"),
+        rulebook_hash=ctx.rulebook.hash,
+        facts_version=incident.facts_version,
+        check_ms=ms,
+        created_by=actor.id,
+        created_at=now,
+    )
     session.add(version)
     session.flush()
-    audit.record(session, actor, "draft.created", "draft", draft.id, 1,
-                 {"incident_id": incident.id, "variant": variant.code, "tone": tone, "rulebook": ctx.rulebook.hash,
-                  "errors": sum(1 for f in report.findings if f.severity.value == "error")})
-    return DraftDetail(draft=draft, version=version, report=report, incident_facts_version=incident.facts_version)
+    audit.record(
+        session,
+        actor,
+        "draft.created",
+        "draft",
+        draft.id,
+        1,
+        {
+            "incident_id": incident.id,
+            "variant": variant.code,
+            "tone": tone,
+            "rulebook": ctx.rulebook.hash,
+            "errors": sum(1 for f in report.findings if f.severity.value == "error"),
+        },
+    )
+    return DraftDetail(
+        draft=draft, version=version, report=report, incident_facts_version=incident.facts_version
+    )
 
 
 def detail(session: Session, draft_id: int, number: int | None = None) -> DraftDetail:
@@ -96,10 +162,16 @@ def detail(session: Session, draft_id: int, number: int | None = None) -> DraftD
     draft = repo.get_draft(session, draft_id)
     version = repo.get_version(session, draft_id, number)
     incident = repo.get_incident(session, draft.incident_id)
-    return DraftDetail(draft=draft, version=version, report=repo.report_for(session, version),
-                       reviews=repo.reviews_for(session, version.id), waivers=repo.waivers_for(session, version.id),
-                       sign_off=repo.sign_off_for(session, version.id), incident_facts_version=incident.facts_version,
-                       stale_reasons=stale_reasons(session, draft))
+    return DraftDetail(
+        draft=draft,
+        version=version,
+        report=repo.report_for(session, version),
+        reviews=repo.reviews_for(session, version.id),
+        waivers=repo.waivers_for(session, version.id),
+        sign_off=repo.sign_off_for(session, version.id),
+        incident_facts_version=incident.facts_version,
+        stale_reasons=stale_reasons(session, draft),
+    )
 
 
 def stale_reasons(session: Session, draft: Draft) -> list[str]:
@@ -117,7 +189,11 @@ def stale(draft: Draft, base_version: int, what: str = "save") -> Conflict:
         f"Version {base_version} is no longer current; the current version is {draft.current_version}. "
         f"Reload version {draft.current_version}, reapply your change and {what} again with base_version "
         f"{draft.current_version}.",
-        details={"draft_id": draft.id, "current_version": draft.current_version, "your_version": base_version},
+        details={
+            "draft_id": draft.id,
+            "current_version": draft.current_version,
+            "your_version": base_version,
+        },
     )
 
 
@@ -130,13 +206,21 @@ def overlap_conflict(draft: Draft, base_version: int, merged: textmerge.Merged) 
         f"Choose which side to keep for each overlap in details.overlaps (POST /api/v1/drafts/{draft.id}/versions/resolve), "
         f"or: Reload version {draft.current_version}, reapply your change and save again with base_version "
         f"{draft.current_version}.",
-        details={"draft_id": draft.id, "current_version": draft.current_version, "your_version": base_version,
-                 "overlaps": [{"index": o.index, "base": o.base, "yours": o.ours, "theirs": o.theirs}
-                              for o in merged.overlaps]},
+        details={
+            "draft_id": draft.id,
+            "current_version": draft.current_version,
+            "your_version": base_version,
+            "overlaps": [
+                {"index": o.index, "base": o.base, "yours": o.ours, "theirs": o.theirs}
+                for o in merged.overlaps
+            ],
+        },
     )
 
 
-def _merge_stale(session: Session, draft: Draft, text: str, base_version: int) -> tuple[str, dict[str, Any]]:
+def _merge_stale(
+    session: Session, draft: Draft, text: str, base_version: int
+) -> tuple[str, dict[str, Any]]:
     """Three-way merge of a stale save onto the current version; 409 with both sides when edits overlap."""
     if not 1 <= base_version < draft.current_version:
         raise stale(draft, base_version)
@@ -145,13 +229,25 @@ def _merge_stale(session: Session, draft: Draft, text: str, base_version: int) -
     merged = textmerge.merge(base, text, latest)
     if not merged.clean:
         raise overlap_conflict(draft, base_version, merged)
-    return merged.text, {"base_version": base_version, "merged_with": draft.current_version,
-                         "changes_kept_from_theirs": merged.taken_from_theirs}
+    return merged.text, {
+        "base_version": base_version,
+        "merged_with": draft.current_version,
+        "changes_kept_from_theirs": merged.taken_from_theirs,
+    }
 
 
-def save_version(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, text: str,
-                 base_version: int, *, tone: str | None = None, facts_version: int | None = None,
-                 note: dict[str, Any] | None = None) -> DraftDetail:
+def save_version(
+    session: Session,
+    ctx: WorkflowContext,
+    actor: User,
+    draft_id: int,
+    text: str,
+    base_version: int,
+    *,
+    tone: str | None = None,
+    facts_version: int | None = None,
+    note: dict[str, Any] | None = None,
+) -> DraftDetail:
     """Save `text` as the next version. Commits.
 
     `tone` (a re-draft in another tone) changes the draft's tone with this version; the scope
@@ -173,7 +269,9 @@ def save_version(session: Session, ctx: WorkflowContext, actor: User, draft_id: 
         jurisdictions, new_tone = list(draft.jurisdictions), tone or draft.tone
         fv = repo.facts_version(session, draft.incident_id)
         facts = IncidentFacts.model_validate(fv.facts)
-        text_facts = facts_version or repo.get_version(session, draft_id, base_version).facts_version
+        text_facts = (
+            facts_version or repo.get_version(session, draft_id, base_version).facts_version
+        )
         session.rollback()  # release the read transaction (and SQLite's lock) while the check runs
         report, ms = _check(ctx, text, facts, jurisdictions, new_tone)
 
@@ -181,14 +279,36 @@ def save_version(session: Session, ctx: WorkflowContext, actor: User, draft_id: 
         if base_version != draft.current_version:
             session.rollback()
             continue
-        return _store_version(session, ctx, actor, draft, text, base_version, new_tone, report, ms, text_facts,
-                              {**(note or {}), **({"merged": merged_note} if merged_note else {})})
+        return _store_version(
+            session,
+            ctx,
+            actor,
+            draft,
+            text,
+            base_version,
+            new_tone,
+            report,
+            ms,
+            text_facts,
+            {**(note or {}), **({"merged": merged_note} if merged_note else {})},
+        )
     draft = repo.get_draft(session, draft_id)
     raise stale(draft, base_version)
 
 
-def _store_version(session: Session, ctx: WorkflowContext, actor: User, draft: Draft, text: str, base_version: int,
-                   tone: str, report: Report, ms: float, facts_version: int, note: dict[str, Any]) -> DraftDetail:
+def _store_version(
+    session: Session,
+    ctx: WorkflowContext,
+    actor: User,
+    draft: Draft,
+    text: str,
+    base_version: int,
+    tone: str,
+    report: Report,
+    ms: float,
+    facts_version: int,
+    note: dict[str, Any],
+) -> DraftDetail:
     """Write version N+1 under the draft's row lock, void approvals of N, audit. Commits."""
     draft_id, old_tone = draft.id, draft.tone
     old = repo.get_version(session, draft_id, draft.current_version)
@@ -196,29 +316,68 @@ def _store_version(session: Session, ctx: WorkflowContext, actor: User, draft: D
     new_state = states.next_state(draft.state, "save") or states.DRAFT
     number = draft.current_version + 1
     now = utcnow().isoformat()
-    version = DraftVersion(draft_id=draft_id, number=number, text=text, report=report.model_dump(mode="json"),
-                           rulebook_hash=ctx.rulebook.hash, facts_version=facts_version, check_ms=ms,
-                           created_by=actor.id, created_at=now)
+    version = DraftVersion(
+        draft_id=draft_id,
+        number=number,
+        text=text,
+        report=report.model_dump(mode="json"),
+        rulebook_hash=ctx.rulebook.hash,
+        facts_version=facts_version,
+        check_ms=ms,
+        created_by=actor.id,
+        created_at=now,
+    )
     session.add(version)
     previous_state = draft.state
     draft.current_version, draft.state, draft.tone = number, new_state, tone
     session.flush()
-    audit.record(session, actor, "draft.saved", "draft", draft_id, number,
-                 {"base_version": base_version, "facts_version": facts_version, "rulebook": ctx.rulebook.hash,
-                  "chars": len(text), "errors": sum(1 for f in report.findings if f.severity.value == "error"),
-                  **({"tone": tone, "previous_tone": old_tone} if tone != old_tone else {}), **note})
+    audit.record(
+        session,
+        actor,
+        "draft.saved",
+        "draft",
+        draft_id,
+        number,
+        {
+            "base_version": base_version,
+            "facts_version": facts_version,
+            "rulebook": ctx.rulebook.hash,
+            "chars": len(text),
+            "errors": sum(1 for f in report.findings if f.severity.value == "error"),
+            **({"tone": tone, "previous_tone": old_tone} if tone != old_tone else {}),
+            **note,
+        },
+    )
     if voided or previous_state in (states.SIGNED_OFF, states.STALE):
-        audit.record(session, actor, "draft.approvals_voided", "draft", draft_id, base_version,
-                     {"approvals": [{"user_id": r.user_id, "role": r.role} for r in voided],
-                      "previous_state": previous_state, "new_version": number})
+        audit.record(
+            session,
+            actor,
+            "draft.approvals_voided",
+            "draft",
+            draft_id,
+            base_version,
+            {
+                "approvals": [{"user_id": r.user_id, "role": r.role} for r in voided],
+                "previous_state": previous_state,
+                "new_version": number,
+            },
+        )
     session.commit()
     result = detail(session, draft_id, number)
     result.merged = note.get("merged")
     return result
 
 
-def resolve_overlaps(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, text: str,
-                     base_version: int, theirs_version: int, choices: dict[int, str]) -> DraftDetail:
+def resolve_overlaps(
+    session: Session,
+    ctx: WorkflowContext,
+    actor: User,
+    draft_id: int,
+    text: str,
+    base_version: int,
+    theirs_version: int,
+    choices: dict[int, str],
+) -> DraftDetail:
     """Save a stale text after the author chose a side for each overlapping edit. Commits.
 
     The merge of `text` (edited from `base_version`) with `theirs_version` is recomputed, each
@@ -228,52 +387,98 @@ def resolve_overlaps(session: Session, ctx: WorkflowContext, actor: User, draft_
     """
     draft = repo.get_draft(session, draft_id)
     if not 1 <= base_version < theirs_version <= draft.current_version:
-        raise InvalidInput("base_version must be the version you edited and theirs_version a later saved version.",
-                           details=[{"field": "theirs_version", "message": f"between base_version and {draft.current_version}"}])
+        raise InvalidInput(
+            "base_version must be the version you edited and theirs_version a later saved version.",
+            details=[
+                {
+                    "field": "theirs_version",
+                    "message": f"between base_version and {draft.current_version}",
+                }
+            ],
+        )
     base = repo.get_version(session, draft_id, base_version).text
     theirs = repo.get_version(session, draft_id, theirs_version).text
     merged = textmerge.merge(base, text, theirs)
     missing = merged.missing_choices(choices)
     if missing:
-        raise InvalidInput(f"Choose which side to keep for each overlapping edit ({len(missing)} without a choice).",
-                           details=[{"field": f"choices.{i}", "message": f"one of {', '.join(textmerge.CHOICES)}"}
-                                    for i in missing])
+        raise InvalidInput(
+            f"Choose which side to keep for each overlapping edit ({len(missing)} without a choice).",
+            details=[
+                {"field": f"choices.{i}", "message": f"one of {', '.join(textmerge.CHOICES)}"}
+                for i in missing
+            ],
+        )
     resolved = merged.resolve(choices)
-    note = {"resolved": {"base_version": base_version, "theirs_version": theirs_version,
-                         "choices": [{"overlap": o.index, "kept": choices[o.index],
-                                      "dropped": o.dropped(choices[o.index])[:500]} for o in merged.overlaps]}}
+    note = {
+        "resolved": {
+            "base_version": base_version,
+            "theirs_version": theirs_version,
+            "choices": [
+                {
+                    "overlap": o.index,
+                    "kept": choices[o.index],
+                    "dropped": o.dropped(choices[o.index])[:500],
+                }
+                for o in merged.overlaps
+            ],
+        }
+    }
     session.rollback()
     return save_version(session, ctx, actor, draft_id, resolved, theirs_version, note=note)
 
 
-def redraft(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, tone: str,
-            base_version: int) -> DraftDetail:
+def redraft(
+    session: Session, ctx: WorkflowContext, actor: User, draft_id: int, tone: str, base_version: int
+) -> DraftDetail:
     """Replace the draft's text with the letter drawn from the current facts in `tone`, as its next
     version (visible in its history; approvals lapse as with any save). Same scope, same id.
 
     409 when another draft of this variant already has that tone (open that one instead).
     """
     if tone not in TONES:
-        raise InvalidInput(f"Unknown tone; use one of {', '.join(TONES)}.", details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}])
+        raise InvalidInput(
+            f"Unknown tone; use one of {', '.join(TONES)}.",
+            details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}],
+        )
     draft = repo.get_draft(session, draft_id)
-    twin = next((d for d in repo.list_drafts(session, draft.incident_id)
-                 if d.id != draft.id and d.variant == draft.variant and d.tone == tone), None)
+    twin = next(
+        (
+            d
+            for d in repo.list_drafts(session, draft.incident_id)
+            if d.id != draft.id and d.variant == draft.variant and d.tone == tone
+        ),
+        None,
+    )
     if twin is not None:
-        raise Conflict(f"Draft {twin.id} is already the {draft.variant} letter in the {tone} tone; open it instead.",
-                       details={"draft_id": twin.id})
+        raise Conflict(
+            f"Draft {twin.id} is already the {draft.variant} letter in the {tone} tone; open it instead.",
+            details={"draft_id": twin.id},
+        )
     fv = repo.facts_version(session, draft.incident_id)
     variant = Variant(draft.variant, tuple(draft.jurisdictions), tuple(draft.residences))
     text = _render(ctx, IncidentFacts.model_validate(fv.facts), variant, tone).text
     # Drawn from the current facts: the version records them (app.workflow.refresh).
-    return save_version(session, ctx, actor, draft_id, text, base_version, tone=tone, facts_version=fv.number)
+    return save_version(
+        session, ctx, actor, draft_id, text, base_version, tone=tone, facts_version=fv.number
+    )
 
 
-def waive(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, number: int, finding_id: str,
-          reason: str) -> Waiver:
+def waive(
+    session: Session,
+    ctx: WorkflowContext,
+    actor: User,
+    draft_id: int,
+    number: int,
+    finding_id: str,
+    reason: str,
+) -> Waiver:
     """Waive one finding on the current version with a reason. Commits."""
     reason = reason.strip()
     if len(reason) < 3:
-        raise InvalidInput("Give a reason for the waiver.", details=[{"field": "reason", "message": "at least 3 characters"}])
+        raise InvalidInput(
+            "Give a reason for the waiver.",
+            details=[{"field": "reason", "message": "at least 3 characters"}],
+        )
     draft = lock_draft(session, draft_id)
     if number != draft.current_version:
         raise stale(draft, number, "waive")
@@ -283,21 +488,54 @@ def waive(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, nu
     report = repo.report_for(session, version)
     finding = next((f for f in report.findings if f.id == finding_id), None)
     if finding is None:
-        raise InvalidInput(f"Version {number} has no finding {finding_id!r}.",
-                           details=[{"field": "finding_id", "message": "use the `id` of a finding in this version's report"}])
+        raise InvalidInput(
+            f"Version {number} has no finding {finding_id!r}.",
+            details=[
+                {
+                    "field": "finding_id",
+                    "message": "use the `id` of a finding in this version's report",
+                }
+            ],
+        )
     if finding.waived:
-        raise Conflict(f"Finding {finding_id} is already waived on version {number}.", details={"finding_id": finding_id})
-    w = Waiver(version_id=version.id, finding_id=finding_id, rule=finding.rule, reason=reason, created_by=actor.id,
-               created_at=utcnow().isoformat())
+        raise Conflict(
+            f"Finding {finding_id} is already waived on version {number}.",
+            details={"finding_id": finding_id},
+        )
+    w = Waiver(
+        version_id=version.id,
+        finding_id=finding_id,
+        rule=finding.rule,
+        reason=reason,
+        created_by=actor.id,
+        created_at=utcnow().isoformat(),
+    )
     session.add(w)
     session.flush()
-    audit.record(session, actor, "finding.waived", "draft", draft_id, number,
-                 {"finding_id": finding_id, "rule": finding.rule, "severity": finding.severity.value, "reason": reason})
+    audit.record(
+        session,
+        actor,
+        "finding.waived",
+        "draft",
+        draft_id,
+        number,
+        {
+            "finding_id": finding_id,
+            "rule": finding.rule,
+            "severity": finding.severity.value,
+            "reason": reason,
+        },
+    )
     session.commit()
     return w
 
 
 def version_summary(v: DraftVersion) -> dict[str, Any]:
     """Short description of a version for lists."""
-    return {"number": v.number, "created_at": v.created_at, "created_by": v.created_by,
-            "facts_version": v.facts_version, "rulebook": v.rulebook_hash}
+    return {
+        "number": v.number,
+        "created_at": v.created_at,
+        "created_by": v.created_by,
+        "facts_version": v.facts_version,
+        "rulebook": v.rulebook_hash,
+    }

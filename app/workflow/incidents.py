@@ -46,35 +46,71 @@ def _facts_json(facts: IncidentFacts) -> dict:  # type: ignore[type-arg]
     return facts.model_dump(mode="json", exclude_none=True)
 
 
-def create_incident(session: Session, ctx: WorkflowContext, actor: User, facts: IncidentFacts, *,
-                    title: str | None = None, tones: list[str] | None = None) -> IncidentCreated:
+def create_incident(
+    session: Session,
+    ctx: WorkflowContext,
+    actor: User,
+    facts: IncidentFacts,
+    *,
+    title: str | None = None,
+    tones: list[str] | None = None,
+) -> IncidentCreated:
     """Create the incident and a draft for every needed variant × tone, in one transaction. Commits."""
     tones = tones or ["plain"]
     bad = [i for i, t in enumerate(tones) if t not in TONES]
     if bad:
-        raise InvalidInput(f"Unknown tone; use one of {', '.join(TONES)}.", details=[{"field": f"tones[{i}]", "message": f"use one of {', '.join(TONES)}"} for i in bad])
+        raise InvalidInput(
+            f"Unknown tone; use one of {', '.join(TONES)}.",
+            details=[
+                {"field": f"tones[{i}]", "message": f"use one of {', '.join(TONES)}"} for i in bad
+            ],
+        )
     tones = list(dict.fromkeys(tones))
     now = utcnow().isoformat()
-    incident = Incident(title=(title or _title(facts))[:200], facts_version=1, created_by=actor.id, created_at=now)
+    incident = Incident(
+        title=(title or _title(facts))[:200], facts_version=1, created_by=actor.id, created_at=now
+    )
     session.add(incident)
     session.flush()
-    fv = FactsVersion(incident_id=incident.id, number=1, facts=_facts_json(facts), created_by=actor.id, created_at=now)
+    fv = FactsVersion(
+        incident_id=incident.id,
+        number=1,
+        facts=_facts_json(facts),
+        created_by=actor.id,
+        created_at=now,
+    )
     session.add(fv)
     session.flush()
-    audit.record(session, actor, "incident.created", "incident", incident.id, 1, {"title": incident.title, "tones": tones})
+    audit.record(
+        session,
+        actor,
+        "incident.created",
+        "incident",
+        incident.id,
+        1,
+        {"title": incident.title, "tones": tones},
+    )
     result = IncidentCreated(incident=incident, facts=fv)
     for variant in variants_for(facts, ctx.rulebook, ctx.today()):
         for tone in tones:
             result.drafts.append(create_draft(session, ctx, actor, incident, facts, variant, tone))
     if not result.drafts:
-        result.warnings.append("No law requires a letter to the affected people under these facts, so no draft was made. "
-                               "Add one with POST /api/v1/incidents/{id}/drafts if you notify voluntarily.")
+        result.warnings.append(
+            "No law requires a letter to the affected people under these facts, so no draft was made. "
+            "Add one with POST /api/v1/incidents/{id}/drafts if you notify voluntarily."
+        )
     session.commit()
     return result
 
 
-def add_draft(session: Session, ctx: WorkflowContext, actor: User, incident_id: int, jurisdiction: str,
-              tone: str) -> DraftDetail:
+def add_draft(
+    session: Session,
+    ctx: WorkflowContext,
+    actor: User,
+    incident_id: int,
+    jurisdiction: str,
+    tone: str,
+) -> DraftDetail:
     """Add one more draft (variant × tone) from the current facts. Commits; 409 if it exists.
 
     Its scope is fixed here: the residences of an existing draft of the same variant (another tone
@@ -86,21 +122,33 @@ def add_draft(session: Session, ctx: WorkflowContext, actor: User, incident_id: 
     code = variant_code(codes)
     existing = repo.list_drafts(session, incident_id)
     if any(d.variant == code and d.tone == tone for d in existing):
-        raise Conflict(f"Incident {incident_id} already has a {code} draft in the {tone} tone; open it instead.")
+        raise Conflict(
+            f"Incident {incident_id} already has a {code} draft in the {tone} tone; open it instead."
+        )
     facts = repo.current_facts(session, incident_id)
     scope = scope_for(facts, ctx.rulebook, codes, ctx.today()) if codes else None
     sibling = next((d for d in existing if d.variant == code), None)
-    residences = tuple(sibling.residences) if sibling is not None else (scope.residences if scope else ())
+    residences = (
+        tuple(sibling.residences) if sibling is not None else (scope.residences if scope else ())
+    )
     d = create_draft(session, ctx, actor, incident, facts, Variant(code, codes, residences), tone)
     d.warnings = list(scope.warnings) if scope else []
     if d.warnings:
-        audit.record(session, actor, "draft.not_required", "draft", d.draft.id, 1, {"warnings": d.warnings})
+        audit.record(
+            session, actor, "draft.not_required", "draft", d.draft.id, 1, {"warnings": d.warnings}
+        )
     session.commit()
     return d
 
 
-def update_facts(session: Session, ctx: WorkflowContext, actor: User, incident_id: int, facts: IncidentFacts,
-                 base_version: int) -> FactsVersion:
+def update_facts(
+    session: Session,
+    ctx: WorkflowContext,
+    actor: User,
+    incident_id: int,
+    facts: IncidentFacts,
+    base_version: int,
+) -> FactsVersion:
     """Store a new facts version if `base_version` is current; 409 naming the current one otherwise. Commits.
 
     Affected drafts go stale and uncovered residences get drafts (app.workflow.staleness); see
@@ -109,25 +157,45 @@ def update_facts(session: Session, ctx: WorkflowContext, actor: User, incident_i
     return update_facts_with_impact(session, ctx, actor, incident_id, facts, base_version).facts
 
 
-def update_facts_with_impact(session: Session, ctx: WorkflowContext, actor: User, incident_id: int,
-                             facts: IncidentFacts, base_version: int) -> FactsUpdated:
+def update_facts_with_impact(
+    session: Session,
+    ctx: WorkflowContext,
+    actor: User,
+    incident_id: int,
+    facts: IncidentFacts,
+    base_version: int,
+) -> FactsUpdated:
     """`update_facts`, also returning what the change did to the drafts. Commits."""
     incident = lock_incident(session, incident_id)
     if base_version != incident.facts_version:
         raise Conflict(
             f"Facts version {base_version} is no longer current; the current version is {incident.facts_version}. "
             f"Reload the facts, reapply your change and save with base_version {incident.facts_version}.",
-            details={"incident_id": incident_id, "current_version": incident.facts_version, "your_version": base_version},
+            details={
+                "incident_id": incident_id,
+                "current_version": incident.facts_version,
+                "your_version": base_version,
+            },
         )
     old = repo.facts_version(session, incident_id, base_version).facts
     new = _facts_json(facts)
     changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
     number = base_version + 1
-    fv = FactsVersion(incident_id=incident_id, number=number, facts=new, created_by=actor.id, created_at=utcnow().isoformat())
+    fv = FactsVersion(
+        incident_id=incident_id,
+        number=number,
+        facts=new,
+        created_by=actor.id,
+        created_at=utcnow().isoformat(),
+    )
     session.add(fv)
     incident.facts_version = number
     session.flush()
-    audit.record(session, actor, "facts.updated", "incident", incident_id, number, {"changed": changed})
-    impact = apply_facts_change(session, ctx, actor, incident, IncidentFacts.model_validate(old), facts)
+    audit.record(
+        session, actor, "facts.updated", "incident", incident_id, number, {"changed": changed}
+    )
+    impact = apply_facts_change(
+        session, ctx, actor, incident, IncidentFacts.model_validate(old), facts
+    )
     session.commit()
     return FactsUpdated(facts=fv, impact=impact)

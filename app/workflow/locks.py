@@ -13,17 +13,29 @@ from app.store.models import Draft, Incident
 
 def lock_draft(session: Session, draft_id: int) -> Draft:
     """The draft row, locked and freshly read for this transaction."""
-    draft = session.execute(select(Draft).where(Draft.id == draft_id).with_for_update()
-                            .execution_options(populate_existing=True)).scalar_one_or_none()
+    draft = session.execute(
+        select(Draft)
+        .where(Draft.id == draft_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
     if draft is None:
-        raise NotFound(f"Draft {draft_id} does not exist. List an incident's drafts with GET /api/v1/incidents/{{id}}/drafts.")
+        raise NotFound(
+            f"Draft {draft_id} does not exist. List an incident's drafts with GET /api/v1/incidents/{{id}}/drafts."
+        )
     return draft
 
 
 def lock_incident(session: Session, incident_id: int) -> Incident:
     """The incident row, locked and freshly read for this transaction."""
-    inc = session.execute(select(Incident).where(Incident.id == incident_id).with_for_update()
-                          .execution_options(populate_existing=True)).scalar_one_or_none()
+    inc = session.execute(
+        select(Incident)
+        .where(Incident.id == incident_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
     if inc is None:
-        raise NotFound(f"Incident {incident_id} does not exist. List incidents with GET /api/v1/incidents.")
+        raise NotFound(
+            f"Incident {incident_id} does not exist. List incidents with GET /api/v1/incidents."
+        )
     return inc

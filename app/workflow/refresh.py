@@ -56,8 +56,13 @@ class FactsUpdate:
 
 def render(ctx: WorkflowContext, facts: IncidentFacts, draft: Draft) -> str:
     """The draft's letter (its laws and tone) rendered from `facts` with today's templates."""
-    return draft_letter(facts, ctx.rulebook, ctx.settings.TEMPLATES_DIR, tone=draft.tone,
-                        jurisdictions=list(draft.jurisdictions)).text
+    return draft_letter(
+        facts,
+        ctx.rulebook,
+        ctx.settings.TEMPLATES_DIR,
+        tone=draft.tone,
+        jurisdictions=list(draft.jurisdictions),
+    ).text
 
 
 def preview(session: Session, ctx: WorkflowContext, draft_id: int) -> FactsUpdate:
@@ -65,14 +70,25 @@ def preview(session: Session, ctx: WorkflowContext, draft_id: int) -> FactsUpdat
     draft = repo.get_draft(session, draft_id)
     version = repo.get_version(session, draft_id, draft.current_version)
     current = repo.facts_version(session, draft.incident_id)
-    old_facts = IncidentFacts.model_validate(repo.facts_version(session, draft.incident_id, version.facts_version).facts)
+    old_facts = IncidentFacts.model_validate(
+        repo.facts_version(session, draft.incident_id, version.facts_version).facts
+    )
     new_facts = IncidentFacts.model_validate(current.facts)
     rendered_old = render(ctx, old_facts, draft)
-    rendered_new = rendered_old if current.number == version.facts_version else render(ctx, new_facts, draft)
-    return FactsUpdate(draft_id=draft_id, version=version.number, from_facts=version.facts_version, to_facts=current.number,
-                       current_text=version.text, rendered_old=rendered_old, rendered_new=rendered_new,
-                       merge=textmerge.merge(rendered_old, version.text, rendered_new),
-                       fact_changes=fact_changes(old_facts, new_facts))
+    rendered_new = (
+        rendered_old if current.number == version.facts_version else render(ctx, new_facts, draft)
+    )
+    return FactsUpdate(
+        draft_id=draft_id,
+        version=version.number,
+        from_facts=version.facts_version,
+        to_facts=current.number,
+        current_text=version.text,
+        rendered_old=rendered_old,
+        rendered_new=rendered_new,
+        merge=textmerge.merge(rendered_old, version.text, rendered_new),
+        fact_changes=fact_changes(old_facts, new_facts),
+    )
 
 
 def _flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -101,12 +117,22 @@ def _text(value: Any) -> str:
 def fact_changes(old: IncidentFacts, new: IncidentFacts) -> tuple[tuple[str, str, str], ...]:
     """Each fact (dotted IncidentFacts path) whose value differs, with both values as text."""
     a, b = _flat(old.model_dump(mode="json")), _flat(new.model_dump(mode="json"))
-    return tuple((p, _text(a.get(p)), _text(b.get(p))) for p in sorted(set(a) | set(b), key=list({**a, **b}).index)
-                 if a.get(p) != b.get(p))
+    return tuple(
+        (p, _text(a.get(p)), _text(b.get(p)))
+        for p in sorted(set(a) | set(b), key=list({**a, **b}).index)
+        if a.get(p) != b.get(p)
+    )
 
 
-def apply(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, base_version: int, to_facts: int,
-          choices: dict[int, str] | None = None) -> wf_drafts.DraftDetail:
+def apply(
+    session: Session,
+    ctx: WorkflowContext,
+    actor: User,
+    draft_id: int,
+    base_version: int,
+    to_facts: int,
+    choices: dict[int, str] | None = None,
+) -> wf_drafts.DraftDetail:
     """Save the current text with facts version `to_facts` applied as the next version. Commits.
 
     409 when the draft or the facts moved since the preview the author saw (`base_version`,
@@ -117,21 +143,46 @@ def apply(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, ba
     if base_version != update.version:
         raise wf_drafts.stale(draft, base_version, "apply the new facts")
     if to_facts != update.to_facts:
-        raise Conflict(f"The facts changed again (now version {update.to_facts}); review the update again before applying it.",
-                       details={"draft_id": draft_id, "current_facts_version": update.to_facts, "your_facts_version": to_facts})
+        raise Conflict(
+            f"The facts changed again (now version {update.to_facts}); review the update again before applying it.",
+            details={
+                "draft_id": draft_id,
+                "current_facts_version": update.to_facts,
+                "your_facts_version": to_facts,
+            },
+        )
     if not update.pending:
-        raise Conflict(f"Version {update.version} already uses the current facts (version {update.to_facts}); nothing to apply.",
-                       details={"draft_id": draft_id, "current_facts_version": update.to_facts})
+        raise Conflict(
+            f"Version {update.version} already uses the current facts (version {update.to_facts}); nothing to apply.",
+            details={"draft_id": draft_id, "current_facts_version": update.to_facts},
+        )
     choices = choices or {}
     missing = update.merge.missing_choices(choices)
     if missing:
-        raise InvalidInput(f"Choose, for each sentence you edited that the new facts also change, which text to keep "
-                           f"({len(missing)} without a choice).",
-                           details=[{"field": f"choices.{i}", "message": "ours (your text) or theirs (the new facts)"}
-                                    for i in missing])
+        raise InvalidInput(
+            f"Choose, for each sentence you edited that the new facts also change, which text to keep "
+            f"({len(missing)} without a choice).",
+            details=[
+                {"field": f"choices.{i}", "message": "ours (your text) or theirs (the new facts)"}
+                for i in missing
+            ],
+        )
     text = update.merge.resolve(choices)
-    note = {"facts_applied": {"from_facts": update.from_facts, "to_facts": update.to_facts,
-                              "choices": [{"overlap": o.index, "kept": choices[o.index],
-                                           "dropped": o.dropped(choices[o.index])[:500]} for o in update.merge.overlaps]}}
+    note = {
+        "facts_applied": {
+            "from_facts": update.from_facts,
+            "to_facts": update.to_facts,
+            "choices": [
+                {
+                    "overlap": o.index,
+                    "kept": choices[o.index],
+                    "dropped": o.dropped(choices[o.index])[:500],
+                }
+                for o in update.merge.overlaps
+            ],
+        }
+    }
     session.rollback()
-    return wf_drafts.save_version(session, ctx, actor, draft_id, text, base_version, facts_version=update.to_facts, note=note)
+    return wf_drafts.save_version(
+        session, ctx, actor, draft_id, text, base_version, facts_version=update.to_facts, note=note
+    )

@@ -48,28 +48,44 @@ def _current(session: Session, draft_id: int, number: int, action: str, verb: st
 def needs_acknowledgement(report: Report) -> list[Finding]:
     """Open (unwaived) warnings an approver must acknowledge: legal elements, and readability
     above the tone's target (the document-level readability findings)."""
-    return [f for f in report.findings if f.severity.value == "warning" and not f.waived
-            and (f.check == "legal" or (f.check == "readability" and f.start is None))]
+    return [
+        f
+        for f in report.findings
+        if f.severity.value == "warning"
+        and not f.waived
+        and (f.check == "legal" or (f.check == "readability" and f.start is None))
+    ]
 
 
 def _refuse_outdated(session: Session, ctx: WorkflowContext, draft, version, verb: str) -> None:  # type: ignore[no-untyped-def]
     why = outdated(session, ctx, draft, version)
     if why:
-        raise Conflict(f"Cannot {verb} version {version.number}: the incident's facts changed since it was written. "
-                       f"Apply the new facts to its text (POST /api/v1/drafts/{draft.id}/facts-update; in the editor: "
-                       "\"Review what the new facts change\") or re-draft it from the current facts, then review it again.",
-                       details={"reasons": why, "facts_version": version.facts_version})
+        raise Conflict(
+            f"Cannot {verb} version {version.number}: the incident's facts changed since it was written. "
+            f"Apply the new facts to its text (POST /api/v1/drafts/{draft.id}/facts-update; in the editor: "
+            '"Review what the new facts change") or re-draft it from the current facts, then review it again.',
+            details={"reasons": why, "facts_version": version.facts_version},
+        )
 
 
-def approve(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, number: int,
-            comment: str = "", acknowledged: list[str] | None = None) -> DraftDetail:
+def approve(
+    session: Session,
+    ctx: WorkflowContext,
+    actor: User,
+    draft_id: int,
+    number: int,
+    comment: str = "",
+    acknowledged: list[str] | None = None,
+) -> DraftDetail:
     """Record `actor`'s approval of version `number`. Commits.
 
     `acknowledged`: ids of the open warnings (see `needs_acknowledgement`) the approver read and
     accepts; every one must be listed, else 409 listing them.
     """
     if actor.role not in states.APPROVER_ROLES:
-        raise Forbidden(f"Only the {' and '.join(states.APPROVER_ROLES)} roles approve drafts; your role is {actor.role}.")
+        raise Forbidden(
+            f"Only the {' and '.join(states.APPROVER_ROLES)} roles approve drafts; your role is {actor.role}."
+        )
     draft, version, nxt = _current(session, draft_id, number, "approve", "approve")
     _refuse_outdated(session, ctx, draft, version, "approve")
     report = repo.report_for(session, version)
@@ -78,16 +94,23 @@ def approve(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, 
         raise Conflict(
             f"Version {number} has {len(blocking)} error-level finding(s) that are not waived. Fix the text and save "
             "a new version, or waive each finding with a reason, before approving.",
-            details={"findings": [{"id": f.id, "rule": f.rule, "message": f.message} for f in blocking]},
+            details={
+                "findings": [{"id": f.id, "rule": f.rule, "message": f.message} for f in blocking]
+            },
         )
     approvals = [r for r in repo.reviews_for(session, version.id) if r.decision == "approved"]
     if any(r.user_id == actor.id for r in approvals):
-        raise Conflict(f"You already approved version {number}. The other approval must come from a different user "
-                       "with the other role.", details={"version": number})
+        raise Conflict(
+            f"You already approved version {number}. The other approval must come from a different user "
+            "with the other role.",
+            details={"version": number},
+        )
     if any(r.role == actor.role for r in approvals):
         other = [r for r in states.APPROVER_ROLES if r != actor.role][0]
-        raise Conflict(f"The {actor.role} approval of version {number} is already recorded; a {other} user must approve.",
-                       details={"version": number})
+        raise Conflict(
+            f"The {actor.role} approval of version {number} is already recorded; a {other} user must approve.",
+            details={"version": number},
+        )
     warnings = needs_acknowledgement(report)
     missing = [f for f in warnings if f.id not in set(acknowledged or [])]
     if missing:
@@ -95,42 +118,101 @@ def approve(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, 
             f"Version {number} has {len(missing)} open warning(s) on legal elements or readability. Read each one and "
             "acknowledge it (send its id in `acknowledged`, or tick the box in the editor), fix the text, or waive it "
             "with a reason, before approving.",
-            details={"acknowledge": [{"id": f.id, "rule": f.rule, "message": f.message} for f in missing]},
+            details={
+                "acknowledge": [{"id": f.id, "rule": f.rule, "message": f.message} for f in missing]
+            },
         )
-    session.add(Review(version_id=version.id, user_id=actor.id, role=actor.role, decision="approved",
-                       comment=comment, created_at=utcnow().isoformat()))
+    session.add(
+        Review(
+            version_id=version.id,
+            user_id=actor.id,
+            role=actor.role,
+            decision="approved",
+            comment=comment,
+            created_at=utcnow().isoformat(),
+        )
+    )
     if warnings:
-        audit.record(session, actor, "draft.warnings_acknowledged", "draft", draft_id, number,
-                     {"role": actor.role, "findings": [{"id": f.id, "rule": f.rule, "message": f.message} for f in warnings]})
+        audit.record(
+            session,
+            actor,
+            "draft.warnings_acknowledged",
+            "draft",
+            draft_id,
+            number,
+            {
+                "role": actor.role,
+                "findings": [{"id": f.id, "rule": f.rule, "message": f.message} for f in warnings],
+            },
+        )
     users_by_role = {r.role: r.user_id for r in approvals} | {actor.role: actor.id}
-    complete = all(r in users_by_role for r in states.APPROVER_ROLES) and len(set(users_by_role.values())) == len(states.APPROVER_ROLES)
+    complete = all(r in users_by_role for r in states.APPROVER_ROLES) and len(
+        set(users_by_role.values())
+    ) == len(states.APPROVER_ROLES)
     draft.state = states.APPROVED if complete else nxt
     session.flush()
-    audit.record(session, actor, "draft.approved", "draft", draft_id, number,
-                 {"role": actor.role, "comment": comment, "fully_approved": complete})
+    audit.record(
+        session,
+        actor,
+        "draft.approved",
+        "draft",
+        draft_id,
+        number,
+        {"role": actor.role, "comment": comment, "fully_approved": complete},
+    )
     session.commit()
     return detail(session, draft_id, number)
 
 
-def request_changes(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, number: int,
-                    comment: str) -> DraftDetail:
+def request_changes(
+    session: Session, ctx: WorkflowContext, actor: User, draft_id: int, number: int, comment: str
+) -> DraftDetail:
     """Send version `number` back to editing with a comment. Commits."""
     if actor.role not in REVIEWER_ROLES:
-        raise Forbidden(f"Only the {', '.join(REVIEWER_ROLES)} roles request changes; your role is {actor.role}.")
+        raise Forbidden(
+            f"Only the {', '.join(REVIEWER_ROLES)} roles request changes; your role is {actor.role}."
+        )
     draft, version, nxt = _current(session, draft_id, number, "request_changes", "request changes")
-    if any(r.user_id == actor.id and r.decision == "changes_requested" for r in repo.reviews_for(session, version.id)):
-        raise Conflict(f"You already requested changes on version {number}; wait for a new version.")
-    session.add(Review(version_id=version.id, user_id=actor.id, role=actor.role, decision="changes_requested",
-                       comment=comment, created_at=utcnow().isoformat()))
+    if any(
+        r.user_id == actor.id and r.decision == "changes_requested"
+        for r in repo.reviews_for(session, version.id)
+    ):
+        raise Conflict(
+            f"You already requested changes on version {number}; wait for a new version."
+        )
+    session.add(
+        Review(
+            version_id=version.id,
+            user_id=actor.id,
+            role=actor.role,
+            decision="changes_requested",
+            comment=comment,
+            created_at=utcnow().isoformat(),
+        )
+    )
     draft.state = nxt
     session.flush()
-    audit.record(session, actor, "draft.changes_requested", "draft", draft_id, number, {"role": actor.role, "comment": comment})
+    audit.record(
+        session,
+        actor,
+        "draft.changes_requested",
+        "draft",
+        draft_id,
+        number,
+        {"role": actor.role, "comment": comment},
+    )
     session.commit()
     return detail(session, draft_id, number)
 
 
-def sign_off(session: Session, ctx: WorkflowContext, actor: User, draft_id: int, number: int,
-             comment: str = "") -> DraftDetail:
+def sign_off(
+    session: Session,
+    ctx: WorkflowContext,
+    actor: User,
+    draft_id: int,
+    number: int,
+    comment: str = "",
+) -> DraftDetail:
     """Compliance signs off the checklist of approved version `number`. Commits."""
     if actor.role != "compliance":
         raise Forbidden(f"Only the compliance role signs off; your role is {actor.role}.")
@@ -138,11 +220,29 @@ def sign_off(session: Session, ctx: WorkflowContext, actor: User, draft_id: int,
     _refuse_outdated(session, ctx, draft, version, "sign off")
     report = repo.report_for(session, version)
     checklist = [e.model_dump(mode="json") for e in report.elements]
-    session.add(SignOff(version_id=version.id, user_id=actor.id, checklist=checklist, comment=comment,
-                        created_at=utcnow().isoformat()))
+    session.add(
+        SignOff(
+            version_id=version.id,
+            user_id=actor.id,
+            checklist=checklist,
+            comment=comment,
+            created_at=utcnow().isoformat(),
+        )
+    )
     draft.state = nxt
     session.flush()
-    audit.record(session, actor, "draft.signed_off", "draft", draft_id, number,
-                 {"comment": comment, "elements": len(checklist), "not_ok": sum(1 for e in checklist if not e.get("ok"))})
+    audit.record(
+        session,
+        actor,
+        "draft.signed_off",
+        "draft",
+        draft_id,
+        number,
+        {
+            "comment": comment,
+            "elements": len(checklist),
+            "not_ok": sum(1 for e in checklist if not e.get("ok")),
+        },
+    )
     session.commit()
     return detail(session, draft_id, number)

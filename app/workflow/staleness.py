@@ -51,57 +51,110 @@ class FactsImpact:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready summary (for the audit log and API responses)."""
-        return {"stale": self.stale, "created": [{"draft_id": d.draft.id, "variant": d.draft.variant, "tone": d.draft.tone}
-                                                 for d in self.created], "uncovered": self.uncovered}
+        return {
+            "stale": self.stale,
+            "created": [
+                {"draft_id": d.draft.id, "variant": d.draft.variant, "tone": d.draft.tone}
+                for d in self.created
+            ],
+            "uncovered": self.uncovered,
+        }
 
 
-def _render(ctx: WorkflowContext, facts: IncidentFacts, which: int, jurisdictions: tuple[str, ...], tone: str,
-            cache: Renders) -> str | None:
+def _render(
+    ctx: WorkflowContext,
+    facts: IncidentFacts,
+    which: int,
+    jurisdictions: tuple[str, ...],
+    tone: str,
+    cache: Renders,
+) -> str | None:
     key = (which, jurisdictions, tone)
     if key not in cache:
         try:
-            cache[key] = draft_letter(facts, ctx.rulebook, ctx.settings.TEMPLATES_DIR, tone=tone,
-                                      jurisdictions=list(jurisdictions)).text
+            cache[key] = draft_letter(
+                facts,
+                ctx.rulebook,
+                ctx.settings.TEMPLATES_DIR,
+                tone=tone,
+                jurisdictions=list(jurisdictions),
+            ).text
         except AppError:
             cache[key] = None  # cannot be drawn from these facts: counts as changed
     return cache[key]
 
 
-def reasons(ctx: WorkflowContext, draft: Draft, old: IncidentFacts, new: IncidentFacts,
-            cache: Renders | None = None) -> list[str]:
+def reasons(
+    ctx: WorkflowContext,
+    draft: Draft,
+    old: IncidentFacts,
+    new: IncidentFacts,
+    cache: Renders | None = None,
+) -> list[str]:
     """Why the facts change from `old` to `new` affects this draft (empty: it does not)."""
     cache = {} if cache is None else cache
     out = []
     laws = tuple(draft.jurisdictions)
-    before, after = letter_laws(old, ctx.rulebook, draft.residences), letter_laws(new, ctx.rulebook, draft.residences)
+    before, after = (
+        letter_laws(old, ctx.rulebook, draft.residences),
+        letter_laws(new, ctx.rulebook, draft.residences),
+    )
     if before != after:
         added, removed = sorted(after - before), sorted(before - after)
-        parts = ([f"now also {', '.join(added)}"] if added else []) + ([f"no longer {', '.join(removed)}"] if removed else [])
+        parts = ([f"now also {', '.join(added)}"] if added else []) + (
+            [f"no longer {', '.join(removed)}"] if removed else []
+        )
         out.append(f"The laws its recipients need changed: {'; '.join(parts)}.")
-    a, b = _render(ctx, old, 0, laws, draft.tone, cache), _render(ctx, new, 1, laws, draft.tone, cache)
+    a, b = (
+        _render(ctx, old, 0, laws, draft.tone, cache),
+        _render(ctx, new, 1, laws, draft.tone, cache),
+    )
     if a is None or b is None or a != b:
-        out.append("The letter drawn from the new facts differs from the one drawn from the old facts.")
+        out.append(
+            "The letter drawn from the new facts differs from the one drawn from the old facts."
+        )
     return out
 
 
-def outdated(session: Session, ctx: WorkflowContext, draft: Draft, version: DraftVersion) -> list[str]:
+def outdated(
+    session: Session, ctx: WorkflowContext, draft: Draft, version: DraftVersion
+) -> list[str]:
     """Why `version` no longer matches the incident's current facts (empty: it still does)."""
     current = repo.get_incident(session, draft.incident_id).facts_version
     if version.facts_version == current:
         return []
-    old = IncidentFacts.model_validate(repo.facts_version(session, draft.incident_id, version.facts_version).facts)
-    new = IncidentFacts.model_validate(repo.facts_version(session, draft.incident_id, current).facts)
+    old = IncidentFacts.model_validate(
+        repo.facts_version(session, draft.incident_id, version.facts_version).facts
+    )
+    new = IncidentFacts.model_validate(
+        repo.facts_version(session, draft.incident_id, current).facts
+    )
     return reasons(ctx, draft, old, new)
 
 
 def _lapsed(session: Session, draft: Draft) -> dict[str, Any]:
     version = repo.get_version(session, draft.id)
-    approvals = [{"user_id": r.user_id, "role": r.role} for r in repo.reviews_for(session, version.id) if r.decision == "approved"]
-    return {"version": version.number, "approvals": approvals, "signed_off": repo.sign_off_for(session, version.id) is not None}
+    approvals = [
+        {"user_id": r.user_id, "role": r.role}
+        for r in repo.reviews_for(session, version.id)
+        if r.decision == "approved"
+    ]
+    return {
+        "version": version.number,
+        "approvals": approvals,
+        "signed_off": repo.sign_off_for(session, version.id) is not None,
+    }
 
 
-def _cover(session: Session, ctx: WorkflowContext, actor: User, incident: Incident, new: IncidentFacts,
-           drafts: list[Draft], impact: FactsImpact) -> None:
+def _cover(
+    session: Session,
+    ctx: WorkflowContext,
+    actor: User,
+    incident: Incident,
+    new: IncidentFacts,
+    drafts: list[Draft],
+    impact: FactsImpact,
+) -> None:
     """Draft letters for residences that need one and that no draft covers."""
     covered = {r for d in drafts for r in d.residences or []}
     needed = lettered_residences(new, ctx.rulebook, ctx.today())
@@ -118,12 +171,25 @@ def _cover(session: Session, ctx: WorkflowContext, actor: User, incident: Incide
                 continue
             impact.created.append(create_draft(session, ctx, actor, incident, new, variant, tone))
     if impact.created:
-        audit.record(session, actor, "facts.drafts_added", "incident", incident.id, incident.facts_version,
-                     {"residences": missing, "drafts": [d.draft.id for d in impact.created]})
+        audit.record(
+            session,
+            actor,
+            "facts.drafts_added",
+            "incident",
+            incident.id,
+            incident.facts_version,
+            {"residences": missing, "drafts": [d.draft.id for d in impact.created]},
+        )
 
 
-def apply_facts_change(session: Session, ctx: WorkflowContext, actor: User, incident: Incident,
-                       old: IncidentFacts, new: IncidentFacts) -> FactsImpact:
+def apply_facts_change(
+    session: Session,
+    ctx: WorkflowContext,
+    actor: User,
+    incident: Incident,
+    old: IncidentFacts,
+    new: IncidentFacts,
+) -> FactsImpact:
     """Mark affected drafts stale and draft letters for uncovered residences (caller's transaction;
     `incident.facts_version` must already be the new number)."""
     impact = FactsImpact()
@@ -134,12 +200,28 @@ def apply_facts_change(session: Session, ctx: WorkflowContext, actor: User, inci
         nxt = states.next_state(draft.state, "facts_changed")
         if not why or nxt is None:
             continue
-        entry = {"draft_id": draft.id, "variant": draft.variant, "tone": draft.tone, "previous_state": draft.state,
-                 "reasons": why, **_lapsed(session, draft)}
+        entry = {
+            "draft_id": draft.id,
+            "variant": draft.variant,
+            "tone": draft.tone,
+            "previous_state": draft.state,
+            "reasons": why,
+            **_lapsed(session, draft),
+        }
         draft.state = nxt
         impact.stale.append(entry)
-        audit.record(session, actor, "draft.stale", "draft", draft.id, draft.current_version,
-                     {"facts_version": incident.facts_version, **{k: v for k, v in entry.items() if k != "draft_id"}})
+        audit.record(
+            session,
+            actor,
+            "draft.stale",
+            "draft",
+            draft.id,
+            draft.current_version,
+            {
+                "facts_version": incident.facts_version,
+                **{k: v for k, v in entry.items() if k != "draft_id"},
+            },
+        )
     session.flush()
     _cover(session, ctx, actor, incident, new, drafts, impact)
     return impact

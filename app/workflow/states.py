@@ -13,7 +13,13 @@ merge refuses it. The way out is a new version (a save, or a re-draft from the c
 
 from __future__ import annotations
 
-DRAFT, IN_REVIEW, CHANGES, APPROVED, SIGNED_OFF = "draft", "in_review", "changes_requested", "approved", "signed_off"
+DRAFT, IN_REVIEW, CHANGES, APPROVED, SIGNED_OFF = (
+    "draft",
+    "in_review",
+    "changes_requested",
+    "approved",
+    "signed_off",
+)
 STALE = "stale"
 STATES = (DRAFT, IN_REVIEW, CHANGES, APPROVED, SIGNED_OFF, STALE)
 APPROVER_ROLES = ("cmo", "security")
@@ -40,10 +46,10 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 
 _HINTS = {
     "approve": "Approvals are only possible on a draft or in-review version; after changes were requested, or when the "
-               "facts changed under the letter (stale), save a new version first (or re-draft it from the current facts).",
+    "facts changed under the letter (stale), save a new version first (or re-draft it from the current facts).",
     "sign_off": "Sign-off needs a version approved by both the CMO and security.",
     "waive": "Waivers are only possible before approval and on current facts; save a new version to change an approved "
-             "or stale letter.",
+    "or stale letter.",
     "request_changes": "Changes can be requested on a draft, in-review or approved version.",
     "save": "Saving is always possible.",
 }

@@ -27,7 +27,7 @@ def chunks(text: str) -> list[str]:
     """Sentences and line ends, each with its trailing space; ''.join(chunks(t)) == t."""
     out, pos = [], 0
     for m in _BOUNDARY.finditer(text):
-        out.append(text[pos:m.end()])
+        out.append(text[pos : m.end()])
         pos = m.end()
     if pos < len(text):
         out.append(text[pos:])
@@ -107,8 +107,14 @@ def merge(base: str, ours: str, theirs: str) -> Merged:
             _, b, t, o = group  # type: ignore[misc]
             side_by_side = _adjacent(list(b), list(o), list(t))
             if side_by_side is None:
-                parts.append(Overlap(index=len([p for p in parts if isinstance(p, Overlap)]),
-                                     base="".join(b), ours="".join(o), theirs="".join(t)))
+                parts.append(
+                    Overlap(
+                        index=len([p for p in parts if isinstance(p, Overlap)]),
+                        base="".join(b),
+                        ours="".join(o),
+                        theirs="".join(t),
+                    )
+                )
                 continue
             kind, text = "both", side_by_side
         else:

@@ -50,8 +50,9 @@ def variant_code(jurisdictions: tuple[str, ...] | list[str]) -> str:
 def variants_for(facts: IncidentFacts, rulebook: Rulebook, today: date) -> list[Variant]:
     """The variants the affected people need under the law (may be empty: nobody needs a letter)."""
     report = obligations_report(facts, rulebook, today)
-    out = [Variant(v.id, tuple(v.jurisdictions), tuple(sorted(v.residences)))
-           for v in report.variants]
+    out = [
+        Variant(v.id, tuple(v.jurisdictions), tuple(sorted(v.residences))) for v in report.variants
+    ]
     unknown_us = tuple(sorted(r for r in report.uncovered if is_us(r)))
     if unknown_us and GENERIC in rulebook.jurisdictions:
         out.append(Variant(GENERIC, (GENERIC,), unknown_us))
@@ -63,10 +64,16 @@ def lettered_residences(facts: IncidentFacts, rulebook: Rulebook, today: date) -
     return {r: v.code for v in variants_for(facts, rulebook, today) for r in v.residences}
 
 
-def letter_laws(facts: IncidentFacts, rulebook: Rulebook, residences: tuple[str, ...] | list[str]) -> set[str]:
+def letter_laws(
+    facts: IncidentFacts, rulebook: Rulebook, residences: tuple[str, ...] | list[str]
+) -> set[str]:
     """The laws under which letters are due to any of these residences' people (for staleness)."""
     wanted = set(residences)
-    return {a.jurisdiction for a in applicable_jurisdictions(facts, rulebook) if a.letters and wanted & set(a.residences)}
+    return {
+        a.jurisdiction
+        for a in applicable_jurisdictions(facts, rulebook)
+        if a.letters and wanted & set(a.residences)
+    }
 
 
 def _not_needed(code: str, facts: IncidentFacts, rulebook: Rulebook) -> str | None:
@@ -87,7 +94,9 @@ def _not_needed(code: str, facts: IncidentFacts, rulebook: Rulebook) -> str | No
     return None
 
 
-def scope_for(facts: IncidentFacts, rulebook: Rulebook, codes: tuple[str, ...], today: date) -> Scope:
+def scope_for(
+    facts: IncidentFacts, rulebook: Rulebook, codes: tuple[str, ...], today: date
+) -> Scope:
     """The residences a requested variant covers (the people its laws reach), with warnings when
     no letter is required for some of its laws or it reaches nobody."""
     reached: set[str] = set()
@@ -97,18 +106,26 @@ def scope_for(facts: IncidentFacts, rulebook: Rulebook, codes: tuple[str, ...], 
             continue
         if code == GENERIC:
             covered = {r for a in applicable_jurisdictions(facts, rulebook) for r in a.residences}
-            reached |= {r for r, n in facts.affected.items() if n > 0 and is_us(r) and r not in covered}
+            reached |= {
+                r for r, n in facts.affected.items() if n > 0 and is_us(r) and r not in covered
+            }
             continue
         result = assess(rule, facts)
         if result is not None:
             reached |= {r for r, n in result.residences.items() if n > 0}
     warnings = [w for w in (_not_needed(c, facts, rulebook) for c in codes) if w]
     if not reached:
-        warnings.append(f"The {variant_code(codes)} letter reaches nobody affected: no affected people live where "
-                        "its laws apply, so the mail merge will send it to no one.")
+        warnings.append(
+            f"The {variant_code(codes)} letter reaches nobody affected: no affected people live where "
+            "its laws apply, so the mail merge will send it to no one."
+        )
     elif not warnings:
         needed = lettered_residences(facts, rulebook, today)
         spare = sorted(r for r in reached if r not in needed)
         if spare:
-            warnings.append("No law requires a letter for the people in " + ", ".join(residence_name(r) for r in spare) + ".")
+            warnings.append(
+                "No law requires a letter for the people in "
+                + ", ".join(residence_name(r) for r in spare)
+                + "."
+            )
     return Scope(tuple(sorted(reached)), tuple(warnings))

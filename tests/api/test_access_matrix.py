@@ -34,7 +34,9 @@ def _routes(app):
 
 def test_every_api_route_has_an_explicit_rule(sa):
     missing = unmarked_routes(sa.client.app)
-    assert missing == [], f"routes without an access rule (add allow(...) or a ROUTE_RULES entry): {missing}"
+    assert missing == [], (
+        f"routes without an access rule (add allow(...) or a ROUTE_RULES entry): {missing}"
+    )
     assert len(_routes(sa.client.app)) >= 25
 
 
@@ -54,12 +56,20 @@ def test_route_by_role_matrix(sa):
                 continue  # a bearer logout is harmless but tested elsewhere
             r = sa.client.request(method, path, headers=sa.h(role), json={})
             allowed = rule.public or (role is not None and role in rule.roles)
-            if allowed and r.status_code in (401, 403) and r.json()["error"]["code"] in ("unauthorized", "forbidden"):
-                failures.append(f"{method} {route.path} as {role}: {r.status_code} but the rule allows it")
+            if (
+                allowed
+                and r.status_code in (401, 403)
+                and r.json()["error"]["code"] in ("unauthorized", "forbidden")
+            ):
+                failures.append(
+                    f"{method} {route.path} as {role}: {r.status_code} but the rule allows it"
+                )
             if not allowed:
                 want = 401 if role is None else 403
                 if r.status_code != want:
-                    failures.append(f"{method} {route.path} as {role}: {r.status_code}, expected {want}")
+                    failures.append(
+                        f"{method} {route.path} as {role}: {r.status_code}, expected {want}"
+                    )
                 elif r.json()["error"]["code"] not in ("unauthorized", "forbidden"):
                     failures.append(f"{method} {route.path} as {role}: wrong error body {r.text}")
             assert r.status_code < 500, f"{method} {path} as {role}: {r.status_code} {r.text}"
@@ -80,7 +90,9 @@ def test_a_route_without_a_rule_is_denied_to_everyone(sa):
         assert sa.client.get("/api/v1/zz-unruled").status_code == 401
         assert unmarked_routes(app) == ["GET /api/v1/zz-unruled"]
     finally:
-        app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", "") != "/api/v1/zz-unruled"]
+        app.router.routes[:] = [
+            r for r in app.router.routes if getattr(r, "path", "") != "/api/v1/zz-unruled"
+        ]
 
 
 def test_revoked_token_and_deactivated_user_are_refused(sa):
@@ -93,13 +105,30 @@ def test_revoked_token_and_deactivated_user_are_refused(sa):
     assert all("token" not in t and "hash" not in str(t) for t in listed)
     assert sa.client.delete(f"/api/v1/auth/tokens/{tok['id']}", headers=bearer).status_code == 200
     assert sa.client.get("/api/v1/auth/me", headers=bearer).status_code == 401
-    r = sa.client.post("/api/v1/users", json={"email": "temp@test.example", "role": "security"}, headers=sa.h("admin"))
+    r = sa.client.post(
+        "/api/v1/users",
+        json={"email": "temp@test.example", "role": "security"},
+        headers=sa.h("admin"),
+    )
     assert r.status_code == 201 and len(r.json()["one_time_password"]) >= 16
     uid = r.json()["user"]["id"]
-    t = sa.client.post(f"/api/v1/users/{uid}/tokens", json={}, headers=sa.h("admin")).json()["token"]
-    assert sa.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {t}"}).status_code == 200
-    assert sa.client.patch(f"/api/v1/users/{uid}", json={"active": False}, headers=sa.h("admin")).status_code == 200
-    assert sa.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {t}"}).status_code == 401
+    t = sa.client.post(f"/api/v1/users/{uid}/tokens", json={}, headers=sa.h("admin")).json()[
+        "token"
+    ]
+    assert (
+        sa.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {t}"}).status_code
+        == 200
+    )
+    assert (
+        sa.client.patch(
+            f"/api/v1/users/{uid}", json={"active": False}, headers=sa.h("admin")
+        ).status_code
+        == 200
+    )
+    assert (
+        sa.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {t}"}).status_code
+        == 401
+    )
 
 
 EXPECTED = {
@@ -107,7 +136,11 @@ EXPECTED = {
     ("POST", "/api/v1/drafts/{draft_id}/versions"): {"responder", "cmo", "security"},
     ("POST", "/api/v1/drafts/{draft_id}/versions/{number}/approve"): {"cmo", "security"},
     ("POST", "/api/v1/drafts/{draft_id}/versions/{number}/sign-off"): {"compliance"},
-    ("POST", "/api/v1/drafts/{draft_id}/versions/{number}/waivers"): {"cmo", "security", "compliance"},
+    ("POST", "/api/v1/drafts/{draft_id}/versions/{number}/waivers"): {
+        "cmo",
+        "security",
+        "compliance",
+    },
     ("POST", "/api/v1/users"): {"admin"},
     ("GET", "/api/v1/audit"): {"admin", "compliance"},
     ("PUT", "/api/v1/incidents/{incident_id}/facts"): {"responder", "security"},

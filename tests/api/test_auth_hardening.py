@@ -22,22 +22,37 @@ def sa(tmp_path):
     return make_store_app(tmp_path, LOGIN_RATE_LIMIT="3/minute", TOKEN_LIFETIME_DAYS=2)
 
 
-@pytest.mark.parametrize("spelling", ["cmo@test.example.", "CMO@Test.Example", " cmo@test.example ", "cmo@TEST.example."])
+@pytest.mark.parametrize(
+    "spelling", ["cmo@test.example.", "CMO@Test.Example", " cmo@test.example ", "cmo@TEST.example."]
+)
 def test_one_person_cannot_register_a_second_spelling(sa, spelling):
-    r = sa.client.post("/api/v1/users", json={"email": spelling, "role": "security"}, headers=sa.h("admin"))
+    r = sa.client.post(
+        "/api/v1/users", json={"email": spelling, "role": "security"}, headers=sa.h("admin")
+    )
     assert r.status_code == 409 and "already exists" in r.json()["error"]["message"], r.text
 
 
 def test_idna_spellings_are_one_address(sa):
-    r = sa.client.post("/api/v1/users", json={"email": "ana@exämple.org", "role": "cmo"}, headers=sa.h("admin"))
+    r = sa.client.post(
+        "/api/v1/users", json={"email": "ana@exämple.org", "role": "cmo"}, headers=sa.h("admin")
+    )
     assert r.status_code == 201 and r.json()["user"]["email"] == "ana@xn--exmple-cua.org"
-    r = sa.client.post("/api/v1/users", json={"email": "ANA@xn--exmple-cua.org.", "role": "security"}, headers=sa.h("admin"))
+    r = sa.client.post(
+        "/api/v1/users",
+        json={"email": "ANA@xn--exmple-cua.org.", "role": "security"},
+        headers=sa.h("admin"),
+    )
     assert r.status_code == 409
 
 
 def test_sign_in_accepts_any_spelling_of_the_address(sa):
     c = TestClient(sa.client.app)
-    assert c.post("/api/v1/auth/login", json={"email": "Cmo@Test.Example.", "password": PASSWORD}).status_code == 200
+    assert (
+        c.post(
+            "/api/v1/auth/login", json={"email": "Cmo@Test.Example.", "password": PASSWORD}
+        ).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize("bad", ["no-at-sign", "a@", "@b.org", "two words@b.org", "a@-bad-.org"])
@@ -49,7 +64,12 @@ def test_addresses_that_are_not_addresses_are_refused(bad):
 def test_failed_sign_ins_are_rate_limited_per_account_and_per_client(sa):
     c = TestClient(sa.client.app)
     for _ in range(3):
-        assert c.post("/api/v1/auth/login", json={"email": "cmo@test.example", "password": "wrong"}).status_code == 401
+        assert (
+            c.post(
+                "/api/v1/auth/login", json={"email": "cmo@test.example", "password": "wrong"}
+            ).status_code
+            == 401
+        )
     r = c.post("/api/v1/auth/login", json={"email": "cmo@test.example", "password": PASSWORD})
     assert r.status_code == 429 and r.json()["error"]["code"] == "rate_limited"
     assert 1 <= int(r.headers["retry-after"]) <= 60
@@ -57,14 +77,23 @@ def test_failed_sign_ins_are_rate_limited_per_account_and_per_client(sa):
     r = c.post("/api/v1/auth/login", json={"email": "security@test.example", "password": PASSWORD})
     assert r.status_code == 429
     # The browser form is limited by the same rule.
-    r = c.post("/login", data={"email": "security@test.example", "password": PASSWORD}, headers={"Accept": "text/html"})
+    r = c.post(
+        "/login",
+        data={"email": "security@test.example", "password": PASSWORD},
+        headers={"Accept": "text/html"},
+    )
     assert r.status_code == 429
 
 
 def test_successful_sign_ins_do_not_count(sa):
     c = TestClient(sa.client.app)
     for _ in range(5):
-        assert c.post("/api/v1/auth/login", json={"email": "cmo@test.example", "password": PASSWORD}).status_code == 200
+        assert (
+            c.post(
+                "/api/v1/auth/login", json={"email": "cmo@test.example", "password": PASSWORD}
+            ).status_code
+            == 200
+        )
 
 
 def test_tokens_expire(sa):
@@ -77,17 +106,23 @@ def test_tokens_expire(sa):
     assert sa.client.get("/api/v1/auth/me", headers=bearer).status_code == 200
     past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
     with sa.client.app.state.db.sessions() as s:
-        s.execute(text("UPDATE api_tokens SET expires_at = :p WHERE id = :i"), {"p": past, "i": tok["id"]})
+        s.execute(
+            text("UPDATE api_tokens SET expires_at = :p WHERE id = :i"), {"p": past, "i": tok["id"]}
+        )
         s.commit()
     r = sa.client.get("/api/v1/auth/me", headers=bearer)
     assert r.status_code == 401 and "expired" in r.json()["error"]["message"]
 
 
 def test_a_shorter_lifetime_can_be_asked_for_but_not_a_longer_one(sa):
-    r = sa.client.post("/api/v1/auth/tokens", json={"name": "ci", "expires_in_days": 1}, headers=sa.h("cmo"))
+    r = sa.client.post(
+        "/api/v1/auth/tokens", json={"name": "ci", "expires_in_days": 1}, headers=sa.h("cmo")
+    )
     assert r.status_code == 201
     assert datetime.fromisoformat(r.json()["expires_at"]) - datetime.now(UTC) <= timedelta(days=1)
-    r = sa.client.post("/api/v1/auth/tokens", json={"name": "ci", "expires_in_days": 30}, headers=sa.h("cmo"))
+    r = sa.client.post(
+        "/api/v1/auth/tokens", json={"name": "ci", "expires_in_days": 30}, headers=sa.h("cmo")
+    )
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "expires_in_days"
 
 
@@ -97,7 +132,9 @@ def test_sqlite_reads_do_not_wait_for_a_writer_holding_the_lock(sa):
     db = sa.client.app.state.db
     writer = db.sessions()
     try:
-        writer.execute(text("UPDATE incidents SET title = title"))  # BEGIN IMMEDIATE: the lock is held
+        writer.execute(
+            text("UPDATE incidents SET title = title")
+        )  # BEGIN IMMEDIATE: the lock is held
         for path in ("/api/v1/incidents", "/api/v1/auth/me", "/api/v1/audit?limit=5"):
             role = "admin"
             r = sa.client.get(path, headers=sa.h(role))

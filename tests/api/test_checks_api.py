@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from fastapi.testclient import TestClient
+from support.clients import signed_in_client
 
 from app.core.config import PROJECT_ROOT
 from app.main import create_app
-from support.clients import signed_in_client
 
-LETTER = (PROJECT_ROOT / "tests" / "fixtures" / "letters" / "03_ma_forbidden_ransomware.md").read_text()
+LETTER = (
+    PROJECT_ROOT / "tests" / "fixtures" / "letters" / "03_ma_forbidden_ransomware.md"
+).read_text()
 
 
 @pytest.fixture(scope="module")
@@ -21,14 +22,22 @@ def client(settings):  # type: ignore[no-untyped-def]
 
 
 def test_check_returns_the_report(client) -> None:  # type: ignore[no-untyped-def]
-    r = client.post("/api/v1/checks", json={"text": LETTER, "jurisdictions": ["US-MA"], "tone": "plain", "grammar": False})
+    r = client.post(
+        "/api/v1/checks",
+        json={"text": LETTER, "jurisdictions": ["US-MA"], "tone": "plain", "grammar": False},
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["rulebook"].startswith("sha256:") and body["grammar"]["status"] == "skipped"
     forbidden = next(e for e in body["elements"] if e["element"] == "what_happened")
-    assert forbidden["requirement"] == "prohibited" and forbidden["detected"] and not forbidden["ok"]
-    assert LETTER[forbidden["start"]:forbidden["end"]]
-    assert any(f["severity"] == "error" and f["rule"] == "legal.us-ma.what_happened" for f in body["findings"])
+    assert (
+        forbidden["requirement"] == "prohibited" and forbidden["detected"] and not forbidden["ok"]
+    )
+    assert LETTER[forbidden["start"] : forbidden["end"]]
+    assert any(
+        f["severity"] == "error" and f["rule"] == "legal.us-ma.what_happened"
+        for f in body["findings"]
+    )
 
 
 def test_same_report_as_the_cli(client, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -37,13 +46,18 @@ def test_same_report_as_the_cli(client, capsys) -> None:  # type: ignore[no-unty
     path = PROJECT_ROOT / "tests" / "fixtures" / "letters" / "03_ma_forbidden_ransomware.md"
     main(["check", str(path), "--jurisdiction", "US-MA", "--format", "json", "--no-grammar"])
     cli = json.loads(capsys.readouterr().out)
-    api = client.post("/api/v1/checks", json={"text": LETTER, "jurisdictions": ["US-MA"], "grammar": False}).json()
+    api = client.post(
+        "/api/v1/checks", json={"text": LETTER, "jurisdictions": ["US-MA"], "grammar": False}
+    ).json()
     assert [f["id"] for f in cli["findings"]] == [f["id"] for f in api["findings"]]
 
 
 def test_with_facts(client) -> None:  # type: ignore[no-untyped-def]
     facts = json.loads((PROJECT_ROOT / "examples" / "hospital-ransomware.json").read_text())
-    r = client.post("/api/v1/checks", json={"text": "Call 1-800-555-0000. [[missing: x]]", "facts": facts, "grammar": False})
+    r = client.post(
+        "/api/v1/checks",
+        json={"text": "Call 1-800-555-0000. [[missing: x]]", "facts": facts, "grammar": False},
+    )
     assert r.status_code == 200
     rules = {f["rule"] for f in r.json()["findings"]}
     assert {"facts.missing_marker", "facts.phone"} <= rules

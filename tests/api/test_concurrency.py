@@ -25,7 +25,9 @@ def test_same_version_saved_by_many_clients(db_url, tmp_path):
     H = {"Authorization": f"Bearer {token}"}
     try:
         api = server.base + "/api/v1"
-        r = httpx.post(api + "/incidents", json={"facts": example("saas-credentials")}, headers=H, timeout=120)
+        r = httpx.post(
+            api + "/incidents", json={"facts": example("saas-credentials")}, headers=H, timeout=120
+        )
         assert r.status_code == 201, r.text
         draft = r.json()["drafts"][0]
         did, text = draft["id"], draft["version"]["text"]
@@ -34,8 +36,11 @@ def test_same_version_saved_by_many_clients(db_url, tmp_path):
         def save(i: int) -> int:
             with httpx.Client(timeout=120) as c:
                 barrier.wait()
-                return c.post(f"{api}/drafts/{did}/versions", json={"text": f"{text}\nEdit {i}.", "base_version": 1},
-                              headers=H).status_code
+                return c.post(
+                    f"{api}/drafts/{did}/versions",
+                    json={"text": f"{text}\nEdit {i}.", "base_version": 1},
+                    headers=H,
+                ).status_code
 
         with ThreadPoolExecutor(CLIENTS) as pool:
             codes = list(pool.map(save, range(CLIENTS)))
@@ -47,7 +52,11 @@ def test_same_version_saved_by_many_clients(db_url, tmp_path):
             with httpx.Client(timeout=120) as c:
                 for k in range(4):
                     cur = c.get(f"{api}/drafts/{did}", headers=H).json()["current_version"]
-                    r = c.post(f"{api}/drafts/{did}/versions", json={"text": f"{text}\n{i}-{k}", "base_version": cur}, headers=H)
+                    r = c.post(
+                        f"{api}/drafts/{did}/versions",
+                        json={"text": f"{text}\n{i}-{k}", "base_version": cur},
+                        headers=H,
+                    )
                     assert r.status_code in (201, 409), r.text
                     wins += r.status_code == 201
             return wins
@@ -56,7 +65,12 @@ def test_same_version_saved_by_many_clients(db_url, tmp_path):
             wins = sum(pool.map(editor, range(6)))
         versions = httpx.get(f"{api}/drafts/{did}/versions", headers=H).json()
         assert [v["number"] for v in versions] == list(range(1, 2 + 1 + wins))
-        texts = {httpx.get(f"{api}/drafts/{did}/versions/{v['number']}", headers=H).json()["version"]["text"] for v in versions}
+        texts = {
+            httpx.get(f"{api}/drafts/{did}/versions/{v['number']}", headers=H).json()["version"][
+                "text"
+            ]
+            for v in versions
+        }
         assert len(texts) == len(versions)  # each saved text is its own version
     finally:
         server.stop()

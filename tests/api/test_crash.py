@@ -29,11 +29,23 @@ def _consistent(url: str) -> int:
         with db.sessions() as s:
             total = 0
             for d in s.execute(select(Draft)).scalars():
-                numbers = list(s.execute(select(DraftVersion.number).where(DraftVersion.draft_id == d.id)
-                                         .order_by(DraftVersion.number)).scalars())
-                assert numbers == list(range(1, d.current_version + 1)), (d.id, numbers, d.current_version)
-                saved = s.execute(select(func.count()).select_from(AuditEntry).where(
-                    AuditEntry.action == "draft.saved", AuditEntry.entity_id == d.id)).scalar_one()
+                numbers = list(
+                    s.execute(
+                        select(DraftVersion.number)
+                        .where(DraftVersion.draft_id == d.id)
+                        .order_by(DraftVersion.number)
+                    ).scalars()
+                )
+                assert numbers == list(range(1, d.current_version + 1)), (
+                    d.id,
+                    numbers,
+                    d.current_version,
+                )
+                saved = s.execute(
+                    select(func.count())
+                    .select_from(AuditEntry)
+                    .where(AuditEntry.action == "draft.saved", AuditEntry.entity_id == d.id)
+                ).scalar_one()
                 assert saved == d.current_version - 1
                 total += d.current_version
             return total
@@ -47,7 +59,12 @@ def test_sigkill_during_saves_leaves_a_consistent_store(db_url, tmp_path):
     H = {"Authorization": f"Bearer {token}"}
     server = start_server(env, tmp_path / "server.log")
     api = server.base + "/api/v1"
-    r = httpx.post(api + "/incidents", json={"facts": example(), "tones": ["plain", "formal"]}, headers=H, timeout=120)
+    r = httpx.post(
+        api + "/incidents",
+        json={"facts": example(), "tones": ["plain", "formal"]},
+        headers=H,
+        timeout=120,
+    )
     assert r.status_code == 201, r.text
     drafts = [(d["id"], d["version"]["text"]) for d in r.json()["drafts"]]
     stop = threading.Event()
@@ -60,7 +77,11 @@ def test_sigkill_during_saves_leaves_a_consistent_store(db_url, tmp_path):
             while not stop.is_set():
                 try:
                     cur = c.get(f"{api}/drafts/{did}", headers=H).json()["current_version"]
-                    r = c.post(f"{api}/drafts/{did}/versions", json={"text": f"{text}\n{i}-{k}", "base_version": cur}, headers=H)
+                    r = c.post(
+                        f"{api}/drafts/{did}/versions",
+                        json={"text": f"{text}\n{i}-{k}", "base_version": cur},
+                        headers=H,
+                    )
                     ok[0] += r.status_code == 201
                 except (httpx.HTTPError, ValueError, KeyError):
                     return  # the server is gone
@@ -79,7 +100,9 @@ def test_sigkill_during_saves_leaves_a_consistent_store(db_url, tmp_path):
     assert ok[0] >= 8, "no saves happened before the kill"
 
     total = _consistent(db_url)
-    assert total >= len(drafts) + ok[0]  # nothing acknowledged was lost (a save may commit unacknowledged)
+    assert (
+        total >= len(drafts) + ok[0]
+    )  # nothing acknowledged was lost (a save may commit unacknowledged)
     r = candor(["audit", "verify"], env)
     assert r.returncode == 0, r.stderr
 
@@ -87,8 +110,12 @@ def test_sigkill_during_saves_leaves_a_consistent_store(db_url, tmp_path):
     try:
         did, text = drafts[0]
         cur = httpx.get(f"{server.base}/api/v1/drafts/{did}", headers=H).json()["current_version"]
-        r = httpx.post(f"{server.base}/api/v1/drafts/{did}/versions", json={"text": text + "\nafter", "base_version": cur},
-                       headers=H, timeout=120)
+        r = httpx.post(
+            f"{server.base}/api/v1/drafts/{did}/versions",
+            json={"text": text + "\nafter", "base_version": cur},
+            headers=H,
+            timeout=120,
+        )
         assert r.status_code == 201 and r.json()["current_version"] == cur + 1
     finally:
         server.stop()

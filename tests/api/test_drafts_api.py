@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from fastapi.testclient import TestClient
+from support.clients import signed_in_client
 
 from app.core.config import PROJECT_ROOT
 from app.main import create_app
-from support.clients import signed_in_client
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +27,10 @@ def test_healthz(client):
 
 
 def test_render_draft(client):
-    r = client.post("/api/v1/drafts:render", json={"facts": _facts(), "tone": "formal", "jurisdiction": "EU-GDPR"})
+    r = client.post(
+        "/api/v1/drafts:render",
+        json={"facts": _facts(), "tone": "formal", "jurisdiction": "EU-GDPR"},
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert "data protection officer" in body["text"] and body["rulebook"].startswith("sha256:")

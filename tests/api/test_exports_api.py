@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from support.recipients import COLUMNS
 
 from app.core.config import Settings
 from app.main import create_app
-from support.recipients import COLUMNS
 
 ROLES = ("admin", "responder", "cmo", "security", "compliance")
 
@@ -189,7 +189,12 @@ def test_roles(env: dict) -> None:
     draft = env["drafts"][0]
     assert c.get(f"/api/v1/exports/drafts/{draft}/letter?format=txt").status_code == 401
     # One export rule: admin, who may download every merged letter, may export one letter too.
-    assert c.get(f"/api/v1/exports/drafts/{draft}/letter?format=txt", headers=h(env, "admin")).status_code == 200
+    assert (
+        c.get(
+            f"/api/v1/exports/drafts/{draft}/letter?format=txt", headers=h(env, "admin")
+        ).status_code
+        == 200
+    )
     files = {"recipients": ("r.csv", b"recipient_id\n", "text/csv")}
     for role in ("responder", "cmo", "security"):
         r = c.post(
@@ -391,16 +396,25 @@ def test_merge_csv_outputs_neutralise_spreadsheet_formulas(env: dict) -> None:
     for i, rid in enumerate(evil):
         w.writerow([rid, f"Pat {i}", "1 Rd", "", "Town", code[3:], "97209", "US", "X"])
     w.writerow(["=1+1", "No State", "1 Rd", "", "Town", "", "00000", "US", "X"])
-    r = c.post("/api/v1/exports/merges", data={"incident_id": env["incident"], "format": "txt"},
-               files={"recipients": ("r.csv", out.getvalue().encode(), "text/csv")}, headers=h(env, "compliance"))
+    r = c.post(
+        "/api/v1/exports/merges",
+        data={"incident_id": env["incident"], "format": "txt"},
+        files={"recipients": ("r.csv", out.getvalue().encode(), "text/csv")},
+        headers=h(env, "compliance"),
+    )
     assert r.status_code == 202, r.text
     job = r.json()["id"]
     assert _wait(c, env, job)["status"] == "complete"
     manifest = c.get(f"/api/v1/exports/merges/{job}/manifest", headers=h(env, "compliance")).text
     ids = [row["recipient_id"] for row in csv.DictReader(io.StringIO(manifest))]
     assert sorted(ids) == sorted("'" + e for e in evil), ids
-    rejects = list(csv.DictReader(io.StringIO(c.get(f"/api/v1/exports/merges/{job}/rejects",
-                                                      headers=h(env, "compliance")).text)))
+    rejects = list(
+        csv.DictReader(
+            io.StringIO(
+                c.get(f"/api/v1/exports/merges/{job}/rejects", headers=h(env, "compliance")).text
+            )
+        )
+    )
     assert [row["recipient_id"] for row in rejects] == ["'=1+1"]
     cells = [cell for line in csv.reader(io.StringIO(manifest)) for cell in line]
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
@@ -408,27 +422,57 @@ def test_merge_csv_outputs_neutralise_spreadsheet_formulas(env: dict) -> None:
 
 def test_merge_downloads_and_resume_are_audited(env: dict) -> None:
     c = env["client"]
-    r = c.post("/api/v1/exports/merges", data={"incident_id": env["incident"], "format": "txt"},
-               files={"recipients": ("r.csv", _recipients_csv(env, 3), "text/csv")}, headers=h(env, "compliance"))
+    r = c.post(
+        "/api/v1/exports/merges",
+        data={"incident_id": env["incident"], "format": "txt"},
+        files={"recipients": ("r.csv", _recipients_csv(env, 3), "text/csv")},
+        headers=h(env, "compliance"),
+    )
     job = r.json()["id"]
     assert _wait(c, env, job)["status"] == "complete"
-    row = next(csv.DictReader(io.StringIO(c.get(f"/api/v1/exports/merges/{job}/manifest", headers=h(env, "admin")).text)))
-    assert c.get(f"/api/v1/exports/merges/{job}/files/{row['file']}", headers=h(env, "admin")).status_code == 200
+    row = next(
+        csv.DictReader(
+            io.StringIO(
+                c.get(f"/api/v1/exports/merges/{job}/manifest", headers=h(env, "admin")).text
+            )
+        )
+    )
+    assert (
+        c.get(
+            f"/api/v1/exports/merges/{job}/files/{row['file']}", headers=h(env, "admin")
+        ).status_code
+        == 200
+    )
     entries = c.get("/api/v1/audit?limit=1000&entity=incident", headers=h(env, "admin")).json()
-    downloads = [e for e in entries if e["action"] == "merge_download" and e["details"]["job"] == job]
+    downloads = [
+        e for e in entries if e["action"] == "merge_download" and e["details"]["job"] == job
+    ]
     assert {e["details"]["file"] for e in downloads} >= {"manifest.csv", row["file"]}
     assert {e["actor"] for e in downloads} == {"admin@demo.candor.example"}
     r = c.post(f"/api/v1/exports/merges/{job}/resume", headers=h(env, "compliance"))
     assert r.status_code == 409  # a complete job is not resumable; the refusal records nothing
-    assert not [e for e in c.get("/api/v1/audit?limit=1000&entity=incident", headers=h(env, "admin")).json()
-                if e["action"] == "merge_resume" and e["details"]["job"] == job]
+    assert not [
+        e
+        for e in c.get("/api/v1/audit?limit=1000&entity=incident", headers=h(env, "admin")).json()
+        if e["action"] == "merge_resume" and e["details"]["job"] == job
+    ]
 
 
 def test_non_utf8_recipients_file_is_refused_up_front(env: dict) -> None:
     c = env["client"]
-    latin1 = (",".join(COLUMNS) + "\n" + "p1,José Müller,1 Rd,,Town,CA,97209,US,X\n").encode("latin-1")
+    latin1 = (",".join(COLUMNS) + "\n" + "p1,José Müller,1 Rd,,Town,CA,97209,US,X\n").encode(
+        "latin-1"
+    )
     before = c.get("/api/v1/exports/merges", headers=h(env, "compliance")).json()
-    r = c.post("/api/v1/exports/merges", data={"incident_id": env["incident"], "format": "txt"},
-               files={"recipients": ("r.csv", latin1, "text/csv")}, headers=h(env, "compliance"))
-    assert r.status_code == 422 and "UTF-8" in r.json()["error"]["message"] and "line 2" in r.json()["error"]["message"]
+    r = c.post(
+        "/api/v1/exports/merges",
+        data={"incident_id": env["incident"], "format": "txt"},
+        files={"recipients": ("r.csv", latin1, "text/csv")},
+        headers=h(env, "compliance"),
+    )
+    assert (
+        r.status_code == 422
+        and "UTF-8" in r.json()["error"]["message"]
+        and "line 2" in r.json()["error"]["message"]
+    )
     assert len(c.get("/api/v1/exports/merges", headers=h(env, "compliance")).json()) == len(before)

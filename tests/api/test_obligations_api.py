@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from fastapi.testclient import TestClient
+from support.clients import signed_in_client
 
 from app.core.config import PROJECT_ROOT
 from app.main import create_app
-from support.clients import signed_in_client
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +26,20 @@ def test_report(client) -> None:  # type: ignore[no-untyped-def]
     assert r.status_code == 200
     body = r.json()
     assert body["today"] == "2026-10-08"
-    gdpr = next(o for o in body["obligations"] if o["jurisdiction"] == "EU-GDPR" and o["obligation"] == "regulator")
-    assert gdpr["due"] == "2026-10-09" and gdpr["days_left"] == 1 and gdpr["citation"] == "GDPR Art. 33(1)"
-    assert {tuple(sorted(v["residences"])) for v in body["variants"]} == {("US-CA", "US-NY"), ("DE", "FR", "IE")}
+    gdpr = next(
+        o
+        for o in body["obligations"]
+        if o["jurisdiction"] == "EU-GDPR" and o["obligation"] == "regulator"
+    )
+    assert (
+        gdpr["due"] == "2026-10-09"
+        and gdpr["days_left"] == 1
+        and gdpr["citation"] == "GDPR Art. 33(1)"
+    )
+    assert {tuple(sorted(v["residences"])) for v in body["variants"]} == {
+        ("US-CA", "US-NY"),
+        ("DE", "FR", "IE"),
+    }
     assert body["no_letter"] == {"US-MA": 410}
 
 
@@ -38,12 +48,15 @@ def test_today_defaults_to_settings(client, settings) -> None:  # type: ignore[n
     assert body["today"] == settings.TODAY
 
 
-@pytest.mark.parametrize(("payload", "field"), [
-    ({"facts": {"organisation": {}}}, "facts.organisation.name"),
-    ({"facts": {"organisation": {"name": "A"}, "affected": {"US-CA": -1}}}, "facts.affected"),
-    ({"facts": {"organisation": {"name": "A"}}, "today": "soon"}, "today"),
-    ({}, "facts"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"facts": {"organisation": {}}}, "facts.organisation.name"),
+        ({"facts": {"organisation": {"name": "A"}, "affected": {"US-CA": -1}}}, "facts.affected"),
+        ({"facts": {"organisation": {"name": "A"}}, "today": "soon"}, "today"),
+        ({}, "facts"),
+    ],
+)
 def test_bad_input_422(client, payload, field) -> None:  # type: ignore[no-untyped-def]
     r = client.post("/api/v1/obligations", json=payload)
     assert r.status_code == 422

@@ -47,6 +47,10 @@ def test_no_server_errors(case):
     if case.path in ("/api/v1/auth/logout",):
         pytest.skip("would end the test client's session")
     headers = dict(case.headers or {})
-    headers.setdefault("Authorization", f"Bearer {_SA.tokens[_role(case.method.upper(), case.path)]}")
+    headers.setdefault(
+        "Authorization", f"Bearer {_SA.tokens[_role(case.method.upper(), case.path)]}"
+    )
     response = case.call(headers=headers)
-    assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:500]}"
+    assert response.status_code < 500, (
+        f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:500]}"
+    )

@@ -19,7 +19,14 @@ JURISDICTIONS = ("US-CA", "US-MA", "US-HIPAA")
 
 
 def _report(text, rulebook, settings, facts=None):  # type: ignore[no-untyped-def]
-    r = run_checks(text, rulebook=rulebook, settings=settings, facts=facts, jurisdictions=JURISDICTIONS, grammar=False)
+    r = run_checks(
+        text,
+        rulebook=rulebook,
+        settings=settings,
+        facts=facts,
+        jurisdictions=JURISDICTIONS,
+        grammar=False,
+    )
     return r.model_dump()
 
 
@@ -38,7 +45,11 @@ def test_warm_and_edited_rechecks_equal_cold_runs(rulebook, settings, example_fa
         sentences = text.split(". ")
         for _ in range(3):  # edit one sentence at a time, as the editor does while typing
             i = rng.randrange(len(sentences))
-            sentences[i] = sentences[i] + " We apologise" if rng.random() < 0.5 else sentences[i][: len(sentences[i]) // 2]
+            sentences[i] = (
+                sentences[i] + " We apologise"
+                if rng.random() < 0.5
+                else sentences[i][: len(sentences[i]) // 2]
+            )
             edited = ". ".join(sentences)
             warm = _report(edited, rulebook, settings, facts)
             assert warm == _cold(edited, rulebook, settings, facts), path.name

@@ -22,15 +22,25 @@ RULES = load_rulebook(PROJECT_ROOT / "rules")
 # Read by hand: the claims and admissions each corpus letter makes (letter -> {rule: matched text}).
 EXPECTED = {
     "06_gdpr_eu_shop_dpo": {("claims.never_ask", "will never ask for")},
-    "11_misdirected_mail_benefits": {("policy.admissions", "We made a mistake"), ("claims.never_ask", "will never ask for")},
-    "16_warm_plain_nonprofit_email": {("policy.admissions", "We made a mistake"), ("policy.admissions", "we should have done"),
-                                      ("claims.never_ask", "will never ask for")},
+    "11_misdirected_mail_benefits": {
+        ("policy.admissions", "We made a mistake"),
+        ("claims.never_ask", "will never ask for"),
+    },
+    "16_warm_plain_nonprofit_email": {
+        ("policy.admissions", "We made a mistake"),
+        ("policy.admissions", "we should have done"),
+        ("claims.never_ask", "will never ask for"),
+    },
 }
 
 
 def _claims(text: str, facts: IncidentFacts | None = None) -> set[tuple[str, str]]:
     report = run_checks(text, rulebook=RULES, settings=None, facts=facts, grammar=False)
-    return {(f.rule, text[f.start:f.end]) for f in report.findings if f.check == "claims" or f.rule == "policy.admissions"}
+    return {
+        (f.rule, text[f.start : f.end])
+        for f in report.findings
+        if f.check == "claims" or f.rule == "policy.admissions"
+    }
 
 
 def test_corpus_without_facts_matches_the_hand_labels() -> None:
@@ -41,8 +51,13 @@ def test_corpus_without_facts_matches_the_hand_labels() -> None:
 
 
 def _facts(**incident) -> IncidentFacts:  # type: ignore[no-untyped-def]
-    return IncidentFacts.model_validate({"organisation": {"name": "Firm"}, "incident": incident,
-                                         "remediation": incident.pop("remediation", [])})
+    return IncidentFacts.model_validate(
+        {
+            "organisation": {"name": "Firm"},
+            "incident": incident,
+            "remediation": incident.pop("remediation", []),
+        }
+    )
 
 
 def _letter(name: str) -> str:
@@ -69,25 +84,39 @@ def test_facts_dependent_claims_are_not_judged_without_facts() -> None:
     text = "As soon as we learned of this, we acted. Our investigation determined that the files were copied."
     assert _claims(text) == set()
     facts = _facts(discovery_date="2026-09-20", containment_date="2026-09-22")
-    assert {rule for rule, _ in _claims(text, facts)} == {"claims.as_soon_as", "claims.investigation"}
+    assert {rule for rule, _ in _claims(text, facts)} == {
+        "claims.as_soon_as",
+        "claims.investigation",
+    }
 
 
 def test_findings_carry_the_rewrite() -> None:
-    report = run_checks("We are reviewing our security measures to prevent this from happening again.", rulebook=RULES,
-                        settings=None, grammar=False)
+    report = run_checks(
+        "We are reviewing our security measures to prevent this from happening again.",
+        rulebook=RULES,
+        settings=None,
+        grammar=False,
+    )
     f = next(f for f in report.findings if f.rule == "claims.guarantees")
-    assert f.suggestion == "to reduce the risk of this happening again" and f.severity.value == "warning"
+    assert (
+        f.suggestion == "to reduce the risk of this happening again"
+        and f.severity.value == "warning"
+    )
 
 
 @pytest.mark.parametrize("allow", [False, True])
-def test_admissions_policy_decides_findings_and_the_responsibility_component(tmp_path: Path, allow: bool) -> None:
+def test_admissions_policy_decides_findings_and_the_responsibility_component(
+    tmp_path: Path, allow: bool
+) -> None:
     import shutil
 
     shutil.copytree(PROJECT_ROOT / "rules", tmp_path / "rules")
     policy = tmp_path / "rules" / "policy" / "admissions.yml"
     policy.write_text(policy.read_text().replace("allow: false", f"allow: {str(allow).lower()}"))
     rules = load_rulebook(tmp_path / "rules")
-    report = run_checks("This was our fault, not yours.", rulebook=rules, settings=None, grammar=False)
+    report = run_checks(
+        "This was our fault, not yours.", rulebook=rules, settings=None, grammar=False
+    )
     flagged = any(f.rule == "policy.admissions" for f in report.findings)
     owned = next(c for c in report.empathy if c.component == "responsibility").detected
     assert flagged is not allow and owned is allow
@@ -101,7 +130,9 @@ def test_admissions_policy_is_validated_at_load(tmp_path: Path) -> None:
     shutil.copytree(PROJECT_ROOT / "rules", tmp_path / "rules")
     policy = tmp_path / "rules" / "policy" / "admissions.yml"
     text = policy.read_text()
-    policy.write_text("\n".join(line for line in text.splitlines() if not line.startswith("reason:")))
+    policy.write_text(
+        "\n".join(line for line in text.splitlines() if not line.startswith("reason:"))
+    )
     with pytest.raises(RuleLoadError, match=r"admissions.yml: reason: Field required"):
         load_rulebook(tmp_path / "rules")
     policy.write_text(text)
@@ -117,7 +148,11 @@ def test_skip_when_prohibited_names_known_elements(tmp_path: Path) -> None:
 
     shutil.copytree(PROJECT_ROOT / "rules", tmp_path / "rules")
     rule = tmp_path / "rules" / "empathy" / "explanation.yml"
-    rule.write_text(rule.read_text().replace("skip_when_prohibited: [what_happened]", "skip_when_prohibited: [what_hapened]"))
+    rule.write_text(
+        rule.read_text().replace(
+            "skip_when_prohibited: [what_happened]", "skip_when_prohibited: [what_hapened]"
+        )
+    )
     with pytest.raises(RuleLoadError, match="skip_when_prohibited: unknown element ids"):
         load_rulebook(tmp_path / "rules")
 
@@ -133,8 +168,22 @@ def test_explanation_advice_is_not_given_where_the_law_forbids_it() -> None:
 
 def test_non_us_letter_rules_apply_only_outside_the_us() -> None:
     text = "Contact each of the three credit bureaus listed below. Call us at 1-844-555-0128."
-    eu = {f.rule for f in run_checks(text, rulebook=RULES, settings=None, jurisdictions=("EU-GDPR",), grammar=False).findings}
-    us = {f.rule for f in run_checks(text, rulebook=RULES, settings=None, jurisdictions=("US-CA",), grammar=False).findings}
-    assert {"family.us_only_content", "family.us_phone_only", "family.supervisory_authority", "family.complaint_right"} <= eu
+    eu = {
+        f.rule
+        for f in run_checks(
+            text, rulebook=RULES, settings=None, jurisdictions=("EU-GDPR",), grammar=False
+        ).findings
+    }
+    us = {
+        f.rule
+        for f in run_checks(
+            text, rulebook=RULES, settings=None, jurisdictions=("US-CA",), grammar=False
+        ).findings
+    }
+    assert {
+        "family.us_only_content",
+        "family.us_phone_only",
+        "family.supervisory_authority",
+        "family.complaint_right",
+    } <= eu
     assert not {r for r in us if r.startswith("family.")}
-

@@ -37,7 +37,9 @@ def _data() -> dict[Path, dict]:
     for p in sorted(CORPUS.glob("*.labels.yml")):
         letter = p.with_name(p.name.replace(".labels.yml", ".md"))
         data = yaml.safe_load(p.read_text()) or {}
-        if letter.exists() and "elements" in data:  # only letters labelled for elements are evaluated
+        if (
+            letter.exists() and "elements" in data
+        ):  # only letters labelled for elements are evaluated
             out[letter] = data
     return out
 
@@ -85,7 +87,11 @@ def _totals(table: dict[str, Counter]) -> tuple[float, float, float]:
     fp = sum(c["fp"] for c in table.values())
     fn = sum(c["fn"] for c in table.values())
     precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-    f1s = [2 * c["tp"] / max(2 * c["tp"] + c["fp"] + c["fn"], 1) for c in table.values() if c["tp"] + c["fn"] + c["fp"]]
+    f1s = [
+        2 * c["tp"] / max(2 * c["tp"] + c["fp"] + c["fn"], 1)
+        for c in table.values()
+        if c["tp"] + c["fn"] + c["fp"]
+    ]
     return precision, recall, sum(f1s) / max(len(f1s), 1)
 
 
@@ -126,13 +132,19 @@ def test_detection_precision_and_recall(rulebook) -> None:  # type: ignore[no-un
 def test_elsewhere_letters_cite_their_source() -> None:
     for letter, d in _data().items():
         if letter.name.startswith("x_"):
-            assert d.get("origin") == "elsewhere" and d.get("source"), f"{letter.name}: needs origin: elsewhere and source:"
+            assert d.get("origin") == "elsewhere" and d.get("source"), (
+                f"{letter.name}: needs origin: elsewhere and source:"
+            )
 
 
 def test_bare_keywords_do_not_count(rulebook) -> None:  # type: ignore[no-untyped-def]
     """Mentioning fraud, a freeze or a credit report is not explaining it."""
     text = "Watch for fraud. You could consider a credit freeze. Review your credit report."
-    found = detect_all(segment(text), rulebook.elements, {"fraud_alert_info", "credit_freeze_info", "free_credit_report_info"})
+    found = detect_all(
+        segment(text),
+        rulebook.elements,
+        {"fraud_alert_info", "credit_freeze_info", "free_credit_report_info"},
+    )
     assert all(v is None for v in found.values()), found
 
 

@@ -43,7 +43,9 @@ def label_spans(text: str, labels: list[dict], name: str) -> dict[str, list[tupl
         fam, phrase = item["family"], item["phrase"]
         spots = locate(text, phrase)
         k = seen[(fam, phrase.lower())]
-        assert k < len(spots), f"{name}: labelled phrase not in the letter (or labelled too often): {phrase!r}"
+        assert k < len(spots), (
+            f"{name}: labelled phrase not in the letter (or labelled too often): {phrase!r}"
+        )
         seen[(fam, phrase.lower())] += 1
         s, e = spots[k]
         out.setdefault(fam, []).append((s, e, phrase))
@@ -87,7 +89,9 @@ def score(rulebook) -> tuple[dict[tuple[str, str], Counter], list[str]]:  # type
             for fs, fe in hits:
                 if not any(fs < e and s < fe for s, e, _ in spans.get(fam, [])):
                     c["fp"] += 1
-                    misses.append(f"FP {group:9} {fam:11} {name}: {' '.join(text[fs:fe].split())!r}")
+                    misses.append(
+                        f"FP {group:9} {fam:11} {name}: {' '.join(text[fs:fe].split())!r}"
+                    )
     return table, misses
 
 
@@ -112,12 +116,18 @@ def test_downplaying_precision_and_recall(rulebook) -> None:  # type: ignore[no-
     p, r = _pr(totals["elsewhere"])
     assert p >= TARGET, f"elsewhere: precision {p:.3f} < {TARGET}"
     assert r >= TARGET, f"elsewhere: recall {r:.3f} < {TARGET}"
-    assert totals.get("templates", Counter())["fp"] == 0, "a downplaying rule flags Candor's own drafted letters"
+    assert totals.get("templates", Counter())["fp"] == 0, (
+        "a downplaying rule flags Candor's own drafted letters"
+    )
 
 
 def test_every_family_has_labelled_examples_elsewhere(rulebook) -> None:  # type: ignore[no-untyped-def]
     table, _ = score(rulebook)
-    thin = [fam for fam in family_rules(rulebook) if table[("elsewhere", fam)]["tp"] + table[("elsewhere", fam)]["fn"] < 1]
+    thin = [
+        fam
+        for fam in family_rules(rulebook)
+        if table[("elsewhere", fam)]["tp"] + table[("elsewhere", fam)]["fn"] < 1
+    ]
     assert not thin, f"families with no labelled phrase in real notices: {thin}"
 
 

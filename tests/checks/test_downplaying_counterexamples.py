@@ -14,10 +14,20 @@ from app.checks.text import segment
 from app.core.config import PROJECT_ROOT
 from app.corpus.families import family_findings
 
-DATA = yaml.safe_load((PROJECT_ROOT / "tests" / "fixtures" / "downplaying" / "counterexamples.yml").read_text())
+DATA = yaml.safe_load(
+    (PROJECT_ROOT / "tests" / "fixtures" / "downplaying" / "counterexamples.yml").read_text()
+)
 NEAR = DATA.pop("near_misses_flagged")
-PASS = [pytest.param(fam, text, id=f"{fam}:{i}") for fam, texts in DATA.items() for i, text in enumerate(texts)]
-FLAG = [pytest.param(fam, text, id=f"{fam}:{i}") for fam, texts in NEAR.items() for i, text in enumerate(texts)]
+PASS = [
+    pytest.param(fam, text, id=f"{fam}:{i}")
+    for fam, texts in DATA.items()
+    for i, text in enumerate(texts)
+]
+FLAG = [
+    pytest.param(fam, text, id=f"{fam}:{i}")
+    for fam, texts in NEAR.items()
+    for i, text in enumerate(texts)
+]
 
 
 @pytest.mark.parametrize(("family", "text"), PASS)

@@ -38,7 +38,9 @@ def facts_gaps(facts) -> set[str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("tone", TONES)
 @pytest.mark.parametrize("example", EXAMPLE_NAMES)
-def test_drafted_letters_pass_their_own_jurisdiction(example: str, tone: str, rulebook, settings) -> None:  # type: ignore[no-untyped-def]
+def test_drafted_letters_pass_their_own_jurisdiction(
+    example: str, tone: str, rulebook, settings
+) -> None:  # type: ignore[no-untyped-def]
     facts = load_example(example)
     gaps = facts_gaps(facts)
     failures = []
@@ -47,11 +49,22 @@ def test_drafted_letters_pass_their_own_jurisdiction(example: str, tone: str, ru
         if not rule.letter:
             continue
         letter = draft_letter(facts, rulebook, settings.TEMPLATES_DIR, tone=tone, jurisdiction=code)
-        report = run_checks(letter.text, rulebook=rulebook, settings=settings, facts=facts,
-                            jurisdictions=(code,), tone=tone, grammar=False)
+        report = run_checks(
+            letter.text,
+            rulebook=rulebook,
+            settings=settings,
+            facts=facts,
+            jurisdictions=(code,),
+            tone=tone,
+            grammar=False,
+        )
         checked += 1
         for f in report.findings:
-            if f.check == "legal" and f.severity.value == "error" and f.rule.rsplit(".", 1)[-1] not in gaps:
+            if (
+                f.check == "legal"
+                and f.severity.value == "error"
+                and f.rule.rsplit(".", 1)[-1] not in gaps
+            ):
                 failures.append(f"{code}: {f.rule}: {f.message}")
     assert checked >= 5
     assert not failures, "\n".join(failures)
@@ -62,6 +75,17 @@ def test_facts_gap_is_reported_not_hidden(rulebook, settings) -> None:  # type: 
     facts = next((f for f in map(load_example, EXAMPLE_NAMES) if f.contacts.dpo is None), None)
     if facts is None:
         pytest.skip("every example has a DPO")
-    letter = draft_letter(facts, rulebook, settings.TEMPLATES_DIR, tone="plain", jurisdiction="EU-GDPR")
-    report = run_checks(letter.text, rulebook=rulebook, settings=settings, facts=facts, jurisdictions=("EU-GDPR",), grammar=False)
-    assert any(f.rule.endswith("dpo_contact") and f.severity.value == "error" for f in report.findings)
+    letter = draft_letter(
+        facts, rulebook, settings.TEMPLATES_DIR, tone="plain", jurisdiction="EU-GDPR"
+    )
+    report = run_checks(
+        letter.text,
+        rulebook=rulebook,
+        settings=settings,
+        facts=facts,
+        jurisdictions=("EU-GDPR",),
+        grammar=False,
+    )
+    assert any(
+        f.rule.endswith("dpo_contact") and f.severity.value == "error" for f in report.findings
+    )

@@ -29,7 +29,14 @@ def test_golden_findings(name, jurisdictions, tone, rulebook, settings, update_g
     if not letter.exists():
         pytest.skip(f"fixture {name} not present")
     text = letter.read_text()
-    report = run_checks(text, rulebook=rulebook, settings=settings, jurisdictions=jurisdictions, tone=tone, grammar=False)
+    report = run_checks(
+        text,
+        rulebook=rulebook,
+        settings=settings,
+        jurisdictions=jurisdictions,
+        tone=tone,
+        grammar=False,
+    )
     got = f"# {name} {' '.join(jurisdictions)} tone={tone}\n" + format_text(report, text) + "\n"
     path = GOLDEN / f"{name}.txt"
     if update_golden or not path.exists():
@@ -37,4 +44,6 @@ def test_golden_findings(name, jurisdictions, tone, rulebook, settings, update_g
         path.write_text(got)
         if not update_golden:
             pytest.fail(f"wrote new golden file {path.name}; review and commit it")
-    assert got == path.read_text(), f"findings changed for {name}; run with --update-golden if intended"
+    assert got == path.read_text(), (
+        f"findings changed for {name}; run with --update-golden if intended"
+    )

@@ -338,11 +338,20 @@ def test_skipped_variant():
 def test_factory_picks_the_engine():
     from app.checks.harper_checker import HarperChecker
 
-    assert isinstance(grammar_checker_from_settings(Settings(LANGUAGETOOL_URL=None), environ={}), HarperChecker)
-    assert isinstance(grammar_checker_from_settings(Settings(GRAMMAR_ENGINE="harper", LANGUAGETOOL_URL="http://x"), environ={}), HarperChecker)
+    assert isinstance(
+        grammar_checker_from_settings(Settings(LANGUAGETOOL_URL=None), environ={}), HarperChecker
+    )
+    assert isinstance(
+        grammar_checker_from_settings(
+            Settings(GRAMMAR_ENGINE="harper", LANGUAGETOOL_URL="http://x"), environ={}
+        ),
+        HarperChecker,
+    )
     off = grammar_checker_from_settings(Settings(GRAMMAR_ENGINE="off"), environ={})
     assert off.check("Text.").status.status == "skipped"
-    checker = grammar_checker_from_settings(Settings(GRAMMAR_ENGINE="languagetool", LANGUAGETOOL_URL=None), environ={})
+    checker = grammar_checker_from_settings(
+        Settings(GRAMMAR_ENGINE="languagetool", LANGUAGETOOL_URL=None), environ={}
+    )
     assert isinstance(checker, NullGrammarChecker) and isinstance(checker, GrammarChecker)
     findings, status = checker.check("Text.")
     assert status.status == "unavailable"

@@ -27,7 +27,9 @@ def _rule_regexes() -> list[tuple[str, bool]]:
         for attr in ("tokens", "exceptions", "unless"):
             out += [(p, icase) for p in getattr(rule, attr, None) or []]
         out += [(p, icase) for p in (getattr(rule, "swap", None) or {})]
-        out += [(p.match, icase) for p in getattr(rule, "patterns", None) or [] if hasattr(p, "match")]
+        out += [
+            (p.match, icase) for p in getattr(rule, "patterns", None) or [] if hasattr(p, "match")
+        ]
     for edef in RULEBOOK.elements.values():
         out += [(p, True) for p in [*edef.detect, *edef.all_of, *edef.headings]]
     return sorted(set(out))
@@ -56,7 +58,11 @@ def test_literal_is_in_every_match_on_the_corpus(path) -> None:  # type: ignore[
 
 
 @hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(LETTERS), st.integers(0, 2000), st.text(alphabet="İıſKÅ \n.,;:-'’\"()[]*#0123456789aZ", max_size=12))
+@given(
+    st.sampled_from(LETTERS),
+    st.integers(0, 2000),
+    st.text(alphabet="İıſKÅ \n.,;:-'’\"()[]*#0123456789aZ", max_size=12),
+)
 def test_literal_is_in_every_match_on_mangled_letters(path, at, noise) -> None:  # type: ignore[no-untyped-def]
     text = path.read_text()
     at = min(at, len(text))
@@ -64,7 +70,9 @@ def test_literal_is_in_every_match_on_mangled_letters(path, at, noise) -> None: 
 
 
 def test_examples() -> None:
-    assert required_literal(r"\bout of an abundance of caution\b") == "out of an abundance of caution"
+    assert (
+        required_literal(r"\bout of an abundance of caution\b") == "out of an abundance of caution"
+    )
     assert required_literal(r"\b(?:hackers?|phishing)\b") is None  # the literal is inside a group
     assert required_literal(r"\brisks?\b(?: [\w,]+){0,6} (?:is|remains)") == "risk"
     assert required_literal(r"\bfoo|bar") is None  # top-level alternatives: no common literal

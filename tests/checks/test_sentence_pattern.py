@@ -61,32 +61,47 @@ def test_conditions_are_read_inside_the_sentence(tmp_path: Path) -> None:
     assert not _run(rb, rid, "The attacker may have viewed the records, but we cannot say.")
     assert not _run(rb, rid, "The attacker may have viewed nothing in the records.")
     # a hard-wrapped line is one sentence: offsets point into the original text
-    text = "The attacker, who got in through a phishing email last week, may have\nviewed the records."
+    text = (
+        "The attacker, who got in through a phishing email last week, may have\nviewed the records."
+    )
     (f,) = _run(rb, rid, text)
-    assert text[f.start:f.end] == "may have\nviewed"
+    assert text[f.start : f.end] == "may have\nviewed"
 
 
 def test_any_word_order_in_one_sentence(rulebook) -> None:  # type: ignore[no-untyped-def]
     rid = "empathy.no_evidence"
-    for text in ("There is no indication that your information was misused.",
-                 "Misuse of your information has not been reported, and we are not aware of any.",
-                 "We are not aware of any patient information being used inappropriately."):
+    for text in (
+        "There is no indication that your information was misused.",
+        "Misuse of your information has not been reported, and we are not aware of any.",
+        "We are not aware of any patient information being used inappropriately.",
+    ):
         assert _run(rulebook, rid, text), text
     assert not _run(rulebook, rid, "We are not aware of any delay in the mail.")
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    (PROBE.replace("(?P<verb>%{V})", "(?P<verb>%{V}"), "patterns.0.match: invalid regular expression"),
-    (PROBE.replace("%{V}", "%{VERBS}"), "patterns.0.match: unknown macro %{VERBS}"),
-    (PROBE.replace("\\g<verb>", "\\g<noun>"), "patterns.0.rewrite: group 'noun' does not exist"),
-    (PROBE.replace("[^,;]*$", "[^,;]*"), "not_preceded_by.0: must end with $"),
-    (PROBE.replace("'^nothing", "'nothing"), "not_followed_by.0: must start with ^"),
-    (PROBE.replace("family: probe", "family: Probe"), "family"),
-    (PROBE.replace("{suggestion}", "{replacement}"), "unknown placeholder {replacement}"),
-    (PROBE.replace("    rewrite: '\\g<verb>'\n", ""), "every pattern needs a `rewrite`"),
-    (PROBE.replace("sentence_requires", "sentence_require"), "sentence_require"),
-])
-def test_bad_sentence_rules_are_refused_with_the_field(tmp_path: Path, body: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            PROBE.replace("(?P<verb>%{V})", "(?P<verb>%{V}"),
+            "patterns.0.match: invalid regular expression",
+        ),
+        (PROBE.replace("%{V}", "%{VERBS}"), "patterns.0.match: unknown macro %{VERBS}"),
+        (
+            PROBE.replace("\\g<verb>", "\\g<noun>"),
+            "patterns.0.rewrite: group 'noun' does not exist",
+        ),
+        (PROBE.replace("[^,;]*$", "[^,;]*"), "not_preceded_by.0: must end with $"),
+        (PROBE.replace("'^nothing", "'nothing"), "not_followed_by.0: must start with ^"),
+        (PROBE.replace("family: probe", "family: Probe"), "family"),
+        (PROBE.replace("{suggestion}", "{replacement}"), "unknown placeholder {replacement}"),
+        (PROBE.replace("    rewrite: '\\g<verb>'\n", ""), "every pattern needs a `rewrite`"),
+        (PROBE.replace("sentence_requires", "sentence_require"), "sentence_require"),
+    ],
+)
+def test_bad_sentence_rules_are_refused_with_the_field(
+    tmp_path: Path, body: str, expected: str
+) -> None:
     msg = _error(tmp_path, body)
     assert msg.startswith("rules/empathy/probe.yml: "), msg
     assert expected in msg, msg

@@ -31,7 +31,9 @@ def _letter(tmp_path, text: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_text_output_is_one_finding_per_line(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    path = _letter(tmp_path, "Hello Sam,\n\nYour data may have been affected by a sophisticated cyberattack.\n")
+    path = _letter(
+        tmp_path, "Hello Sam,\n\nYour data may have been affected by a sophisticated cyberattack.\n"
+    )
     code = main(["check", path, "--no-grammar"])
     out = capsys.readouterr().out.strip().splitlines()
     assert code == 0  # warnings only
@@ -41,18 +43,47 @@ def test_text_output_is_one_finding_per_line(tmp_path, capsys) -> None:  # type:
 
 
 def test_error_findings_exit_1(capsys) -> None:  # type: ignore[no-untyped-def]
-    code = main(["check", str(LETTERS / "03_ma_forbidden_ransomware.md"), "--jurisdiction", "US-MA", "--no-grammar"])
+    code = main(
+        [
+            "check",
+            str(LETTERS / "03_ma_forbidden_ransomware.md"),
+            "--jurisdiction",
+            "US-MA",
+            "--no-grammar",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert re.search(r"^\d+:\d+ error legal\.us-ma\.what_happened ", out, re.M)
 
 
 def test_json_is_the_report(capsys) -> None:  # type: ignore[no-untyped-def]
-    code = main(["check", str(LETTERS / "01_ca_model_form_payroll.md"), "--jurisdiction", "US-CA", "--facts", EXAMPLE,
-                 "--tone", "formal", "--format", "json", "--no-grammar"])
+    code = main(
+        [
+            "check",
+            str(LETTERS / "01_ca_model_form_payroll.md"),
+            "--jurisdiction",
+            "US-CA",
+            "--facts",
+            EXAMPLE,
+            "--tone",
+            "formal",
+            "--format",
+            "json",
+            "--no-grammar",
+        ]
+    )
     body = json.loads(capsys.readouterr().out)
     assert code in (0, 1)
-    assert set(body) >= {"findings", "elements", "empathy", "readability", "grammar", "rulebook", "stats"}
+    assert set(body) >= {
+        "findings",
+        "elements",
+        "empathy",
+        "readability",
+        "grammar",
+        "rulebook",
+        "stats",
+    }
     assert body["rulebook"].startswith("sha256:") and body["grammar"]["status"] == "skipped"
     assert {e["jurisdiction"] for e in body["elements"]} == {"US-CA"}
 
@@ -76,7 +107,9 @@ def test_bad_input_exits_2_with_one_line(args, needle, tmp_path, capsys) -> None
     letter = _letter(tmp_path, "Hello.")
     bad = tmp_path / "bad.json"
     bad.write_text("{nope")
-    args = [letter if a == "LETTER" else str(bad) if a == "BADFACTS" else a for a in args] + ["--no-grammar"]
+    args = [letter if a == "LETTER" else str(bad) if a == "BADFACTS" else a for a in args] + [
+        "--no-grammar"
+    ]
     try:
         code = main(args)
     except SystemExit as exc:  # argparse rejects a bad choice before the command runs
@@ -100,4 +133,6 @@ def test_rules_listing(capsys) -> None:  # type: ignore[no-untyped-def]
     assert "empathy.hedging" in out and "US-CA" in out and "reviewed 20" in out
     assert main(["rules", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["rulebook"].startswith("sha256:") and any(j["code"] == "US-MA" for j in data["jurisdictions"])
+    assert data["rulebook"].startswith("sha256:") and any(
+        j["code"] == "US-MA" for j in data["jurisdictions"]
+    )

@@ -21,7 +21,9 @@ from app.core.config import PROJECT_ROOT, get_settings
 LETTERS = PROJECT_ROOT / "tests" / "fixtures" / "letters"
 LETTER = str(LETTERS / "07_hedged_corporate_cyberattack.md")
 OTHER = str(LETTERS / "05_hipaa_lost_laptop.md")
-GITHUB = re.compile(r"^::(error|warning|notice) file=[^,]+,line=\d+(,col=\d+,endLine=\d+,endColumn=\d+)?,title=[\w.%-]+::\S.*$")
+GITHUB = re.compile(
+    r"^::(error|warning|notice) file=[^,]+,line=\d+(,col=\d+,endLine=\d+,endColumn=\d+)?,title=[\w.%-]+::\S.*$"
+)
 
 _LEVEL = {"enum": ["none", "note", "warning", "error"]}
 _POS = {"type": "integer", "minimum": 1}
@@ -31,33 +33,100 @@ SARIF_SUBSET = {
     "properties": {
         "version": {"const": "2.1.0"},
         "$schema": {"type": "string"},
-        "runs": {"type": "array", "minItems": 1, "items": {
-            "type": "object",
-            "required": ["tool", "results"],
-            "properties": {
-                "tool": {"type": "object", "required": ["driver"], "properties": {"driver": {
-                    "type": "object", "required": ["name"],
-                    "properties": {"name": {"type": "string"}, "rules": {"type": "array", "items": {
-                        "type": "object", "required": ["id"],
-                        "properties": {"id": {"type": "string"},
-                                       "defaultConfiguration": {"type": "object", "properties": {"level": _LEVEL}}}}}}}}},
-                "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
-                "results": {"type": "array", "items": {
-                    "type": "object", "required": ["message"],
-                    "properties": {
-                        "ruleId": {"type": "string"}, "ruleIndex": {"type": "integer", "minimum": -1},
-                        "level": _LEVEL,
-                        "message": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 1}}},
-                        "locations": {"type": "array", "items": {"type": "object", "properties": {"physicalLocation": {
-                            "type": "object", "required": ["artifactLocation"], "properties": {
-                                "artifactLocation": {"type": "object", "required": ["uri"]},
-                                "region": {"type": "object", "properties": {
-                                    "startLine": _POS, "startColumn": _POS, "endLine": _POS, "endColumn": _POS,
-                                    "charOffset": {"type": "integer", "minimum": 0},
-                                    "charLength": {"type": "integer", "minimum": 0}}}}}}}},
-                        "partialFingerprints": {"type": "object", "additionalProperties": {"type": "string"}},
-                    }}},
-            }}},
+        "runs": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["tool", "results"],
+                "properties": {
+                    "tool": {
+                        "type": "object",
+                        "required": ["driver"],
+                        "properties": {
+                            "driver": {
+                                "type": "object",
+                                "required": ["name"],
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "rules": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["id"],
+                                            "properties": {
+                                                "id": {"type": "string"},
+                                                "defaultConfiguration": {
+                                                    "type": "object",
+                                                    "properties": {"level": _LEVEL},
+                                                },
+                                            },
+                                        },
+                                    },
+                                },
+                            }
+                        },
+                    },
+                    "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
+                    "results": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["message"],
+                            "properties": {
+                                "ruleId": {"type": "string"},
+                                "ruleIndex": {"type": "integer", "minimum": -1},
+                                "level": _LEVEL,
+                                "message": {
+                                    "type": "object",
+                                    "required": ["text"],
+                                    "properties": {"text": {"type": "string", "minLength": 1}},
+                                },
+                                "locations": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "physicalLocation": {
+                                                "type": "object",
+                                                "required": ["artifactLocation"],
+                                                "properties": {
+                                                    "artifactLocation": {
+                                                        "type": "object",
+                                                        "required": ["uri"],
+                                                    },
+                                                    "region": {
+                                                        "type": "object",
+                                                        "properties": {
+                                                            "startLine": _POS,
+                                                            "startColumn": _POS,
+                                                            "endLine": _POS,
+                                                            "endColumn": _POS,
+                                                            "charOffset": {
+                                                                "type": "integer",
+                                                                "minimum": 0,
+                                                            },
+                                                            "charLength": {
+                                                                "type": "integer",
+                                                                "minimum": 0,
+                                                            },
+                                                        },
+                                                    },
+                                                },
+                                            }
+                                        },
+                                    },
+                                },
+                                "partialFingerprints": {
+                                    "type": "object",
+                                    "additionalProperties": {"type": "string"},
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
     },
 }
 
@@ -87,9 +156,19 @@ def test_github_escapes_newlines_and_percent() -> None:
     from app.checks.base import Finding, Report, Severity
     from app.commands.report_formats import format_github
 
-    f = Finding(rule="x.y", check="phrases", severity=Severity.error, message="50% off,\nreally", start=0, end=2)
+    f = Finding(
+        rule="x.y",
+        check="phrases",
+        severity=Severity.error,
+        message="50% off,\nreally",
+        start=0,
+        end=2,
+    )
     out = format_github(Report(findings=[f]), "ab\ncd", "a,b:c.md")
-    assert out == "::error file=a%2Cb%3Ac.md,line=1,col=1,endLine=1,endColumn=3,title=x.y::50%25 off, really"
+    assert (
+        out
+        == "::error file=a%2Cb%3Ac.md,line=1,col=1,endLine=1,endColumn=3,title=x.y::50%25 off, really"
+    )
 
 
 def test_sarif_is_valid_and_matches_the_json_report(capsys) -> None:  # type: ignore[no-untyped-def]
@@ -118,7 +197,10 @@ def test_several_files_in_one_run(capsys) -> None:  # type: ignore[no-untyped-de
     lines = out.strip().splitlines()
     assert {line.split(":", 1)[0] for line in lines} == {LETTER, OTHER}
     code, out = _run(["check", LETTER, OTHER, "--no-grammar", "--format", "sarif"], capsys)
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in json.loads(out)["runs"][0]["results"]}
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(out)["runs"][0]["results"]
+    }
     assert uris == {LETTER, OTHER}
     code = main(["check", LETTER, OTHER, "--format", "json"])
     assert code == 2 and "one file" in capsys.readouterr().err
@@ -132,14 +214,34 @@ def test_output_identical_with_and_without_the_rulebook_cache(tmp_path) -> None:
 
     def run(cache: str) -> str:
         env = {"CANDOR_CACHE_DIR": cache, "PATH": "/usr/bin:/bin"}
-        done = subprocess.run([sys.executable, "-m", "app.cli", "check", LETTER, "--no-grammar", "--format", "json",
-                               "--jurisdiction", "US-CA", "--jurisdiction", "US-MA"],
-                              capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, check=False)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "app.cli",
+                "check",
+                LETTER,
+                "--no-grammar",
+                "--format",
+                "json",
+                "--jurisdiction",
+                "US-CA",
+                "--jurisdiction",
+                "US-MA",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=PROJECT_ROOT,
+            check=False,
+        )
         assert done.returncode in (0, 1), done.stderr
         return done.stdout
 
     fresh = str(tmp_path / "cache")
     first = run(fresh)
-    assert list((tmp_path / "cache").glob("rulebook-*.pickle")), "the compiled rulebook was not cached"
+    assert list((tmp_path / "cache").glob("rulebook-*.pickle")), (
+        "the compiled rulebook was not cached"
+    )
     assert run(fresh) == first
     assert run(str(blocker / "cache")) == first

@@ -42,21 +42,44 @@ def corpus_json() -> dict:
 
 
 def test_json_schema_and_counts(corpus_json, rulebook) -> None:  # type: ignore[no-untyped-def]
-    letters = sorted(p.name for p in LETTERS.glob("*.md") if not p.name.lower().startswith("readme"))
+    letters = sorted(
+        p.name for p in LETTERS.glob("*.md") if not p.name.lower().startswith("readme")
+    )
     data = corpus_json
     assert set(data) == {"folder", "rulebook", "summary", "published", "rows", "skipped"}
     assert data["rulebook"] == rulebook.hash and data["skipped"] == []
-    assert [r["file"] for r in data["rows"]] == letters, "every letter once, README skipped, name order"
+    assert [r["file"] for r in data["rows"]] == letters, (
+        "every letter once, README skipped, name order"
+    )
     s = data["summary"]
     assert s["letters"] == len(letters)
-    assert set(s["downplaying"]) == set(family_rules(rulebook)) == {
-        "hedge", "no_evidence", "euphemism", "blame", "minimising", "assurance", "caution"}
-    row_keys = {"file", "words", "sentences", "flesch_kincaid_grade", "flesch_reading_ease", "reading_ease_band",
-                "downplaying", "jurisdictions", "elements", "apology", "apology_components", "first_action_at",
-                "first_action_in_first_third"}
+    assert (
+        set(s["downplaying"])
+        == set(family_rules(rulebook))
+        == {"hedge", "no_evidence", "euphemism", "blame", "minimising", "assurance", "caution"}
+    )
+    row_keys = {
+        "file",
+        "words",
+        "sentences",
+        "flesch_kincaid_grade",
+        "flesch_reading_ease",
+        "reading_ease_band",
+        "downplaying",
+        "jurisdictions",
+        "elements",
+        "apology",
+        "apology_components",
+        "first_action_at",
+        "first_action_in_first_third",
+    }
     assert all(set(r) == row_keys for r in data["rows"])
     pub = data["published"]
-    assert (pub["letters"], pub["share_difficult_or_fairly_difficult"], pub["median_flesch_kincaid_grade"]) == (161, 0.97, 10.0)
+    assert (
+        pub["letters"],
+        pub["share_difficult_or_fairly_difficult"],
+        pub["median_flesch_kincaid_grade"],
+    ) == (161, 0.97, 10.0)
     assert "Zou" in pub["source"] and "CHI 2019" in pub["source"]
 
 
@@ -67,7 +90,9 @@ def test_json_figures_agree_with_the_rows(corpus_json) -> None:  # type: ignore[
     for fam, v in s["downplaying"].items():
         assert v == share(sum(1 for r in rows if r["downplaying"][fam] > 0)), fam
     fre = [r["flesch_reading_ease"] for r in rows if r["flesch_reading_ease"] is not None]
-    assert s["readability"]["share_fairly_difficult_or_harder"] == share(sum(1 for v in fre if v < 60))
+    assert s["readability"]["share_fairly_difficult_or_harder"] == share(
+        sum(1 for v in fre if v < 60)
+    )
     assert s["readability"]["flesch_reading_ease"]["n"] == len(fre)
     fk = sorted(r["flesch_kincaid_grade"] for r in rows if r["flesch_kincaid_grade"] is not None)
     mid = len(fk) // 2
@@ -75,7 +100,9 @@ def test_json_figures_agree_with_the_rows(corpus_json) -> None:  # type: ignore[
     assert s["readability"]["flesch_kincaid_grade"]["median"] == pytest.approx(median, abs=0.01)
     assert abs(sum(s["readability"]["bands"].values()) - share(len(fre))) < 0.001
     assert s["apology"] == share(sum(1 for r in rows if r["apology"]))
-    assert s["first_action_in_first_third"] == share(sum(1 for r in rows if r["first_action_in_first_third"]))
+    assert s["first_action_in_first_third"] == share(
+        sum(1 for r in rows if r["first_action_in_first_third"])
+    )
     for r in rows:
         at = r["first_action_at"]
         assert r["first_action_in_first_third"] == (at is not None and at < 1 / 3)
@@ -83,7 +110,10 @@ def test_json_figures_agree_with_the_rows(corpus_json) -> None:  # type: ignore[
         checked = [r for r in rows if j in r["jurisdictions"]]
         assert s["letters_per_jurisdiction"][j] == len(checked) > 0
         for e, v in shares.items():
-            assert v == round(sum(1 for r in checked if r["elements"][j][e]) / len(checked), 4), (j, e)
+            assert v == round(sum(1 for r in checked if r["elements"][j][e]) / len(checked), 4), (
+                j,
+                e,
+            )
     assert all(0.0 <= v <= 1.0 for v in s["downplaying"].values())
 
 
@@ -94,25 +124,39 @@ def test_rows_agree_with_the_labels_and_candor_check(corpus_json, rulebook, sett
         if "downplaying" not in data:  # labelled for elements only
             continue
         row = rows[labels.name.replace(".labels.yml", ".md")]
-        assert row["jurisdictions"] == [j for j in data["jurisdictions"] if j in rulebook.jurisdictions]
+        assert row["jurisdictions"] == [
+            j for j in data["jurisdictions"] if j in rulebook.jurisdictions
+        ]
         for fam in {d["family"] for d in data["downplaying"]}:
             assert row["downplaying"][fam] > 0, (row["file"], fam)
     dish = rows["x_dish_network_2023.md"]
     assert dish["downplaying"]["no_evidence"] == 1 and dish["downplaying"]["assurance"] == 1
     assert dish["downplaying"]["hedge"] == 0
     name = "07_hedged_corporate_cyberattack.md"
-    report = run_checks((LETTERS / name).read_text(), rulebook=rulebook, settings=settings, grammar=False)
+    report = run_checks(
+        (LETTERS / name).read_text(), rulebook=rulebook, settings=settings, grammar=False
+    )
     assert rows[name]["flesch_kincaid_grade"] == report.readability["flesch_kincaid_grade"]
-    assert rows[name]["downplaying"]["hedge"] == sum(1 for f in report.findings if f.rule == "empathy.hedging")
+    assert rows[name]["downplaying"]["hedge"] == sum(
+        1 for f in report.findings if f.rule == "empathy.hedging"
+    )
     assert rows[name]["apology_components"]["repair"] is True
 
 
 def test_csv_has_one_row_per_letter(capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["corpus", str(LETTERS), "--format", "csv"]) == 0
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert len(table) == len([p for p in LETTERS.glob("*.md") if not p.name.lower().startswith("readme")])
+    assert len(table) == len(
+        [p for p in LETTERS.glob("*.md") if not p.name.lower().startswith("readme")]
+    )
     first = table[0]
-    assert {"file", "flesch_kincaid_grade", "downplaying_hedge", "component_regret", "first_action_in_first_third"} <= set(first)
+    assert {
+        "file",
+        "flesch_kincaid_grade",
+        "downplaying_hedge",
+        "component_regret",
+        "first_action_in_first_third",
+    } <= set(first)
     assert any(k.startswith("US-CA:") for k in first)
 
 
@@ -149,13 +193,18 @@ def test_unreadable_and_empty_files_are_skipped_with_the_reason(tmp_path, capsys
     assert main(["corpus", str(tmp_path), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [r["file"] for r in data["rows"]] == ["a.md"]
-    assert data["skipped"] == [{"file": "b.md", "reason": "not UTF-8 text"}, {"file": "c.txt", "reason": "empty"}]
+    assert data["skipped"] == [
+        {"file": "b.md", "reason": "not UTF-8 text"},
+        {"file": "c.txt", "reason": "empty"},
+    ]
 
 
 def test_too_long_letter_is_skipped_not_fatal(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("CANDOR_MAX_TEXT_CHARS", "1000")
     get_settings.cache_clear()
-    (tmp_path / "short.md").write_text("We are sorry. Your name was in a file that was stolen. Change your password today.")
+    (tmp_path / "short.md").write_text(
+        "We are sorry. Your name was in a file that was stolen. Change your password today."
+    )
     (tmp_path / "long.md").write_text("Word. " * 400)
     assert main(["corpus", str(tmp_path), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -163,12 +212,15 @@ def test_too_long_letter_is_skipped_not_fatal(tmp_path, capsys, monkeypatch) -> 
     assert data["skipped"][0]["file"] == "long.md" and "limit" in data["skipped"][0]["reason"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["corpus", "/nonexistent/folder"], "not a folder"),
-    (["corpus", "{letters}", "--jurisdiction", "US-XX"], "unknown jurisdiction US-XX"),
-    (["corpus", "{empty}"], "no letters to check"),
-    (["corpus", "{letters}", "--format", "xml"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["corpus", "/nonexistent/folder"], "not a folder"),
+        (["corpus", "{letters}", "--jurisdiction", "US-XX"], "unknown jurisdiction US-XX"),
+        (["corpus", "{empty}"], "no letters to check"),
+        (["corpus", "{letters}", "--format", "xml"], "invalid choice"),
+    ],
+)
 def test_bad_input_is_one_line_exit_2(tmp_path, capsys, args, message) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "empty").mkdir()
     args = [a.format(letters=LETTERS, empty=tmp_path / "empty") for a in args]

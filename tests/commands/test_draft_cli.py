@@ -24,7 +24,14 @@ def test_draft_html(capsys):
 
 def test_bad_facts_exit_2_with_field(tmp_path, capsys):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"organisation": {"name": "A"}, "incident": {"breach_start": "2026-03-05", "discovery_date": "2026-03-01"}}))
+    bad.write_text(
+        json.dumps(
+            {
+                "organisation": {"name": "A"},
+                "incident": {"breach_start": "2026-03-05", "discovery_date": "2026-03-01"},
+            }
+        )
+    )
     assert main(["draft", str(bad), "--tone", "plain"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "incident.discovery_date" in err and "Traceback" not in err

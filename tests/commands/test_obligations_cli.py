@@ -17,15 +17,34 @@ def _write(tmp_path, data) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_json_shape(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    facts = {"organisation": {"name": "Acme"}, "incident": {"discovery_date": "2026-03-02"},
-             "data_types": ["name", "ssn"], "affected": {"US-CA": 600, "US-MA": 50}}
-    assert main(["obligations", _write(tmp_path, facts), "--format", "json", "--today", "2026-03-10"]) == 0
+    facts = {
+        "organisation": {"name": "Acme"},
+        "incident": {"discovery_date": "2026-03-02"},
+        "data_types": ["name", "ssn"],
+        "affected": {"US-CA": 600, "US-MA": 50},
+    }
+    assert (
+        main(["obligations", _write(tmp_path, facts), "--format", "json", "--today", "2026-03-10"])
+        == 0
+    )
     body = json.loads(capsys.readouterr().out)
     assert {"obligations", "variants", "jurisdictions", "today"} <= set(body)
     for o in body["obligations"]:
-        assert {"jurisdiction", "obligation", "recipient", "due", "days_left", "citation", "unverified"} <= set(o)
+        assert {
+            "jurisdiction",
+            "obligation",
+            "recipient",
+            "due",
+            "days_left",
+            "citation",
+            "unverified",
+        } <= set(o)
         assert o["obligation"] in ("individuals", "regulator", "cra", "media")
-    ca = next(o for o in body["obligations"] if o["jurisdiction"] == "US-CA" and o["obligation"] == "individuals")
+    ca = next(
+        o
+        for o in body["obligations"]
+        if o["jurisdiction"] == "US-CA" and o["obligation"] == "individuals"
+    )
     assert ca["due"] == "2026-04-01" and ca["days_left"] == 22
     assert sorted(sorted(v["residences"]) for v in body["variants"]) == [["US-CA"], ["US-MA"]]
 
@@ -34,7 +53,9 @@ def test_text_report(capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["obligations", EXAMPLE, "--today", "2026-10-08"]) == 0
     out = capsys.readouterr().out
     assert "Letter variants:" in out and "EU-GDPR" in out and "Why:" in out
-    assert "US-MA does not apply" in out  # credentials are not personal information in Massachusetts
+    assert (
+        "US-MA does not apply" in out
+    )  # credentials are not personal information in Massachusetts
 
 
 def test_stdin(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +67,15 @@ def test_stdin(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_bad_facts_exit_2(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert main(["obligations", _write(tmp_path, {"organisation": {"name": "A"}, "affected": {"US-XX": 3}})]) == 2
+    assert (
+        main(
+            [
+                "obligations",
+                _write(tmp_path, {"organisation": {"name": "A"}, "affected": {"US-XX": 3}}),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "affected" in err and "Traceback" not in err
 

@@ -20,7 +20,9 @@ SETTINGS = set(Settings.model_fields)
 
 def _install_check():
     """The Dockerfile reader of .ci/install_check.py (one parser for the CI step and this test)."""
-    spec = importlib.util.spec_from_file_location("install_check", PROJECT_ROOT / ".ci" / "install_check.py")
+    spec = importlib.util.spec_from_file_location(
+        "install_check", PROJECT_ROOT / ".ci" / "install_check.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -60,7 +62,9 @@ def _probe_path(test: list[str] | str) -> str:
 def test_compose_settings_exist(service: str) -> None:
     env = COMPOSE["services"][service].get("environment") or {}
     unknown = _candor_names(env) - SETTINGS
-    assert not unknown, f"compose.yaml service {service} sets CANDOR_{sorted(unknown)} which Settings does not have"
+    assert not unknown, (
+        f"compose.yaml service {service} sets CANDOR_{sorted(unknown)} which Settings does not have"
+    )
 
 
 def test_compose_service_is_production_ready() -> None:
@@ -69,8 +73,13 @@ def test_compose_service_is_production_ready() -> None:
     env = candor["environment"]
     assert env["CANDOR_ENVIRONMENT"] == "production"
     assert str(env.get("CANDOR_DEMO_DATA", "false")).lower() == "false"
-    assert "CANDOR_SECRET_KEY" in env and "${" in env["CANDOR_SECRET_KEY"], "the secret key comes from .env, never the file"
-    assert env["CANDOR_DATABASE_URL"].startswith("postgresql+psycopg://") and "@db:" in env["CANDOR_DATABASE_URL"]
+    assert "CANDOR_SECRET_KEY" in env and "${" in env["CANDOR_SECRET_KEY"], (
+        "the secret key comes from .env, never the file"
+    )
+    assert (
+        env["CANDOR_DATABASE_URL"].startswith("postgresql+psycopg://")
+        and "@db:" in env["CANDOR_DATABASE_URL"]
+    )
     assert _probe_path(candor["healthcheck"]["test"]) in _routes()
     assert candor["depends_on"]["db"]["condition"] == "service_healthy"
     db = services["db"]
@@ -87,7 +96,9 @@ def test_compose_commands_exist() -> None:
             continue
         argv = shlex.split(command) if isinstance(command, str) else list(command)
         if argv[0] == "candor":
-            assert argv[1] in _subcommands(), f"compose service {name} runs `candor {argv[1]}`, which does not exist"
+            assert argv[1] in _subcommands(), (
+                f"compose service {name} runs `candor {argv[1]}`, which does not exist"
+            )
 
 
 def test_dockerfile_settings_exist_and_production_is_safe() -> None:
@@ -122,17 +133,32 @@ def test_dockerfile_paths_point_at_what_it_copies() -> None:
             copied[PurePosixPath(str(workdir / dest).replace("/./", "/"))] = PROJECT_ROOT / src
     for name in REQUIRED_DIRS:
         value = PurePosixPath(IMAGE_ENV[f"CANDOR_{name}"])
-        source = next((src / value.relative_to(dest) for dest, src in copied.items() if value.is_relative_to(dest)), None)
+        source = next(
+            (
+                src / value.relative_to(dest)
+                for dest, src in copied.items()
+                if value.is_relative_to(dest)
+            ),
+            None,
+        )
         assert source is not None, f"CANDOR_{name}={value} is not under any COPY destination"
-        assert source.is_dir(), f"CANDOR_{name}={value} would be {source} in the repository, which is not a folder"
+        assert source.is_dir(), (
+            f"CANDOR_{name}={value} would be {source} in the repository, which is not a folder"
+        )
     for key in ("CANDOR_DATABASE_URL", "CANDOR_EXPORT_DIR"):
-        assert "/srv/candor/var" in IMAGE_ENV[key], f"{key} must be under the writable /srv/candor/var"
+        assert "/srv/candor/var" in IMAGE_ENV[key], (
+            f"{key} must be under the writable /srv/candor/var"
+        )
 
 
 def test_image_settings_start_the_app(tmp_path: Path) -> None:
     """The image's environment (paths mapped onto the repository, a real secret) builds the app."""
     layout = IC.Layout(tmp_path)
-    env = {k.removeprefix("CANDOR_"): layout.rewrite(v) for k, v in IMAGE_ENV.items() if k.startswith("CANDOR_")}
+    env = {
+        k.removeprefix("CANDOR_"): layout.rewrite(v)
+        for k, v in IMAGE_ENV.items()
+        if k.startswith("CANDOR_")
+    }
     env["RULES_DIR"] = str(PROJECT_ROOT / "rules")
     env["TEMPLATES_DIR"] = str(PROJECT_ROOT / "templates" / "letters")
     env["DATABASE_URL"] = f"sqlite:///{tmp_path}/candor.db"

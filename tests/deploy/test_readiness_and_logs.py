@@ -35,7 +35,11 @@ def test_readyz_ready_on_a_migrated_store(app_on) -> None:
     assert checks["database"]["status"] == "ok"
     assert checks["migrations"]["status"] == "ok"
     assert checks["rulebook"]["hash"] == app_on.state.rulebook.hash
-    assert checks["grammar"]["engine"] in ("harper", "languagetool", "off")  # reported, never a failure
+    assert checks["grammar"]["engine"] in (
+        "harper",
+        "languagetool",
+        "off",
+    )  # reported, never a failure
 
 
 def test_readyz_reports_a_missing_migration(app_on) -> None:
@@ -57,9 +61,15 @@ def test_readyz_reports_a_missing_migration(app_on) -> None:
     assert body["checks"]["database"]["status"] == "ok"
 
 
-def test_readyz_reports_an_unreachable_grammar_server_without_failing(db_url: str, tmp_path: Path) -> None:
+def test_readyz_reports_an_unreachable_grammar_server_without_failing(
+    db_url: str, tmp_path: Path
+) -> None:
     # 127.0.0.1 port 9 (discard): nothing listens there; the probe fails fast.
-    app = create_app(test_settings(db_url, tmp_path, GRAMMAR_ENGINE="languagetool", LANGUAGETOOL_URL="http://127.0.0.1:9"))
+    app = create_app(
+        test_settings(
+            db_url, tmp_path, GRAMMAR_ENGINE="languagetool", LANGUAGETOOL_URL="http://127.0.0.1:9"
+        )
+    )
     try:
         with TestClient(app) as client:
             resp = client.get("/readyz")
@@ -73,7 +83,14 @@ def test_readyz_reports_an_unreachable_grammar_server_without_failing(db_url: st
 def json_logs() -> Iterator[io.StringIO]:
     """Route the candor loggers to a buffer in JSON; restore the logging set-up afterwards."""
     names = ("candor", "uvicorn")
-    saved = {n: (logging.getLogger(n).handlers[:], logging.getLogger(n).level, logging.getLogger(n).propagate) for n in names}
+    saved = {
+        n: (
+            logging.getLogger(n).handlers[:],
+            logging.getLogger(n).level,
+            logging.getLogger(n).propagate,
+        )
+        for n in names
+    }
     buffer = io.StringIO()
     configure_logging("json")
     for n in names:
@@ -90,15 +107,21 @@ def json_logs() -> Iterator[io.StringIO]:
 def test_json_logs_carry_request_ids_and_no_personal_data(app_on, json_logs: io.StringIO) -> None:
     email, password = "secret.person@example.org", "not-the-password-123"
     with TestClient(app_on) as client:
-        login = client.post("/login", data={"email": email, "password": password, "next": "/"},
-                            headers={"X-Request-ID": "proxy-id-0001"}, follow_redirects=False)
+        login = client.post(
+            "/login",
+            data={"email": email, "password": password, "next": "/"},
+            headers={"X-Request-ID": "proxy-id-0001"},
+            follow_redirects=False,
+        )
         other = client.get(f"/api/v1/users?email={email}")
     assert login.headers["x-request-id"] == "proxy-id-0001"  # a well-formed incoming id is kept
     assert len(other.headers["x-request-id"]) == 32
     lines = [json.loads(line) for line in json_logs.getvalue().splitlines()]
     access = [r for r in lines if r["logger"] == "candor.access"]
     assert {(r["method"], r["path"], r["request_id"]) for r in access} >= {
-        ("POST", "/login", "proxy-id-0001"), ("GET", "/api/v1/users", other.headers["x-request-id"])}
+        ("POST", "/login", "proxy-id-0001"),
+        ("GET", "/api/v1/users", other.headers["x-request-id"]),
+    }
     assert all({"time", "level", "message", "request_id"} <= set(r) for r in lines)
     raw = json_logs.getvalue()
     assert email not in raw and password not in raw and "secret.person" not in raw

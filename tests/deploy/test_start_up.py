@@ -22,22 +22,39 @@ GOOD_SECRET = "k" * 48
 
 def _candor(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("CANDOR_")}
-    return subprocess.run([sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())", *args], env={**clean, **env}, cwd=cwd,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())", *args],
+        env={**clean, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
-@pytest.mark.parametrize(("env", "names"), [
-    ({}, "CANDOR_SECRET_KEY"),
-    ({"CANDOR_SECRET_KEY": "changethis"}, "CANDOR_SECRET_KEY"),
-    ({"CANDOR_SECRET_KEY": GOOD_SECRET, "CANDOR_DEMO_DATA": "true"}, "CANDOR_DEMO_DATA"),
-])
-def test_production_start_refuses_with_one_line(tmp_path: Path, env: dict[str, str], names: str) -> None:
-    base = {"CANDOR_ENVIRONMENT": "production", "CANDOR_DATABASE_URL": f"sqlite:///{tmp_path}/c.db",
-            "PYTHONPATH": str(PROJECT_ROOT)}
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({}, "CANDOR_SECRET_KEY"),
+        ({"CANDOR_SECRET_KEY": "changethis"}, "CANDOR_SECRET_KEY"),
+        ({"CANDOR_SECRET_KEY": GOOD_SECRET, "CANDOR_DEMO_DATA": "true"}, "CANDOR_DEMO_DATA"),
+    ],
+)
+def test_production_start_refuses_with_one_line(
+    tmp_path: Path, env: dict[str, str], names: str
+) -> None:
+    base = {
+        "CANDOR_ENVIRONMENT": "production",
+        "CANDOR_DATABASE_URL": f"sqlite:///{tmp_path}/c.db",
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
     proc = _candor(["serve", "--port", "0"], {**base, **env}, tmp_path)
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 2, proc.stderr
-    assert len(lines) == 1 and lines[0].startswith("candor: error: ") and names in lines[0], proc.stderr
+    assert len(lines) == 1 and lines[0].startswith("candor: error: ") and names in lines[0], (
+        proc.stderr
+    )
     assert not (tmp_path / "c.db").exists(), "refused before touching the database"
 
 
@@ -50,24 +67,38 @@ def test_demo_data_defaults_off_outside_development() -> None:
 
 @pytest.mark.parametrize("name", ["RULES_DIR", "TEMPLATES_DIR"])
 def test_missing_folder_names_its_setting(tmp_path: Path, name: str) -> None:
-    settings = Settings(ENVIRONMENT="test", DATABASE_URL=f"sqlite:///{tmp_path}/c.db", **{name: tmp_path / "nowhere"})
-    with pytest.raises(ConfigError, match=f"^CANDOR_{name}: .*nowhere is not a folder; set CANDOR_{name} to"):
+    settings = Settings(
+        ENVIRONMENT="test",
+        DATABASE_URL=f"sqlite:///{tmp_path}/c.db",
+        **{name: tmp_path / "nowhere"},
+    )
+    with pytest.raises(
+        ConfigError, match=f"^CANDOR_{name}: .*nowhere is not a folder; set CANDOR_{name} to"
+    ):
         create_app(settings)
 
 
 def test_cli_missing_rules_folder_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "letter.md").write_text("We are sorry.\n")
-    proc = _candor(["check", "letter.md"], {"CANDOR_RULES_DIR": str(tmp_path / "nowhere"), "PYTHONPATH": str(PROJECT_ROOT)},
-                   tmp_path)
+    proc = _candor(
+        ["check", "letter.md"],
+        {"CANDOR_RULES_DIR": str(tmp_path / "nowhere"), "PYTHONPATH": str(PROJECT_ROOT)},
+        tmp_path,
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         f"candor: error: CANDOR_RULES_DIR: {tmp_path / 'nowhere'} is not a folder; set CANDOR_RULES_DIR to the "
-        "folder of rule files (the repository's rules/)"]
+        "folder of rule files (the repository's rules/)"
+    ]
 
 
 def test_init_creates_the_first_admin_once(tmp_path: Path) -> None:
-    env = {"CANDOR_ENVIRONMENT": "production", "CANDOR_SECRET_KEY": GOOD_SECRET,
-           "CANDOR_DATABASE_URL": f"sqlite:///{tmp_path}/c.db", "PYTHONPATH": str(PROJECT_ROOT)}
+    env = {
+        "CANDOR_ENVIRONMENT": "production",
+        "CANDOR_SECRET_KEY": GOOD_SECRET,
+        "CANDOR_DATABASE_URL": f"sqlite:///{tmp_path}/c.db",
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
     first = _candor(["init", "--email", "Admin@Example.org"], env, tmp_path)
     assert first.returncode == 0, first.stderr
     assert "one-time password: " in first.stdout

@@ -14,11 +14,49 @@ from app.rulebook.loader import load_rulebook
 
 LEGAL = PROJECT_ROOT / "rules" / "legal"
 FILES = sorted(p for p in LEGAL.glob("*.yml") if p.stem not in ("elements", "agencies"))
-REQUIRED_CODES = set(US_STATES) | {"US-HIPAA", "US-FTC-HBNR", "US-GLBA", "EU-GDPR", "GB-UKGDPR", "CA-PIPEDA", "CA-QC", "AU-NDB", "SG-PDPA", "BR-LGPD"}
+REQUIRED_CODES = set(US_STATES) | {
+    "US-HIPAA",
+    "US-FTC-HBNR",
+    "US-GLBA",
+    "EU-GDPR",
+    "GB-UKGDPR",
+    "CA-PIPEDA",
+    "CA-QC",
+    "AU-NDB",
+    "SG-PDPA",
+    "BR-LGPD",
+}
 # States the reference gives letter-content rules for (Part C / E).
-CONTENT_STATES = {"US-CA", "US-NY", "US-MA", "US-MD", "US-NC", "US-OR", "US-WA", "US-IL", "US-IA", "US-MI", "US-NH", "US-HI", "US-VT",
-                  "US-VA", "US-WV", "US-WY", "US-RI", "US-DC", "US-CO", "US-FL", "US-PR", "US-CT", "US-AZ", "US-NM", "US-MO", "US-WI", "US-DE",
-                  "US-PA"}
+CONTENT_STATES = {
+    "US-CA",
+    "US-NY",
+    "US-MA",
+    "US-MD",
+    "US-NC",
+    "US-OR",
+    "US-WA",
+    "US-IL",
+    "US-IA",
+    "US-MI",
+    "US-NH",
+    "US-HI",
+    "US-VT",
+    "US-VA",
+    "US-WV",
+    "US-WY",
+    "US-RI",
+    "US-DC",
+    "US-CO",
+    "US-FL",
+    "US-PR",
+    "US-CT",
+    "US-AZ",
+    "US-NM",
+    "US-MO",
+    "US-WI",
+    "US-DE",
+    "US-PA",
+}
 AGENCY_STATES = {"US-NY", "US-MD", "US-NC", "US-RI", "US-DC", "US-OR", "US-IA"}
 
 
@@ -37,11 +75,15 @@ def test_file_shape(path, rulebook) -> None:  # type: ignore[no-untyped-def]
     if rule.jurisdiction == "US-GENERIC":
         return
     if rule.letter:
-        assert any(d.obligation == "individuals" for d in rule.deadlines), "needs the individuals' deadline"
+        assert any(d.obligation == "individuals" for d in rule.deadlines), (
+            "needs the individuals' deadline"
+        )
     else:
         assert rule.deadlines, "a law without letters still needs its notice deadlines"
     scope = rule.applicability
-    assert scope.any_data or scope.personal_information or scope.standalone, "needs a personal-information definition"
+    assert scope.any_data or scope.personal_information or scope.standalone, (
+        "needs a personal-information definition"
+    )
     if scope.basis == "residence":
         assert scope.residence and set(scope.residence) <= set(RESIDENCE_CODES)
     else:
@@ -55,7 +97,9 @@ def test_state_status_rests_on_sources(code, rulebook) -> None:  # type: ignore[
     """`verified` means two sources from different publishers, one primary, each read on a date; `unverified` says what is missing."""
     rule = rulebook.jurisdiction(code)
     if rule.status == "verified":
-        assert len({s.publisher for s in rule.sources}) >= 2 and any(s.primary for s in rule.sources)
+        assert len({s.publisher for s in rule.sources}) >= 2 and any(
+            s.primary for s in rule.sources
+        )
         assert all(s.read <= date.today() and s.supports for s in rule.sources)
     else:
         assert rule.unverified, "an unverified file must say what is missing in `unverified:`"
@@ -96,14 +140,50 @@ def test_bad_file_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
         load_rulebook(root)
 
 
-@pytest.mark.parametrize(("sources", "reason"), [
-    ([], "no sources"),
-    ([{"title": "Chart A", "url": "https://firm-a.example/ca", "kind": "secondary", "read": "2026-12-01", "supports": "all"},
-      {"title": "Chart B", "url": "https://firm-b.example/ca", "kind": "secondary", "read": "2026-12-01", "supports": "all"}], "no primary"),
-    ([{"title": "Statute", "url": "https://leg.example/s1", "kind": "statute", "read": "2026-12-01", "supports": "all"},
-      {"title": "Statute again", "url": "https://www.leg.example/s2", "kind": "statute", "read": "2026-12-01", "supports": "all"}],
-     "one publisher"),
-])
+@pytest.mark.parametrize(
+    ("sources", "reason"),
+    [
+        ([], "no sources"),
+        (
+            [
+                {
+                    "title": "Chart A",
+                    "url": "https://firm-a.example/ca",
+                    "kind": "secondary",
+                    "read": "2026-12-01",
+                    "supports": "all",
+                },
+                {
+                    "title": "Chart B",
+                    "url": "https://firm-b.example/ca",
+                    "kind": "secondary",
+                    "read": "2026-12-01",
+                    "supports": "all",
+                },
+            ],
+            "no primary",
+        ),
+        (
+            [
+                {
+                    "title": "Statute",
+                    "url": "https://leg.example/s1",
+                    "kind": "statute",
+                    "read": "2026-12-01",
+                    "supports": "all",
+                },
+                {
+                    "title": "Statute again",
+                    "url": "https://www.leg.example/s2",
+                    "kind": "statute",
+                    "read": "2026-12-01",
+                    "supports": "all",
+                },
+            ],
+            "one publisher",
+        ),
+    ],
+)
 def test_verified_without_independent_sources_is_refused(tmp_path, sources, reason) -> None:  # type: ignore[no-untyped-def]
     root = tmp_path / "rules"
     (root / "legal").mkdir(parents=True)

@@ -22,8 +22,13 @@ TODAY = date(2026, 3, 10)
 
 
 def _find(report, jurisdiction: str, obligation: str, recipient: str = ""):  # type: ignore[no-untyped-def]
-    return [o for o in report.obligations
-            if o.jurisdiction == jurisdiction and o.obligation == obligation and recipient.lower() in o.recipient.lower()]
+    return [
+        o
+        for o in report.obligations
+        if o.jurisdiction == jurisdiction
+        and o.obligation == obligation
+        and recipient.lower() in o.recipient.lower()
+    ]
 
 
 def _lettered(report) -> set[str]:  # type: ignore[no-untyped-def]
@@ -31,11 +36,19 @@ def _lettered(report) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 def _ba(affected, data, *, delegated: bool = False):  # type: ignore[no-untyped-def]
-    return make_facts(affected, data, organisation={"name": "Claims Processing LLC", "entity_types": ["hipaa_business_associate"],
-                                                    "ba_notifies_individuals": delegated})
+    return make_facts(
+        affected,
+        data,
+        organisation={
+            "name": "Claims Processing LLC",
+            "entity_types": ["hipaa_business_associate"],
+            "ba_notifies_individuals": delegated,
+        },
+    )
 
 
 # ---- 1. HIPAA business associates -----------------------------------------------------------------------
+
 
 def test_business_associate_tells_the_covered_entity_not_patients(rulebook) -> None:  # type: ignore[no-untyped-def]
     """45 CFR 164.410(b): a business associate notifies the covered entity without unreasonable delay and no later than
@@ -46,7 +59,9 @@ def test_business_associate_tells_the_covered_entity_not_patients(rulebook) -> N
     (ce,) = _find(report, "US-HIPAA-BA", "covered_entity")
     assert ce.due == date(2026, 5, 1) and "identity of each individual" in ce.deadline
     assert _lettered(report) == set()
-    assert not _find(report, "US-HIPAA", "individuals") and not _find(report, "US-HIPAA", "regulator")
+    assert not _find(report, "US-HIPAA", "individuals") and not _find(
+        report, "US-HIPAA", "regulator"
+    )
     assert not _find(report, "US-HIPAA", "media") and not _find(report, "US-TX", "regulator")
     assert report.variants == []
 
@@ -54,7 +69,9 @@ def test_business_associate_tells_the_covered_entity_not_patients(rulebook) -> N
 def test_business_associate_with_delegated_letters(rulebook) -> None:  # type: ignore[no-untyped-def]
     """Same facts, but the business associate agreement delegates the patient letters: the HIPAA letters go out (60 days,
     2026-05-01) and the covered entity is still told (164.410); HHS and media stay with the covered entity."""
-    report = obligations_report(_ba({"US-TX": 700}, ["name", "medical"], delegated=True), rulebook, TODAY)
+    report = obligations_report(
+        _ba({"US-TX": 700}, ["name", "medical"], delegated=True), rulebook, TODAY
+    )
     assert "US-HIPAA" in _lettered(report)
     assert _find(report, "US-HIPAA", "individuals")[0].due == date(2026, 5, 1)
     assert _find(report, "US-HIPAA-BA", "covered_entity")[0].due == date(2026, 5, 1)
@@ -62,6 +79,7 @@ def test_business_associate_with_delegated_letters(rulebook) -> None:  # type: i
 
 
 # ---- 2. HIPAA entities under state law --------------------------------------------------------------------
+
 
 def _ce(affected, data=("name", "ssn", "medical"), **extra):  # type: ignore[no-untyped-def]
     return make_facts(affected, list(data), entity_types=["hipaa_covered_entity"], **extra)
@@ -101,7 +119,10 @@ def test_new_york_hhs_report_to_ag_within_5_business_days(rulebook) -> None:  # 
     Birthday skipped; Tue 02-17 = 3, Wed 02-18 = 4, Thu 02-19 = 5 -> 2026-02-19. § 899-aa(2)(b): no second letter to
     the residents, but the AG/DOS/State Police notice stays, due with the HIPAA letter (discovery 2026-01-05 + 60 =
     2026-03-06)."""
-    facts = _ce({"US-NY": 100}, incident={"summary": "x", "discovery_date": "2026-01-05", "hhs_notice_date": "2026-02-10"})
+    facts = _ce(
+        {"US-NY": 100},
+        incident={"summary": "x", "discovery_date": "2026-01-05", "hhs_notice_date": "2026-02-10"},
+    )
     report = obligations_report(facts, rulebook, TODAY)
     assert _lettered(report) == {"US-HIPAA"}
     (hhs,) = _find(report, "US-NY", "regulator", "HHS breach report")
@@ -127,6 +148,7 @@ def test_state_letter_stays_for_ordinary_business(rulebook) -> None:  # type: ig
 
 # ---- 3. Puerto Rico ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("id_type", ["passport", "military_id", "state_id"])
 def test_puerto_rico_official_ids_are_personal_information(rulebook, id_type) -> None:  # type: ignore[no-untyped-def]
     """10 L.P.R.A. § 4051: name + 'driver's license number, voter's identification or other official identification'
@@ -138,6 +160,7 @@ def test_puerto_rico_official_ids_are_personal_information(rulebook, id_type) ->
 
 
 # ---- 4. WA, FL, MA, CA, card numbers ------------------------------------------------------------------------
+
 
 def test_washington_letter_content(rulebook) -> None:  # type: ignore[no-untyped-def]
     """RCW 19.255.010: the notice includes the credit bureaus' toll-free numbers and addresses whenever personal
@@ -154,8 +177,15 @@ def test_florida_no_harm_determination_goes_to_legal_affairs(rulebook) -> None: 
     """Fla. Stat. § 501.171(4)(c): no letters after a written determination that the breach will not likely result in
     identity theft or financial harm, but the determination goes to the Department of Legal Affairs within 30 days:
     determined 2026-03-20 -> 2026-04-19. The ordinary AG notice (600 >= 500) and letters fall away."""
-    facts = make_facts({"US-FL": 600}, ["name", "ssn"],
-                       incident={"summary": "x", "discovery_date": "2026-03-02", "no_harm_determination_date": "2026-03-20"})
+    facts = make_facts(
+        {"US-FL": 600},
+        ["name", "ssn"],
+        incident={
+            "summary": "x",
+            "discovery_date": "2026-03-02",
+            "no_harm_determination_date": "2026-03-20",
+        },
+    )
     report = obligations_report(facts, rulebook, TODAY)
     assert "US-FL" not in _lettered(report)
     (det,) = _find(report, "US-FL", "regulator")
@@ -166,31 +196,52 @@ def test_florida_no_harm_determination_goes_to_legal_affairs(rulebook) -> None: 
 def test_florida_without_determination_is_unchanged(rulebook) -> None:  # type: ignore[no-untyped-def]
     """Without a determination: letters and the AG within 30 days of discovery (2026-04-01), no determination duty."""
     report = obligations_report(make_facts({"US-FL": 600}, ["name", "ssn"]), rulebook, TODAY)
-    assert [o.recipient for o in _find(report, "US-FL", "regulator")] == ["Florida Department of Legal Affairs (Attorney General)"]
+    assert [o.recipient for o in _find(report, "US-FL", "regulator")] == [
+        "Florida Department of Legal Affairs (Attorney General)"
+    ]
 
 
 def _months(rule, facts) -> set[int]:  # type: ignore[no-untyped-def]
     from app.domain.jurisdictions import condition_met
-    return {c.min_months for c in rule.conditions if c.element == "credit_monitoring_offer" and condition_met(c, facts)}
+
+    return {
+        c.min_months
+        for c in rule.conditions
+        if c.element == "credit_monitoring_offer" and condition_met(c, facts)
+    }
 
 
 def test_massachusetts_consumer_reporting_agency_owes_42_months(rulebook) -> None:  # type: ignore[no-untyped-def]
     """M.G.L. c. 93H § 3A(a): SSN breach -> at least 18 months of free monitoring; a consumer reporting agency -> 42."""
     ma = rulebook.jurisdiction("US-MA")
     assert _months(ma, make_facts({"US-MA": 5}, ["name", "ssn"])) == {18}
-    assert _months(ma, make_facts({"US-MA": 5}, ["name", "ssn"], entity_types=["consumer_reporting_agency"])) == {42}
+    assert _months(
+        ma, make_facts({"US-MA": 5}, ["name", "ssn"], entity_types=["consumer_reporting_agency"])
+    ) == {42}
 
 
 def test_massachusetts_42_months_is_checked_in_the_letter(rulebook, settings) -> None:  # type: ignore[no-untyped-def]
     """The legal check holds a consumer reporting agency's letter offering 24 months to the 42-month minimum; the same
     letter from an ordinary business meets the 18-month minimum."""
     from app.checks.engine import run_checks
-    text = ("Notice of Data Breach\n\nWe are offering you 24 months of free credit monitoring through Experian "
-            "IdentityWorks. Enroll at https://example.com/enroll.\n")
+
+    text = (
+        "Notice of Data Breach\n\nWe are offering you 24 months of free credit monitoring through Experian "
+        "IdentityWorks. Enroll at https://example.com/enroll.\n"
+    )
 
     def failed(entity: str) -> list[str]:
-        facts = make_facts({"US-MA": 5}, ["name", "ssn"], entity_types=[entity], monitoring_months=24)
-        report = run_checks(text, rulebook=rulebook, settings=settings, facts=facts, jurisdictions=["US-MA"], grammar=False)
+        facts = make_facts(
+            {"US-MA": 5}, ["name", "ssn"], entity_types=[entity], monitoring_months=24
+        )
+        report = run_checks(
+            text,
+            rulebook=rulebook,
+            settings=settings,
+            facts=facts,
+            jurisdictions=["US-MA"],
+            grammar=False,
+        )
         return [f.message for f in report.findings if f.rule.endswith("credit_monitoring_offer")]
 
     assert any("at least 42 months" in m for m in failed("consumer_reporting_agency"))
@@ -202,18 +253,24 @@ def test_california_monitoring_only_when_source_of_breach(rulebook) -> None:  # 
     providing the notification was the source of the breach'; a notifier that was not (its vendor was) owes none."""
     ca = rulebook.jurisdiction("US-CA")
     source = make_facts({"US-CA": 5}, ["name", "ssn"])
-    vendor = make_facts({"US-CA": 5}, ["name", "ssn"], organisation={"name": "Acme", "source_of_breach": False})
+    vendor = make_facts(
+        {"US-CA": 5}, ["name", "ssn"], organisation={"name": "Acme", "source_of_breach": False}
+    )
     assert _months(ca, source) == {12}
     assert _months(ca, vendor) == set()
 
 
-@pytest.mark.parametrize(("code", "needs_code"), [("US-WA", True), ("US-CA", True), ("US-FL", True), ("US-PR", False)])
+@pytest.mark.parametrize(
+    ("code", "needs_code"), [("US-WA", True), ("US-CA", True), ("US-FL", True), ("US-PR", False)]
+)
 def test_card_numbers_per_statute(rulebook, code, needs_code) -> None:  # type: ignore[no-untyped-def]
     """WA RCW 19.255.005(2)(a)(i)(C), CA 1798.82(h)(1)(C), FL 501.171(1)(g)1.a.(III): a card number counts only 'in
     combination with any required security code, access code, or password'; PR § 4051(c): 'bank or financial account
     numbers of any type with or without passwords or access code'."""
     without = obligations_report(make_facts({code: 5}, ["name", "payment_card"]), rulebook, TODAY)
-    with_code = obligations_report(make_facts({code: 5}, ["name", "payment_card", "account_security_code"]), rulebook, TODAY)
+    with_code = obligations_report(
+        make_facts({code: 5}, ["name", "payment_card", "account_security_code"]), rulebook, TODAY
+    )
     assert (code in _lettered(without)) is (not needs_code)
     assert code in _lettered(with_code)
     if needs_code:
@@ -223,11 +280,16 @@ def test_card_numbers_per_statute(rulebook, code, needs_code) -> None:  # type: 
 
 # ---- 5. Clocks -----------------------------------------------------------------------------------------------
 
+
 def test_gdpr_72_hours_counted_in_hours(rulebook) -> None:  # type: ignore[no-untyped-def]
     """GDPR Art. 33(1): 72 hours from awareness. Aware 2026-09-15 00:30 UTC -> due 2026-09-18 00:30 UTC. At 2026-09-17
     22:30 UTC two hours remain: days_left says 1 (calendar days to 09-18) but hours_left says 2, and the text shows
     hours because fewer than 72 remain."""
-    facts = make_facts({"DE": 10}, ["name", "email"], incident={"summary": "x", "discovery_date": "2026-09-15T00:30:00+00:00"})
+    facts = make_facts(
+        {"DE": 10},
+        ["name", "email"],
+        incident={"summary": "x", "discovery_date": "2026-09-15T00:30:00+00:00"},
+    )
     now = datetime(2026, 9, 17, 22, 30, tzinfo=UTC)
     report = obligations_report(facts, rulebook, now)
     (sa,) = _find(report, "EU-GDPR", "regulator")
@@ -241,7 +303,11 @@ def test_gdpr_72_hours_counted_in_hours(rulebook) -> None:  # type: ignore[no-un
 def test_gdpr_hours_keep_the_offset(rulebook) -> None:  # type: ignore[no-untyped-def]
     """Aware 2026-09-15 23:30 at UTC-5 (04:30 UTC on the 16th): the discovery day is the 15th in that offset; due
     2026-09-18 23:30 -05:00; at 2026-09-19 01:30 UTC it is one hour overdue."""
-    facts = make_facts({"FR": 3}, ["name"], incident={"summary": "x", "discovery_date": "2026-09-15T23:30:00-05:00"})
+    facts = make_facts(
+        {"FR": 3},
+        ["name"],
+        incident={"summary": "x", "discovery_date": "2026-09-15T23:30:00-05:00"},
+    )
     report = obligations_report(facts, rulebook, datetime(2026, 9, 19, 5, 30, tzinfo=UTC))
     (sa,) = _find(report, "EU-GDPR", "regulator")
     assert facts.incident.discovery_date == date(2026, 9, 15)
@@ -288,6 +354,7 @@ def test_candor_today_accepts_a_datetime() -> None:
 
 def test_discovery_datetime_without_offset_is_refused() -> None:
     from pydantic import ValidationError
+
     with pytest.raises(ValidationError) as err:
         make_facts({"DE": 1}, ["name"], incident={"discovery_date": "2026-09-15T00:30:00"})
     assert err.value.errors()[0]["loc"] == ("incident", "discovery_date")
@@ -296,18 +363,29 @@ def test_discovery_datetime_without_offset_is_refused() -> None:
 
 # ---- 7. Residence codes that read two ways -----------------------------------------------------------------------
 
+
 def test_ambiguous_residence_code_warns_with_both_readings(rulebook) -> None:  # type: ignore[no-untyped-def]
     """'CA' is Canada's ISO code and California's postal code: Candor reads Canada (PIPEDA) and says so, naming the
     other reading and how to write it; 'US-CA' and 'FR' read one way only."""
-    report = obligations_report(make_facts({"CA": 700, "US-CA": 5, "FR": 1}, ["name", "ssn"]), rulebook, TODAY)
+    report = obligations_report(
+        make_facts({"CA": 700, "US-CA": 5, "FR": 1}, ["name", "ssn"]), rulebook, TODAY
+    )
     assert len(report.warnings) == 1
-    assert "Canada" in report.warnings[0] and "California" in report.warnings[0] and "'US-CA'" in report.warnings[0]
+    assert (
+        "Canada" in report.warnings[0]
+        and "California" in report.warnings[0]
+        and "'US-CA'" in report.warnings[0]
+    )
     assert "WARNING:" in render_text(report)
 
 
 def test_resolved_names_for_the_form_preview() -> None:
     rows = {r["code"]: r for r in resolve_residences({"CA": 700, "DE": 3, "US-TX": 2, "TX": 1})}
-    assert rows["CA"]["name"] == "Canada" and rows["CA"]["also"] == "California" and rows["CA"]["also_code"] == "US-CA"
+    assert (
+        rows["CA"]["name"] == "Canada"
+        and rows["CA"]["also"] == "California"
+        and rows["CA"]["also_code"] == "US-CA"
+    )
     assert rows["DE"]["also"] == "Delaware"
     assert rows["US-TX"]["name"] == "Texas" and rows["US-TX"]["also"] is None
     assert rows["TX"]["known"] is False and rows["TX"]["suggestion"] == "US-TX"

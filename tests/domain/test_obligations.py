@@ -17,8 +17,13 @@ def scenario(request: pytest.FixtureRequest) -> Scenario:
 
 
 def _find(report, jurisdiction: str, obligation: str, recipient: str):  # type: ignore[no-untyped-def]
-    return [o for o in report.obligations
-            if o.jurisdiction == jurisdiction and o.obligation == obligation and recipient.lower() in o.recipient.lower()]
+    return [
+        o
+        for o in report.obligations
+        if o.jurisdiction == jurisdiction
+        and o.obligation == obligation
+        and recipient.lower() in o.recipient.lower()
+    ]
 
 
 def test_scenario_count() -> None:
@@ -45,7 +50,9 @@ def test_due_dates(scenario: Scenario, rulebook) -> None:  # type: ignore[no-unt
     for (jurisdiction, obligation, recipient), due in scenario.due.items():
         found = _find(report, jurisdiction, obligation, recipient)
         assert found, f"{jurisdiction} {obligation} {recipient!r} missing; {scenario.why}"
-        assert found[0].due == due, f"{jurisdiction} {obligation}: {found[0].due} != {due}; {scenario.why}"
+        assert found[0].due == due, (
+            f"{jurisdiction} {obligation}: {found[0].due} != {due}; {scenario.why}"
+        )
         expected_left = (due - scenario.today).days if due else None
         assert found[0].days_left == expected_left
         assert found[0].citation
@@ -62,11 +69,15 @@ def test_obligations_are_sorted_by_due_date_undated_last(rulebook) -> None:  # t
 
 
 def test_unverified_flag_follows_the_rule_file(rulebook) -> None:  # type: ignore[no-untyped-def]
-    report = obligations_report(make_facts({"US-KY": 2000, "US-AL": 2000}, ["name", "ssn"]), rulebook, date(2026, 3, 10))
+    report = obligations_report(
+        make_facts({"US-KY": 2000, "US-AL": 2000}, ["name", "ssn"]), rulebook, date(2026, 3, 10)
+    )
     ky = _find(report, "US-KY", "cra", "")
     al = _find(report, "US-AL", "regulator", "")
     assert ky and all(o.unverified for o in ky)  # no primary source read for Kentucky
-    assert al and not any(o.unverified for o in al)  # verified: Ala. Code § 8-38-5 and two secondary charts
+    assert al and not any(
+        o.unverified for o in al
+    )  # verified: Ala. Code § 8-38-5 and two secondary charts
 
 
 def test_overdue_is_negative_days_left(rulebook) -> None:  # type: ignore[no-untyped-def]
@@ -75,12 +86,15 @@ def test_overdue_is_negative_days_left(rulebook) -> None:  # type: ignore[no-unt
     assert sa.due == date(2026, 3, 5) and sa.days_left == -27
 
 
-@pytest.mark.parametrize(("start", "days", "expected"), [
-    (date(2026, 3, 6), 3, date(2026, 3, 11)),   # Fri + 3 -> Wed
-    (date(2026, 3, 7), 1, date(2026, 3, 9)),    # Sat + 1 -> Mon
-    (date(2026, 3, 2), 14, date(2026, 3, 20)),  # Mon + 14 -> Fri two weeks later
-    (date(2026, 3, 2), 0, date(2026, 3, 2)),
-])
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        (date(2026, 3, 6), 3, date(2026, 3, 11)),  # Fri + 3 -> Wed
+        (date(2026, 3, 7), 1, date(2026, 3, 9)),  # Sat + 1 -> Mon
+        (date(2026, 3, 2), 14, date(2026, 3, 20)),  # Mon + 14 -> Fri two weeks later
+        (date(2026, 3, 2), 0, date(2026, 3, 2)),
+    ],
+)
 def test_business_days(start: date, days: int, expected: date) -> None:
     assert add_business_days(start, days) == expected
 

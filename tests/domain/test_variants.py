@@ -20,9 +20,18 @@ def _satisfies(rulebook, facts, variant) -> bool:  # type: ignore[no-untyped-def
     """Every recipient's own laws: requirements included, prohibitions excluded (own conflicts excepted)."""
     letter = set(variant.include) - set(variant.exclude)
     for residence in variant.residences:
-        laws = [a for a in applicable_jurisdictions(facts, rulebook) if a.letters and residence in a.residences]
-        need = set().union(*(required_elements(rulebook.jurisdiction(a.jurisdiction), facts) for a in laws))
-        ban = set().union(*(set(rulebook.jurisdiction(a.jurisdiction).prohibits) for a in laws)) - need
+        laws = [
+            a
+            for a in applicable_jurisdictions(facts, rulebook)
+            if a.letters and residence in a.residences
+        ]
+        need = set().union(
+            *(required_elements(rulebook.jurisdiction(a.jurisdiction), facts) for a in laws)
+        )
+        ban = (
+            set().union(*(set(rulebook.jurisdiction(a.jurisdiction).prohibits) for a in laws))
+            - need
+        )
         if not need <= letter or ban & letter:
             return False
     return True
@@ -57,7 +66,9 @@ def test_minimal_against_brute_force(rulebook) -> None:  # type: ignore[no-untyp
     if len(variants) > 1:
         # Any single letter for everyone must break someone's law.
         everyone = [a for a in applicable_jurisdictions(facts, rulebook) if a.letters]
-        need = set().union(*(required_elements(rulebook.jurisdiction(a.jurisdiction), facts) for a in everyone))
+        need = set().union(
+            *(required_elements(rulebook.jurisdiction(a.jurisdiction), facts) for a in everyone)
+        )
         ban = set().union(*(set(rulebook.jurisdiction(a.jurisdiction).prohibits) for a in everyone))
         assert need & ban
     assert len(variants) == 2
@@ -69,7 +80,9 @@ def test_international_letters_stay_apart_from_us(rulebook) -> None:  # type: ig
 
 
 def test_own_conflict_is_reported(rulebook) -> None:  # type: ignore[no-untyped-def]
-    facts = make_facts({"US-MA": 5}, ["name", "ssn", "medical"], entity_types=["hipaa_covered_entity"])
+    facts = make_facts(
+        {"US-MA": 5}, ["name", "ssn", "medical"], entity_types=["hipaa_covered_entity"]
+    )
     (v,) = _plan(rulebook, facts)
     assert v.conflicts and "what_happened" in v.conflicts[0]
     assert "what_happened" in v.include and "what_happened" not in v.exclude
@@ -78,11 +91,17 @@ def test_own_conflict_is_reported(rulebook) -> None:  # type: ignore[no-untyped-
 
 def test_ids_largest_first(rulebook) -> None:  # type: ignore[no-untyped-def]
     variants = _plan(rulebook, make_facts({"US-MA": 500, "US-CA": 10}, SSN))
-    assert [v.id for v in variants] == ["US-MA", "US-CA"]  # the one variant id: its laws joined by "+"
+    assert [v.id for v in variants] == [
+        "US-MA",
+        "US-CA",
+    ]  # the one variant id: its laws joined by "+"
     assert variants[0].residences == {"US-MA": 500}
 
 
-@pytest.mark.parametrize("pair", list(itertools.combinations(["US-MA", "US-IL", "US-RI", "US-CA", "US-TX", "US-NY", "DE"], 2)))
+@pytest.mark.parametrize(
+    "pair",
+    list(itertools.combinations(["US-MA", "US-IL", "US-RI", "US-CA", "US-TX", "US-NY", "DE"], 2)),
+)
 def test_every_pair_is_valid(rulebook, pair) -> None:  # type: ignore[no-untyped-def]
     facts = make_facts({c: 3 for c in pair}, SSN)
     variants = _plan(rulebook, facts)

@@ -47,7 +47,7 @@ CA_HEADINGS = [
 HOSTILE = (
     "# Notice <script>alert('t')</script>\n\n"
     "Hello {{ 7*7 }} and {% for x in y %}loop{% endfor %} "
-    "<img src=\"http://evil.example/p.png\"> <a href=\"javascript:alert(1)\">x</a>\n\n"
+    '<img src="http://evil.example/p.png"> <a href="javascript:alert(1)">x</a>\n\n'
     "- item <script>document.cookie</script>\n"
 )
 
@@ -62,8 +62,11 @@ def make_doc(text=CA_LETTER, **kw):
         version_hash="3f2a9c0d5e6b7a8190c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3",
         enrollment_code="AC-7Q4-ZK9",
         enroll_by="June 30, 2025",
-        recipient={"name": "Jane Doe", "address_lines": ["42 Elm Street", "Springfield, IL 62704"],
-                   "email": "jane@example.com"},
+        recipient={
+            "name": "Jane Doe",
+            "address_lines": ["42 Elm Street", "Springfield, IL 62704"],
+            "email": "jane@example.com",
+        },
     )
     fields.update(kw)
     return ExportDocument(**fields)

@@ -18,23 +18,55 @@ def checklist():
         version_hash=VERSION_HASH,
         rulebook_hash=RULEBOOK_HASH,
         rows=[
-            dict(jurisdiction="US-CA", element="what_happened", label="What happened",
-                 requirement="required", ok=True,
-                 evidence="On March 1 an attacker used a stolen password.", waived_reason=None,
-                 citation="Cal. Civ. Code § 1798.82(d)", unverified=False),
-            dict(jurisdiction="US-CA", element="toll_free_number", label="Toll-free number",
-                 requirement="required", ok=False, evidence=None, waived_reason=None,
-                 citation="Cal. Civ. Code § 1798.82(d)(2)", unverified=False),
-            dict(jurisdiction="US-MA", element="affected_count", label="Number affected",
-                 requirement="prohibited", ok=False, evidence="=HYPERLINK(\"http://x\")",
-                 waived_reason=None, citation="M.G.L. c. 93H § 3", unverified=True),
-            dict(jurisdiction="US-HIPAA", element="discovery_date", label="Discovery date",
-                 requirement="required", ok=False, evidence=None,
-                 waived_reason="Counsel: date still under investigation",
-                 citation="45 CFR 164.404(c)", unverified=False),
+            dict(
+                jurisdiction="US-CA",
+                element="what_happened",
+                label="What happened",
+                requirement="required",
+                ok=True,
+                evidence="On March 1 an attacker used a stolen password.",
+                waived_reason=None,
+                citation="Cal. Civ. Code § 1798.82(d)",
+                unverified=False,
+            ),
+            dict(
+                jurisdiction="US-CA",
+                element="toll_free_number",
+                label="Toll-free number",
+                requirement="required",
+                ok=False,
+                evidence=None,
+                waived_reason=None,
+                citation="Cal. Civ. Code § 1798.82(d)(2)",
+                unverified=False,
+            ),
+            dict(
+                jurisdiction="US-MA",
+                element="affected_count",
+                label="Number affected",
+                requirement="prohibited",
+                ok=False,
+                evidence='=HYPERLINK("http://x")',
+                waived_reason=None,
+                citation="M.G.L. c. 93H § 3",
+                unverified=True,
+            ),
+            dict(
+                jurisdiction="US-HIPAA",
+                element="discovery_date",
+                label="Discovery date",
+                requirement="required",
+                ok=False,
+                evidence=None,
+                waived_reason="Counsel: date still under investigation",
+                citation="45 CFR 164.404(c)",
+                unverified=False,
+            ),
         ],
-        approvals=[{"user": "cmo@acme.example", "role": "cmo", "at": "2025-03-05 10:00 UTC"},
-                   {"user": "sec@acme.example", "role": "security", "at": "2025-03-05 11:00 UTC"}],
+        approvals=[
+            {"user": "cmo@acme.example", "role": "cmo", "at": "2025-03-05 10:00 UTC"},
+            {"user": "sec@acme.example", "role": "security", "at": "2025-03-05 11:00 UTC"},
+        ],
         signed_off_by="compliance@acme.example",
     )
 
@@ -60,7 +92,7 @@ def test_csv_parses_and_carries_hashes(checklist):
 
 def test_csv_neutralises_formulas(checklist):
     records = list(csv.DictReader(io.StringIO(checklist_csv(checklist))))
-    assert records[2]["evidence"] == "'=HYPERLINK(\"http://x\")"
+    assert records[2]["evidence"] == '\'=HYPERLINK("http://x")'
 
 
 def test_checklist_pdf_is_a_printable_table(checklist, pdf_text):

@@ -18,8 +18,10 @@ def test_headings_lists_and_bold_use_word_structure(doc, ca_headings):
     for heading in ca_headings:
         assert by_text[heading].style.name == "Heading 1", heading
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
-    assert bullets == ["Your name and mailing address",
-                       "Your Social Security number and date of birth"]
+    assert bullets == [
+        "Your name and mailing address",
+        "Your Social Security number and date of birth",
+    ]
     numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
     assert len(numbered) == 3
     assert numbered[0].startswith("Enroll in the free credit monitoring we offer, using the code")
@@ -30,21 +32,29 @@ def test_headings_lists_and_bold_use_word_structure(doc, ca_headings):
 def test_subheadings_and_missing_markers():
     from app.export.document import ExportDocument
 
-    doc = ExportDocument(text="## Steps\n\n### Freeze\n\nOn [[missing: breach_date]].\n",
-                         title="t", organisation="o", approved=True)
+    doc = ExportDocument(
+        text="## Steps\n\n### Freeze\n\nOn [[missing: breach_date]].\n",
+        title="t",
+        organisation="o",
+        approved=True,
+    )
     document = open_docx(render_docx(doc))
     styles = {p.text: p.style.name for p in document.paragraphs}
     assert styles["Steps"] == "Heading 1" and styles["Freeze"] == "Heading 2"
-    marker = [r for p in document.paragraphs for r in p.runs
-              if r.text == "[[missing: breach_date]]"]
+    marker = [
+        r for p in document.paragraphs for r in p.runs if r.text == "[[missing: breach_date]]"
+    ]
     assert marker and marker[0].font.highlight_color == WD_COLOR_INDEX.YELLOW
 
 
 def test_each_numbered_list_restarts(make_doc):
     data = render_docx(make_doc(text="1. a\n2. b\n\nBetween.\n\n1. c\n2. d\n"))
     document = open_docx(data)
-    num_ids = {p.text: p._p.pPr.numPr.numId.val for p in document.paragraphs
-               if p.style.name == "List Number"}
+    num_ids = {
+        p.text: p._p.pPr.numPr.numId.val
+        for p in document.paragraphs
+        if p.style.name == "List Number"
+    }
     assert num_ids["a"] == num_ids["b"] != num_ids["c"] == num_ids["d"]
     numbering = zipfile.ZipFile(io.BytesIO(data)).read("word/numbering.xml").decode()
     assert numbering.count('<w:startOverride w:val="1"/>') >= 2
@@ -62,8 +72,11 @@ def test_draft_watermark_first_paragraph_and_header(make_doc):
 
 def test_footer_page_fields_and_metadata(doc):
     data = render_docx(doc)
-    footer = zipfile.ZipFile(io.BytesIO(data)).read("word/footer1.xml").decode() \
-        if "word/footer1.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist() else ""
+    footer = (
+        zipfile.ZipFile(io.BytesIO(data)).read("word/footer1.xml").decode()
+        if "word/footer1.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+        else ""
+    )
     if not footer:  # python-docx names the part footerN.xml; find it
         z = zipfile.ZipFile(io.BytesIO(data))
         footer = "".join(z.read(n).decode() for n in z.namelist() if "footer" in n)

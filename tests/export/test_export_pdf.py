@@ -30,7 +30,8 @@ def test_approved_pdf_has_letter_text_code_and_no_watermark(doc, pdf_text, ca_he
 def test_unapproved_pdf_has_watermark_on_every_page(make_doc, pdf_text):
     long_text = "# Notice of Data Breach\n\n" + "\n\n".join(
         f"## Section {i}\n" + "We are telling you what happened and what you can do. " * 25
-        for i in range(8))
+        for i in range(8)
+    )
     pages, texts = pdf_text(render_pdf(make_doc(text=long_text, approved=False)))
     assert pages > 1
     for text in texts:
@@ -39,7 +40,8 @@ def test_unapproved_pdf_has_watermark_on_every_page(make_doc, pdf_text):
 
 def test_long_letter_spans_pages_with_page_numbers(make_doc, pdf_text):
     long_text = "# Notice of Data Breach\n\n" + "\n\n".join(
-        f"## Section {i}\n" + "A plain sentence about the incident. " * 40 for i in range(10))
+        f"## Section {i}\n" + "A plain sentence about the incident. " * 40 for i in range(10)
+    )
     pages, texts = pdf_text(render_pdf(make_doc(text=long_text), page_size="Letter"))
     assert pages > 1
     for n, text in enumerate(texts, start=1):
@@ -61,8 +63,13 @@ def test_enrolment_box_follows_title(make_doc):
 
 
 def test_hostile_text_is_inert_in_pdf(make_doc, pdf_text, hostile):
-    doc = make_doc(text=hostile, title="<script>x</script>", organisation='"><b>',
-                   letterhead="<i>Acme</i>", enrollment_code="<b>X</b>")
+    doc = make_doc(
+        text=hostile,
+        title="<script>x</script>",
+        organisation='"><b>',
+        letterhead="<i>Acme</i>",
+        enrollment_code="<b>X</b>",
+    )
     html = letter_html(doc)
     body = html.split("<body>", 1)[1]
     assert "<script" not in html and "<img" not in html and "<a " not in html
@@ -88,8 +95,10 @@ def test_css_string_escapes_quotes_and_newlines():
 
 def test_render_many_renders_each_letter_in_order(make_doc, pdf_text):
     # Speed is measured in bench/ (never asserted on wall-clock time in a test).
-    docs = [make_doc(recipient={"name": f"Person {i}", "address_lines": [f"{i} Main St"]})
-            for i in range(5)]
+    docs = [
+        make_doc(recipient={"name": f"Person {i}", "address_lines": [f"{i} Main St"]})
+        for i in range(5)
+    ]
     outputs = list(render_pdf_many(docs))
     assert len(outputs) == 5
     for i, data in enumerate(outputs):

@@ -39,7 +39,9 @@ def test_pdf_text_is_never_below_10pt(make_doc, approved) -> None:  # type: igno
     sizes = _pdf_sizes(render_pdf(make_doc(approved=approved)))
     texts = " ".join(t for _, t in sizes)
     for needle in ("Acme Health", "42 Elm Street", "Page 1 of", "Notice of Data Breach"):
-        assert needle in texts, needle  # letterhead, address block, footer and body were all measured
+        assert needle in texts, (
+            needle
+        )  # letterhead, address block, footer and body were all measured
     small = [(round(s, 2), t) for s, t in sizes if s < MIN_PT - 0.01]
     assert not small, small
 
@@ -59,13 +61,19 @@ def _run_size(run, paragraph) -> float | None:  # type: ignore[no-untyped-def]
 def test_docx_text_is_never_below_10pt(make_doc, approved) -> None:  # type: ignore[no-untyped-def]
     document = docx.Document(io.BytesIO(render_docx(make_doc(approved=approved))))
     section = document.sections[0]
-    paragraphs = list(document.paragraphs) + list(section.header.paragraphs) + list(section.footer.paragraphs)
+    paragraphs = (
+        list(document.paragraphs)
+        + list(section.header.paragraphs)
+        + list(section.footer.paragraphs)
+    )
     measured = []
     for p in paragraphs:
         for run in p.runs:
             if run.text.strip():
                 size = _run_size(run, p)
-                assert size is not None, f"{run.text!r}: no size set anywhere (the reader's default decides)"
+                assert size is not None, (
+                    f"{run.text!r}: no size set anywhere (the reader's default decides)"
+                )
                 measured.append((size, run.text))
     texts = " ".join(t for _, t in measured)
     for needle in ("Acme Health", "42 Elm Street", "Page "):

@@ -66,12 +66,16 @@ def test_only_a_list_starting_at_one_interrupts_a_paragraph():
 def test_heading_interrupts_list_and_paragraph():
     blocks = parse("Intro\n## What You Can Do\n- a\n## For More Information\nCall us.")
     assert [type(b).__name__ for b in blocks] == [
-        "Paragraph", "Heading", "ListBlock", "Heading", "Paragraph"]
+        "Paragraph",
+        "Heading",
+        "ListBlock",
+        "Heading",
+        "Paragraph",
+    ]
 
 
 def test_bold_spans_and_unmatched_markers():
-    assert parse_inline("We **found** it") == (
-        Span("We "), Span("found", bold=True), Span(" it"))
+    assert parse_inline("We **found** it") == (Span("We "), Span("found", bold=True), Span(" it"))
     assert parse_inline("2 ** 3 and **open") == (Span("2 ** 3 and **open"),)
     assert to_html("a **b** c") == "<p>a <strong>b</strong> c</p>\n"
 
@@ -88,8 +92,10 @@ def test_missing_markers_stay_visible_everywhere():
 
 
 def test_html_escapes_everything():
-    text = ('# <script>alert(1)</script>\n\n<img src=x onerror=alert(1)> {{ 7*7 }} '
-            '{% raw %} & "q" \'s\n\n- <b>bold?</b>\n')
+    text = (
+        "# <script>alert(1)</script>\n\n<img src=x onerror=alert(1)> {{ 7*7 }} "
+        '{% raw %} & "q" \'s\n\n- <b>bold?</b>\n'
+    )
     html = to_html(text)
     assert "<script" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -101,8 +107,10 @@ def test_html_escapes_everything():
 
 
 def test_plain_text_rendering():
-    text = ("# Notice of Data Breach\n\n## What Happened\nWe **found** it.\n\n"
-            "### Details\nMore.\n\n- one\n  two\n\n9. nine\n10. ten\n")
+    text = (
+        "# Notice of Data Breach\n\n## What Happened\nWe **found** it.\n\n"
+        "### Details\nMore.\n\n- one\n  two\n\n9. nine\n10. ten\n"
+    )
     assert to_plain(text) == (
         "Notice of Data Breach\n=====================\n\n"
         "What Happened\n-------------\n\n"
@@ -132,7 +140,8 @@ def test_empty_and_whitespace_only_text():
 
 
 def test_long_text_renders_every_section():
-    text = "\n\n".join(f"## Section {i}\nSome **bold** text [[missing: x]].\n\n- a\n- b"
-                       for i in range(2000))
+    text = "\n\n".join(
+        f"## Section {i}\nSome **bold** text [[missing: x]].\n\n- a\n- b" for i in range(2000)
+    )
     html = to_html(text + " ")  # bypass the parse cache
     assert html.count("<h2") == 2000

@@ -28,15 +28,28 @@ TEMPLATES = PROJECT_ROOT / "templates" / "letters"
 GOLDEN = Path(__file__).parents[1] / "golden" / "letters"
 RULES = load_rulebook(PROJECT_ROOT / "rules")
 GOLDEN_VARIANTS = {
-    "retailer-card-breach": ["US-GENERIC", "US-CA", "US-MA", "US-NY", "US-OR", "US-MD", "US-NC", "US-RI", "US-DC", "US-IA"],
+    "retailer-card-breach": [
+        "US-GENERIC",
+        "US-CA",
+        "US-MA",
+        "US-NY",
+        "US-OR",
+        "US-MD",
+        "US-NC",
+        "US-RI",
+        "US-DC",
+        "US-IA",
+    ],
     "hospital-ransomware": ["US-HIPAA", "US-GENERIC", "US-MA"],
     "saas-credentials": ["US-GENERIC", "US-CA", "US-MA", "EU-GDPR"],
 }
 # Issue 10.8: Flesch-Kincaid grade per tone, and Flesch Reading Ease for the plain tone.
 MAX_GRADE = {"plain": 6.0, "empathetic": 8.0, "formal": 10.0}
 MIN_EASE = {"plain": 70.0}
-_DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}(?:, \d{4})?"
-                   r"|\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)(?: \d{4})?")
+_DATE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}(?:, \d{4})?"
+    r"|\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)(?: \d{4})?"
+)
 
 
 def _variant_sets(example: str, facts) -> list[tuple[str, ...]]:  # type: ignore[no-untyped-def]
@@ -57,12 +70,22 @@ def test_every_example_tone_and_variant_passes_its_own_check(example_facts, sett
     failures, checked = [], 0
     for example, facts, codes, tone in _cases(example_facts):
         text = draft_letter(facts, RULES, TEMPLATES, tone=tone, jurisdictions=list(codes)).text
-        report = run_checks(text, rulebook=RULES, settings=settings, facts=facts, jurisdictions=codes, tone=tone, grammar=False)
+        report = run_checks(
+            text,
+            rulebook=RULES,
+            settings=settings,
+            facts=facts,
+            jurisdictions=codes,
+            tone=tone,
+            grammar=False,
+        )
         checked += 1
         bad = [f for f in report.findings if f.severity.value != "suggestion"]
         for f in bad:
-            span = text[f.start:f.end] if f.start is not None else ""
-            failures.append(f"{example} {'+'.join(codes)} {tone}: {f.severity.value} {f.rule} {span!r}: {f.message}")
+            span = text[f.start : f.end] if f.start is not None else ""
+            failures.append(
+                f"{example} {'+'.join(codes)} {tone}: {f.severity.value} {f.rule} {span!r}: {f.message}"
+            )
     assert checked >= 60
     assert not failures, "\n".join(failures)
 
@@ -70,9 +93,20 @@ def test_every_example_tone_and_variant_passes_its_own_check(example_facts, sett
 @pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.md")), ids=lambda p: p.stem)
 def test_every_golden_letter_passes_its_own_check(path: Path, example_facts, settings) -> None:  # type: ignore[no-untyped-def]
     example, jurisdiction, tone = path.stem.split("__")
-    report = run_checks(path.read_text(), rulebook=RULES, settings=settings, facts=example_facts[example],
-                        jurisdictions=(jurisdiction,), tone=tone, grammar=False)
-    bad = [f"{f.severity.value} {f.rule}: {f.message}" for f in report.findings if f.severity.value != "suggestion"]
+    report = run_checks(
+        path.read_text(),
+        rulebook=RULES,
+        settings=settings,
+        facts=example_facts[example],
+        jurisdictions=(jurisdiction,),
+        tone=tone,
+        grammar=False,
+    )
+    bad = [
+        f"{f.severity.value} {f.rule}: {f.message}"
+        for f in report.findings
+        if f.severity.value != "suggestion"
+    ]
     assert not bad, "\n".join(bad)
 
 
@@ -102,14 +136,20 @@ def test_first_step_is_the_most_protective_action_with_its_deadline(example_fact
         text = draft_letter(facts, RULES, TEMPLATES, tone=tone, jurisdictions=list(codes)).text
         opening = text.split("\n## ", 1)[0]
         assert first.title in opening, f"{label}: the opening does not lead with step 1"
-        assert opening.index(first.title) < len(opening.split("Dear ", 1)[0]) + 400, f"{label}: the action is buried"
+        assert opening.index(first.title) < len(opening.split("Dear ", 1)[0]) + 400, (
+            f"{label}: the action is buried"
+        )
         cm = facts.services.credit_monitoring
         if first.deadline:
             assert first.deadline in first.title, f"{label}: step 1 does not carry its deadline"
         if cm and cm.enroll_by:
-            assert ctx.monitoring.enroll_by in opening, f"{label}: the opening does not give the enrolment deadline"
+            assert ctx.monitoring.enroll_by in opening, (
+                f"{label}: the opening does not give the enrolment deadline"
+            )
             step = next(s for s in ctx.steps if s.id == "monitoring")
-            assert ctx.monitoring.url in step.detail and ctx.monitoring.code in step.detail, f"{label}: link and code not in the step"
+            assert ctx.monitoring.url in step.detail and ctx.monitoring.code in step.detail, (
+                f"{label}: link and code not in the step"
+            )
 
 
 def test_no_letter_admits_fault_by_default(example_facts) -> None:  # type: ignore[no-untyped-def]
@@ -120,7 +160,9 @@ def test_no_letter_admits_fault_by_default(example_facts) -> None:  # type: igno
         hits = [m.group() for p in phrases for m in p.finditer(text)]
         assert not hits, f"{example} {'+'.join(codes)} {tone}: {hits}"
         for words in (r"\bour fault", r"\bmade a mistake", r"\bnegligen"):
-            assert not re.search(words, text, re.I), f"{example} {'+'.join(codes)} {tone}: {words!r}"
+            assert not re.search(words, text, re.I), (
+                f"{example} {'+'.join(codes)} {tone}: {words!r}"
+            )
 
 
 def test_readability_meets_each_tones_target(example_facts, settings) -> None:  # type: ignore[no-untyped-def]
@@ -128,7 +170,15 @@ def test_readability_meets_each_tones_target(example_facts, settings) -> None:  
     failures = []
     for example, facts, codes, tone in _cases(example_facts):
         text = draft_letter(facts, RULES, TEMPLATES, tone=tone, jurisdictions=list(codes)).text
-        r = run_checks(text, rulebook=RULES, settings=settings, facts=facts, jurisdictions=codes, tone=tone, grammar=False).readability
+        r = run_checks(
+            text,
+            rulebook=RULES,
+            settings=settings,
+            facts=facts,
+            jurisdictions=codes,
+            tone=tone,
+            grammar=False,
+        ).readability
         grade, ease = r["flesch_kincaid_grade"], r["flesch_reading_ease"]
         if grade > MAX_GRADE[tone] or ease < MIN_EASE.get(tone, 0):
             failures.append(f"{example} {'+'.join(codes)} {tone}: grade {grade}, ease {ease}")
@@ -142,14 +192,18 @@ def test_no_date_is_stated_twice_in_a_row(example_facts) -> None:  # type: ignor
         sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", body) if s.strip()]
         for a, b in zip(sentences, sentences[1:]):
             shared = set(_DATE.findall(a)) & set(_DATE.findall(b))
-            assert not shared, f"{example} {'+'.join(codes)} {tone}: {sorted(shared)} in {a!r} and {b!r}"
+            assert not shared, (
+                f"{example} {'+'.join(codes)} {tone}: {sorted(shared)} in {a!r} and {b!r}"
+            )
 
 
 @pytest.mark.parametrize("tone", TONES)
 def test_massachusetts_signposting_and_remediation(tone, example_facts) -> None:  # type: ignore[no-untyped-def]
     facts = example_facts["retailer-card-breach"]
     text = draft_letter(facts, RULES, TEMPLATES, tone=tone, jurisdiction="US-MA").text
-    assert not re.search(r"what happened|the breach, the information", text, re.I), "signposting names a section MA removes"
+    assert not re.search(r"what happened|the breach, the information", text, re.I), (
+        "signposting names a section MA removes"
+    )
     # The responder's own remediation is kept, except the sentence that reveals the nature of the breach.
     assert "We hired an outside security firm to investigate." in text
     assert "We added daily scans that check our website code for changes." in text
@@ -161,13 +215,24 @@ def test_massachusetts_signposting_and_remediation(tone, example_facts) -> None:
 def test_non_us_letter_has_no_us_only_content_and_says_what_fits(tone, example_facts) -> None:  # type: ignore[no-untyped-def]
     facts = example_facts["saas-credentials"]
     text = draft_letter(facts, RULES, TEMPLATES, tone=tone, jurisdiction="EU-GDPR").text
-    for us_only in ("credit bureau", "annualcreditreport", "Federal Trade Commission", "FTC", "Attorney General",
-                    "Social Security", "consumer reporting"):
+    for us_only in (
+        "credit bureau",
+        "annualcreditreport",
+        "Federal Trade Commission",
+        "FTC",
+        "Attorney General",
+        "Social Security",
+        "consumer reporting",
+    ):
         assert us_only not in text, us_only
-    assert "personal data" in text and "personal information" not in text.replace("password or other personal information", "")
+    assert "personal data" in text and "personal information" not in text.replace(
+        "password or other personal information", ""
+    )
     assert "20 October 2026" in text, "dates in the recipient's convention"
     assert "+353 1 555 0199" in text, "the international number from the facts"
-    assert "data protection authority" in text and re.search(r"right to (?:complain|lodge a complaint)", text)
+    assert "data protection authority" in text and re.search(
+        r"right to (?:complain|lodge a complaint)", text
+    )
     contact = text.split("## ", 100)[-1]
     assert contact.index(facts.contacts.dpo.name) < contact.index("+353"), "the DPO comes first"
 
@@ -187,14 +252,22 @@ def test_steps_never_contradict_the_remediation(tone, example_facts) -> None:  #
     facts = example_facts["saas-credentials"]
     ctx = build_context(facts, RULES, jurisdiction="US-GENERIC", tone=tone)
     step = next(s for s in ctx.steps if s.id == "passwords")
-    assert re.search(r"reset your old password", step.title) and "on our site" not in step.title.split(".")[0].replace("log in to our site", "")
-    hospital = build_context(example_facts["hospital-ransomware"], RULES, jurisdiction="US-HIPAA", tone=tone)
+    assert re.search(
+        r"reset your old password", step.title
+    ) and "on our site" not in step.title.split(".")[0].replace("log in to our site", "")
+    hospital = build_context(
+        example_facts["hospital-ransomware"], RULES, jurisdiction="US-HIPAA", tone=tone
+    )
     assert "summary" and hospital.cause == "", "no cause sentence when the facts have a summary"
 
 
 def test_rights_are_a_paragraph_not_steps(example_facts) -> None:  # type: ignore[no-untyped-def]
-    ctx = build_context(example_facts["retailer-card-breach"], RULES, jurisdiction="US-MA", tone="plain")
+    ctx = build_context(
+        example_facts["retailer-card-breach"], RULES, jurisdiction="US-MA", tone="plain"
+    )
     assert "police_report" not in {s.id for s in ctx.steps}
     assert any("police report" in r for r in ctx.rights) and any("free" in r for r in ctx.rights)
-    text = draft_letter(example_facts["retailer-card-breach"], RULES, TEMPLATES, tone="plain", jurisdiction="US-MA").text
+    text = draft_letter(
+        example_facts["retailer-card-breach"], RULES, TEMPLATES, tone="plain", jurisdiction="US-MA"
+    ).text
     assert re.search(r"^\*\*Your rights\.\*\* .*police report", text, re.M)

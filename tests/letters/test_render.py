@@ -14,7 +14,18 @@ from app.letters.drafting import draft_letter
 GOLDEN = Path(__file__).parents[1] / "golden" / "letters"
 TEMPLATES = PROJECT_ROOT / "templates" / "letters"
 VARIANTS = {
-    "retailer-card-breach": ["US-GENERIC", "US-CA", "US-MA", "US-NY", "US-OR", "US-MD", "US-NC", "US-RI", "US-DC", "US-IA"],
+    "retailer-card-breach": [
+        "US-GENERIC",
+        "US-CA",
+        "US-MA",
+        "US-NY",
+        "US-OR",
+        "US-MD",
+        "US-NC",
+        "US-RI",
+        "US-DC",
+        "US-IA",
+    ],
     "hospital-ransomware": ["US-HIPAA", "US-GENERIC", "US-MA"],
     "saas-credentials": ["US-GENERIC", "US-CA", "US-MA", "EU-GDPR"],
 }
@@ -29,14 +40,20 @@ def _available(rulebook, code: str) -> bool:
 def test_golden_letter(example, jurisdiction, tone, example_facts, rulebook, update_golden):
     if not _available(rulebook, jurisdiction):
         pytest.skip(f"{jurisdiction} has no rule file yet")
-    text = draft_letter(example_facts[example], rulebook, TEMPLATES, tone=tone, jurisdiction=jurisdiction).text
+    text = draft_letter(
+        example_facts[example], rulebook, TEMPLATES, tone=tone, jurisdiction=jurisdiction
+    ).text
     path = GOLDEN / f"{example}__{jurisdiction}__{tone}.md"
     if update_golden or not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
         if not update_golden:
-            pytest.fail(f"golden file {path.name} was missing and has been written; review and commit it")
-    assert text == path.read_text(), f"{path.name} differs; run pytest --update-golden and review the diff"
+            pytest.fail(
+                f"golden file {path.name} was missing and has been written; review and commit it"
+            )
+    assert text == path.read_text(), (
+        f"{path.name} differs; run pytest --update-golden and review the diff"
+    )
 
 
 def _words(text: str) -> set[str]:
@@ -45,7 +62,12 @@ def _words(text: str) -> set[str]:
 
 @pytest.mark.parametrize("example", sorted(VARIANTS))
 def test_tones_differ_substantially(example, example_facts, rulebook):
-    letters = {t: draft_letter(example_facts[example], rulebook, TEMPLATES, tone=t, jurisdiction="US-GENERIC").text for t in TONES}
+    letters = {
+        t: draft_letter(
+            example_facts[example], rulebook, TEMPLATES, tone=t, jurisdiction="US-GENERIC"
+        ).text
+        for t in TONES
+    }
     for a in TONES:
         for b in TONES:
             if a < b:
@@ -62,7 +84,9 @@ def test_plain_tone_reads_at_grade_8_or_lower(example_facts, rulebook, settings)
     from app.checks.engine import run_checks
 
     for example in VARIANTS:
-        text = draft_letter(example_facts[example], rulebook, TEMPLATES, tone="plain", jurisdiction="US-GENERIC").text
+        text = draft_letter(
+            example_facts[example], rulebook, TEMPLATES, tone="plain", jurisdiction="US-GENERIC"
+        ).text
         report = run_checks(text, rulebook=rulebook, settings=settings, grammar=False)
         assert report.readability["flesch_kincaid_grade"] <= 8.0, example
 
@@ -81,12 +105,29 @@ def test_massachusetts_variant_has_no_description_and_no_count(tone, example_fac
 
 @pytest.mark.parametrize("tone", TONES)
 def test_california_variant_has_title_and_headings(tone, example_facts, rulebook):
-    text = draft_letter(example_facts["retailer-card-breach"], rulebook, TEMPLATES, tone=tone, jurisdiction="US-CA").text
+    text = draft_letter(
+        example_facts["retailer-card-breach"], rulebook, TEMPLATES, tone=tone, jurisdiction="US-CA"
+    ).text
     assert re.search(r"^# Notice of Data Breach$", text, re.M)
     headings = re.findall(r"^## (.+)$", text, re.M)
-    for h in ("What Happened", "What Information Was Involved", "What We Are Doing", "What You Can Do", "For More Information"):
+    for h in (
+        "What Happened",
+        "What Information Was Involved",
+        "What We Are Doing",
+        "What You Can Do",
+        "For More Information",
+    ):
         assert h in headings
-    order = [headings.index(h) for h in ("What Happened", "What Information Was Involved", "What We Are Doing", "What You Can Do", "For More Information")]
+    order = [
+        headings.index(h)
+        for h in (
+            "What Happened",
+            "What Information Was Involved",
+            "What We Are Doing",
+            "What You Can Do",
+            "For More Information",
+        )
+    ]
     assert order == sorted(order)
 
 
@@ -95,27 +136,54 @@ def test_missing_facts_render_as_visible_markers(rulebook):
 
     facts = IncidentFacts.model_validate({"organisation": {"name": "Acme"}})
     text = draft_letter(facts, rulebook, TEMPLATES, tone="plain", jurisdiction="US-HIPAA").text
-    for marker in ("[[missing: incident.breach_start]]", "[[missing: incident.discovery_date]]", "[[missing: data_types]]",
-                   "[[missing: contacts.toll_free.number]]", "[[missing: notice_date]]"):
+    for marker in (
+        "[[missing: incident.breach_start]]",
+        "[[missing: incident.discovery_date]]",
+        "[[missing: data_types]]",
+        "[[missing: contacts.toll_free.number]]",
+        "[[missing: notice_date]]",
+    ):
         assert marker in text
     assert "None" not in text
 
 
 def test_steps_fit_the_exposed_data(example_facts, rulebook):
-    card = build_context(example_facts["retailer-card-breach"], rulebook, jurisdiction="US-GENERIC", tone="plain")
+    card = build_context(
+        example_facts["retailer-card-breach"], rulebook, jurisdiction="US-GENERIC", tone="plain"
+    )
     assert [s.id for s in card.steps][:1] == ["card"]
     assert "freeze" not in {s.id for s in card.steps}
-    creds = build_context(example_facts["saas-credentials"], rulebook, jurisdiction="US-GENERIC", tone="plain")
+    creds = build_context(
+        example_facts["saas-credentials"], rulebook, jurisdiction="US-GENERIC", tone="plain"
+    )
     assert creds.steps[0].id == "passwords"
-    hospital = build_context(example_facts["hospital-ransomware"], rulebook, jurisdiction="US-HIPAA", tone="plain")
+    hospital = build_context(
+        example_facts["hospital-ransomware"], rulebook, jurisdiction="US-HIPAA", tone="plain"
+    )
     ids = [s.id for s in hospital.steps]
     # A freeze prevents, monitoring only detects: the freeze comes first, then the offer with its deadline.
-    assert ids[:2] == ["freeze", "monitoring"] and {"fraud_alert", "credit_reports", "benefits"} <= set(ids)
+    assert ids[:2] == ["freeze", "monitoring"] and {
+        "fraud_alert",
+        "credit_reports",
+        "benefits",
+    } <= set(ids)
     assert "police_report" not in ids, "rights are stated in the rights paragraph, not as steps"
 
 
 def test_monitoring_paragraph_only_when_offered(example_facts, rulebook):
-    with_offer = draft_letter(example_facts["hospital-ransomware"], rulebook, TEMPLATES, tone="plain", jurisdiction="US-HIPAA").text
+    with_offer = draft_letter(
+        example_facts["hospital-ransomware"],
+        rulebook,
+        TEMPLATES,
+        tone="plain",
+        jurisdiction="US-HIPAA",
+    ).text
     assert "24 months" in with_offer and "November 30, 2026" in with_offer
-    without = draft_letter(example_facts["retailer-card-breach"], rulebook, TEMPLATES, tone="plain", jurisdiction="US-GENERIC").text
+    without = draft_letter(
+        example_facts["retailer-card-breach"],
+        rulebook,
+        TEMPLATES,
+        tone="plain",
+        jurisdiction="US-GENERIC",
+    ).text
     assert "credit monitoring" not in without.lower()

@@ -34,12 +34,17 @@ def test_element_example(eid: str, expect: str, text: str) -> None:
     if expect == "flag":
         assert found is not None, f"{eid}: not detected in its flag example {text!r}"
     else:
-        assert found is None, f"{eid}: detected in its pass example {text!r} (evidence {found.text!r})"
+        assert found is None, (
+            f"{eid}: detected in its pass example {text!r} (evidence {found.text!r})"
+        )
 
 
 def test_every_element_has_examples() -> None:
     missing = [
-        eid for eid, edef in sorted(RULEBOOK.elements.items())
-        if not (edef.examples and edef.examples.flag and (edef.examples.pass_ or _always_present(edef)))
+        eid
+        for eid, edef in sorted(RULEBOOK.elements.items())
+        if not (
+            edef.examples and edef.examples.flag and (edef.examples.pass_ or _always_present(edef))
+        )
     ]
     assert not missing, f"elements without flag and pass examples: {missing}"

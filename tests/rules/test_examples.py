@@ -32,8 +32,13 @@ def findings_for(rid: str, text: str, settings) -> list:  # type: ignore[no-unty
 
     examples = RULEBOOK.rules[rid].examples
     facts = IncidentFacts.model_validate(examples.facts) if examples.facts is not None else None
-    ctx = CheckContext(doc=segment(text), rulebook=RULEBOOK, settings=settings, facts=facts,
-                       jurisdictions=tuple(examples.jurisdictions))
+    ctx = CheckContext(
+        doc=segment(text),
+        rulebook=RULEBOOK,
+        settings=settings,
+        facts=facts,
+        jurisdictions=tuple(examples.jurisdictions),
+    )
     return run_rule(rid, RULEBOOK.rules[rid], ctx)
 
 
@@ -48,8 +53,10 @@ def test_rule_example(rid: str, expect: str, text: str, settings) -> None:  # ty
 
 def test_every_sentence_rule_has_examples() -> None:
     missing = [
-        rid for rid, rule in sorted(RULEBOOK.rules.items())
-        if rule.kind not in DATA_KINDS and not (rule.examples and rule.examples.flag and rule.examples.pass_)
+        rid
+        for rid, rule in sorted(RULEBOOK.rules.items())
+        if rule.kind not in DATA_KINDS
+        and not (rule.examples and rule.examples.flag and rule.examples.pass_)
     ]
     assert not missing, f"rules without flag and pass examples: {missing}"
 
@@ -63,7 +70,9 @@ def test_meta_test_catches_a_rule_without_examples(tmp_path) -> None:  # type: i
     )
     rb = load_rulebook(tmp_path / "rules")
     bare = rb.rules["empathy.bare"]
-    assert not (bare.examples and bare.examples.flag), "the meta-test would not notice a rule without examples"
+    assert not (bare.examples and bare.examples.flag), (
+        "the meta-test would not notice a rule without examples"
+    )
 
 
 def test_there_are_examples() -> None:

@@ -40,14 +40,18 @@ def test_registry_covers_exactly_the_closed_set_of_kinds() -> None:
 
 
 def test_unknown_key_names_file_and_field(rules_copy: Path) -> None:
-    (rules_copy / "empathy" / "typo.yml").write_text("kind: phrases\nmessage: m\ntokenz: ['x']\ntokens: ['y']\n")
+    (rules_copy / "empathy" / "typo.yml").write_text(
+        "kind: phrases\nmessage: m\ntokenz: ['x']\ntokens: ['y']\n"
+    )
     msg = _error(rules_copy)
     assert msg.startswith("rules/empathy/typo.yml: tokenz:"), msg
     assert "not permitted" in msg or "extra" in msg.lower()
 
 
 def test_broken_regex_names_file_and_field(rules_copy: Path) -> None:
-    (rules_copy / "empathy" / "broken.yml").write_text("kind: phrases\nmessage: m\ntokens: ['(unclosed']\n")
+    (rules_copy / "empathy" / "broken.yml").write_text(
+        "kind: phrases\nmessage: m\ntokens: ['(unclosed']\n"
+    )
     msg = _error(rules_copy)
     assert msg.startswith("rules/empathy/broken.yml: tokens"), msg
     assert "regular expression" in msg
@@ -64,7 +68,9 @@ def test_unknown_element_id_is_refused(rules_copy: Path) -> None:
 
 
 def test_bad_placeholder_is_refused(rules_copy: Path) -> None:
-    (rules_copy / "empathy" / "ph.yml").write_text("kind: substitution\nmessage: 'Use {replacement}'\nswap: {a: b}\n")
+    (rules_copy / "empathy" / "ph.yml").write_text(
+        "kind: substitution\nmessage: 'Use {replacement}'\nswap: {a: b}\n"
+    )
     msg = _error(rules_copy)
     assert msg.startswith("rules/empathy/ph.yml: message: unknown placeholder"), msg
     assert "{replacement}" in msg
@@ -78,7 +84,11 @@ def test_unknown_kind_is_refused(rules_copy: Path) -> None:
 
 def test_unknown_macro_is_refused(rules_copy: Path) -> None:
     p = rules_copy / "legal" / "elements.yml"
-    p.write_text(p.read_text().replace("'%{DATE}[^.;]{0,140}?%{DISCOVER}'", "'%{DAYTE}[^.;]{0,140}?%{DISCOVER}'"))
+    p.write_text(
+        p.read_text().replace(
+            "'%{DATE}[^.;]{0,140}?%{DISCOVER}'", "'%{DAYTE}[^.;]{0,140}?%{DISCOVER}'"
+        )
+    )
     msg = _error(rules_copy)
     assert msg.startswith("rules/legal/elements.yml:") and "DAYTE" in msg, msg
 
@@ -95,7 +105,9 @@ def test_cli_refuses_to_start_on_a_bad_rule(rules_copy: Path, monkeypatch, capsy
     from app.cli import main
     from app.core.config import get_settings
 
-    (rules_copy / "empathy" / "broken.yml").write_text("kind: phrases\nmessage: m\ntokens: ['(unclosed']\n")
+    (rules_copy / "empathy" / "broken.yml").write_text(
+        "kind: phrases\nmessage: m\ntokens: ['(unclosed']\n"
+    )
     monkeypatch.setenv("CANDOR_RULES_DIR", str(rules_copy))
     get_settings.cache_clear()
     try:
@@ -122,6 +134,8 @@ def test_rules_validate_command(rules_copy: Path, capsys) -> None:  # type: igno
 def test_service_refuses_to_start_on_a_bad_rule(rules_copy: Path, settings) -> None:  # type: ignore[no-untyped-def]
     from app.main import create_app
 
-    (rules_copy / "empathy" / "typo.yml").write_text("kind: phrases\nmessage: m\ntokens: ['x']\nlevle: error\n")
+    (rules_copy / "empathy" / "typo.yml").write_text(
+        "kind: phrases\nmessage: m\ntokens: ['x']\nlevle: error\n"
+    )
     with pytest.raises(RuleLoadError, match=r"rules/empathy/typo.yml: levle:"):
         create_app(settings.model_copy(update={"RULES_DIR": rules_copy}))

@@ -47,5 +47,7 @@ def test_a_cache_file_others_can_write_is_not_read(tmp_path) -> None:  # type: i
     (pickle_file,) = tmp_path.glob("rulebook-*.pickle")
     pickle_file.write_bytes(b"not a pickle")
     os.chmod(pickle_file, 0o666)
-    assert load_rulebook_cached(PROJECT_ROOT / "rules", tmp_path) == load_rulebook(PROJECT_ROOT / "rules")
+    assert load_rulebook_cached(PROJECT_ROOT / "rules", tmp_path) == load_rulebook(
+        PROJECT_ROOT / "rules"
+    )
     assert pickle_file.stat().st_mode & 0o777 == 0o600  # rewritten, private again

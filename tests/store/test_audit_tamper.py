@@ -33,18 +33,24 @@ def _fill(store, n=8):
 
 def _rows(store):
     with store.db.reads() as s:
-        return [audit._fields(e) | {"prev_hash": e.prev_hash, "hash": e.hash}
-                for e in s.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars()]
+        return [
+            audit._fields(e) | {"prev_hash": e.prev_hash, "hash": e.hash}
+            for e in s.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars()
+        ]
 
 
 def _unkeyed(fields, prev):
     """The pre-HMAC scheme: plain SHA-256 over the canonical JSON (anyone can compute it)."""
-    payload = json.dumps({**fields, "prev_hash": prev}, sort_keys=True, separators=(",", ":"), default=str)
+    payload = json.dumps(
+        {**fields, "prev_hash": prev}, sort_keys=True, separators=(",", ":"), default=str
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _wrong_key(fields, prev):
-    payload = json.dumps({**fields, "prev_hash": prev}, sort_keys=True, separators=(",", ":"), default=str)
+    payload = json.dumps(
+        {**fields, "prev_hash": prev}, sort_keys=True, separators=(",", ":"), default=str
+    )
     return hmac.new(b"attacker-guess-" * 3, payload.encode(), hashlib.sha256).hexdigest()
 
 
@@ -55,12 +61,26 @@ def _rewrite(store, rows, hasher):
         _no_triggers(conn, store.db.is_sqlite)
         conn.execute(text("DELETE FROM audit_entries"))
         for seq, r in enumerate(rows, 1):
-            fields = {k: r[k] for k in ("at", "actor_id", "actor", "action", "entity", "entity_id", "version", "details")}
+            fields = {
+                k: r[k]
+                for k in (
+                    "at",
+                    "actor_id",
+                    "actor",
+                    "action",
+                    "entity",
+                    "entity_id",
+                    "version",
+                    "details",
+                )
+            }
             fields["seq"] = seq
             h = hasher(fields, prev)
             conn.execute(AuditEntry.__table__.insert().values(**fields, prev_hash=prev, hash=h))
             prev = h
-        conn.execute(AuditHead.__table__.update().where(AuditHead.id == 1).values(seq=len(rows), hash=prev))
+        conn.execute(
+            AuditHead.__table__.update().where(AuditHead.id == 1).values(seq=len(rows), hash=prev)
+        )
         conn.commit()
 
 
@@ -99,9 +119,13 @@ def test_a_cut_off_tail_is_caught_by_a_signed_checkpoint(store):
     n = mark["seq"]
     with store.db.engine.connect() as conn:
         _no_triggers(conn, store.db.is_sqlite)
-        keep = conn.execute(text("SELECT hash FROM audit_entries WHERE seq = :s"), {"s": n - 3}).scalar_one()
+        keep = conn.execute(
+            text("SELECT hash FROM audit_entries WHERE seq = :s"), {"s": n - 3}
+        ).scalar_one()
         conn.execute(text("DELETE FROM audit_entries WHERE seq > :s"), {"s": n - 3})
-        conn.execute(text("UPDATE audit_head SET seq = :s, hash = :h WHERE id = 1"), {"s": n - 3, "h": keep})
+        conn.execute(
+            text("UPDATE audit_head SET seq = :s, hash = :h WHERE id = 1"), {"s": n - 3, "h": keep}
+        )
         conn.commit()
     # Without the checkpoint the shorter chain is internally consistent: that is why checkpoints exist.
     assert _verify(store).ok
@@ -154,4 +178,8 @@ def test_cli_checkpoint_then_verify_detects_truncation(store, db_url, tmp_path):
     wrong_key = candor(["audit", "verify"], env | {"CANDOR_AUDIT_KEY": "another-key-" * 4})
     assert wrong_key.returncode == 1 and "keyed hash" in wrong_key.stderr
     missing = candor(["audit", "verify", "--checkpoints", str(tmp_path / "nope.jsonl")], env)
-    assert missing.returncode == 2 and "not found" in missing.stderr and "Traceback" not in missing.stderr
+    assert (
+        missing.returncode == 2
+        and "not found" in missing.stderr
+        and "Traceback" not in missing.stderr
+    )

@@ -51,12 +51,15 @@ def _fill(store, n=6):
             issue_token(s, None, s.merge(store.users["cmo"]), "t")
 
 
-@pytest.mark.parametrize("sql,broken,word", [
-    ("UPDATE audit_entries SET details = '{\"role\": \"admin\"}' WHERE seq = 4", 4, "edited"),
-    ("UPDATE audit_entries SET actor = 'someone-else' WHERE seq = 9", 9, "edited"),
-    ("DELETE FROM audit_entries WHERE seq = 5", 5, "missing"),
-    ("DELETE FROM audit_entries WHERE seq >= 12", 12, "deleted"),
-])
+@pytest.mark.parametrize(
+    "sql,broken,word",
+    [
+        ('UPDATE audit_entries SET details = \'{"role": "admin"}\' WHERE seq = 4', 4, "edited"),
+        ("UPDATE audit_entries SET actor = 'someone-else' WHERE seq = 9", 9, "edited"),
+        ("DELETE FROM audit_entries WHERE seq = 5", 5, "missing"),
+        ("DELETE FROM audit_entries WHERE seq >= 12", 12, "deleted"),
+    ],
+)
 def test_editing_or_deleting_a_past_entry_is_detected(store, sql, broken, word):
     _fill(store)
     with store.session() as s:

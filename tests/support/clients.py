@@ -13,6 +13,12 @@ def signed_in_client(app, role: str = "responder"):
 
     client = TestClient(app)
     with app.state.db.sessions() as session:
-        user, _ = create_user(session, None, f"{role}-{uuid.uuid4().hex[:8]}@test.example", role, "correct horse battery")
+        user, _ = create_user(
+            session,
+            None,
+            f"{role}-{uuid.uuid4().hex[:8]}@test.example",
+            role,
+            "correct horse battery",
+        )
         client.headers["Authorization"] = f"Bearer {issue_token(session, None, user, 'test')[1]}"
     return client

@@ -51,7 +51,9 @@ def _pg_database(admin_url: str) -> tuple[str, str]:
 def _pg_drop(admin_url: str, name: str) -> None:
     import psycopg
 
-    conninfo = make_url(admin_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conninfo = (
+        make_url(admin_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -74,8 +76,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 def test_settings(db_url: str, tmp_path: Path, **extra: object) -> Settings:
     """Settings for a test app or CLI run on `db_url` (no demo data, fixed today)."""
-    values = {"ENVIRONMENT": "test", "DATABASE_URL": db_url, "DEMO_DATA": False, "TODAY": TODAY,
-              "EXPORT_DIR": tmp_path / "exports", "AUDIT_KEY": AUDIT_KEY} | extra
+    values = {
+        "ENVIRONMENT": "test",
+        "DATABASE_URL": db_url,
+        "DEMO_DATA": False,
+        "TODAY": TODAY,
+        "EXPORT_DIR": tmp_path / "exports",
+        "AUDIT_KEY": AUDIT_KEY,
+    } | extra
     return Settings(**values)  # type: ignore[arg-type]
 
 
@@ -111,12 +119,20 @@ def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
 
     db = Database.from_url(db_url, audit_key=AUDIT_KEY.encode())
     upgrade(db.engine)
-    s = Store(db=db, ctx=WorkflowContext(settings=test_settings(db_url, tmp_path), rulebook=rulebook()))
+    s = Store(
+        db=db, ctx=WorkflowContext(settings=test_settings(db_url, tmp_path), rulebook=rulebook())
+    )
     with db.sessions() as session:
         for role in ROLES:
-            s.users[role], _ = create_user(session, None, f"{role}@test.example", role, "correct horse battery")
-        s.users["cmo2"], _ = create_user(session, None, "cmo2@test.example", "cmo", "correct horse battery")
-        s.users["security2"], _ = create_user(session, None, "security2@test.example", "security", "correct horse battery")
+            s.users[role], _ = create_user(
+                session, None, f"{role}@test.example", role, "correct horse battery"
+            )
+        s.users["cmo2"], _ = create_user(
+            session, None, "cmo2@test.example", "cmo", "correct horse battery"
+        )
+        s.users["security2"], _ = create_user(
+            session, None, "security2@test.example", "security", "correct horse battery"
+        )
     try:
         yield s
     finally:
@@ -133,9 +149,17 @@ def free_port() -> int:
 def server_env(db_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     """Environment for a `candor` subprocess on `db_url`."""
     env = dict(os.environ)
-    env.update({"CANDOR_DATABASE_URL": db_url, "CANDOR_ENVIRONMENT": "test", "CANDOR_DEMO_DATA": "false",
-                "CANDOR_TODAY": TODAY, "CANDOR_EXPORT_DIR": str(tmp_path / "exports"),
-                "CANDOR_AUDIT_KEY": AUDIT_KEY, **extra})
+    env.update(
+        {
+            "CANDOR_DATABASE_URL": db_url,
+            "CANDOR_ENVIRONMENT": "test",
+            "CANDOR_DEMO_DATA": "false",
+            "CANDOR_TODAY": TODAY,
+            "CANDOR_EXPORT_DIR": str(tmp_path / "exports"),
+            "CANDOR_AUDIT_KEY": AUDIT_KEY,
+            **extra,
+        }
+    )
     return env
 
 
@@ -157,18 +181,43 @@ class Server:
                 self.proc.wait(10)
 
 
-def candor(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+def candor(
+    args: list[str], env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
     """Run the `candor` CLI in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, cwd=PROJECT_ROOT, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def start_server(env: dict[str, str], log: Path, timeout: float = 90) -> Server:
     """Start `candor serve` on a free port and wait for /healthz."""
     port = free_port()
     fh = open(log, "ab")  # noqa: SIM115 - the subprocess owns it
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--log-level", "warning"], env=env, cwd=PROJECT_ROOT, stdout=fh, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=fh,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -188,7 +237,9 @@ def make_user(env: dict[str, str], role: str, email: str) -> str:
     """Create a user through the CLI and return their API token."""
     r = candor(["users", "create", "--role", role, "--email", email, "--token"], env)
     assert r.returncode == 0, r.stderr
-    return next(line.split(": ", 1)[1] for line in r.stdout.splitlines() if line.startswith("api token: "))
+    return next(
+        line.split(": ", 1)[1] for line in r.stdout.splitlines() if line.startswith("api token: ")
+    )
 
 
 def example(name: str = "retailer-card-breach") -> dict:  # type: ignore[type-arg]

@@ -25,13 +25,22 @@ import pytest
 from app.core.config import PROJECT_ROOT
 
 CHROMIUM = os.environ.get("CANDOR_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # Saves and checks run on a shared 2-core machine: give assertions room before they fail.
 EXPECT_TIMEOUT_MS = 20_000
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 PASSWORD = "correct-horse-battery-staple"
-USERS = {role: f"{role}@example.test" for role in ("responder", "cmo", "security", "compliance", "admin")}
+USERS = {
+    role: f"{role}@example.test" for role in ("responder", "cmo", "security", "compliance", "admin")
+}
 
 
 @dataclass
@@ -52,7 +61,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def chromium_browser():  # type: ignore[no-untyped-def]
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (install Debian's chromium or set CANDOR_TEST_CHROMIUM)")
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM} (install Debian's chromium or set CANDOR_TEST_CHROMIUM)"
+        )
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
@@ -66,21 +77,35 @@ def chromium_browser():  # type: ignore[no-untyped-def]
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     data = tmp_path_factory.mktemp("ui")
     port = _free_port()
-    env = {**os.environ,
-           "CANDOR_ENVIRONMENT": "test", "CANDOR_DATABASE_URL": f"sqlite:///{data}/candor.db",
-           "CANDOR_DEMO_DATA": "false", "CANDOR_EXPORT_DIR": str(data / "exports"), "CANDOR_TODAY": "2026-11-27",
-           "CANDOR_SECRET_KEY": "ui-test-secret-" + "x" * 32,
-           "CANDOR_UI_TEST_USERS": json.dumps([[email, role, PASSWORD] for role, email in USERS.items()])}
+    env = {
+        **os.environ,
+        "CANDOR_ENVIRONMENT": "test",
+        "CANDOR_DATABASE_URL": f"sqlite:///{data}/candor.db",
+        "CANDOR_DEMO_DATA": "false",
+        "CANDOR_EXPORT_DIR": str(data / "exports"),
+        "CANDOR_TODAY": "2026-11-27",
+        "CANDOR_SECRET_KEY": "ui-test-secret-" + "x" * 32,
+        "CANDOR_UI_TEST_USERS": json.dumps(
+            [[email, role, PASSWORD] for role, email in USERS.items()]
+        ),
+    }
     env.pop("CANDOR_LANGUAGETOOL_URL", None)
     log = open(data / "server.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("serve_app.py")), str(port)],
-                            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("serve_app.py")), str(port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
         if proc.poll() is not None:
             log.close()
-            raise RuntimeError(f"app exited with {proc.returncode}:\n{(data / 'server.log').read_text()[-4000:]}")
+            raise RuntimeError(
+                f"app exited with {proc.returncode}:\n{(data / 'server.log').read_text()[-4000:]}"
+            )
         try:
             if httpx.get(url + "/healthz", timeout=1).status_code < 500:
                 break
@@ -88,10 +113,17 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
             pass
         if time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError("app did not start in 60 s:\n" + (data / "server.log").read_text()[-4000:])
+            raise RuntimeError(
+                "app did not start in 60 s:\n" + (data / "server.log").read_text()[-4000:]
+            )
         time.sleep(0.2)
-    yield LiveApp(url=url, users=USERS, password=PASSWORD, database_url=env["CANDOR_DATABASE_URL"],
-                  export_dir=env["CANDOR_EXPORT_DIR"])
+    yield LiveApp(
+        url=url,
+        users=USERS,
+        password=PASSWORD,
+        database_url=env["CANDOR_DATABASE_URL"],
+        export_dir=env["CANDOR_EXPORT_DIR"],
+    )
     proc.terminate()
     try:
         proc.wait(10)
@@ -106,7 +138,9 @@ def new_page(chromium_browser, live_app):  # type: ignore[no-untyped-def]
     contexts = []
 
     def make(role: str | None = None, width: int = 1366, height: int = 900):  # type: ignore[no-untyped-def]
-        ctx = chromium_browser.new_context(viewport={"width": width, "height": height}, base_url=live_app.url)
+        ctx = chromium_browser.new_context(
+            viewport={"width": width, "height": height}, base_url=live_app.url
+        )
         ctx.set_default_timeout(15_000)
         contexts.append(ctx)
         page = ctx.new_page()
@@ -144,7 +178,12 @@ def login(live_app):  # type: ignore[no-untyped-def]
     return lambda page, role: sign_in(page, live_app, role)
 
 
-def fill_incident(page, *, affected: str = "US-CA 1200\nUS-NY 800", summary: str = "A criminal group broke into our billing server and copied customer files.") -> None:  # type: ignore[no-untyped-def]
+def fill_incident(
+    page,
+    *,
+    affected: str = "US-CA 1200\nUS-NY 800",
+    summary: str = "A criminal group broke into our billing server and copied customer files.",
+) -> None:  # type: ignore[no-untyped-def]
     page.get_by_label("Incident title").fill("Billing server break-in, October 2026")
     page.get_by_label("Organisation name").fill("Northwind Outfitters")
     page.get_by_label("What happened").fill(summary)
@@ -160,10 +199,11 @@ def fill_incident(page, *, affected: str = "US-CA 1200\nUS-NY 800", summary: str
     page.get_by_label("Call centre hours").fill("Monday to Friday, 8 a.m. to 6 p.m. Eastern")
     page.get_by_label("Email for questions").fill("privacy@northwind.example")
     page.get_by_label("Incident web page").fill("https://www.northwind.example/notice")
-    page.get_by_label("What you did").fill("We shut down the affected server.\nWe reset every staff password.")
+    page.get_by_label("What you did").fill(
+        "We shut down the affected server.\nWe reset every staff password."
+    )
     page.get_by_label("Signed by").fill("Dana Ruiz")
     page.get_by_label("Their title").fill("Chief Privacy Officer")
-
 
 
 @pytest.fixture

@@ -64,15 +64,22 @@ def test_responder_to_signoff(new_page, shot, incident_form):  # type: ignore[no
     expect(cmo.locator("#letter-mirror mark").first).to_be_attached()
     # Clicking the finding selects its span in the editor.
     hedge.first.locator("button.select-span").click()
-    selected = cmo.evaluate("() => { const t = document.getElementById('letter-text'); return t.value.slice(t.selectionStart, t.selectionEnd); }")
+    selected = cmo.evaluate(
+        "() => { const t = document.getElementById('letter-text'); return t.value.slice(t.selectionStart, t.selectionEnd); }"
+    )
     assert selected and selected.lower() in HEDGE.lower() + " " + original.lower()
     cmo.set_viewport_size({"width": 1366, "height": 1100})
     shot(cmo, "editor")
     # Fix: replace the hedged sentence with a plain one.
     fixed = original.replace("We are sorry this happened.", "We are sorry this happened to you.")
     editor.fill(fixed + "\n\n" + PLAIN)
-    expect(cmo.locator(".finding", has_text=re.compile(r"caution", re.I))).to_have_count(0, timeout=30_000)
-    assert cmo.locator(".finding[data-rule]").filter(has_text=re.compile("abundance", re.I)).count() == 0
+    expect(cmo.locator(".finding", has_text=re.compile(r"caution", re.I))).to_have_count(
+        0, timeout=30_000
+    )
+    assert (
+        cmo.locator(".finding[data-rule]").filter(has_text=re.compile("abundance", re.I)).count()
+        == 0
+    )
 
     # 4. Save -> v2.
     cmo.get_by_role("button", name=re.compile(r"Save as v2")).click()
@@ -84,7 +91,9 @@ def test_responder_to_signoff(new_page, shot, incident_form):  # type: ignore[no
     while cmo.locator(".finding.sev-error:not(.waived) details").count():
         item = cmo.locator(".finding.sev-error:not(.waived)").first
         item.locator("summary").click()
-        item.get_by_label("Reason (recorded)").fill("Counsel reviewed this sentence and accepts it.")
+        item.get_by_label("Reason (recorded)").fill(
+            "Counsel reviewed this sentence and accepts it."
+        )
         item.get_by_role("button", name="Waive").click()
         expect(cmo.locator(".flash")).to_contain_text("waived")
         expect(cmo.locator("#check-status")).to_contain_text("Checked", timeout=30_000)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-HOSTILE = "<script>window.__pwned = 1</script> {{ 7*7 }} <img src=x onerror=\"window.__pwned = 2\">"
+HOSTILE = '<script>window.__pwned = 1</script> {{ 7*7 }} <img src=x onerror="window.__pwned = 2">'
 
 
 def _create(page, incident_form, summary: str | None = None) -> int:  # type: ignore[no-untyped-def]
@@ -71,16 +71,27 @@ def test_hostile_letter_text_renders_inert(new_page, incident_form):  # type: ig
     expect(page.locator("#check-status")).not_to_have_text("Checking…", timeout=30_000)
     page.get_by_role("button", name=re.compile("Save as v2")).click()
     expect(page.locator(".flash")).to_contain_text("Saved as v2")
-    for url in (f"/drafts/{draft_id}", f"/drafts/{draft_id}/history?a=1&b=2", f"/drafts/{draft_id}/print",
-                f"/drafts/{draft_id}/checklist", "/"):
+    for url in (
+        f"/drafts/{draft_id}",
+        f"/drafts/{draft_id}/history?a=1&b=2",
+        f"/drafts/{draft_id}/print",
+        f"/drafts/{draft_id}/checklist",
+        "/",
+    ):
         page.goto(url)
         assert page.evaluate("() => window.__pwned") is None, url
         assert page.locator("script:not([src]):not([type='application/json'])").count() == 0, url
         assert page.locator("img[src=x]").count() == 0, url
         # {{ 7*7 }} must not have been evaluated: no standalone 49 once clock times and years are removed.
-        shown = re.sub(r"\d{1,2}:\d{2}(:\d{2})?|\b\d{4}-\d{2}-\d{2}\b|\b20\d\d\b", "", page.locator("main").inner_text())
+        shown = re.sub(
+            r"\d{1,2}:\d{2}(:\d{2})?|\b\d{4}-\d{2}-\d{2}\b|\b20\d\d\b",
+            "",
+            page.locator("main").inner_text(),
+        )
         assert not re.search(r"\b49\b", shown), url
     page.goto(f"/drafts/{draft_id}/print")
-    expect(page.locator("article.letter-print")).to_contain_text("<script>window.__pwned = 1</script>")
+    expect(page.locator("article.letter-print")).to_contain_text(
+        "<script>window.__pwned = 1</script>"
+    )
     expect(page.locator("article.letter-print")).to_contain_text("{{ 7*7 }}")
     assert dialogs == []

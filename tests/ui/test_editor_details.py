@@ -12,7 +12,6 @@ pytestmark = pytest.mark.browser
 HEDGE = "Out of an abundance of caution"
 
 
-
 def test_highlight_lands_on_the_phrase_after_astral_characters(new_page, new_draft):  # type: ignore[no-untyped-def]
     draft_id = new_draft(new_page("responder"), affected="US-CA 50")
     page = new_page("cmo")
@@ -22,8 +21,15 @@ def test_highlight_lands_on_the_phrase_after_astral_characters(new_page, new_dra
     mark = page.locator("#letter-mirror mark", has_text=re.compile("caution"))
     expect(mark).to_have_text(HEDGE, timeout=30_000)
     assert page.evaluate("() => window.candorCodePointToUtf16('a😀b')") == [0, 1, 3, 4]
-    page.locator(".finding", has_text=re.compile("caution", re.I)).locator("button.select-span").click()
-    assert page.evaluate("() => { const t = document.getElementById('letter-text'); return t.value.slice(t.selectionStart, t.selectionEnd); }") == HEDGE
+    page.locator(".finding", has_text=re.compile("caution", re.I)).locator(
+        "button.select-span"
+    ).click()
+    assert (
+        page.evaluate(
+            "() => { const t = document.getElementById('letter-text'); return t.value.slice(t.selectionStart, t.selectionEnd); }"
+        )
+        == HEDGE
+    )
 
 
 def test_waive_a_finding_with_a_reason(new_page, new_draft):  # type: ignore[no-untyped-def]
@@ -44,8 +50,9 @@ def test_waive_a_finding_with_a_reason(new_page, new_draft):  # type: ignore[no-
     expect(waived).to_contain_text("Waived: Counsel asked to keep this sentence.", timeout=30_000)
     expect(page.locator("#letter-mirror mark", has_text=re.compile("caution"))).to_have_count(0)
     page.goto(f"/drafts/{draft_id}/checklist")
-    expect(page.get_by_role("heading", name="Waivers").locator("xpath=following-sibling::ul[1]")).to_contain_text(
-        "waived by cmo@example.test: Counsel asked to keep this sentence.")
+    expect(
+        page.get_by_role("heading", name="Waivers").locator("xpath=following-sibling::ul[1]")
+    ).to_contain_text("waived by cmo@example.test: Counsel asked to keep this sentence.")
 
 
 def test_tone_switch_needs_confirmation_and_redrafts(new_page, new_draft):  # type: ignore[no-untyped-def]

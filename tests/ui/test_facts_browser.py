@@ -34,14 +34,19 @@ def _create(page, incident_form, *, hipaa: bool = False) -> int:  # type: ignore
 def _drafts(page, incident: int) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
     page.goto(f"/#inc-{incident}")
     rows = page.locator(f"section[aria-labelledby='inc-{incident}']").get_by_test_id("draft-row")
-    return [(int(rows.nth(i).get_attribute("data-draft-id")), rows.nth(i).inner_text()) for i in range(rows.count())]
+    return [
+        (int(rows.nth(i).get_attribute("data-draft-id")), rows.nth(i).inner_text())
+        for i in range(rows.count())
+    ]
 
 
 def test_hipaa_entity_and_toll_free_number_reach_the_letter(new_page, incident_form):  # type: ignore[no-untyped-def]
     page = new_page("responder")
     incident = _create(page, incident_form, hipaa=True)
     drafts = _drafts(page, incident)
-    assert any("US-HIPAA" in text for _, text in drafts), drafts  # the entity type brought the HIPAA rules
+    assert any("US-HIPAA" in text for _, text in drafts), (
+        drafts
+    )  # the entity type brought the HIPAA rules
     for draft_id, _ in drafts:
         page.goto(f"/drafts/{draft_id}")
         letter = page.locator("#letter-text").input_value()
@@ -75,7 +80,9 @@ def test_edit_facts_then_apply_the_letter_diff(new_page, incident_form, shot):  
     expect(page.locator("#facts-changed")).to_contain_text("facts changed")
     page.locator("#facts-changed a").click()
     expect(page.locator("#fact-changes")).to_contain_text(NEW_NUMBER)
-    expect(page.locator("#diff del").filter(has_text=NUMBER).first).to_have_text(NUMBER)  # the whole number
+    expect(page.locator("#diff del").filter(has_text=NUMBER).first).to_have_text(
+        NUMBER
+    )  # the whole number
     expect(page.locator("#diff ins").filter(has_text=NEW_NUMBER).first).to_have_text(NEW_NUMBER)
     shot(page, "facts-update")
     page.get_by_role("button", name="Apply as v3").click()
@@ -105,12 +112,16 @@ def test_stale_facts_edit_is_a_conflict_that_keeps_what_was_typed(new_page, inci
     # Nothing typed is lost, and their change to a field I did not touch is in the form.
     expect(responder.get_by_label("Toll-free number")).to_have_value(NEW_NUMBER)
     expect(responder.get_by_label("Who took the data, if known")).to_have_value("a ransomware crew")
-    expect(responder.get_by_label("Call centre hours")).to_have_value("Every day, 7 a.m. to 9 p.m. Central")
+    expect(responder.get_by_label("Call centre hours")).to_have_value(
+        "Every day, 7 a.m. to 9 p.m. Central"
+    )
     responder.get_by_role("button", name="Save facts as version 3").click()
     expect(responder.locator(".flash")).to_contain_text("Facts saved as version 3")
     responder.goto(f"/incidents/{incident}/facts")
     expect(responder.get_by_label("Toll-free number")).to_have_value(NEW_NUMBER)
-    expect(responder.get_by_label("Call centre hours")).to_have_value("Every day, 7 a.m. to 9 p.m. Central")
+    expect(responder.get_by_label("Call centre hours")).to_have_value(
+        "Every day, 7 a.m. to 9 p.m. Central"
+    )
     # A bad value is refused beside its field, every other value kept.
     responder.get_by_label("Months free").fill("999")
     responder.get_by_label("Credit monitoring provider").fill("Kestrel Watch")
@@ -120,7 +131,9 @@ def test_stale_facts_edit_is_a_conflict_that_keeps_what_was_typed(new_page, inci
     expect(responder.get_by_label("Toll-free number")).to_have_value(NEW_NUMBER)
 
 
-def test_two_browsers_non_overlapping_edits_merge_and_overlapping_show_both(new_page, new_draft, shot):  # type: ignore[no-untyped-def]
+def test_two_browsers_non_overlapping_edits_merge_and_overlapping_show_both(
+    new_page, new_draft, shot
+):  # type: ignore[no-untyped-def]
     # A card number without its security code does not trigger California alone (Civ. Code 1798.82(h)(1)(C)); New York does.
     draft_id = new_draft(new_page("responder"), "US-CA 1200\nUS-NY 800")
     alice, bob = new_page("cmo"), new_page("security")
@@ -146,7 +159,9 @@ def test_two_browsers_non_overlapping_edits_merge_and_overlapping_show_both(new_
     alice.locator("#letter-text").fill(v3.replace("Bob's closing line.", "Alice's closing words."))
     alice.get_by_role("button", name=re.compile("Save as v4")).click()
     expect(alice.locator(".flash")).to_contain_text("Saved as v4")
-    bob.locator("#letter-text").fill(v3.replace("Bob's closing line.", "Bob's better closing line."))
+    bob.locator("#letter-text").fill(
+        v3.replace("Bob's closing line.", "Bob's better closing line.")
+    )
     bob.get_by_role("button", name=re.compile("Save as v4")).click()
     expect(bob.locator("#conflict-message")).to_contain_text("cmo@example.test saved v4")
     overlap = bob.get_by_test_id("overlap")
@@ -155,7 +170,9 @@ def test_two_browsers_non_overlapping_edits_merge_and_overlapping_show_both(new_
     # Each side is a redline against the common text, in whole words.
     expect(overlap.locator("[data-side=theirs] ins")).to_have_text(["Alice's", "words"])
     expect(overlap.locator("[data-side=theirs] del")).to_have_text(["Bob's", "line"])
-    expect(overlap.locator("[data-side=ours] ins")).to_have_text(re.compile(r"^\s*better\s*$"))  # whole words, not fragments
+    expect(overlap.locator("[data-side=ours] ins")).to_have_text(
+        re.compile(r"^\s*better\s*$")
+    )  # whole words, not fragments
     # No choice: refused, the text still carried along.
     bob.locator("#resolve-form").evaluate("f => f.noValidate = true")
     bob.get_by_role("button", name=re.compile("Save with these choices")).click()
@@ -164,4 +181,8 @@ def test_two_browsers_non_overlapping_edits_merge_and_overlapping_show_both(new_
     bob.get_by_role("button", name=re.compile("Save with these choices")).click()
     expect(bob.locator(".flash")).to_contain_text("Saved as v5")
     final = bob.locator("#letter-text").input_value()
-    assert "Alice's closing words." in final and "Bob's better closing line." in final and first + " Alice" in final
+    assert (
+        "Alice's closing words." in final
+        and "Bob's better closing line." in final
+        and first + " Alice" in final
+    )

@@ -20,8 +20,14 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     from app.auth.users import create_user
 
     d = tmp_path_factory.mktemp("residence_preview")
-    s = Settings(ENVIRONMENT="test", DATABASE_URL=f"sqlite:///{d}/c.db", EXPORT_DIR=d / "exports",
-                 TODAY="2026-11-27", DEMO_DATA=False, SESSION_COOKIE_SECURE=False)
+    s = Settings(
+        ENVIRONMENT="test",
+        DATABASE_URL=f"sqlite:///{d}/c.db",
+        EXPORT_DIR=d / "exports",
+        TODAY="2026-11-27",
+        DEMO_DATA=False,
+        SESSION_COOKIE_SECURE=False,
+    )
     application = create_app(s)
     with application.state.db.sessions() as session:
         for role in ("responder", "cmo"):
@@ -32,7 +38,11 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 def signed_in(app: object, role: str) -> tuple[TestClient, str]:
     c = TestClient(app)  # type: ignore[arg-type]
-    r = c.post("/login", data={"email": f"{role}@preview.test", "password": PASSWORD, "next": "/"}, follow_redirects=False)
+    r = c.post(
+        "/login",
+        data={"email": f"{role}@preview.test", "password": PASSWORD, "next": "/"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/").text)
     assert token
@@ -47,7 +57,11 @@ def test_form_asks_for_the_preview(app: object) -> None:
 
 def test_preview_names_both_readings_of_ca_and_suggests_for_unknown(app: object) -> None:
     c, token = signed_in(app, "responder")
-    r = c.post("/residences/preview", data={"affected": "CA 10\nUS-TX 5\nTX 3"}, headers={"X-CSRF-Token": token})
+    r = c.post(
+        "/residences/preview",
+        data={"affected": "CA 10\nUS-TX 5\nTX 3"},
+        headers={"X-CSRF-Token": token},
+    )
     assert r.status_code == 200, r.text
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r.text))
     assert "Canada" in text and "California" in text and "US-CA" in text
@@ -57,7 +71,9 @@ def test_preview_names_both_readings_of_ca_and_suggests_for_unknown(app: object)
 
 def test_preview_reports_an_unreadable_line(app: object) -> None:
     c, token = signed_in(app, "responder")
-    r = c.post("/residences/preview", data={"affected": "US-CA twelve"}, headers={"X-CSRF-Token": token})
+    r = c.post(
+        "/residences/preview", data={"affected": "US-CA twelve"}, headers={"X-CSRF-Token": token}
+    )
     assert r.status_code == 200
     assert "Write each line as a residence code and a number" in r.text and "US-CA twelve" in r.text
 
@@ -72,12 +88,21 @@ def test_dashboard_shows_hours_when_an_hour_clock_has_fewer_than_72_left(app: ob
     """GDPR Art. 33: 72 hours from awareness. Discovered 2026-11-26 10:00 UTC -> due 2026-11-29 10:00 UTC.
     'Now' is TODAY=2026-11-27, i.e. 00:00 UTC: 24 + 24 + 10 = 58 hours left, so the dashboard says hours."""
     c, token = signed_in(app, "responder")
-    r = c.post("/incidents/new", data={
-        "csrf_token": token, "title": "Hours on the dashboard", "organisation.name": "Example GmbH",
-        "incident.summary": "A misdirected export.", "incident.discovery_date": "2026-11-26",
-        "incident.discovery_at": "2026-11-26T10:00:00+00:00",
-        "data_types": ["email"], "affected": "DE 10", "tone": "plain",
-    }, follow_redirects=False)
+    r = c.post(
+        "/incidents/new",
+        data={
+            "csrf_token": token,
+            "title": "Hours on the dashboard",
+            "organisation.name": "Example GmbH",
+            "incident.summary": "A misdirected export.",
+            "incident.discovery_date": "2026-11-26",
+            "incident.discovery_at": "2026-11-26T10:00:00+00:00",
+            "data_types": ["email"],
+            "affected": "DE 10",
+            "tone": "plain",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     html = re.sub(r"\s+", " ", c.get("/").text)
     assert "by 2026-11-29T10:00+00:00 (58 hours left)" in html

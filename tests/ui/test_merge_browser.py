@@ -30,8 +30,15 @@ def approve_all(live_app, incident_id: int) -> list[str]:  # type: ignore[no-unt
     from app.workflow import drafts as wf_drafts
     from app.workflow import reviews as wf_reviews
 
-    app = create_app(Settings(ENVIRONMENT="test", DATABASE_URL=live_app.database_url, EXPORT_DIR=live_app.export_dir,
-                              TODAY="2026-11-27", DEMO_DATA=False))
+    app = create_app(
+        Settings(
+            ENVIRONMENT="test",
+            DATABASE_URL=live_app.database_url,
+            EXPORT_DIR=live_app.export_dir,
+            TODAY="2026-11-27",
+            DEMO_DATA=False,
+        )
+    )
     ctx = app.state.workflow
     codes: list[str] = []
     with app.state.db.sessions() as session:
@@ -41,7 +48,15 @@ def approve_all(live_app, incident_id: int) -> list[str]:  # type: ignore[no-unt
             version = repo.get_version(session, draft.id)
             for f in repo.report_for(session, version).findings:
                 if f.severity.value == "error" and not f.waived:
-                    wf_drafts.waive(session, ctx, cmo, draft.id, version.number, f.id, "Counsel reviewed this sentence and accepts it.")
+                    wf_drafts.waive(
+                        session,
+                        ctx,
+                        cmo,
+                        draft.id,
+                        version.number,
+                        f.id,
+                        "Counsel reviewed this sentence and accepts it.",
+                    )
             wf_reviews.approve(session, ctx, cmo, draft.id, version.number)
             wf_reviews.approve(session, ctx, sec, draft.id, version.number)
             codes.extend(draft.residences)
@@ -51,12 +66,35 @@ def approve_all(live_app, incident_id: int) -> list[str]:  # type: ignore[no-unt
 def recipients_csv(codes: list[str]) -> bytes:
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["recipient_id", "name", "address_line1", "address_line2", "city", "state", "postal_code", "country"])
+    w.writerow(
+        [
+            "recipient_id",
+            "name",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "country",
+        ]
+    )
     for i in range(GOOD_ROWS):
-        w.writerow([f"nw-{i:03d}", f"Robin Testperson {i}", f"{i} Elm Street", "", "Springfield", codes[i % len(codes)][3:],
-                    "90001", "US"])
+        w.writerow(
+            [
+                f"nw-{i:03d}",
+                f"Robin Testperson {i}",
+                f"{i} Elm Street",
+                "",
+                "Springfield",
+                codes[i % len(codes)][3:],
+                "90001",
+                "US",
+            ]
+        )
     w.writerow(["nw-bad-1", "Robin Nostate", "1 Elm Street", "", "Springfield", "", "90001", "US"])
-    w.writerow(["nw-bad-2", "Robin Nowhere", "2 Elm Street", "", "Springfield", "ZZ", "90001", "US"])
+    w.writerow(
+        ["nw-bad-2", "Robin Nowhere", "2 Elm Street", "", "Springfield", "ZZ", "90001", "US"]
+    )
     return out.getvalue().encode()
 
 
@@ -84,16 +122,27 @@ def test_compliance_runs_a_merge(new_page, live_app, shot, incident_form):  # ty
     # 4. Compliance opens it from the incident card on the dashboard.
     comp = new_page("compliance")
     comp.goto("/")
-    comp.locator(f"section[aria-labelledby='inc-{incident_id}']").get_by_test_id("merge-link").click()
+    comp.locator(f"section[aria-labelledby='inc-{incident_id}']").get_by_test_id(
+        "merge-link"
+    ).click()
     expect(comp).to_have_url(re.compile(rf"/incidents/{incident_id}/merge$"))
     expect(comp.get_by_role("heading", level=1)).to_contain_text("Mail merge")
     expect(comp.get_by_test_id("no-approved")).to_have_count(0)
-    expect(comp.locator("[data-testid=merge-draft][data-mailable=yes]")).to_have_count(len(comp.get_by_test_id("merge-draft").all()))
+    expect(comp.locator("[data-testid=merge-draft][data-mailable=yes]")).to_have_count(
+        len(comp.get_by_test_id("merge-draft").all())
+    )
 
     # 5. A file without the address columns is refused beside the form; the other choices are kept.
     comp.get_by_label("Plain text").check()
     comp.get_by_label("Recipients CSV file").set_input_files(
-        files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": b"recipient_id,name\nnw-1,Robin\n"}])
+        files=[
+            {
+                "name": "people.csv",
+                "mimeType": "text/csv",
+                "buffer": b"recipient_id,name\nnw-1,Robin\n",
+            }
+        ]
+    )
     comp.get_by_role("button", name="Start merge").click()
     expect(comp.get_by_test_id("merge-error")).to_contain_text("missing columns")
     expect(comp.get_by_label("Recipients CSV file")).to_have_attribute("aria-invalid", "true")
@@ -104,7 +153,8 @@ def test_compliance_runs_a_merge(new_page, live_app, shot, incident_form):  # ty
     comp.get_by_label("PDF", exact=True).check()
     comp.get_by_label("One file per recipient").check()
     comp.get_by_label("Recipients CSV file").set_input_files(
-        files=[{"name": "recipients.csv", "mimeType": "text/csv", "buffer": recipients_csv(codes)}])
+        files=[{"name": "recipients.csv", "mimeType": "text/csv", "buffer": recipients_csv(codes)}]
+    )
     comp.get_by_role("button", name="Start merge").click()
     expect(comp.locator(".flash")).to_contain_text("Merge started")
     job = comp.get_by_test_id("merge-job").first

@@ -28,11 +28,20 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     from app.store.models import Review, utcnow
 
     d = tmp_path_factory.mktemp("merge_page")
-    s = Settings(ENVIRONMENT="test", DATABASE_URL=f"sqlite:///{d}/c.db", EXPORT_DIR=d / "exports",
-                 TODAY="2026-11-27", DEMO_DATA=True, SESSION_COOKIE_SECURE=False)
+    s = Settings(
+        ENVIRONMENT="test",
+        DATABASE_URL=f"sqlite:///{d}/c.db",
+        EXPORT_DIR=d / "exports",
+        TODAY="2026-11-27",
+        DEMO_DATA=True,
+        SESSION_COOKIE_SECURE=False,
+    )
     app = create_app(s)
     with app.state.db.sessions() as session:
-        users = {role: create_user(session, None, f"{role}@merge.test", role, PASSWORD)[0] for role in ROLES}
+        users = {
+            role: create_user(session, None, f"{role}@merge.test", role, PASSWORD)[0]
+            for role in ROLES
+        }
         reviewers = {u.role: u for u in repo.list_users(session) if u.role in ("cmo", "security")}
         incident = repo.list_incidents(session)[0]
         drafts = repo.list_drafts(session, incident.id)
@@ -40,8 +49,16 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         for draft in drafts:
             version = repo.get_version(session, draft.id)
             for role in ("cmo", "security"):
-                session.add(Review(version_id=version.id, user_id=reviewers[role].id, role=role, decision="approved",
-                                   comment="", created_at=utcnow().isoformat()))
+                session.add(
+                    Review(
+                        version_id=version.id,
+                        user_id=reviewers[role].id,
+                        role=role,
+                        decision="approved",
+                        comment="",
+                        created_at=utcnow().isoformat(),
+                    )
+                )
             draft.state = "approved"
         session.commit()
         codes = [code for draft in drafts for code in draft.residences]
@@ -51,7 +68,11 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 
 def client(env: dict, role: str) -> tuple[TestClient, str]:
     c = TestClient(env["app"])
-    r = c.post("/login", data={"email": f"{role}@merge.test", "password": PASSWORD, "next": "/"}, follow_redirects=False)
+    r = c.post(
+        "/login",
+        data={"email": f"{role}@merge.test", "password": PASSWORD, "next": "/"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/").text)
     assert token
@@ -61,20 +82,54 @@ def client(env: dict, role: str) -> tuple[TestClient, str]:
 def recipients(codes: list[str], n: int, bad: int = 0, names: str = "Pat Sample") -> bytes:
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["recipient_id", "name", "address_line1", "address_line2", "city", "region", "postal_code", "country",
-                "activation_code"])
+    w.writerow(
+        [
+            "recipient_id",
+            "name",
+            "address_line1",
+            "address_line2",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "activation_code",
+        ]
+    )
     for i in range(n):
         code = codes[i % len(codes)]
-        w.writerow([f"r{i}", f"{names} {i}", f"{i} Harbor Rd", "", "Porttown", code[3:], "97209", "US", f"HP-{i:05d}"])
+        w.writerow(
+            [
+                f"r{i}",
+                f"{names} {i}",
+                f"{i} Harbor Rd",
+                "",
+                "Porttown",
+                code[3:],
+                "97209",
+                "US",
+                f"HP-{i:05d}",
+            ]
+        )
     for i in range(bad):
         w.writerow([f"bad{i}", "No State", "1 Rd", "", "Town", "", "00000", "US", "X"])
     return out.getvalue().encode()
 
 
-def post(c: TestClient, token: str, env: dict, data: bytes | None, filename: str = "people.csv", **form: str):  # type: ignore[no-untyped-def]
+def post(
+    c: TestClient,
+    token: str,
+    env: dict,
+    data: bytes | None,
+    filename: str = "people.csv",
+    **form: str,
+):  # type: ignore[no-untyped-def]
     files = {"recipients": (filename, data, "text/csv")} if data is not None else None
-    return c.post(f"/incidents/{env['incident']}/merge", data={"csrf_token": token, **form}, files=files,
-                  follow_redirects=False)
+    return c.post(
+        f"/incidents/{env['incident']}/merge",
+        data={"csrf_token": token, **form},
+        files=files,
+        follow_redirects=False,
+    )
 
 
 def wait_all(env: dict) -> None:
@@ -115,24 +170,47 @@ def test_post_without_csrf_is_refused(env: dict) -> None:
     assert r.status_code == 403
 
 
-@pytest.mark.parametrize(("data", "filename", "expect"), [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "photo.png", "not a UTF-8 CSV"),
-    (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "people.xlsx", "not a UTF-8 CSV"),
-    (b"recipient_id,name,city\nr1,Pat Sample,Porttown\n", "people.csv", "missing columns: address_line1"),
-    (b"", "empty.csv", "is empty"),
-    (None, "", "Choose the recipients CSV file"),
-])
-def test_bad_upload_is_shown_beside_the_form(env: dict, data: bytes | None, filename: str, expect: str) -> None:
+@pytest.mark.parametrize(
+    ("data", "filename", "expect"),
+    [
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+            "photo.png",
+            "not a UTF-8 CSV",
+        ),
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "people.xlsx", "not a UTF-8 CSV"),
+        (
+            b"recipient_id,name,city\nr1,Pat Sample,Porttown\n",
+            "people.csv",
+            "missing columns: address_line1",
+        ),
+        (b"", "empty.csv", "is empty"),
+        (None, "", "Choose the recipients CSV file"),
+    ],
+)
+def test_bad_upload_is_shown_beside_the_form(
+    env: dict, data: bytes | None, filename: str, expect: str
+) -> None:
     c, token = client(env, "compliance")
-    before = {p.name for p in (Path(env["settings"].EXPORT_DIR) / "merges").glob("*")} if (Path(env["settings"].EXPORT_DIR) / "merges").exists() else set()
+    before = (
+        {p.name for p in (Path(env["settings"].EXPORT_DIR) / "merges").glob("*")}
+        if (Path(env["settings"].EXPORT_DIR) / "merges").exists()
+        else set()
+    )
     r = post(c, token, env, data, filename, format="text", mode="per-variant", page_size="A4")
     assert r.status_code == 422, r.text
     assert 'data-testid="merge-error"' in r.text and expect in r.text
     assert 'aria-invalid="true"' in r.text
     # Choices are kept.
-    assert re.search(r'value="text" checked', r.text) and re.search(r'value="per-variant" checked', r.text)
+    assert re.search(r'value="text" checked', r.text) and re.search(
+        r'value="per-variant" checked', r.text
+    )
     assert re.search(r'value="A4" selected', r.text)
-    after = {p.name for p in (Path(env["settings"].EXPORT_DIR) / "merges").glob("*")} if (Path(env["settings"].EXPORT_DIR) / "merges").exists() else set()
+    after = (
+        {p.name for p in (Path(env["settings"].EXPORT_DIR) / "merges").glob("*")}
+        if (Path(env["settings"].EXPORT_DIR) / "merges").exists()
+        else set()
+    )
     assert after == before  # no job, no leftover upload
 
 
@@ -166,7 +244,9 @@ def test_nothing_approved_is_explained_and_refused(env: dict) -> None:
 
 def test_good_upload_starts_a_job_and_the_panel_stops_polling(env: dict) -> None:
     c, token = client(env, "compliance")
-    r = post(c, token, env, recipients(env["codes"], 12, bad=2, names="Quinn Zephyr"), format="text")
+    r = post(
+        c, token, env, recipients(env["codes"], 12, bad=2, names="Quinn Zephyr"), format="text"
+    )
     assert r.status_code == 303, r.text
     job_id = r.headers["location"].rsplit("#job-", 1)[1]
     jobs.wait(job_id, 120)
@@ -174,13 +254,20 @@ def test_good_upload_starts_a_job_and_the_panel_stops_polling(env: dict) -> None
     assert 'data-polling="no"' in panel and "hx-trigger" not in panel
     job = re.search(rf'<article[^>]*data-job-id="{job_id}"[^>]*data-state="(\w+)"', panel)
     assert job and job.group(1) == "complete"
-    block = panel[panel.index(f'data-job-id="{job_id}"'):]
-    assert re.search(r'data-testid="job-done">12<', block) and re.search(r'data-testid="job-rejected">2<', block)
-    assert f"/api/v1/exports/merges/{job_id}/manifest" in block and f"/api/v1/exports/merges/{job_id}/rejects" in block
+    block = panel[panel.index(f'data-job-id="{job_id}"') :]
+    assert re.search(r'data-testid="job-done">12<', block) and re.search(
+        r'data-testid="job-rejected">2<', block
+    )
+    assert (
+        f"/api/v1/exports/merges/{job_id}/manifest" in block
+        and f"/api/v1/exports/merges/{job_id}/rejects" in block
+    )
     assert re.search(r'<progress id="progress-' + job_id + r'" max="14" value="14"', block)
     # The links work with the browser session (the API's file routes, same role rule).
     manifest = c.get(f"/api/v1/exports/merges/{job_id}/manifest")
-    assert manifest.status_code == 200 and len(list(csv.DictReader(io.StringIO(manifest.text)))) == 12
+    assert (
+        manifest.status_code == 200 and len(list(csv.DictReader(io.StringIO(manifest.text)))) == 12
+    )
     out = re.search(r'href="(/api/v1/exports/merges/[^"]+/files/letters/[^"]+)"', block)
     assert out and c.get(out.group(1)).status_code == 200
     # No recipient names or addresses on the page or the panel.
@@ -199,8 +286,14 @@ def test_running_job_panel_polls(env: dict) -> None:
         plan = plan_from_store(session, env["incident"], ctx=env["app"].state.workflow)
     upload = export_dir / "up-running.csv"
     upload.write_bytes(recipients(env["codes"], 5))
-    job = jobs.create_job(export_dir, plan=plan, upload=upload, fmt="text", mode="per-recipient",
-                          owner={"incident_id": env["incident"], "created_by": "test"})
+    job = jobs.create_job(
+        export_dir,
+        plan=plan,
+        upload=upload,
+        fmt="text",
+        mode="per-recipient",
+        owner={"incident_id": env["incident"], "created_by": "test"},
+    )
     status = jobs.read_status(jobs.job_dir(export_dir, job))
     status["status"] = "running"
     jobs._write_status(jobs.job_dir(export_dir, job), status)  # a live thread is faked below
@@ -214,7 +307,10 @@ def test_running_job_panel_polls(env: dict) -> None:
         c, _ = client(env, "compliance")
         panel = c.get(f"/incidents/{env['incident']}/merge/jobs").text
         assert 'data-polling="yes"' in panel
-        assert f'hx-get="/incidents/{env["incident"]}/merge/jobs"' in panel and 'hx-trigger="every 1s"' in panel
+        assert (
+            f'hx-get="/incidents/{env["incident"]}/merge/jobs"' in panel
+            and 'hx-trigger="every 1s"' in panel
+        )
         assert re.search(rf'data-job-id="{job}" data-state="running"', panel)
     finally:
         gate.set()
@@ -224,23 +320,38 @@ def test_running_job_panel_polls(env: dict) -> None:
     c, token = client(env, "compliance")
     panel = c.get(f"/incidents/{env['incident']}/merge/jobs").text
     assert f"/merge/jobs/{job}/resume" in panel and 'data-polling="no"' in panel
-    r = c.post(f"/incidents/{env['incident']}/merge/jobs/{job}/resume", data={"csrf_token": token}, follow_redirects=False)
+    r = c.post(
+        f"/incidents/{env['incident']}/merge/jobs/{job}/resume",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and "resumed" in r.headers["location"]
     jobs.wait(job, 60)
     assert jobs.view(export_dir, job)["status"] == "complete"
     # A finished job cannot be resumed; a job of another incident is not found.
-    r = c.post(f"/incidents/{env['incident']}/merge/jobs/{job}/resume", data={"csrf_token": token}, follow_redirects=False)
+    r = c.post(
+        f"/incidents/{env['incident']}/merge/jobs/{job}/resume",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and "kind=error" in r.headers["location"]
-    r = c.post(f"/incidents/{env['incident'] + 1000}/merge/jobs/{job}/resume", data={"csrf_token": token}, follow_redirects=False)
+    r = c.post(
+        f"/incidents/{env['incident'] + 1000}/merge/jobs/{job}/resume",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 404
 
 
 def test_api_refuses_a_bad_header_at_once(env: dict) -> None:
     """The header check moved before the job (app.export.jobs.start_merge) also serves the API: 422, no job."""
     c, token = client(env, "compliance")
-    r = c.post("/api/v1/exports/merges", data={"incident_id": env["incident"]},
-               files={"recipients": ("r.csv", b"recipient_id,name\nr1,Pat\n", "text/csv")},
-               headers={"X-CSRF-Token": token})
+    r = c.post(
+        "/api/v1/exports/merges",
+        data={"incident_id": env["incident"]},
+        files={"recipients": ("r.csv", b"recipient_id,name\nr1,Pat\n", "text/csv")},
+        headers={"X-CSRF-Token": token},
+    )
     assert r.status_code == 422 and "missing columns" in r.json()["error"]["message"]
 
 
@@ -248,12 +359,16 @@ def test_check_header_unit(tmp_path: Path) -> None:
     from app.export.merge import MergeError
 
     ok = tmp_path / "ok.csv"
-    ok.write_bytes(b"\xef\xbb\xbfrecipient_id, name ,address_line1,city,state,postal_code,country\r\n")
+    ok.write_bytes(
+        b"\xef\xbb\xbfrecipient_id, name ,address_line1,city,state,postal_code,country\r\n"
+    )
     jobs.check_header(ok, "ok.csv")
-    for body, msg in [(b"recipient_id,name,address_line1,city,postal_code,country\n", "region (or state)"),
-                      (b"a" * (jobs.HEADER_BYTES + 10), "no header line"),
-                      (b"recipient_id,\x00name\n", "binary"),
-                      (b"  \n", "is empty")]:
+    for body, msg in [
+        (b"recipient_id,name,address_line1,city,postal_code,country\n", "region (or state)"),
+        (b"a" * (jobs.HEADER_BYTES + 10), "no header line"),
+        (b"recipient_id,\x00name\n", "binary"),
+        (b"  \n", "is empty"),
+    ]:
         bad = tmp_path / "bad.csv"
         bad.write_bytes(body)
         with pytest.raises(MergeError, match=re.escape(msg)):

@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-
 def test_edit_voids_approval_visibly(new_page, new_draft):  # type: ignore[no-untyped-def]
     draft_id = new_draft(new_page("responder"), affected="US-TX 300")
     cmo = new_page("cmo")
@@ -70,12 +69,18 @@ def test_tablet_width_stacks_editor_and_panel(new_page, new_draft):  # type: ign
     expect(page.locator("#check-status")).to_contain_text("Checked", timeout=30_000)
     editor = page.locator(".editor").bounding_box()
     panel = page.locator(".side-panel").bounding_box()
-    assert editor and panel and panel["y"] >= editor["y"] + editor["height"] - 1  # panel below the editor
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
+    assert (
+        editor and panel and panel["y"] >= editor["y"] + editor["height"] - 1
+    )  # panel below the editor
+    assert page.evaluate(
+        "() => document.documentElement.scrollWidth <= window.innerWidth"
+    )  # no sideways scrolling
     # Keyboard: Tab from the text reaches the save button without a mouse.
     page.locator("#letter-text").focus()
     page.keyboard.press("Tab")
-    assert page.evaluate("() => document.activeElement && document.activeElement.id") == "save-button"
+    assert (
+        page.evaluate("() => document.activeElement && document.activeElement.id") == "save-button"
+    )
     # ...and the findings are buttons in the tab order (type a hedge so there is a span-level finding).
     page.locator("#letter-text").press("Control+End")
     page.keyboard.type("\n\nYou may have been affected.")

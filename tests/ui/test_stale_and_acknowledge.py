@@ -14,17 +14,26 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-HARD = ("Comprehensive organizational investigations subsequently identified unauthorized administrative "
-        "infrastructure modifications. Additional precautionary verification procedures were implemented "
-        "immediately thereafter. Organizational representatives will communicate supplementary information periodically.")
+HARD = (
+    "Comprehensive organizational investigations subsequently identified unauthorized administrative "
+    "infrastructure modifications. Additional precautionary verification procedures were implemented "
+    "immediately thereafter. Organizational representatives will communicate supplementary information periodically."
+)
 
 
 def _app(live_app):  # type: ignore[no-untyped-def]
     from app.core.config import Settings
     from app.main import create_app
 
-    return create_app(Settings(ENVIRONMENT="test", DATABASE_URL=live_app.database_url, EXPORT_DIR=live_app.export_dir,
-                              TODAY="2026-11-27", DEMO_DATA=False))
+    return create_app(
+        Settings(
+            ENVIRONMENT="test",
+            DATABASE_URL=live_app.database_url,
+            EXPORT_DIR=live_app.export_dir,
+            TODAY="2026-11-27",
+            DEMO_DATA=False,
+        )
+    )
 
 
 def _change_toll_free(live_app, draft_id: int, number: str) -> None:  # type: ignore[no-untyped-def]
@@ -38,8 +47,18 @@ def _change_toll_free(live_app, draft_id: int, number: str) -> None:  # type: ig
         incident_id = repo.get_draft(session, draft_id).incident_id
         fv = repo.facts_version(session, incident_id)
         data = dict(fv.facts)
-        data["contacts"] = {**data["contacts"], "toll_free": {**data["contacts"]["toll_free"], "number": number}}
-        incidents.update_facts(session, app.state.workflow, security, incident_id, IncidentFacts.model_validate(data), fv.number)
+        data["contacts"] = {
+            **data["contacts"],
+            "toll_free": {**data["contacts"]["toll_free"], "number": number},
+        }
+        incidents.update_facts(
+            session,
+            app.state.workflow,
+            security,
+            incident_id,
+            IncidentFacts.model_validate(data),
+            fv.number,
+        )
 
 
 def _acknowledgements(live_app, draft_id: int) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -47,11 +66,16 @@ def _acknowledgements(live_app, draft_id: int) -> list[dict]:  # type: ignore[no
 
     app = _app(live_app)
     with app.state.db.sessions() as session:
-        return [e.details for e in repo.audit_entries(session, entity="draft", entity_id=draft_id, limit=1000)
-                if e.action == "draft.warnings_acknowledged"]
+        return [
+            e.details
+            for e in repo.audit_entries(session, entity="draft", entity_id=draft_id, limit=1000)
+            if e.action == "draft.warnings_acknowledged"
+        ]
 
 
-def test_stale_letter_is_shown_and_redrafted_and_warnings_need_acknowledging(new_page, new_draft, live_app):  # type: ignore[no-untyped-def]
+def test_stale_letter_is_shown_and_redrafted_and_warnings_need_acknowledging(
+    new_page, new_draft, live_app
+):  # type: ignore[no-untyped-def]
     draft_id = new_draft(new_page("responder"), affected="US-CA 50")
     cmo, sec = new_page("cmo"), new_page("security")
     for page, role in ((cmo, "cmo"), (sec, "security")):
@@ -87,7 +111,11 @@ def test_stale_letter_is_shown_and_redrafted_and_warnings_need_acknowledging(new
     cmo.get_by_role("button", name="Acknowledge and approve v3 as cmo").click()
     expect(cmo.get_by_test_id("review-state")).to_have_text("in review")
     acks = _acknowledgements(live_app, draft_id)
-    assert len(acks) == 1 and acks[0]["role"] == "cmo" and any(f["rule"].startswith("readability.") for f in acks[0]["findings"])
+    assert (
+        len(acks) == 1
+        and acks[0]["role"] == "cmo"
+        and any(f["rule"].startswith("readability.") for f in acks[0]["findings"])
+    )
 
 
 def test_asking_for_a_letter_nobody_needs_makes_it_and_says_why(new_page, new_draft):  # type: ignore[no-untyped-def]
@@ -100,5 +128,8 @@ def test_asking_for_a_letter_nobody_needs_makes_it_and_says_why(new_page, new_dr
     card.get_by_role("button", name="Add letter").click()
     expect(cmo.locator(".flash")).to_contain_text("Added the US-TX letter")
     expect(cmo.locator(".flash")).to_contain_text("No US-TX letter is required")
-    expect(cmo.locator("section[data-testid=incident]", has=cmo.locator(f"[data-draft-id='{draft_id}']"))
-           .get_by_test_id("draft-row")).to_have_count(2)
+    expect(
+        cmo.locator(
+            "section[data-testid=incident]", has=cmo.locator(f"[data-draft-id='{draft_id}']")
+        ).get_by_test_id("draft-row")
+    ).to_have_count(2)

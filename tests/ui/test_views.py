@@ -8,7 +8,12 @@ from app.workflow.redline import redline
 
 def test_redline_marks_only_changed_words() -> None:
     diff = redline("You may have been affected.", "You were affected.")
-    assert diff == [("equal", "You "), ("delete", "may have been"), ("insert", "were"), ("equal", " affected.")]
+    assert diff == [
+        ("equal", "You "),
+        ("delete", "may have been"),
+        ("insert", "were"),
+        ("equal", " affected."),
+    ]
     assert "".join(t for op, t in diff if op != "insert") == "You may have been affected."
     assert "".join(t for op, t in diff if op != "delete") == "You were affected."
 
@@ -19,9 +24,17 @@ def test_redline_identical_texts_are_one_equal_segment() -> None:
 
 def test_redline_shows_a_rewritten_phrase_whole_not_interleaved() -> None:
     assert redline("the quick brown fox jumps", "a slow red dog jumps") == [
-        ("delete", "the quick brown fox"), ("insert", "a slow red dog"), ("equal", " jumps")]
-    diff = redline("We found it on May 1, 2026 and told the police.", "We found it on June 3, 2026 and told the FBI.")
-    assert ("delete", "May 1") in diff and ("insert", "June 3") in diff and ("insert", "FBI") in diff
+        ("delete", "the quick brown fox"),
+        ("insert", "a slow red dog"),
+        ("equal", " jumps"),
+    ]
+    diff = redline(
+        "We found it on May 1, 2026 and told the police.",
+        "We found it on June 3, 2026 and told the FBI.",
+    )
+    assert (
+        ("delete", "May 1") in diff and ("insert", "June 3") in diff and ("insert", "FBI") in diff
+    )
     for op, text in diff:  # no change cuts a word
         assert op == "equal" or not (text[:1].isalnum() and text[:1] != text.lstrip()[:1])
 
@@ -36,10 +49,26 @@ def test_checklist_sections_group_by_jurisdiction(rulebook) -> None:  # type: ig
     from app.checks.base import ElementResult, Report
 
     text = "We found the breach on March 3, 2026. Call 1-888-555-0193."
-    report = Report(elements=[
-        ElementResult(jurisdiction="US-CA", element="breach_date", requirement="required", detected=True, ok=True, start=13, end=36),
-        ElementResult(jurisdiction="US-CA", element="toll_free_number", requirement="required", detected=False, ok=False),
-    ])
+    report = Report(
+        elements=[
+            ElementResult(
+                jurisdiction="US-CA",
+                element="breach_date",
+                requirement="required",
+                detected=True,
+                ok=True,
+                start=13,
+                end=36,
+            ),
+            ElementResult(
+                jurisdiction="US-CA",
+                element="toll_free_number",
+                requirement="required",
+                detected=False,
+                ok=False,
+            ),
+        ]
+    )
     (section,) = checklist_sections(report, text, rulebook, ["US-CA"])
     assert section["code"] == "US-CA"
     rows = {r["element"]: r for r in section["rows"]}
@@ -47,8 +76,13 @@ def test_checklist_sections_group_by_jurisdiction(rulebook) -> None:  # type: ig
     assert rows["toll_free_number"]["evidence"] is None
     assert section["rows"][0]["element"] == "toll_free_number"  # missing first
     # Provenance and the research's UNVERIFIED marks travel with the section.
-    assert "1798.82" in section["title"] and section["reviewed"] == str(rulebook.jurisdiction("US-CA").reviewed)
-    assert section["unverified"] == list(rulebook.jurisdiction("US-CA").unverified) and section["unverified"]
+    assert "1798.82" in section["title"] and section["reviewed"] == str(
+        rulebook.jurisdiction("US-CA").reviewed
+    )
+    assert (
+        section["unverified"] == list(rulebook.jurisdiction("US-CA").unverified)
+        and section["unverified"]
+    )
 
 
 def test_checklist_evidence_under_a_heading_is_the_first_sentence(rulebook) -> None:  # type: ignore[no-untyped-def]
@@ -56,14 +90,37 @@ def test_checklist_evidence_under_a_heading_is_the_first_sentence(rulebook) -> N
 
     text = "# Notice of Data Breach\n\n## What Information Was Involved\n\nYour name and card number. More text.\n"
     start = text.index("## What")
-    report = Report(elements=[
-        ElementResult(jurisdiction="US-CA", element="info_types", requirement="required", detected=True, ok=True,
-                      start=start, end=start + 32, evidence="## What Information Was Involved"),
-        ElementResult(jurisdiction="US-CA", element="title_notice_of_data_breach", requirement="required", detected=True,
-                      ok=True, start=0, end=23, evidence="# Notice of Data Breach"),
-    ])
-    rows = {r["element"]: r for r in checklist_sections(report, text, rulebook, ["US-CA"])[0]["rows"]}
-    assert rows["info_types"]["evidence"] == "What Information Was Involved: Your name and card number."
+    report = Report(
+        elements=[
+            ElementResult(
+                jurisdiction="US-CA",
+                element="info_types",
+                requirement="required",
+                detected=True,
+                ok=True,
+                start=start,
+                end=start + 32,
+                evidence="## What Information Was Involved",
+            ),
+            ElementResult(
+                jurisdiction="US-CA",
+                element="title_notice_of_data_breach",
+                requirement="required",
+                detected=True,
+                ok=True,
+                start=0,
+                end=23,
+                evidence="# Notice of Data Breach",
+            ),
+        ]
+    )
+    rows = {
+        r["element"]: r for r in checklist_sections(report, text, rulebook, ["US-CA"])[0]["rows"]
+    }
+    assert (
+        rows["info_types"]["evidence"]
+        == "What Information Was Involved: Your name and card number."
+    )
     assert rows["title_notice_of_data_breach"]["evidence"] == "Notice of Data Breach"
 
 
@@ -89,7 +146,9 @@ def test_docs_list_every_page_and_template() -> None:
     doc = (PROJECT_ROOT / "docs" / "ui.md").read_text()
     for route in router.routes:
         assert isinstance(route, APIRoute)
-        assert f"`{route.path.replace('{draft_id}', '{id}')}`" in doc, f"{route.path} is missing from docs/ui.md"
+        assert f"`{route.path.replace('{draft_id}', '{id}')}`" in doc, (
+            f"{route.path} is missing from docs/ui.md"
+        )
     for template in (HERE / "templates").glob("*.html"):
         assert f"`{template.name}`" in doc, f"template {template.name} is missing from docs/ui.md"
 
@@ -97,8 +156,19 @@ def test_docs_list_every_page_and_template() -> None:
 def test_merge_job_view_running_complete_and_unknown_total() -> None:
     from app.ui.views import merge_job_view, merge_polling
 
-    running = merge_job_view({"id": "abc123", "status": "running", "done": 10, "rejected": 2, "total": 48,
-                              "format": "pdf", "mode": "per-recipient", "created_at": 0, "created_by": "c@x.test"})
+    running = merge_job_view(
+        {
+            "id": "abc123",
+            "status": "running",
+            "done": 10,
+            "rejected": 2,
+            "total": 48,
+            "format": "pdf",
+            "mode": "per-recipient",
+            "created_at": 0,
+            "created_by": "c@x.test",
+        }
+    )
     assert running["active"] and not running["finished"] and running["label"] == "running"
     assert (running["value"], running["total"], running["percent"]) == (12, 48, 25)
     assert running["manifest_url"] is None  # the manifest is final only when complete
@@ -106,28 +176,66 @@ def test_merge_job_view_running_complete_and_unknown_total() -> None:
     assert running["created_at"] == "1970-01-01 00:00 UTC"
     counting = merge_job_view({"id": "d", "status": "queued", "total": None})
     assert counting["total"] is None and counting["value"] is None and counting["percent"] is None
-    done = merge_job_view({"id": "e", "status": "complete", "done": 30, "rejected": 2, "total": 32,
-                           "summary": {"per_variant": {"US-CA-plain": 30}, "reject_reasons": {"missing_state": 2}}},
-                          ["letters/US-CA-plain/r1.pdf"], 29)
-    assert done["label"] == "done" and done["finished"] and done["percent"] == 100 and done["value"] == 32
+    done = merge_job_view(
+        {
+            "id": "e",
+            "status": "complete",
+            "done": 30,
+            "rejected": 2,
+            "total": 32,
+            "summary": {"per_variant": {"US-CA-plain": 30}, "reject_reasons": {"missing_state": 2}},
+        },
+        ["letters/US-CA-plain/r1.pdf"],
+        29,
+    )
+    assert (
+        done["label"] == "done"
+        and done["finished"]
+        and done["percent"] == 100
+        and done["value"] == 32
+    )
     assert done["manifest_url"] == "/api/v1/exports/merges/e/manifest"
-    assert done["outputs"] == [{"path": "letters/US-CA-plain/r1.pdf", "url": "/api/v1/exports/merges/e/files/letters/US-CA-plain/r1.pdf"}]
+    assert done["outputs"] == [
+        {
+            "path": "letters/US-CA-plain/r1.pdf",
+            "url": "/api/v1/exports/merges/e/files/letters/US-CA-plain/r1.pdf",
+        }
+    ]
     assert done["more_outputs"] == 29 and done["reject_reasons"] == {"missing_state": 2}
     empty = merge_job_view({"id": "f", "status": "complete", "done": 0, "rejected": 0, "total": 0})
     assert empty["total"] == 0 and empty["percent"] == 100
-    failed = merge_job_view({"id": "g", "status": "failed", "error": "not a UTF-8 CSV file", "resumable": False})
-    assert failed["finished"] and not failed["active"] and failed["manifest_url"] is None and failed["rejects_url"] is None
-    interrupted = merge_job_view({"id": "h", "status": "interrupted", "done": 5, "total": 9, "resumable": True})
+    failed = merge_job_view(
+        {"id": "g", "status": "failed", "error": "not a UTF-8 CSV file", "resumable": False}
+    )
+    assert (
+        failed["finished"]
+        and not failed["active"]
+        and failed["manifest_url"] is None
+        and failed["rejects_url"] is None
+    )
+    interrupted = merge_job_view(
+        {"id": "h", "status": "interrupted", "done": 5, "total": 9, "resumable": True}
+    )
     assert interrupted["resumable"] and not interrupted["active"]
-    assert merge_polling([done, running]) and not merge_polling([done, failed, interrupted]) and not merge_polling([])
+    assert (
+        merge_polling([done, running])
+        and not merge_polling([done, failed, interrupted])
+        and not merge_polling([])
+    )
 
 
 def test_merge_letters_splits_approved_from_the_rest() -> None:
     from app.export.plan import APPROVED_STATES
     from app.ui.views import merge_letters
 
-    drafts = [{"id": 1, "state": "approved"}, {"id": 2, "state": "in_review"}, {"id": 3, "state": "signed_off"}]
+    drafts = [
+        {"id": 1, "state": "approved"},
+        {"id": 2, "state": "in_review"},
+        {"id": 3, "state": "signed_off"},
+    ]
     split = merge_letters(drafts, APPROVED_STATES)
-    assert [d["id"] for d in split["approved"]] == [1, 3] and [d["id"] for d in split["waiting"]] == [2]
+    assert [d["id"] for d in split["approved"]] == [1, 3] and [
+        d["id"] for d in split["waiting"]
+    ] == [2]
     assert [d["mailable"] for d in split["drafts"]] == [True, False, True]
     assert merge_letters([{"id": 2, "state": "draft"}], APPROVED_STATES)["approved"] == []

@@ -23,7 +23,9 @@ def _incident(store, name: str = "retailer-card-breach", **changes) -> tuple[int
     data = example(name)
     data.update(changes)
     with store.session() as s:
-        made = incidents.create_incident(s, store.ctx, store.users["responder"], IncidentFacts.model_validate(data))
+        made = incidents.create_incident(
+            s, store.ctx, store.users["responder"], IncidentFacts.model_validate(data)
+        )
         return made.incident.id, {d.draft.variant: d.draft.id for d in made.drafts}
 
 
@@ -33,22 +35,57 @@ def _approve(store, draft_id: int, *, waive_errors: bool = False) -> None:
         if waive_errors:
             for f in d.report.findings:
                 if f.severity.value == "error" and not f.waived:
-                    drafts.waive(s, store.ctx, store.users["compliance"], draft_id, d.version.number, f.id,
-                                 "Counsel wants the description kept")
+                    drafts.waive(
+                        s,
+                        store.ctx,
+                        store.users["compliance"],
+                        draft_id,
+                        d.version.number,
+                        f.id,
+                        "Counsel wants the description kept",
+                    )
     for who in ("cmo", "security"):
         with store.session() as s:
             d = drafts.detail(s, draft_id)
-            reviews.approve(s, store.ctx, store.users[who], draft_id, d.version.number,
-                            acknowledged=[f.id for f in reviews.needs_acknowledgement(d.report)])
+            reviews.approve(
+                s,
+                store.ctx,
+                store.users[who],
+                draft_id,
+                d.version.number,
+                acknowledged=[f.id for f in reviews.needs_acknowledgement(d.report)],
+            )
 
 
 def _recipients(path, codes: list[str], per: int = 3) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["recipient_id", "name", "address_line1", "city", "region", "postal_code", "country", "activation_code"])
+        w.writerow(
+            [
+                "recipient_id",
+                "name",
+                "address_line1",
+                "city",
+                "region",
+                "postal_code",
+                "country",
+                "activation_code",
+            ]
+        )
         for code in codes:
             for i in range(per):
-                w.writerow([f"{code}-{i}", f"Pat {code} {i}", "1 Main St", "Springfield", code[3:], "02101", "US", "A1"])
+                w.writerow(
+                    [
+                        f"{code}-{i}",
+                        f"Pat {code} {i}",
+                        "1 Main St",
+                        "Springfield",
+                        code[3:],
+                        "02101",
+                        "US",
+                        "A1",
+                    ]
+                )
 
 
 def test_a_waived_massachusetts_violation_is_never_mailed_to_massachusetts(store, tmp_path):
@@ -61,7 +98,9 @@ def test_a_waived_massachusetts_violation_is_never_mailed_to_massachusetts(store
     _approve(store, ma, waive_errors=True)  # approval is possible with a waiver...
     with store.session() as s:
         plan = plan_from_store(s, incident_id, ctx=store.ctx)
-    assert plan.refusals["US-MA"][0] == "legal_check_failed" and "US-MA" in plan.refusals["US-MA"][1]
+    assert (
+        plan.refusals["US-MA"][0] == "legal_check_failed" and "US-MA" in plan.refusals["US-MA"][1]
+    )
     assert set(plan.refusals) == {"US-MA"}
     _recipients(tmp_path / "r.csv", ["US-MA", "US-CA", "US-NY"])
     result = run_merge(plan, tmp_path / "r.csv", tmp_path / "out", fmt="text")
@@ -72,12 +111,21 @@ def test_a_waived_massachusetts_violation_is_never_mailed_to_massachusetts(store
     assert {r["variant"] for r in manifest} == {"US-CA+US-NY+US-OR+US-TX+US-WA"}
     assert (tmp_path / "out" / "letters" / "US-CA+US-NY+US-OR+US-TX+US-WA").is_dir()
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
-    assert summary["proofs"]["US-MA"]["ok"] is False and "legal.us-ma.what_happened" in summary["proofs"]["US-MA"]["rules"]
-    assert summary["proofs"]["US-CA"]["ok"] is True and "US-CA" in summary["proofs"]["US-CA"]["laws"]
+    assert (
+        summary["proofs"]["US-MA"]["ok"] is False
+        and "legal.us-ma.what_happened" in summary["proofs"]["US-MA"]["rules"]
+    )
+    assert (
+        summary["proofs"]["US-CA"]["ok"] is True and "US-CA" in summary["proofs"]["US-CA"]["laws"]
+    )
     # A single export of the approved MA letter is not released either.
     with store.session() as s:
         draft = repo.get_draft(s, ma)
-        failed = [p for p in assemble.export_proof(s, store.ctx, draft, repo.get_version(s, ma)) if not p.ok]
+        failed = [
+            p
+            for p in assemble.export_proof(s, store.ctx, draft, repo.get_version(s, ma))
+            if not p.ok
+        ]
         assert [p.code for p in failed] == ["legal_check_failed"]
 
 
@@ -88,10 +136,20 @@ def test_stale_letters_and_approvals_on_old_facts_refuse_the_merge(store):
     data = example("retailer-card-breach")
     data["contacts"]["toll_free"]["number"] = "1-855-555-0100"
     with store.session() as s:
-        incidents.update_facts(s, store.ctx, store.users["security"], incident_id, IncidentFacts.model_validate(data), 1)
+        incidents.update_facts(
+            s,
+            store.ctx,
+            store.users["security"],
+            incident_id,
+            IncidentFacts.model_validate(data),
+            1,
+        )
     with store.session() as s, pytest.raises(MergeError, match="stale") as exc:
         plan_from_store(s, incident_id, ctx=store.ctx)
-    assert str(ids["US-MA"]) in exc.value.message or str(ids["US-CA+US-NY+US-OR+US-TX+US-WA"]) in exc.value.message
+    assert (
+        str(ids["US-MA"]) in exc.value.message
+        or str(ids["US-CA+US-NY+US-OR+US-TX+US-WA"]) in exc.value.message
+    )
 
 
 def test_people_no_draft_covers_refuse_the_merge_naming_them(store):

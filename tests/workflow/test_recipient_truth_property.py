@@ -35,7 +35,9 @@ TONES = ["plain", "empathetic", "formal"]
 EDITS = {
     "append": lambda t: t + "\nIf you have any questions, please call us.\n",
     "count": lambda t: t + "\nThis incident affected 12,345 people.\n",
-    "what": lambda t: t.replace("\n", "\n\n## What Happened\n\nCriminals broke into our systems and took files.\n", 1),
+    "what": lambda t: t.replace(
+        "\n", "\n\n## What Happened\n\nCriminals broke into our systems and took files.\n", 1
+    ),
     "drop": lambda t: "\n".join(t.split("\n")[: max(3, len(t.split("\n")) // 2)]) + "\n",
 }
 
@@ -44,15 +46,20 @@ incident_specs = st.tuples(
     st.dictionaries(st.sampled_from(RESIDENCES), st.integers(1, 5000), min_size=1, max_size=4),
     st.sampled_from(["business", "hipaa_covered_entity"]),
 )
-operations = st.lists(st.one_of(
-    st.tuples(st.just("redraft"), st.integers(0, 20), st.sampled_from(TONES)),
-    st.tuples(st.just("add"), st.sampled_from(CODES), st.sampled_from(TONES)),
-    st.tuples(st.just("edit"), st.integers(0, 20), st.sampled_from(sorted(EDITS))),
-    st.tuples(st.just("count"), st.sampled_from(RESIDENCES), st.integers(0, 3000)),
-    st.tuples(st.just("phone"), st.integers(1000, 9999)),
-    st.tuples(st.just("approve"), st.integers(0, 20)),
-    st.tuples(st.just("waive"), st.integers(0, 20)),  # a reviewer waives every error: approval then passes
-), max_size=6)
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("redraft"), st.integers(0, 20), st.sampled_from(TONES)),
+        st.tuples(st.just("add"), st.sampled_from(CODES), st.sampled_from(TONES)),
+        st.tuples(st.just("edit"), st.integers(0, 20), st.sampled_from(sorted(EDITS))),
+        st.tuples(st.just("count"), st.sampled_from(RESIDENCES), st.integers(0, 3000)),
+        st.tuples(st.just("phone"), st.integers(1000, 9999)),
+        st.tuples(st.just("approve"), st.integers(0, 20)),
+        st.tuples(
+            st.just("waive"), st.integers(0, 20)
+        ),  # a reviewer waives every error: approval then passes
+    ),
+    max_size=6,
+)
 
 
 def _facts_data(base: str, affected: dict[str, int], entity: str) -> dict:
@@ -69,7 +76,9 @@ def _approve(store, draft_id: int) -> None:
             try:
                 d = drafts.detail(s, draft_id)
                 ack = [f.id for f in reviews.needs_acknowledgement(d.report)]
-                reviews.approve(s, store.ctx, store.users[who], draft_id, d.version.number, acknowledged=ack)
+                reviews.approve(
+                    s, store.ctx, store.users[who], draft_id, d.version.number, acknowledged=ack
+                )
             except AppError:
                 s.rollback()
                 return
@@ -87,13 +96,22 @@ def _apply(store, incident_id: int, op: tuple) -> None:
         try:
             if kind == "redraft" and ids:
                 did = ids[op[1] % len(ids)]
-                drafts.redraft(s, store.ctx, store.users["cmo"], did, op[2], repo.get_draft(s, did).current_version)
+                drafts.redraft(
+                    s,
+                    store.ctx,
+                    store.users["cmo"],
+                    did,
+                    op[2],
+                    repo.get_draft(s, did).current_version,
+                )
             elif kind == "add":
                 incidents.add_draft(s, store.ctx, store.users["cmo"], incident_id, op[1], op[2])
             elif kind == "edit" and ids:
                 did = ids[op[1] % len(ids)]
                 v = repo.get_version(s, did)
-                drafts.save_version(s, store.ctx, store.users["cmo"], did, EDITS[op[2]](v.text), v.number)
+                drafts.save_version(
+                    s, store.ctx, store.users["cmo"], did, EDITS[op[2]](v.text), v.number
+                )
             elif kind in ("count", "phone"):
                 fv = repo.facts_version(s, incident_id)
                 data = json.loads(json.dumps(fv.facts))
@@ -104,13 +122,28 @@ def _apply(store, incident_id: int, op: tuple) -> None:
                         data["affected"].pop(op[1], None)
                 else:
                     data["contacts"]["toll_free"]["number"] = f"1-855-555-{op[1]}"
-                incidents.update_facts(s, store.ctx, store.users["security"], incident_id,
-                                       IncidentFacts.model_validate(data), fv.number)
+                incidents.update_facts(
+                    s,
+                    store.ctx,
+                    store.users["security"],
+                    incident_id,
+                    IncidentFacts.model_validate(data),
+                    fv.number,
+                )
             elif kind == "waive" and ids:
                 d = drafts.detail(s, ids[op[1] % len(ids)])
-                for f in [f for f in d.report.findings if f.severity is Severity.error and not f.waived]:
-                    drafts.waive(s, store.ctx, store.users["compliance"], d.draft.id, d.version.number, f.id,
-                                 "Counsel accepts this wording")
+                for f in [
+                    f for f in d.report.findings if f.severity is Severity.error and not f.waived
+                ]:
+                    drafts.waive(
+                        s,
+                        store.ctx,
+                        store.users["compliance"],
+                        d.draft.id,
+                        d.version.number,
+                        f.id,
+                        "Counsel accepts this wording",
+                    )
             elif kind == "approve" and ids:
                 s.close()
                 _approve(store, ids[op[1] % len(ids)])
@@ -119,8 +152,11 @@ def _apply(store, incident_id: int, op: tuple) -> None:
 
 
 def _own_laws(residence: str, facts: IncidentFacts, rulebook) -> tuple[str, ...]:
-    laws = {c for c, r in rulebook.jurisdictions.items()
-            if r.applicability.basis == "residence" and residence in r.applicability.residence}
+    laws = {
+        c
+        for c, r in rulebook.jurisdictions.items()
+        if r.applicability.basis == "residence" and residence in r.applicability.residence
+    }
     if "hipaa_covered_entity" in {t.value for t in facts.organisation.entity_types}:
         laws.add("US-HIPAA")
     return tuple(sorted(laws))
@@ -129,25 +165,59 @@ def _own_laws(residence: str, facts: IncidentFacts, rulebook) -> tuple[str, ...]
 def _recipients(path: Path, affected: dict[str, int]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["recipient_id", "name", "address_line1", "city", "region", "postal_code", "country", "activation_code"])
+        w.writerow(
+            [
+                "recipient_id",
+                "name",
+                "address_line1",
+                "city",
+                "region",
+                "postal_code",
+                "country",
+                "activation_code",
+            ]
+        )
         for code in [*sorted(affected), "US-OH"]:
             for i in range(2):
                 country, region = ("US", code[3:]) if code.startswith("US-") else (code, "")
-                w.writerow([f"{code}-{i}", f"Person {code} {i}", "1 Main Street", "Springfield", region, "12345", country,
-                            f"CODE{i}"])
+                w.writerow(
+                    [
+                        f"{code}-{i}",
+                        f"Person {code} {i}",
+                        "1 Main Street",
+                        "Springfield",
+                        region,
+                        "12345",
+                        country,
+                        f"CODE{i}",
+                    ]
+                )
 
 
-@settings(max_examples=int(os.environ.get("CANDOR_PROPERTY_EXAMPLES", "6")), deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: each
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # example is a whole incident
+@settings(
+    max_examples=int(os.environ.get("CANDOR_PROPERTY_EXAMPLES", "6")),
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: each
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)  # example is a whole incident
 @given(spec=incident_specs, ops=operations, final=st.data())
-def test_every_produced_letter_is_lawful_for_its_recipient_and_current(store, tmp_path_factory, spec, ops, final):
+def test_every_produced_letter_is_lawful_for_its_recipient_and_current(
+    store, tmp_path_factory, spec, ops, final
+):
     base, affected, entity = spec
     with store.session() as s:
-        made = incidents.create_incident(s, store.ctx, store.users["responder"],
-                                         IncidentFacts.model_validate(_facts_data(base, affected, entity)), tones=["plain"])
+        made = incidents.create_incident(
+            s,
+            store.ctx,
+            store.users["responder"],
+            IncidentFacts.model_validate(_facts_data(base, affected, entity)),
+            tones=["plain"],
+        )
         incident_id = made.incident.id
         if not made.drafts:  # nobody needs a letter: ask for one anyway (it warns why)
-            incidents.add_draft(s, store.ctx, store.users["cmo"], incident_id, "US-GENERIC", "plain")
+            incidents.add_draft(
+                s, store.ctx, store.users["cmo"], incident_id, "US-GENERIC", "plain"
+            )
     for op in ops:
         _apply(store, incident_id, op)
 
@@ -170,12 +240,23 @@ def test_every_produced_letter_is_lawful_for_its_recipient_and_current(store, tm
             plan = plan_from_store(s, incident_id, ctx=store.ctx, tone=tone)
         except MergeError as exc:
             # Refused as a whole: only for the documented reasons, and always when a letter is stale.
-            kinds = [k for k in ("stale", "no draft covers", "two approved letters", "no approved drafts",
-                                 "approved on facts") if k in exc.message]
+            kinds = [
+                k
+                for k in (
+                    "stale",
+                    "no draft covers",
+                    "two approved letters",
+                    "no approved drafts",
+                    "approved on facts",
+                )
+                if k in exc.message
+            ]
             assert kinds, exc.message
             event(f"merge refused: {kinds[0]}")
             return
-        assert not any(d.state == states.STALE for d in in_tone), "the merge accepted a stale letter"
+        assert not any(d.state == states.STALE for d in in_tone), (
+            "the merge accepted a stale letter"
+        )
         _recipients(out / "recipients.csv", facts.affected)
         try:
             result = run_merge(plan, out / "recipients.csv", out / "letters", fmt="text")
@@ -189,18 +270,40 @@ def test_every_produced_letter_is_lawful_for_its_recipient_and_current(store, tm
         for row in manifest:
             draft = by_variant[row["variant"]]
             version = repo.get_version(s, draft.id)
-            assert staleness.outdated(s, store.ctx, draft, version) == [], "a letter approved on old facts was produced"
-            assert row["residence"] in (draft.residences or []), "a letter reached someone outside its draft's scope"
+            assert staleness.outdated(s, store.ctx, draft, version) == [], (
+                "a letter approved on old facts was produced"
+            )
+            assert row["residence"] in (draft.residences or []), (
+                "a letter reached someone outside its draft's scope"
+            )
             laws = _own_laws(row["residence"], facts, store.ctx.rulebook) or ("US-GENERIC",)
-            text = version.text.replace("[[recipient: name]]", "Person").replace("[[recipient: activation_code]]", "CODE0")
-            report = run_checks(text, rulebook=store.ctx.rulebook, settings=store.ctx.settings, facts=facts,
-                                jurisdictions=laws, tone=draft.tone, grammar=False)
-            bad = [f.rule for f in report.findings if f.severity is Severity.error and f.check in ("legal", "facts")]
-            assert bad == [], f"{row['recipient_id']} ({row['residence']}) got letter {row['variant']} failing {bad}"
+            text = version.text.replace("[[recipient: name]]", "Person").replace(
+                "[[recipient: activation_code]]", "CODE0"
+            )
+            report = run_checks(
+                text,
+                rulebook=store.ctx.rulebook,
+                settings=store.ctx.settings,
+                facts=facts,
+                jurisdictions=laws,
+                tone=draft.tone,
+                grammar=False,
+            )
+            bad = [
+                f.rule
+                for f in report.findings
+                if f.severity is Severity.error and f.check in ("legal", "facts")
+            ]
+            assert bad == [], (
+                f"{row['recipient_id']} ({row['residence']}) got letter {row['variant']} failing {bad}"
+            )
             produced = (out / "letters" / row["file"]).read_text(encoding="utf-8")
             assert f"Person {row['residence']}" in produced
         event(f"merge ran: {'letters produced' if result.produced else 'nothing produced'}")
         for reason in result.reject_reasons:
             event(f"rejected: {reason}")
         rejected = list(csv.DictReader(open(out / "letters" / "rejects.csv", encoding="utf-8")))
-        assert {r["recipient_id"] for r in rejected if r["recipient_id"].startswith("US-OH")} == {"US-OH-0", "US-OH-1"}
+        assert {r["recipient_id"] for r in rejected if r["recipient_id"].startswith("US-OH")} == {
+            "US-OH-0",
+            "US-OH-1",
+        }

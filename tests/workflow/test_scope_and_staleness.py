@@ -20,8 +20,14 @@ def _facts(name: str, **changes) -> IncidentFacts:
 
 def _create(store, name: str, tones=("plain",), **changes):
     with store.session() as s:
-        made = incidents.create_incident(s, store.ctx, store.users["responder"], _facts(name, **changes), tones=list(tones))
-        return made.incident.id, {(d.draft.variant, d.draft.tone): d.draft.id for d in made.drafts}, made.warnings
+        made = incidents.create_incident(
+            s, store.ctx, store.users["responder"], _facts(name, **changes), tones=list(tones)
+        )
+        return (
+            made.incident.id,
+            {(d.draft.variant, d.draft.tone): d.draft.id for d in made.drafts},
+            made.warnings,
+        )
 
 
 def _approve(store, draft_id: int, number: int = 1) -> None:
@@ -60,7 +66,9 @@ def test_a_redraft_in_another_tone_keeps_the_scope(store):
     incident_id, made, _ = _create(store, "retailer-card-breach")
     with store.session() as s:
         original = repo.get_draft(s, made[("US-MA", "plain")])
-        d = incidents.add_draft(s, store.ctx, store.users["cmo"], incident_id, "US-MA", "empathetic")
+        d = incidents.add_draft(
+            s, store.ctx, store.users["cmo"], incident_id, "US-MA", "empathetic"
+        )
         assert d.draft.residences == original.residences == ["US-MA"]
         assert d.warnings == []
         big = repo.get_draft(s, made[("US-CA+US-NY+US-OR+US-TX+US-WA", "plain")])
@@ -73,7 +81,12 @@ def test_replace_tone_is_a_new_version_of_the_same_draft(store):
     _approve(store, draft_id)
     with store.session() as s:
         d = drafts.redraft(s, store.ctx, store.users["cmo"], draft_id, "formal", 1)
-        assert (d.draft.id, d.draft.tone, d.version.number, d.draft.state) == (draft_id, "formal", 2, states.DRAFT)
+        assert (d.draft.id, d.draft.tone, d.version.number, d.draft.state) == (
+            draft_id,
+            "formal",
+            2,
+            states.DRAFT,
+        )
         assert d.draft.residences == ["US-MA"] and d.reviews == []
         assert [v.number for v in repo.list_versions(s, draft_id)] == [1, 2]
         assert d.report.stats["tone"] == "formal"
@@ -92,8 +105,14 @@ def test_facts_change_makes_affected_approvals_stale_and_drafts_new_residences(s
     data["affected"]["US-FL"] = 300
     data["contacts"]["toll_free"]["number"] = "1-855-555-0199"
     with store.session() as s:
-        upd = incidents.update_facts_with_impact(s, store.ctx, store.users["security"], incident_id,
-                                                 IncidentFacts.model_validate(data), 1)
+        upd = incidents.update_facts_with_impact(
+            s,
+            store.ctx,
+            store.users["security"],
+            incident_id,
+            IncidentFacts.model_validate(data),
+            1,
+        )
         stale_ids = {e["draft_id"] for e in upd.impact.stale}
         assert big in stale_ids
         entry = next(e for e in upd.impact.stale if e["draft_id"] == big)
@@ -104,7 +123,9 @@ def test_facts_change_makes_affected_approvals_stale_and_drafts_new_residences(s
     with store.session() as s:
         assert repo.get_draft(s, big).state == states.STALE
         assert staleness.stale_reasons(s, repo.get_draft(s, big))
-        assert [e.action for e in repo.audit_entries(s, entity="draft", entity_id=big, limit=100)][-1] == "draft.stale"
+        assert [e.action for e in repo.audit_entries(s, entity="draft", entity_id=big, limit=100)][
+            -1
+        ] == "draft.stale"
     with store.session() as s, pytest.raises(Conflict, match="stale"):
         reviews.approve(s, store.ctx, store.users["cmo"], big, 1)
     with store.session() as s:  # a re-draft from the current facts starts a new review
@@ -117,10 +138,18 @@ def test_a_change_that_does_not_touch_a_letter_leaves_its_approval(store):
     ma = made[("US-MA", "plain")]
     _approve(store, ma)
     data = example("retailer-card-breach")
-    data["affected"]["US-TX"] = 2300  # another variant's residents; the MA letter never states counts
+    data["affected"]["US-TX"] = (
+        2300  # another variant's residents; the MA letter never states counts
+    )
     with store.session() as s:
-        upd = incidents.update_facts_with_impact(s, store.ctx, store.users["security"], incident_id,
-                                                 IncidentFacts.model_validate(data), 1)
+        upd = incidents.update_facts_with_impact(
+            s,
+            store.ctx,
+            store.users["security"],
+            incident_id,
+            IncidentFacts.model_validate(data),
+            1,
+        )
         assert ma not in {e["draft_id"] for e in upd.impact.stale}
         assert repo.get_draft(s, ma).state == states.APPROVED
 
@@ -131,7 +160,14 @@ def test_approving_a_version_written_on_old_facts_is_refused(store):
     data = example("retailer-card-breach")
     data["contacts"]["toll_free"]["number"] = "1-855-555-0111"
     with store.session() as s:
-        incidents.update_facts(s, store.ctx, store.users["security"], incident_id, IncidentFacts.model_validate(data), 1)
+        incidents.update_facts(
+            s,
+            store.ctx,
+            store.users["security"],
+            incident_id,
+            IncidentFacts.model_validate(data),
+            1,
+        )
     with store.session() as s:
         # A save that raced the facts change: its text still carries the old number.
         draft = repo.get_draft(s, ma)
@@ -145,11 +181,15 @@ def test_approving_a_version_written_on_old_facts_is_refused(store):
 def test_open_warnings_need_an_acknowledgement_before_approval(store):
     _, made, _ = _create(store, "retailer-card-breach")
     ma = made[("US-MA", "plain")]
-    hard = ("Comprehensive organizational investigations subsequently identified unauthorized administrative "
-            "infrastructure modifications. Additional precautionary verification procedures were implemented "
-            "immediately thereafter. Organizational representatives will communicate supplementary information periodically.")
+    hard = (
+        "Comprehensive organizational investigations subsequently identified unauthorized administrative "
+        "infrastructure modifications. Additional precautionary verification procedures were implemented "
+        "immediately thereafter. Organizational representatives will communicate supplementary information periodically."
+    )
     with store.session() as s:
-        text = repo.get_version(s, ma, 1).text + "\n" + "\n\n".join([hard] * 6) + "\n"  # enough to pass the tone's target
+        text = (
+            repo.get_version(s, ma, 1).text + "\n" + "\n\n".join([hard] * 6) + "\n"
+        )  # enough to pass the tone's target
         d = drafts.save_version(s, store.ctx, store.users["cmo"], ma, text, 1)
         open_ = reviews.needs_acknowledgement(d.report)
         assert open_ and any(f.check == "readability" for f in open_)
@@ -158,6 +198,10 @@ def test_open_warnings_need_an_acknowledgement_before_approval(store):
     assert {f["id"] for f in exc.value.details["acknowledge"]} == {f.id for f in open_}
     with store.session() as s:
         reviews.approve(s, store.ctx, store.users["cmo"], ma, 2, acknowledged=[f.id for f in open_])
-        acks = [e for e in repo.audit_entries(s, limit=1000) if e.action == "draft.warnings_acknowledged"]
+        acks = [
+            e
+            for e in repo.audit_entries(s, limit=1000)
+            if e.action == "draft.warnings_acknowledged"
+        ]
         assert len(acks) == 1 and acks[0].details["role"] == "cmo"
         assert {f["id"] for f in acks[0].details["findings"]} == {f.id for f in open_}

@@ -8,12 +8,21 @@ from hypothesis import strategies as st
 
 from app.workflow.textmerge import chunks, merge
 
-BASE = "Dear Sam,\n\nWe found the breach on May 1. Call us at 1-800-555-0100. We are sorry.\n\nDana\n"
+BASE = (
+    "Dear Sam,\n\nWe found the breach on May 1. Call us at 1-800-555-0100. We are sorry.\n\nDana\n"
+)
 
 
 def test_chunks_split_sentences_and_lines_and_join_back() -> None:
-    assert chunks(BASE) == ["Dear Sam,\n", "\n", "We found the breach on May 1. ", "Call us at 1-800-555-0100. ",
-                            "We are sorry.\n", "\n", "Dana\n"]
+    assert chunks(BASE) == [
+        "Dear Sam,\n",
+        "\n",
+        "We found the breach on May 1. ",
+        "Call us at 1-800-555-0100. ",
+        "We are sorry.\n",
+        "\n",
+        "Dana\n",
+    ]
     assert "".join(chunks("No end")) == "No end" and chunks("") == []
 
 
@@ -21,7 +30,9 @@ def test_edits_of_different_sentences_merge_even_when_neighbours() -> None:
     ours = BASE.replace("We are sorry.", "We are truly sorry.")
     theirs = BASE.replace("1-800-555-0100", "1-888-555-0199")
     m = merge(BASE, ours, theirs)
-    assert m.clean and m.text == BASE.replace("We are sorry.", "We are truly sorry.").replace("1-800-555-0100", "1-888-555-0199")
+    assert m.clean and m.text == BASE.replace("We are sorry.", "We are truly sorry.").replace(
+        "1-800-555-0100", "1-888-555-0199"
+    )
     assert m.taken_from_theirs >= 1 and m.taken_from_ours >= 1
 
 
@@ -31,7 +42,11 @@ def test_edits_of_the_same_sentence_overlap_and_keep_both_sides() -> None:
     m = merge(BASE, ours, theirs)
     assert not m.clean and len(m.overlaps) == 1
     o = m.overlaps[0]
-    assert (o.base, o.ours, o.theirs) == ("Call us at 1-800-555-0100. ", "Phone us at 1-800-555-0100. ", "Call us at 1-888-555-0199. ")
+    assert (o.base, o.ours, o.theirs) == (
+        "Call us at 1-800-555-0100. ",
+        "Phone us at 1-800-555-0100. ",
+        "Call us at 1-888-555-0199. ",
+    )
     with pytest.raises(ValueError):
         _ = m.text
     assert m.missing_choices({}) == [0]

@@ -24,7 +24,9 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/login", response_model=LoginPublic, dependencies=[public()])
-def login(body: LoginCreate, request: Request, session: SessionDep, response: Response) -> LoginPublic:
+def login(
+    body: LoginCreate, request: Request, session: SessionDep, response: Response
+) -> LoginPublic:
     """Sign in with e-mail and password; sets the session cookie and returns the CSRF token.
 
     Failed attempts are rate-limited per e-mail and per client address (429 with Retry-After)."""
@@ -49,18 +51,34 @@ def me(user: CurrentUser) -> UserPublic:
 @router.get("/tokens", response_model=list[TokenPublic], dependencies=[allow_any_user()])
 def list_tokens(session: SessionDep, user: CurrentUser) -> list[TokenPublic]:
     """Your API tokens (metadata only)."""
-    return [TokenPublic.model_validate(t, from_attributes=True) for t in repo.list_tokens(session, user.id)]
+    return [
+        TokenPublic.model_validate(t, from_attributes=True)
+        for t in repo.list_tokens(session, user.id)
+    ]
 
 
-@router.post("/tokens", response_model=TokenCreated, status_code=201, dependencies=[allow_any_user()])
-def create_token(body: TokenCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> TokenCreated:
+@router.post(
+    "/tokens", response_model=TokenCreated, status_code=201, dependencies=[allow_any_user()]
+)
+def create_token(
+    body: TokenCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> TokenCreated:
     """Create an API token for yourself; the secret is shown once in this response, with its expiry."""
-    row, secret = issue_token(session, user, user, body.name,
-                              token_lifetime(body.expires_in_days, settings.TOKEN_LIFETIME_DAYS))
-    return TokenCreated(**TokenPublic.model_validate(row, from_attributes=True).model_dump(), token=secret)
+    row, secret = issue_token(
+        session,
+        user,
+        user,
+        body.name,
+        token_lifetime(body.expires_in_days, settings.TOKEN_LIFETIME_DAYS),
+    )
+    return TokenCreated(
+        **TokenPublic.model_validate(row, from_attributes=True).model_dump(), token=secret
+    )
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenPublic, dependencies=[allow_any_user()])
-def delete_token(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, user: CurrentUser) -> TokenPublic:
+def delete_token(
+    token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, user: CurrentUser
+) -> TokenPublic:
     """Revoke one of your tokens (admins: any token)."""
     return TokenPublic.model_validate(revoke_token(session, user, token_id), from_attributes=True)

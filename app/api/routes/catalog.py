@@ -36,7 +36,9 @@ def list_tones() -> dict[str, Any]:
 @router.get("/elements")
 def list_elements(rulebook: RulebookDep) -> dict[str, Any]:
     """The legal element vocabulary: id, label, hint, whether it is a format rule."""
-    return {"elements": [
-        {"id": eid, "label": e.label, "hint": e.hint, "format_rule": e.format_rule}
-        for eid, e in rulebook.elements.items()
-    ]}
+    return {
+        "elements": [
+            {"id": eid, "label": e.label, "hint": e.hint, "format_rule": e.format_rule}
+            for eid, e in rulebook.elements.items()
+        ]
+    }

@@ -16,11 +16,25 @@ router = APIRouter(tags=["checks"])
 class CheckRequest(BaseModel):
     """What to check and against what."""
 
-    text: str = Field(description="The letter (Markdown or plain text). Longer than CANDOR_MAX_TEXT_CHARS: 413.")
-    facts: IncidentFacts | None = Field(None, description="Incident facts: compares dates/numbers/contacts, evaluates conditional elements.")
-    jurisdictions: list[str] = Field(default_factory=list, description="Jurisdiction codes whose elements to check, e.g. ['US-CA'].")
-    tone: str | None = Field(None, description="empathetic, formal or plain: picks readability thresholds (default plain).")
-    grammar: bool = Field(True, description="Run the grammar and spelling check (CANDOR_GRAMMAR_ENGINE: Harper by default, or LanguageTool).")
+    text: str = Field(
+        description="The letter (Markdown or plain text). Longer than CANDOR_MAX_TEXT_CHARS: 413."
+    )
+    facts: IncidentFacts | None = Field(
+        None,
+        description="Incident facts: compares dates/numbers/contacts, evaluates conditional elements.",
+    )
+    jurisdictions: list[str] = Field(
+        default_factory=list,
+        description="Jurisdiction codes whose elements to check, e.g. ['US-CA'].",
+    )
+    tone: str | None = Field(
+        None,
+        description="empathetic, formal or plain: picks readability thresholds (default plain).",
+    )
+    grammar: bool = Field(
+        True,
+        description="Run the grammar and spelling check (CANDOR_GRAMMAR_ENGINE: Harper by default, or LanguageTool).",
+    )
 
 
 def _grammar_checker(request: Request, settings):  # type: ignore[no-untyped-def]
@@ -35,8 +49,17 @@ def _grammar_checker(request: Request, settings):  # type: ignore[no-untyped-def
 
 
 @router.post("/checks", response_model=Report)
-def create_check(body: CheckRequest, request: Request, settings: SettingsDep, rulebook: RulebookDep) -> Report:
+def create_check(
+    body: CheckRequest, request: Request, settings: SettingsDep, rulebook: RulebookDep
+) -> Report:
     """Check a letter for readability, empathy, legal elements per jurisdiction, facts and grammar."""
     grammar = _grammar_checker(request, settings) if body.grammar else False
-    return run_checks(body.text, rulebook=rulebook, settings=settings, facts=body.facts,
-                      jurisdictions=tuple(body.jurisdictions), tone=body.tone, grammar=grammar)
+    return run_checks(
+        body.text,
+        rulebook=rulebook,
+        settings=settings,
+        facts=body.facts,
+        jurisdictions=tuple(body.jurisdictions),
+        tone=body.tone,
+        grammar=grammar,
+    )

@@ -37,11 +37,21 @@ class DraftRendered(BaseModel):
 def render_draft(body: DraftRender, settings: SettingsDep, rulebook: RulebookDep) -> DraftRendered:
     """Render one letter from incident facts for a tone and jurisdiction variant, without saving it."""
     if body.tone not in TONES:
-        raise InvalidInput("Unknown tone.", details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}])
+        raise InvalidInput(
+            "Unknown tone.",
+            details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}],
+        )
     if body.jurisdiction not in rulebook.jurisdictions:
         raise InvalidInput(
             "Unknown jurisdiction.",
-            details=[{"field": "jurisdiction", "message": f"use one of {', '.join(sorted(rulebook.jurisdictions))}"}],
+            details=[
+                {
+                    "field": "jurisdiction",
+                    "message": f"use one of {', '.join(sorted(rulebook.jurisdictions))}",
+                }
+            ],
         )
-    letter = draft_letter(body.facts, rulebook, settings.TEMPLATES_DIR, tone=body.tone, jurisdiction=body.jurisdiction)
+    letter = draft_letter(
+        body.facts, rulebook, settings.TEMPLATES_DIR, tone=body.tone, jurisdiction=body.jurisdiction
+    )
     return DraftRendered(**letter.as_dict(), rulebook=rulebook.hash)

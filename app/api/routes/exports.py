@@ -50,7 +50,9 @@ MEDIA = {
 }
 
 
-def _attachment(data: bytes, filename: str, kind: str, headers: dict[str, str] | None = None) -> Response:
+def _attachment(
+    data: bytes, filename: str, kind: str, headers: dict[str, str] | None = None
+) -> Response:
     return Response(
         data,
         media_type=MEDIA[kind],
@@ -88,7 +90,9 @@ def export_letter(
     Per-recipient merge fields stay as ``[[recipient: …]]``; the mail merge fills them.
     """
     draft, ver, facts, approved = assemble.load_version(session, draft_id, version)
-    failed = [p for p in assemble.export_proof(session, ctx, draft, ver) if not p.ok] if approved else []
+    failed = (
+        [p for p in assemble.export_proof(session, ctx, draft, ver) if not p.ok] if approved else []
+    )
     approved = approved and not failed
     doc = assemble.letter_document(ver.text, facts, approved, settings.LETTERHEAD)
     data = assemble.render_letter(doc, format, page_size)
@@ -102,8 +106,11 @@ def export_letter(
         ver.number,
         {"format": format, "approved": approved, "proof_failed": [p.as_dict() for p in failed]},
     )
-    proof = "failed; " + ", ".join(sorted({f"{p.residence}={p.code}" for p in failed})) if failed else (
-        "passed" if approved else "not approved")
+    proof = (
+        "failed; " + ", ".join(sorted({f"{p.residence}={p.code}" for p in failed}))
+        if failed
+        else ("passed" if approved else "not approved")
+    )
     return _attachment(data, f"{stem}.{format}", format, {"X-Candor-Proof": proof})
 
 
@@ -145,8 +152,12 @@ def create_merge(
     recipients: Annotated[
         UploadFile, File(description="Recipients CSV (see docs/exports.md, Mail merge).")
     ],
-    format: Annotated[Literal["txt", "pdf", "text"], Form(
-        description="txt or pdf, the names the letter export uses (`text` is the older spelling of txt).")] = "pdf",  # noqa: A002
+    format: Annotated[
+        Literal["txt", "pdf", "text"],
+        Form(
+            description="txt or pdf, the names the letter export uses (`text` is the older spelling of txt)."
+        ),
+    ] = "pdf",  # noqa: A002
     mode: Annotated[Literal["per-recipient", "per-variant"], Form()] = "per-recipient",
     tone: Annotated[str | None, Form()] = None,
     page_size: Annotated[Literal["A4", "Letter"], Form()] = "Letter",
@@ -207,16 +218,25 @@ def merge_status(job_id: str, settings: SettingsDep) -> dict[str, Any]:
 
 
 @router.post("/exports/merges/{job_id}/resume", status_code=202, dependencies=[allow(*MERGERS)])
-def resume_merge(job_id: str, session: SessionDep, settings: SettingsDep, user: CurrentUser) -> dict[str, Any]:
+def resume_merge(
+    job_id: str, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> dict[str, Any]:
     """Resume an interrupted job (e.g. after a restart); no letter is produced twice. Audited."""
     _job(settings, job_id)  # 404 with the message for an unknown job
-    jobs.resume(FsPath(settings.EXPORT_DIR), job_id, settings.EXPORT_RETENTION_DAYS, session=session, user=user)
+    jobs.resume(
+        FsPath(settings.EXPORT_DIR),
+        job_id,
+        settings.EXPORT_RETENTION_DAYS,
+        session=session,
+        user=user,
+    )
     return {"id": job_id, "status": "running", "url": f"/api/v1/exports/merges/{job_id}"}
 
 
 @router.get("/exports/merges/{job_id}/files/{path:path}", dependencies=[allow(*MERGERS)])
-def merge_file(job_id: str, path: str, session: WriteSessionDep, settings: SettingsDep,
-               user: CurrentUser) -> FileResponse:
+def merge_file(
+    job_id: str, path: str, session: WriteSessionDep, settings: SettingsDep, user: CurrentUser
+) -> FileResponse:
     """Download an output file of a merge job (audited: the files carry names and addresses).
 
     ``manifest.csv``, ``rejects.csv``, ``summary.json``, a variant's PDF or text (per-variant
@@ -235,8 +255,13 @@ def merge_file(job_id: str, path: str, session: WriteSessionDep, settings: Setti
         or any(p.startswith((".", "_")) for p in target.relative_to(root).parts)
     ):
         raise NotFound(f"Merge job {job_id} has no file {path!r}; see its manifest.csv.")
-    jobs.audit_job(session, user, "merge_download", status.get("incident_id"),
-                   {"job": job_id, "file": target.relative_to(root).as_posix()})
+    jobs.audit_job(
+        session,
+        user,
+        "merge_download",
+        status.get("incident_id"),
+        {"job": job_id, "file": target.relative_to(root).as_posix()},
+    )
     kind = {".pdf": "pdf", ".csv": "csv", ".txt": "txt"}.get(target.suffix, "txt")
     media = "application/json" if target.suffix == ".json" else MEDIA[kind]
     return FileResponse(
@@ -245,13 +270,17 @@ def merge_file(job_id: str, path: str, session: WriteSessionDep, settings: Setti
 
 
 @router.get("/exports/merges/{job_id}/manifest", dependencies=[allow(*MERGERS)])
-def merge_manifest(job_id: str, session: WriteSessionDep, settings: SettingsDep, user: CurrentUser) -> FileResponse:
+def merge_manifest(
+    job_id: str, session: WriteSessionDep, settings: SettingsDep, user: CurrentUser
+) -> FileResponse:
     """Download the manifest (recipient id, line, residence, variant, file, first page, pages)."""
     return merge_file(job_id, "manifest.csv", session, settings, user)
 
 
 @router.get("/exports/merges/{job_id}/rejects", dependencies=[allow(*MERGERS)])
-def merge_rejects(job_id: str, session: WriteSessionDep, settings: SettingsDep, user: CurrentUser) -> FileResponse:
+def merge_rejects(
+    job_id: str, session: WriteSessionDep, settings: SettingsDep, user: CurrentUser
+) -> FileResponse:
     """Rows that produced no letter, with the reason (recipient id and line only; no addresses)."""
     return merge_file(job_id, "rejects.csv", session, settings, user)
 

@@ -39,11 +39,17 @@ def read_ready(request: Request) -> JSONResponse:
     checks: dict[str, dict[str, Any]] = {}
     checks["database"], checks["migrations"] = _database(state)
     rulebook = getattr(state, "rulebook", None)
-    checks["rulebook"] = ({"status": "ok", "hash": rulebook.hash, "rules": len(rulebook.rules)} if rulebook is not None
-                          else {"status": "failed", "detail": "no rulebook loaded"})
+    checks["rulebook"] = (
+        {"status": "ok", "hash": rulebook.hash, "rules": len(rulebook.rules)}
+        if rulebook is not None
+        else {"status": "failed", "detail": "no rulebook loaded"}
+    )
     checks["grammar"] = _grammar(state.settings)
     ready = all(c["status"] == "ok" for name, c in checks.items() if name != "grammar")
-    return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks}, status_code=200 if ready else 503)
+    return JSONResponse(
+        {"status": "ready" if ready else "not_ready", "checks": checks},
+        status_code=200 if ready else 503,
+    )
 
 
 def _database(state: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -57,16 +63,25 @@ def _database(state: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         current, heads = migration_state(db.engine)
     except SQLAlchemyError as exc:
         log.warning("readyz: database check failed: %s", exc.__class__.__name__, exc_info=True)
-        return ({"status": "failed", "detail": f"database unreachable ({exc.__class__.__name__}; see the service log)"},
-                {"status": "unknown", "detail": "database unreachable"})
+        return (
+            {
+                "status": "failed",
+                "detail": f"database unreachable ({exc.__class__.__name__}; see the service log)",
+            },
+            {"status": "unknown", "detail": "database unreachable"},
+        )
     database = {"status": "ok", "dialect": db.engine.dialect.name}
     if current == heads:
         return database, {"status": "ok", "revision": ", ".join(heads)}
     missing = sorted(set(heads) - set(current))
-    return database, {"status": "pending", "current": ", ".join(current) or None, "head": ", ".join(heads),
-                      "missing": missing,
-                      "detail": f"database is at {', '.join(current) or 'no revision'}, code expects "
-                                f"{', '.join(heads)}: restart the service or run `candor init` to migrate"}
+    return database, {
+        "status": "pending",
+        "current": ", ".join(current) or None,
+        "head": ", ".join(heads),
+        "missing": missing,
+        "detail": f"database is at {', '.join(current) or 'no revision'}, code expects "
+        f"{', '.join(heads)}: restart the service or run `candor init` to migrate",
+    }
 
 
 def _grammar(settings: Any) -> dict[str, Any]:
@@ -77,13 +92,27 @@ def _grammar(settings: Any) -> dict[str, Any]:
         return {"status": "off", "engine": "off", "detail": "CANDOR_GRAMMAR_ENGINE=off"}
     if engine == "languagetool" or (engine == "auto" and url):
         if not url:
-            return {"status": "unavailable", "engine": "languagetool", "detail": "CANDOR_LANGUAGETOOL_URL is not set"}
+            return {
+                "status": "unavailable",
+                "engine": "languagetool",
+                "detail": "CANDOR_LANGUAGETOOL_URL is not set",
+            }
         try:
-            httpx.get(f"{url}/v2/languages", timeout=min(GRAMMAR_PROBE_TIMEOUT_S, settings.GRAMMAR_TIMEOUT_S)).raise_for_status()
+            httpx.get(
+                f"{url}/v2/languages",
+                timeout=min(GRAMMAR_PROBE_TIMEOUT_S, settings.GRAMMAR_TIMEOUT_S),
+            ).raise_for_status()
         except httpx.HTTPError as exc:
-            return {"status": "unavailable", "engine": "languagetool",
-                    "detail": f"LanguageTool did not answer ({exc.__class__.__name__})"}
+            return {
+                "status": "unavailable",
+                "engine": "languagetool",
+                "detail": f"LanguageTool did not answer ({exc.__class__.__name__})",
+            }
         return {"status": "ok", "engine": "languagetool"}
     if importlib.util.find_spec("harper") is None:
-        return {"status": "unavailable", "engine": "harper", "detail": "the harper package is not installed"}
+        return {
+            "status": "unavailable",
+            "engine": "harper",
+            "detail": "the harper package is not installed",
+        }
     return {"status": "ok", "engine": "harper"}

@@ -32,70 +32,131 @@ def _incident(i: Any) -> IncidentPublic:
     return IncidentPublic.model_validate(i, from_attributes=True)
 
 
-@router.post("/incidents", response_model=IncidentCreated, status_code=201, dependencies=[allow("responder", "admin")])
-def create_incident(body: IncidentCreate, session: SessionDep, ctx: WorkflowDep, user: CurrentUser) -> IncidentCreated:
+@router.post(
+    "/incidents",
+    response_model=IncidentCreated,
+    status_code=201,
+    dependencies=[allow("responder", "admin")],
+)
+def create_incident(
+    body: IncidentCreate, session: SessionDep, ctx: WorkflowDep, user: CurrentUser
+) -> IncidentCreated:
     """Create an incident from its facts and draft a letter for every variant the law needs × tone, with reports.
 
     Only variants with affected residents and an applicable law are drafted; add others with
     POST /incidents/{id}/drafts.
     """
     made = svc.create_incident(session, ctx, user, body.facts, title=body.title, tones=body.tones)
-    return IncidentCreated(incident=_incident(made.incident), facts_version=made.facts.number, warnings=made.warnings,
-                           drafts=[DraftPublic.of(d) for d in made.drafts])
+    return IncidentCreated(
+        incident=_incident(made.incident),
+        facts_version=made.facts.number,
+        warnings=made.warnings,
+        drafts=[DraftPublic.of(d) for d in made.drafts],
+    )
 
 
 @router.get("/incidents", response_model=list[IncidentPublic], dependencies=[allow_any_user()])
-def list_incidents(session: SessionDep, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                   offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0) -> list[IncidentPublic]:
+def list_incidents(
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> list[IncidentPublic]:
     """Incidents, newest first."""
     return [_incident(i) for i in repo.list_incidents(session, limit=limit, offset=offset)]
 
 
-@router.get("/incidents/{incident_id}", response_model=IncidentPublic, dependencies=[allow_any_user()])
+@router.get(
+    "/incidents/{incident_id}", response_model=IncidentPublic, dependencies=[allow_any_user()]
+)
 def get_incident(incident_id: IncidentId, session: SessionDep) -> IncidentPublic:
     """One incident."""
     return _incident(repo.get_incident(session, incident_id))
 
 
-@router.get("/incidents/{incident_id}/facts", response_model=FactsVersionPublic, dependencies=[allow_any_user()])
-def get_facts(incident_id: IncidentId, session: SessionDep, response: Response) -> FactsVersionPublic:
+@router.get(
+    "/incidents/{incident_id}/facts",
+    response_model=FactsVersionPublic,
+    dependencies=[allow_any_user()],
+)
+def get_facts(
+    incident_id: IncidentId, session: SessionDep, response: Response
+) -> FactsVersionPublic:
     """The current facts (ETag: the facts version to send back as base_version)."""
     fv = repo.facts_version(session, incident_id)
     set_etag(response, fv.number)
     return FactsVersionPublic.model_validate(fv, from_attributes=True)
 
 
-@router.put("/incidents/{incident_id}/facts", response_model=FactsVersionPublic, dependencies=[allow(*FACTS_EDITORS)])
-def update_facts(incident_id: IncidentId, body: FactsUpdate, session: SessionDep, ctx: WorkflowDep, user: CurrentUser,
-                 response: Response, if_match: Annotated[str | None, Header(max_length=40)] = None) -> FactsVersionPublic:
+@router.put(
+    "/incidents/{incident_id}/facts",
+    response_model=FactsVersionPublic,
+    dependencies=[allow(*FACTS_EDITORS)],
+)
+def update_facts(
+    incident_id: IncidentId,
+    body: FactsUpdate,
+    session: SessionDep,
+    ctx: WorkflowDep,
+    user: CurrentUser,
+    response: Response,
+    if_match: Annotated[str | None, Header(max_length=40)] = None,
+) -> FactsVersionPublic:
     """Save new facts as the next facts version (name the version you edited in If-Match or base_version);
     409 with the current version if yours is stale. ETag: the new facts version."""
-    fv = svc.update_facts(session, ctx, user, incident_id, body.facts, base_version(if_match, body.base_version))
+    fv = svc.update_facts(
+        session, ctx, user, incident_id, body.facts, base_version(if_match, body.base_version)
+    )
     set_etag(response, fv.number)
     return FactsVersionPublic.model_validate(fv, from_attributes=True)
 
 
-@router.get("/incidents/{incident_id}/facts/versions", response_model=list[FactsVersionPublic], dependencies=[allow_any_user()])
+@router.get(
+    "/incidents/{incident_id}/facts/versions",
+    response_model=list[FactsVersionPublic],
+    dependencies=[allow_any_user()],
+)
 def list_facts_versions(incident_id: IncidentId, session: SessionDep) -> list[FactsVersionPublic]:
     """Every facts version, oldest first."""
-    return [FactsVersionPublic.model_validate(f, from_attributes=True) for f in repo.facts_versions(session, incident_id)]
+    return [
+        FactsVersionPublic.model_validate(f, from_attributes=True)
+        for f in repo.facts_versions(session, incident_id)
+    ]
 
 
-@router.get("/incidents/{incident_id}/drafts", response_model=list[DraftPublic], dependencies=[allow_any_user()])
+@router.get(
+    "/incidents/{incident_id}/drafts",
+    response_model=list[DraftPublic],
+    dependencies=[allow_any_user()],
+)
 def list_drafts(incident_id: IncidentId, session: SessionDep) -> list[DraftPublic]:
     """The incident's drafts, each with its current version and report."""
-    return [DraftPublic.of(drafts_svc.detail(session, d.id)) for d in repo.list_drafts(session, incident_id)]
+    return [
+        DraftPublic.of(drafts_svc.detail(session, d.id))
+        for d in repo.list_drafts(session, incident_id)
+    ]
 
 
-@router.post("/incidents/{incident_id}/drafts", response_model=DraftPublic, status_code=201, dependencies=[allow(*EDITORS)])
-def add_draft(incident_id: IncidentId, body: DraftCreate, session: SessionDep, ctx: WorkflowDep,
-              user: CurrentUser) -> DraftPublic:
+@router.post(
+    "/incidents/{incident_id}/drafts",
+    response_model=DraftPublic,
+    status_code=201,
+    dependencies=[allow(*EDITORS)],
+)
+def add_draft(
+    incident_id: IncidentId,
+    body: DraftCreate,
+    session: SessionDep,
+    ctx: WorkflowDep,
+    user: CurrentUser,
+) -> DraftPublic:
     """Draft one more variant × tone from the current facts.
 
     Its scope (the residences it is mailed to) is fixed now: an existing variant's in another tone,
     else the residences its laws reach. `warnings` says why no such letter is required, when so.
     """
-    return DraftPublic.of(svc.add_draft(session, ctx, user, incident_id, body.jurisdiction, body.tone))
+    return DraftPublic.of(
+        svc.add_draft(session, ctx, user, incident_id, body.jurisdiction, body.tone)
+    )
 
 
 @router.get("/incidents/{incident_id}/obligations", dependencies=[allow_any_user()])
@@ -107,5 +168,7 @@ def obligations(incident_id: IncidentId, session: SessionDep, ctx: WorkflowDep) 
     try:
         from app.domain.obligations import obligations_report
     except ModuleNotFoundError as exc:
-        raise AppError("Obligations are not available in this build yet.", status=501, code="not_implemented") from exc
+        raise AppError(
+            "Obligations are not available in this build yet.", status=501, code="not_implemented"
+        ) from exc
     return obligations_report(facts, ctx.rulebook, ctx.now())

@@ -26,7 +26,9 @@ class ObligationsRequest(BaseModel):
 
 
 @router.post("/obligations", response_model=ObligationsReport)
-def compute_obligations(body: ObligationsRequest, settings: SettingsDep, rulebook: RulebookDep) -> ObligationsReport:
+def compute_obligations(
+    body: ObligationsRequest, settings: SettingsDep, rulebook: RulebookDep
+) -> ObligationsReport:
     """Whom to notify, by when, with citations, and which recipients get which letter variant; nothing is saved."""
     if body.today is not None:
         today = body.today
@@ -34,6 +36,8 @@ def compute_obligations(body: ObligationsRequest, settings: SettingsDep, ruleboo
         try:
             today = resolve_now(settings.TODAY)
         except ValueError as exc:
-            raise InvalidInput("The server's CANDOR_TODAY setting is not a date or date-time.",
-                               details=[{"field": "today", "message": str(exc)}]) from None
+            raise InvalidInput(
+                "The server's CANDOR_TODAY setting is not a date or date-time.",
+                details=[{"field": "today", "message": str(exc)}],
+            ) from None
     return obligations_report(body.facts, rulebook, today)

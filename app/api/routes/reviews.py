@@ -16,28 +16,61 @@ DraftId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-@router.post("/drafts/{draft_id}/versions/{number}/approve", response_model=DraftPublic, dependencies=[allow("cmo", "security")])
-def approve(draft_id: DraftId, number: Number, body: ReviewCreate, session: SessionDep, ctx: WorkflowDep,
-            user: CurrentUser) -> DraftPublic:
+@router.post(
+    "/drafts/{draft_id}/versions/{number}/approve",
+    response_model=DraftPublic,
+    dependencies=[allow("cmo", "security")],
+)
+def approve(
+    draft_id: DraftId,
+    number: Number,
+    body: ReviewCreate,
+    session: SessionDep,
+    ctx: WorkflowDep,
+    user: CurrentUser,
+) -> DraftPublic:
     """Approve this version (CMO or security; both, as different users, make it approved).
 
     Open warnings on legal elements and readability above the tone's target must be listed in
     `acknowledged` (409 names them otherwise); a version written on facts that have changed its
     letter since is refused (409).
     """
-    return DraftPublic.of(svc.approve(session, ctx, user, draft_id, number, body.comment, acknowledged=body.acknowledged))
+    return DraftPublic.of(
+        svc.approve(
+            session, ctx, user, draft_id, number, body.comment, acknowledged=body.acknowledged
+        )
+    )
 
 
-@router.post("/drafts/{draft_id}/versions/{number}/request-changes", response_model=DraftPublic,
-             dependencies=[allow("cmo", "security", "compliance")])
-def request_changes(draft_id: DraftId, number: Number, body: ChangesCreate, session: SessionDep, ctx: WorkflowDep,
-                    user: CurrentUser) -> DraftPublic:
+@router.post(
+    "/drafts/{draft_id}/versions/{number}/request-changes",
+    response_model=DraftPublic,
+    dependencies=[allow("cmo", "security", "compliance")],
+)
+def request_changes(
+    draft_id: DraftId,
+    number: Number,
+    body: ChangesCreate,
+    session: SessionDep,
+    ctx: WorkflowDep,
+    user: CurrentUser,
+) -> DraftPublic:
     """Send this version back for editing with a comment saying what to change."""
     return DraftPublic.of(svc.request_changes(session, ctx, user, draft_id, number, body.comment))
 
 
-@router.post("/drafts/{draft_id}/versions/{number}/sign-off", response_model=DraftPublic, dependencies=[allow("compliance")])
-def sign_off(draft_id: DraftId, number: Number, body: ReviewCreate, session: SessionDep, ctx: WorkflowDep,
-             user: CurrentUser) -> DraftPublic:
+@router.post(
+    "/drafts/{draft_id}/versions/{number}/sign-off",
+    response_model=DraftPublic,
+    dependencies=[allow("compliance")],
+)
+def sign_off(
+    draft_id: DraftId,
+    number: Number,
+    body: ReviewCreate,
+    session: SessionDep,
+    ctx: WorkflowDep,
+    user: CurrentUser,
+) -> DraftPublic:
     """Compliance signs off the per-jurisdiction checklist of an approved version."""
     return DraftPublic.of(svc.sign_off(session, ctx, user, draft_id, number, body.comment))

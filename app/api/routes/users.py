@@ -48,15 +48,29 @@ def get_user(user_id: UserId, session: SessionDep) -> UserPublic:
 
 
 @router.patch("/{user_id}", response_model=UserPublic)
-def update_user(user_id: UserId, body: UserUpdate, session: SessionDep, user: CurrentUser) -> UserPublic:
+def update_user(
+    user_id: UserId, body: UserUpdate, session: SessionDep, user: CurrentUser
+) -> UserPublic:
     """Deactivate or reactivate a user (their tokens and sessions stop working while inactive)."""
     return _public(set_active(session, user, user_id, body.active))
 
 
 @router.post("/{user_id}/tokens", response_model=TokenCreated, status_code=201)
-def add_token(user_id: UserId, body: TokenCreate, session: SessionDep, settings: SettingsDep,
-              user: CurrentUser) -> TokenCreated:
+def add_token(
+    user_id: UserId,
+    body: TokenCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+) -> TokenCreated:
     """Issue an API token for a user; the secret is shown once, with its expiry."""
-    row, secret = issue_token(session, user, repo.get_user(session, user_id), body.name,
-                              token_lifetime(body.expires_in_days, settings.TOKEN_LIFETIME_DAYS))
-    return TokenCreated(**TokenPublic.model_validate(row, from_attributes=True).model_dump(), token=secret)
+    row, secret = issue_token(
+        session,
+        user,
+        repo.get_user(session, user_id),
+        body.name,
+        token_lifetime(body.expires_in_days, settings.TOKEN_LIFETIME_DAYS),
+    )
+    return TokenCreated(
+        **TokenPublic.model_validate(row, from_attributes=True).model_dump(), token=secret
+    )

@@ -42,39 +42,84 @@ def get_draft(draft_id: DraftId, session: SessionDep, response: Response) -> Dra
     return DraftPublic.of(d)
 
 
-@router.get("/drafts/{draft_id}/versions", response_model=list[VersionSummary], dependencies=[allow_any_user()])
+@router.get(
+    "/drafts/{draft_id}/versions",
+    response_model=list[VersionSummary],
+    dependencies=[allow_any_user()],
+)
 def list_versions(draft_id: DraftId, session: SessionDep) -> list[VersionSummary]:
     """Every version, oldest first (no text)."""
-    return [VersionSummary(number=v.number, rulebook=v.rulebook_hash, facts_version=v.facts_version,
-                           created_by=v.created_by, created_at=v.created_at) for v in repo.list_versions(session, draft_id)]
+    return [
+        VersionSummary(
+            number=v.number,
+            rulebook=v.rulebook_hash,
+            facts_version=v.facts_version,
+            created_by=v.created_by,
+            created_at=v.created_at,
+        )
+        for v in repo.list_versions(session, draft_id)
+    ]
 
 
-@router.get("/drafts/{draft_id}/versions/{number}", response_model=DraftPublic, dependencies=[allow_any_user()])
+@router.get(
+    "/drafts/{draft_id}/versions/{number}",
+    response_model=DraftPublic,
+    dependencies=[allow_any_user()],
+)
 def get_version(draft_id: DraftId, number: Number, session: SessionDep) -> DraftPublic:
     """One version with its report and review record."""
     return DraftPublic.of(svc.detail(session, draft_id, number))
 
 
-@router.post("/drafts/{draft_id}/versions", response_model=DraftPublic, status_code=201, dependencies=[allow(*EDITORS)])
-def save_version(draft_id: DraftId, body: VersionCreate, session: SessionDep, ctx: WorkflowDep, user: CurrentUser,
-                 response: Response, if_match: Annotated[str | None, Header(max_length=40)] = None) -> DraftPublic:
+@router.post(
+    "/drafts/{draft_id}/versions",
+    response_model=DraftPublic,
+    status_code=201,
+    dependencies=[allow(*EDITORS)],
+)
+def save_version(
+    draft_id: DraftId,
+    body: VersionCreate,
+    session: SessionDep,
+    ctx: WorkflowDep,
+    user: CurrentUser,
+    response: Response,
+    if_match: Annotated[str | None, Header(max_length=40)] = None,
+) -> DraftPublic:
     """Save new text as the next version; 409 with the current version when the version you edited is stale."""
     d = svc.save_version(session, ctx, user, draft_id, body.text, _base_version(body, if_match))
     _etag(response, d.version.number)
     return DraftPublic.of(d)
 
 
-@router.get("/drafts/{draft_id}/versions/{number}/waivers", response_model=list[WaiverPublic], dependencies=[allow_any_user()])
+@router.get(
+    "/drafts/{draft_id}/versions/{number}/waivers",
+    response_model=list[WaiverPublic],
+    dependencies=[allow_any_user()],
+)
 def list_waivers(draft_id: DraftId, number: Number, session: SessionDep) -> list[WaiverPublic]:
     """Waivers on one version."""
     v = repo.get_version(session, draft_id, number)
-    return [WaiverPublic.model_validate(w, from_attributes=True) for w in repo.waivers_for(session, v.id)]
+    return [
+        WaiverPublic.model_validate(w, from_attributes=True)
+        for w in repo.waivers_for(session, v.id)
+    ]
 
 
-@router.post("/drafts/{draft_id}/versions/{number}/waivers", response_model=WaiverPublic, status_code=201,
-             dependencies=[allow(*REVIEWERS)])
-def waive(draft_id: DraftId, number: Number, body: WaiverCreate, session: SessionDep, ctx: WorkflowDep,
-          user: CurrentUser) -> WaiverPublic:
+@router.post(
+    "/drafts/{draft_id}/versions/{number}/waivers",
+    response_model=WaiverPublic,
+    status_code=201,
+    dependencies=[allow(*REVIEWERS)],
+)
+def waive(
+    draft_id: DraftId,
+    number: Number,
+    body: WaiverCreate,
+    session: SessionDep,
+    ctx: WorkflowDep,
+    user: CurrentUser,
+) -> WaiverPublic:
     """Waive one finding of the current version with a reason (recorded in the report and the audit log)."""
     w = svc.waive(session, ctx, user, draft_id, number, body.finding_id, body.reason)
     return WaiverPublic.model_validate(w, from_attributes=True)

@@ -89,7 +89,6 @@ class MergePlan:
         return out
 
 
-
 def check_plan(plan: MergePlan) -> dict[str, VariantLetter]:
     """Refuse a plan the merge must not run (unapproved, unfilled facts, unknown fields)."""
     variants = plan.variants()
@@ -123,4 +122,3 @@ def check_plan(plan: MergePlan) -> dict[str, VariantLetter]:
                 "(it names files)"
             )
     return variants
-

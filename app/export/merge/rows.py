@@ -131,4 +131,3 @@ def renderer(fmt: str, page_size: str) -> Callable[[ExportDocument], tuple[bytes
         return data, pdf_pages(data)
 
     return pdf
-

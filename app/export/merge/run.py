@@ -220,4 +220,3 @@ def run_merge(
         result.seconds,
     )
     return result
-

@@ -55,7 +55,6 @@ Progress = Callable[[int, int, int | None], None]
 """``progress(done, rejected, total)``; ``total`` is None when unknown. May raise to stop."""
 
 
-
 def safe_name(recipient_id: str) -> str:
     """Return a file name for a recipient id: the id when safe, else a cleaned id plus a hash."""
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", recipient_id) and ".." not in recipient_id:
@@ -184,7 +183,6 @@ class SeenIds:
         self.db.close()
 
 
-
 def check_meta(
     out: Path, fmt: str, mode: str, variants: Mapping[str, VariantLetter]
 ) -> dict[str, Any]:
@@ -225,4 +223,3 @@ def completed_result(out: Path) -> MergeResult | None:
         files=data["files"],
         out_dir=out,
     )
-

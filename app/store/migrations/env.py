@@ -15,7 +15,9 @@ def run_migrations_online() -> None:
     """Migrate on the given connection (programmatic use) or on `sqlalchemy.url`."""
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=connection, target_metadata=target_metadata, render_as_batch=True
+        )
         with context.begin_transaction():
             context.run_migrations()
         return

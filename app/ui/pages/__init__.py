@@ -21,7 +21,9 @@ HERE = UI_DIR  # app/ui: templates/ and static/ live here
 
 router = APIRouter(include_in_schema=False)
 for _area in (signin, dashboard, editor, facts, history, checklist, merge):
-    router.routes.extend(_area.router.routes)  # the routes themselves, so policy tests can walk them
+    router.routes.extend(
+        _area.router.routes
+    )  # the routes themselves, so policy tests can walk them
 
 
 def install(app: FastAPI, settings: Settings) -> None:

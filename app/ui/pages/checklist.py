@@ -34,60 +34,128 @@ from app.workflow import reviews as wf_reviews
 router = APIRouter(include_in_schema=False)
 
 
-def _checklist_context(request: Request, session: Session, user: User, draft_id: int, error: str | None = None) -> dict[str, Any]:
+def _checklist_context(
+    request: Request, session: Session, user: User, draft_id: int, error: str | None = None
+) -> dict[str, Any]:
     d = wf_drafts.detail(session, draft_id)
     ctx = workflow_ctx(request)
     emails: dict[int, str] = {}
     facts = repo.current_facts(session, d.draft.incident_id)
     # Re-run the checks so the evidence reflects today's rulebook; the stored report is what was approved.
-    report = run_checks(d.version.text, rulebook=ctx.rulebook, settings=ctx.settings, facts=facts,
-                        jurisdictions=tuple(d.draft.jurisdictions), tone=d.draft.tone, grammar=False)
-    sections = checklist_sections(report, d.version.text, ctx.rulebook, list(d.draft.jurisdictions), d.draft.tone)
-    waivers = [{"rule": w.rule, "finding_id": w.finding_id, "reason": w.reason, "by": email_of(session, w.created_by, emails)}
-               for w in d.waivers]
+    report = run_checks(
+        d.version.text,
+        rulebook=ctx.rulebook,
+        settings=ctx.settings,
+        facts=facts,
+        jurisdictions=tuple(d.draft.jurisdictions),
+        tone=d.draft.tone,
+        grammar=False,
+    )
+    sections = checklist_sections(
+        report, d.version.text, ctx.rulebook, list(d.draft.jurisdictions), d.draft.tone
+    )
+    waivers = [
+        {
+            "rule": w.rule,
+            "finding_id": w.finding_id,
+            "reason": w.reason,
+            "by": email_of(session, w.created_by, emails),
+        }
+        for w in d.waivers
+    ]
     signoff = None
     if d.sign_off is not None:
-        signoff = {"email": email_of(session, d.sign_off.user_id, emails), "created_at": d.sign_off.created_at[:19].replace("T", " "),
-                   "version": d.version.number, "comment": d.sign_off.comment}
+        signoff = {
+            "email": email_of(session, d.sign_off.user_id, emails),
+            "created_at": d.sign_off.created_at[:19].replace("T", " "),
+            "version": d.version.number,
+            "comment": d.sign_off.comment,
+        }
     blockers = []
     if d.draft.state != "approved":
-        blockers.append(f"v{d.version.number} is {STATE_LABELS.get(d.draft.state, d.draft.state)}; both the CMO and security must approve it first.")
-    return {"title": "Compliance checklist", "draft": draft_view(session, d.draft, emails),
-            "version": version_view(session, d.version, emails), "sections": sections, "waivers": waivers,
-            "reviews": review_rows(session, d.draft, emails), "signoff": signoff, "can_sign": user.role == "compliance",
-            "blockers": blockers, "signoff_error": error}
+        blockers.append(
+            f"v{d.version.number} is {STATE_LABELS.get(d.draft.state, d.draft.state)}; both the CMO and security must approve it first."
+        )
+    return {
+        "title": "Compliance checklist",
+        "draft": draft_view(session, d.draft, emails),
+        "version": version_view(session, d.version, emails),
+        "sections": sections,
+        "waivers": waivers,
+        "reviews": review_rows(session, d.draft, emails),
+        "signoff": signoff,
+        "can_sign": user.role == "compliance",
+        "blockers": blockers,
+        "signoff_error": error,
+    }
 
 
-@router.get("/drafts/{draft_id}/checklist", response_class=HTMLResponse, dependencies=rule("GET", "/drafts/{draft_id}/checklist"))
+@router.get(
+    "/drafts/{draft_id}/checklist",
+    response_class=HTMLResponse,
+    dependencies=rule("GET", "/drafts/{draft_id}/checklist"),
+)
 def checklist(request: Request, draft_id: int) -> Response:
     """Per-jurisdiction compliance checklist with evidence, waivers, approvals and sign-off."""
     with db_session(request) as session:
         user = auth.current_user(request)
-        return render(request, "checklist.html", _checklist_context(request, session, user, draft_id), user=user)
+        return render(
+            request,
+            "checklist.html",
+            _checklist_context(request, session, user, draft_id),
+            user=user,
+        )
 
 
-@router.post("/drafts/{draft_id}/signoff", response_class=HTMLResponse, dependencies=rule("POST", "/drafts/{draft_id}/signoff"))
+@router.post(
+    "/drafts/{draft_id}/signoff",
+    response_class=HTMLResponse,
+    dependencies=rule("POST", "/drafts/{draft_id}/signoff"),
+)
 async def signoff(request: Request, draft_id: int) -> Response:
     """Compliance signs off the checklist of the approved current version."""
     form = await read_form(request)
     with db_session(request) as session:
         user = auth.current_user(request)
         try:
-            wf_reviews.sign_off(session, workflow_ctx(request), user, draft_id, form_int(form.get("version"), "version"),
-                                form.get("comment", "").strip())
+            wf_reviews.sign_off(
+                session,
+                workflow_ctx(request),
+                user,
+                draft_id,
+                form_int(form.get("version"), "version"),
+                form.get("comment", "").strip(),
+            )
         except AppError as exc:
             session.rollback()
-            return render(request, "checklist.html", _checklist_context(request, session, user, draft_id, exc.message),
-                           status=exc.status, user=user)
+            return render(
+                request,
+                "checklist.html",
+                _checklist_context(request, session, user, draft_id, exc.message),
+                status=exc.status,
+                user=user,
+            )
         return redirect(f"/drafts/{draft_id}/checklist?flash={quote('Checklist signed off.')}")
 
 
-@router.get("/drafts/{draft_id}/print", response_class=HTMLResponse, dependencies=rule("GET", "/drafts/{draft_id}/print"))
+@router.get(
+    "/drafts/{draft_id}/print",
+    response_class=HTMLResponse,
+    dependencies=rule("GET", "/drafts/{draft_id}/print"),
+)
 def print_letter(request: Request, draft_id: int) -> Response:
     """The letter alone, laid out for printing."""
     with db_session(request) as session:
         user = auth.current_user(request)
         emails: dict[int, str] = {}
         d = wf_drafts.detail(session, draft_id)
-        return render(request, "print.html", {"title": f"Letter v{d.version.number}", "draft": draft_view(session, d.draft, emails),
-                                               "version": version_view(session, d.version, emails)}, user=user)
+        return render(
+            request,
+            "print.html",
+            {
+                "title": f"Letter v{d.version.number}",
+                "draft": draft_view(session, d.draft, emails),
+                "version": version_view(session, d.version, emails),
+            },
+            user=user,
+        )

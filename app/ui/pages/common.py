@@ -68,7 +68,6 @@ templates.env.globals["merge_roles"] = MERGE_ROLES
 templates.env.globals["facts_roles"] = FACTS_ROLES
 
 
-
 @contextmanager
 def db_session(request: Request) -> Iterator[Session]:
     """A database session for one page request (closed on exit)."""
@@ -80,7 +79,9 @@ def workflow_ctx(request: Request) -> WorkflowContext:
     """The app's WorkflowContext (settings, rulebook, clock) for service calls."""
     ctx = getattr(request.app.state, "workflow", None)
     if ctx is None:
-        ctx = WorkflowContext(settings=request.app.state.settings, rulebook=request.app.state.rulebook)
+        ctx = WorkflowContext(
+            settings=request.app.state.settings, rulebook=request.app.state.rulebook
+        )
     return ctx
 
 
@@ -89,10 +90,17 @@ def rule(method: str, path: str) -> list[Any]:
     return [Depends(auth.PageAllow(*PAGE_POLICY[(method, path)]))]
 
 
-def render(request: Request, name: str, ctx: dict[str, Any], status: int = 200, user: User | None = None) -> HTMLResponse:
+def render(
+    request: Request, name: str, ctx: dict[str, Any], status: int = 200, user: User | None = None
+) -> HTMLResponse:
     """Render a page template with the shared context (user, CSRF token, title, flash message)."""
-    base = {"user": user, "csrf_token": auth.csrf_token(request), "title": ctx.pop("title", "Candor"),
-            "flash": request.query_params.get("flash"), "flash_kind": request.query_params.get("kind")}
+    base = {
+        "user": user,
+        "csrf_token": auth.csrf_token(request),
+        "title": ctx.pop("title", "Candor"),
+        "flash": request.query_params.get("flash"),
+        "flash_kind": request.query_params.get("kind"),
+    }
     return templates.TemplateResponse(request, name, {**base, **ctx}, status_code=status)
 
 
@@ -127,9 +135,17 @@ def review_rows(session: Session, draft: Draft, emails: dict[int, str]) -> list[
     for v in sorted(repo.list_versions(session, draft.id), key=lambda v: -v.number):
         for r in repo.reviews_for(session, v.id):
             decision = "approve" if r.decision in ("approved", "approve") else "request_changes"
-            out.append({"role": r.role, "email": email_of(session, r.user_id, emails), "version": v.number,
-                        "decision": decision, "comment": r.comment, "voided": v.number != draft.current_version,
-                        "created_at": r.created_at})
+            out.append(
+                {
+                    "role": r.role,
+                    "email": email_of(session, r.user_id, emails),
+                    "version": v.number,
+                    "decision": decision,
+                    "comment": r.comment,
+                    "voided": v.number != draft.current_version,
+                    "created_at": r.created_at,
+                }
+            )
     return out
 
 
@@ -137,25 +153,40 @@ def draft_view(session: Session, draft: Draft, emails: dict[int, str]) -> dict[s
     """What pages show of a draft: incident, variant, state, approvals."""
     incident = repo.get_incident(session, draft.incident_id)
     reviews = review_rows(session, draft, emails)
-    return {"id": draft.id, "incident_id": draft.incident_id, "incident_title": incident.title, "variant": draft.variant,
-            "jurisdictions": list(draft.jurisdictions), "tone": draft.tone, "state": draft.state,
-            "current_version": draft.current_version, "facts_changed": _facts_changed(session, draft),
-            "approvals": [r for r in reviews if r["decision"] == "approve"],
-            "approvals_valid": any(r["decision"] == "approve" and not r["voided"] for r in reviews)}
+    return {
+        "id": draft.id,
+        "incident_id": draft.incident_id,
+        "incident_title": incident.title,
+        "variant": draft.variant,
+        "jurisdictions": list(draft.jurisdictions),
+        "tone": draft.tone,
+        "state": draft.state,
+        "current_version": draft.current_version,
+        "facts_changed": _facts_changed(session, draft),
+        "approvals": [r for r in reviews if r["decision"] == "approve"],
+        "approvals_valid": any(r["decision"] == "approve" and not r["voided"] for r in reviews),
+    }
 
 
 def _facts_changed(session: Session, draft: Draft) -> bool:
     """The incident has newer facts than those the draft's current text was drafted from."""
     incident = repo.get_incident(session, draft.incident_id)
-    return incident.facts_version > repo.get_version(session, draft.id, draft.current_version).facts_version
+    return (
+        incident.facts_version
+        > repo.get_version(session, draft.id, draft.current_version).facts_version
+    )
 
 
 def version_view(session: Session, v: DraftVersion, emails: dict[int, str]) -> dict[str, Any]:
     """What pages show of a version: number, text, author, time, finding count."""
     findings = (v.report or {}).get("findings", [])
-    return {"number": v.number, "text": v.text, "created_by": email_of(session, v.created_by, emails),
-            "created_at": v.created_at[:19].replace("T", " ") + " UTC", "finding_count": len(findings)}
-
+    return {
+        "number": v.number,
+        "text": v.text,
+        "created_by": email_of(session, v.created_by, emails),
+        "created_at": v.created_at[:19].replace("T", " ") + " UTC",
+        "finding_count": len(findings),
+    }
 
 
 def form_int(value: Any, name: str) -> int:
@@ -164,4 +195,3 @@ def form_int(value: Any, name: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise InvalidInput(f"{name} must be a whole number.") from None
-

@@ -40,7 +40,9 @@ def _deadlines(session: Session, request: Request, incident_id: int) -> list[dic
 
     ctx = workflow_ctx(request)
     try:
-        report = obligations_report(repo.current_facts(session, incident_id), ctx.rulebook, ctx.now())
+        report = obligations_report(
+            repo.current_facts(session, incident_id), ctx.rulebook, ctx.now()
+        )
     except Exception:  # noqa: BLE001 - one incident's bad facts must not break the dashboard
         log.exception("deadlines for incident %s", incident_id)
         return []
@@ -49,10 +51,17 @@ def _deadlines(session: Session, request: Request, incident_id: int) -> list[dic
         if o.due is None:
             continue
         due = o.due_at.isoformat(timespec="minutes") if o.due_at else o.due.isoformat()
-        out.append({"jurisdiction": o.jurisdiction, "audience": o.obligation, "due": due, "left": time_left(o),
-                    "overdue": is_overdue(o), "citation": o.citation})
+        out.append(
+            {
+                "jurisdiction": o.jurisdiction,
+                "audience": o.obligation,
+                "due": due,
+                "left": time_left(o),
+                "overdue": is_overdue(o),
+                "citation": o.citation,
+            }
+        )
     return out
-
 
 
 @router.get("/", response_class=HTMLResponse, dependencies=rule("GET", "/"))
@@ -64,23 +73,48 @@ def dashboard(request: Request) -> Response:
         incidents = []
         for inc in repo.list_incidents(session):
             drafts = [draft_view(session, d, emails) for d in repo.list_drafts(session, inc.id)]
-            incidents.append({"id": inc.id, "title": inc.title, "created_at": inc.created_at[:10],
-                              "drafts": drafts, "deadlines": _deadlines(session, request, inc.id)})
-        return render(request, "dashboard.html", {"title": "Incidents", "incidents": incidents, "tones": TONES}, user=user)
+            incidents.append(
+                {
+                    "id": inc.id,
+                    "title": inc.title,
+                    "created_at": inc.created_at[:10],
+                    "drafts": drafts,
+                    "deadlines": _deadlines(session, request, inc.id),
+                }
+            )
+        return render(
+            request,
+            "dashboard.html",
+            {"title": "Incidents", "incidents": incidents, "tones": TONES},
+            user=user,
+        )
 
 
-def _new_incident_page(request: Request, user: User, values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Response:
-    return render(request, "incident_new.html", {"title": "New incident", "tones": TONES, **form_page_context(values, errors)},
-                  status=status, user=user)
+def _new_incident_page(
+    request: Request, user: User, values: dict[str, Any], errors: dict[str, str], status: int = 200
+) -> Response:
+    return render(
+        request,
+        "incident_new.html",
+        {"title": "New incident", "tones": TONES, **form_page_context(values, errors)},
+        status=status,
+        user=user,
+    )
 
 
-@router.get("/incidents/new", response_class=HTMLResponse, dependencies=rule("GET", "/incidents/new"))
+@router.get(
+    "/incidents/new", response_class=HTMLResponse, dependencies=rule("GET", "/incidents/new")
+)
 def new_incident(request: Request) -> Response:
     """The new-incident form."""
     return _new_incident_page(request, auth.current_user(request), ff.new_incident_defaults(), {})
 
 
-@router.post("/residences/preview", response_class=HTMLResponse, dependencies=rule("POST", "/residences/preview"))
+@router.post(
+    "/residences/preview",
+    response_class=HTMLResponse,
+    dependencies=rule("POST", "/residences/preview"),
+)
 async def residence_preview(request: Request) -> Response:
     """How the 'affected' lines will be read, before saving (htmx; nothing is saved): each code's name,
     both readings of a code such as CA (Canada, or the US postal code for California), a suggestion for unknown codes."""
@@ -88,11 +122,16 @@ async def residence_preview(request: Request) -> Response:
 
     form = await request.form()
     affected, problem = ff.residence_lines(str(form.get("affected") or ""))
-    return templates.TemplateResponse(request, "_residence_preview.html",
-                                      {"rows": resolve_residences(affected), "problem": problem})
+    return templates.TemplateResponse(
+        request,
+        "_residence_preview.html",
+        {"rows": resolve_residences(affected), "problem": problem},
+    )
 
 
-@router.post("/incidents/new", response_class=HTMLResponse, dependencies=rule("POST", "/incidents/new"))
+@router.post(
+    "/incidents/new", response_class=HTMLResponse, dependencies=rule("POST", "/incidents/new")
+)
 async def create_incident(request: Request) -> Response:
     """Validate the form; on errors show them beside their fields with every value kept."""
     values = ff.form_from_request(await request.form())
@@ -104,16 +143,27 @@ async def create_incident(request: Request) -> Response:
         if facts is None:
             return _new_incident_page(request, user, values, errors, status=422)
         try:
-            created = wf_incidents.create_incident(session, workflow_ctx(request), user, facts, title=values.get("title"), tones=[tone])
+            created = wf_incidents.create_incident(
+                session, workflow_ctx(request), user, facts, title=values.get("title"), tones=[tone]
+            )
         except AppError as exc:
             session.rollback()
-            return _new_incident_page(request, user, values, {"_form": exc.message}, status=exc.status)
+            return _new_incident_page(
+                request, user, values, {"_form": exc.message}, status=exc.status
+            )
         n = len(created.drafts)
-        note = " ".join([f"Incident created with {n} draft letter" + ("s" if n != 1 else "") + ".", *created.warnings])
+        note = " ".join(
+            [
+                f"Incident created with {n} draft letter" + ("s" if n != 1 else "") + ".",
+                *created.warnings,
+            ]
+        )
         return redirect(f"/?flash={quote(note)}#inc-{created.incident.id}")
 
 
-@router.post("/incidents/{incident_id}/drafts", dependencies=rule("POST", "/incidents/{incident_id}/drafts"))
+@router.post(
+    "/incidents/{incident_id}/drafts", dependencies=rule("POST", "/incidents/{incident_id}/drafts")
+)
 async def add_draft(request: Request, incident_id: int) -> Response:
     """Ask for one more letter (a variant × tone); it is made, with a warning when no law requires it."""
     form = await read_form(request)
@@ -121,11 +171,15 @@ async def add_draft(request: Request, incident_id: int) -> Response:
     with db_session(request) as session:
         user = auth.current_user(request)
         try:
-            d = wf_incidents.add_draft(session, workflow_ctx(request), user, incident_id, code, tone)
+            d = wf_incidents.add_draft(
+                session, workflow_ctx(request), user, incident_id, code, tone
+            )
         except AppError as exc:
             session.rollback()
             return redirect(f"/?kind=error&flash={quote(exc.message)}#inc-{incident_id}")
         made = f"Added the {d.draft.variant} letter ({tone})."
         if d.warnings:
-            return redirect(f"/?kind=warning&flash={quote(' '.join([made, *d.warnings]))}#inc-{incident_id}")
+            return redirect(
+                f"/?kind=warning&flash={quote(' '.join([made, *d.warnings]))}#inc-{incident_id}"
+            )
         return redirect(f"/?flash={quote(made)}#inc-{incident_id}")

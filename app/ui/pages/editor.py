@@ -36,7 +36,9 @@ from app.workflow import reviews as wf_reviews
 router = APIRouter(include_in_schema=False)
 
 
-def _editor_context(request: Request, session: Session, user: User, draft_id: int, review_error: str | None = None) -> dict[str, Any]:
+def _editor_context(
+    request: Request, session: Session, user: User, draft_id: int, review_error: str | None = None
+) -> dict[str, Any]:
     d = wf_drafts.detail(session, draft_id)
     emails: dict[int, str] = {}
     facts = repo.current_facts(session, d.draft.incident_id)
@@ -51,28 +53,55 @@ def _editor_context(request: Request, session: Session, user: User, draft_id: in
         "targets": readability_targets(ctx.rulebook, d.draft.tone),
         "waivers": {w.finding_id: w.reason for w in d.waivers},
         # Ids of the saved version's findings (the ids waivers name), matched to live findings by rule + span.
-        "savedFindings": [{"id": f.id, "rule": f.rule, "start": f.start, "end": f.end} for f in d.report.findings],
+        "savedFindings": [
+            {"id": f.id, "rule": f.rule, "start": f.start, "end": f.end} for f in d.report.findings
+        ],
         "waiveUrl": f"/drafts/{draft_id}/waivers" if user.role in WAIVER_ROLES else None,
         "debounceMs": 400,
     }
-    return {"title": f"Draft {d.draft.variant} v{d.version.number}", "draft": draft_view(session, d.draft, emails),
-            "version": version_view(session, d.version, emails), "editor_config": config,
-            "reviews": review_rows(session, d.draft, emails), "can_edit": can_edit,
-            "to_acknowledge": [{"rule": f.rule, "message": f.message} for f in wf_reviews.needs_acknowledgement(d.report)],
-            "stale_reasons": d.stale_reasons,
-            "can_review": user.role in ("cmo", "security", "compliance"), "tones": TONES, "review_error": review_error,
-            "facts_update": {"from_facts": d.version.facts_version, "to_facts": d.incident_facts_version} if d.facts_changed else None}
+    return {
+        "title": f"Draft {d.draft.variant} v{d.version.number}",
+        "draft": draft_view(session, d.draft, emails),
+        "version": version_view(session, d.version, emails),
+        "editor_config": config,
+        "reviews": review_rows(session, d.draft, emails),
+        "can_edit": can_edit,
+        "to_acknowledge": [
+            {"rule": f.rule, "message": f.message}
+            for f in wf_reviews.needs_acknowledgement(d.report)
+        ],
+        "stale_reasons": d.stale_reasons,
+        "can_review": user.role in ("cmo", "security", "compliance"),
+        "tones": TONES,
+        "review_error": review_error,
+        "facts_update": {
+            "from_facts": d.version.facts_version,
+            "to_facts": d.incident_facts_version,
+        }
+        if d.facts_changed
+        else None,
+    }
 
 
-@router.get("/drafts/{draft_id}", response_class=HTMLResponse, dependencies=rule("GET", "/drafts/{draft_id}"))
+@router.get(
+    "/drafts/{draft_id}",
+    response_class=HTMLResponse,
+    dependencies=rule("GET", "/drafts/{draft_id}"),
+)
 def editor(request: Request, draft_id: int) -> Response:
     """The draft editor: text, live findings, readability gauge, tone switch, review panel."""
     with db_session(request) as session:
         user = auth.current_user(request)
-        return render(request, "editor.html", _editor_context(request, session, user, draft_id), user=user)
+        return render(
+            request, "editor.html", _editor_context(request, session, user, draft_id), user=user
+        )
 
 
-@router.post("/drafts/{draft_id}/save", response_class=HTMLResponse, dependencies=rule("POST", "/drafts/{draft_id}/save"))
+@router.post(
+    "/drafts/{draft_id}/save",
+    response_class=HTMLResponse,
+    dependencies=rule("POST", "/drafts/{draft_id}/save"),
+)
 async def save(request: Request, draft_id: int) -> Response:
     """Save the text as the next version; a stale base version shows the conflict choice (409)."""
     form = await read_form(request)
@@ -89,8 +118,10 @@ async def save(request: Request, draft_id: int) -> Response:
             return redirect(f"/drafts/{draft_id}?kind=error&flash={quote(exc.message)}")
         msg = f"Saved as v{d.version.number}."
         if d.merged:
-            msg = (f"Saved as v{d.version.number}: merged with v{d.merged['merged_with']}, saved meanwhile "
-                   f"(their changes and yours are both kept).")
+            msg = (
+                f"Saved as v{d.version.number}: merged with v{d.merged['merged_with']}, saved meanwhile "
+                f"(their changes and yours are both kept)."
+            )
         return redirect(f"/drafts/{draft_id}?flash={quote(msg)}")
 
 
@@ -104,13 +135,23 @@ async def switch_tone(request: Request, draft_id: int) -> Response:
         user = auth.current_user(request)
         draft = repo.get_draft(session, draft_id)
         if form.get("confirm") != "yes":
-            return redirect(f"/drafts/{draft_id}?kind=error&flash={quote('Tick the box to confirm: re-drafting replaces the text.')}")
+            return redirect(
+                f"/drafts/{draft_id}?kind=error&flash={quote('Tick the box to confirm: re-drafting replaces the text.')}"
+            )
         if tone not in TONES:
             return redirect(f"/drafts/{draft_id}?kind=error&flash={quote('Unknown tone.')}")
-        existing = next((d for d in repo.list_drafts(session, draft.incident_id)
-                         if d.id != draft.id and d.variant == draft.variant and d.tone == tone), None)
+        existing = next(
+            (
+                d
+                for d in repo.list_drafts(session, draft.incident_id)
+                if d.id != draft.id and d.variant == draft.variant and d.tone == tone
+            ),
+            None,
+        )
         if existing is not None:
-            return redirect(f"/drafts/{existing.id}?flash={quote(f'Opened the existing {tone} draft of this letter.')}")
+            return redirect(
+                f"/drafts/{existing.id}?flash={quote(f'Opened the existing {tone} draft of this letter.')}"
+            )
         base = form_int(form.get("base_version"), "base_version")
         same = tone == draft.tone
         session.rollback()
@@ -120,7 +161,9 @@ async def switch_tone(request: Request, draft_id: int) -> Response:
             session.rollback()
             return redirect(f"/drafts/{draft_id}?kind=error&flash={quote(exc.message)}")
         what = "Re-drafted from the current facts" if same else f"Re-drafted in the {tone} tone"
-        return redirect(f"/drafts/{draft_id}?flash={quote(f'{what}: the text is replaced as v{d.version.number} (see the history).')}")
+        return redirect(
+            f"/drafts/{draft_id}?flash={quote(f'{what}: the text is replaced as v{d.version.number} (see the history).')}"
+        )
 
 
 @router.post("/drafts/{draft_id}/waivers", dependencies=rule("POST", "/drafts/{draft_id}/waivers"))
@@ -130,15 +173,28 @@ async def waive(request: Request, draft_id: int) -> Response:
     with db_session(request) as session:
         user = auth.current_user(request)
         try:
-            wf_drafts.waive(session, workflow_ctx(request), user, draft_id, form_int(form.get("version"), "version"),
-                            form.get("finding_id", ""), form.get("reason", ""))
+            wf_drafts.waive(
+                session,
+                workflow_ctx(request),
+                user,
+                draft_id,
+                form_int(form.get("version"), "version"),
+                form.get("finding_id", ""),
+                form.get("reason", ""),
+            )
         except AppError as exc:
             session.rollback()
             return redirect(f"/drafts/{draft_id}?kind=error&flash={quote(exc.message)}")
-        return redirect(f"/drafts/{draft_id}?flash={quote('Finding waived; the reason is recorded.')}")
+        return redirect(
+            f"/drafts/{draft_id}?flash={quote('Finding waived; the reason is recorded.')}"
+        )
 
 
-@router.post("/drafts/{draft_id}/review", response_class=HTMLResponse, dependencies=rule("POST", "/drafts/{draft_id}/review"))
+@router.post(
+    "/drafts/{draft_id}/review",
+    response_class=HTMLResponse,
+    dependencies=rule("POST", "/drafts/{draft_id}/review"),
+)
 async def review(request: Request, draft_id: int) -> Response:
     """Approve or request changes on the current version (htmx: returns the review panel)."""
     form = await read_form(request)
@@ -150,15 +206,27 @@ async def review(request: Request, draft_id: int) -> Response:
         try:
             if decision == "approve":
                 acknowledged = []
-                if form.get("acknowledge") == "yes":  # the panel listed this version's open warnings
+                if (
+                    form.get("acknowledge") == "yes"
+                ):  # the panel listed this version's open warnings
                     report = wf_drafts.detail(session, draft_id, number).report
                     acknowledged = [f.id for f in wf_reviews.needs_acknowledgement(report)]
-                wf_reviews.approve(session, workflow_ctx(request), user, draft_id, number, comment, acknowledged=acknowledged)
+                wf_reviews.approve(
+                    session,
+                    workflow_ctx(request),
+                    user,
+                    draft_id,
+                    number,
+                    comment,
+                    acknowledged=acknowledged,
+                )
             elif decision == "request_changes":
                 if not comment:
                     error = "Say what should change: a comment is required to request changes."
                 else:
-                    wf_reviews.request_changes(session, workflow_ctx(request), user, draft_id, number, comment)
+                    wf_reviews.request_changes(
+                        session, workflow_ctx(request), user, draft_id, number, comment
+                    )
             else:
                 error = "Choose approve or request changes."
         except AppError as exc:
@@ -167,7 +235,9 @@ async def review(request: Request, draft_id: int) -> Response:
         ctx = _editor_context(request, session, user, draft_id, review_error=error)
         if request.headers.get("HX-Request"):
             # Swapped alone: also refresh the state badge in the page title (out-of-band swap).
-            return render(request, "_review_panel.html", {**ctx, "oob_state": True}, user=user, status=200)
+            return render(
+                request, "_review_panel.html", {**ctx, "oob_state": True}, user=user, status=200
+            )
         if error:
             return redirect(f"/drafts/{draft_id}?kind=error&flash={quote(error)}")
         return redirect(f"/drafts/{draft_id}?flash={quote('Review recorded.')}")

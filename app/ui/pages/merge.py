@@ -35,24 +35,34 @@ MERGE_OUTPUT_LINKS = 10  # per-recipient jobs: link this many letters; the manif
 _MERGE_META = {"manifest.csv", "rejects.csv", "summary.json", "merge.json", "merge-state.sqlite"}
 
 
-def _merge_outputs(out: Path, status: dict[str, Any], limit: int = MERGE_OUTPUT_LINKS) -> tuple[list[str], int]:
+def _merge_outputs(
+    out: Path, status: dict[str, Any], limit: int = MERGE_OUTPUT_LINKS
+) -> tuple[list[str], int]:
     """Output files of a complete job to link (bound variant files, or the first letters), and how many more."""
     if not out.is_dir():
         return [], 0
     found: list[str] = []
     with os.scandir(out) as it:
-        top = sorted(e.name for e in it if e.is_file() and e.name not in _MERGE_META and not e.name.startswith((".", "_")))
+        top = sorted(
+            e.name
+            for e in it
+            if e.is_file() and e.name not in _MERGE_META and not e.name.startswith((".", "_"))
+        )
     found.extend(top[:limit])
     more = max(0, len(top) - limit)
     letters = out / "letters"
     if status.get("mode") == "per-recipient" and letters.is_dir():
-        produced = int(((status.get("summary") or {}).get("produced_total")) or status.get("done") or 0)
+        produced = int(
+            ((status.get("summary") or {}).get("produced_total")) or status.get("done") or 0
+        )
         shown = 0
         for variant in sorted(letters.iterdir()):
             if not variant.is_dir() or len(found) >= limit:
                 continue
             taken: list[str] = []
-            with os.scandir(variant) as it:  # stop early: a variant folder may hold many thousand letters
+            with os.scandir(
+                variant
+            ) as it:  # stop early: a variant folder may hold many thousand letters
                 for e in it:
                     if len(found) + len(taken) >= limit:
                         break
@@ -68,16 +78,25 @@ def _merge_jobs(request: Request, incident_id: int) -> list[dict[str, Any]]:
     settings = request.app.state.settings
     export_dir = Path(settings.EXPORT_DIR)
     rows = []
-    for status in merge_jobs.list_jobs(export_dir, settings.EXPORT_RETENTION_DAYS, incident_id=incident_id):
+    for status in merge_jobs.list_jobs(
+        export_dir, settings.EXPORT_RETENTION_DAYS, incident_id=incident_id
+    ):
         outputs, more = [], 0
         if status.get("status") == "complete":
-            outputs, more = _merge_outputs(merge_jobs.job_dir(export_dir, status["id"]) / merge_jobs.OUT, status)
+            outputs, more = _merge_outputs(
+                merge_jobs.job_dir(export_dir, status["id"]) / merge_jobs.OUT, status
+            )
         rows.append(merge_job_view(status, outputs, more))
     return rows
 
 
-def _merge_context(request: Request, session: Session, incident_id: int, error: str | None = None,
-                   values: dict[str, str] | None = None) -> dict[str, Any]:
+def _merge_context(
+    request: Request,
+    session: Session,
+    incident_id: int,
+    error: str | None = None,
+    values: dict[str, str] | None = None,
+) -> dict[str, Any]:
     incident = repo.get_incident(session, incident_id)
     emails: dict[int, str] = {}
     drafts = []
@@ -87,21 +106,39 @@ def _merge_context(request: Request, session: Session, incident_id: int, error: 
         drafts.append(view)
     letters = merge_letters(drafts, APPROVED_STATES)
     rows = _merge_jobs(request, incident_id)
-    return {"title": f"Mail merge: {incident.title}", "incident": {"id": incident.id, "title": incident.title},
-            **letters, "jobs": rows, "polling": merge_polling(rows), "error": error,
-            "values": {**MERGE_DEFAULTS, **(values or {})}, "formats": MERGE_FORMATS, "modes": MERGE_MODES,
-            "tones": sorted({d["tone"] for d in letters["approved"]})}
+    return {
+        "title": f"Mail merge: {incident.title}",
+        "incident": {"id": incident.id, "title": incident.title},
+        **letters,
+        "jobs": rows,
+        "polling": merge_polling(rows),
+        "error": error,
+        "values": {**MERGE_DEFAULTS, **(values or {})},
+        "formats": MERGE_FORMATS,
+        "modes": MERGE_MODES,
+        "tones": sorted({d["tone"] for d in letters["approved"]}),
+    }
 
 
-@router.get("/incidents/{incident_id}/merge", response_class=HTMLResponse, dependencies=rule("GET", "/incidents/{incident_id}/merge"))
+@router.get(
+    "/incidents/{incident_id}/merge",
+    response_class=HTMLResponse,
+    dependencies=rule("GET", "/incidents/{incident_id}/merge"),
+)
 def merge_page(request: Request, incident_id: int) -> Response:
     """Mail merge of one incident: which letters are approved, the upload form, the jobs panel."""
     with db_session(request) as session:
         user = auth.current_user(request)
-        return render(request, "merge.html", _merge_context(request, session, incident_id), user=user)
+        return render(
+            request, "merge.html", _merge_context(request, session, incident_id), user=user
+        )
 
 
-@router.post("/incidents/{incident_id}/merge", response_class=HTMLResponse, dependencies=rule("POST", "/incidents/{incident_id}/merge"))
+@router.post(
+    "/incidents/{incident_id}/merge",
+    response_class=HTMLResponse,
+    dependencies=rule("POST", "/incidents/{incident_id}/merge"),
+)
 async def merge_start(request: Request, incident_id: int) -> Response:
     """Start a merge job (app.export.jobs.start_merge, as the API); a refusal is shown beside the form."""
     form = await request.form()
@@ -122,34 +159,63 @@ async def merge_start(request: Request, incident_id: int) -> Response:
             settings = request.app.state.settings
             try:
                 job_id = merge_jobs.start_merge(
-                    session, Path(settings.EXPORT_DIR), retention_days=settings.EXPORT_RETENTION_DAYS,
-                    incident_id=incident_id, recipients=upload.file, filename=upload.filename,
-                    fmt=values["format"], mode=values["mode"], user=user, ctx=workflow_ctx(request),
+                    session,
+                    Path(settings.EXPORT_DIR),
+                    retention_days=settings.EXPORT_RETENTION_DAYS,
+                    incident_id=incident_id,
+                    recipients=upload.file,
+                    filename=upload.filename,
+                    fmt=values["format"],
+                    mode=values["mode"],
+                    user=user,
+                    ctx=workflow_ctx(request),
                     tone=values["tone"] or None,
-                    page_size=values["page_size"], letterhead=settings.LETTERHEAD)
+                    page_size=values["page_size"],
+                    letterhead=settings.LETTERHEAD,
+                )
             except AppError as exc:
                 session.rollback()
                 error, status = exc.message, exc.status
         if error is not None:
-            return render(request, "merge.html", _merge_context(request, session, incident_id, error, values),
-                           status=status if 400 <= status < 500 else 422, user=user)
-    return redirect(f"/incidents/{incident_id}/merge?flash={quote(f'Merge started: job {job_id}.')}#job-{job_id}")
+            return render(
+                request,
+                "merge.html",
+                _merge_context(request, session, incident_id, error, values),
+                status=status if 400 <= status < 500 else 422,
+                user=user,
+            )
+    return redirect(
+        f"/incidents/{incident_id}/merge?flash={quote(f'Merge started: job {job_id}.')}#job-{job_id}"
+    )
 
 
-@router.get("/incidents/{incident_id}/merge/jobs", response_class=HTMLResponse,
-            dependencies=rule("GET", "/incidents/{incident_id}/merge/jobs"))
+@router.get(
+    "/incidents/{incident_id}/merge/jobs",
+    response_class=HTMLResponse,
+    dependencies=rule("GET", "/incidents/{incident_id}/merge/jobs"),
+)
 def merge_jobs_panel(request: Request, incident_id: int) -> Response:
     """The jobs panel alone (htmx polls it every second while a job runs)."""
     with db_session(request) as session:
         user = auth.current_user(request)
         incident = repo.get_incident(session, incident_id)
     rows = _merge_jobs(request, incident_id)
-    return render(request, "_merge_jobs.html", {"incident": {"id": incident.id, "title": incident.title},
-                                                  "jobs": rows, "polling": merge_polling(rows)}, user=user)
+    return render(
+        request,
+        "_merge_jobs.html",
+        {
+            "incident": {"id": incident.id, "title": incident.title},
+            "jobs": rows,
+            "polling": merge_polling(rows),
+        },
+        user=user,
+    )
 
 
-@router.post("/incidents/{incident_id}/merge/jobs/{job_id}/resume",
-             dependencies=rule("POST", "/incidents/{incident_id}/merge/jobs/{job_id}/resume"))
+@router.post(
+    "/incidents/{incident_id}/merge/jobs/{job_id}/resume",
+    dependencies=rule("POST", "/incidents/{incident_id}/merge/jobs/{job_id}/resume"),
+)
 def merge_resume(request: Request, incident_id: int, job_id: str) -> Response:
     """Resume an interrupted job of this incident (app.export.jobs.resume, as the API)."""
     settings = request.app.state.settings
@@ -160,11 +226,18 @@ def merge_resume(request: Request, incident_id: int, job_id: str) -> Response:
         if status.get("incident_id") != incident_id:
             raise FileNotFoundError(job_id)
         with db_session(request) as session:
-            merge_jobs.resume(export_dir, job_id, settings.EXPORT_RETENTION_DAYS, session=session,
-                              user=auth.current_user(request))
+            merge_jobs.resume(
+                export_dir,
+                job_id,
+                settings.EXPORT_RETENTION_DAYS,
+                session=session,
+                user=auth.current_user(request),
+            )
     except (FileNotFoundError, ValueError):
-        raise NotFound(f"Incident {incident_id} has no merge job {job_id} (finished jobs are deleted after "
-                       f"{settings.EXPORT_RETENTION_DAYS} days).") from None
+        raise NotFound(
+            f"Incident {incident_id} has no merge job {job_id} (finished jobs are deleted after "
+            f"{settings.EXPORT_RETENTION_DAYS} days)."
+        ) from None
     except Conflict as exc:
         return redirect(f"{back}?kind=error&flash={quote(exc.message)}#job-{job_id}")
     return redirect(f"{back}?flash={quote(f'Job {job_id} resumed.')}#job-{job_id}")
