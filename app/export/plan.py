@@ -11,7 +11,9 @@ Plan file (``candor merge --plan PLAN.json``)::
      "default": {"file": "generic.md", "approved": true, "variant": "us-generic"}}
 
 ``letters`` may also be the top-level object. ``file`` is relative to the plan file. ``variant``
-defaults to the file's stem; letters that share a file share a variant.
+defaults to the file's stem; letters that share a file share a variant. The CLI proves such a plan
+per residence too (app.export.proof.prove_plan): every residence the plan names and, when there is
+a ``default`` letter, every residence found in the recipients file (:func:`residences_in`).
 
 From the store (``--draft-set INCIDENT``): every draft of the incident whose state is approved
 (or signed off) contributes its current version, for each residence code the draft lists (its
@@ -28,6 +30,7 @@ letter fails gets no letters — its rows are rejected with the proof's reason c
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -35,7 +38,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from app.export.merge import MergeError, MergePlan, VariantLetter
+from app.export.merge import MergeError, MergePlan, Reject, VariantLetter, residence_of
 
 APPROVED_STATES = frozenset({"approved", "signed_off", "signed-off", "exported"})
 """Draft states whose current version may be mailed."""
@@ -86,6 +89,25 @@ def plan_from_json(path: Path | str) -> MergePlan:
     }
     default = _letter(data["default"], path.parent, "default") if data.get("default") else None
     return MergePlan(letters, default)
+
+
+def residences_in(recipients_csv: Path | str) -> set[str]:
+    """The residence codes of a recipients file's rows, read as a stream (a default letter is
+    proved for each). Rows without a valid residence, and an unreadable file, are left to the merge,
+    which rejects or refuses them with its own messages."""
+    codes: set[str] = set()
+    try:
+        with open(recipients_csv, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            reader.fieldnames = [h.strip() for h in (reader.fieldnames or [])]
+            for row in reader:
+                try:
+                    codes.add(residence_of(row))
+                except Reject:
+                    continue
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass
+    return codes
 
 
 def _refuse_stale(session: Any, ctx: Any, incident_id: int, drafts: list[Any]) -> None:
@@ -148,7 +170,7 @@ def plan_from_store(
     (``no_variant``) rather than sent a draft. Stale drafts, approvals on changed facts and
     residences no draft covers refuse the whole plan (see module doc).
     """
-    from app.export.proof import prove_all  # noqa: PLC0415
+    from app.export.proof import prove_plan  # noqa: PLC0415
     from app.store import repositories as repo  # noqa: PLC0415
 
     incident = repo.get_incident(session, incident_id)
@@ -187,13 +209,8 @@ def plan_from_store(
         raise MergeError(
             f"incident {incident_id} has no approved drafts: approve the letters before the merge"
         )
-    proofs = prove_all(
-        letters, rulebook=ctx.rulebook, settings=ctx.settings, facts=facts, tones=tones
-    )
-    return MergePlan(
-        letters,
-        refusals={r: (p.code, p.reason) for r, p in proofs.items() if not p.ok},
-        proofs={r: p.as_dict() for r, p in proofs.items()},
+    return prove_plan(
+        MergePlan(letters), rulebook=ctx.rulebook, settings=ctx.settings, facts=facts, tones=tones
     )
 
 

@@ -12,7 +12,8 @@ current facts:
   is triggered: a Massachusetts resident never gets a letter that breaks Massachusetts' content
   rules, even a voluntary one), plus every entity-based law that applies to the organisation, or
   US-GENERIC for a US residence no rule file names;
-- any error-level finding of a legal rule (`legal.*`, element requirements and prohibitions) or of
+- any error-level finding of a legal rule (`legal.*`, element requirements and prohibitions; the
+  `family.*` rules a group of laws shares, such as no US-only content outside the US) or of
   the facts comparison (`facts.*`: a wrong enrol-by date, an unfilled fact) rejects the letter for
   that residence, with a reason code (``legal_check_failed`` or ``facts_mismatch``) and the rules
   named. Waivers recorded on the draft do not apply here: a waiver lets a team approve a version,
@@ -26,8 +27,8 @@ recipient of that residence, and a merge of a million rows runs a few dozen chec
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from app.checks.base import Severity
@@ -35,12 +36,17 @@ from app.checks.engine import run_checks
 from app.domain.facts import IncidentFacts
 from app.domain.jurisdictions import assess
 from app.domain.regions import is_us
+from app.export.merge import MergePlan
 
 GENERIC = "US-GENERIC"
 LEGAL = "legal_check_failed"
 FACTS = "facts_mismatch"
 NO_LAW = "no_law_known"
 REASON_CODES = (LEGAL, FACTS, NO_LAW)
+LEGAL_RULES = ("legal.", "family.")
+"""Rule ids whose error-level findings make a letter unlawful for a residence: the element rules of
+each law, and the rule families a group of laws shares (e.g. no US-only content in a letter for
+residents outside the US)."""
 
 
 @dataclass(frozen=True)
@@ -127,16 +133,17 @@ def prove(
         grammar=False,
     )
     errors = [f for f in report.findings if f.severity is Severity.error]
-    legal = [f for f in errors if f.check == "legal" or f.rule.startswith("legal.")]
+    legal = [f for f in errors if f.check == "legal" or f.rule.startswith(LEGAL_RULES)]
     wrong = [f for f in errors if f.check == "facts"]
     if legal:
         missing = [e for e in report.elements if not e.ok]
-        what = (
-            "; ".join(
+        family = [f for f in legal if f.rule.startswith("family.")]
+        what = "; ".join(
+            [
                 f"{e.jurisdiction} {'requires' if e.requirement == 'required' else 'forbids'} {e.element}"
                 for e in missing[:4]
-            )
-            or legal[0].message
+            ]
+            + [f.message for f in family[:1]]
         )
         return Proof(
             residence,
@@ -189,3 +196,32 @@ def prove_all(
         p = done[key]
         out[residence] = Proof(residence, p.variant_id, p.laws, p.code, p.reason, p.rules)
     return out
+
+
+def prove_plan(
+    plan: MergePlan,
+    residences: Iterable[str] = (),
+    *,
+    rulebook: Any,
+    settings: Any,
+    facts: IncidentFacts | None,
+    tones: Mapping[str, str] | None = None,
+) -> MergePlan:
+    """The plan with every residence's letter proved: rows of a residence whose letter fails are
+    rejected with the proof's reason code, and the verdicts go to summary.json.
+
+    Proves each residence the plan names, and each of ``residences`` (the codes a ``default``
+    letter will serve, read from the recipients file). ``facts`` None (a plan built from files
+    without facts): the residence laws only — no entity-based law, no facts comparison.
+    """
+    letters = {}
+    for code in {*plan.letters, *residences}:
+        letter = plan.letter_for(code)
+        if letter is not None:
+            letters[code] = letter
+    proofs = prove_all(letters, rulebook=rulebook, settings=settings, facts=facts, tones=tones)
+    return replace(
+        plan,
+        refusals={r: (p.code, p.reason) for r, p in proofs.items() if not p.ok},
+        proofs={r: p.as_dict() for r, p in proofs.items()},
+    )
