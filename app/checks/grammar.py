@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, runtime_checkable
 
-from app.checks.base import Finding, GrammarStatus
+from app.checks.base import Finding, GrammarStatus, Severity
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from app.core.config import Settings
 
@@ -155,6 +155,44 @@ def fix_hint(bad: str, replacement: str | None) -> str:
     if replacement == "":
         return f"Delete {quote(bad)}."
     return f"Change {quote(bad)} to {quote(replacement)}."
+
+
+def engine_finding(
+    *,
+    rule: str,
+    severity: Severity,
+    message: str,
+    bad: str,
+    suggestion: str | None,
+    start: int,
+    end: int,
+    source: str,
+    fallback: str,
+) -> Finding:
+    """One match of a grammar engine (Harper's lint, LanguageTool's match) as a Finding: the
+    engine's message as one sentence, then what to change (`fix_hint`); `fallback` when both
+    are empty. Spans are offsets into the text the engine checked (one paragraph)."""
+    message = " ".join(message.replace("`", "").split())
+    if message and message[-1] not in ".!?":
+        message += "."
+    return Finding(
+        rule=rule,
+        check="grammar",
+        severity=severity,
+        message=f"{message} {fix_hint(bad, suggestion)}".strip() or fallback,
+        start=start,
+        end=end,
+        suggestion=suggestion,
+        source=source,
+    )
+
+
+def shifted(findings: Iterable[Finding], offset: int) -> list[Finding]:
+    """A paragraph's findings with spans moved by the paragraph's `offset` in the whole text."""
+    return [
+        f.model_copy(update={"start": offset + (f.start or 0), "end": offset + (f.end or 0)})
+        for f in findings
+    ]
 
 
 class LRU:

@@ -34,7 +34,14 @@ from typing import Any
 
 from app.checks import grammar
 from app.checks.base import Finding, GrammarStatus, Severity
-from app.checks.grammar import DEFAULT_CACHE_SIZE, LRU, GrammarResult, fix_hint, quote
+from app.checks.grammar import (
+    DEFAULT_CACHE_SIZE,
+    LRU,
+    GrammarResult,
+    engine_finding,
+    quote,
+    shifted,
+)
 from app.checks.protected import HARPER_MASK
 
 logger = logging.getLogger(__name__)
@@ -84,22 +91,17 @@ def lint_to_finding(rule: str, lint: Any) -> Finding | None:
     kind = str(lint.lint_kind)
     if kind in DROPPED_KINDS:
         return None
-    start, end = int(lint.span.start), int(lint.span.end)
     bad = str(lint.problem_text)
-    suggestion = _replacement(lint)
-    message = " ".join(str(lint.message).replace("`", "").split())
-    if message and message[-1] not in ".!?":
-        message += "."
-    hint = fix_hint(bad, suggestion)
-    return Finding(
+    return engine_finding(
         rule=f"grammar.harper.{rule}",
-        check="grammar",
         severity=Severity.warning if kind in WARNING_KINDS else Severity.suggestion,
-        message=f"{message} {hint}".strip() or f"Harper ({kind}) flagged {quote(bad)}.",
-        start=start,
-        end=end,
-        suggestion=suggestion,
+        message=str(lint.message),
+        bad=bad,
+        suggestion=_replacement(lint),
+        start=int(lint.span.start),
+        end=int(lint.span.end),
         source=SOURCE,
+        fallback=f"Harper ({kind}) flagged {quote(bad)}.",
     )
 
 
@@ -184,15 +186,7 @@ class HarperChecker:
                     found = self._lint(paragraph.text)
                     self._write_disk(paragraph.text, found)
                 self._cache.put(paragraph.text, found)
-            findings.extend(
-                f.model_copy(
-                    update={
-                        "start": paragraph.start + (f.start or 0),
-                        "end": paragraph.start + (f.end or 0),
-                    }
-                )
-                for f in found
-            )
+            findings.extend(shifted(found, paragraph.start))
         findings.sort(key=Finding.sort_key)
         return GrammarResult(findings, GrammarStatus(status="ok", detail=SOURCE))
 

@@ -40,8 +40,9 @@ from app.checks.grammar import (
     LRU,
     NOT_CONFIGURED,
     GrammarResult,
-    fix_hint,
+    engine_finding,
     quote,
+    shifted,
 )
 
 logger = logging.getLogger(__name__)
@@ -83,25 +84,20 @@ def match_to_finding(match: Any, text: str) -> Finding | None:
     end = min(len(text), start + max(0, int(match.error_length)))
     bad = text[start:end]
     replacements = list(getattr(match, "replacements", None) or [])
-    suggestion = replacements[0] if replacements else None
-    message = " ".join(str(getattr(match, "message", "") or "").split())
-    if message and message[-1] not in ".!?":
-        message += "."
-    hint = fix_hint(bad, suggestion)
-    full = f"{message} {hint}".strip() if hint else message
     rule_id = str(getattr(match, "rule_id", "") or "UNKNOWN")
-    return Finding(
+    return engine_finding(
         rule=f"grammar.{rule_id}",
-        check="grammar",
         severity=_severity(
             str(getattr(match, "category", "") or ""),
             str(getattr(match, "rule_issue_type", "") or ""),
         ),
-        message=full or f"LanguageTool rule {rule_id} matched {quote(bad)}.",
+        message=str(getattr(match, "message", "") or ""),
+        bad=bad,
+        suggestion=replacements[0] if replacements else None,
         start=start,
         end=end,
-        suggestion=suggestion,
         source="LanguageTool",
+        fallback=f"LanguageTool rule {rule_id} matched {quote(bad)}.",
     )
 
 
@@ -267,15 +263,7 @@ class LanguageToolChecker:
 
         findings: list[Finding] = []
         for index, paragraph in enumerate(paragraphs):
-            for found in results.get(index, ()):
-                findings.append(
-                    found.model_copy(
-                        update={
-                            "start": paragraph.start + (found.start or 0),
-                            "end": paragraph.start + (found.end or 0),
-                        }
-                    )
-                )
+            findings.extend(shifted(results.get(index, ()), paragraph.start))
         findings.sort(key=Finding.sort_key)
 
         if failure is None:

@@ -7,9 +7,12 @@ apology detector too: the `regret` component (a real apology) must be detected e
 letter says sorry; a half-apology ("we regret any inconvenience") is not an apology.
 
 The table is printed per element, split into "ours" (letters written for this corpus in the
-project) and "elsewhere" (`origin: elsewhere`: real notices published by organisations and
-attorneys general, cited in `source:`). Run with `-s` to see it. Overall precision and recall
-must both reach 0.9 on each part.
+project), "elsewhere" (`origin: elsewhere`: real notices published by organisations and
+attorneys general, cited in `source:`, that the detectors were developed against) and
+"held-out" (`origin: elsewhere` with `heldout: true`: published notices labelled by hand before
+any detector ran on them and never used to tune one; their figures estimate how the detectors
+do on letters nobody here has seen). Run with `-s` to see it. Overall precision and recall
+must both reach 0.9 on each part; the issue's target for held-out letters is macro-F1 >= 0.95.
 """
 
 from __future__ import annotations
@@ -60,14 +63,24 @@ def _apology_detected(text: str, rulebook) -> bool:  # type: ignore[no-untyped-d
     return any(c.component == "regret" and c.detected for c in ctx.empathy)
 
 
+def part(data: dict) -> str:
+    """Which part of the corpus a letter's labels put it in: ours, elsewhere or held-out."""
+    if data.get("origin", "ours") != "elsewhere":
+        return "ours"
+    return "held-out" if data.get("heldout") else "elsewhere"
+
+
+PARTS = ("ours", "elsewhere", "held-out")
+
+
 def score(rulebook, origin: str | None = None) -> tuple[dict[str, Counter], list[str]]:  # type: ignore[no-untyped-def]
-    """Per-element tp/fp/fn/tn on the letters of one origin ("ours", "elsewhere") or all."""
+    """Per-element tp/fp/fn/tn on the letters of one part ("ours", "elsewhere", "held-out") or all."""
     data = _data()
     evaluated = _evaluated(_labels())
     table: dict[str, Counter] = {e: Counter() for e in [*evaluated, APOLOGY]}
     misses = []
     for letter, d in data.items():
-        if origin is not None and d.get("origin", "ours") != origin:
+        if origin is not None and part(d) != origin:
             continue
         truth = set(d["elements"] or [])
         text = letter.read_text()
@@ -116,17 +129,34 @@ def test_detection_precision_and_recall(rulebook) -> None:  # type: ignore[no-un
     if len(labels) < 10:
         pytest.skip(f"the fixture corpus has only {len(labels)} labelled letters")
     tables, all_misses = {}, []
-    for origin in ("ours", "elsewhere"):
+    for origin in PARTS:
         tables[origin], misses = score(rulebook, origin)
         all_misses += misses
-    n_else = sum(1 for d in _data().values() if d.get("origin") == "elsewhere")
-    print(f"\n{len(labels)} letters ({len(labels) - n_else} ours, {n_else} elsewhere)")
+    sizes = Counter(part(d) for d in _data().values())
+    print(f"\n{len(labels)} letters (" + ", ".join(f"{sizes[p]} {p}" for p in PARTS) + ")")
     _print(tables)
     print("\n".join(all_misses))
-    for origin, table in tables.items():
-        precision, recall, _ = _totals(table)
+    for origin in ("ours", "elsewhere"):  # the parts the detectors were developed on
+        precision, recall, _ = _totals(tables[origin])
         assert precision >= TARGET, f"{origin}: precision {precision:.3f} < {TARGET}"
         assert recall >= TARGET, f"{origin}: recall {recall:.3f} < {TARGET}"
+
+
+HELD_OUT_TARGET = 0.95
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 13's target (macro-F1 >= 0.95 on held-out letters) is not met: the detectors "
+    "score about 0.73 on letters they were not tuned on (docs/checks.md); strict, so this "
+    "fails loudly once the target is reached and the mark must go",
+)
+def test_held_out_letters_meet_the_issue_target(rulebook) -> None:  # type: ignore[no-untyped-def]
+    """Macro-F1 over the held-out letters (labelled before any detector ran on them)."""
+    table, _ = score(rulebook, "held-out")
+    assert sum(c["tp"] + c["fn"] for c in table.values()) > 0, "no held-out letters"
+    _, _, macro_f1 = _totals(table)
+    assert macro_f1 >= HELD_OUT_TARGET, f"held-out macro-F1 {macro_f1:.3f} < {HELD_OUT_TARGET}"
 
 
 def test_elsewhere_letters_cite_their_source() -> None:
