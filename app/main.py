@@ -20,6 +20,7 @@ from app.api.routes import (
     auth,
     catalog,
     checks,
+    docs,
     drafts,
     exports,
     health,
@@ -30,7 +31,7 @@ from app.api.routes import (
     users,
     versions,
 )
-from app.auth.policy import PolicyGate
+from app.auth.policy import require_markers
 from app.checks import syllables
 from app.core.config import Settings, check_paths, get_settings
 from app.core.handlers import install_error_handlers
@@ -93,30 +94,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Candor",
         version="0.1.0",
         description="Drafts and checks data-breach notification letters per jurisdiction.",
-        docs_url="/docs",
-        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # served by app.api.routes.docs, with an access marker like every route
+        openapi_url=None,
     )
     app.state.settings = settings
     app.state.rulebook = rulebook
     install_error_handlers(app)
-    # Innermost first: the text guard runs after the body limit and policy (added below); the
+    # Innermost first: the text guard runs after the body limit (added below); the
     # security headers wrap everything added so far.
     app.add_middleware(TextGuard)
     app.add_middleware(SecurityHeaders)
     _open_store(app, settings)
     app.include_router(health.router)
+    app.include_router(docs.router)
     for module in API_ROUTES:
         app.include_router(module.router, prefix="/api/v1")
     pages.install(app, settings)
     jobs.cleanup(Path(settings.EXPORT_DIR), settings.EXPORT_RETENTION_DAYS)
     # Added last runs first: request id and access log wrap everything, then the size limit.
-    app.add_middleware(PolicyGate, fastapi_app=app)
     app.add_middleware(
         BodySizeLimit,
         limit=settings.MAX_BODY_BYTES,
         uploads={MERGE_UPLOAD_PATH: settings.MAX_UPLOAD_BYTES},
     )
     app.add_middleware(RequestContext)
+    require_markers(app)  # deny by default: a route without an access rule stops start-up
     return app
 
 

@@ -1,13 +1,19 @@
-"""Request dependencies as `Annotated` aliases (SettingsDep, RulebookDep, ...)."""
+"""Request dependencies as `Annotated` aliases (SettingsDep, RulebookDep, SessionDep, CurrentUser, ...)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
+from app.auth.identity import identify
 from app.core.config import Settings
+from app.core.errors import Unauthorized
 from app.rulebook.loader import Rulebook
+from app.store.db import get_db, get_write_db
+from app.store.models import User
+from app.workflow.context import WorkflowContext
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -22,28 +28,22 @@ def get_rulebook(request: Request) -> Rulebook:
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 RulebookDep = Annotated[Rulebook, Depends(get_rulebook)]
-
-
-# --- store, identity and workflow (issue #4) ---------------------------------------------------
-
-from sqlalchemy.orm import Session  # noqa: E402
-
-from app.auth.identity import identify  # noqa: E402
-from app.core.errors import Unauthorized  # noqa: E402
-from app.store.db import get_db, get_write_db  # noqa: E402
-from app.store.models import User  # noqa: E402
-from app.workflow.context import WorkflowContext  # noqa: E402
-
-SessionDep = Annotated[
-    Session, Depends(get_db)
-]  # read session for GET/HEAD, write session otherwise
+SessionDep = Annotated[Session, Depends(get_db)]  # read session for GET/HEAD, write otherwise
 WriteSessionDep = Annotated[Session, Depends(get_write_db)]  # GET routes that record an audit entry
 
 
 def get_optional_user(request: Request, session: SessionDep) -> User | None:
-    """The signed-in user (token or session cookie), or None; for HTML pages that show a sign-in link."""
+    """The signed-in user (token or session cookie), or None, attached to this request's session.
+
+    The route's access marker usually identified the caller already, in a short session of its
+    own (app.auth.policy); the user is merged into `session` without another query.
+    """
     ident = identify(request, session)
-    return ident.user if ident else None
+    if ident is None:
+        return None
+    if ident.user in session:
+        return ident.user
+    return session.merge(ident.user, load=False)
 
 
 def get_current_user(request: Request, session: SessionDep) -> User:

@@ -1,54 +1,23 @@
-"""The pages' use of app.auth: sign-in, the current user, CSRF, and the page access rule.
+"""The pages' use of app.auth: sign-in, the current user and CSRF.
 
-Pages declare their roles with `PageAllow` (a subclass of app.auth.policy.Allow, so the
-access-matrix tooling sees it like any API rule). It differs from `Allow` in two ways a browser
-needs: a signed-out GET is redirected to /login instead of answering 401, and the CSRF token of
-a form POST is read from the `csrf_token` form field as well as from the X-CSRF-Token header.
+Pages declare their roles with `app.auth.policy.page(...)`, the API's rule with the two things a
+browser needs (a signed-out GET is redirected to /login; a form post's CSRF token may come in the
+`csrf_token` form field).
 """
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import Request, Response
 from sqlalchemy.orm import Session
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.auth import csrf, sessions
-from app.auth.identity import check_csrf, identify
-from app.auth.policy import Allow
-from app.core.errors import Forbidden, Unauthorized
+from app.auth import sessions
+from app.auth.identity import identify
+from app.core.errors import Unauthorized
 from app.store.models import User
 
 
-class PageAllow(Allow):
-    """Page rule: these roles may open the page; deny by default like every other route."""
-
-    async def __call__(self, request: Request) -> None:  # type: ignore[override]
-        """Redirect signed-out GETs to /login; 401/403 otherwise; check CSRF on unsafe methods."""
-        with request.app.state.db.sessions() as session:
-            ident = identify(request, session)
-        if ident is None:
-            if request.method == "GET":
-                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                raise StarletteHTTPException(
-                    303, "Sign in first.", headers={"Location": f"/login?next={quote(target)}"}
-                )
-            raise Unauthorized("Sign in first; your session may have expired.")
-        if ident.user.role not in self.roles:
-            raise Forbidden(
-                f"Your role ({ident.user.role}) cannot use this page; it needs one of: "
-                f"{', '.join(sorted(self.roles))}."
-            )
-        if request.method not in csrf.SAFE_METHODS:
-            token = None
-            if "form" in request.headers.get("content-type", ""):
-                token = (await request.form()).get(csrf.FORM_FIELD)
-            check_csrf(request, ident, token if isinstance(token, str) else None)
-
-
 def current_user(request: Request) -> User:
-    """The user PageAllow identified for this request."""
+    """The user the route's access rule identified for this request."""
     ident = getattr(request.state, "candor_identity", None)
     if ident is None:
         raise Unauthorized("Sign in first.")

@@ -1,6 +1,7 @@
 """Every /api/v1 route × every role: each route has an explicit rule, and the rule is what happens.
 
-Deny by default: a route without a rule fails this test, and at run time answers 403 to everyone.
+Deny by default: every route (API, pages, health, docs) carries an access marker, and create_app
+refuses to start when one has none.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from support.storeapp import make_store_app  # noqa: E402
 from support.storedb import example  # noqa: E402
 
-from app.auth.policy import api_routes, unmarked_routes  # noqa: E402
+from app.auth.policy import all_routes, api_routes, require_markers, unmarked_routes  # noqa: E402
 from app.auth.roles import ROLES  # noqa: E402
+from app.core.errors import ConfigError  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +37,7 @@ def _routes(app):
 def test_every_api_route_has_an_explicit_rule(sa):
     missing = unmarked_routes(sa.client.app)
     assert missing == [], (
-        f"routes without an access rule (add allow(...) or a ROUTE_RULES entry): {missing}"
+        f"routes without an access rule (add allow(...), public() or page(...)): {missing}"
     )
     assert len(_routes(sa.client.app)) >= 25
 
@@ -76,23 +78,43 @@ def test_route_by_role_matrix(sa):
     assert not failures, "\n".join(failures)
 
 
-def test_a_route_without_a_rule_is_denied_to_everyone(sa):
+def test_a_route_without_a_rule_stops_start_up(sa):
+    """Deny by default: create_app refuses to serve an app with an unmarked route (require_markers)."""
     app = sa.client.app
 
     @app.get("/api/v1/zz-unruled")
     def _unruled() -> dict:
         return {"leak": True}
 
+    @app.get("/zz-unruled-page")
+    def _unruled_page() -> dict:
+        return {"leak": True}
+
     try:
-        for role in ROLES:
-            r = sa.client.get("/api/v1/zz-unruled", headers=sa.h(role))
-            assert r.status_code == 403 and "no access rule" in r.json()["error"]["message"], r.text
-        assert sa.client.get("/api/v1/zz-unruled").status_code == 401
-        assert unmarked_routes(app) == ["GET /api/v1/zz-unruled"]
+        assert unmarked_routes(app) == ["GET /api/v1/zz-unruled", "GET /zz-unruled-page"]
+        with pytest.raises(ConfigError, match="zz-unruled"):
+            require_markers(app)
     finally:
         app.router.routes[:] = [
-            r for r in app.router.routes if getattr(r, "path", "") != "/api/v1/zz-unruled"
+            r
+            for r in app.router.routes
+            if not getattr(r, "path", "").startswith(("/api/v1/zz-", "/zz-"))
         ]
+    require_markers(app)
+
+
+def test_every_page_and_framework_route_is_marked_too(sa):
+    paths = {r.path for r in all_routes(sa.client.app)}
+    assert {"/", "/login", "/drafts/{draft_id}", "/healthz", "/readyz", "/docs"} <= paths
+    assert "/api/v1/openapi.json" in paths
+    assert unmarked_routes(sa.client.app) == []
+
+
+def test_signed_out_page_get_redirects_to_sign_in_and_post_is_refused(sa):
+    r = sa.client.get("/drafts/1?x=1", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/drafts/1%3Fx%3D1"
+    r = sa.client.post("/drafts/1/save", data={"text": "x"}, follow_redirects=False)
+    assert r.status_code == 401
 
 
 def test_revoked_token_and_deactivated_user_are_refused(sa):

@@ -7,10 +7,11 @@ from typing import Any
 from fastapi import APIRouter
 
 from app.api.deps import RulebookDep
+from app.auth.policy import public
 from app.domain.tones import TONES
 from app.rulebook.catalog import catalog
 
-router = APIRouter(tags=["catalog"])
+router = APIRouter(tags=["catalog"], dependencies=[public()])  # reference data
 
 
 @router.get("/rules")

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from app.api.deps import RulebookDep, SettingsDep
+from app.auth.policy import allow_any_user
 from app.checks.base import Report
 from app.checks.engine import run_checks
 from app.domain.facts import IncidentFacts
@@ -48,7 +49,9 @@ def _grammar_checker(request: Request, settings):  # type: ignore[no-untyped-def
     return checker
 
 
-@router.post("/checks", response_model=Report)
+@router.post(
+    "/checks", response_model=Report, dependencies=[allow_any_user()]
+)  # the text is breach data
 def create_check(
     body: CheckRequest, request: Request, settings: SettingsDep, rulebook: RulebookDep
 ) -> Report:

@@ -19,9 +19,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.api.deps import RulebookDep
+from app.auth.policy import public
 from app.store.migrate import migration_state
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], dependencies=[public()])
 log = logging.getLogger("candor")
 GRAMMAR_PROBE_TIMEOUT_S = 2.0
 

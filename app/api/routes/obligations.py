@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from app.api.deps import RulebookDep, SettingsDep
+from app.auth.policy import allow_any_user
 from app.core.errors import InvalidInput
 from app.domain.facts import IncidentFacts
 from app.domain.obligations import ObligationsReport, obligations_report, resolve_now
@@ -25,7 +26,9 @@ class ObligationsRequest(BaseModel):
     )
 
 
-@router.post("/obligations", response_model=ObligationsReport)
+@router.post(
+    "/obligations", response_model=ObligationsReport, dependencies=[allow_any_user()]
+)  # breach facts
 def compute_obligations(
     body: ObligationsRequest, settings: SettingsDep, rulebook: RulebookDep
 ) -> ObligationsReport:

@@ -4,8 +4,9 @@ Pages call the same service functions as the JSON API (app.workflow.*, app.store
 never the API over HTTP, so the rules (optimistic locking, two-person approval, waivers with
 reasons, roles) are the same in both. Templates are documented contracts: each names the context
 it expects at its top; docs/ui.md lists them. Autoescape is on and no user text is marked safe.
-One module per area: signin, dashboard, editor, facts (facts editor, facts updates, conflicts), history, checklist, merge; common holds the plumbing
-and the access policy (PAGE_POLICY).
+One module per area: signin, dashboard, editor, facts (facts editor, facts updates, conflicts),
+history, checklist, merge; common holds the plumbing. Each page declares its own access rule on
+the route (app.auth.policy.page).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.core.config import Settings
 from app.ui.pages import checklist, dashboard, editor, facts, history, merge, signin
-from app.ui.pages.common import PAGE_POLICY, STATIC_DIR, UI_DIR
+from app.ui.pages.common import STATIC_DIR, UI_DIR
 
 HERE = UI_DIR  # app/ui: templates/ and static/ live here
 
@@ -30,4 +31,3 @@ def install(app: FastAPI, settings: Settings) -> None:
     """Mount /static and the pages (called by create_app)."""
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(router)
-    app.state.ui_policy = PAGE_POLICY

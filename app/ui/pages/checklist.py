@@ -9,12 +9,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from app.auth.policy import page
 from app.checks.engine import run_checks
 from app.core.errors import AppError
 from app.store import repositories as repo
 from app.store.models import User
 from app.ui import auth_bridge as auth
 from app.ui.pages.common import (
+    ALL_ROLES,
+    SIGNOFF_ROLES,
     db_session,
     draft_view,
     email_of,
@@ -23,7 +26,6 @@ from app.ui.pages.common import (
     redirect,
     render,
     review_rows,
-    rule,
     version_view,
     workflow_ctx,
 )
@@ -93,7 +95,7 @@ def _checklist_context(
 @router.get(
     "/drafts/{draft_id}/checklist",
     response_class=HTMLResponse,
-    dependencies=rule("GET", "/drafts/{draft_id}/checklist"),
+    dependencies=[page(*ALL_ROLES)],
 )
 def checklist(request: Request, draft_id: int) -> Response:
     """Per-jurisdiction compliance checklist with evidence, waivers, approvals and sign-off."""
@@ -110,7 +112,7 @@ def checklist(request: Request, draft_id: int) -> Response:
 @router.post(
     "/drafts/{draft_id}/signoff",
     response_class=HTMLResponse,
-    dependencies=rule("POST", "/drafts/{draft_id}/signoff"),
+    dependencies=[page(*SIGNOFF_ROLES)],
 )
 async def signoff(request: Request, draft_id: int) -> Response:
     """Compliance signs off the checklist of the approved current version."""
@@ -141,7 +143,7 @@ async def signoff(request: Request, draft_id: int) -> Response:
 @router.get(
     "/drafts/{draft_id}/print",
     response_class=HTMLResponse,
-    dependencies=rule("GET", "/drafts/{draft_id}/print"),
+    dependencies=[page(*ALL_ROLES)],
 )
 def print_letter(request: Request, draft_id: int) -> Response:
     """The letter alone, laid out for printing."""

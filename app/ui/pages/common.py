@@ -1,5 +1,6 @@
-"""Shared plumbing of the browser pages: templates, the page access policy, sessions, rendering and
-the small views (draft, version, reviews) several pages show."""
+"""Shared plumbing of the browser pages: templates, the role groups their access markers name
+(`app.auth.policy.page`), sessions, rendering and the small views (draft, version, reviews) several
+pages show."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
@@ -30,36 +31,10 @@ EDITOR_ROLES = ("responder", "cmo", "security", "admin")  # who may save text an
 WAIVER_ROLES = ("cmo", "security", "compliance", "admin")
 MERGE_ROLES = MERGERS  # the API's rule for mail merges (app/auth/roles.py): compliance, admin
 FACTS_ROLES = FACTS_EDITORS  # the API's rule for PUT /incidents/{id}/facts: responder, security
-
-# Route policy for the pages: (method, path template) -> roles allowed. Deny by default: a page
-# page route needs an entry here (`rule` raises KeyError at import otherwise), and PageAllow
-# refuses every role not listed.
-PAGE_POLICY: dict[tuple[str, str], tuple[str, ...]] = {
-    ("GET", "/"): ALL_ROLES,
-    ("GET", "/incidents/new"): ("responder", "admin"),
-    ("POST", "/incidents/new"): ("responder", "admin"),
-    ("POST", "/incidents/{incident_id}/drafts"): EDITOR_ROLES,
-    ("POST", "/residences/preview"): tuple(dict.fromkeys(("responder", "admin", *FACTS_ROLES))),
-    ("GET", "/drafts/{draft_id}"): ALL_ROLES,
-    ("POST", "/drafts/{draft_id}/save"): EDITOR_ROLES,
-    ("POST", "/drafts/{draft_id}/tone"): EDITOR_ROLES,
-    ("POST", "/drafts/{draft_id}/waivers"): WAIVER_ROLES,
-    ("POST", "/drafts/{draft_id}/review"): ("cmo", "security", "compliance"),
-    ("GET", "/drafts/{draft_id}/history"): ALL_ROLES,
-    ("GET", "/drafts/{draft_id}/diff"): ALL_ROLES,
-    ("GET", "/drafts/{draft_id}/checklist"): ALL_ROLES,
-    ("POST", "/drafts/{draft_id}/signoff"): ("compliance",),
-    ("GET", "/drafts/{draft_id}/print"): ALL_ROLES,
-    ("GET", "/incidents/{incident_id}/facts"): FACTS_ROLES,
-    ("POST", "/incidents/{incident_id}/facts"): FACTS_ROLES,
-    ("GET", "/drafts/{draft_id}/facts-update"): ALL_ROLES,
-    ("POST", "/drafts/{draft_id}/facts-update"): EDITOR_ROLES,
-    ("POST", "/drafts/{draft_id}/resolve"): EDITOR_ROLES,
-    ("GET", "/incidents/{incident_id}/merge"): MERGE_ROLES,
-    ("POST", "/incidents/{incident_id}/merge"): MERGE_ROLES,
-    ("GET", "/incidents/{incident_id}/merge/jobs"): MERGE_ROLES,
-    ("POST", "/incidents/{incident_id}/merge/jobs/{job_id}/resume"): MERGE_ROLES,
-}
+CREATOR_ROLES = ("responder", "admin")  # who may open a new incident
+FACTS_FORM_ROLES = tuple(dict.fromkeys(("responder", "admin", *FACTS_ROLES)))  # either facts form
+REVIEW_ROLES = ("cmo", "security", "compliance")
+SIGNOFF_ROLES = ("compliance",)
 
 templates = Jinja2Templates(directory=str(UI_DIR / "templates"))  # autoescape on for .html
 templates.env.globals["state_labels"] = STATE_LABELS
@@ -83,11 +58,6 @@ def workflow_ctx(request: Request) -> WorkflowContext:
             settings=request.app.state.settings, rulebook=request.app.state.rulebook
         )
     return ctx
-
-
-def rule(method: str, path: str) -> list[Any]:
-    """The route's access rule from PAGE_POLICY (KeyError here = a page without a rule)."""
-    return [Depends(auth.PageAllow(*PAGE_POLICY[(method, path)]))]
 
 
 def render(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from app.auth.policy import page
 from app.core.errors import AppError
 from app.letters.context import TONES
 from app.store import repositories as repo
@@ -17,12 +18,15 @@ from app.store.models import User
 from app.ui import auth_bridge as auth
 from app.ui import facts_form as ff
 from app.ui.pages.common import (
+    ALL_ROLES,
+    CREATOR_ROLES,
+    EDITOR_ROLES,
+    FACTS_FORM_ROLES,
     db_session,
     draft_view,
     read_form,
     redirect,
     render,
-    rule,
     templates,
     workflow_ctx,
 )
@@ -64,7 +68,7 @@ def _deadlines(session: Session, request: Request, incident_id: int) -> list[dic
     return out
 
 
-@router.get("/", response_class=HTMLResponse, dependencies=rule("GET", "/"))
+@router.get("/", response_class=HTMLResponse, dependencies=[page(*ALL_ROLES)])
 def dashboard(request: Request) -> Response:
     """Every incident with its drafts, states, approvals and notification deadlines."""
     with db_session(request) as session:
@@ -102,9 +106,7 @@ def _new_incident_page(
     )
 
 
-@router.get(
-    "/incidents/new", response_class=HTMLResponse, dependencies=rule("GET", "/incidents/new")
-)
+@router.get("/incidents/new", response_class=HTMLResponse, dependencies=[page(*CREATOR_ROLES)])
 def new_incident(request: Request) -> Response:
     """The new-incident form."""
     return _new_incident_page(request, auth.current_user(request), ff.new_incident_defaults(), {})
@@ -113,7 +115,7 @@ def new_incident(request: Request) -> Response:
 @router.post(
     "/residences/preview",
     response_class=HTMLResponse,
-    dependencies=rule("POST", "/residences/preview"),
+    dependencies=[page(*FACTS_FORM_ROLES)],
 )
 async def residence_preview(request: Request) -> Response:
     """How the 'affected' lines will be read, before saving (htmx; nothing is saved): each code's name,
@@ -129,9 +131,7 @@ async def residence_preview(request: Request) -> Response:
     )
 
 
-@router.post(
-    "/incidents/new", response_class=HTMLResponse, dependencies=rule("POST", "/incidents/new")
-)
+@router.post("/incidents/new", response_class=HTMLResponse, dependencies=[page(*CREATOR_ROLES)])
 async def create_incident(request: Request) -> Response:
     """Validate the form; on errors show them beside their fields with every value kept."""
     values = ff.form_from_request(await request.form())
@@ -161,9 +161,7 @@ async def create_incident(request: Request) -> Response:
         return redirect(f"/?flash={quote(note)}#inc-{created.incident.id}")
 
 
-@router.post(
-    "/incidents/{incident_id}/drafts", dependencies=rule("POST", "/incidents/{incident_id}/drafts")
-)
+@router.post("/incidents/{incident_id}/drafts", dependencies=[page(*EDITOR_ROLES)])
 async def add_draft(request: Request, incident_id: int) -> Response:
     """Ask for one more letter (a variant × tone); it is made, with a warning when no law requires it."""
     form = await read_form(request)

@@ -9,13 +9,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from app.auth.policy import page
 from app.core.errors import AppError, Conflict
 from app.letters.context import TONES
 from app.store import repositories as repo
 from app.store.models import User
 from app.ui import auth_bridge as auth
 from app.ui.pages.common import (
+    ALL_ROLES,
     EDITOR_ROLES,
+    REVIEW_ROLES,
     WAIVER_ROLES,
     db_session,
     draft_view,
@@ -24,7 +27,6 @@ from app.ui.pages.common import (
     redirect,
     render,
     review_rows,
-    rule,
     version_view,
     workflow_ctx,
 )
@@ -86,7 +88,7 @@ def _editor_context(
 @router.get(
     "/drafts/{draft_id}",
     response_class=HTMLResponse,
-    dependencies=rule("GET", "/drafts/{draft_id}"),
+    dependencies=[page(*ALL_ROLES)],
 )
 def editor(request: Request, draft_id: int) -> Response:
     """The draft editor: text, live findings, readability gauge, tone switch, review panel."""
@@ -100,7 +102,7 @@ def editor(request: Request, draft_id: int) -> Response:
 @router.post(
     "/drafts/{draft_id}/save",
     response_class=HTMLResponse,
-    dependencies=rule("POST", "/drafts/{draft_id}/save"),
+    dependencies=[page(*EDITOR_ROLES)],
 )
 async def save(request: Request, draft_id: int) -> Response:
     """Save the text as the next version; a stale base version shows the conflict choice (409)."""
@@ -125,7 +127,7 @@ async def save(request: Request, draft_id: int) -> Response:
         return redirect(f"/drafts/{draft_id}?flash={quote(msg)}")
 
 
-@router.post("/drafts/{draft_id}/tone", dependencies=rule("POST", "/drafts/{draft_id}/tone"))
+@router.post("/drafts/{draft_id}/tone", dependencies=[page(*EDITOR_ROLES)])
 async def switch_tone(request: Request, draft_id: int) -> Response:
     """Re-draft the letter from the current facts, in this or another tone (after the confirmation box
     is ticked): the text is replaced by a new version of the same draft, with the same scope."""
@@ -166,7 +168,7 @@ async def switch_tone(request: Request, draft_id: int) -> Response:
         )
 
 
-@router.post("/drafts/{draft_id}/waivers", dependencies=rule("POST", "/drafts/{draft_id}/waivers"))
+@router.post("/drafts/{draft_id}/waivers", dependencies=[page(*WAIVER_ROLES)])
 async def waive(request: Request, draft_id: int) -> Response:
     """Waive one finding of the current version with a reason."""
     form = await read_form(request)
@@ -193,7 +195,7 @@ async def waive(request: Request, draft_id: int) -> Response:
 @router.post(
     "/drafts/{draft_id}/review",
     response_class=HTMLResponse,
-    dependencies=rule("POST", "/drafts/{draft_id}/review"),
+    dependencies=[page(*REVIEW_ROLES)],
 )
 async def review(request: Request, draft_id: int) -> Response:
     """Approve or request changes on the current version (htmx: returns the review panel)."""

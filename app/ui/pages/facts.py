@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from app.auth.policy import page
 from app.core.errors import AppError, Conflict, InvalidInput
 from app.domain.facts import IncidentFacts
 from app.store import repositories as repo
@@ -21,14 +22,15 @@ from app.store.models import User
 from app.ui import auth_bridge as auth
 from app.ui import facts_form as ff
 from app.ui.pages.common import (
+    ALL_ROLES,
     EDITOR_ROLES,
+    FACTS_ROLES,
     db_session,
     draft_view,
     email_of,
     form_int,
     redirect,
     render,
-    rule,
     version_view,
     workflow_ctx,
 )
@@ -83,7 +85,7 @@ def _facts_page(
 @router.get(
     "/incidents/{incident_id}/facts",
     response_class=HTMLResponse,
-    dependencies=rule("GET", "/incidents/{incident_id}/facts"),
+    dependencies=[page(*FACTS_ROLES)],
 )
 def edit_facts(request: Request, incident_id: int) -> Response:
     """Every fact of the incident in one form, pre-filled from the current facts version."""
@@ -117,7 +119,7 @@ def _facts_conflict(
 @router.post(
     "/incidents/{incident_id}/facts",
     response_class=HTMLResponse,
-    dependencies=rule("POST", "/incidents/{incident_id}/facts"),
+    dependencies=[page(*FACTS_ROLES)],
 )
 async def save_facts(request: Request, incident_id: int) -> Response:
     """Save the form as the next facts version; errors beside fields, a stale version merged field by field."""
@@ -211,7 +213,7 @@ def _update_context(
 @router.get(
     "/drafts/{draft_id}/facts-update",
     response_class=HTMLResponse,
-    dependencies=rule("GET", "/drafts/{draft_id}/facts-update"),
+    dependencies=[page(*ALL_ROLES)],
 )
 def facts_update(request: Request, draft_id: int) -> Response:
     """What the current facts change in this draft's letter, as a redline the author can apply."""
@@ -236,7 +238,7 @@ def _choices(form: dict[str, Any]) -> dict[int, str]:
 @router.post(
     "/drafts/{draft_id}/facts-update",
     response_class=HTMLResponse,
-    dependencies=rule("POST", "/drafts/{draft_id}/facts-update"),
+    dependencies=[page(*EDITOR_ROLES)],
 )
 async def apply_facts_update(request: Request, draft_id: int) -> Response:
     """Apply the new facts to the text as the next version (choices for the sentences both changed)."""
@@ -313,7 +315,7 @@ def conflict_page(
 @router.post(
     "/drafts/{draft_id}/resolve",
     response_class=HTMLResponse,
-    dependencies=rule("POST", "/drafts/{draft_id}/resolve"),
+    dependencies=[page(*EDITOR_ROLES)],
 )
 async def resolve(request: Request, draft_id: int) -> Response:
     """Save the author's text with a side chosen for each overlapping edit (recorded in the audit log)."""

@@ -8,9 +8,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from app.auth.policy import page
 from app.store import repositories as repo
 from app.ui import auth_bridge as auth
-from app.ui.pages.common import db_session, draft_view, render, rule, version_view
+from app.ui.pages.common import (
+    ALL_ROLES,
+    db_session,
+    draft_view,
+    render,
+    version_view,
+)
 from app.workflow.redline import redline
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +45,7 @@ def _diff_context(
 @router.get(
     "/drafts/{draft_id}/history",
     response_class=HTMLResponse,
-    dependencies=rule("GET", "/drafts/{draft_id}/history"),
+    dependencies=[page(*ALL_ROLES)],
 )
 def history(
     request: Request,
@@ -65,7 +72,7 @@ def history(
 @router.get(
     "/drafts/{draft_id}/diff",
     response_class=HTMLResponse,
-    dependencies=rule("GET", "/drafts/{draft_id}/diff"),
+    dependencies=[page(*ALL_ROLES)],
 )
 def diff(
     request: Request,

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from app.auth.policy import page
 from app.core.errors import AppError, Conflict, NotFound
 from app.export import jobs as merge_jobs
 from app.export.merge import FORMATS as MERGE_FORMATS
@@ -20,7 +21,14 @@ from app.export.plan import APPROVED_STATES
 from app.letters.context import TONES
 from app.store import repositories as repo
 from app.ui import auth_bridge as auth
-from app.ui.pages.common import db_session, draft_view, redirect, render, rule, workflow_ctx
+from app.ui.pages.common import (
+    MERGE_ROLES,
+    db_session,
+    draft_view,
+    redirect,
+    render,
+    workflow_ctx,
+)
 from app.ui.views import merge_job_view, merge_letters, merge_polling
 
 router = APIRouter(include_in_schema=False)
@@ -123,7 +131,7 @@ def _merge_context(
 @router.get(
     "/incidents/{incident_id}/merge",
     response_class=HTMLResponse,
-    dependencies=rule("GET", "/incidents/{incident_id}/merge"),
+    dependencies=[page(*MERGE_ROLES)],
 )
 def merge_page(request: Request, incident_id: int) -> Response:
     """Mail merge of one incident: which letters are approved, the upload form, the jobs panel."""
@@ -137,7 +145,7 @@ def merge_page(request: Request, incident_id: int) -> Response:
 @router.post(
     "/incidents/{incident_id}/merge",
     response_class=HTMLResponse,
-    dependencies=rule("POST", "/incidents/{incident_id}/merge"),
+    dependencies=[page(*MERGE_ROLES)],
 )
 async def merge_start(request: Request, incident_id: int) -> Response:
     """Start a merge job (app.export.jobs.start_merge, as the API); a refusal is shown beside the form."""
@@ -192,7 +200,7 @@ async def merge_start(request: Request, incident_id: int) -> Response:
 @router.get(
     "/incidents/{incident_id}/merge/jobs",
     response_class=HTMLResponse,
-    dependencies=rule("GET", "/incidents/{incident_id}/merge/jobs"),
+    dependencies=[page(*MERGE_ROLES)],
 )
 def merge_jobs_panel(request: Request, incident_id: int) -> Response:
     """The jobs panel alone (htmx polls it every second while a job runs)."""
@@ -214,7 +222,7 @@ def merge_jobs_panel(request: Request, incident_id: int) -> Response:
 
 @router.post(
     "/incidents/{incident_id}/merge/jobs/{job_id}/resume",
-    dependencies=rule("POST", "/incidents/{incident_id}/merge/jobs/{job_id}/resume"),
+    dependencies=[page(*MERGE_ROLES)],
 )
 def merge_resume(request: Request, incident_id: int, job_id: str) -> Response:
     """Resume an interrupted job of this incident (app.export.jobs.resume, as the API)."""

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app.auth.policy import page, public
 from app.ui import auth_bridge as auth
-from app.ui.pages.common import ALL_ROLES, db_session, read_form, redirect, render
+from app.ui.pages.common import (
+    ALL_ROLES,
+    db_session,
+    read_form,
+    redirect,
+    render,
+)
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/login", response_class=HTMLResponse)
+@router.get("/login", response_class=HTMLResponse, dependencies=[public()])
 def login_page(request: Request, next: str = "/") -> Response:  # noqa: A002 - the query parameter's name
     """Sign-in form."""
     return render(
@@ -30,7 +37,7 @@ def _safe_next(target: str) -> str:
     )
 
 
-@router.post("/login", response_class=HTMLResponse)
+@router.post("/login", response_class=HTMLResponse, dependencies=[public()])
 async def login_submit(request: Request) -> Response:
     """Check the password, set the session cookie and go on to `next`."""
     # No CSRF token before sign-in (there is no session yet); the cookie is SameSite=Lax.
@@ -58,7 +65,7 @@ async def login_submit(request: Request) -> Response:
     return response
 
 
-@router.post("/logout", dependencies=[Depends(auth.PageAllow(*ALL_ROLES))])
+@router.post("/logout", dependencies=[page(*ALL_ROLES)])
 def logout(request: Request) -> Response:
     """End the session and clear the cookie."""
     response = redirect("/login")
