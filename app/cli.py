@@ -45,13 +45,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     subs = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     first = next((a for a in argv or () if not a.startswith("-")), None)
     for name in (first,) if first in COMMANDS else COMMANDS:
-        try:
-            module = importlib.import_module(f"app.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"app.commands.{name}":
-                continue  # not built yet
-            raise
-        module.register(subs)
+        importlib.import_module(f"app.commands.{name}").register(subs)
     return parser
 
 

@@ -66,12 +66,7 @@ def _plan_from_store(incident_id: int, tone: str | None) -> MergePlan:
     from app.export.plan import plan_from_store  # noqa: PLC0415
 
     s = common.settings()
-    try:
-        from app.store.db import Database  # noqa: PLC0415
-    except ImportError:
-        raise CliError(
-            "--draft-set needs the store (app.store), which is not available; use --plan"
-        ) from None
+    from app.store.db import Database  # noqa: PLC0415
     from app.workflow.context import WorkflowContext  # noqa: PLC0415
 
     ctx = WorkflowContext(settings=s, rulebook=common.rulebook(s))

@@ -39,6 +39,8 @@ from app.export.merge import (
     run_merge,
     write_atomic,
 )
+from app.export.plan import plan_from_store
+from app.workflow.audit import record
 
 log = logging.getLogger("candor.merge.jobs")
 
@@ -346,8 +348,6 @@ def start_merge(
     thread. Returns the job id. Raises :class:`MergeError` (nothing approved, not a CSV, missing
     columns, bad format/mode) before any job exists; the upload is then deleted.
     """
-    from app.export.plan import plan_from_store  # noqa: PLC0415 - needs the store
-
     if fmt not in FORMATS:
         raise MergeError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if mode not in MODES:
@@ -411,8 +411,6 @@ def audit_job(
     session: Any, user: Any, action: str, incident_id: int | None, details: dict[str, Any]
 ) -> None:
     """Record a merge action (start, resume, a file downloaded) on its incident; ids only. Commits."""
-    from app.workflow.audit import record  # noqa: PLC0415 - the export layer stays importable without the store
-
     record(session, user, action, "incident", incident_id, None, details)
     session.commit()
 

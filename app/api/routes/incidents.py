@@ -19,6 +19,7 @@ from app.api.schemas import (
 )
 from app.auth.policy import allow, allow_any_user
 from app.auth.roles import FACTS_EDITORS
+from app.domain.obligations import ObligationsReport, obligations_report
 from app.store import repositories as repo
 from app.workflow import drafts as drafts_svc
 from app.workflow import incidents as svc
@@ -159,16 +160,13 @@ def add_draft(
     )
 
 
-@router.get("/incidents/{incident_id}/obligations", dependencies=[allow_any_user()])
-def obligations(incident_id: IncidentId, session: SessionDep, ctx: WorkflowDep) -> Any:
+@router.get(
+    "/incidents/{incident_id}/obligations",
+    response_model=ObligationsReport,
+    dependencies=[allow_any_user()],
+)
+def obligations(
+    incident_id: IncidentId, session: SessionDep, ctx: WorkflowDep
+) -> ObligationsReport:
     """Notification obligations and deadlines for the current facts (from app.domain.obligations)."""
-    from app.core.errors import AppError
-
-    facts = repo.current_facts(session, incident_id)
-    try:
-        from app.domain.obligations import obligations_report
-    except ModuleNotFoundError as exc:
-        raise AppError(
-            "Obligations are not available in this build yet.", status=501, code="not_implemented"
-        ) from exc
-    return obligations_report(facts, ctx.rulebook, ctx.now())
+    return obligations_report(repo.current_facts(session, incident_id), ctx.rulebook, ctx.now())
