@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install bench lint clean
+.PHONY: serve test install bench lint clean screenshots editor-bundle
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,16 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(BIN)/lint-imports  # the layer contract (pyproject.toml [tool.importlinter], docs/architecture.md)
 	$(BIN)/python -m pytest -n 2 -q
+
+# Refresh docs/screenshots/: the browser tests that take screenshots, writing them into docs/ (an
+# ordinary test run writes them to a temporary folder and leaves the working tree clean).
+screenshots: $(STAMP)
+	CANDOR_SCREENSHOTS=1 $(BIN)/python -m pytest -q -n 0 -m browser $$(grep -l 'shot(' tests/ui/test_*.py)
+
+# Rebuild the vendored editor bundle (app/ui/static/vendor/) from tools/editor-bundle/package-lock.json
+# (needs node and npm; never run by the service).
+editor-bundle:
+	tools/editor-bundle/build.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

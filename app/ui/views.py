@@ -20,6 +20,21 @@ STATE_LABELS = {
     "stale": "stale: facts changed",
 }
 
+# Who a deadline says to tell, in the words a CMO uses (the obligation codes of app.domain.obligations).
+OBLIGATION_LABELS = {
+    "individuals": "Tell the people affected",
+    "regulator": "Tell the regulator",
+    "cra": "Tell the credit bureaus",
+    "media": "Tell the media",
+    "covered_entity": "Tell the covered entity (your client)",
+}
+
+
+def obligation_label(code: str) -> str:
+    """A deadline's plain label ('cra' -> 'Tell the credit bureaus'); unknown codes in words."""
+    return OBLIGATION_LABELS.get(code, "Tell the " + code.replace("_", " "))
+
+
 # ---- Readability targets: app.export.checklist.readability_targets (shared with the checklist export)
 
 # ---- Checklist -----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from app.workflow.context import WorkflowContext
 from app.workflow.drafts import DraftDetail, detail, stale
 from app.workflow.locks import lock_draft
 from app.workflow.staleness import outdated
+from app.workflow.suggestions import open_count as open_suggestions
 
 REVIEWER_ROLES = ("cmo", "security", "compliance")
 
@@ -88,6 +89,13 @@ def approve(
         )
     draft, version, nxt = _current(session, draft_id, number, "approve", "approve")
     _refuse_outdated(session, ctx, draft, version, "approve")
+    pending = open_suggestions(session, draft_id)
+    if pending:
+        raise Conflict(
+            f"{pending} suggested edit(s) are still open on this draft: accept or reject each one "
+            "(in the editor's Suggestions panel) before approving.",
+            details={"open_suggestions": pending},
+        )
     report = repo.report_for(session, version)
     blocking = [f for f in report.findings if f.severity.value == "error" and not f.waived]
     if blocking:

@@ -36,7 +36,9 @@ CHROMIUM_ARGS = [
 ]
 # Saves and checks run on a shared 2-core machine: give assertions room before they fail.
 EXPECT_TIMEOUT_MS = 20_000
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+# Screenshots go to docs/screenshots/ only under `make screenshots` (CANDOR_SCREENSHOTS=1); an ordinary
+# test run writes them into its temporary folder, so running the tests leaves the working tree clean.
+DOCS_SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 PASSWORD = "correct-horse-battery-staple"
 USERS = {
     role: f"{role}@example.test" for role in ("responder", "cmo", "security", "compliance", "admin")
@@ -161,15 +163,39 @@ def sign_in(page, live_app: LiveApp, role: str) -> None:  # type: ignore[no-unty
     page.wait_for_selector("[data-testid=whoami-role]")
 
 
-def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+def screenshot_dir(tmp_root: Path) -> Path:
+    """docs/screenshots under `make screenshots` (CANDOR_SCREENSHOTS=1), else a temporary folder."""
+    return DOCS_SCREENSHOTS if os.environ.get("CANDOR_SCREENSHOTS") == "1" else tmp_root
+
+
+def screenshot(page, name: str, folder: Path = DOCS_SCREENSHOTS) -> Path:  # type: ignore[no-untyped-def]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 @pytest.fixture
-def shot():  # type: ignore[no-untyped-def]
-    """`shot(page, name)` writes docs/screenshots/<name>.png from the test's browser."""
-    return screenshot
+def shot(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """`shot(page, name)` writes <name>.png from the test's browser: into docs/screenshots/ under
+    `make screenshots`, else into a temporary folder (the test still proves the page renders)."""
+    folder = screenshot_dir(tmp_path_factory.mktemp("screenshots"))
+    return lambda page, name: screenshot(page, name, folder)
+
+
+def set_letter_text(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Replace the letter's Markdown through the editor's source view, as a user pasting Markdown
+    would (the formatted editor keeps the form's `#letter-text` textarea in step with it)."""
+    toggle = page.locator("#source-toggle")
+    if toggle.count() and toggle.get_attribute("aria-pressed") != "true":
+        toggle.click()
+    page.locator("#letter-text").fill(text)
+
+
+@pytest.fixture
+def set_letter():  # type: ignore[no-untyped-def]
+    """`set_letter(page, markdown)`: replace the letter text in the editor (see set_letter_text)."""
+    return set_letter_text
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def open_first_draft(page) -> int:  # type: ignore[no-untyped-def]
     return draft_id
 
 
-def test_responder_to_signoff(new_page, shot, incident_form):  # type: ignore[no-untyped-def]
+def test_responder_to_signoff(set_letter, new_page, shot, incident_form):  # type: ignore[no-untyped-def]
     # 1. Sign in; the header says who and which role.
     page = new_page("responder")
     expect(page.get_by_test_id("whoami-email")).to_have_text("responder@example.test")
@@ -53,26 +53,30 @@ def test_responder_to_signoff(new_page, shot, incident_form):  # type: ignore[no
     # 3. The CMO opens a draft; typing a hedging phrase brings its finding, fixing it removes it.
     cmo = new_page("cmo")
     draft_id = open_first_draft(cmo)
-    editor = cmo.locator("#letter-text")
-    original = editor.input_value()
+    original = cmo.locator("#letter-text").input_value()
     assert "Northwind Outfitters" in original
-    editor.click()
+    # The letter shows formatted (headings, bold, lists), not as Markdown.
+    doc = cmo.locator(".letter-doc")
+    expect(doc.locator("h1")).to_have_count(1)
+    assert doc.locator("h2").count() >= 3 and doc.locator("li").count() >= 3
+    assert "**" not in doc.inner_text()
+    doc.click()
     cmo.keyboard.press("Control+End")
-    cmo.keyboard.type("\n\n" + HEDGE)
+    cmo.keyboard.press("Enter")
+    cmo.keyboard.type(HEDGE)
     hedge = cmo.locator(".finding", has_text=re.compile(r"caution|hedg|may have been", re.I))
     expect(hedge.first).to_be_visible(timeout=30_000)
-    expect(cmo.locator("#letter-mirror mark").first).to_be_attached()
+    expect(cmo.locator(".letter-doc .finding-mark").first).to_be_attached()
+    assert HEDGE in cmo.locator("#letter-text").input_value()  # the Markdown follows the editor
     # Clicking the finding selects its span in the editor.
     hedge.first.locator("button.select-span").click()
-    selected = cmo.evaluate(
-        "() => { const t = document.getElementById('letter-text'); return t.value.slice(t.selectionStart, t.selectionEnd); }"
-    )
+    selected = cmo.evaluate("() => window.getSelection().toString()")
     assert selected and selected.lower() in HEDGE.lower() + " " + original.lower()
     cmo.set_viewport_size({"width": 1366, "height": 1100})
     shot(cmo, "editor")
     # Fix: replace the hedged sentence with a plain one.
     fixed = original.replace("We are sorry this happened.", "We are sorry this happened to you.")
-    editor.fill(fixed + "\n\n" + PLAIN)
+    set_letter(cmo, fixed + "\n\n" + PLAIN)
     expect(cmo.locator(".finding", has_text=re.compile(r"caution", re.I))).to_have_count(
         0, timeout=30_000
     )

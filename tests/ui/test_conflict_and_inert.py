@@ -25,18 +25,18 @@ def _create(page, incident_form, summary: str | None = None) -> int:  # type: ig
     return int(card.get_by_test_id("draft-row").first.get_attribute("data-draft-id"))
 
 
-def test_conflicting_save_from_two_contexts(new_page, incident_form):  # type: ignore[no-untyped-def]
+def test_conflicting_save_from_two_contexts(set_letter, new_page, incident_form):  # type: ignore[no-untyped-def]
     draft_id = _create(new_page("responder"), incident_form)
     alice, bob = new_page("cmo"), new_page("security")
     for p in (alice, bob):
         p.goto(f"/drafts/{draft_id}")
     base = alice.locator("#letter-text").input_value()
 
-    alice.locator("#letter-text").fill(base + "\n\nAlice's closing line.")
+    set_letter(alice, base + "\n\nAlice's closing line.")
     alice.get_by_role("button", name=re.compile("Save as v2")).click()
     expect(alice.locator(".flash")).to_contain_text("Saved as v2")
 
-    bob.locator("#letter-text").fill(base + "\n\nBob's closing line.")
+    set_letter(bob, base + "\n\nBob's closing line.")
     bob.get_by_role("button", name=re.compile("Save as v2")).click()
     # Both added a closing line at the same place: the conflict page shows both sides, Bob's text is not lost.
     expect(bob.locator("#conflict-message")).to_contain_text("cmo@example.test saved v2")
@@ -56,7 +56,7 @@ def test_conflicting_save_from_two_contexts(new_page, incident_form):  # type: i
     expect(bob.locator(".diff-side")).to_be_visible()
 
 
-def test_hostile_letter_text_renders_inert(new_page, incident_form):  # type: ignore[no-untyped-def]
+def test_hostile_letter_text_renders_inert(set_letter, new_page, incident_form):  # type: ignore[no-untyped-def]
     page = new_page("responder")
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -67,7 +67,7 @@ def test_hostile_letter_text_renders_inert(new_page, incident_form):  # type: ig
     assert "<script>window.__pwned = 1</script>" in text
     assert "{{ 7*7 }}" in text
     # Type more of it into the editor and save: still text everywhere.
-    page.locator("#letter-text").fill(text + "\n\n" + HOSTILE)
+    set_letter(page, text + "\n\n" + HOSTILE)
     expect(page.locator("#check-status")).not_to_have_text("Checking…", timeout=30_000)
     page.get_by_role("button", name=re.compile("Save as v2")).click()
     expect(page.locator(".flash")).to_contain_text("Saved as v2")

@@ -57,7 +57,7 @@ def test_hipaa_entity_and_toll_free_number_reach_the_letter(new_page, incident_f
     expect(page.get_by_label("Toll-free number")).to_have_value(NUMBER)
 
 
-def test_edit_facts_then_apply_the_letter_diff(new_page, incident_form, shot):  # type: ignore[no-untyped-def]
+def test_edit_facts_then_apply_the_letter_diff(set_letter, new_page, incident_form, shot):  # type: ignore[no-untyped-def]
     page = new_page("responder")
     incident = _create(page, incident_form)
     draft_id = _drafts(page, incident)[0][0]
@@ -66,7 +66,7 @@ def test_edit_facts_then_apply_the_letter_diff(new_page, incident_form, shot):  
     editor = page.locator("#letter-text")
     text = editor.input_value()
     greeting = text.splitlines()[0]
-    editor.fill(text.rstrip("\n") + "\n\nP.S. We will write again when we know more.\n")
+    set_letter(page, text.rstrip("\n") + "\n\nP.S. We will write again when we know more.\n")
     page.get_by_role("button", name=re.compile("Save as v2")).click()
     expect(page.locator(".flash")).to_contain_text("Saved as v2")
 
@@ -132,7 +132,7 @@ def test_stale_facts_edit_is_a_conflict_that_keeps_what_was_typed(new_page, inci
 
 
 def test_two_browsers_non_overlapping_edits_merge_and_overlapping_show_both(
-    new_page, new_draft, shot
+    set_letter, new_page, new_draft, shot
 ):  # type: ignore[no-untyped-def]
     # A card number without its security code does not trigger California alone (Civ. Code 1798.82(h)(1)(C)); New York does.
     draft_id = new_draft(new_page("responder"), "US-CA 1200\nUS-NY 800")
@@ -142,11 +142,11 @@ def test_two_browsers_non_overlapping_edits_merge_and_overlapping_show_both(
     base = alice.locator("#letter-text").input_value()
     first = base.splitlines()[0]
 
-    alice.locator("#letter-text").fill(base.replace(first, first + " Alice", 1))
+    set_letter(alice, base.replace(first, first + " Alice", 1))
     alice.get_by_role("button", name=re.compile("Save as v2")).click()
     expect(alice.locator(".flash")).to_contain_text("Saved as v2")
     # Bob edited v1 elsewhere: merged, not refused.
-    bob.locator("#letter-text").fill(base.rstrip("\n") + "\n\nBob's closing line.\n")
+    set_letter(bob, base.rstrip("\n") + "\n\nBob's closing line.\n")
     bob.get_by_role("button", name=re.compile("Save as v2")).click()
     expect(bob.locator(".flash")).to_contain_text("merged")
     merged = bob.locator("#letter-text").input_value()
@@ -156,12 +156,10 @@ def test_two_browsers_non_overlapping_edits_merge_and_overlapping_show_both(
     alice.goto(f"/drafts/{draft_id}")
     bob.goto(f"/drafts/{draft_id}")
     v3 = alice.locator("#letter-text").input_value()
-    alice.locator("#letter-text").fill(v3.replace("Bob's closing line.", "Alice's closing words."))
+    set_letter(alice, v3.replace("Bob's closing line.", "Alice's closing words."))
     alice.get_by_role("button", name=re.compile("Save as v4")).click()
     expect(alice.locator(".flash")).to_contain_text("Saved as v4")
-    bob.locator("#letter-text").fill(
-        v3.replace("Bob's closing line.", "Bob's better closing line.")
-    )
+    set_letter(bob, v3.replace("Bob's closing line.", "Bob's better closing line."))
     bob.get_by_role("button", name=re.compile("Save as v4")).click()
     expect(bob.locator("#conflict-message")).to_contain_text("cmo@example.test saved v4")
     overlap = bob.get_by_test_id("overlap")

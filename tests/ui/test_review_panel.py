@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_edit_voids_approval_visibly(new_page, new_draft):  # type: ignore[no-untyped-def]
+def test_edit_voids_approval_visibly(set_letter, new_page, new_draft):  # type: ignore[no-untyped-def]
     draft_id = new_draft(new_page("responder"), affected="US-TX 300")
     cmo = new_page("cmo")
     cmo.goto(f"/drafts/{draft_id}")
@@ -20,7 +20,7 @@ def test_edit_voids_approval_visibly(new_page, new_draft):  # type: ignore[no-un
     cmo.reload()
     expect(cmo.get_by_text("Saving a change voids the approvals of v1.")).to_be_visible()
     text = cmo.locator("#letter-text").input_value()
-    cmo.locator("#letter-text").fill(text + "\n\nOne more line.")
+    set_letter(cmo, text + "\n\nOne more line.")
     cmo.get_by_role("button", name="Save as v2").click()
     expect(cmo.locator(".flash")).to_contain_text("Saved as v2")
     voided = cmo.locator("[data-testid=review][data-role=cmo][data-version='1']")
@@ -40,6 +40,7 @@ def test_edit_voids_approval_visibly(new_page, new_draft):  # type: ignore[no-un
     comp = new_page("compliance")
     comp.goto(f"/drafts/{draft_id}")
     expect(comp.locator("#letter-text")).to_have_attribute("readonly", "")
+    expect(comp.locator(".letter-doc")).to_have_attribute("contenteditable", "false")
     expect(comp.get_by_role("button", name=re.compile("Save as"))).to_have_count(0)
 
 
@@ -62,30 +63,29 @@ def test_signed_out_is_sent_to_login_and_back(new_page, live_app):  # type: igno
     expect(cmo.locator("main.error-page h1")).to_have_text("403")
 
 
-def test_tablet_width_stacks_editor_and_panel(new_page, new_draft):  # type: ignore[no-untyped-def]
+def test_tablet_width_puts_findings_in_a_side_sheet(new_page, new_draft):  # type: ignore[no-untyped-def]
     draft_id = new_draft(new_page("responder"), affected="US-TX 300")
     page = new_page("cmo", width=800, height=1100)
     page.goto(f"/drafts/{draft_id}")
     expect(page.locator("#check-status")).to_contain_text("Checked", timeout=30_000)
-    editor = page.locator(".editor").bounding_box()
-    panel = page.locator(".side-panel").bounding_box()
-    assert (
-        editor and panel and panel["y"] >= editor["y"] + editor["height"] - 1
-    )  # panel below the editor
+    expect(page.locator(".side-panel")).to_be_hidden()  # a side sheet, opened by its button
     assert page.evaluate(
         "() => document.documentElement.scrollWidth <= window.innerWidth"
     )  # no sideways scrolling
     # Keyboard: Tab from the text reaches the save button without a mouse.
-    page.locator("#letter-text").focus()
+    doc = page.locator(".letter-doc")
+    doc.focus()
     page.keyboard.press("Tab")
     assert (
         page.evaluate("() => document.activeElement && document.activeElement.id") == "save-button"
     )
     # ...and the findings are buttons in the tab order (type a hedge so there is a span-level finding).
-    page.locator("#letter-text").press("Control+End")
+    doc.click()
+    page.keyboard.press("Control+End")
     page.keyboard.type("\n\nYou may have been affected.")
+    page.locator("#sheet-toggle").click()
     span_button = page.locator(".finding button.select-span[aria-label*='select the text']").first
     expect(span_button).to_be_attached(timeout=30_000)
     span_button.focus()
     page.keyboard.press("Enter")
-    assert page.evaluate("() => document.activeElement.id") == "letter-text"
+    assert page.evaluate("() => document.activeElement.classList.contains('letter-doc')")

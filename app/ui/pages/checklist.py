@@ -1,4 +1,4 @@
-"""The compliance checklist, its sign-off, and the printable letter."""
+"""The compliance checklist and its sign-off (the printable letter is in downloads.py)."""
 
 from __future__ import annotations
 
@@ -138,26 +138,3 @@ async def signoff(request: Request, draft_id: int) -> Response:
                 user=user,
             )
         return redirect(f"/drafts/{draft_id}/checklist?flash={quote('Checklist signed off.')}")
-
-
-@router.get(
-    "/drafts/{draft_id}/print",
-    response_class=HTMLResponse,
-    dependencies=[page(*ALL_ROLES)],
-)
-def print_letter(request: Request, draft_id: int) -> Response:
-    """The letter alone, laid out for printing."""
-    with db_session(request) as session:
-        user = auth.current_user(request)
-        emails: dict[int, str] = {}
-        d = wf_drafts.detail(session, draft_id)
-        return render(
-            request,
-            "print.html",
-            {
-                "title": f"Letter v{d.version.number}",
-                "draft": draft_view(session, d.draft, emails),
-                "version": version_view(session, d.version, emails),
-            },
-            user=user,
-        )

@@ -31,6 +31,7 @@ from app.ui.pages.common import (
     workflow_ctx,
 )
 from app.ui.pages.facts import form_page_context
+from app.ui.views import obligation_label
 from app.workflow import incidents as wf_incidents
 
 log = logging.getLogger("candor")
@@ -59,6 +60,7 @@ def _deadlines(session: Session, request: Request, incident_id: int) -> list[dic
             {
                 "jurisdiction": o.jurisdiction,
                 "audience": o.obligation,
+                "action": obligation_label(o.obligation),
                 "due": due,
                 "left": time_left(o),
                 "overdue": is_overdue(o),

@@ -30,12 +30,16 @@ from app.ui.pages.common import (
     version_view,
     workflow_ctx,
 )
+from app.ui.pages.downloads import download_links
 from app.ui.pages.facts import conflict_page
 from app.ui.views import readability_targets
 from app.workflow import drafts as wf_drafts
 from app.workflow import reviews as wf_reviews
 
 router = APIRouter(include_in_schema=False)
+
+# Findings must show <= 300 ms after typing stops, this wait included (bench/editor_latency.py).
+DEBOUNCE_MS = 150
 
 
 def _editor_context(
@@ -59,7 +63,9 @@ def _editor_context(
             {"id": f.id, "rule": f.rule, "start": f.start, "end": f.end} for f in d.report.findings
         ],
         "waiveUrl": f"/drafts/{draft_id}/waivers" if user.role in WAIVER_ROLES else None,
-        "debounceMs": 400,
+        "debounceMs": DEBOUNCE_MS,
+        "draftId": draft_id,
+        "canEdit": can_edit,
     }
     return {
         "title": f"Draft {d.draft.variant} v{d.version.number}",
@@ -76,6 +82,7 @@ def _editor_context(
         "can_review": user.role in ("cmo", "security", "compliance"),
         "tones": TONES,
         "review_error": review_error,
+        "downloads": download_links(user.role, draft_id, d.version.number),
         "facts_update": {
             "from_facts": d.version.facts_version,
             "to_facts": d.incident_facts_version,
