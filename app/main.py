@@ -20,6 +20,7 @@ from app.api.routes import (
     auth,
     catalog,
     checks,
+    comments,
     docs,
     drafts,
     exports,
@@ -28,6 +29,7 @@ from app.api.routes import (
     merges,
     obligations,
     reviews,
+    suggestions,
     users,
     versions,
 )
@@ -62,6 +64,8 @@ API_ROUTES = (
     reviews,
     exports,
     audit,
+    comments,
+    suggestions,
 )
 MERGE_UPLOAD_PATH = "/api/v1/exports/merges"  # the one route allowed bodies up to MAX_UPLOAD_BYTES
 

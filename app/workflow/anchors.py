@@ -2,7 +2,7 @@
 
 Offsets are code points, as in check reports. A range is mapped through the character diff
 between the two texts (diff-match-patch); when the words it covered were rewritten around it, the
-nearest copy of its quoted text is used; when they are gone, it has no anchor (orphaned).
+nearest copy of its quoted text close by is used; when they are gone, it has no anchor (orphaned).
 """
 
 from __future__ import annotations
@@ -10,12 +10,17 @@ from __future__ import annotations
 from diff_match_patch import diff_match_patch
 
 
+NEAR = 300
+"""How far (code points) from where its range maps a moved quote may be found again: a short
+quote ("trust") deleted here must not jump to the same word three paragraphs away."""
+
+
 def _nearest(text: str, quote: str, around: int) -> tuple[int, int] | None:
-    """The occurrence of `quote` in `text` closest to `around`."""
+    """The occurrence of `quote` in `text` closest to `around`, within NEAR."""
     if not quote:
         return None
-    best, i = None, text.find(quote)
-    while i >= 0:
+    best, i = None, text.find(quote, max(0, around - NEAR - len(quote)))
+    while 0 <= i <= around + NEAR:
         if best is None or abs(i - around) < abs(best - around):
             best = i
         i = text.find(quote, i + 1)
