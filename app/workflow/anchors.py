@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from diff_match_patch import diff_match_patch
 
-
 NEAR = 300
 """How far (code points) from where its range maps a moved quote may be found again: a short
 quote ("trust") deleted here must not jump to the same word three paragraphs away."""
