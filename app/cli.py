@@ -26,6 +26,7 @@ COMMANDS = (
     "audit",
     "merge",
     "corpus",
+    "worker",
 )
 
 

@@ -41,6 +41,7 @@ from app.core.input_guard import TextGuard
 from app.core.security_headers import SecurityHeaders
 from app.demo import seed_demo
 from app.export import jobs
+from app.export.runner import make_runner
 from app.letters.render import validate_templates
 from app.rulebook.loader import load_rulebook
 from app.store.db import Database
@@ -114,7 +115,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in API_ROUTES:
         app.include_router(module.router, prefix="/api/v1")
     pages.install(app, settings)
-    jobs.cleanup(Path(settings.EXPORT_DIR), settings.EXPORT_RETENTION_DAYS)
+    with app.state.db.sessions() as session:
+        jobs.cleanup(session, Path(settings.EXPORT_DIR), settings.EXPORT_RETENTION_DAYS)
+    app.state.jobs = make_runner(settings, app.state.db)
     # Added last runs first: request id and access log wrap everything, then the size limit.
     app.add_middleware(
         BodySizeLimit,

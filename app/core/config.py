@@ -101,6 +101,38 @@ class Settings(BaseSettings):
     EXPORT_RETENTION_DAYS: int = Field(
         7, description="Days to keep mail-merge outputs before they are deleted."
     )
+    JOBS: Literal["auto", "in-process", "workers"] = Field(
+        "auto",
+        description="Where merges and other long jobs run: `workers` (procrastinate tasks on PostgreSQL, run by "
+        "`candor worker` processes), `in-process` (a thread of the web process) or `auto` (workers on "
+        "PostgreSQL, in-process on SQLite).",
+    )
+    MERGE_CHUNK_SIZE: int = Field(
+        2000,
+        ge=1,
+        le=1_000_000,
+        description="Recipients per merge chunk (the unit a worker takes).",
+    )
+    WORKER_HEARTBEAT_S: float = Field(
+        10.0, gt=0, description="Seconds between a worker's heartbeats (`candor worker`)."
+    )
+    WORKER_STALLED_S: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds without a heartbeat after which a worker counts as dead and its tasks are run again.",
+    )
+    SMTP_URL: str | None = Field(
+        None,
+        description="SMTP server for the e-mail merge channel: smtp://user:password@host:port "
+        "(smtps:// for TLS on connect, ?starttls=1 to upgrade); unset: no e-mail channel.",
+    )
+    SMTP_FROM: str = Field(
+        "", description="Sender address of merge e-mails (required with SMTP_URL)."
+    )
+    SMTP_RATE: str = Field(
+        "10/second",
+        description="Most merge e-mails sent per sending task (`limits` syntax, e.g. `10/second`, `300/minute`).",
+    )
     LETTERHEAD: str = Field(
         "",
         description="Text printed at the top of exported PDF letters (defaults to the organisation name).",

@@ -1,53 +1,63 @@
-"""Mail-merge jobs: a background thread per job, progress in ``job.json``, retention clean-up.
+"""Mail-merge jobs: start, list, view, resume and retention clean-up, with state in the database.
 
-Why not a task queue: one merge at a time per job, progress written to a small JSON file, and the
-engine's own resume make a thread enough for one process; the files (not memory) are the state,
-so status survives a restart and an interrupted job can be resumed.
+A job is a ``merge_jobs`` row (app.store.merge_models) plus a folder on the export storage,
+``EXPORT_DIR/merges/<job id>/``: ``upload.csv`` and ``chunks/`` (the recipients: deleted as soon
+as the job ends, whether it completed or failed) and ``out/`` (letters, manifest, rejects,
+summary). The work runs as tasks (app.export.merge_tasks) on the runner on ``app.state.jobs``
+(app.export.runner): procrastinate workers on PostgreSQL, a thread of the web process on SQLite.
+Progress is the sum of the chunks' counts, so it is right whichever workers did the chunks.
 
-Layout: ``EXPORT_DIR/merges/<job id>/`` holds ``job.json`` (status, counts, who started it —
-never names or addresses), ``upload.csv`` (the recipients file: deleted as soon as the job ends,
-whether it completed or failed), ``plan.json`` (the approved letters, to resume) and ``out/`` (the
-engine's output). :func:`cleanup` deletes job folders whose last update is older than
-``EXPORT_RETENTION_DAYS``; it runs when a job starts and when jobs are listed or created.
+The status dict (:func:`view`) carries ids and counts only, never a name or an address:
+``id, status (queued|running|complete|failed|interrupted), phase, channel, format, mode,
+page_size, incident_id, created_by, created_at, updated_at, done, rejected, total, chunks
+{total, done, running}, error, delivery (e-mail channel: sent/refused/deferred/sending/waiting
+counts), summary, resumable``.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import json
 import logging
-import os
 import secrets
 import shutil
-import threading
 import time
-from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from app.core.errors import Conflict
-from app.export.merge import (
-    FORMATS,
-    MODES,
-    MergeError,
-    MergeInterrupted,
-    MergePlan,
-    VariantLetter,
-    check_columns,
-    count_rows,
-    run_merge,
-    write_atomic,
-)
+from app.export.merge import FORMATS, MODES, MergeError, MergePlan
+from app.export.merge_tasks import OUT, UPLOAD, plan_to_dict
 from app.export.plan import plan_from_store
+from app.export.runner import Runner
+from app.export.upload import HEADER_BYTES, check_header, copy_utf8
+from app.store.merge_models import MergeChunk, MergeJob, MergeRecipient
+from app.store.models import User, utcnow
 from app.workflow.audit import record
+
+__all__ = [
+    "HEADER_BYTES",
+    "OUT",
+    "audit_job",
+    "check_header",
+    "cleanup",
+    "copy_utf8",
+    "create_job",
+    "job_dir",
+    "list_jobs",
+    "merges_dir",
+    "resume",
+    "start",
+    "start_merge",
+    "view",
+]
 
 log = logging.getLogger("candor.merge.jobs")
 
-UPLOAD = "upload.csv"
-STATUS = "job.json"
-PLAN = "plan.json"
-OUT = "out"
+ACTIVE = ("queued", "running", "binding")
+CHANNELS = ("print", "email")
 
 
 def merges_dir(export_dir: Path) -> Path:
@@ -62,271 +72,198 @@ def job_dir(export_dir: Path, job_id: str) -> Path:
     return merges_dir(export_dir) / job_id
 
 
-def read_status(folder: Path) -> dict[str, Any]:
-    """Return a job's status dict (raises FileNotFoundError)."""
-    return json.loads((folder / STATUS).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+def _epoch(at: datetime | None) -> float | None:
+    if at is None:
+        return None
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
 
 
-def _write_status(folder: Path, status: dict[str, Any]) -> None:
-    status["updated_at"] = time.time()
-    write_atomic(folder / STATUS, json.dumps(status, indent=2).encode())
+def _status(session: Session, job: MergeJob, runner: Runner | None) -> dict[str, Any]:
+    rows = session.execute(
+        select(
+            MergeChunk.status,
+            func.count(),
+            func.coalesce(func.sum(MergeChunk.done), 0),
+            func.coalesce(func.sum(MergeChunk.rejected), 0),
+        )
+        .where(MergeChunk.job_id == job.id)
+        .group_by(MergeChunk.status)
+    ).all()
+    chunks = {state: n for state, n, _, _ in rows}
+    done = sum(int(d) for _, _, d, _ in rows)
+    rejected = sum(int(r) for _, _, _, r in rows)
+    status = "running" if job.status == "binding" else job.status
+    if job.status in ACTIVE and runner is not None and not runner.active(job.id):
+        status = "interrupted"  # in-process runner restarted or stopped: resume it
+    summary = job.summary
+    if job.status == "complete" and summary:
+        done, rejected = summary["produced_total"], summary["rejected_total"]
+    delivery = None
+    if job.channel == "email":
+        delivery = {
+            (state or "waiting"): n
+            for state, n in session.execute(
+                select(MergeRecipient.delivery, func.count())
+                .where(MergeRecipient.job_id == job.id, MergeRecipient.outcome == "produced")
+                .group_by(MergeRecipient.delivery)
+            ).all()
+        }
+    email = None
+    if job.created_by is not None:
+        user = session.get(User, job.created_by)
+        email = user.email if user else None
+    return {
+        "id": job.id,
+        "status": status,
+        "phase": job.status,
+        "channel": job.channel,
+        "format": job.format,
+        "mode": job.mode,
+        "page_size": job.page_size,
+        "incident_id": job.incident_id,
+        "created_by": email,
+        "created_by_id": job.created_by,
+        "created_at": _epoch(job.created_at),
+        "updated_at": _epoch(job.updated_at),
+        "done": done,
+        "rejected": rejected,
+        "total": job.total,
+        "chunks": {
+            "total": job.chunks,
+            "done": chunks.get("done", 0),
+            "running": chunks.get("running", 0),
+        },
+        "error": job.error,
+        "delivery": delivery,
+        "summary": summary,
+        "resumable": status == "interrupted",
+    }
 
 
-def cleanup(export_dir: Path, retention_days: int, *, now: float | None = None) -> list[str]:
-    """Delete merge jobs not updated for ``retention_days`` days (running jobs are kept)."""
-    root = merges_dir(export_dir)
-    if not root.is_dir():
-        return []
-    limit = (now if now is not None else time.time()) - retention_days * 86400
+def view(session: Session, job_id: str, runner: Runner | None = None) -> dict[str, Any]:
+    """Return a job's status (raises FileNotFoundError for an unknown job)."""
+    job = session.get(MergeJob, job_id) if job_id.isalnum() and len(job_id) <= 64 else None
+    if job is None:
+        raise FileNotFoundError(job_id)
+    return _status(session, job, runner)
+
+
+def list_jobs(
+    session: Session, runner: Runner | None = None, *, incident_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Jobs still within retention (optionally one incident's), newest first."""
+    query = select(MergeJob).order_by(MergeJob.created_at.desc(), MergeJob.id)
+    if incident_id is not None:
+        query = query.where(MergeJob.incident_id == incident_id)
+    return [_status(session, job, runner) for job in session.scalars(query)]
+
+
+def cleanup(
+    session: Session, export_dir: Path, retention_days: int, *, now: float | None = None
+) -> list[str]:
+    """Delete merge jobs (rows and folders) not updated for ``retention_days`` (active ones are kept),
+    and job folders the database no longer knows (older than the retention too)."""
+    limit = datetime.fromtimestamp(now if now is not None else time.time(), UTC) - timedelta(
+        days=retention_days
+    )
     removed = []
-    for folder in root.iterdir():
-        if not folder.is_dir():
-            continue
-        try:
-            status = read_status(folder)
-            updated = float(status.get("updated_at", 0))
-            running = status.get("status") == "running" and folder.name in _running
-        except (OSError, ValueError):
-            updated, running = folder.stat().st_mtime, False
-        if updated < limit and not running:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder.name)
+    for job in session.scalars(
+        select(MergeJob).where(MergeJob.updated_at < limit, MergeJob.status.not_in(ACTIVE))
+    ):
+        shutil.rmtree(job_dir(export_dir, job.id), ignore_errors=True)
+        session.delete(job)
+        removed.append(job.id)
+    session.commit()
+    root = merges_dir(export_dir)
+    known = set(session.scalars(select(MergeJob.id)))
+    for folder in root.iterdir() if root.is_dir() else []:
+        if folder.is_dir() and folder.name not in known and not folder.name.startswith("."):
+            if folder.stat().st_mtime < limit.timestamp():
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder.name)
     if removed:
         log.info("merge jobs: deleted %d past retention (%d days)", len(removed), retention_days)
     return removed
 
 
-_running: dict[str, threading.Thread] = {}
-_lock = threading.Lock()
-
-
-def _plan_to_json(plan: MergePlan) -> dict[str, Any]:
-    return {
-        "letters": {code: asdict(v) for code, v in plan.letters.items()},
-        "default": asdict(plan.default) if plan.default else None,
-        "refusals": {code: list(r) for code, r in plan.refusals.items()},
-        "proofs": dict(plan.proofs),
-    }
-
-
-def _plan_from_json(data: dict[str, Any]) -> MergePlan:
-    letters = {code: VariantLetter(**v) for code, v in data["letters"].items()}
-    return MergePlan(
-        letters,
-        VariantLetter(**data["default"]) if data.get("default") else None,
-        refusals={code: (r[0], r[1]) for code, r in (data.get("refusals") or {}).items()},
-        proofs=data.get("proofs") or {},
-    )
-
-
 def create_job(
+    session: Session,
     export_dir: Path,
     *,
     plan: MergePlan,
     upload: Path,
     fmt: str,
     mode: str,
-    owner: dict[str, Any],
+    incident_id: int | None,
+    created_by: int | None,
     page_size: str = "Letter",
+    channel: str = "print",
+    chunk_size: int = 2000,
 ) -> str:
-    """Register a job whose recipients file is already at ``upload`` (moved into the job folder)."""
+    """Register a job whose recipients file is at ``upload`` (moved into the job's folder)."""
     job_id = secrets.token_hex(12)
     folder = job_dir(export_dir, job_id)
     folder.mkdir(parents=True)
-    os.replace(upload, folder / UPLOAD)
-    write_atomic(folder / PLAN, json.dumps(_plan_to_json(plan)).encode())
-    _write_status(
-        folder,
-        {
-            "id": job_id,
-            "status": "queued",
-            "format": fmt,
-            "mode": mode,
-            "page_size": page_size,
-            "created_at": time.time(),
-            **owner,
-            "done": 0,
-            "rejected": 0,
-            "total": None,
-            "error": None,
-            "summary": None,
-        },
+    upload.replace(folder / UPLOAD)
+    now = utcnow()
+    session.add(
+        MergeJob(
+            id=job_id,
+            incident_id=incident_id,
+            created_by=created_by,
+            status="queued",
+            channel=channel,
+            format=fmt,
+            mode=mode,
+            page_size=page_size,
+            plan=plan_to_dict(plan),
+            chunk_size=chunk_size,
+            chunks=0,
+            created_at=now,
+            updated_at=now,
+        )
     )
+    session.commit()
     return job_id
 
 
-def start(
-    export_dir: Path, job_id: str, retention_days: int, *, stop_after: int | None = None
-) -> None:
-    """Run (or resume) the job in a background thread. ``stop_after``: test hook to interrupt."""
-    cleanup(export_dir, retention_days)
-    folder = job_dir(export_dir, job_id)
-    with _lock:
-        if job_id in _running and _running[job_id].is_alive():
+def start(session: Session, runner: Runner, job_id: str) -> None:
+    """Queue the job's work: cut it into chunks (first run) or redo the chunks not done (resume)."""
+    job = session.get(MergeJob, job_id)
+    if job is None:
+        raise FileNotFoundError(job_id)
+    if job.status == "interrupted" or (job.status in ACTIVE and not runner.active(job_id)):
+        if job.status == "binding" or (
+            job.status != "queued" and job.chunks and not _open(session, job_id)
+        ):
+            job.status = "binding"
+            session.commit()
+            runner.defer("merge.finish", job_id=job_id)
             return
-        thread = threading.Thread(
-            target=_run, args=(folder, stop_after), name=f"merge-{job_id}", daemon=True
+        job.status = "running" if job.chunks else "queued"
+        session.execute(
+            MergeChunk.__table__.update()
+            .where(MergeChunk.job_id == job_id, MergeChunk.status == "running")
+            .values(status="queued")
         )
-        _running[job_id] = thread
-        status = read_status(folder)
-        status.update(status="running", error=None)
-        _write_status(folder, status)
-    thread.start()
+        session.commit()
+    runner.defer("merge.prepare", job_id=job_id)
 
 
-def wait(job_id: str, timeout: float | None = None) -> None:
-    """Wait for a job's thread (tests)."""
-    thread = _running.get(job_id)
-    if thread:
-        thread.join(timeout)
-
-
-def view(export_dir: Path, job_id: str) -> dict[str, Any]:
-    """Return the job's status; running without a live thread (restarted) reads ``interrupted``."""
-    folder = job_dir(export_dir, job_id)
-    status = read_status(folder)
-    thread = _running.get(job_id)
-    if status["status"] == "running" and not (thread and thread.is_alive()):
-        status["status"] = "interrupted"
-    status["resumable"] = status["status"] == "interrupted" and (folder / UPLOAD).exists()
-    return status
-
-
-def _run(folder: Path, stop_after: int | None) -> None:
-    status = read_status(folder)
-    job_id = status["id"]
-    upload = folder / UPLOAD
-    last = [0.0]
-
-    def progress(done: int, rejected: int, total: int | None) -> None:
-        if stop_after is not None and done >= stop_after:
-            raise MergeInterrupted(f"stopped after {done}")
-        now = time.monotonic()
-        if now - last[0] >= 0.5:
-            last[0] = now
-            status.update(done=done, rejected=rejected, total=total)
-            _write_status(folder, status)
-
-    try:
-        plan = _plan_from_json(json.loads((folder / PLAN).read_text(encoding="utf-8")))
-        try:
-            total: int | None = count_rows(upload)
-        except (UnicodeDecodeError, csv.Error):
-            total = None  # the merge itself reports the unreadable row
-        status["total"] = total
-        _write_status(folder, status)
-        result = run_merge(
-            plan,
-            upload,
-            folder / OUT,
-            fmt=status["format"],
-            mode=status["mode"],
-            page_size=status.get("page_size", "Letter"),
-            progress=progress,
-            progress_every=50,
-            total=total,
+def _open(session: Session, job_id: str) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).where(MergeChunk.job_id == job_id, MergeChunk.status != "done")
         )
-    except MergeInterrupted:
-        status.update(status="interrupted")
-        _write_status(folder, status)
-        log.info("merge job %s: interrupted at %s letters", job_id, status.get("done"))
-        return
-    except MergeError as exc:
-        status.update(status="failed", error=exc.message)
-        _finish(folder, status)
-        log.info("merge job %s: refused: %s", job_id, exc.message)
-        return
-    except Exception as exc:  # noqa: BLE001 - a job must record its failure, not die silently
-        status.update(
-            status="failed", error=f"internal error ({exc.__class__.__name__}); see the server log"
-        )
-        _finish(folder, status)
-        log.exception("merge job %s: failed", job_id)
-        return
-    produced = sum(result.per_variant.values())
-    rejected = sum(result.reject_reasons.values())
-    status.update(
-        status="complete",
-        done=produced,
-        rejected=rejected,
-        summary=result.as_dict() | {"produced_total": produced, "rejected_total": rejected},
+        or 0
     )
-    _finish(folder, status)
-    log.info("merge job %s: complete; %d letters, %d rejected", job_id, produced, rejected)
-
-
-def _finish(folder: Path, status: dict[str, Any]) -> None:
-    """End a job (complete or failed): delete the recipients file (personal data)."""
-    (folder / UPLOAD).unlink(missing_ok=True)
-    _write_status(folder, status)
-
-
-# ---- starting, listing and resuming jobs (shared by the API and the browser pages) ------------
-
-HEADER_BYTES = 64 * 1024
-"""How much of an upload is read to check its header line before a job is created."""
-
-
-def check_header(path: Path, name: str = "recipients file") -> None:
-    """Refuse (:class:`MergeError`) an upload that is not a UTF-8 CSV with the required columns.
-
-    The same rules as the engine's header check (``run_merge``), run before the job exists so the
-    caller can answer at once; only the first line is read.
-    """
-    with open(path, "rb") as fh:
-        head = fh.read(HEADER_BYTES)
-    if not head.strip():
-        raise MergeError(
-            f"{name} is empty: upload a CSV with a header line and one row per recipient"
-        )
-    line, newline, _ = head.partition(b"\n")
-    if not newline and len(head) >= HEADER_BYTES:
-        raise MergeError(
-            f"{name} is not a CSV file (no header line in its first {HEADER_BYTES // 1024} KiB)"
-        )
-    try:
-        text = line.decode("utf-8-sig")
-        header = next(csv.reader([text.rstrip("\r")]), [])
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise MergeError(f"{name} is not a UTF-8 CSV file ({exc.__class__.__name__})") from None
-    if "\x00" in text:
-        raise MergeError(f"{name} is not a UTF-8 CSV file (it holds binary data)")
-    header = [h.strip() for h in header]
-    check_columns(name, header)
-
-
-def copy_utf8(source: BinaryIO, target: Path, name: str) -> None:
-    """Stream an upload to `target`, refusing (:class:`MergeError`, naming the line) any byte that
-    is not UTF-8 or is NUL — a Latin-1 export from a spreadsheet fails here, before a job exists,
-    instead of half-way through the merge."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    lines = 1
-    with open(target, "wb") as fh:
-        while True:
-            chunk = source.read(1 << 20)
-            try:
-                text = decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as exc:
-                line = lines + chunk[: max(exc.start, 0)].count(b"\n")
-                raise MergeError(
-                    f"{name} is not a UTF-8 CSV file (line {line} is not UTF-8 text); "
-                    "save it as CSV UTF-8 and upload it again"
-                ) from None
-            if "\x00" in text:
-                line = lines + text[: text.index("\x00")].count("\n")
-                raise MergeError(
-                    f"{name} is not a UTF-8 CSV file (it holds binary data: a NUL byte on line {line})"
-                )
-            lines += text.count("\n")
-            if not chunk:
-                return
-            fh.write(chunk)
 
 
 def start_merge(
     session: Any,
     export_dir: Path,
     *,
+    runner: Runner,
     retention_days: int,
     incident_id: int,
     recipients: BinaryIO,
@@ -338,22 +275,30 @@ def start_merge(
     tone: str | None = None,
     page_size: str = "Letter",
     letterhead: str = "",
+    chunk_size: int = 2000,
+    channel: str = "print",
 ) -> str:
     """Start a merge of the incident's approved letters over an uploaded recipients file.
 
     ``ctx``: the workflow context (rulebook, settings) the per-recipient proof runs with.
     Builds the plan from the store (stale letters, changed facts and uncovered residences refuse
-    it; each residence's letter is proved for that residence's laws), streams ``recipients`` to disk (never whole in memory), checks
-    its header, registers the job, records ``merge_start`` in the audit chain and starts the
-    thread. Returns the job id. Raises :class:`MergeError` (nothing approved, not a CSV, missing
-    columns, bad format/mode) before any job exists; the upload is then deleted.
+    it; each residence's letter is proved for that residence's laws), streams ``recipients`` to
+    disk (never whole in memory), checks its header, registers the job, records ``merge_start``
+    in the audit chain and queues its tasks. Returns the job id. Raises :class:`MergeError`
+    (nothing approved, not a CSV, missing columns, bad format/mode) before any job exists; the
+    upload is then deleted.
     """
     if fmt not in FORMATS:
         raise MergeError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if mode not in MODES:
         raise MergeError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if channel not in CHANNELS:
+        raise MergeError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
+    if channel == "email":
+        _check_smtp(ctx.settings)
+        mode = "per-recipient"
     export_dir = Path(export_dir)
-    cleanup(export_dir, retention_days)
+    cleanup(session, export_dir, retention_days)
     plan = plan_from_store(session, incident_id, ctx=ctx, tone=tone or None, letterhead=letterhead)
     staging = merges_dir(export_dir)
     staging.mkdir(parents=True, exist_ok=True)
@@ -361,37 +306,22 @@ def start_merge(
     try:
         name = Path(filename).name if filename else "recipients file"
         copy_utf8(recipients, tmp, name)
-        check_header(tmp, name)
+        check_header(tmp, name, extra=("email",) if channel == "email" else ())
         job_id = create_job(
+            session,
             export_dir,
             plan=plan,
             upload=tmp,
             fmt=fmt,
             mode=mode,
             page_size=page_size,
-            owner={"incident_id": incident_id, "created_by": user.email},
+            incident_id=incident_id,
+            created_by=getattr(user, "id", None),
+            chunk_size=chunk_size,
+            channel=channel,
         )
     finally:
         tmp.unlink(missing_ok=True)
-    _audit_start(
-        session, user, incident_id, job_id, fmt, mode, sorted(plan.variants()), plan.refusals
-    )
-    start(export_dir, job_id, retention_days)
-    return job_id
-
-
-def _audit_start(
-    session: Any,
-    user: Any,
-    incident_id: int,
-    job_id: str,
-    fmt: str,
-    mode: str,
-    variants: list[str],
-    refusals: Any = None,
-) -> None:
-    """Record the merge start in the audit chain (counts and ids only, never recipient data),
-    with the residences whose letter failed its per-recipient proof."""
     audit_job(
         session,
         user,
@@ -401,10 +331,27 @@ def _audit_start(
             "job": job_id,
             "format": fmt,
             "mode": mode,
-            "variants": variants,
-            "refused_residences": {code: r[0] for code, r in sorted((refusals or {}).items())},
+            "channel": channel,
+            "variants": sorted(plan.variants()),
+            "refused_residences": {code: r[0] for code, r in sorted(plan.refusals.items())},
         },
     )
+    start(session, runner, job_id)
+    return job_id
+
+
+def _check_smtp(settings: Any) -> None:
+    """Refuse the e-mail channel when no SMTP server or sender is configured."""
+    from app.export.smtp import SmtpConfigError, SmtpTarget  # noqa: PLC0415
+
+    if not settings.SMTP_URL or not settings.SMTP_FROM:
+        raise MergeError(
+            "the e-mail channel needs an SMTP server: set CANDOR_SMTP_URL and CANDOR_SMTP_FROM"
+        )
+    try:
+        SmtpTarget.parse(settings.SMTP_URL)
+    except SmtpConfigError as exc:
+        raise MergeError(str(exc)) from None
 
 
 def audit_job(
@@ -415,37 +362,16 @@ def audit_job(
     session.commit()
 
 
-def list_jobs(
-    export_dir: Path, retention_days: int, *, incident_id: int | None = None
-) -> list[dict[str, Any]]:
-    """Jobs still within retention (optionally one incident's), newest first."""
-    export_dir = Path(export_dir)
-    cleanup(export_dir, retention_days)
-    root = merges_dir(export_dir)
-    out = []
-    for folder in root.iterdir() if root.is_dir() else []:
-        if folder.is_dir():
-            try:
-                status = view(export_dir, folder.name)
-            except (OSError, ValueError):
-                continue
-            if incident_id is None or status.get("incident_id") == incident_id:
-                out.append(status)
-    return sorted(out, key=lambda s: -float(s.get("created_at", 0)))
-
-
-def resume(
-    export_dir: Path, job_id: str, retention_days: int, *, session: Any, user: Any
-) -> dict[str, Any]:
+def resume(session: Session, runner: Runner, job_id: str, *, user: Any) -> dict[str, Any]:
     """Resume an interrupted job (audited); :class:`Conflict` for any other state. Returns its status.
 
-    Raises FileNotFoundError / ValueError for an unknown job (as :func:`view`).
+    Raises FileNotFoundError for an unknown job (as :func:`view`).
     """
-    status = view(export_dir, job_id)
+    status = view(session, job_id, runner)
     if not status.get("resumable"):
         raise Conflict(
             f"Merge job {job_id} is {status['status']}; only an interrupted job can be resumed."
         )
     audit_job(session, user, "merge_resume", status.get("incident_id"), {"job": job_id})
-    start(Path(export_dir), job_id, retention_days)
-    return view(export_dir, job_id)
+    start(session, runner, job_id)
+    return view(session, job_id, runner)

@@ -233,3 +233,6 @@ class Suggestion(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     result_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+from app.store import merge_models as _merge_models  # noqa: E402, F401 - merge tables share this metadata

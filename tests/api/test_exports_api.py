@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -259,7 +258,7 @@ def test_merge_job_text_end_to_end(env: dict) -> None:
     assert st["done"] == 300 and st["rejected"] == 1 and st["total"] == 301
     folder = Path(env["settings"].EXPORT_DIR) / "merges" / job
     assert not (folder / "upload.csv").exists()  # personal data deleted after the job
-    assert "Pat Sample" not in (folder / "job.json").read_text()
+    assert not (folder / "chunks").exists()  # nor the chunk files
     manifest = list(
         csv.DictReader(
             io.StringIO(
@@ -302,32 +301,41 @@ def test_merge_job_pdf_per_variant_interrupt_and_resume(env: dict) -> None:
         headers=h(env, "admin"),
     )
     job = r.json()["id"]
-    jobs.wait(job, 120)
+    runner = env["app"].state.jobs
+    assert runner.wait(job, 120)
     export_dir = Path(env["settings"].EXPORT_DIR)
     st = _wait(c, env, job)
     assert st["status"] == "complete", st
     pdfs = [p for p in (export_dir / "merges" / job / "out").glob("*.pdf")]
     assert len(pdfs) == len(env["drafts"])
-    # A second job interrupted mid-way (test hook), then resumed through the API.
+    # A second job interrupted mid-way (test hook: stop after 10 rows), then resumed through the API.
     data = _recipients_csv(env, 40)
     from app.export.plan import plan_from_store
 
-    with env["app"].state.db.sessions() as session:
-        plan = plan_from_store(session, env["incident"], ctx=env["app"].state.workflow)
     upload = export_dir / "up.csv"
     upload.write_bytes(data)
-    job2 = jobs.create_job(
-        export_dir,
-        plan=plan,
-        upload=upload,
-        fmt="text",
-        mode="per-recipient",
-        owner={"incident_id": env["incident"], "created_by": "test"},
-    )
-    jobs.start(export_dir, job2, 7, stop_after=10)
-    jobs.wait(job2, 60)
+    with env["app"].state.db.sessions() as session:
+        plan = plan_from_store(session, env["incident"], ctx=env["app"].state.workflow)
+        job2 = jobs.create_job(
+            session,
+            export_dir,
+            plan=plan,
+            upload=upload,
+            fmt="text",
+            mode="per-recipient",
+            incident_id=env["incident"],
+            created_by=None,
+            chunk_size=15,
+        )
+        runner.runtime.hooks["stop_after"] = 10
+        try:
+            jobs.start(session, runner, job2)
+            assert runner.wait(job2, 60)
+        finally:
+            runner.runtime.hooks.pop("stop_after")
     st = c.get(f"/api/v1/exports/merges/{job2}", headers=h(env, "compliance")).json()
-    assert st["status"] == "interrupted" and st["resumable"]
+    assert st["status"] == "interrupted" and st["resumable"], st
+    assert st["done"] == 10 and st["chunks"]["total"] == 3
     assert (
         c.get(f"/api/v1/exports/merges/{job2}/manifest", headers=h(env, "compliance")).status_code
         == 409
@@ -336,7 +344,7 @@ def test_merge_job_pdf_per_variant_interrupt_and_resume(env: dict) -> None:
         c.post(f"/api/v1/exports/merges/{job2}/resume", headers=h(env, "compliance")).status_code
         == 202
     )
-    jobs.wait(job2, 60)
+    assert runner.wait(job2, 60)
     st = _wait(c, env, job2)
     assert st["status"] == "complete" and st["done"] == 40
     manifest = c.get(f"/api/v1/exports/merges/{job2}/manifest", headers=h(env, "compliance")).text
@@ -368,22 +376,42 @@ def test_merge_refused_when_nothing_approved(env: dict, tmp_path: Path) -> None:
             session.commit()
 
 
-def test_retention_cleanup(tmp_path: Path) -> None:
-    from app.export import jobs
+def test_retention_cleanup(env: dict, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
 
-    old = jobs.merges_dir(tmp_path) / "abc123"
-    old.mkdir(parents=True)
-    (old / "job.json").write_text(
-        json.dumps({"id": "abc123", "status": "complete", "updated_at": time.time() - 9 * 86400})
-    )
-    new = jobs.merges_dir(tmp_path) / "def456"
-    new.mkdir()
-    (new / "job.json").write_text(
-        json.dumps({"id": "def456", "status": "complete", "updated_at": time.time()})
-    )
-    assert jobs.cleanup(tmp_path, 7) == ["abc123"]
-    assert not old.exists() and new.exists()
-    os.environ.pop("UNUSED", None)
+    from app.export import jobs
+    from app.store.merge_models import MergeJob
+
+    now = datetime.now(UTC)
+    with env["app"].state.db.sessions() as session:
+        for job_id, age, status in (
+            ("abc123", 9, "complete"),
+            ("def456", 0, "complete"),
+            ("abc789", 9, "running"),
+        ):
+            (jobs.merges_dir(tmp_path) / job_id).mkdir(parents=True)
+            session.add(
+                MergeJob(
+                    id=job_id,
+                    status=status,
+                    format="text",
+                    mode="per-recipient",
+                    plan={},
+                    chunk_size=10,
+                    created_at=now - timedelta(days=age),
+                    updated_at=now - timedelta(days=age),
+                )
+            )
+        session.commit()
+        orphan = jobs.merges_dir(tmp_path) / "fff000"  # a folder the database does not know
+        orphan.mkdir()
+        old = time.time() - 9 * 86400
+        os.utime(orphan, (old, old))
+        assert sorted(jobs.cleanup(session, tmp_path, 7)) == ["abc123", "fff000"]
+        assert session.get(MergeJob, "abc123") is None and session.get(MergeJob, "def456")
+    assert not (jobs.merges_dir(tmp_path) / "abc123").exists()
+    assert (jobs.merges_dir(tmp_path) / "def456").exists()
+    assert (jobs.merges_dir(tmp_path) / "abc789").exists()  # a running job is never deleted
 
 
 def test_merge_csv_outputs_neutralise_spreadsheet_formulas(env: dict) -> None:

@@ -133,8 +133,7 @@ def post(
 
 
 def wait_all(env: dict) -> None:
-    for status in jobs.list_jobs(Path(env["settings"].EXPORT_DIR), 7):
-        jobs.wait(status["id"], 120)
+    assert env["app"].state.jobs.wait(timeout=120)
 
 
 def test_roles_and_dashboard_link(env: dict) -> None:
@@ -249,7 +248,7 @@ def test_good_upload_starts_a_job_and_the_panel_stops_polling(env: dict) -> None
     )
     assert r.status_code == 303, r.text
     job_id = r.headers["location"].rsplit("#job-", 1)[1]
-    jobs.wait(job_id, 120)
+    assert env["app"].state.jobs.wait(job_id, 120)
     panel = c.get(f"/incidents/{env['incident']}/merge/jobs").text
     assert 'data-polling="no"' in panel and "hx-trigger" not in panel
     job = re.search(rf'<article[^>]*data-job-id="{job_id}"[^>]*data-state="(\w+)"', panel)
@@ -282,27 +281,29 @@ def test_running_job_panel_polls(env: dict) -> None:
     from app.export.plan import plan_from_store
 
     export_dir = Path(env["settings"].EXPORT_DIR)
+    runner = env["app"].state.jobs
     with env["app"].state.db.sessions() as session:
         plan = plan_from_store(session, env["incident"], ctx=env["app"].state.workflow)
-    upload = export_dir / "up-running.csv"
-    upload.write_bytes(recipients(env["codes"], 5))
-    job = jobs.create_job(
-        export_dir,
-        plan=plan,
-        upload=upload,
-        fmt="text",
-        mode="per-recipient",
-        owner={"incident_id": env["incident"], "created_by": "test"},
-    )
-    status = jobs.read_status(jobs.job_dir(export_dir, job))
-    status["status"] = "running"
-    jobs._write_status(jobs.job_dir(export_dir, job), status)  # a live thread is faked below
+        upload = export_dir / "up-running.csv"
+        upload.write_bytes(recipients(env["codes"], 5))
+        job = jobs.create_job(
+            session,
+            export_dir,
+            plan=plan,
+            upload=upload,
+            fmt="text",
+            mode="per-recipient",
+            incident_id=env["incident"],
+            created_by=None,
+        )
+    # A task of the job is held on the in-process runner, so the job reads as running.
     import threading
 
     gate = threading.Event()
-    thread = threading.Thread(target=gate.wait, daemon=True)
-    thread.start()
-    jobs._running[job] = thread
+    from app.export import runner as runner_mod
+
+    runner_mod.TASKS["test.hold"] = lambda rt, job_id: gate.wait(30)
+    runner.defer("test.hold", job_id=job)
     try:
         c, _ = client(env, "compliance")
         panel = c.get(f"/incidents/{env['incident']}/merge/jobs").text
@@ -311,12 +312,12 @@ def test_running_job_panel_polls(env: dict) -> None:
             f'hx-get="/incidents/{env["incident"]}/merge/jobs"' in panel
             and 'hx-trigger="every 1s"' in panel
         )
-        assert re.search(rf'data-job-id="{job}" data-state="running"', panel)
+        assert re.search(rf'data-job-id="{job}" data-state="queued"', panel)
     finally:
         gate.set()
-        thread.join(5)
-        jobs._running.pop(job, None)
-    # With the thread gone the job reads as interrupted and can be resumed from the page.
+        assert runner.wait(job, 30)
+        runner_mod.TASKS.pop("test.hold", None)
+    # With no task of it left (the server restarted) the job reads as interrupted and can be resumed.
     c, token = client(env, "compliance")
     panel = c.get(f"/incidents/{env['incident']}/merge/jobs").text
     assert f"/merge/jobs/{job}/resume" in panel and 'data-polling="no"' in panel
@@ -326,8 +327,9 @@ def test_running_job_panel_polls(env: dict) -> None:
         follow_redirects=False,
     )
     assert r.status_code == 303 and "resumed" in r.headers["location"]
-    jobs.wait(job, 60)
-    assert jobs.view(export_dir, job)["status"] == "complete"
+    assert runner.wait(job, 60)
+    with env["app"].state.db.sessions() as session:
+        assert jobs.view(session, job, runner)["status"] == "complete"
     # A finished job cannot be resumed; a job of another incident is not found.
     r = c.post(
         f"/incidents/{env['incident']}/merge/jobs/{job}/resume",

@@ -26,7 +26,7 @@ from __future__ import annotations
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep, WorkflowDep, WriteSessionDep
@@ -38,6 +38,14 @@ from app.export.merge import MergeError
 from app.workflow.audit import record
 
 router = APIRouter(tags=["exports"])
+
+
+def _runner(request: Request) -> Any:
+    """The job runner of this app (app.export.runner): procrastinate workers or in-process."""
+    return request.app.state.jobs
+
+
+RunnerDep = Annotated[Any, Depends(_runner)]
 DraftId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 assert set(MERGERS) <= set(EXPORTERS), "whoever may merge may export"  # noqa: S101 - a load-time invariant
 
@@ -148,6 +156,7 @@ def create_merge(
     settings: SettingsDep,
     ctx: WorkflowDep,
     user: CurrentUser,
+    runner: RunnerDep,
     incident_id: Annotated[int, Form(ge=1)],
     recipients: Annotated[
         UploadFile, File(description="Recipients CSV (see docs/exports.md, Mail merge).")
@@ -161,6 +170,12 @@ def create_merge(
     mode: Annotated[Literal["per-recipient", "per-variant"], Form()] = "per-recipient",
     tone: Annotated[str | None, Form()] = None,
     page_size: Annotated[Literal["A4", "Letter"], Form()] = "Letter",
+    channel: Annotated[
+        Literal["print", "email"],
+        Form(
+            description="print (letters as files) or email (sent through CANDOR_SMTP_URL; the CSV needs an `email` column)."
+        ),
+    ] = "print",
 ) -> dict[str, Any]:
     """Start a mail merge of the incident's approved letters over an uploaded recipients CSV.
 
@@ -173,7 +188,9 @@ def create_merge(
         job_id = jobs.start_merge(
             session,
             FsPath(settings.EXPORT_DIR),
+            runner=runner,
             retention_days=settings.EXPORT_RETENTION_DAYS,
+            chunk_size=settings.MERGE_CHUNK_SIZE,
             incident_id=incident_id,
             recipients=recipients.file,
             filename=recipients.filename,
@@ -184,16 +201,17 @@ def create_merge(
             tone=tone,
             page_size=page_size,
             letterhead=settings.LETTERHEAD,
+            channel=channel,
         )
     except MergeError as exc:
         raise InvalidInput(exc.message) from None
     return {"id": job_id, "status": "running", "url": f"/api/v1/exports/merges/{job_id}"}
 
 
-def _job(settings: Any, job_id: str) -> tuple[FsPath, dict[str, Any]]:
+def _job(session: Any, settings: Any, runner: Any, job_id: str) -> tuple[FsPath, dict[str, Any]]:
     export_dir = FsPath(settings.EXPORT_DIR)
     try:
-        return jobs.job_dir(export_dir, job_id), jobs.view(export_dir, job_id)
+        return jobs.job_dir(export_dir, job_id), jobs.view(session, job_id, runner)
     except (FileNotFoundError, ValueError):
         raise NotFound(
             f"Merge job {job_id} does not exist (or was deleted after "
@@ -202,47 +220,48 @@ def _job(settings: Any, job_id: str) -> tuple[FsPath, dict[str, Any]]:
 
 
 @router.get("/exports/merges", dependencies=[allow(*MERGERS)])
-def list_merges(settings: SettingsDep) -> list[dict[str, Any]]:
+def list_merges(session: SessionDep, runner: RunnerDep) -> list[dict[str, Any]]:
     """Merge jobs still within retention, newest first."""
-    return jobs.list_jobs(FsPath(settings.EXPORT_DIR), settings.EXPORT_RETENTION_DAYS)
+    return jobs.list_jobs(session, runner)
 
 
 @router.get("/exports/merges/{job_id}", dependencies=[allow(*MERGERS)])
-def merge_status(job_id: str, settings: SettingsDep) -> dict[str, Any]:
+def merge_status(
+    job_id: str, session: SessionDep, settings: SettingsDep, runner: RunnerDep
+) -> dict[str, Any]:
     """Return status and progress of a merge job.
 
     ``status`` running|complete|failed|interrupted, ``done``, ``rejected``, ``total`` (rows in the
     file), ``summary`` (per variant and reject reason) when complete.
     """
-    return _job(settings, job_id)[1]
+    return _job(session, settings, runner, job_id)[1]
 
 
 @router.post("/exports/merges/{job_id}/resume", status_code=202, dependencies=[allow(*MERGERS)])
 def resume_merge(
-    job_id: str, session: SessionDep, settings: SettingsDep, user: CurrentUser
+    job_id: str, session: SessionDep, settings: SettingsDep, user: CurrentUser, runner: RunnerDep
 ) -> dict[str, Any]:
     """Resume an interrupted job (e.g. after a restart); no letter is produced twice. Audited."""
-    _job(settings, job_id)  # 404 with the message for an unknown job
-    jobs.resume(
-        FsPath(settings.EXPORT_DIR),
-        job_id,
-        settings.EXPORT_RETENTION_DAYS,
-        session=session,
-        user=user,
-    )
+    _job(session, settings, runner, job_id)  # 404 with the message for an unknown job
+    jobs.resume(session, runner, job_id, user=user)
     return {"id": job_id, "status": "running", "url": f"/api/v1/exports/merges/{job_id}"}
 
 
 @router.get("/exports/merges/{job_id}/files/{path:path}", dependencies=[allow(*MERGERS)])
 def merge_file(
-    job_id: str, path: str, session: WriteSessionDep, settings: SettingsDep, user: CurrentUser
+    job_id: str,
+    path: str,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    runner: RunnerDep,
 ) -> FileResponse:
     """Download an output file of a merge job (audited: the files carry names and addresses).
 
     ``manifest.csv``, ``rejects.csv``, ``summary.json``, a variant's PDF or text (per-variant
     mode) or ``letters/<variant>/<recipient>.pdf`` (per-recipient mode).
     """
-    folder, status = _job(settings, job_id)
+    folder, status = _job(session, settings, runner, job_id)
     if path == "manifest.csv" and status["status"] != "complete":
         raise Conflict(
             f"Merge job {job_id} is {status['status']}; the manifest is final when it is complete."
@@ -271,18 +290,26 @@ def merge_file(
 
 @router.get("/exports/merges/{job_id}/manifest", dependencies=[allow(*MERGERS)])
 def merge_manifest(
-    job_id: str, session: WriteSessionDep, settings: SettingsDep, user: CurrentUser
+    job_id: str,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    runner: RunnerDep,
 ) -> FileResponse:
     """Download the manifest (recipient id, line, residence, variant, file, first page, pages)."""
-    return merge_file(job_id, "manifest.csv", session, settings, user)
+    return merge_file(job_id, "manifest.csv", session, settings, user, runner)
 
 
 @router.get("/exports/merges/{job_id}/rejects", dependencies=[allow(*MERGERS)])
 def merge_rejects(
-    job_id: str, session: WriteSessionDep, settings: SettingsDep, user: CurrentUser
+    job_id: str,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    runner: RunnerDep,
 ) -> FileResponse:
     """Rows that produced no letter, with the reason (recipient id and line only; no addresses)."""
-    return merge_file(job_id, "rejects.csv", session, settings, user)
+    return merge_file(job_id, "rejects.csv", session, settings, user, runner)
 
 
 def _audit(

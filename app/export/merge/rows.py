@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from app.domain.regions import RESIDENCE_CODES, US_STATES
 from app.export.document import ExportDocument
 from app.export.merge.bind import pdf_pages
-from app.export.merge.plan import MERGE_FIELD, MergeError, VariantLetter
+from app.export.merge.plan import MERGE_FIELD, MergeError, MergePlan, VariantLetter
 
 REQUIRED_COLUMNS = ("recipient_id", "name", "address_line1", "city", "postal_code", "country")
 
@@ -116,6 +116,33 @@ class Filler:
             enroll_by=lt.enroll_by if self.needs_code else None,
             recipient={"name": name, "address_lines": address},
         )
+
+
+def classify(
+    row: Mapping[str, str | None], plan: MergePlan, fillers: Mapping[str, Filler]
+) -> tuple[str, Filler, str, list[str], str | None]:
+    """Check one row (id already checked): (residence, filler, name, address lines, activation
+    code), or raise :class:`Reject` with the reason the row cannot get a letter."""
+    residence = residence_of(row)
+    letter = plan.letter_for(residence)
+    if letter is None:
+        raise Reject("no_variant", f"no letter variant for residence {residence}")
+    refused = plan.refusals.get(residence)
+    if refused is not None:
+        raise Reject(*refused)
+    name = clean(row.get("name"))
+    if not name:
+        raise Reject("missing_name", "no name")
+    if not clean(row.get("address_line1")) or not clean(row.get("city")):
+        raise Reject("missing_address", "missing address (address_line1 and city are required)")
+    filler = fillers[letter.variant_id]
+    code = clean(row.get("activation_code")) or None
+    if filler.needs_code and not code:
+        raise Reject(
+            "missing_activation_code",
+            f"letter {letter.variant_id} needs an activation code; row has none",
+        )
+    return residence, filler, name, address_lines(row, residence), code
 
 
 def renderer(fmt: str, page_size: str) -> Callable[[ExportDocument], tuple[bytes, int | None]]:

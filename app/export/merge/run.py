@@ -18,11 +18,9 @@ from app.export.merge.plan import FORMATS, MODES, Format, MergeError, MergePlan,
 from app.export.merge.rows import (
     Filler,
     Reject,
-    address_lines,
     check_columns,
-    clean,
+    classify,
     renderer,
-    residence_of,
 )
 from app.export.merge.state import (
     MANIFEST_COLUMNS,
@@ -138,50 +136,29 @@ def run_merge(
                     earlier = seen.claim(rid, line)
                     if earlier is not None:
                         raise Reject("duplicate_id", f"recipient_id already used on line {earlier}")
-                    residence = residence_of(row)
-                    letter = plan.letter_for(residence)
-                    if letter is None:
-                        raise Reject("no_variant", f"no letter variant for residence {residence}")
-                    refused = plan.refusals.get(residence)
-                    if refused is not None:
-                        raise Reject(*refused)
-                    name = clean(row.get("name"))
-                    if not name:
-                        raise Reject("missing_name", "no name")
-                    if not clean(row.get("address_line1")) or not clean(row.get("city")):
-                        raise Reject(
-                            "missing_address",
-                            "missing address (address_line1 and city are required)",
-                        )
-                    filler = fillers[letter.variant_id]
-                    code = clean(row.get("activation_code")) or None
-                    if filler.needs_code and not code:
-                        raise Reject(
-                            "missing_activation_code",
-                            f"letter {letter.variant_id} needs an activation code; row has none",
-                        )
+                    residence, filler, name, address, code = classify(row, plan, fillers)
                 except Reject as rej:
                     rejects.write([rid, line, rej.code, rej.reason])
                     result.rejected += 1
                     result.reject_reasons[rej.code] += 1
                 else:
-                    doc = filler.document(name, address_lines(row, residence), code)
+                    doc = filler.document(name, address, code)
                     data, pages = render(doc)
-                    rel = f"letters/{letter.variant_id}/{safe_name(rid)}.{ext}"
+                    rel = f"letters/{filler.letter.variant_id}/{safe_name(rid)}.{ext}"
                     write_atomic(os.path.join(work_s, rel), data)
                     manifest.write(
                         [
                             rid,
                             line,
                             residence,
-                            letter.variant_id,
+                            filler.letter.variant_id,
                             rel,
                             1 if pages else "",
                             pages or "",
                         ]
                     )
                     result.produced += 1
-                    result.per_variant[letter.variant_id] += 1
+                    result.per_variant[filler.letter.variant_id] += 1
                 if progress and (result.produced + result.rejected) % progress_every == 0:
                     progress(prior_done + result.produced, prior_rej + result.rejected, total)
         except (UnicodeDecodeError, csv.Error) as exc:

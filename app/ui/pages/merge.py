@@ -82,13 +82,11 @@ def _merge_outputs(
     return found, more
 
 
-def _merge_jobs(request: Request, incident_id: int) -> list[dict[str, Any]]:
+def _merge_jobs(request: Request, session: Session, incident_id: int) -> list[dict[str, Any]]:
     settings = request.app.state.settings
     export_dir = Path(settings.EXPORT_DIR)
     rows = []
-    for status in merge_jobs.list_jobs(
-        export_dir, settings.EXPORT_RETENTION_DAYS, incident_id=incident_id
-    ):
+    for status in merge_jobs.list_jobs(session, request.app.state.jobs, incident_id=incident_id):
         outputs, more = [], 0
         if status.get("status") == "complete":
             outputs, more = _merge_outputs(
@@ -113,7 +111,7 @@ def _merge_context(
         view["residences"] = list(d.residences or [])
         drafts.append(view)
     letters = merge_letters(drafts, APPROVED_STATES)
-    rows = _merge_jobs(request, incident_id)
+    rows = _merge_jobs(request, session, incident_id)
     return {
         "title": f"Mail merge: {incident.title}",
         "incident": {"id": incident.id, "title": incident.title},
@@ -169,7 +167,9 @@ async def merge_start(request: Request, incident_id: int) -> Response:
                 job_id = merge_jobs.start_merge(
                     session,
                     Path(settings.EXPORT_DIR),
+                    runner=request.app.state.jobs,
                     retention_days=settings.EXPORT_RETENTION_DAYS,
+                    chunk_size=settings.MERGE_CHUNK_SIZE,
                     incident_id=incident_id,
                     recipients=upload.file,
                     filename=upload.filename,
@@ -207,7 +207,7 @@ def merge_jobs_panel(request: Request, incident_id: int) -> Response:
     with db_session(request) as session:
         user = auth.current_user(request)
         incident = repo.get_incident(session, incident_id)
-    rows = _merge_jobs(request, incident_id)
+        rows = _merge_jobs(request, session, incident_id)
     return render(
         request,
         "_merge_jobs.html",
@@ -227,20 +227,14 @@ def merge_jobs_panel(request: Request, incident_id: int) -> Response:
 def merge_resume(request: Request, incident_id: int, job_id: str) -> Response:
     """Resume an interrupted job of this incident (app.export.jobs.resume, as the API)."""
     settings = request.app.state.settings
-    export_dir = Path(settings.EXPORT_DIR)
+    runner = request.app.state.jobs
     back = f"/incidents/{incident_id}/merge"
     try:
-        status = merge_jobs.view(export_dir, job_id)
-        if status.get("incident_id") != incident_id:
-            raise FileNotFoundError(job_id)
         with db_session(request) as session:
-            merge_jobs.resume(
-                export_dir,
-                job_id,
-                settings.EXPORT_RETENTION_DAYS,
-                session=session,
-                user=auth.current_user(request),
-            )
+            status = merge_jobs.view(session, job_id, runner)
+            if status.get("incident_id") != incident_id:
+                raise FileNotFoundError(job_id)
+            merge_jobs.resume(session, runner, job_id, user=auth.current_user(request))
     except (FileNotFoundError, ValueError):
         raise NotFound(
             f"Incident {incident_id} has no merge job {job_id} (finished jobs are deleted after "

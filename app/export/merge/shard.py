@@ -1,0 +1,156 @@
+"""Sharding a merge: the recipients file cut into chunk files, and one chunk's rows made into letters.
+
+Why chunk files: any worker on any machine takes any chunk, so a chunk must be readable on its own
+(the export folder is shared storage). Splitting is one streamed pass that also finds duplicate
+recipient ids (in a small on-disk SQLite set, as the single-process engine does), so which line of
+a duplicated id wins does not depend on which worker runs first: the first line wins, as before.
+A chunk file holds the original columns plus ``__line__`` (the input line) and ``__dup__`` (the
+earlier line of a duplicate id, else empty).
+
+:func:`letters_of_chunk` turns a chunk's rows into records — one per input line, a produced letter
+(file written atomically, named by recipient id, so redoing it rewrites the same file) or a reject
+with its reason — skipping the lines an earlier attempt already recorded. The caller stores the
+records under the database's unique constraints.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Container, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from app.export.csvcells import SafeWriter
+from app.export.merge.plan import MergeError, MergePlan
+from app.export.merge.rows import Filler, Reject, check_columns, classify
+from app.export.merge.state import SeenIds, safe_name, write_atomic
+
+LINE = "__line__"
+DUP = "__dup__"
+
+
+def chunk_file(chunks_dir: Path, number: int) -> Path:
+    """The file of chunk ``number``."""
+    return Path(chunks_dir) / f"{number:06d}.csv"
+
+
+def split_upload(src: Path, chunks_dir: Path, size: int) -> tuple[int, list[tuple[int, int, int]]]:
+    """Cut ``src`` into chunk files of ``size`` rows; return (rows, [(number, first line, rows)]).
+
+    Raises :class:`MergeError` for a file that is not a UTF-8 CSV or lacks a required column.
+    """
+    chunks_dir.mkdir(parents=True, exist_ok=True)
+    chunks: list[tuple[int, int, int]] = []
+    seen = SeenIds(chunks_dir / "ids.sqlite")
+    out: Any = None
+    writer: Any = None
+    rows = 0
+    try:
+        with open(src, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            try:
+                header = [h.strip() for h in next(reader, [])]
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise MergeError(
+                    f"{src.name}: not a UTF-8 CSV file ({exc.__class__.__name__})"
+                ) from None
+            check_columns(src.name, header)
+            id_at = header.index("recipient_id")
+            try:
+                for line, values in enumerate(reader, start=2):
+                    if rows % size == 0:
+                        if out is not None:
+                            out.close()
+                        number = len(chunks)
+                        chunks.append((number, line, 0))
+                        out = open(
+                            chunk_file(chunks_dir, number), "w", newline="", encoding="utf-8"
+                        )
+                        writer = csv.writer(out)
+                        writer.writerow([LINE, DUP, *header])
+                    rid = values[id_at].strip() if id_at < len(values) else ""
+                    earlier = seen.claim(rid, line) if rid else None
+                    writer.writerow([line, earlier or "", *values])
+                    n, first, count = chunks[-1]
+                    chunks[-1] = (n, first, count + 1)
+                    rows += 1
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise MergeError(
+                    f"{src.name}: unreadable after row {rows} ({exc.__class__.__name__}); "
+                    "save it as UTF-8 CSV and upload it again"
+                ) from None
+    finally:
+        if out is not None:
+            out.close()
+        seen.close()
+        (chunks_dir / "ids.sqlite").unlink(missing_ok=True)
+    return rows, chunks
+
+
+def read_chunk(path: Path) -> Iterator[dict[str, str]]:
+    """The rows of a chunk file (original columns plus ``__line__`` and ``__dup__``)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        yield from csv.DictReader(fh)
+
+
+def letters_of_chunk(
+    rows: Iterator[Mapping[str, str]],
+    plan: MergePlan,
+    fillers: Mapping[str, Filler],
+    output: Any,
+    root: str,
+    skip: Container[int],
+    batch: int = 100,
+) -> Iterator[dict[str, Any]]:
+    """One record per row not in ``skip``: the letter written under ``root`` or the reject.
+
+    ``output`` (app.export.merge.outputs) refuses rows it cannot serve and renders batches.
+    """
+    pending: list[tuple[dict[str, Any], Any]] = []
+
+    def flush() -> Iterator[dict[str, Any]]:
+        rendered = output.render([item for _, item in pending])
+        for (rec, (filler, *_)), (data, pages) in zip(pending, rendered, strict=True):
+            vid = filler.letter.variant_id
+            rel = f"letters/{vid}/{safe_name(rec['recipient_id'])}.{output.ext}"
+            write_atomic(os.path.join(root, rel), data)
+            yield rec | {"variant": vid, "file": rel, "pages": pages}
+        pending.clear()
+
+    for row in rows:
+        line = int(row[LINE])
+        if line in skip:
+            continue
+        rid = (row.get("recipient_id") or "").strip()
+        rec: dict[str, Any] = {"line": line, "recipient_id": rid}
+        try:
+            if not rid:
+                raise Reject("missing_id", "no recipient_id")
+            if row.get(DUP):
+                raise Reject("duplicate_id", f"recipient_id already used on line {row[DUP]}")
+            residence, filler, name, address, code = classify(row, plan, fillers)
+            output.check(row)
+        except Reject as rej:
+            yield rec | {"outcome": "rejected", "reason_code": rej.code, "reason": rej.reason}
+            continue
+        rec |= {"outcome": "produced", "recipient_key": rid, "residence": residence}
+        pending.append((rec, (filler, name, address, code, row)))
+        if len(pending) >= batch:
+            yield from flush()
+    if pending:
+        yield from flush()
+
+
+def write_rows(path: Path, columns: list[str], rows: Iterator[list[Any]]) -> int:
+    """Write a CSV (formula-safe cells) atomically; return the number of data rows."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    n = 0
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        w = SafeWriter(fh)
+        w.writerow(columns)
+        for row in rows:
+            w.writerow(row)
+            n += 1
+    os.replace(tmp, path)
+    return n

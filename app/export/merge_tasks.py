@@ -1,0 +1,432 @@
+"""The merge as tasks: prepare (cut into chunks), chunk (letters of one chunk), finish (bind, summarise).
+
+Any worker runs any of them, any number of times: each is idempotent. A chunk records one
+``merge_recipients`` row per input line under two unique constraints (job + line, job +
+recipient id of a produced letter), inserting with ON CONFLICT DO NOTHING, and skips the lines an
+earlier attempt recorded — so a chunk redone after its worker was SIGKILLed produces nobody twice.
+The chunk that completes last claims the job (status ``binding``, a conditional UPDATE only one
+worker can win) and queues ``merge.finish``, which writes ``manifest.csv``, ``rejects.csv`` and
+``summary.json`` from the database, binds per-variant files, and deletes the recipients file and
+chunk files (personal data).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.orm import Session
+
+from app.export.merge import (
+    MANIFEST_COLUMNS,
+    REJECT_COLUMNS,
+    WORK_DIR,
+    MergeError,
+    MergeInterrupted,
+    MergePlan,
+    VariantLetter,
+    check_plan,
+)
+from app.export.merge.bind import bind_variants
+from app.export.merge.outputs import output_for
+from app.export.merge.rows import Filler
+from app.export.merge.shard import (
+    chunk_file,
+    letters_of_chunk,
+    read_chunk,
+    split_upload,
+    write_rows,
+)
+from app.export.merge.state import write_atomic
+from app.export.merge_delivery import deliver_chunk
+from app.export.runner import Runtime, task
+from app.store.merge_models import MergeChunk, MergeJob, MergeRecipient
+from app.store.models import utcnow
+
+log = logging.getLogger("candor.merge.tasks")
+
+UPLOAD = "upload.csv"
+OUT = "out"
+CHUNKS = "chunks"
+FLUSH_ROWS = 500
+LETTERS_PER_PART = 500
+
+
+def job_folder(settings: Any, job_id: str) -> Path:
+    """A job's folder under the export storage (shared by every worker)."""
+    if not job_id.isalnum() or len(job_id) > 64:
+        raise FileNotFoundError(job_id)
+    return Path(settings.EXPORT_DIR) / "merges" / job_id
+
+
+def plan_to_dict(plan: MergePlan) -> dict[str, Any]:
+    """A plan as JSON (stored with the job, so any worker can rebuild it)."""
+    return {
+        "letters": {code: asdict(v) for code, v in plan.letters.items()},
+        "default": asdict(plan.default) if plan.default else None,
+        "refusals": {code: list(r) for code, r in plan.refusals.items()},
+        "proofs": dict(plan.proofs),
+    }
+
+
+def plan_from_dict(data: dict[str, Any]) -> MergePlan:
+    """The plan stored by :func:`plan_to_dict`."""
+    return MergePlan(
+        {code: VariantLetter(**v) for code, v in data["letters"].items()},
+        VariantLetter(**data["default"]) if data.get("default") else None,
+        refusals={code: (r[0], r[1]) for code, r in (data.get("refusals") or {}).items()},
+        proofs=data.get("proofs") or {},
+    )
+
+
+def _set(session: Session, job_id: str, **values: Any) -> None:
+    session.execute(
+        update(MergeJob).where(MergeJob.id == job_id).values(updated_at=utcnow(), **values)
+    )
+
+
+def _fail(rt: Runtime, job_id: str, message: str) -> None:
+    """End a job as failed and delete its recipients data."""
+    with rt.db.sessions() as s:
+        _set(s, job_id, status="failed", error=message, finished_at=utcnow())
+        s.commit()
+    _delete_inputs(job_folder(rt.settings, job_id))
+
+
+def _delete_inputs(folder: Path) -> None:
+    (folder / UPLOAD).unlink(missing_ok=True)
+    shutil.rmtree(folder / CHUNKS, ignore_errors=True)
+
+
+def _guard(rt: Runtime, job_id: str, fn: Any) -> None:
+    """Run a task body; record a refusal or an unexpected failure on the job instead of dying."""
+    try:
+        fn()
+    except MergeInterrupted:
+        with rt.db.sessions() as s:
+            _set(s, job_id, status="interrupted")
+            s.commit()
+        log.info("merge job %s: interrupted", job_id)
+    except MergeError as exc:
+        _fail(rt, job_id, exc.message)
+        log.info("merge job %s: refused: %s", job_id, exc.message)
+    except Exception as exc:
+        _fail(rt, job_id, f"internal error ({exc.__class__.__name__}); see the worker log")
+        log.exception("merge job %s: failed", job_id)
+
+
+# ---- prepare ---------------------------------------------------------------------------------
+
+
+@task("merge.prepare")
+def prepare(rt: Runtime, job_id: str) -> None:
+    """Cut the recipients file into chunks, record them and queue one task per chunk."""
+    _guard(rt, job_id, lambda: _prepare(rt, job_id))
+
+
+def _prepare(rt: Runtime, job_id: str) -> None:
+    folder = job_folder(rt.settings, job_id)
+    with rt.db.sessions() as s:
+        job = s.get(MergeJob, job_id)
+        if job is None or job.status not in ("queued", "running"):
+            return
+        if job.chunks:  # already cut (this task is being redone): queue what is left
+            numbers = _open_chunks(s, job_id)
+            _set(s, job_id, status="running")
+            s.commit()
+        else:
+            total, chunks = split_upload(folder / UPLOAD, folder / CHUNKS, job.chunk_size)
+            s.add_all(
+                MergeChunk(job_id=job_id, number=n, first_line=first, rows=rows)
+                for n, first, rows in chunks
+            )
+            _set(s, job_id, status="running", total=total, chunks=len(chunks))
+            s.commit()
+            numbers = [n for n, _, _ in chunks]
+    if not numbers:
+        _claim_finish(rt, job_id)
+    for n in numbers:
+        rt.runner.defer("merge.chunk", job_id=job_id, number=n)
+
+
+def _open_chunks(s: Session, job_id: str) -> list[int]:
+    return list(
+        s.scalars(
+            select(MergeChunk.number)
+            .where(MergeChunk.job_id == job_id, MergeChunk.status != "done")
+            .order_by(MergeChunk.number)
+        )
+    )
+
+
+# ---- one chunk -------------------------------------------------------------------------------
+
+_FILLERS: dict[str, tuple[MergePlan, dict[str, Filler]]] = {}
+
+
+def _plan_of(job: MergeJob) -> tuple[MergePlan, dict[str, Filler]]:
+    """The job's plan and fillers, built once per worker process and job."""
+    cached = _FILLERS.get(job.id)
+    if cached is None:
+        plan = plan_from_dict(job.plan)
+        cached = (plan, {vid: Filler(v) for vid, v in check_plan(plan).items()})
+        _FILLERS.clear()
+        _FILLERS[job.id] = cached
+    return cached
+
+
+@task("merge.chunk")
+def chunk(rt: Runtime, job_id: str, number: int) -> None:
+    """Produce the letters of one chunk (skipping lines an earlier attempt recorded)."""
+    _guard(rt, job_id, lambda: _chunk(rt, job_id, number))
+
+
+def _chunk(rt: Runtime, job_id: str, number: int) -> None:
+    folder = job_folder(rt.settings, job_id)
+    with rt.db.sessions() as s:
+        job = s.get(MergeJob, job_id)
+        part = s.scalar(
+            select(MergeChunk).where(MergeChunk.job_id == job_id, MergeChunk.number == number)
+        )
+        if job is None or part is None or job.status != "running" or part.status == "done":
+            return
+        part.status, part.worker, part.started_at = "running", rt.worker[:120], utcnow()
+        part.attempts += 1
+        s.commit()
+        last = part.first_line + part.rows - 1
+        lines = (part.first_line, last)
+        skip = set(
+            s.scalars(
+                select(MergeRecipient.line).where(
+                    MergeRecipient.job_id == job_id, MergeRecipient.line.between(*lines)
+                )
+            )
+        )
+        plan, fillers = _plan_of(job)
+        fmt, mode, page_size, channel = job.format, job.mode, job.page_size, job.channel
+    root = folder / OUT / (WORK_DIR if mode == "per-variant" else "")
+    stop_after = (rt.hooks or {}).get("stop_after")
+    records = letters_of_chunk(
+        read_chunk(chunk_file(folder / CHUNKS, number)),
+        plan,
+        fillers,
+        output_for(fmt, page_size, channel, rt.settings.SMTP_FROM),
+        os.fspath(root),
+        skip,
+    )
+    _make_dirs(root, fillers)
+    batch: list[dict[str, Any]] = []
+    handled = 0
+    for rec in records:
+        batch.append(rec)
+        handled += 1
+        if stop_after is not None and handled >= stop_after:
+            _store(rt, job_id, number, lines, batch)
+            raise MergeInterrupted(f"stopped after {handled}")
+        if len(batch) >= FLUSH_ROWS:
+            _store(rt, job_id, number, lines, batch)
+            batch = []
+    if channel == "email":
+        _store(rt, job_id, number, lines, batch)
+        batch = []
+        deliver_chunk(rt, job_id, number, lines, folder)
+    _store(rt, job_id, number, lines, batch, done=True)
+    _claim_finish(rt, job_id)
+
+
+def _make_dirs(root: Path, fillers: dict[str, Filler]) -> None:
+    for vid in fillers:
+        (root / "letters" / vid).mkdir(parents=True, exist_ok=True)
+
+
+def _insert_ignoring_conflicts(s: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert recipient rows; a row whose line or recipient is already recorded is skipped."""
+    if not rows:
+        return
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert  # noqa: PLC0415
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment] # noqa: PLC0415
+    s.execute(insert(MergeRecipient).on_conflict_do_nothing(), rows)
+
+
+_DEFAULTS = {
+    "recipient_key": None,
+    "residence": "",
+    "variant": "",
+    "file": "",
+    "pages": None,
+    "reason_code": "",
+    "reason": "",
+    "delivery": None,
+    "delivery_detail": "",
+    "delivery_attempts": 0,
+}
+
+
+def _store(
+    rt: Runtime,
+    job_id: str,
+    number: int,
+    lines: tuple[int, int],
+    batch: list[dict[str, Any]],
+    *,
+    done: bool = False,
+) -> None:
+    """Record a batch of outcomes and the chunk's counts (one transaction)."""
+    with rt.db.sessions() as s:
+        _insert_ignoring_conflicts(s, [{**_DEFAULTS, **r, "job_id": job_id} for r in batch])
+        counts = dict(
+            s.execute(
+                select(MergeRecipient.outcome, func.count())
+                .where(MergeRecipient.job_id == job_id, MergeRecipient.line.between(*lines))
+                .group_by(MergeRecipient.outcome)
+            ).all()
+        )
+        values: dict[str, Any] = {
+            "done": counts.get("produced", 0),
+            "rejected": counts.get("rejected", 0),
+        }
+        if done:
+            values |= {"status": "done", "finished_at": utcnow()}
+        s.execute(
+            update(MergeChunk)
+            .where(MergeChunk.job_id == job_id, MergeChunk.number == number)
+            .values(**values)
+        )
+        _set(s, job_id)
+        s.commit()
+
+
+def _claim_finish(rt: Runtime, job_id: str) -> None:
+    """When every chunk is done, move the job to ``binding`` (one worker wins) and queue finish."""
+    with rt.db.sessions() as s:
+        open_chunks = (
+            select(MergeChunk.id)
+            .where(MergeChunk.job_id == job_id, MergeChunk.status != "done")
+            .exists()
+        )
+        won = s.execute(
+            update(MergeJob)
+            .where(and_(MergeJob.id == job_id, MergeJob.status == "running", ~open_chunks))
+            .values(status="binding", updated_at=utcnow())
+        ).rowcount
+        s.commit()
+    if won:
+        rt.runner.defer("merge.finish", job_id=job_id)
+
+
+# ---- finish ----------------------------------------------------------------------------------
+
+
+@task("merge.finish")
+def finish(rt: Runtime, job_id: str) -> None:
+    """Write the manifest, rejects and summary from the database; bind per-variant files."""
+    _guard(rt, job_id, lambda: _finish(rt, job_id))
+
+
+def _recipients(s: Session, job_id: str, outcome: str) -> Any:
+    return s.scalars(
+        select(MergeRecipient)
+        .where(MergeRecipient.job_id == job_id, MergeRecipient.outcome == outcome)
+        .order_by(MergeRecipient.line)
+        .execution_options(yield_per=2000)
+    )
+
+
+def _finish(rt: Runtime, job_id: str) -> None:
+    folder = job_folder(rt.settings, job_id)
+    out = folder / OUT
+    out.mkdir(parents=True, exist_ok=True)
+    with rt.db.reads() as s:
+        job = s.get(MergeJob, job_id)
+        if job is None or job.status != "binding":
+            return
+        plan, fillers = _plan_of(job)
+        fmt, mode = job.format, job.mode
+        reasons: Counter[str] = Counter()
+        write_rows(
+            out / "rejects.csv",
+            REJECT_COLUMNS,
+            (
+                [r.recipient_id, r.line, r.reason_code, r.reason]
+                for r in _recipients(s, job_id, "rejected")
+                if not reasons.update([r.reason_code])
+            ),
+        )
+        per_variant: Counter[str] = Counter()
+        manifest = (
+            out / WORK_DIR / "manifest.csv" if mode == "per-variant" else out / "manifest.csv"
+        )
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        write_rows(
+            manifest,
+            MANIFEST_COLUMNS,
+            (
+                [
+                    r.recipient_id,
+                    r.line,
+                    r.residence,
+                    r.variant,
+                    r.file,
+                    1 if r.pages else "",
+                    r.pages or "",
+                ]
+                for r in _recipients(s, job_id, "produced")
+                if not per_variant.update([r.variant])
+            ),
+        )
+        delivery = None
+        if job.channel == "email":
+            delivery = {
+                (state or "waiting"): n
+                for state, n in s.execute(
+                    select(MergeRecipient.delivery, func.count())
+                    .where(MergeRecipient.job_id == job_id, MergeRecipient.outcome == "produced")
+                    .group_by(MergeRecipient.delivery)
+                ).all()
+            }
+    variants = {vid: f.letter for vid, f in fillers.items()}
+    if mode == "per-variant":
+        files = bind_variants(out, out / WORK_DIR, variants, fmt, LETTERS_PER_PART)
+        shutil.rmtree(out / WORK_DIR, ignore_errors=True)
+    else:
+        files = sum(per_variant.values())
+    produced, rejected = sum(per_variant.values()), sum(reasons.values())
+    summary = {
+        "produced": produced,
+        "rejected": rejected,
+        "resumed": 0,
+        "per_variant": dict(sorted(per_variant.items())),
+        "reject_reasons": dict(sorted(reasons.items())),
+        "files": files,
+        "produced_total": produced,
+        "rejected_total": rejected,
+    }
+    if delivery is not None:
+        summary["delivery"] = dict(sorted(delivery.items()))
+    meta = {"format": fmt, "mode": mode, "status": "complete"}
+    write_atomic(
+        out / "summary.json",
+        json.dumps(
+            {**meta, **summary, "proofs": dict(sorted(plan.proofs.items()))}, indent=2
+        ).encode(),
+    )
+    with rt.db.sessions() as s:
+        _set(
+            s,
+            job_id,
+            status="complete",
+            summary=summary,
+            finished_at=utcnow(),
+        )
+        s.commit()
+    _delete_inputs(folder)
+    log.info("merge job %s: complete; %d letters, %d rejected", job_id, produced, rejected)
