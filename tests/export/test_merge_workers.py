@@ -28,8 +28,6 @@ from app.store.db import Database
 from app.store.merge_models import MergeChunk, MergeJob, MergeRecipient
 from app.store.migrate import upgrade
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-
 N = 12_000
 CHUNK = 2_000
 
@@ -63,6 +61,8 @@ def _stop(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
             proc.wait(10)
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_two_workers_one_killed_mid_chunk_every_recipient_once(pg_url: str, tmp_path: Path) -> None:
     db = Database.from_url(pg_url)
     upgrade(db.engine)
@@ -161,3 +161,14 @@ def test_two_workers_one_killed_mid_chunk_every_recipient_once(pg_url: str, tmp_
     assert len(ids) == len(set(ids)) == N
     assert sum(1 for _ in (out / "letters").rglob("*.txt")) == N
     assert not (export_dir / "merges" / job_id / "chunks").exists()
+
+
+def test_worker_command_refuses_sqlite_and_bad_concurrency(tmp_path: Path) -> None:
+    from support.storedb import candor
+
+    env = server_env(f"sqlite:///{tmp_path}/c.db", tmp_path)
+    r = candor(["worker"], env, timeout=60)
+    assert r.returncode == 2 and "needs a PostgreSQL database" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = candor(["worker", "--concurrency", "0"], env, timeout=60)
+    assert r.returncode == 2 and "--concurrency must be between 1 and 256" in r.stderr
