@@ -285,6 +285,7 @@ def test_running_job_panel_polls(env: dict) -> None:
     with env["app"].state.db.sessions() as session:
         plan = plan_from_store(session, env["incident"], ctx=env["app"].state.workflow)
         upload = export_dir / "up-running.csv"
+        export_dir.mkdir(parents=True, exist_ok=True)
         upload.write_bytes(recipients(env["codes"], 5))
         job = jobs.create_job(
             session,
