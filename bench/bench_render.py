@@ -54,9 +54,9 @@ def main() -> None:
         ctx = build_context(facts, rb, jurisdiction=jurisdiction, tone=tone)
         variables = context_vars(ctx)
         template = env.get_template(template_name(tone))
-        floor = _median_us(lambda: template.render(variables))
+        floor = _median_us(lambda t=template, v=variables: t.render(v))
         full = _median_us(
-            lambda: draft_letter(facts, rb, TEMPLATES, tone=tone, jurisdiction=jurisdiction)
+            lambda t=tone, j=jurisdiction: draft_letter(facts, rb, TEMPLATES, tone=t, jurisdiction=j)
         )
         print(f"{jurisdiction + ' / ' + tone:38} {full:10.1f} {floor:10.1f} {full / floor:6.2f}x")
 

@@ -12,6 +12,10 @@ from app.rulebook.loader import Rulebook, load_rulebook
 
 EXAMPLES = PROJECT_ROOT / "examples"
 
+# The store fixtures (`db_url`: a fresh SQLite and PostgreSQL database per test; `store`) for every
+# test directory, without importing fixture names into test modules.
+pytest_plugins = ("support.storedb",)
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

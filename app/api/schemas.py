@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.merge_schemas import MergeInfo
 from app.checks.base import Report
+from app.core.timestamps import Timestamp
 from app.domain.facts import IncidentFacts
+from app.store.enums import DraftState, ReviewDecision
 from app.workflow.drafts import DraftDetail
 
 Id = Field(ge=1, le=2**31 - 1)
@@ -27,7 +29,7 @@ class UserPublic(BaseModel):
     email: str
     role: str
     active: bool
-    created_at: str
+    created_at: Timestamp
 
 
 class UserCreate(_In):
@@ -83,9 +85,11 @@ class TokenPublic(BaseModel):
     id: int
     prefix: str
     name: str
-    created_at: str
-    revoked_at: str | None = None
-    expires_at: str | None = Field(None, description="When the token stops working (ISO 8601).")
+    created_at: Timestamp
+    revoked_at: Timestamp | None = None
+    expires_at: Timestamp | None = Field(
+        None, description="When the token stops working (ISO 8601)."
+    )
 
 
 class TokenCreated(TokenPublic):
@@ -111,7 +115,7 @@ class IncidentPublic(BaseModel):
     title: str
     facts_version: int
     created_by: int
-    created_at: str
+    created_at: Timestamp
 
 
 class FactsVersionPublic(BaseModel):
@@ -120,7 +124,7 @@ class FactsVersionPublic(BaseModel):
     number: int
     facts: dict[str, Any]
     created_by: int
-    created_at: str
+    created_at: Timestamp
 
 
 class FactsUpdate(_In):
@@ -182,9 +186,9 @@ class ReviewPublic(BaseModel):
 
     user_id: int
     role: str
-    decision: str
+    decision: ReviewDecision
     comment: str
-    created_at: str
+    created_at: Timestamp
 
 
 class WaiverPublic(BaseModel):
@@ -195,7 +199,7 @@ class WaiverPublic(BaseModel):
     rule: str
     reason: str
     created_by: int
-    created_at: str
+    created_at: Timestamp
 
 
 class SignOffPublic(BaseModel):
@@ -204,7 +208,7 @@ class SignOffPublic(BaseModel):
     user_id: int
     checklist: list[dict[str, Any]]
     comment: str
-    created_at: str
+    created_at: Timestamp
 
 
 class VersionPublic(BaseModel):
@@ -217,7 +221,7 @@ class VersionPublic(BaseModel):
     facts_version: int
     check_ms: float
     created_by: int
-    created_at: str
+    created_at: Timestamp
 
 
 class VersionSummary(BaseModel):
@@ -227,7 +231,7 @@ class VersionSummary(BaseModel):
     rulebook: str
     facts_version: int
     created_by: int
-    created_at: str
+    created_at: Timestamp
 
 
 class DraftPublic(BaseModel):
@@ -239,7 +243,7 @@ class DraftPublic(BaseModel):
     jurisdictions: list[str]
     residences: list[str]
     tone: str
-    state: str
+    state: DraftState
     current_version: int
     facts_changed: bool = Field(
         description="The incident has newer facts than those this version's text was drafted from (GET ./facts-update shows the change)."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,8 +13,9 @@ from app.auth.passwords import MIN_LENGTH, hash_password, one_time_password, ver
 from app.auth.roles import ROLES
 from app.auth.tokens import new_token, token_hash
 from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.timestamps import iso, utcnow
 from app.store import repositories as repo
-from app.store.models import ApiToken, User, WebSession, utcnow
+from app.store.models import ApiToken, User, WebSession
 from app.workflow import audit
 
 DEFAULT_TOKEN_DAYS = 90  # Settings.TOKEN_LIFETIME_DAYS's default; callers pass the configured value
@@ -53,7 +54,7 @@ def create_user(
         role=role,
         password_hash=hash_password(password),
         active=True,
-        created_at=utcnow().isoformat(),
+        created_at=utcnow(),
     )
     session.add(user)
     session.flush()
@@ -124,8 +125,8 @@ def issue_token(
         token_hash=token_hash(secret),
         prefix=secret[:10],
         name=name[:100],
-        created_at=now.isoformat(),
-        expires_at=(now + timedelta(days=lifetime_days)).isoformat(),
+        created_at=now,
+        expires_at=now + timedelta(days=lifetime_days),
     )
     session.add(row)
     session.flush()
@@ -136,7 +137,7 @@ def issue_token(
         "user",
         user.id,
         None,
-        {"token_id": row.id, "prefix": row.prefix, "name": name, "expires_at": row.expires_at},
+        {"token_id": row.id, "prefix": row.prefix, "name": name, "expires_at": iso(row.expires_at)},
     )
     session.commit()
     return row, secret
@@ -150,7 +151,7 @@ def revoke_token(session: Session, actor: User, token_id: int) -> ApiToken:
             f"Token {token_id} does not exist. List your tokens with GET /api/v1/auth/tokens."
         )
     if row.revoked_at is None:
-        row.revoked_at = utcnow().isoformat()
+        row.revoked_at = utcnow()
         audit.record(
             session,
             actor,
@@ -172,7 +173,7 @@ def user_for_token(session: Session, token: str) -> User | None:
     if (
         row is None
         or row.revoked_at is not None
-        or (row.expires_at and row.expires_at < utcnow().isoformat())
+        or (row.expires_at is not None and row.expires_at < utcnow())
     ):
         return None
     user = session.get(User, row.user_id)
@@ -182,13 +183,13 @@ def user_for_token(session: Session, token: str) -> User | None:
 def start_session(session: Session, user: User, max_age_s: int) -> str:
     """Open a browser session; returns the random session id for the cookie. Commits."""
     sid = secrets.token_urlsafe(32)
-    now = datetime.now(UTC)
+    now = utcnow()
     session.add(
         WebSession(
             user_id=user.id,
             session_hash=token_hash(sid),
-            created_at=now.isoformat(),
-            expires_at=(now + timedelta(seconds=max_age_s)).isoformat(),
+            created_at=now,
+            expires_at=now + timedelta(seconds=max_age_s),
         )
     )
     audit.record(session, user, "session.started", "user", user.id)
@@ -201,7 +202,7 @@ def user_for_session(session: Session, sid: str) -> User | None:
     row = session.execute(
         select(WebSession).where(WebSession.session_hash == token_hash(sid))
     ).scalar_one_or_none()
-    if row is None or row.ended_at is not None or row.expires_at < datetime.now(UTC).isoformat():
+    if row is None or row.ended_at is not None or row.expires_at < utcnow():
         return None
     user = session.get(User, row.user_id)
     return user if user and user.active else None
@@ -213,7 +214,7 @@ def end_session(session: Session, sid: str) -> None:
         select(WebSession).where(WebSession.session_hash == token_hash(sid))
     ).scalar_one_or_none()
     if row is not None and row.ended_at is None:
-        row.ended_at = utcnow().isoformat()
+        row.ended_at = utcnow()
         user = session.get(User, row.user_id)
         audit.record(session, user, "session.ended", "user", row.user_id)
         session.commit()

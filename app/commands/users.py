@@ -46,7 +46,7 @@ def create(args: argparse.Namespace) -> int:
                 session, None, user, "cli", common.settings().TOKEN_LIFETIME_DAYS
             )
             print(f"api token: {secret}")
-            print(f"token expires: {row.expires_at}")
+            print(f"token expires: {row.expires_at.isoformat()}")
     return 0
 
 
@@ -65,7 +65,7 @@ def token(args: argparse.Namespace) -> int:
             session, None, user, args.name, common.settings().TOKEN_LIFETIME_DAYS
         )
         print(secret)
-        print(f"token expires: {row.expires_at}", file=sys.stderr)
+        print(f"token expires: {row.expires_at.isoformat()}", file=sys.stderr)
     return 0
 
 

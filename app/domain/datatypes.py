@@ -6,10 +6,10 @@ applicability both key off them, so free text is not accepted.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class DataType(str, Enum):
+class DataType(StrEnum):
     """A category of exposed personal data."""
 
     name = "name"
@@ -26,7 +26,7 @@ class DataType(str, Enum):
     health_insurance = "health_insurance"
     biometric = "biometric"
     genetic = "genetic"
-    username_password = "username_password"
+    username_password = "username_password"  # noqa: S105 - a data-type id, not a secret
     security_questions = "security_questions"
     email = "email"
     date_of_birth = "date_of_birth"

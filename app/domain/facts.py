@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
@@ -99,7 +99,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class CauseCategory(str, Enum):
+class CauseCategory(StrEnum):
     """How the breach happened, in categories regulators' forms use."""
 
     ransomware = "ransomware"
@@ -117,7 +117,7 @@ class CauseCategory(str, Enum):
     other = "other"
 
 
-class EntityType(str, Enum):
+class EntityType(StrEnum):
     """What kind of organisation gives notice; decides which federal rules apply."""
 
     business = "business"

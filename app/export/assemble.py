@@ -11,6 +11,7 @@ import hashlib
 import re
 from typing import Any
 
+from app.core.timestamps import iso
 from app.export.checklist import (
     ChecklistExport,
     checklist_csv,
@@ -22,6 +23,7 @@ from app.export.document import ExportDocument
 from app.export.plan import APPROVED_STATES
 from app.export.proof import Proof, prove_all
 from app.store import repositories as repo
+from app.store.enums import ReviewDecision
 
 
 def version_hash(text: str) -> str:
@@ -125,17 +127,11 @@ def checklist_export(session: Any, draft: Any, ver: Any, rulebook: Any = None) -
         )
     approvals = []
     for r in repo.reviews_for(session, ver.id):
-        if r.decision in ("approve", "approved"):
-            approvals.append(
-                {
-                    "user": repo.get_user(session, r.user_id).email,
-                    "role": r.role,
-                    "at": r.created_at,
-                }
-            )
+        if r.decision == ReviewDecision.APPROVED:
+            approvals.append({"user": r.user.email, "role": r.role, "at": iso(r.created_at)})
     signer = None
     if sign_off:
-        signer = f"{repo.get_user(session, sign_off.user_id).email} {sign_off.created_at}"
+        signer = f"{sign_off.user.email} {iso(sign_off.created_at)}"
     return ChecklistExport(
         incident_name=incident.title,
         draft_id=f"{draft.id} ({draft.variant}, {draft.tone})",

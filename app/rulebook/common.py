@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import string
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """Three levels, as in Vale: only `error` makes `candor check` exit 1 and blocks approval."""
 
     suggestion = "suggestion"

@@ -6,13 +6,14 @@ SQLite's BEGIN IMMEDIATE does the same job there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_KEY = 0x43414E44  # "CAND"
@@ -26,14 +27,52 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the latest revision (no-op when current)."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision` (default: the latest; no-op when current)."""
+    _migrate(engine, lambda cfg: command.upgrade(cfg, revision))
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to `revision` (operators' rollback; tests of the data conversions)."""
+    _migrate(engine, lambda cfg: command.downgrade(cfg, revision))
+
+
+def _migrate(engine: Engine, run: Callable[[Config], None]) -> None:
+    """Run an Alembic command on one connection, in one transaction.
+
+    On SQLite, foreign-key enforcement is off while migrating: changing a column rebuilds its table
+    (copy, drop, rename), and dropping a table that others reference would fail or cascade. SQLite
+    ignores that pragma inside a transaction, so it is set on the raw connection before BEGIN, and
+    `PRAGMA foreign_key_check` must come back empty before the migration commits.
+    """
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw = conn.connection.driver_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+                cfg.attributes["connection"] = conn
+                run(cfg)
+                if sqlite:
+                    _refuse_broken_references(conn)
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
+def _refuse_broken_references(conn: Connection) -> None:
+    """Roll the migration back when it left a row pointing at a missing one."""
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        table, rowid, parent, _fk = broken[0]
+        raise RuntimeError(
+            f"migration left {len(broken)} broken reference(s), e.g. {table} row {rowid} -> {parent}; "
+            "nothing was changed"
+        )
 
 
 def migration_state(engine: Engine) -> tuple[tuple[str, ...], tuple[str, ...]]:

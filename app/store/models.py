@@ -1,6 +1,11 @@
 """The stored record: users and credentials, incidents with versioned facts, drafts with immutable
 versions, waivers, reviews, sign-offs and the hash-chained audit log.
 
+Timestamps are timezone-aware UTC `datetime`s (app.store.types.UTCDateTime); states and review
+decisions are enums (app.store.enums). Relationships are read-only (`viewonly`): pages load a
+draft's versions, reviews and reviewers in a few queries with `selectinload`, and writers keep
+setting the foreign-key columns, so nothing is written through a relationship by accident.
+
 Versions, facts versions and audit entries are never updated or deleted by the application;
 a new state is always a new row. Uniqueness constraints back the optimistic-locking checks, so
 even a logic slip cannot create two versions with the same number.
@@ -8,16 +13,17 @@ even a logic slip cannot create two versions with the same number.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from app.core.timestamps import utcnow
+from app.store.enums import DraftState, ReviewDecision, enum_column_type
+from app.store.types import UTCDateTime
 
-def utcnow() -> datetime:
-    """Timezone-aware now in UTC (stored naive-free on both databases)."""
-    return datetime.now(UTC)
+__all__ = ["utcnow"]  # re-exported: the clock every row's `created_at` comes from
 
 
 class Base(DeclarativeBase):
@@ -33,7 +39,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ApiToken(Base):
@@ -45,10 +51,10 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(100), default="")
-    created_at: Mapped[str] = mapped_column(String(40))
-    revoked_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    expires_at: Mapped[str | None] = mapped_column(
-        String(40), nullable=True
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, nullable=True
     )  # None only before migration 0002
 
 
@@ -59,9 +65,9 @@ class WebSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     session_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[str] = mapped_column(String(40))
-    expires_at: Mapped[str] = mapped_column(String(40))
-    ended_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Incident(Base):
@@ -72,7 +78,11 @@ class Incident(Base):
     title: Mapped[str] = mapped_column(String(200))
     facts_version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    drafts: Mapped[list[Draft]] = relationship(
+        back_populates="incident", order_by="Draft.id", viewonly=True
+    )
 
 
 class FactsVersion(Base):
@@ -85,7 +95,7 @@ class FactsVersion(Base):
     number: Mapped[int] = mapped_column(Integer)
     facts: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Draft(Base):
@@ -101,9 +111,16 @@ class Draft(Base):
     jurisdictions: Mapped[list[str]] = mapped_column(JSON)
     residences: Mapped[list[str]] = mapped_column(JSON)
     tone: Mapped[str] = mapped_column(String(20))
-    state: Mapped[str] = mapped_column(String(30), default="draft")
+    state: Mapped[DraftState] = mapped_column(
+        enum_column_type(DraftState, "ck_drafts_state"), default=DraftState.DRAFT
+    )
     current_version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    incident: Mapped[Incident] = relationship(back_populates="drafts", viewonly=True)
+    versions: Mapped[list[DraftVersion]] = relationship(
+        back_populates="draft", order_by="DraftVersion.number", viewonly=True
+    )
 
 
 class DraftVersion(Base):
@@ -120,7 +137,13 @@ class DraftVersion(Base):
     facts_version: Mapped[int] = mapped_column(Integer)
     check_ms: Mapped[float] = mapped_column(default=0.0)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    draft: Mapped[Draft] = relationship(back_populates="versions", viewonly=True)
+    author: Mapped[User] = relationship(viewonly=True)
+    reviews: Mapped[list[Review]] = relationship(order_by="Review.id", viewonly=True)
+    waivers: Mapped[list[Waiver]] = relationship(order_by="Waiver.id", viewonly=True)
+    sign_off: Mapped[SignOff | None] = relationship(viewonly=True)
 
 
 class Waiver(Base):
@@ -134,7 +157,9 @@ class Waiver(Base):
     rule: Mapped[str] = mapped_column(String(120))
     reason: Mapped[str] = mapped_column(Text)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship(viewonly=True)
 
 
 class Review(Base):
@@ -146,9 +171,13 @@ class Review(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("draft_versions.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     role: Mapped[str] = mapped_column(String(20))
-    decision: Mapped[str] = mapped_column(String(30))
+    decision: Mapped[ReviewDecision] = mapped_column(
+        enum_column_type(ReviewDecision, "ck_reviews_decision")
+    )
     comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(viewonly=True)
 
 
 class SignOff(Base):
@@ -160,7 +189,9 @@ class SignOff(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     checklist: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(viewonly=True)
 
 
 class AuditEntry(Base):
@@ -168,7 +199,7 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_entries"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    at: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     actor: Mapped[str] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(60))
@@ -209,8 +240,8 @@ class Comment(Base):
     body: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     author_role: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
 
@@ -229,9 +260,9 @@ class Suggestion(Base):
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     author_role: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     result_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.checks.base import Report
 from app.core.errors import NotFound
@@ -127,6 +128,42 @@ def list_drafts(session: Session, incident_id: int) -> list[Draft]:
     return list(
         session.execute(
             select(Draft).where(Draft.incident_id == incident_id).order_by(Draft.id)
+        ).scalars()
+    )
+
+
+def review_record_loaders() -> list[LoaderOption]:
+    """Loader options that fetch a draft's incident, versions, their reviews and reviewers in four
+    queries for any number of drafts (pages list many drafts; lazy loading would query per row)."""
+    versions = selectinload(Draft.versions)
+    return [
+        selectinload(Draft.incident),
+        versions.selectinload(DraftVersion.reviews).selectinload(Review.user),
+    ]
+
+
+def drafts_with_reviews(session: Session, incident_id: int) -> list[Draft]:
+    """An incident's drafts in creation order, with their review record loaded (see above)."""
+    get_incident(session, incident_id)
+    return list(
+        session.execute(
+            select(Draft)
+            .where(Draft.incident_id == incident_id)
+            .order_by(Draft.id)
+            .options(*review_record_loaders())
+        ).scalars()
+    )
+
+
+def incidents_with_drafts(session: Session, *, limit: int = 100) -> list[Incident]:
+    """Incidents, newest first, each with its drafts and their review record (the dashboard)."""
+    drafts = selectinload(Incident.drafts)
+    return list(
+        session.execute(
+            select(Incident)
+            .order_by(Incident.id.desc())
+            .limit(limit)
+            .options(*(drafts.options(o) for o in review_record_loaders()))
         ).scalars()
     )
 

@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.store.models import AuditEntry, AuditHead, User, utcnow
+from app.core.timestamps import iso, utcnow
+from app.store.models import AuditEntry, AuditHead, User
 
 GENESIS = "0" * 64
 
@@ -50,10 +51,11 @@ def entry_hash(key: bytes, fields: dict[str, Any], prev_hash: str) -> str:
     return _mac(key, {**fields, "prev_hash": prev_hash})
 
 
-def _fields(e: AuditEntry) -> dict[str, Any]:
+def entry_fields(e: AuditEntry) -> dict[str, Any]:
+    """The content an entry's hash covers (with `at` as the ISO 8601 text that was signed)."""
     return {
         "seq": e.seq,
-        "at": e.at,
+        "at": iso(e.at),  # the ISO 8601 text is what was signed (the form stored before 0003)
         "actor_id": e.actor_id,
         "actor": e.actor,
         "action": e.action,
@@ -80,7 +82,7 @@ def record(
     ).scalar_one()
     entry = AuditEntry(
         seq=head.seq + 1,
-        at=utcnow().isoformat(),
+        at=utcnow(),
         actor_id=actor.id if actor else None,
         actor=actor.email if actor else "system",
         action=action,
@@ -91,7 +93,7 @@ def record(
         prev_hash=head.hash,
         hash="",
     )
-    entry.hash = entry_hash(key, _fields(entry), head.hash)
+    entry.hash = entry_hash(key, entry_fields(entry), head.hash)
     session.add(entry)
     head.seq, head.hash = entry.seq, entry.hash
     session.flush()
@@ -208,7 +210,7 @@ def verify(
                 return VerifyResult(
                     False, count, e.seq, "previous-hash link does not match the entry before it"
                 )
-            if not hmac.compare_digest(entry_hash(key, _fields(e), e.prev_hash), e.hash):
+            if not hmac.compare_digest(entry_hash(key, entry_fields(e), e.prev_hash), e.hash):
                 return VerifyResult(
                     False,
                     count,

@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 from app.checks.base import Report
 from app.checks.engine import run_checks
 from app.core.errors import Conflict, InvalidInput, TooLarge
+from app.core.timestamps import utcnow
 from app.domain.facts import IncidentFacts
 from app.letters.context import TONES
 from app.letters.drafting import draft_letter
 from app.store import repositories as repo
-from app.store.models import Draft, DraftVersion, Incident, Review, SignOff, User, Waiver, utcnow
+from app.store.enums import ReviewDecision
+from app.store.models import Draft, DraftVersion, Incident, Review, SignOff, User, Waiver
 from app.workflow import audit, states, textmerge
 from app.workflow.context import WorkflowContext
 from app.workflow.locks import lock_draft
@@ -111,7 +113,7 @@ def create_draft(
         )
     letter = _render(ctx, facts, variant, tone)
     report, ms = _check(ctx, letter.text, facts, list(variant.jurisdictions), tone)
-    now = utcnow().isoformat()
+    now = utcnow()
     draft = Draft(
         incident_id=incident.id,
         variant=variant.code,
@@ -312,10 +314,10 @@ def _store_version(
     """Write version N+1 under the draft's row lock, void approvals of N, audit. Commits."""
     draft_id, old_tone = draft.id, draft.tone
     old = repo.get_version(session, draft_id, draft.current_version)
-    voided = [r for r in repo.reviews_for(session, old.id) if r.decision == "approved"]
+    voided = [r for r in repo.reviews_for(session, old.id) if r.decision == ReviewDecision.APPROVED]
     new_state = states.next_state(draft.state, "save") or states.DRAFT
     number = draft.current_version + 1
-    now = utcnow().isoformat()
+    now = utcnow()
     version = DraftVersion(
         draft_id=draft_id,
         number=number,
@@ -508,7 +510,7 @@ def waive(
         rule=finding.rule,
         reason=reason,
         created_by=actor.id,
-        created_at=utcnow().isoformat(),
+        created_at=utcnow(),
     )
     session.add(w)
     session.flush()
@@ -528,14 +530,3 @@ def waive(
     )
     session.commit()
     return w
-
-
-def version_summary(v: DraftVersion) -> dict[str, Any]:
-    """Short description of a version for lists."""
-    return {
-        "number": v.number,
-        "created_at": v.created_at,
-        "created_by": v.created_by,
-        "facts_version": v.facts_version,
-        "rulebook": v.rulebook_hash,
-    }

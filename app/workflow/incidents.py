@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, InvalidInput
+from app.core.timestamps import utcnow
 from app.domain.facts import IncidentFacts
 from app.letters.context import TONES
 from app.store import repositories as repo
-from app.store.models import FactsVersion, Incident, User, utcnow
+from app.store.models import FactsVersion, Incident, User
 from app.workflow import audit
 from app.workflow.context import WorkflowContext
 from app.workflow.drafts import DraftDetail, create_draft
@@ -66,7 +67,7 @@ def create_incident(
             ],
         )
     tones = list(dict.fromkeys(tones))
-    now = utcnow().isoformat()
+    now = utcnow()
     incident = Incident(
         title=(title or _title(facts))[:200], facts_version=1, created_by=actor.id, created_at=now
     )
@@ -186,7 +187,7 @@ def update_facts_with_impact(
         number=number,
         facts=new,
         created_by=actor.id,
-        created_at=utcnow().isoformat(),
+        created_at=utcnow(),
     )
     session.add(fv)
     incident.facts_version = number

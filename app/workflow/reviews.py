@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 
 from app.checks.base import Finding, Report
 from app.core.errors import Conflict, Forbidden
+from app.core.timestamps import utcnow
 from app.store import repositories as repo
-from app.store.models import Review, SignOff, User, utcnow
+from app.store.enums import ReviewDecision
+from app.store.models import Review, SignOff, User
 from app.workflow import audit, states
 from app.workflow.context import WorkflowContext
 from app.workflow.drafts import DraftDetail, detail, stale
@@ -106,7 +108,9 @@ def approve(
                 "findings": [{"id": f.id, "rule": f.rule, "message": f.message} for f in blocking]
             },
         )
-    approvals = [r for r in repo.reviews_for(session, version.id) if r.decision == "approved"]
+    approvals = [
+        r for r in repo.reviews_for(session, version.id) if r.decision == ReviewDecision.APPROVED
+    ]
     if any(r.user_id == actor.id for r in approvals):
         raise Conflict(
             f"You already approved version {number}. The other approval must come from a different user "
@@ -135,9 +139,9 @@ def approve(
             version_id=version.id,
             user_id=actor.id,
             role=actor.role,
-            decision="approved",
+            decision=ReviewDecision.APPROVED,
             comment=comment,
-            created_at=utcnow().isoformat(),
+            created_at=utcnow(),
         )
     )
     if warnings:
@@ -182,7 +186,7 @@ def request_changes(
         )
     draft, version, nxt = _current(session, draft_id, number, "request_changes", "request changes")
     if any(
-        r.user_id == actor.id and r.decision == "changes_requested"
+        r.user_id == actor.id and r.decision == ReviewDecision.CHANGES_REQUESTED
         for r in repo.reviews_for(session, version.id)
     ):
         raise Conflict(
@@ -193,9 +197,9 @@ def request_changes(
             version_id=version.id,
             user_id=actor.id,
             role=actor.role,
-            decision="changes_requested",
+            decision=ReviewDecision.CHANGES_REQUESTED,
             comment=comment,
-            created_at=utcnow().isoformat(),
+            created_at=utcnow(),
         )
     )
     draft.state = nxt
@@ -234,7 +238,7 @@ def sign_off(
             user_id=actor.id,
             checklist=checklist,
             comment=comment,
-            created_at=utcnow().isoformat(),
+            created_at=utcnow(),
         )
     )
     draft.state = nxt

@@ -32,6 +32,7 @@ from app.core.errors import AppError
 from app.domain.facts import IncidentFacts
 from app.letters.drafting import draft_letter
 from app.store import repositories as repo
+from app.store.enums import ReviewDecision
 from app.store.models import Draft, DraftVersion, Incident, User
 from app.workflow import audit, states
 from app.workflow.context import WorkflowContext
@@ -137,7 +138,7 @@ def _lapsed(session: Session, draft: Draft) -> dict[str, Any]:
     approvals = [
         {"user_id": r.user_id, "role": r.role}
         for r in repo.reviews_for(session, version.id)
-        if r.decision == "approved"
+        if r.decision == ReviewDecision.APPROVED
     ]
     return {
         "version": version.number,

@@ -13,18 +13,20 @@ merge refuses it. The way out is a new version (a save, or a re-draft from the c
 
 from __future__ import annotations
 
-DRAFT, IN_REVIEW, CHANGES, APPROVED, SIGNED_OFF = (
-    "draft",
-    "in_review",
-    "changes_requested",
-    "approved",
-    "signed_off",
+from app.store.enums import DraftState
+
+DRAFT, IN_REVIEW, CHANGES, APPROVED, SIGNED_OFF, STALE = (
+    DraftState.DRAFT,
+    DraftState.IN_REVIEW,
+    DraftState.CHANGES_REQUESTED,
+    DraftState.APPROVED,
+    DraftState.SIGNED_OFF,
+    DraftState.STALE,
 )
-STALE = "stale"
 STATES = (DRAFT, IN_REVIEW, CHANGES, APPROVED, SIGNED_OFF, STALE)
 APPROVER_ROLES = ("cmo", "security")
 
-TRANSITIONS: dict[tuple[str, str], str] = {
+TRANSITIONS: dict[tuple[DraftState, str], DraftState] = {
     (DRAFT, "save"): DRAFT,
     (IN_REVIEW, "save"): DRAFT,  # voids the partial approval
     (CHANGES, "save"): DRAFT,
@@ -55,7 +57,7 @@ _HINTS = {
 }
 
 
-def next_state(state: str, action: str) -> str | None:
+def next_state(state: str, action: str) -> DraftState | None:
     """The state after `action`, or None when the table does not allow it."""
     return TRANSITIONS.get((state, action))
 

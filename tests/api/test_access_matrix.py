@@ -7,18 +7,14 @@ refuses to start when one has none.
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 import pytest
+from support.storeapp import make_store_app
+from support.storedb import example
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from support.storeapp import make_store_app  # noqa: E402
-from support.storedb import example  # noqa: E402
-
-from app.auth.policy import all_routes, api_routes, require_markers, unmarked_routes  # noqa: E402
-from app.auth.roles import ROLES  # noqa: E402
-from app.core.errors import ConfigError  # noqa: E402
+from app.auth.policy import all_routes, api_routes, require_markers, unmarked_routes
+from app.auth.roles import ROLES
+from app.core.errors import ConfigError
 
 
 @pytest.fixture(scope="module")

@@ -3,18 +3,15 @@ failed sign-ins are rate-limited, and SQLite reads do not wait for a writer hold
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import text, update
+from support.storeapp import PASSWORD, make_store_app
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from support.storeapp import PASSWORD, make_store_app  # noqa: E402
-
-from app.auth.emails import normalise_email  # noqa: E402
+from app.auth.emails import normalise_email
+from app.store.models import ApiToken
 
 
 @pytest.fixture
@@ -104,11 +101,9 @@ def test_tokens_expire(sa):
     assert timedelta(days=1, hours=23) < expires - datetime.now(UTC) <= timedelta(days=2)
     bearer = {"Authorization": f"Bearer {tok['token']}"}
     assert sa.client.get("/api/v1/auth/me", headers=bearer).status_code == 200
-    past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
+    past = datetime.now(UTC) - timedelta(seconds=1)
     with sa.client.app.state.db.sessions() as s:
-        s.execute(
-            text("UPDATE api_tokens SET expires_at = :p WHERE id = :i"), {"p": past, "i": tok["id"]}
-        )
+        s.execute(update(ApiToken).where(ApiToken.id == tok["id"]).values(expires_at=past))
         s.commit()
     r = sa.client.get("/api/v1/auth/me", headers=bearer)
     assert r.status_code == 401 and "expired" in r.json()["error"]["message"]

@@ -3,16 +3,12 @@ version is lost — on SQLite and on PostgreSQL, against a real server process."
 
 from __future__ import annotations
 
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from support.storedb import candor, db_url, example, make_user, server_env, start_server  # noqa: E402, F401
+from support.storedb import candor, example, make_user, server_env, start_server
 
 pytestmark = pytest.mark.slow
 CLIENTS = 12

@@ -4,21 +4,17 @@ committed version has its audit entry, and `candor audit verify` passes."""
 from __future__ import annotations
 
 import signal
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import func, select
+from support.storedb import candor, example, make_user, server_env, start_server
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from support.storedb import candor, db_url, example, make_user, server_env, start_server  # noqa: E402, F401
-
-from app.store.db import Database  # noqa: E402
-from app.store.models import AuditEntry, Draft, DraftVersion  # noqa: E402
+from app.store.db import Database
+from app.store.models import AuditEntry, Draft, DraftVersion
 
 pytestmark = pytest.mark.slow
 

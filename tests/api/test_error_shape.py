@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from support.storeapp import PASSWORD, make_store_app  # noqa: E402
-from support.storedb import example  # noqa: E402
+from support.storeapp import PASSWORD, make_store_app
+from support.storedb import example
 
 
 @pytest.fixture(scope="module")

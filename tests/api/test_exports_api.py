@@ -22,8 +22,9 @@ ROLES = ("admin", "responder", "cmo", "security", "compliance")
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     from app.auth.users import issue_token
+    from app.core.timestamps import utcnow
     from app.store import repositories as repo
-    from app.store.models import Review, utcnow
+    from app.store.models import Review
 
     d = tmp_path_factory.mktemp("exports_api")
     s = Settings(
@@ -54,7 +55,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
                         role=role,
                         decision="approved",
                         comment="",
-                        created_at=utcnow().isoformat(),
+                        created_at=utcnow(),
                     )
                 )
             draft.state = "approved"

@@ -6,18 +6,14 @@ Nothing is written by a refused request."""
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from support.storeapp import make_store_app  # noqa: E402
-from support.storedb import db_url, example  # noqa: E402, F401
+from support.storeapp import make_store_app
+from support.storedb import example
 
 
 @pytest.fixture
-def sa(db_url, tmp_path):  # noqa: F811 - the fixture imported above
+def sa(db_url, tmp_path):
     sa = make_store_app(tmp_path, db_url=db_url, MAX_BODY_BYTES=200_000)
     r = sa.client.post("/api/v1/incidents", json={"facts": example()}, headers=sa.h("responder"))
     assert r.status_code == 201, r.text

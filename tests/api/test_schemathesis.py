@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import atexit
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from support.storeapp import make_store_app  # noqa: E402
-from support.storedb import example  # noqa: E402
+from support.storeapp import make_store_app
+from support.storedb import example
 
 MAX_EXAMPLES = 6
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from jurisdiction_scenarios import make_facts
+from support.jurisdiction_scenarios import make_facts
 
 from app.domain.jurisdictions import (
     applicable_jurisdictions,

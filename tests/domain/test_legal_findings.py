@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from jurisdiction_scenarios import make_facts
+from support.jurisdiction_scenarios import make_facts
 
 from app.commands.obligations import render_text
 from app.domain.calendars import add_business_days

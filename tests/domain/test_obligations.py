@@ -1,11 +1,11 @@
-"""Table-driven: hand-worked scenarios (tests/domain/jurisdiction_scenarios.py) against the full obligations report."""
+"""Table-driven: hand-worked scenarios (tests/support/jurisdiction_scenarios.py) against the full obligations report."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from jurisdiction_scenarios import SCENARIOS, Scenario, make_facts
+from support.jurisdiction_scenarios import SCENARIOS, Scenario, make_facts
 
 from app.domain.calendars import add_business_days
 from app.domain.obligations import obligations_report, resolve_today

@@ -1,6 +1,6 @@
 """One hand-worked scenario per state whose rule changed in the issue #11 review (the working is in each docstring).
 
-Discovery is Monday 2026-03-02 (tests/domain/jurisdiction_scenarios.py) unless stated. Sources are the ones the
+Discovery is Monday 2026-03-02 (tests/support/jurisdiction_scenarios.py) unless stated. Sources are the ones the
 rule files record under `sources:`.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from jurisdiction_scenarios import make_facts
+from support.jurisdiction_scenarios import make_facts
 
 from app.domain.jurisdictions import condition_met
 from app.domain.obligations import obligations_report

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from jurisdiction_scenarios import make_facts
+from support.jurisdiction_scenarios import make_facts
 
 from app.checks.engine import run_checks
 from app.core.config import PROJECT_ROOT

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from jurisdiction_scenarios import SSN, make_facts
+from support.jurisdiction_scenarios import SSN, make_facts
 
 from app.domain.jurisdictions import applicable_jurisdictions, required_elements
 from app.domain.regions import US_STATES

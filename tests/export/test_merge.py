@@ -5,18 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import sys
 from pathlib import Path
 
 import pytest
+from support.recipients import BAD_ROWS, STATES_12, plan_for, variant_id, write_recipients
 
-_TESTS_DIR = str(Path(__file__).resolve().parents[1])
-if _TESTS_DIR not in sys.path:
-    sys.path.insert(0, _TESTS_DIR)
-
-from support.recipients import BAD_ROWS, STATES_12, plan_for, variant_id, write_recipients  # noqa: E402
-
-from app.export.merge import (  # noqa: E402
+from app.export.merge import (
     MergeError,
     MergeInterrupted,
     MergePlan,

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from support.recipients import BAD_ROWS, write_recipients
 
-_TESTS_DIR = str(Path(__file__).resolve().parents[1])
-if _TESTS_DIR not in sys.path:
-    sys.path.insert(0, _TESTS_DIR)
-
-from support.recipients import BAD_ROWS, write_recipients  # noqa: E402
-
-from app.cli import main  # noqa: E402
-from app.core.config import PROJECT_ROOT  # noqa: E402
-from app.domain.facts import IncidentFacts  # noqa: E402
-from app.letters.drafting import draft_letter  # noqa: E402
+from app.cli import main
+from app.core.config import PROJECT_ROOT
+from app.domain.facts import IncidentFacts
+from app.letters.drafting import draft_letter
 
 STATES = ["US-CA", "US-MA", "US-NY"]
 

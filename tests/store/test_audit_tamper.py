@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import datetime
 
 from sqlalchemy import select, text
 from support.storedb import candor, server_env
@@ -34,7 +35,7 @@ def _fill(store, n=8):
 def _rows(store):
     with store.db.reads() as s:
         return [
-            audit._fields(e) | {"prev_hash": e.prev_hash, "hash": e.hash}
+            audit.entry_fields(e) | {"prev_hash": e.prev_hash, "hash": e.hash}
             for e in s.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars()
         ]
 
@@ -76,7 +77,8 @@ def _rewrite(store, rows, hasher):
             }
             fields["seq"] = seq
             h = hasher(fields, prev)
-            conn.execute(AuditEntry.__table__.insert().values(**fields, prev_hash=prev, hash=h))
+            stored = fields | {"at": datetime.fromisoformat(fields["at"])}
+            conn.execute(AuditEntry.__table__.insert().values(**stored, prev_hash=prev, hash=h))
             prev = h
         conn.execute(
             AuditHead.__table__.update().where(AuditHead.id == 1).values(seq=len(rows), hash=prev)

@@ -74,7 +74,7 @@ def test_rehashing_an_edited_entry_still_breaks_the_next_link(store):
     _fill(store)
     with store.session() as s:
         e = s.get(audit.AuditEntry, 3)
-        fields = audit._fields(e) | {"actor": "forged"}
+        fields = audit.entry_fields(e) | {"actor": "forged"}
         forged = audit.entry_hash(audit.session_key(s), fields, e.prev_hash)
     _tamper(store, f"UPDATE audit_entries SET actor = 'forged', hash = '{forged}' WHERE seq = 3")
     with store.session() as s:

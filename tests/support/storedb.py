@@ -2,7 +2,9 @@
 CANDOR_TEST_POSTGRES_URL is set, on PostgreSQL (a new database per test, dropped afterwards);
 a server subprocess on a free port; users with tokens per role.
 
-Import the fixtures into a test module with `from support.storedb import db_url, store  # noqa: F401` (tests/ on sys.path, see tests/support/__init__.py).
+The `db_url` and `store` fixtures reach every test through `pytest_plugins` in tests/conftest.py;
+import the helpers (`candor`, `example`, ...) as `from support.storedb import ...` (pyproject.toml
+puts tests/ on the import path).
 """
 
 from __future__ import annotations

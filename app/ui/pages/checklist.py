@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.auth.policy import page
 from app.checks.engine import run_checks
 from app.core.errors import AppError
+from app.core.timestamps import utc_text
 from app.store import repositories as repo
 from app.store.models import User
 from app.ui import auth_bridge as auth
@@ -69,7 +70,7 @@ def _checklist_context(
     if d.sign_off is not None:
         signoff = {
             "email": email_of(session, d.sign_off.user_id, emails),
-            "created_at": d.sign_off.created_at[:19].replace("T", " "),
+            "created_at": utc_text(d.sign_off.created_at),
             "version": d.version.number,
             "comment": d.sign_off.comment,
         }

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from app.auth.roles import FACTS_EDITORS, MERGERS
 from app.core.errors import InvalidInput, NotFound
+from app.core.timestamps import utc_text
 from app.store import repositories as repo
+from app.store.enums import ReviewDecision
 from app.store.models import Draft, DraftVersion, User
 from app.ui import auth_bridge as auth
 from app.ui.views import STATE_LABELS
@@ -100,17 +102,20 @@ def email_of(session: Session, user_id: int, cache: dict[int, str]) -> str:
 
 
 def review_rows(session: Session, draft: Draft, emails: dict[int, str]) -> list[dict[str, Any]]:
-    """Every review of every version, newest version first; reviews of old versions are voided."""
+    """Every review of every version, newest version first; reviews of old versions are voided.
+
+    Reads the draft's relationships: load drafts with `repo.review_record_loaders()` when a page
+    shows many, so this costs no query per version or reviewer.
+    """
     out = []
-    for v in sorted(repo.list_versions(session, draft.id), key=lambda v: -v.number):
-        for r in repo.reviews_for(session, v.id):
-            decision = "approve" if r.decision in ("approved", "approve") else "request_changes"
+    for v in reversed(draft.versions):
+        for r in v.reviews:
             out.append(
                 {
                     "role": r.role,
-                    "email": email_of(session, r.user_id, emails),
+                    "email": r.user.email,
                     "version": v.number,
-                    "decision": decision,
+                    "decision": r.decision,
                     "comment": r.comment,
                     "voided": v.number != draft.current_version,
                     "created_at": r.created_at,
@@ -121,30 +126,29 @@ def review_rows(session: Session, draft: Draft, emails: dict[int, str]) -> list[
 
 def draft_view(session: Session, draft: Draft, emails: dict[int, str]) -> dict[str, Any]:
     """What pages show of a draft: incident, variant, state, approvals."""
-    incident = repo.get_incident(session, draft.incident_id)
     reviews = review_rows(session, draft, emails)
+    approvals = [r for r in reviews if r["decision"] == ReviewDecision.APPROVED]
     return {
         "id": draft.id,
         "incident_id": draft.incident_id,
-        "incident_title": incident.title,
+        "incident_title": draft.incident.title,
         "variant": draft.variant,
         "jurisdictions": list(draft.jurisdictions),
         "tone": draft.tone,
         "state": draft.state,
         "current_version": draft.current_version,
         "facts_changed": _facts_changed(session, draft),
-        "approvals": [r for r in reviews if r["decision"] == "approve"],
-        "approvals_valid": any(r["decision"] == "approve" and not r["voided"] for r in reviews),
+        "approvals": approvals,
+        "approvals_valid": any(not r["voided"] for r in approvals),
     }
 
 
 def _facts_changed(session: Session, draft: Draft) -> bool:
     """The incident has newer facts than those the draft's current text was drafted from."""
-    incident = repo.get_incident(session, draft.incident_id)
-    return (
-        incident.facts_version
-        > repo.get_version(session, draft.id, draft.current_version).facts_version
-    )
+    current = next((v for v in draft.versions if v.number == draft.current_version), None)
+    if current is None:  # a version saved after `draft.versions` was loaded in this session
+        current = repo.get_version(session, draft.id)
+    return draft.incident.facts_version > current.facts_version
 
 
 def version_view(session: Session, v: DraftVersion, emails: dict[int, str]) -> dict[str, Any]:
@@ -154,7 +158,7 @@ def version_view(session: Session, v: DraftVersion, emails: dict[int, str]) -> d
         "number": v.number,
         "text": v.text,
         "created_by": email_of(session, v.created_by, emails),
-        "created_at": v.created_at[:19].replace("T", " ") + " UTC",
+        "created_at": utc_text(v.created_at) + " UTC",
         "finding_count": len(findings),
     }
 

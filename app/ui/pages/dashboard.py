@@ -77,13 +77,13 @@ def dashboard(request: Request) -> Response:
         user = auth.current_user(request)
         emails: dict[int, str] = {}
         incidents = []
-        for inc in repo.list_incidents(session):
-            drafts = [draft_view(session, d, emails) for d in repo.list_drafts(session, inc.id)]
+        for inc in repo.incidents_with_drafts(session):
+            drafts = [draft_view(session, d, emails) for d in inc.drafts]
             incidents.append(
                 {
                     "id": inc.id,
                     "title": inc.title,
-                    "created_at": inc.created_at[:10],
+                    "created_at": inc.created_at.date().isoformat(),
                     "drafts": drafts,
                     "deadlines": _deadlines(session, request, inc.id),
                 }

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.policy import page
 from app.core.errors import AppError, Conflict, InvalidInput
+from app.core.timestamps import utc_text
 from app.domain.facts import IncidentFacts
 from app.store import repositories as repo
 from app.store.models import User
@@ -110,7 +111,7 @@ def _facts_conflict(
         "your_version": base,
         "current_version": current.number,
         "created_by": email_of(session, current.created_by, {}),
-        "created_at": current.created_at[:19].replace("T", " ") + " UTC",
+        "created_at": utc_text(current.created_at) + " UTC",
         "taken": taken,
         "both": both,
     }

@@ -106,7 +106,7 @@ def _merge_context(
     incident = repo.get_incident(session, incident_id)
     emails: dict[int, str] = {}
     drafts = []
-    for d in repo.list_drafts(session, incident_id):
+    for d in repo.drafts_with_reviews(session, incident_id):
         view = draft_view(session, d, emails)
         view["residences"] = list(d.residences or [])
         drafts.append(view)
