@@ -20,9 +20,12 @@ serve: $(STAMP)
 	mkdir -p var
 	$(BIN)/candor serve --host 127.0.0.1 --port 8000
 
-test: $(STAMP)
+# `make lint` first (ruff check + ruff format --check), then the layer contract, then every test
+# in a random order (pytest-randomly: the header prints the seed; `--randomly-seed=N` replays an
+# order, `-p no:randomly` runs in file order) so no test can lean on another having run first.
+test: lint
 	$(BIN)/lint-imports  # the layer contract (pyproject.toml [tool.importlinter], docs/architecture.md)
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q -p randomly
 
 # Refresh docs/screenshots/: the browser tests that take screenshots, writing them into docs/ (an
 # ordinary test run writes them to a temporary folder and leaves the working tree clean).
@@ -39,6 +42,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

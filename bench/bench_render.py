@@ -56,7 +56,9 @@ def main() -> None:
         template = env.get_template(template_name(tone))
         floor = _median_us(lambda t=template, v=variables: t.render(v))
         full = _median_us(
-            lambda t=tone, j=jurisdiction: draft_letter(facts, rb, TEMPLATES, tone=t, jurisdiction=j)
+            lambda t=tone, j=jurisdiction: draft_letter(
+                facts, rb, TEMPLATES, tone=t, jurisdiction=j
+            )
         )
         print(f"{jurisdiction + ' / ' + tone:38} {full:10.1f} {floor:10.1f} {full / floor:6.2f}x")
 

@@ -319,7 +319,7 @@ class AuditEntryPublic(BaseModel):
     """One audit log entry."""
 
     seq: int
-    at: str
+    at: Timestamp
     actor_id: int | None
     actor: str
     action: str

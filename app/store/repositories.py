@@ -5,6 +5,7 @@ Lookups raise NotFound with a sentence saying what to check, so callers never ha
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -247,5 +248,9 @@ def audit_entries(
 
 
 def as_dict(row: Any) -> dict[str, Any]:
-    """Column values of a row (for audit details and debugging)."""
-    return {c.key: getattr(row, c.key) for c in row.__table__.columns}
+    """Column values of a row, JSON-ready (timestamps as ISO 8601 text, enums as their values)."""
+    out = {}
+    for c in row.__table__.columns:
+        value = getattr(row, c.key)
+        out[c.key] = value.isoformat() if isinstance(value, datetime) else value
+    return out

@@ -124,7 +124,7 @@ def _seed_0002(conn, legacy_decision: str = "approve") -> list[str]:
                 "version, details, prev_hash, hash) VALUES (:seq, :at, :actor_id, :actor, :action, "
                 ":entity, :entity_id, :version, :details, :prev, :hash)"
             ),
-            fields | {"details": '{"n": %d}' % seq, "prev": prev, "hash": h},
+            fields | {"details": f'{{"n": {seq}}}', "prev": prev, "hash": h},
         )
         prev = h
     conn.execute(
@@ -159,9 +159,7 @@ def test_0003_converts_existing_data_and_keeps_the_audit_chain(db_url):
             web = s.execute(select(WebSession)).scalar_one()
             assert web.expires_at == _aware(T2) and web.ended_at is None
             # comparisons are between instants now, in SQL too
-            later = s.execute(
-                select(ApiToken.id).where(ApiToken.created_at < _aware(T1))
-            ).scalars()
+            later = s.execute(select(ApiToken.id).where(ApiToken.created_at < _aware(T1))).scalars()
             assert sorted(later) == [1, 2]
             states = dict(s.execute(select(Draft.id, Draft.state)).all())
             assert states == {1: "signed_off", 2: "in_review"}
@@ -190,19 +188,25 @@ def test_0003_downgrade_gives_back_the_stored_text(db_url):
     db = _database_at_0002(db_url, legacy_decision="approved")
     try:
         with db.engine.connect() as conn:
-            before = conn.execute(
-                text("SELECT seq, at FROM audit_entries ORDER BY seq")
-            ).all(), conn.execute(
-                text("SELECT id, created_at, revoked_at, expires_at FROM api_tokens ORDER BY id")
-            ).all()
+            before = (
+                conn.execute(text("SELECT seq, at FROM audit_entries ORDER BY seq")).all(),
+                conn.execute(
+                    text(
+                        "SELECT id, created_at, revoked_at, expires_at FROM api_tokens ORDER BY id"
+                    )
+                ).all(),
+            )
         upgrade(db.engine)
         downgrade(db.engine, "0002")
         with db.engine.connect() as conn:
-            after = conn.execute(
-                text("SELECT seq, at FROM audit_entries ORDER BY seq")
-            ).all(), conn.execute(
-                text("SELECT id, created_at, revoked_at, expires_at FROM api_tokens ORDER BY id")
-            ).all()
+            after = (
+                conn.execute(text("SELECT seq, at FROM audit_entries ORDER BY seq")).all(),
+                conn.execute(
+                    text(
+                        "SELECT id, created_at, revoked_at, expires_at FROM api_tokens ORDER BY id"
+                    )
+                ).all(),
+            )
         assert after == before
         upgrade(db.engine)  # and up again
         with db.reads() as s:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -108,3 +111,11 @@ def test_cli_users_create_and_token(tmp_path):
         pw = conn.execute(text("SELECT password_hash FROM users")).scalar()
     db.dispose()
     assert stored and all(len(h) == 64 for h in stored) and pw.startswith("$argon2id$")
+
+
+def test_cli_audit_list_prints_json_lines_with_iso_8601_times(store, db_url, tmp_path):
+    _fill(store, n=2)
+    r = candor(["audit", "list"], server_env(db_url, tmp_path))
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(rows) >= 2 and all(datetime.fromisoformat(e["at"]).tzinfo for e in rows)

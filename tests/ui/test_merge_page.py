@@ -24,9 +24,8 @@ ROLES = ("compliance", "admin", "cmo", "responder")
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     from app.auth.users import create_user
-    from app.core.timestamps import utcnow
     from app.store import repositories as repo
-    from app.store.models import Review
+    from app.store.models import Review, utcnow
 
     d = tmp_path_factory.mktemp("merge_page")
     s = Settings(
@@ -57,7 +56,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
                         role=role,
                         decision="approved",
                         comment="",
-                        created_at=utcnow(),
+                        created_at=utcnow().isoformat(),
                     )
                 )
             draft.state = "approved"
