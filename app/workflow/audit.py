@@ -55,7 +55,7 @@ def entry_fields(e: AuditEntry) -> dict[str, Any]:
     """The content an entry's hash covers (with `at` as the ISO 8601 text that was signed)."""
     return {
         "seq": e.seq,
-        "at": iso(e.at),  # the ISO 8601 text is what was signed (the form stored before 0004)
+        "at": iso(e.at),  # the ISO 8601 text is what was signed (the form stored before 0005)
         "actor_id": e.actor_id,
         "actor": e.actor,
         "action": e.action,

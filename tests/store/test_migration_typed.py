@@ -1,4 +1,4 @@
-"""Migration 0004 (typed store) on a database built by migrations 0001–0003 with data in it, on
+"""Migration 0005 (typed store) on a database built by migrations 0001–0004 with data in it, on
 SQLite and PostgreSQL: text timestamps become aware datetimes with the same instants, legacy
 vocabulary is mapped, the audit chain still verifies, the append-only triggers still hold, the
 schema matches the models, and downgrading gives back the exact text that was stored."""
@@ -25,8 +25,8 @@ T1 = "2026-11-27T10:00:00+00:00"  # no microseconds: isoformat() leaves them out
 T2 = "2026-11-28T23:59:59.000001+00:00"
 
 
-def _seed_before_0004(conn, legacy_decision: str = "approve") -> list[str]:
-    """Rows as the code before 0004 wrote them (ISO text), plus a keyed audit chain; returns the
+def _seed_before_0005(conn, legacy_decision: str = "approve") -> list[str]:
+    """Rows as the code before 0005 wrote them (ISO text), plus a keyed audit chain; returns the
     `at` texts of the chain."""
     conn.execute(
         text(
@@ -133,11 +133,11 @@ def _seed_before_0004(conn, legacy_decision: str = "approve") -> list[str]:
     return ats
 
 
-def _database_before_0004(db_url: str, **seed) -> Database:
+def _database_before_0005(db_url: str, **seed) -> Database:
     db = Database.from_url(db_url, audit_key=KEY)
-    upgrade(db.engine, "0003")
+    upgrade(db.engine, "0004")
     with db.engine.begin() as conn:
-        _seed_before_0004(conn, **seed)
+        _seed_before_0005(conn, **seed)
     return db
 
 
@@ -145,8 +145,8 @@ def _aware(iso_text: str) -> datetime:
     return datetime.fromisoformat(iso_text).astimezone(UTC)
 
 
-def test_0004_converts_existing_data_and_keeps_the_audit_chain(db_url):
-    db = _database_before_0004(db_url)
+def test_0005_converts_existing_data_and_keeps_the_audit_chain(db_url):
+    db = _database_before_0005(db_url)
     try:
         upgrade(db.engine)
         with db.engine.connect() as conn:
@@ -184,8 +184,8 @@ def test_0004_converts_existing_data_and_keeps_the_audit_chain(db_url):
         db.dispose()
 
 
-def test_0004_downgrade_gives_back_the_stored_text(db_url):
-    db = _database_before_0004(db_url, legacy_decision="approved")
+def test_0005_downgrade_gives_back_the_stored_text(db_url):
+    db = _database_before_0005(db_url, legacy_decision="approved")
     try:
         with db.engine.connect() as conn:
             before = (
@@ -197,7 +197,7 @@ def test_0004_downgrade_gives_back_the_stored_text(db_url):
                 ).all(),
             )
         upgrade(db.engine)
-        downgrade(db.engine, "0003")
+        downgrade(db.engine, "0004")
         with db.engine.connect() as conn:
             after = (
                 conn.execute(text("SELECT seq, at FROM audit_entries ORDER BY seq")).all(),
@@ -215,15 +215,15 @@ def test_0004_downgrade_gives_back_the_stored_text(db_url):
         db.dispose()
 
 
-def test_0004_refuses_an_unknown_state_naming_the_row(db_url):
-    db = _database_before_0004(db_url)
+def test_0005_refuses_an_unknown_state_naming_the_row(db_url):
+    db = _database_before_0005(db_url)
     try:
         with db.engine.begin() as conn:
             conn.execute(text("UPDATE drafts SET state = 'archived' WHERE id = 2"))
         with pytest.raises(ValueError, match=r"drafts row 2: state 'archived'"):
             upgrade(db.engine)
-        with db.engine.connect() as conn:  # nothing was changed: still at 0003, text timestamps
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        with db.engine.connect() as conn:  # nothing was changed: still at 0004, text timestamps
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
             assert conn.execute(text("SELECT created_at FROM users WHERE id = 1")).scalar() == T0
     finally:
         db.dispose()

@@ -24,8 +24,9 @@ ROLES = ("compliance", "admin", "cmo", "responder")
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     from app.auth.users import create_user
+    from app.core.timestamps import utcnow
     from app.store import repositories as repo
-    from app.store.models import Review, utcnow
+    from app.store.models import Review
 
     d = tmp_path_factory.mktemp("merge_page")
     s = Settings(
@@ -56,7 +57,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
                         role=role,
                         decision="approved",
                         comment="",
-                        created_at=utcnow().isoformat(),
+                        created_at=utcnow(),
                     )
                 )
             draft.state = "approved"

@@ -20,8 +20,8 @@ any other unknown value stops the migration naming the row, so nothing is guesse
 The audit chain stays valid: an entry's hash covers the ISO text of `at`, and
 `datetime.isoformat()` of the converted value gives back exactly the text that was stored.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-01 13:40:00
 """
 
@@ -33,8 +33,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
