@@ -15,21 +15,89 @@ Row = tuple[Filler, str, list[str], str | None, Mapping[str, str]]
 
 
 class TextOutput:
-    """Plain-text letters (``.txt``)."""
+    """Plain-text letters (``.txt``).
+
+    Fast path: each variant is rendered once with tokens for the name and the activation code,
+    and each recipient's letter is that text with the tokens, the address block and the enrolment
+    box filled in — no Markdown parse per recipient. It is used only where it gives exactly what
+    :func:`app.export.text.render_text` gives: every merge field sits inside a line (not at its
+    start) and outside headings, so no value can change how a line is parsed (a value cannot
+    contain ``*``, ``[`` or ``]``: :func:`app.export.merge.rows.clean` removes them).
+    """
 
     ext = "txt"
+
+    def __init__(self) -> None:
+        self.templates: dict[int, tuple[str, str, str] | None] = {}
 
     def check(self, row: Mapping[str, str]) -> None:
         """Nothing beyond the letter's own checks."""
 
+    def _template(self, filler: Filler) -> tuple[str, str, str] | None:
+        key = id(filler)
+        if key not in self.templates:
+            self.templates[key] = _text_template(filler)
+        return self.templates[key]
+
     def render(self, batch: Sequence[Row]) -> list[tuple[bytes, int | None]]:
         """One UTF-8 text per row."""
-        from app.export.text import render_text  # noqa: PLC0415
+        from app.export.document import recipient_lines  # noqa: PLC0415
+        from app.export.text import enrollment_text, render_text  # noqa: PLC0415
+        from app.letters.markup import sanitize  # noqa: PLC0415
 
-        return [
-            (render_text(f.document(name, addr, code)).encode("utf-8"), None)
-            for f, name, addr, code, _ in batch
-        ]
+        out: list[tuple[bytes, int | None]] = []
+        for f, name, addr, code, _ in batch:
+            template = self._template(f)
+            values = (name, code or "")
+            if template is None or any(sanitize(v) != v for v in values):
+                out.append((render_text(f.document(name, addr, code)).encode("utf-8"), None))
+                continue
+            head, box, body = template
+            block = "\n".join(recipient_lines({"name": name, "address_lines": addr}))
+            enrol = enrollment_text(
+                _Enrolment(
+                    code if f.needs_code else None, f.letter.enroll_by if f.needs_code else None
+                )
+            )
+            rest = box.replace(_BOX, enrol) + body
+            text = head + block + rest.replace(_NAME, name).replace(_CODE, code or "")
+            out.append((text.encode("utf-8"), None))
+        return out
+
+
+_NAME, _CODE, _ADDR, _BOX = "Zq9NAMEq9Z", "Zq9CODEq9Z", "Zq9ADDRq9Z", "Zq9BOXq9Z"
+
+
+class _Enrolment:
+    """What :func:`app.export.text.enrollment_text` reads of a document."""
+
+    def __init__(self, code: str | None, enroll_by: str | None):
+        self.enrollment_code = code
+        self.enroll_by = enroll_by
+
+
+def _text_template(filler: Filler) -> tuple[str, str, str] | None:
+    """(text before the address block, the part up to the enrolment box, the rest) of a variant
+    rendered with tokens, or None when a merge field could change how a line parses."""
+    from app.export.text import enrollment_text, render_text  # noqa: PLC0415
+    from app.letters.markup import sanitize  # noqa: PLC0415
+
+    for line in sanitize(filler.letter.text).split("\n"):
+        if "[[recipient:" in line and line.lstrip().startswith(("#", "[[recipient:")):
+            return None
+    doc = filler.document(_NAME, [_ADDR], _CODE if filler.needs_code else None)
+    text = render_text(doc)
+    block = f"{_NAME}\n{_ADDR}"
+    if text.count(block) != 1:
+        return None
+    head, rest = text.split(block, 1)
+    enrol = enrollment_text(doc)
+    if enrol:
+        if rest.count(enrol) != 1:
+            return None
+        before, after = rest.split(enrol, 1)
+        return head, before + _BOX, after
+    return head, "", rest
 
 
 class PdfOutput:

@@ -1,0 +1,70 @@
+"""The text output's fast path (variant rendered once, tokens filled) gives exactly what
+render_text gives for the same recipient, and steps aside where a value could change the parse."""
+
+from __future__ import annotations
+
+import pytest
+from support.recipients import letter_text
+
+from app.export.merge import VariantLetter
+from app.export.merge.outputs import TextOutput, _text_template
+from app.export.merge.rows import Filler, clean
+from app.export.text import render_text
+
+NAMES = [
+    "Pat Sample",
+    "José Müller",
+    "O'Brien & Sons",
+    "Dr. A. B. Smith Jr.",
+    "# Not a heading",
+    "- not a list",
+    "1. one",
+    "Zoë **bold** [x]",
+    "tab\there",
+]
+
+
+def _letters() -> list[Filler]:
+    plain = "# Notice of Data Breach\n\nDear [[recipient: name]],\n\n## What You Can Do\n\n- Enter **[[recipient: activation_code]]** at the site.\n- Call us.\n\nSincerely,\nExample"
+    no_code = "# Notice\n\nHello [[recipient: name]], we are sorry.\n"
+    return [
+        Filler(
+            VariantLetter(
+                "a",
+                letter_text("us-ca"),
+                True,
+                "h1",
+                organisation="Example Co.",
+                letterhead="Example Co.\n1 Way",
+                enroll_by="May 1, 2027",
+            )
+        ),
+        Filler(
+            VariantLetter(
+                "b", plain, True, "h2", organisation="Example Co.", enroll_by="June 2, 2027"
+            )
+        ),
+        Filler(VariantLetter("c", no_code, True, "h3")),
+    ]
+
+
+@pytest.mark.parametrize("raw", NAMES)
+def test_fast_text_equals_render_text(raw: str) -> None:
+    out = TextOutput()
+    name = clean(raw)
+    for filler in _letters():
+        assert _text_template(filler) is not None
+        code = "AC-77" if filler.needs_code else None
+        rows = [(filler, name, ["12 Oak Ave", "Austin, TX 73301"], code, {})]
+        got = out.render(rows)[0][0].decode("utf-8")
+        assert got == render_text(filler.document(name, ["12 Oak Ave", "Austin, TX 73301"], code))
+
+
+def test_fields_at_line_start_or_in_headings_use_the_full_renderer() -> None:
+    heading = Filler(VariantLetter("h", "# For [[recipient: name]]\n\nText.\n", True, "h"))
+    line_start = Filler(VariantLetter("s", "# T\n\n[[recipient: name]], hello.\n", True, "h"))
+    assert _text_template(heading) is None and _text_template(line_start) is None
+    out = TextOutput()
+    for filler in (heading, line_start):
+        got = out.render([(filler, "# Hash Name", ["1 Rd", "Town, TX 1"], None, {})])[0][0].decode()
+        assert got == render_text(filler.document("# Hash Name", ["1 Rd", "Town, TX 1"], None))
