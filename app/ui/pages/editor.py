@@ -35,6 +35,7 @@ from app.ui.pages.facts import conflict_page
 from app.ui.views import readability_targets
 from app.workflow import drafts as wf_drafts
 from app.workflow import reviews as wf_reviews
+from app.workflow import suggestions as wf_suggestions
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,6 +67,9 @@ def _editor_context(
         "debounceMs": DEBOUNCE_MS,
         "draftId": draft_id,
         "canEdit": can_edit,
+        "commentsUrl": f"/api/v1/drafts/{draft_id}/comments",
+        "suggestionsUrl": f"/api/v1/drafts/{draft_id}/suggestions",
+        "canDecide": user.role in wf_suggestions.DECIDERS,
     }
     return {
         "title": f"Draft {d.draft.variant} v{d.version.number}",

@@ -38,6 +38,7 @@
   var DISMISS_KEY = "candor:dismissed:" + cfg.draftId + ":v" + cfg.version;
   var timer = null, seq = 0, items = [], activeId = null, sourceMode = false, view = null;
   var current = { text: ta.value, map: null };
+  var editable = !!cfg.canEdit;
   var listeners = [];
 
   // ---- offsets ---------------------------------------------------------------------------------
@@ -138,7 +139,7 @@
       state: state,
       attributes: { "class": "letter-doc", role: "textbox", "aria-multiline": "true", "aria-label": "Letter text (formatted)",
         "aria-describedby": "check-status", spellcheck: "true" },
-      editable: function () { return !!cfg.canEdit; },
+      editable: function () { return editable; },
       dispatchTransaction: function (tr) {
         var next = view.state.apply(tr);
         view.updateState(next);
@@ -152,7 +153,7 @@
   function updateToolbar() {
     document.querySelectorAll("[data-tool]").forEach(function (b) {
       var fn = TOOLS[b.getAttribute("data-tool")];
-      b.disabled = sourceMode || !cfg.canEdit || !fn || !fn(view.state);
+      b.disabled = sourceMode || !editable || !fn || !fn(view.state);
     });
     var bold = document.querySelector("[data-tool=bold]");
     if (bold && view) {
@@ -262,6 +263,7 @@
     var u16 = codePointToUtf16(text), waived = cfg.waivers || {}, unchanged = text === savedText, savedIds = {};
     var hidden = dismissed();
     (cfg.savedFindings || []).forEach(function (s) { savedIds[s.rule + "|" + s.start + "|" + s.end] = s.id; });
+    var seen = {};
     return (report.findings || []).map(function (f, i) {
       // Waivers name the saved version's finding ids; live findings on the saved text get them.
       if (!f.id && unchanged) f.id = savedIds[f.rule + "|" + f.start + "|" + f.end] || "";
@@ -270,7 +272,10 @@
         item.s = u16[f.start];
         item.e = u16[f.end];
       }
-      item.key = f.rule + "|" + (item.s !== undefined ? text.slice(item.s, item.e) : "");
+      // Dismissal key: the rule, the words and which occurrence of them (stable across edits elsewhere).
+      var base = f.rule + "|" + (item.s !== undefined ? text.slice(item.s, item.e) : f.message);
+      seen[base] = (seen[base] || 0) + 1;
+      item.key = base + "|" + seen[base];
       item.dismissed = hidden.indexOf(item.key) >= 0;
       item.open = !item.waived && !item.dismissed;
       return item;
@@ -477,6 +482,15 @@
       return current.map.range(u16[start], u16[end]);
     },
     onUpdate: function (fn) { listeners.push(fn); },
+    /** Let the user type (suggesting mode gives every reviewer an editable letter). */
+    setEditable: function (on) { editable = on; view.setProps({}); updateToolbar(); },
+    /** Back to the saved text (discarding unsaved edits or unsent suggestions). */
+    reset: function () {
+      if (sourceMode) setSource(false);
+      view.updateState(makeState(savedText));
+      syncFromDoc(view.state.doc);
+      onChange();
+    },
     recheck: runCheck,
     codePointToUtf16: codePointToUtf16,
   };
