@@ -15,6 +15,7 @@ RUNS = [
     ["bench_saves.py", "--clients", "8", "--seconds", "10"],
     ["bench_merge.py", "--quick"],
     ["bench_corpus.py", "--rounds", "5"],
+    ["bench_editor.py", "--runs", "20"],
 ]
 
 

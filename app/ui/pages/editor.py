@@ -39,8 +39,8 @@ from app.workflow import suggestions as wf_suggestions
 
 router = APIRouter(include_in_schema=False)
 
-# Findings must show <= 300 ms after typing stops, this wait included (bench/editor_latency.py).
-DEBOUNCE_MS = 150
+# Findings must show <= 300 ms after typing stops, this wait included (bench/bench_editor.py).
+DEBOUNCE_MS = 100
 
 
 def _editor_context(
