@@ -27,6 +27,10 @@ class CheckContext:
     facts: IncidentFacts | None = None
     jurisdictions: tuple[str, ...] = ()
     tone: str | None = None
+    channel: str = "letter"  # the artifact kind (app/domain/channels.py): picks channel rules
+    language: str = (
+        "en"  # the text's language: picks rules, element detectors, readability formulas
+    )
     # Side results filled by checks (the engine copies them into the Report).
     empathy: list[Any] = field(default_factory=list)
     elements: list[Any] = field(default_factory=list)

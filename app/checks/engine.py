@@ -69,6 +69,30 @@ def _validate_selection(
         )
 
 
+def _validate_artifact(channel: str, language: str) -> None:
+    from app.domain.channels import CHANNELS, LANGUAGES
+
+    if channel not in CHANNELS:
+        raise InvalidInput(
+            f"Unknown channel {channel!r}; use one of {', '.join(CHANNELS)}.",
+            details=[{"field": "channel", "message": f"use one of {', '.join(CHANNELS)}"}],
+        )
+    if language not in LANGUAGES:
+        raise InvalidInput(
+            f"Unknown language {language!r}; use one of {', '.join(LANGUAGES)}.",
+            details=[{"field": "language", "message": f"use one of {', '.join(LANGUAGES)}"}],
+        )
+
+
+def _no_grammar_for(language: str) -> Any:
+    """The grammar engines configured here (Harper, LanguageTool en-US) read English only: say so."""
+    from app.checks.grammar import NullGrammarChecker
+
+    return NullGrammarChecker.skipped(
+        f"no grammar engine for language {language!r} is configured; grammar was not checked"
+    )
+
+
 def _grammar(text: str, grammar: Any, ctx: CheckContext) -> tuple[list[Finding], GrammarStatus]:
     """Run the grammar checker, then drop what no engine may flag (app/checks/protected.py):
     anything inside a URL, address, phone number, code or `[[…]]` marker, and the letter's own
@@ -140,11 +164,18 @@ def run_checks(
     jurisdictions: tuple[str, ...] | list[str] = (),
     tone: str | None = None,
     grammar: bool | GrammarChecker = True,
+    channel: str = "letter",
+    language: str = "en",
 ) -> Report:
-    """Check `text` for readability, empathy, legal elements, facts and grammar; return the Report."""
+    """Check `text` for readability, empathy, legal elements, facts and grammar; return the Report.
+
+    `channel` picks the artifact's own required/forbidden elements (`kind: channel_elements`;
+    jurisdiction files judge letters only) and `language` the rules, element detectors and
+    readability formulas written for that language (app/domain/channels.py)."""
     check_size(text, settings)
     jurisdictions = tuple(dict.fromkeys(jurisdictions))
     _validate_selection(rulebook, jurisdictions, tone)
+    _validate_artifact(channel, language)
     ctx = CheckContext(
         doc=segment(text),
         rulebook=rulebook,
@@ -152,12 +183,18 @@ def run_checks(
         facts=facts,
         jurisdictions=jurisdictions,
         tone=tone,
+        channel=channel,
+        language=language,
     )
     effective_tone = tone or DEFAULT_TONE
     findings: list[Finding] = []
     for rid, rule in sorted(rulebook.rules.items()):
         if rule.kind != "legal_elements" and not applies(
-            rule, tone=effective_tone, jurisdictions=list(jurisdictions)
+            rule,
+            tone=effective_tone,
+            jurisdictions=list(jurisdictions),
+            channel=channel,
+            language=language,
         ):
             continue
         findings.extend(run_rule(rid, rule, ctx))
@@ -166,6 +203,8 @@ def run_checks(
     else:
         ctx.notes.append("The text is empty: nothing to measure.")
     findings.extend(check_facts(ctx))
+    if language != "en" and grammar is not False and grammar is not None:
+        grammar = _no_grammar_for(language)
     g_findings, g_status = _grammar(text, grammar, ctx)
     findings.extend(g_findings)
     findings = finalise(findings, text)
@@ -189,5 +228,7 @@ def run_checks(
             "sentences": len(ctx.doc.prose_sentences()),
             "tone": effective_tone,
             "jurisdictions": list(jurisdictions),
+            "channel": channel,
+            "language": language,
         },
     )

@@ -47,11 +47,11 @@ _NUMBER_WORDS = {
     "three-year": 36,
 }
 _MONTHS = re.compile(
-    r"\b(\d{1,3}|six|twelve|eighteen|twenty[- ]four|thirty-six)\)?[- ](?:\(\d+\)[- ])?months?\b|\b(one|two|three)[- ]years?\b",
+    r"\b(\d{1,3}|six|twelve|eighteen|twenty[- ]four|thirty-six)\)?[- ](?:\(\d+\)[- ])?(?:months?|mes|meses)\b|\b(one|two|three)[- ]years?\b",
     re.IGNORECASE,
-)
+)  # "24 meses" too: Spanish letters state the same period
 _MONITORING = re.compile(
-    r"\b(?:monitoring|identity (?:theft )?protection|identity restoration|membership)\b",
+    r"\b(?:monitoring|identity (?:theft )?protection|identity restoration|membership|monitoreo)\b",
     re.IGNORECASE,
 )
 
@@ -160,9 +160,9 @@ def _missing_finding(
 
 def check_legal(rid: str, rule: LegalRule, ctx: CheckContext) -> list[Finding]:
     """Evaluate one jurisdiction's rule: findings returned, element results appended to ctx.elements."""
-    if rule.jurisdiction not in ctx.jurisdictions:
-        return []
-    elements = ctx.rulebook.elements
+    if rule.jurisdiction not in ctx.jurisdictions or ctx.channel != "letter":
+        return []  # a jurisdiction file states what the letter must say; other channels have their own files
+    elements = ctx.rulebook.elements_for(ctx.language)
     if ctx.found is None:
         ctx.found = {}
     needed = rule.element_ids() - set(ctx.found)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.checks import syllables
+from app.checks import syllables, syllables_es
 from app.checks.base import Finding
 from app.checks.caching import text_cache
 from app.checks.context import CheckContext
@@ -49,10 +49,21 @@ class Counts:
             self.hard_words + other.hard_words,
         )
 
-    def metrics(self) -> dict[str, float]:
-        """FK grade, Flesch Reading Ease and words per sentence (empty text: no metrics)."""
+    def metrics(self, language: str = "en") -> dict[str, float]:
+        """FK grade, Flesch Reading Ease and words per sentence (empty text: no metrics); for
+        Spanish, the Spanish formulas (Fernández-Huerta, Szigriszt-Pazos) instead of the English ones."""
         if self.words == 0 or self.sentences == 0:
             return {}
+        if language == "es":
+            return {
+                "fernandez_huerta": syllables_es.fernandez_huerta(
+                    self.words, self.sentences, self.syllables
+                ),
+                "szigriszt_pazos": syllables_es.szigriszt_pazos(
+                    self.words, self.sentences, self.syllables
+                ),
+                "words_per_sentence": round(self.words / self.sentences, 2),
+            }
         wps = self.words / self.sentences
         spw = self.syllables / self.words
         return {
@@ -78,11 +89,31 @@ def _sentence_counts(sentence: str) -> Counts:
     return Counts(len(words), 1, syllables.count(clean), (clean,))
 
 
-def hard_words(c: Counts) -> list[str]:
+@text_cache(maxsize=20_000)
+def _sentence_counts_es(sentence: str) -> Counts:
+    """Words and syllables of one Spanish sentence (accented letters and ñ are letters)."""
+    clean = _NOT_WORDS.sub(" ", sentence)
+    words = syllables_es.WORD.findall(clean)
+    if not words:
+        return Counts(0, 0, 0)
+    return Counts(len(words), 1, sum(syllables_es.word_syllables(w) for w in words), (clean,))
+
+
+def sentence_counts(sentence: str, language: str = "en") -> Counts:
+    """One sentence's counts with the language's word and syllable rules."""
+    return _sentence_counts_es(sentence) if language == "es" else _sentence_counts(sentence)
+
+
+def hard_words(c: Counts, language: str = "en") -> list[str]:
     """Words of three or more syllables in the counted text (computed only for findings)."""
     out: list[str] = []
     for chunk in c.hard_words:
-        out.extend(_hard_words_in(chunk))
+        if language == "es":  # Spanish words run longer: four syllables or more is a long word
+            out.extend(
+                w for w in syllables_es.WORD.findall(chunk) if syllables_es.word_syllables(w) >= 4
+            )
+        else:
+            out.extend(_hard_words_in(chunk))
     return out
 
 
@@ -92,14 +123,15 @@ def _hard_words_in(chunk: str) -> tuple[str, ...]:
     return tuple(w for w in _WORD.findall(chunk) if syllables.count(w) >= 3)
 
 
-def counts_of(units: list[Unit]) -> Counts:
+def counts_of(units: list[Unit], language: str = "en") -> Counts:
     """Summed counts of prose sentences."""
+    counter = _sentence_counts_es if language == "es" else _sentence_counts
     words = sentences = syllables = 0
     chunks: list[str] = []
     for u in (
         units
     ):  # the same sums as adding the Counts one by one, without re-copying the tuple each time
-        c = _sentence_counts(u.text)
+        c = counter(u.text)
         words += c.words
         sentences += c.sentences
         syllables += c.syllables
@@ -112,8 +144,8 @@ def document_metrics(ctx: CheckContext) -> dict[str, float]:
     if "flesch_kincaid_grade" in ctx.readability or ctx.readability.get("_done"):
         return ctx.readability
     _configure(ctx)
-    c = counts_of(ctx.doc.prose_sentences())
-    metrics = c.metrics()
+    c = counts_of(ctx.doc.prose_sentences(), ctx.language)
+    metrics = c.metrics(ctx.language)
     if metrics:  # empty text (or no prose at all) has no metrics, not zeros
         ctx.readability.update(metrics)
         ctx.readability.update({"words": float(c.words), "sentences": float(c.sentences)})
@@ -140,11 +172,13 @@ _NAMES = {
     "flesch_kincaid_grade": "Flesch–Kincaid grade",
     "flesch_reading_ease": "Flesch Reading Ease",
     "words_per_sentence": "Words per sentence",
+    "fernandez_huerta": "Fernández-Huerta reading ease",
+    "szigriszt_pazos": "Szigriszt-Pazos (INFLESZ)",
 }
 
 
-def _detail(c: Counts) -> str:
-    hard = sorted(set(hard_words(c)), key=lambda w: (-len(w), w))[:4]
+def _detail(c: Counts, language: str = "en") -> str:
+    hard = sorted(set(hard_words(c, language)), key=lambda w: (-len(w), w))[:4]
     parts = [f"{c.words} words"]
     if hard:
         parts.append("long words: " + ", ".join(hard))
@@ -159,29 +193,30 @@ def check_readability(rid: str, rule: Readability, ctx: CheckContext) -> list[Fi
     if not prose:
         return []
     units: list[tuple[int | None, int | None, Counts]] = []
+    lang = ctx.language
     if rule.scope == "document":
-        units.append((None, None, counts_of(prose)))
+        units.append((None, None, counts_of(prose, lang)))
     elif rule.scope == "section":
         for sec in ctx.doc.sections:
             inside = [s for s in prose if sec.start <= s.start < sec.end]
             if inside:
-                units.append((sec.start, sec.end, counts_of(inside)))
+                units.append((sec.start, sec.end, counts_of(inside, lang)))
         if (
             not ctx.doc.headings
         ):  # one section is the whole letter: the document rule already judges it
             units = []
     else:
         for s in prose:
-            units.append((s.start, s.end, _sentence_counts(s.text)))
+            units.append((s.start, s.end, sentence_counts(s.text, lang)))
     findings = []
     for start, end, c in units:
         if c.words < rule.min_words:
             continue
-        bad = _violations(rule, c.metrics())
+        bad = _violations(rule, c.metrics(lang))
         if not bad:
             continue
         metric, value, op, limit = bad[0]
-        detail = _detail(c)
+        detail = _detail(c, lang)
         if len(bad) > 1:
             detail += "; also " + ", ".join(f"{_NAMES[m]} {v:.1f}" for m, v, _, _ in bad[1:])
         findings.append(

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.checks.admissions import check_admissions
 from app.checks.base import Finding
+from app.checks.channel_elements import check_channel
 from app.checks.claims import check_claim
 from app.checks.conditional import check_conditional
 from app.checks.context import CheckContext
@@ -41,6 +42,7 @@ REGISTRY: dict[str, CheckFn] = {
     "sentence_pattern": check_sentence_pattern,
     "admissions_policy": check_admissions,
     "claim": check_claim,
+    "channel_elements": check_channel,
 }
 
 

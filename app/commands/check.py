@@ -19,6 +19,7 @@ import sys
 from app.checks.base import Report
 from app.checks.text import segment
 from app.commands import common
+from app.domain.channels import CHANNELS, LANGUAGES
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -55,6 +56,18 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         choices=FORMATS,
         default="text",
         help="text (compiler-style lines), json (the API's report), github (workflow annotations), sarif (SARIF 2.1.0).",
+    )
+    p.add_argument(
+        "--channel",
+        choices=CHANNELS,
+        default="letter",
+        help="Which artifact the text is: its own required and forbidden elements apply (default letter).",
+    )
+    p.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default="en",
+        help="The text's language: picks its rules, element detectors and readability formulas (default en).",
     )
     p.add_argument("--no-grammar", action="store_true", help="Skip the grammar and spelling check.")
     p.set_defaults(func=run)
@@ -99,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
                 jurisdictions=tuple(args.jurisdiction),
                 tone=args.tone,
                 grammar=grammar,
+                channel=args.channel,
+                language=args.language,
             ),
         )
         for path, text in texts

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from app.domain.datatypes import DataType
+from app.domain.localisation import Translation
 from app.domain.regions import RESIDENCE_CODES, US_STATES
 
 _PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ().\-]{6,20}[0-9]$")  # "(888) 555-0193" too
@@ -363,7 +364,18 @@ class IncidentFacts(_Strict):
     signatory: Signatory | None = None
     notice_date: date | None = Field(None, description="Date printed on the letter.")
     language: str = Field(
-        "en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="Letter language (only en today)."
+        "en",
+        pattern=r"^[a-z]{2}(-[A-Z]{2})?$",
+        description="Recipients' language where `recipient_languages` names none (en or es have templates).",
+    )
+    recipient_languages: dict[ResidenceCode, Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(
+        default_factory=dict,
+        description='Language the recipients of a residence read, e.g. {"US-PR": "es", "MX": "es"}: '
+        "their letters are drafted in it (en, es); another language is flagged as needing translation.",
+    )
+    translations: dict[Literal["es"], Translation] = Field(
+        default_factory=dict,
+        description="The free-text facts (summary, remediation, hours...) in another language, for letters in it.",
     )
 
     @model_validator(mode="after")

@@ -130,6 +130,15 @@ class LetterContent(StrictModel):
     generic_remediation: list[str] = Field(min_length=1)
     day_month_year: list[str] = Field(default_factory=list)
     personal_data: list[str] = Field(default_factory=list)
+    language: Literal["en", "es"] = Field(
+        "en",
+        description="Language of this content (and of the templates beside it): picks the date style.",
+    )
+    authority_names: dict[str, str] = Field(
+        default_factory=dict,
+        description="Supervisory authority names in this language, by jurisdiction code (the agency "
+        "directory's names are English).",
+    )
 
     @model_validator(mode="after")
     def _unique_steps(self) -> LetterContent:

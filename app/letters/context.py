@@ -59,10 +59,29 @@ def merge_field(name: str) -> str:
     return f"[[recipient: {name}]]"
 
 
+_MESES = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+
+
 def fmt_date(value: date | None, path: str, style: str = "mdy") -> str:
-    """`March 3, 2026` (US), `3 March 2026` (style `dmy`: the EU, UK, Australia...), or the missing marker."""
+    """`March 3, 2026` (US), `3 March 2026` (style `dmy`: the EU, UK, Australia...), `3 de marzo de 2026`
+    (style `es`: Spanish letters), or the missing marker."""
     if value is None:
         return missing(path)
+    if style == "es":
+        return f"{value.day} de {_MESES[value.month - 1]} de {value.year}"
     if style == "dmy":
         return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
     return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
@@ -261,13 +280,28 @@ def _dpo(facts: IncidentFacts, include: set[str], us: bool) -> Contact | None:
 
 
 def _period(start: date | None, end: date | None, style: str) -> str:
-    """`on March 3, 2026`, or `between March 3 and March 19, 2026` (the year once when it is shared)."""
+    """`on March 3, 2026`, or `between March 3 and March 19, 2026` (the year once when it is shared);
+    in Spanish `el 3 de marzo de 2026`, `entre el 3 y el 19 de marzo de 2026`."""
+    if style == "es":
+        return _periodo(start, end)
     if start and end and end != start:
         first = fmt_date(start, "", style)
         if start.year == end.year:
             first = first.replace(f", {start.year}", "").replace(f" {start.year}", "")
         return f"between {first} and {fmt_date(end, '', style)}"
     return "on " + fmt_date(start, "incident.breach_start", style)
+
+
+def _periodo(start: date | None, end: date | None) -> str:
+    """The Spanish breach period: the month and year once when they are shared."""
+    if start and end and end != start:
+        first = fmt_date(start, "", "es")
+        if start.year == end.year:
+            first = first.removesuffix(f" de {start.year}")
+            if start.month == end.month:
+                first = first.removesuffix(f" de {_MESES[start.month - 1]}")
+        return f"entre el {first} y el {fmt_date(end, '', 'es')}"
+    return "el " + fmt_date(start, "incident.breach_start", "es")
 
 
 def _group(rulebook: Rulebook, codes: list[str], facts: IncidentFacts) -> Audience:
@@ -327,7 +361,11 @@ def build_context(
     group = [rulebook.jurisdiction(code) for code in codes]
     aud = _group(rulebook, codes, facts)
     include, exclude = set(aud.include), set(aud.exclude)
-    style = "dmy" if any(c in content.day_month_year for c in codes) else "mdy"
+    style = (
+        "es"
+        if content.language == "es"
+        else ("dmy" if any(c in content.day_month_year for c in codes) else "mdy")
+    )
     inc = facts.incident
     org = facts.organisation
     c = facts.contacts
@@ -415,7 +453,9 @@ def build_context(
         data_types=tuple(labels) or (missing("data_types"),),
         data_types_text=join_words(labels) or missing("data_types"),
         affected_count=f"{total:,} people" if total else missing("affected"),
-        remediation=fitting.remediation(content, facts, aud, rulebook.elements)
+        remediation=fitting.remediation(
+            content, facts, aud, rulebook.elements_for(content.language)
+        )
         or (missing("remediation"),),
         steps=tuple(steps),
         rights=fitting.rights(content, facts, aud, tone),

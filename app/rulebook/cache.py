@@ -25,7 +25,14 @@ from pathlib import Path
 from app.rulebook.loader import Rulebook, build_rulebook, read_rule_files
 
 log = logging.getLogger(__name__)
-_SCHEMA_MODULES = ("common.py", "schema.py", "legal_schema.py", "loader.py", "cache.py")
+_SCHEMA_MODULES = (
+    "common.py",
+    "schema.py",
+    "legal_schema.py",
+    "channel_schema.py",
+    "loader.py",
+    "cache.py",
+)
 
 
 def _code_hash() -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -73,6 +73,14 @@ class RuleHeader(StrictModel):
     jurisdictions: list[str] = Field(
         default_factory=list, description="Jurisdictions the rule applies to; empty = all."
     )
+    channels: list[Literal["letter", "email", "website", "faq", "regulator", "press"]] = Field(
+        default_factory=list,
+        description="Channels (artifact kinds) the rule applies to; empty = all.",
+    )
+    languages: list[Literal["en", "es"]] = Field(
+        default_factory=lambda: ["en"],
+        description="Languages of the text the rule reads; default English only (its words are English).",
+    )
     examples: Examples | None = None
 
 
@@ -88,9 +96,20 @@ def check_placeholders(message: str, allowed: set[str]) -> str:
     return message
 
 
-def applies(header: Any, *, tone: str | None, jurisdictions: list[str]) -> bool:
-    """True when a rule's `tones`/`jurisdictions` filters admit this check run."""
+def applies(
+    header: Any,
+    *,
+    tone: str | None,
+    jurisdictions: list[str],
+    channel: str = "letter",
+    language: str = "en",
+) -> bool:
+    """True when a rule's `tones`/`jurisdictions`/`channels`/`languages` filters admit this check run."""
     if header.tones and tone and tone not in header.tones:
+        return False
+    if getattr(header, "channels", None) and channel not in header.channels:
+        return False
+    if language not in getattr(header, "languages", ("en",)):
         return False
     if header.jurisdictions and not set(header.jurisdictions) & set(jurisdictions):
         return False

@@ -16,6 +16,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from app.core.errors import RuleLoadError, pydantic_error_details
+from app.rulebook.channel_schema import ChannelElements
 from app.rulebook.legal_schema import LegalRule
 from app.rulebook.schema import (
     AdmissionsPolicy,
@@ -40,6 +41,16 @@ class Rulebook:
     hash: str
     root: Path = field(default=Path("."))
     admissions: AdmissionsPolicy | None = field(default=None)
+    localised_elements: dict[str, dict[str, ElementDef]] = field(default_factory=dict)
+    """Detectors for texts in other languages (`languages: [es]` vocabularies), by language."""
+
+    def elements_for(self, language: str) -> dict[str, ElementDef]:
+        """Element detectors for a text in `language`: its own where a vocabulary gives them, else English.
+
+        The English detector stays for an element the language's vocabulary leaves out (URLs, phone
+        numbers and headings of the California format read the same in every language)."""
+        own = self.localised_elements.get(language)
+        return {**self.elements, **own} if own else self.elements
 
     @property
     def admissions_allowed(self) -> bool:
@@ -137,16 +148,17 @@ def build_rulebook(root: Path, files: list[tuple[str, Path, bytes]], content_has
         rules[rid] = _parse(path, root, raw)
         paths[rid] = path
 
-    vocab = [r for r in rules.values() if isinstance(r, ElementVocabulary)]
+    vocab = [r for r in rules.values() if isinstance(r, ElementVocabulary) and "en" in r.languages]
     if len(vocab) != 1:
         raise RuleLoadError(
-            f"{root}: (rules): exactly one element_vocabulary file is needed, found {len(vocab)}"
+            f"{root}: (rules): exactly one English element_vocabulary file is needed, found {len(vocab)}"
         )
     elements = vocab[0].elements
+    localised = _localised_vocabularies(rules, paths, root, set(elements))
 
     jurisdictions: dict[str, LegalRule] = {}
     for rid, rule in rules.items():
-        if isinstance(rule, LegalRule):
+        if isinstance(rule, LegalRule | ChannelElements):
             unknown = sorted(rule.element_ids() - set(elements))
             if unknown:
                 raise _fail(
@@ -155,6 +167,8 @@ def build_rulebook(root: Path, files: list[tuple[str, Path, bytes]], content_has
                     "requires/prohibits/conditions",
                     f"unknown element ids {unknown}; add them to the vocabulary first",
                 )
+            if isinstance(rule, ChannelElements):
+                continue
             if rule.jurisdiction in jurisdictions:
                 raise _fail(
                     paths[rid],
@@ -175,6 +189,11 @@ def build_rulebook(root: Path, files: list[tuple[str, Path, bytes]], content_has
             "kind",
             f"only one admissions_policy file is allowed; {policies[0]} is another",
         )
+    for rid, rule in rules.items():
+        if isinstance(rule, ChannelElements):
+            bad = sorted(set(rule.jurisdictions) - set(jurisdictions))
+            if bad:
+                raise _fail(paths[rid], root, "jurisdictions", f"unknown jurisdictions {bad}")
     _cross_check(rules, paths, root, set(elements), set(jurisdictions))
     return Rulebook(
         rules=rules,
@@ -184,7 +203,33 @@ def build_rulebook(root: Path, files: list[tuple[str, Path, bytes]], content_has
         hash=content_hash,
         root=root,
         admissions=rules[policies[0]] if policies else None,
+        localised_elements=localised,
     )
+
+
+def _localised_vocabularies(
+    rules: dict[str, Any], paths: dict[str, Path], root: Path, ids: set[str]
+) -> dict[str, dict[str, ElementDef]]:
+    """Other languages' detectors, by language: only ids of the English vocabulary, one file per language."""
+    out: dict[str, dict[str, ElementDef]] = {}
+    for rid, rule in sorted(rules.items()):
+        if not isinstance(rule, ElementVocabulary) or "en" in rule.languages:
+            continue
+        unknown = sorted(set(rule.elements) - ids)
+        if unknown:
+            raise _fail(
+                paths[rid],
+                root,
+                "elements",
+                f"unknown element ids {unknown}; add them to the English vocabulary first",
+            )
+        for lang in rule.languages:
+            if lang in out:
+                raise _fail(
+                    paths[rid], root, "languages", f"a vocabulary for {lang!r} is already loaded"
+                )
+            out[lang] = dict(rule.elements)
+    return out
 
 
 def _cross_check(

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from app.rulebook.channel_schema import ChannelElements
 from app.rulebook.common import (
     Examples,
     Regex,
@@ -204,7 +205,14 @@ class Threshold(StrictModel):
         return self
 
 
-READABILITY_METRICS = ("flesch_kincaid_grade", "flesch_reading_ease", "words_per_sentence")
+READABILITY_METRICS = (
+    "flesch_kincaid_grade",
+    "flesch_reading_ease",
+    "words_per_sentence",
+    "fernandez_huerta",
+    "szigriszt_pazos",
+)
+"""The last two are Spanish formulas (used by rules with `languages: [es]`)."""
 
 
 class Readability(RuleHeader):
@@ -303,7 +311,8 @@ Rule = Annotated[
     | AgencyDirectory
     | SentencePattern
     | AdmissionsPolicy
-    | Claim,
+    | Claim
+    | ChannelElements,
     Field(discriminator="kind"),
 ]
 
@@ -318,4 +327,5 @@ KINDS: tuple[str, ...] = (
     "sentence_pattern",
     "admissions_policy",
     "claim",
+    "channel_elements",
 )

@@ -30,7 +30,8 @@ def findings_for(rid: str, text: str, settings) -> list:  # type: ignore[no-unty
     """Run one rule on one example, with the facts and jurisdictions its examples name (facts-aware rules)."""
     from app.domain.facts import IncidentFacts
 
-    examples = RULEBOOK.rules[rid].examples
+    rule = RULEBOOK.rules[rid]
+    examples = rule.examples
     facts = IncidentFacts.model_validate(examples.facts) if examples.facts is not None else None
     ctx = CheckContext(
         doc=segment(text),
@@ -38,6 +39,9 @@ def findings_for(rid: str, text: str, settings) -> list:  # type: ignore[no-unty
         settings=settings,
         facts=facts,
         jurisdictions=tuple(examples.jurisdictions),
+        # a channel's rule reads that channel's artifact; a Spanish rule reads Spanish text
+        channel=getattr(rule, "channel", None) or (rule.channels[0] if rule.channels else "letter"),
+        language=rule.languages[0] if getattr(rule, "languages", None) else "en",
     )
     return run_rule(rid, RULEBOOK.rules[rid], ctx)
 
