@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from app.domain.datatypes import DataType
-from app.domain.localisation import Translation
+from app.domain.localisation import Translations
 from app.domain.regions import RESIDENCE_CODES, US_STATES
 
 _PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ().\-]{6,20}[0-9]$")  # "(888) 555-0193" too
@@ -373,8 +373,8 @@ class IncidentFacts(_Strict):
         description='Language the recipients of a residence read, e.g. {"US-PR": "es", "MX": "es"}: '
         "their letters are drafted in it (en, es); another language is flagged as needing translation.",
     )
-    translations: dict[Literal["es"], Translation] = Field(
-        default_factory=dict,
+    translations: Translations = Field(
+        default_factory=Translations,
         description="The free-text facts (summary, remediation, hours...) in another language, for letters in it.",
     )
 

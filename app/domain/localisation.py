@@ -29,3 +29,15 @@ class Translation(BaseModel):
         None, max_length=120, description="contacts.toll_free.hours in this language."
     )
     signatory_title: str | None = Field(None, description="signatory.title in this language.")
+
+
+class Translations(BaseModel):
+    """The free-text facts per language Candor has templates for (only Spanish besides English)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    es: Translation | None = Field(None, description="Spanish versions of the free-text facts.")
+
+    def get(self, language: str) -> Translation | None:
+        """The translation for `language`, or None."""
+        return getattr(self, language, None) if language in type(self).model_fields else None

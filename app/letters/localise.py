@@ -31,7 +31,7 @@ def facts_in(facts: IncidentFacts, language: str) -> IncidentFacts:
     """The facts with their free text in `language` (a missing translation becomes its marker)."""
     if language == "en":
         return facts
-    tr = facts.translations.get(language)  # type: ignore[call-overload]
+    tr = facts.translations.get(language)
 
     def text(name: str, original: str | None) -> str | None:
         if not original:

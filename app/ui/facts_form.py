@@ -266,8 +266,32 @@ FIELDSETS: tuple[Fieldset, ...] = (
         (
             FormField("signatory.name", "Signed by"),
             FormField("signatory.title", "Their title"),
-            FormField("language", "Letter language", hint="Two-letter code, e.g. en."),
+            FormField(
+                "language",
+                "Recipients' language",
+                hint="Two-letter code, e.g. en; letters are drafted in en or es.",
+            ),
+            FormField(
+                "recipient_languages",
+                "Language per residence",
+                "pairs",
+                hint="One per line, e.g. 'US-PR es': those recipients get Spanish letters.",
+            ),
         ),
+    ),
+    Fieldset(
+        "In Spanish (for Spanish letters)",
+        (
+            FormField("translations.es.summary", "What happened, in Spanish", "textarea"),
+            FormField("translations.es.remediation", "What you did, in Spanish", "lines"),
+            FormField("translations.es.third_parties", "Who acquired the data, in Spanish"),
+            FormField("translations.es.services_other", "Other services, in Spanish", "lines"),
+            FormField("translations.es.data_types_other", "Other data types, in Spanish"),
+            FormField("translations.es.phone_hours", "Call-centre hours, in Spanish"),
+            FormField("translations.es.signatory_title", "Signatory's title, in Spanish"),
+        ),
+        hint="Written by someone who can vouch for them: Candor never machine-translates. "
+        "Left empty, a Spanish letter shows a visible gap.",
     ),
 )
 
@@ -332,7 +356,23 @@ def _raw_value(f: FormField, value: Any) -> tuple[Any, str | None]:
         return _lines(text), None
     if f.widget == "residences":
         return _residences(text)
+    if f.widget == "pairs":
+        return _pairs(text)
     return text, None
+
+
+def _pairs(text: str) -> tuple[dict[str, str], str | None]:
+    """'US-PR es' lines -> {code: value}, and the message for the first line that is not two words."""
+    out: dict[str, str] = {}
+    for line in _lines(text):
+        parts = line.replace(":", " ").split()
+        if len(parts) != 2:
+            return (
+                out,
+                f"Write each line as a residence code and a language, e.g. 'US-PR es' (not '{line}').",
+            )
+        out[parts[0].upper()] = parts[1].lower()
+    return out, None
 
 
 def facts_from_form(
@@ -406,7 +446,7 @@ def form_values(facts: IncidentFacts) -> dict[str, Any]:
             out[path] = bool(value)
         elif f.widget == "lines":
             out[path] = "\n".join(value or [])
-        elif f.widget == "residences":
+        elif f.widget in ("residences", "pairs"):
             out[path] = "\n".join(f"{code} {count}" for code, count in (value or {}).items())
         else:
             out[path] = "" if value is None else str(value)
@@ -462,7 +502,7 @@ def _norm(f: FormField, value: Any) -> Any:
             return bool(value) and str(value[-1]).lower() in ("true", "on", "1", "yes")
         return bool(value)
     text = str(value or "").replace("\r\n", "\n").strip()
-    if f.widget in ("lines", "residences"):
+    if f.widget in ("lines", "residences", "pairs"):
         return "\n".join(" ".join(line.split()) for line in _lines(text))
     return text
 

@@ -200,7 +200,11 @@ def test_spanish_content_labels_every_data_type() -> None:
 def test_a_missing_translation_is_a_visible_gap_not_english(
     example_facts, rulebook, settings
 ) -> None:  # type: ignore[no-untyped-def]
-    facts = example_facts["retailer-card-breach"].model_copy(update={"translations": {}})
+    from app.domain.localisation import Translations
+
+    facts = example_facts["retailer-card-breach"].model_copy(
+        update={"translations": Translations()}
+    )
     text = draft_artifact(
         facts, rulebook, TEMPLATES, tone="plain", language="es", jurisdiction="US-CA"
     ).text

@@ -214,10 +214,33 @@ WALK: dict[str, tuple[Any, str | None, Any]] = {
     "signatory.name": ("Sam Lee", "Sam Lee", ["US-CA"]),
     "signatory.title": ("General Counsel", "General Counsel", ["US-CA"]),
     "language": (
-        "en",
+        "de",
         None,
-        "only English templates exist today; the code is validated and stored",
+        "the recipients' default language: picks the letter's language where drafts are made "
+        "(en, es; another is drafted in English with a warning), not the English letter's words",
     ),
+    "recipient_languages": (
+        "US-CA es",
+        None,
+        "picks Spanish templates for those recipients' drafts (tests/letters/test_channels.py); "
+        "the English letter is unchanged",
+    ),
+    **{
+        f"translations.es.{name}": (
+            value,
+            None,
+            "printed only in Spanish letters (tests/checks/test_spanish.py), never in the English one",
+        )
+        for name, value in {
+            "summary": "Alguien entró en el servidor.",
+            "remediation": "Apagamos el servidor.",
+            "third_parties": "un grupo criminal",
+            "services_other": "Pagaremos un pasaporte nuevo.",
+            "data_types_other": "números de socio",
+            "phone_hours": "todos los días",
+            "signatory_title": "Directora jurídica",
+        }.items()
+    },
 }
 
 
