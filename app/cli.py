@@ -27,6 +27,8 @@ COMMANDS = (
     "merge",
     "corpus",
     "worker",
+    "evidence",
+    "reminders",
 )
 
 

@@ -18,16 +18,19 @@ from app.api.middleware import BodySizeLimit, RequestContext
 from app.api.routes import (
     audit,
     auth,
+    calendar,
     catalog,
     checks,
     comments,
     docs,
     drafts,
+    evidence,
     exports,
     health,
     incidents,
     merges,
     obligations,
+    plan,
     reviews,
     suggestions,
     users,
@@ -67,6 +70,9 @@ API_ROUTES = (
     audit,
     comments,
     suggestions,
+    plan,
+    calendar,
+    evidence,
 )
 MERGE_UPLOAD_PATH = "/api/v1/exports/merges"  # the one route allowed bodies up to MAX_UPLOAD_BYTES
 

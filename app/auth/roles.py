@@ -13,3 +13,7 @@ FACTS_EDITORS = (
     "responder",
     "security",
 )  # who may edit an incident's facts (API and the Edit facts page)
+# Who may record what was done about a notice obligation (status, proof, not-required decisions).
+PLAN_EDITORS = ("responder", "compliance", "admin")
+# Who may download an incident's evidence bundle (facts, letters, audit extract): the record keepers.
+EVIDENCE_ROLES = ("compliance", "admin")

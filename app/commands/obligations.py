@@ -1,4 +1,8 @@
-"""`candor obligations FACTS.json [--format text|json] [--today DATE]`: whom to tell, what each letter says, by when."""
+"""`candor obligations FACTS.json [--format text|json] [--today DATE]`: whom to tell, what each letter says, by when.
+
+`candor obligations --incident ID [--status S] [--jurisdiction CODE]` shows a stored incident's
+tracked plan instead: each notice with its status, deadline, time left and proof.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,21 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         "obligations",
         help="List notice obligations, due dates and letter variants for an incident.",
     )
-    p.add_argument("facts", help="Incident facts JSON file, or - for standard input.")
+    p.add_argument("facts", nargs="?", help="Incident facts JSON file, or - for standard input.")
+    p.add_argument(
+        "--incident",
+        type=int,
+        metavar="ID",
+        help="Show the stored incident's tracked plan (status, proof) instead of computing from a file.",
+    )
+    p.add_argument(
+        "--status",
+        choices=("open", "in_progress", "done", "not_required"),
+        help="With --incident: only items with this status.",
+    )
+    p.add_argument(
+        "--jurisdiction", metavar="CODE", help="With --incident: only items under this law."
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument(
         "--today",
@@ -27,7 +45,17 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the obligations report."""
+    """Print the obligations report (or, with --incident, the stored plan)."""
+    if args.incident is not None:
+        if args.facts:
+            raise CliError("give either FACTS or --incident, not both")
+        from app.commands.plan_status import show_plan
+
+        return show_plan(args)
+    if not args.facts:
+        raise CliError("give a facts file (FACTS.json, or - for standard input) or --incident ID")
+    if args.status or args.jurisdiction:
+        raise CliError("--status and --jurisdiction filter a stored plan: add --incident ID")
     facts = common.read_facts(args.facts)
     s = common.settings()
     try:

@@ -168,6 +168,64 @@ class Settings(BaseSettings):
         "(2026-09-15T08:00:00+00:00); for tests and demos. Unset: the real time.",
     )
 
+    # --- reminders and calendar feeds of the tracked plan (docs/obligations.md) ---------------
+    PUBLIC_URL: str = Field(
+        "http://127.0.0.1:8000",
+        description="The address users reach Candor at; used for links in reminders and calendar feeds.",
+    )
+    REMINDER_HOURS: str = Field(
+        "72,24,4",
+        description="Hours before a notice's deadline when a reminder goes out (comma-separated); "
+        "one more is sent when it is overdue.",
+    )
+    REMINDER_WEBHOOK_URL: str | None = Field(
+        None, description="Webhook that receives reminders as JSON (unset: no webhook)."
+    )
+    REMINDER_WEBHOOK_FORMAT: Literal["json", "slack", "teams"] = Field(
+        "json",
+        description="Reminder webhook body: `json` (Candor's fields), `slack` (text + blocks) or `teams` (MessageCard).",
+    )
+    REMINDER_EMAILS: str | None = Field(
+        None,
+        description="Addresses (comma-separated) that receive reminders by e-mail through the SMTP server.",
+    )
+    REMINDER_MAX_ATTEMPTS: int = Field(
+        5,
+        ge=1,
+        le=100,
+        description="Delivery attempts per reminder before it is given up (recorded).",
+    )
+    REMINDER_INTERVAL_S: int = Field(
+        300,
+        ge=0,
+        description="Seconds between reminder passes inside `candor serve` (0: off; run `candor reminders run` from cron instead).",
+    )
+    SMTP_HOST: str | None = Field(None, description="SMTP server for e-mail (unset: no e-mail).")
+    SMTP_PORT: int = Field(25, ge=1, le=65535, description="SMTP server port.")
+    SMTP_FROM: str = Field("candor@localhost", description="Sender address of Candor's e-mail.")
+    SMTP_USERNAME: str | None = Field(None, description="SMTP login (unset: no login).")
+    SMTP_PASSWORD: str | None = Field(None, description="SMTP password (never logged).", repr=False)
+    SMTP_STARTTLS: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
+
+    def reminder_hours(self) -> tuple[int, ...]:
+        """REMINDER_HOURS as whole hours, most distant first."""
+        return tuple(
+            sorted({int(h) for h in self.REMINDER_HOURS.split(",") if h.strip()}, reverse=True)
+        )
+
+    def reminder_emails(self) -> tuple[str, ...]:
+        """REMINDER_EMAILS as a tuple of addresses."""
+        return tuple(a.strip() for a in (self.REMINDER_EMAILS or "").split(",") if a.strip())
+
+    @field_validator("REMINDER_HOURS")
+    @classmethod
+    def _check_reminder_hours(cls, value: str) -> str:
+        """Whole positive hours separated by commas."""
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if not all(p.isdigit() and 0 < int(p) <= 24 * 366 for p in parts):
+            raise ValueError("give whole hours separated by commas, e.g. 72,24,4")
+        return value
+
     @field_validator("DATABASE_URL", mode="before")
     @classmethod
     def _normalise_db_url(cls, value: str) -> str:

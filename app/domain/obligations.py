@@ -399,3 +399,22 @@ def resolve_today(fixed: str | None, real: date | None = None) -> date:
     if not fixed:
         return real or date.today()
     return resolve_now(fixed).date()
+
+
+def deadline_moment(due: date | None, due_at: datetime | None) -> datetime | None:
+    """The moment a notice is late: an hour clock's `due_at`; a day clock's last day ends at 24:00 UTC."""
+    if due_at is not None:
+        return due_at if due_at.tzinfo else due_at.replace(tzinfo=UTC)
+    if due is None:
+        return None
+    return datetime.combine(due + timedelta(days=1), time(0), UTC)
+
+
+def clock_left(
+    due: date | None, due_at: datetime | None, now: datetime
+) -> tuple[int | None, int | None]:
+    """(hours_left, days_left) to a stored deadline: hours to its moment (see `deadline_moment`), days to its day."""
+    moment = deadline_moment(due, due_at)
+    hours = _hours_left(moment, now)
+    days = (due - now.date()).days if due else None
+    return hours, days

@@ -16,6 +16,7 @@ from app.workflow import audit
 from app.workflow.context import WorkflowContext
 from app.workflow.drafts import DraftDetail, create_draft
 from app.workflow.locks import lock_incident
+from app.workflow.plan import sync_plan
 from app.workflow.staleness import FactsImpact, apply_facts_change
 from app.workflow.variants import Variant, scope_for, variant_code, variants_for
 
@@ -95,6 +96,7 @@ def create_incident(
     for variant in variants_for(facts, ctx.rulebook, ctx.today()):
         for tone in tones:
             result.drafts.append(create_draft(session, ctx, actor, incident, facts, variant, tone))
+    sync_plan(session, ctx, actor, incident, facts)
     if not result.drafts:
         result.warnings.append(
             "No law requires a letter to the affected people under these facts, so no draft was made. "
@@ -198,5 +200,6 @@ def update_facts_with_impact(
     impact = apply_facts_change(
         session, ctx, actor, incident, IncidentFacts.model_validate(old), facts
     )
+    sync_plan(session, ctx, actor, incident, facts)
     session.commit()
     return FactsUpdated(facts=fv, impact=impact)
