@@ -5,8 +5,8 @@ never the API over HTTP, so the rules (optimistic locking, two-person approval, 
 reasons, roles) are the same in both. Templates are documented contracts: each names the context
 it expects at its top; docs/ui.md lists them. Autoescape is on and no user text is marked safe.
 One module per area: signin, dashboard, editor, downloads (links and print), facts (facts editor,
-facts updates, conflicts), history, checklist, merge; common holds the plumbing. Each page declares its own access rule on
-the route (app.auth.policy.page).
+facts updates, conflicts), history, checklist, merge, plan (notification plan); common holds the
+plumbing. Each page declares its own access rule on the route (app.auth.policy.page).
 """
 
 from __future__ import annotations
@@ -15,13 +15,23 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.core.config import Settings
-from app.ui.pages import checklist, dashboard, downloads, editor, facts, history, merge, signin
+from app.ui.pages import (
+    checklist,
+    dashboard,
+    downloads,
+    editor,
+    facts,
+    history,
+    merge,
+    plan,
+    signin,
+)
 from app.ui.pages.common import STATIC_DIR, UI_DIR
 
 HERE = UI_DIR  # app/ui: templates/ and static/ live here
 
 router = APIRouter(include_in_schema=False)
-for _area in (signin, dashboard, editor, downloads, facts, history, checklist, merge):
+for _area in (signin, dashboard, editor, downloads, facts, history, checklist, merge, plan):
     router.routes.extend(
         _area.router.routes
     )  # the routes themselves, so policy tests can walk them

@@ -39,35 +39,55 @@ log = logging.getLogger("candor")
 router = APIRouter(include_in_schema=False)
 
 
-def _deadlines(session: Session, request: Request, incident_id: int) -> list[dict[str, Any]]:
-    """Notification deadlines from app.domain.obligations (dated ones first; the law's words otherwise)."""
-    from app.domain.obligations import is_overdue, obligations_report, time_left
+def _deadlines(
+    session: Session, request: Request, incident: Any, filters: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The incident's tracked plan (app.workflow.plan_view), sorted by deadline, dated notices only,
+    filtered by the dashboard's status and law filters; withdrawn notices are left out here."""
+    from app.workflow.plan_view import ensure_plan, plan_rows
 
     ctx = workflow_ctx(request)
     try:
-        report = obligations_report(
-            repo.current_facts(session, incident_id), ctx.rulebook, ctx.now()
+        ensure_plan(session, ctx, auth.current_user(request), incident)
+        rows = plan_rows(
+            session,
+            incident.id,
+            ctx.now(),
+            status=filters["status"] or None,
+            jurisdiction=filters["jurisdiction"] or None,
         )
     except Exception:  # noqa: BLE001 - one incident's bad facts must not break the dashboard
-        log.exception("deadlines for incident %s", incident_id)
+        session.rollback()
+        log.exception("deadlines for incident %s", incident.id)
         return []
     out = []
-    for o in report.obligations:
-        if o.due is None:
+    for r in rows:
+        if not r["applicable"] or (r["due"] is None and r["due_at"] is None):
             continue
-        due = o.due_at.isoformat(timespec="minutes") if o.due_at else o.due.isoformat()
         out.append(
             {
-                "jurisdiction": o.jurisdiction,
-                "audience": o.obligation,
-                "action": obligation_label(o.obligation),
-                "due": due,
-                "left": time_left(o),
-                "overdue": is_overdue(o),
-                "citation": o.citation,
+                "id": r["id"],
+                "jurisdiction": r["jurisdiction"],
+                "audience": r["obligation"],
+                "action": obligation_label(r["obligation"]),
+                "recipient": r["recipient"],
+                "due": r["due_at"][:16].replace("T", " ") + " UTC" if r["due_at"] else r["due"],
+                "left": r["time_left"],
+                "overdue": r["overdue"],
+                "status": r["status"],
+                "citation": r["citation"],
             }
         )
     return out
+
+
+def _plan_filters(request: Request) -> dict[str, str]:
+    status = request.query_params.get("status") or ""
+    known = ("open", "in_progress", "done", "not_required")
+    return {
+        "status": status if status in known else "",
+        "jurisdiction": (request.query_params.get("jurisdiction") or "").strip().upper()[:40],
+    }
 
 
 @router.get("/", response_class=HTMLResponse, dependencies=[page(*ALL_ROLES)])
@@ -76,6 +96,7 @@ def dashboard(request: Request) -> Response:
     with db_session(request) as session:
         user = auth.current_user(request)
         emails: dict[int, str] = {}
+        filters = _plan_filters(request)
         incidents = []
         for inc in repo.incidents_with_drafts(session):
             drafts = [draft_view(session, d, emails) for d in inc.drafts]
@@ -85,13 +106,13 @@ def dashboard(request: Request) -> Response:
                     "title": inc.title,
                     "created_at": inc.created_at.date().isoformat(),
                     "drafts": drafts,
-                    "deadlines": _deadlines(session, request, inc.id),
+                    "deadlines": _deadlines(session, request, inc, filters),
                 }
             )
         return render(
             request,
             "dashboard.html",
-            {"title": "Incidents", "incidents": incidents, "tones": TONES},
+            {"title": "Incidents", "incidents": incidents, "tones": TONES, "filters": filters},
             user=user,
         )
 
