@@ -133,8 +133,11 @@ def update_item(
     item_id: int,
     change: ItemChange,
     base_version: int,
+    *,
+    commit: bool = True,
 ) -> PlanItem:
-    """Apply `change` if `base_version` is current; 409 naming the current version otherwise. Commits."""
+    """Apply `change` if `base_version` is current; 409 naming the current version otherwise.
+    Commits unless `commit=False` (a caller saving a proof file with it commits both at once)."""
     item = get_item(session, incident_id, item_id, lock=True)
     if base_version != item.version:
         raise Conflict(
@@ -167,6 +170,8 @@ def update_item(
         after["sent_at"] = utc(after["sent_at"])
     changed = {f: after[f] for f in fields if after[f] != before[f]}
     if not changed:
+        if commit:
+            session.commit()
         return item
     for f, v in changed.items():
         setattr(item, f, v)
@@ -191,7 +196,8 @@ def update_item(
             | ({"note": "(changed)"} if "note" in changed else {}),
         },
     )
-    session.commit()
+    if commit:
+        session.commit()
     return item
 
 
@@ -217,8 +223,10 @@ def add_attachment(
     filename: str,
     content_type: str,
     data: bytes,
+    *,
+    commit: bool = True,
 ) -> PlanAttachment:
-    """Store one proof file on the item (SHA-256 recorded and audited). Commits."""
+    """Store one proof file on the item (SHA-256 recorded and audited). Commits unless `commit=False`."""
     item = get_item(session, incident_id, item_id, lock=True)
     if not data:
         raise _bad("file", "the file is empty")
@@ -253,7 +261,8 @@ def add_attachment(
             "size": att.size,
         },
     )
-    session.commit()
+    if commit:
+        session.commit()
     return att
 
 

@@ -102,7 +102,12 @@ def test_compliance_records_done_with_proof(env):
     }
     no_csrf = c.post(url, data=form, follow_redirects=False)
     assert no_csrf.status_code == 403
-    refused = c.post(url, data={"csrf_token": token, **form}, follow_redirects=False)
+    refused = c.post(
+        url,
+        data={"csrf_token": token, **form},
+        files={"file": ("early.pdf", b"%PDF-1.4 early", "application/pdf")},
+        follow_redirects=False,
+    )
     assert refused.status_code == 422 and "method" in refused.text
     assert 'value="#123"' in refused.text  # what was typed is kept
 
@@ -116,6 +121,7 @@ def test_compliance_records_done_with_proof(env):
     assert saved.status_code == 303, saved.text
     html = c.get(f"/incidents/{env['incident']}/plan?status=done").text
     assert TX_AG in html and "#123" in html and "confirmation.pdf" in html
+    assert "early.pdf" not in html  # the refused form stored nothing, not even its file
     link = re.search(r'href="(/incidents/\d+/plan/items/\d+/attachments/\d+)"', html)
     assert link and c.get(link.group(1)).content == pdf
     dash = c.get("/?status=done&jurisdiction=US-TX").text

@@ -161,7 +161,9 @@ async def update_item(request: Request, incident_id: int, item_id: int) -> Respo
             if isinstance(upload, UploadFile)
             else b""
         )
-        with db_session(request) as session:
+        with db_session(
+            request
+        ) as session:  # the file and the change are saved together or not at all
             if data:
                 svc.add_attachment(
                     session,
@@ -171,9 +173,11 @@ async def update_item(request: Request, incident_id: int, item_id: int) -> Respo
                     upload.filename or "attachment",  # type: ignore[union-attr]
                     upload.content_type or "application/octet-stream",  # type: ignore[union-attr]
                     data,
+                    commit=False,
                 )
                 base += 1
-            item = svc.update_item(session, user, incident_id, item_id, change, base)
+            item = svc.update_item(session, user, incident_id, item_id, change, base, commit=False)
+            session.commit()
     except ValueError:
         return _page(
             request,
