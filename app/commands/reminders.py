@@ -28,6 +28,7 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 def run(args: argparse.Namespace) -> int:
     """One pass; prints what was sent and what failed as JSON."""
     from app.domain.obligations import resolve_now
+    from app.export.reminder_mail import mailer_from_settings
     from app.store.db import Database
     from app.store.migrate import upgrade
     from app.workflow.context import WorkflowContext
@@ -38,11 +39,11 @@ def run(args: argparse.Namespace) -> int:
         now = resolve_now(args.now or s.TODAY)
     except ValueError as exc:
         raise CliError(f"--now: {exc}") from None
-    config = ReminderConfig.from_settings(s)
+    config = ReminderConfig.from_settings(s, mailer_from_settings(s))
     if not config.channels():
         raise CliError(
             "no reminder channel is configured: set CANDOR_REMINDER_WEBHOOK_URL, or "
-            "CANDOR_REMINDER_EMAILS with CANDOR_SMTP_HOST"
+            "CANDOR_REMINDER_EMAILS with CANDOR_SMTP_URL and CANDOR_SMTP_FROM"
         )
     db = Database.for_settings(s)
     try:

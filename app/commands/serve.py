@@ -57,9 +57,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _reminder_loop(app, settings):  # type: ignore[no-untyped-def]
     """Start the in-process reminder scheduler when a channel is configured and the interval is set."""
+    from app.export.reminder_mail import mailer_from_settings
     from app.workflow.reminders import ReminderConfig, ReminderLoop
 
-    config = ReminderConfig.from_settings(settings)
+    config = ReminderConfig.from_settings(settings, mailer_from_settings(settings))
     if settings.REMINDER_INTERVAL_S <= 0 or not config.channels():
         return None
     loop = ReminderLoop(app.state.db, app.state.workflow, config, settings.REMINDER_INTERVAL_S)

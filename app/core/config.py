@@ -127,7 +127,7 @@ class Settings(BaseSettings):
         "(smtps:// for TLS on connect, ?starttls=1 to upgrade); unset: no e-mail channel.",
     )
     SMTP_FROM: str = Field(
-        "", description="Sender address of merge e-mails (required with SMTP_URL)."
+        "", description="Sender address of merge and reminder e-mails (required with SMTP_URL)."
     )
     SMTP_RATE: str = Field(
         "10/second",
@@ -187,7 +187,7 @@ class Settings(BaseSettings):
     )
     REMINDER_EMAILS: str | None = Field(
         None,
-        description="Addresses (comma-separated) that receive reminders by e-mail through the SMTP server.",
+        description="Addresses (comma-separated) that receive reminders by e-mail through SMTP_URL.",
     )
     REMINDER_MAX_ATTEMPTS: int = Field(
         5,
@@ -200,12 +200,6 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds between reminder passes inside `candor serve` (0: off; run `candor reminders run` from cron instead).",
     )
-    SMTP_HOST: str | None = Field(None, description="SMTP server for e-mail (unset: no e-mail).")
-    SMTP_PORT: int = Field(25, ge=1, le=65535, description="SMTP server port.")
-    SMTP_FROM: str = Field("candor@localhost", description="Sender address of Candor's e-mail.")
-    SMTP_USERNAME: str | None = Field(None, description="SMTP login (unset: no login).")
-    SMTP_PASSWORD: str | None = Field(None, description="SMTP password (never logged).", repr=False)
-    SMTP_STARTTLS: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
 
     def reminder_hours(self) -> tuple[int, ...]:
         """REMINDER_HOURS as whole hours, most distant first."""

@@ -229,7 +229,8 @@ def _audit(session: Any, bundle: Bundle, incident_id: int) -> None:
                 mine.append(repo.as_dict(e))
         after = batch[-1].seq
     bundle.add(
-        "audit/entries.jsonl", "".join(json.dumps(e, sort_keys=True) + "\n" for e in mine).encode()
+        "audit/entries.jsonl",
+        "".join(json.dumps(e, sort_keys=True, default=str) + "\n" for e in mine).encode(),
     )
     result = audit.verify(session)
     bundle.add_json(

@@ -267,6 +267,7 @@ class Suggestion(Base):
 
 
 from app.store import merge_models as _merge_models  # noqa: E402, F401 - merge tables share this metadata
+
 # The tracked notification plan's tables (issue 18) live in their own module; importing it here
 # puts them in Base.metadata wherever the models are loaded (migrations, tests).
 from app.store import plan_models as _plan_models  # noqa: E402, F401

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -25,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.models import Base
+from app.store.types import UTCDateTime
 
 
 class PlanItem(Base):
@@ -39,9 +39,9 @@ class PlanItem(Base):
     obligation: Mapped[str] = mapped_column(String(40))
     recipient: Mapped[str] = mapped_column(String(300))
     due: Mapped[date | None] = mapped_column(Date, nullable=True)
-    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     previous_due: Mapped[date | None] = mapped_column(Date, nullable=True)
-    previous_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    previous_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     due_revision: Mapped[int] = mapped_column(Integer, default=0)
     deadline: Mapped[str] = mapped_column(Text, default="")
     basis: Mapped[str] = mapped_column(Text, default="")
@@ -52,7 +52,7 @@ class PlanItem(Base):
     withdrawn_in: Mapped[int | None] = mapped_column(Integer, nullable=True)
     facts_version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="open")
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     method: Mapped[str | None] = mapped_column(String(30), nullable=True)
     sent_by: Mapped[str | None] = mapped_column(String(254), nullable=True)
     reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -63,8 +63,8 @@ class PlanItem(Base):
     proof_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     proof_merge: Mapped[str | None] = mapped_column(String(100), nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class PlanAttachment(Base):
@@ -79,7 +79,7 @@ class PlanAttachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ReminderDelivery(Base):
@@ -93,13 +93,13 @@ class ReminderDelivery(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("plan_items.id"), index=True)
     threshold: Mapped[str] = mapped_column(String(20))  # "72h", "24h", "4h", "overdue"
     channel: Mapped[str] = mapped_column(String(20))  # "webhook" or "email"
-    due_moment: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_moment: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20))  # sending, sent, failed, skipped
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class FeedToken(Base):
@@ -111,5 +111,5 @@ class FeedToken(Base):
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), nullable=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

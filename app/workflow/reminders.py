@@ -33,7 +33,7 @@ from app.store.models import Incident
 from app.store.plan_models import PlanItem, ReminderDelivery
 from app.workflow import audit
 from app.workflow.context import WorkflowContext
-from app.workflow.notify import DeliveryError, SmtpServer, post_webhook, send_email, webhook_payload
+from app.workflow.notify import DeliveryError, Mailer, post_webhook, webhook_payload
 from app.workflow.plan import OPEN_STATUSES, utc
 from app.workflow.plan_view import ensure_plan
 
@@ -50,29 +50,20 @@ class ReminderConfig:
     webhook_url: str | None = None
     webhook_format: str = "json"
     email_to: tuple[str, ...] = ()
-    smtp: SmtpServer | None = None
+    mailer: Mailer | None = None
     max_attempts: int = 5
     public_url: str = ""
 
     @classmethod
-    def from_settings(cls, s: Settings) -> ReminderConfig:
-        """The reminder settings (CANDOR_REMINDER_*, CANDOR_SMTP_*)."""
-        smtp = None
-        if s.SMTP_HOST:
-            smtp = SmtpServer(
-                host=s.SMTP_HOST,
-                port=s.SMTP_PORT,
-                sender=s.SMTP_FROM,
-                username=s.SMTP_USERNAME,
-                password=s.SMTP_PASSWORD,
-                starttls=s.SMTP_STARTTLS,
-            )
+    def from_settings(cls, s: Settings, mailer: Mailer | None = None) -> ReminderConfig:
+        """The reminder settings (CANDOR_REMINDER_*); `mailer` sends e-mail (built from CANDOR_SMTP_URL
+        by the caller: the SMTP sender lives with the exports)."""
         return cls(
             hours=s.reminder_hours(),
             webhook_url=s.REMINDER_WEBHOOK_URL,
             webhook_format=s.REMINDER_WEBHOOK_FORMAT,
             email_to=s.reminder_emails(),
-            smtp=smtp,
+            mailer=mailer,
             max_attempts=s.REMINDER_MAX_ATTEMPTS,
             public_url=s.PUBLIC_URL.rstrip("/"),
         )
@@ -82,7 +73,7 @@ class ReminderConfig:
         out = []
         if self.webhook_url:
             out.append("webhook")
-        if self.email_to and self.smtp:
+        if self.email_to and self.mailer:
             out.append("email")
         return out
 
@@ -151,8 +142,8 @@ def _deliver(
             config.webhook_url or "", webhook_payload(config.webhook_format, text, title, data)
         )
     else:
-        assert config.smtp is not None  # noqa: S101 - channels() lists email only with a server
-        send_email(config.smtp, list(config.email_to), title, text)
+        assert config.mailer is not None  # noqa: S101 - channels() lists email only with a mailer
+        config.mailer(config.email_to, title, text)
 
 
 def _claim(

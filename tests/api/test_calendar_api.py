@@ -8,13 +8,13 @@ from datetime import date
 import pytest
 from icalendar import Calendar
 from support.storeapp import make_store_app
-from support.storedb import db_url, example  # noqa: F401
+from support.storedb import example
 
 TX_AG = "Texas Attorney General (online form)"
 
 
 @pytest.fixture
-def sa(db_url, tmp_path):  # noqa: F811
+def sa(db_url, tmp_path):
     sa = make_store_app(tmp_path, db_url, PUBLIC_URL="https://candor.example")
     r = sa.client.post("/api/v1/incidents", json={"facts": example()}, headers=sa.h("responder"))
     assert r.status_code == 201, r.text

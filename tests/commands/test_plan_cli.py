@@ -4,25 +4,22 @@ subprocesses on the real store: output, exit codes, one-line errors (exit 2)."""
 from __future__ import annotations
 
 import json
-import sys
 import zipfile
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from support.storedb import candor, db_url, example, server_env, store  # noqa: E402, F401
+from support.storedb import candor, example, server_env
 
-from app.domain.facts import IncidentFacts  # noqa: E402
-from app.workflow import incidents  # noqa: E402
+from app.domain.facts import IncidentFacts
+from app.workflow import incidents
 
 
-def _incident(store) -> int:  # noqa: F811
+def _incident(store) -> int:
     with store.session() as s:
         return incidents.create_incident(
             s, store.ctx, store.users["responder"], IncidentFacts.model_validate(example())
         ).incident.id
 
 
-def test_plan_evidence_and_errors(store, db_url, tmp_path):  # noqa: F811
+def test_plan_evidence_and_errors(store, db_url, tmp_path):
     incident_id = _incident(store)
     env = server_env(db_url, tmp_path)
 

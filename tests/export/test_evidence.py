@@ -5,26 +5,24 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from support.storedb import AUDIT_KEY, db_url, example, store  # noqa: E402, F401
+from support.storedb import AUDIT_KEY, example
 
-from app.domain.facts import IncidentFacts  # noqa: E402
-from app.export.evidence import build_bundle  # noqa: E402
-from app.export.evidence_verify import verify_bundle  # noqa: E402
-from app.workflow import drafts, incidents, reviews  # noqa: E402
-from app.workflow.plan_updates import ItemChange, add_attachment, update_item  # noqa: E402
-from app.workflow.plan_view import plan_rows  # noqa: E402
+from app.domain.facts import IncidentFacts
+from app.export.evidence import build_bundle
+from app.export.evidence_verify import verify_bundle
+from app.workflow import drafts, incidents, reviews
+from app.workflow.plan_updates import ItemChange, add_attachment, update_item
+from app.workflow.plan_view import plan_rows
 
 KEY = AUDIT_KEY.encode()
 PDF = b"%PDF-1.4\n% Texas AG portal confirmation #123\n"
 
 
-def _bundle(store, tmp_path) -> tuple[Path, int, int]:  # noqa: F811
+def _bundle(store, tmp_path) -> tuple[Path, int, int]:
     with store.session() as s:
         made = incidents.create_incident(
             s, store.ctx, store.users["responder"], IncidentFacts.model_validate(example())
@@ -80,7 +78,7 @@ def _flip(data: bytes, at: int) -> bytes:
     return bytes(b)
 
 
-def test_bundle_contents_verify_and_tamper(store, tmp_path):  # noqa: F811
+def test_bundle_contents_verify_and_tamper(store, tmp_path):
     path, incident_id, item_id = _bundle(store, tmp_path)
     verdict = verify_bundle(path, KEY)
     assert verdict.ok and verdict.signature == "valid", verdict.problems
@@ -146,7 +144,7 @@ def test_bundle_contents_verify_and_tamper(store, tmp_path):  # noqa: F811
     assert not verify_bundle(broken, KEY).ok
 
 
-def test_signature_needs_the_key(store, tmp_path):  # noqa: F811
+def test_signature_needs_the_key(store, tmp_path):
     path, _, _ = _bundle(store, tmp_path)
     assert verify_bundle(path, b"another-key-0123456789abcdef0123456789").signature == "invalid"
     keyless = verify_bundle(path, None)

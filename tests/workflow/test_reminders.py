@@ -15,9 +15,10 @@ from aiosmtpd.controller import Controller
 from support.storedb import example
 
 from app.domain.facts import IncidentFacts
+from app.export.reminder_mail import smtp_mailer
 from app.store import repositories as repo
 from app.workflow import incidents
-from app.workflow.notify import SmtpServer, webhook_payload
+from app.workflow.notify import webhook_payload
 from app.workflow.plan_updates import ItemChange, update_item
 from app.workflow.plan_view import plan_rows
 from app.workflow.reminders import ReminderConfig, deliveries, run_reminders, threshold_reached
@@ -117,7 +118,7 @@ def test_reminders_fire_once_per_threshold(store, smtp, webhook):
         hours=(72, 24, 4),
         webhook_url=f"http://127.0.0.1:{webhook.server_address[1]}/hook",
         email_to=("legal@example.org",),
-        smtp=SmtpServer(host="127.0.0.1", port=port, sender="candor@example.org"),
+        mailer=smtp_mailer(f"smtp://127.0.0.1:{port}", "candor@example.org"),
         public_url="https://candor.example",
     )
 
