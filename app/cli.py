@@ -20,6 +20,7 @@ COMMANDS = (
     "init",
     "draft",
     "check",
+    "consistency",
     "obligations",
     "rules",
     "users",
