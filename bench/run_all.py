@@ -14,6 +14,8 @@ RUNS = [
     ["bench_grammar.py", "--runs", "20"],
     ["bench_saves.py", "--clients", "8", "--seconds", "10"],
     ["bench_merge.py", "--quick"],
+    ["bench_scale.py", "pdf", "--letters", "100", "--single", "10"],
+    ["bench_scale.py", "text", "--sizes", "5000"],
     ["bench_corpus.py", "--rounds", "5"],
     ["bench_editor.py", "--runs", "20"],
 ]
