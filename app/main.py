@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from app.api.middleware import BodySizeLimit, RequestContext
 from app.api.routes import (
+    artifacts,
     audit,
     auth,
     calendar,
@@ -45,6 +46,7 @@ from app.core.security_headers import SecurityHeaders
 from app.demo import seed_demo
 from app.export import jobs
 from app.export.runner import make_runner
+from app.letters.artifacts import validate_artifact_templates
 from app.letters.render import validate_templates
 from app.rulebook.loader import load_rulebook
 from app.store.db import Database
@@ -58,6 +60,7 @@ log = logging.getLogger("candor")
 API_ROUTES = (
     drafts,
     checks,
+    artifacts,
     obligations,
     catalog,
     auth,
@@ -98,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     check_paths(settings)
     rulebook = load_rulebook(Path(settings.RULES_DIR))
     validate_templates(Path(settings.TEMPLATES_DIR))
+    validate_artifact_templates(Path(settings.TEMPLATES_DIR))  # Spanish letters, channel templates
     syllables.configure(settings.cache_dir())
     syllables.table().index()  # load (or build once) the syllable table now, not on the first request
     _warm_up_grammar(settings)

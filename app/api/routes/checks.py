@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
@@ -31,6 +33,14 @@ class CheckRequest(BaseModel):
     tone: str | None = Field(
         None,
         description="empathetic, formal or plain: picks readability thresholds (default plain).",
+    )
+    channel: Literal["letter", "email", "website", "faq", "regulator", "press"] = Field(
+        "letter",
+        description="Which artifact the text is: its own required and forbidden elements apply.",
+    )
+    language: Literal["en", "es"] = Field(
+        "en",
+        description="The text's language: its rules, element detectors and readability formulas.",
     )
     grammar: bool = Field(
         True,
@@ -65,4 +75,6 @@ def create_check(
         jurisdictions=tuple(body.jurisdictions),
         tone=body.tone,
         grammar=grammar,
+        channel=body.channel,
+        language=body.language,
     )
