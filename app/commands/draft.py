@@ -42,7 +42,12 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         default=None,
         help="en or es (default: the recipients' language from the facts, for the jurisdiction's residents).",
     )
-    p.add_argument("--format", choices=("text", "html"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "html", "eml"),
+        default="text",
+        help="text, html, or eml (the e-mail artifact as an RFC 5322 message, DRAFT in the subject).",
+    )
     p.set_defaults(func=run)
 
 
@@ -79,6 +84,14 @@ def run(args: argparse.Namespace) -> int:
         language=language,
         jurisdiction=jurisdiction,
     )
+    if args.format == "eml":
+        if args.channel != "email":
+            raise CliError("--format eml: only for --channel email")
+        from app.export.email import to_bytes
+        from app.export.email_artifact import email_message
+
+        sys.stdout.buffer.write(to_bytes(email_message(letter.text, facts.organisation.name)))
+        return 0
     if args.format == "html":
         from app.letters.markup import to_html
 

@@ -89,3 +89,24 @@ def test_bad_channel_language_and_missing_regulator_exit_2(capsys):  # type: ign
     assert main(["draft", saas, "--channel", "regulator", "--jurisdiction", "US-MA"]) == 2
     err = capsys.readouterr().err.strip()
     assert "No regulator notice is required under US-MA" in err and "Traceback" not in err
+
+
+def test_email_artifact_as_eml(capsysbinary):  # type: ignore[no-untyped-def]
+    import email
+    import email.policy
+
+    assert (
+        main(["draft", RETAILER, "--channel", "email", "--format", "eml", "--language", "es"]) == 0
+    )
+    msg = email.message_from_bytes(capsysbinary.readouterr().out, policy=email.policy.default)
+    assert msg["From"] == "Harbor & Pine Outfitters <help@harborpine.example>"
+    assert msg["Subject"].startswith("[DRAFT") and "violación de datos" in msg["Subject"]
+    assert msg.get_content_type() == "multipart/alternative"
+    plain = msg.get_body(("plain",)).get_content()
+    assert "Asunto:" not in plain and "Estimado/a" in plain
+    assert not list(msg.iter_attachments())
+
+
+def test_eml_only_for_the_email_channel(capsys):  # type: ignore[no-untyped-def]
+    assert main(["draft", RETAILER, "--format", "eml"]) == 2
+    assert "--channel email" in capsys.readouterr().err
