@@ -119,11 +119,15 @@ def test_suggestions_accept_makes_a_version_reject_makes_none(new_page, new_draf
     expect(cmo.locator("#review-panel [role=alert]")).to_contain_text("suggested edit")
     count = cmo.get_by_test_id("suggestion").count()
     assert count >= 1
-    cmo.get_by_test_id("suggestion").first.get_by_role("button", name="Accept").click()
+    if count > 1:  # the replacement was stored as several stretches: accept them together
+        cmo.get_by_role("button", name="Accept all").click()
+    else:
+        cmo.get_by_test_id("suggestion").first.get_by_role("button", name="Accept").click()
     expect(cmo.locator(".flash")).to_contain_text("Accepted: saved as v2")
     expect(cmo.locator("#draft-title")).to_contain_text("v2")
     v2 = cmo.locator("#letter-text").input_value()
-    assert "We changed this sentence." in v2 or count > 1
+    assert "We changed this sentence." in v2 and phrase not in v2
+    assert cmo.get_by_test_id("suggestion").count() == 0
     # Another suggestion, rejected: no new version.
     sec.reload()
     expect(sec.locator("#check-status")).to_contain_text("Checked", timeout=30_000)

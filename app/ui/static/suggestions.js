@@ -124,6 +124,7 @@
     if (!items.length) list.appendChild(el("li", { "class": "muted" }, "No open suggestions."));
     countEl.textContent = String(items.length);
     document.getElementById("accept-all").hidden = !(cfg.canDecide && items.length > 1);
+    document.getElementById("reject-all").hidden = !(cfg.canDecide && items.length > 1);
     decorate();
   }
 
@@ -156,6 +157,12 @@
     setSuggesting(false);
   });
   document.getElementById("accept-all").addEventListener("click", function () { decide("/accept", {}); });
+  document.getElementById("reject-all").addEventListener("click", function () {
+    var ids = items.map(function (s) { return s.id; });
+    ids.reduce(function (p, id) { return p.then(function () { return api("POST", "/" + id + "/reject"); }); }, Promise.resolve())
+      .then(function () { say("Rejected " + ids.length + " suggestions; the text is unchanged."); load(); })
+      .catch(function (e) { say(e.message); load(); });
+  });
 
   document.addEventListener("candor-editor-ready", function () {
     E = window.CandorEditor;
