@@ -212,7 +212,7 @@ def fill_incident(
 ) -> None:  # type: ignore[no-untyped-def]
     page.get_by_label("Incident title").fill("Billing server break-in, October 2026")
     page.get_by_label("Organisation name").fill("Northwind Outfitters")
-    page.get_by_label("What happened").fill(summary)
+    page.get_by_label("What happened", exact=True).fill(summary)
     page.get_by_label("Cause").select_option("hacking")
     page.get_by_label("Breach start").fill("2026-10-02")
     page.get_by_label("Breach end").fill("2026-10-09")
@@ -225,7 +225,7 @@ def fill_incident(
     page.get_by_label("Call centre hours").fill("Monday to Friday, 8 a.m. to 6 p.m. Eastern")
     page.get_by_label("Email for questions").fill("privacy@northwind.example")
     page.get_by_label("Incident web page").fill("https://www.northwind.example/notice")
-    page.get_by_label("What you did").fill(
+    page.get_by_label("What you did", exact=True).fill(
         "We shut down the affected server.\nWe reset every staff password."
     )
     page.get_by_label("Signed by").fill("Dana Ruiz")
