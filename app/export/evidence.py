@@ -277,15 +277,14 @@ def _rulebook(ctx: Any, bundle: Bundle, used: set[str]) -> None:
     )
 
 
-def _recipients(ctx: Any, bundle: Bundle, incident_id: int) -> None:
-    s = ctx.settings
-    for status in jobs.list_jobs(
-        Path(s.EXPORT_DIR), s.EXPORT_RETENTION_DAYS, incident_id=incident_id
-    ):
-        out = jobs.job_dir(Path(s.EXPORT_DIR), status["id"]) / jobs.OUT
-        for name in ("manifest.csv", "rejects.csv"):
-            if (out / name).is_file():
-                bundle.add(f"recipients/merge-{status['id']}/{name}", (out / name).read_bytes())
+def _recipients(session: Any, ctx: Any, bundle: Bundle, incident_id: int) -> None:
+    """The merge manifests and reject lists (recipient ids) of the incident's jobs still on disk."""
+    export_dir = Path(ctx.settings.EXPORT_DIR)
+    for status in jobs.list_jobs(session, incident_id=incident_id):
+        out = jobs.job_dir(export_dir, str(status["id"])) / jobs.OUT
+        for path in (out / "manifest.csv", out / "_work" / "manifest.csv", out / "rejects.csv"):
+            if path.is_file():
+                bundle.add(f"recipients/merge-{status['id']}/{path.name}", path.read_bytes())
 
 
 def build_bundle(
@@ -305,7 +304,7 @@ def build_bundle(
     used = _letters(session, ctx, bundle, incident_id, emails)
     _plan(session, ctx, bundle, incident_id)
     if include_recipients:
-        _recipients(ctx, bundle, incident_id)
+        _recipients(session, ctx, bundle, incident_id)
     _rulebook(ctx, bundle, used)
     audit.record(
         session,

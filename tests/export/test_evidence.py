@@ -145,8 +145,14 @@ def test_bundle_contents_verify_and_tamper(store, tmp_path):
 
 
 def test_signature_needs_the_key(store, tmp_path):
-    path, _, _ = _bundle(store, tmp_path)
+    path, incident_id, _ = _bundle(store, tmp_path)
     assert verify_bundle(path, b"another-key-0123456789abcdef0123456789").signature == "invalid"
+    with store.session() as s:  # asking for recipient data works (no merge ran: nothing to add)
+        data = build_bundle(
+            s, store.ctx, store.users["compliance"], incident_id, include_recipients=True
+        )
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert json.loads(z.read("incident.json"))["includes_recipient_data"] is True
     keyless = verify_bundle(path, None)
     assert keyless.ok and keyless.signature == "not checked"
     with zipfile.ZipFile(path) as z:
