@@ -12,27 +12,45 @@ pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.4\n% Texas Attorney General portal confirmation TX-2026-123\n%%EOF\n"
 
 
-def test_compliance_marks_texas_ag_done(new_page, incident_form, shot):  # type: ignore[no-untyped-def]
+def _incident(live_app) -> int:  # type: ignore[no-untyped-def]
+    """Set-up through the service functions on the live app's store (the form is tested elsewhere)."""
+    from support.storedb import example
+
+    from app.core.config import Settings
+    from app.domain.facts import IncidentFacts
+    from app.main import create_app
+    from app.store import repositories as repo
+    from app.workflow import incidents
+
+    app = create_app(
+        Settings(
+            ENVIRONMENT="test",
+            DATABASE_URL=live_app.database_url,
+            EXPORT_DIR=live_app.export_dir,
+            TODAY="2026-11-27",
+            DEMO_DATA=False,
+        )
+    )
+    with app.state.db.sessions() as session:
+        responder = repo.user_by_email(session, live_app.users["responder"])
+        made = incidents.create_incident(
+            session, app.state.workflow, responder, IncidentFacts.model_validate(example())
+        )
+    app.state.db.dispose()
+    return made.incident.id
+
+
+def test_compliance_marks_texas_ag_done(new_page, live_app, shot):  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
-    responder = new_page("responder")
-    responder.goto("/incidents/new")
-    incident_form(responder, affected="US-TX 2210\nUS-CA 1200")
-    responder.get_by_role("button", name="Create incident").click()
-    card = (
-        responder.locator("[data-testid=incident]").filter(has_text="Billing server break-in").first
-    )
-    expect(card).to_be_visible()
-    incident_url = card.get_by_test_id("plan-link").get_attribute("href")
-    incident_id = int(re.search(r"/incidents/(\d+)/plan", incident_url).group(1))  # type: ignore[union-attr]
-
+    incident_id = _incident(live_app)
     page = new_page("compliance")
     page.goto("/")
     tx = (
         page.locator("[data-testid=deadline]").filter(has_text="US-TX").filter(has_text="regulator")
     )
     expect(tx).to_have_attribute("data-status", "open")
-    expect(tx).to_have_class(re.compile("overdue"))  # CANDOR_TODAY is 2026-11-27; due 2026-11-11
+    expect(tx).to_have_class(re.compile("overdue"))  # CANDOR_TODAY is 2026-11-27; due 2026-10-20
 
     page.goto(f"/incidents/{incident_id}/plan?jurisdiction=US-TX")
     item = page.locator("[data-testid=plan-item]").filter(has_text="Texas Attorney General")
@@ -42,7 +60,7 @@ def test_compliance_marks_texas_ag_done(new_page, incident_form, shot):  # type:
 
     # A done notice without its method is refused beside the notice, with what was typed kept.
     item.get_by_label("Status").select_option("done")
-    item.get_by_label("Sent at (UTC)").fill("2026-11-10T14:30")
+    item.get_by_label("Sent at (UTC)").fill("2026-10-02T14:30")
     item.get_by_label("Reference / confirmation number").fill("TX-2026-123")
     item.get_by_role("button", name="Save").click()
     item = page.locator("[data-testid=plan-item]").filter(has_text="Texas Attorney General")
