@@ -319,13 +319,28 @@ class Dpo(_Strict):
     name: str = Field(min_length=1)
     email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     address: str | None = None
+    serves_us_residents: bool = Field(
+        False,
+        description="The DPO also answers questions from US residents: US letters then name them "
+        "too (otherwise only letters outside the US do, where the law expects a DPO).",
+    )
 
 
 class Contacts(_Strict):
     """How recipients reach the organisation."""
 
     toll_free: TollFree | None = None
-    phone: Phone | None = Field(None, description="Other (non-toll-free) phone number.")
+    phone: Phone | None = Field(
+        None,
+        description="Other (non-toll-free) phone number, e.g. an international one: letters outside "
+        "the US print it (with `phone_hours`) before the US toll-free number.",
+    )
+    phone_hours: str | None = Field(
+        None,
+        max_length=120,
+        description="Opening hours of `phone` in its callers' local time, e.g. 'Monday to Friday, "
+        "9:00 to 17:00 Irish time'.",
+    )
     email: str | None = Field(
         None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="Email address for questions."
     )

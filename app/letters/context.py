@@ -19,6 +19,7 @@ from app.domain.tones import TONES
 from app.letters import fitting
 from app.letters.content import BUNDLED, REGISTER, load_content, render_text
 from app.letters.fitting import Audience
+from app.letters.timeline import Timeline, timeline
 from app.rulebook.loader import Rulebook
 
 # Elements a good letter carries even where no statute lists them (FTC model letter, DESIGN.md).
@@ -173,6 +174,11 @@ class LetterContext:
     )
     discovery_date: str = field(metadata={"help": "When it was discovered."})
     containment_date: str = field(metadata={"help": "When it was contained (may be empty)."})
+    timeline: Timeline = field(
+        metadata={
+            "help": "Which 'when' sentences to write (app/letters/timeline.py): no date twice in a row."
+        }
+    )
     law_enforcement_delay: bool = field(
         metadata={"help": "Notice was delayed at law enforcement's request."}
     )
@@ -229,6 +235,11 @@ class LetterContext:
     other_services: tuple[str, ...] = field(metadata={"help": "Other services offered."})
     toll_free: str = field(metadata={"help": "Toll-free number, or the missing marker."})
     phone_hours: str = field(metadata={"help": "Call-centre hours (may be empty)."})
+    intl_hours: str = field(
+        metadata={
+            "help": "Hours of intl_phone in its callers' local time (may be empty; only with intl_phone)."
+        }
+    )
     email: str = field(metadata={"help": "Email for questions (may be empty)."})
     website: str = field(metadata={"help": "Incident web page (may be empty)."})
     postal_address: str = field(metadata={"help": "Postal address for questions (may be empty)."})
@@ -268,11 +279,12 @@ def _contact(agency: object) -> Contact:
 def _dpo(facts: IncidentFacts, include: set[str], us: bool) -> Contact | None:
     """The DPO contact; where the law requires one and the facts lack it, a visible gap.
 
-    A US letter prints the DPO only where one of its laws requires it: an EU DPO means nothing
-    to US residents (issue 19), and the facts have no way yet to say the DPO serves them too.
+    A US letter prints the DPO only where one of its laws requires it or the facts say the DPO
+    serves US residents too (`contacts.dpo.serves_us_residents`): an EU DPO otherwise means
+    nothing to US residents (issue 19).
     """
     dpo = facts.contacts.dpo
-    if dpo and (not us or "dpo_contact" in include):
+    if dpo and (not us or "dpo_contact" in include or dpo.serves_us_residents):
         return Contact(name=dpo.name, address=dpo.address or "", email=dpo.email or "")
     if "dpo_contact" in include:
         return Contact(name=missing("contacts.dpo.name"), email=missing("contacts.dpo.email"))
@@ -448,6 +460,7 @@ def build_context(
         containment_date=fmt_date(inc.containment_date, "incident.containment_date", style)
         if inc.containment_date
         else "",
+        timeline=timeline(inc, (inc.summary or "") if "what_happened" in include - exclude else ""),
         law_enforcement_delay=inc.law_enforcement_delay,
         third_parties=inc.third_parties or "",
         data_types=tuple(labels) or (missing("data_types"),),
@@ -474,6 +487,7 @@ def build_context(
         other_services=tuple(facts.services.other),
         toll_free=toll,
         phone_hours=c.toll_free.hours or "" if c.toll_free else "",
+        intl_hours=(c.phone_hours or "") if intl_phone else "",
         email=c.email or "",
         website=str(c.website) if c.website else "",
         postal_address=c.postal_address.one_line()

@@ -247,7 +247,12 @@ FIELDSETS: tuple[Fieldset, ...] = (
                 "contacts.phone",
                 "Other phone number",
                 "tel",
-                hint="A number that is not toll-free.",
+                hint="A number that is not toll-free, e.g. one callable from abroad.",
+            ),
+            FormField(
+                "contacts.phone_hours",
+                "Its hours",
+                hint="In the callers' local time, e.g. 'Monday to Friday, 9:00 to 17:00 Irish time'.",
             ),
             FormField("contacts.email", "Email for questions", "email"),
             FormField("contacts.website", "Incident web page", "url", hint="https://…"),
@@ -259,6 +264,12 @@ FIELDSETS: tuple[Fieldset, ...] = (
             ),
             FormField("contacts.dpo.email", "DPO email", "email"),
             FormField("contacts.dpo.address", "DPO postal address"),
+            FormField(
+                "contacts.dpo.serves_us_residents",
+                "The DPO also answers US residents",
+                "bool",
+                hint="Tick to name the DPO in US letters too; otherwise only letters outside the US do.",
+            ),
         ),
     ),
     Fieldset(
@@ -375,6 +386,19 @@ def _pairs(text: str) -> tuple[dict[str, str], str | None]:
     return out, None
 
 
+def _only_unticked(group: dict[str, Any]) -> bool:
+    return all(_only_unticked(v) if isinstance(v, dict) else v is False for v in group.values())
+
+
+def _drop_unticked_groups(raw: dict[str, Any]) -> None:
+    """Every box sends a hidden "false": an optional group (the DPO) whose only values are
+    unticked boxes was left blank, so it is dropped rather than validated half-filled."""
+    for group in raw.values():
+        if isinstance(group, dict):
+            for key in [k for k, v in group.items() if isinstance(v, dict) and _only_unticked(v)]:
+                del group[key]
+
+
 def facts_from_form(
     values: dict[str, Any], *, require_title: bool = True
 ) -> tuple[IncidentFacts | None, dict[str, str]]:
@@ -395,6 +419,7 @@ def facts_from_form(
             errors[path] = error
         elif value is not None:
             _set(raw, path, value)
+    _drop_unticked_groups(raw)
     if not raw.get("affected") and "affected" not in errors:
         errors["affected"] = (
             "Add at least one residence and count, e.g. 'US-CA 1200': it decides which laws apply."

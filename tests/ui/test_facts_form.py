@@ -77,6 +77,7 @@ FULL: dict[str, Any] = {
     "contacts.toll_free.number": "1-888-555-0193",
     "contacts.toll_free.hours": "Monday to Friday, 8 a.m. to 6 p.m. Eastern",
     "contacts.phone": "503-555-0100",
+    "contacts.phone_hours": "Monday to Friday, 9:00 to 17:00 Pacific",
     "contacts.email": "privacy@northwind.example",
     "contacts.website": "https://www.northwind.example/notice",
     "contacts.postal_address.street": "PO Box 7",
@@ -87,6 +88,7 @@ FULL: dict[str, Any] = {
     "contacts.dpo.name": "Ada Lovelace",
     "contacts.dpo.email": "dpo@northwind.example",
     "contacts.dpo.address": "2 Privacy Way",
+    "contacts.dpo.serves_us_residents": ["false"],
     "signatory.name": "Dana Ruiz",
     "signatory.title": "Chief Privacy Officer",
     "language": "en",
@@ -136,7 +138,7 @@ WALK: dict[str, tuple[Any, str | None, Any]] = {
     "incident.third_parties": ("an unknown buyer", "an unknown buyer", ["US-CA"]),
     "incident.law_enforcement_delay": (
         ["false", "true"],
-        "law enforcement agency asked us",
+        "because law enforcement asked us",
         ["US-CA"],
     ),
     "incident.data_encrypted": (
@@ -195,11 +197,10 @@ WALK: dict[str, tuple[Any, str | None, Any]] = {
         "Daily, 9 a.m. to 5 p.m. Central",
         ["US-CA"],
     ),
-    "contacts.phone": (
-        "503-555-0199",
-        None,
-        "printed only in place of a missing toll-free number, and only when it is toll-free itself",
-    ),
+    # Letters outside the US print the other number with its local hours (#19.6); US letters
+    # print the toll-free number only.
+    "contacts.phone": ("+353 1 555 0111", "+353 1 555 0111", ["EU-GDPR"]),
+    "contacts.phone_hours": ("Daily, 8:00 to 20:00 CET", "Daily, 8:00 to 20:00 CET", ["EU-GDPR"]),
     "contacts.email": ("help@zephyr.example", "help@zephyr.example", ["US-CA"]),
     "contacts.website": ("https://zephyr.example/incident", "zephyr.example/incident", ["US-CA"]),
     "contacts.postal_address.street": ("PO Box 99", "PO Box 99", ["US-CA"]),
@@ -211,6 +212,8 @@ WALK: dict[str, tuple[Any, str | None, Any]] = {
     "contacts.dpo.name": ("Grace Hopper", "Grace Hopper", ["EU-GDPR"]),
     "contacts.dpo.email": ("officer@zephyr.example", "officer@zephyr.example", ["EU-GDPR"]),
     "contacts.dpo.address": ("9 Data Lane", "9 Data Lane", ["EU-GDPR"]),
+    # ... unless the facts say the DPO serves US residents too.
+    "contacts.dpo.serves_us_residents": (["false", "true"], "Ada Lovelace", ["US-CA"]),
     "signatory.name": ("Sam Lee", "Sam Lee", ["US-CA"]),
     "signatory.title": ("General Counsel", "General Counsel", ["US-CA"]),
     "language": (
@@ -429,3 +432,23 @@ def test_stale_facts_form_takes_their_untouched_fields_and_lists_both_changed() 
     ]
     facts, errors = facts_from_form({"title": "t", **merged})
     assert errors == {} and facts is not None and facts.incident.misuse_known is True
+
+
+def test_a_blank_dpo_with_its_box_unticked_is_no_dpo() -> None:
+    """The DPO's 'also serves US residents' box sends a hidden "false": left blank, the DPO is
+    absent, not a half-filled DPO with no name (#19.3)."""
+    blank = {
+        **FULL,
+        "contacts.dpo.name": "",
+        "contacts.dpo.email": "",
+        "contacts.dpo.address": "",
+        "contacts.dpo.serves_us_residents": ["false"],
+    }
+    facts, errors = facts_from_form(blank)
+    assert errors == {} and facts is not None and facts.contacts.dpo is None
+    ticked = {**blank, "contacts.dpo.serves_us_residents": ["false", "true"]}
+    facts, errors = facts_from_form(ticked)
+    assert facts is None and "contacts.dpo.name" in errors  # ticked: it needs the DPO's name
+    values = form_values(facts_from_form(FULL)[0])
+    assert values["contacts.dpo.serves_us_residents"] is False
+    assert values["contacts.phone_hours"] == "Monday to Friday, 9:00 to 17:00 Pacific"
