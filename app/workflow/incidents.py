@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import Conflict, InvalidInput
 from app.core.timestamps import utcnow
 from app.domain.facts import IncidentFacts
+from app.domain.languages import language_warnings
 from app.letters.context import TONES
 from app.store import repositories as repo
 from app.store.models import FactsVersion, Incident, User
@@ -102,6 +103,8 @@ def create_incident(
             "No law requires a letter to the affected people under these facts, so no draft was made. "
             "Add one with POST /api/v1/incidents/{id}/drafts if you notify voluntarily."
         )
+    lettered = {r for d in result.drafts for r in d.draft.residences or []}
+    result.warnings.extend(language_warnings(lettered, facts.language))
     session.commit()
     return result
 

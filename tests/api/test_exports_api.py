@@ -119,7 +119,9 @@ def test_ca_variant_keeps_headings_in_pdf_and_docx(env: dict) -> None:
     import docx
 
     document = docx.Document(io.BytesIO(r.content))
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    headings = [
+        p.text.rstrip("?.") for p in document.paragraphs if p.style.name.startswith("Heading")
+    ]
     assert "What Happened" in headings and "What You Can Do" in headings
 
 
