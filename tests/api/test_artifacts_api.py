@@ -36,16 +36,25 @@ def test_draft_a_spanish_faq_with_its_report(client) -> None:  # type: ignore[no
 
 def test_language_follows_the_facts(client) -> None:  # type: ignore[no-untyped-def]
     facts = {**FACTS, "recipient_languages": {"US-IL": "es", "US-MO": "de"}}
-    r = client.post("/api/v1/artifacts", json={"facts": facts, "jurisdiction": "US-IL", "check": False})
+    r = client.post(
+        "/api/v1/artifacts", json={"facts": facts, "jurisdiction": "US-IL", "check": False}
+    )
     assert r.status_code == 200 and r.json()["language"] == "es" and r.json()["report"] is None
-    r = client.post("/api/v1/artifacts", json={"facts": facts, "jurisdiction": "US-MO", "check": False})
+    r = client.post(
+        "/api/v1/artifacts", json={"facts": facts, "jurisdiction": "US-MO", "check": False}
+    )
     assert r.json()["language"] == "en" and "translated" in r.json()["warnings"][0]
 
 
 def test_checks_take_channel_and_language(client) -> None:  # type: ignore[no-untyped-def]
     r = client.post(
         "/api/v1/checks",
-        json={"text": "Asunto: Aviso\n\nHola.", "channel": "email", "language": "es", "grammar": False},
+        json={
+            "text": "Asunto: Aviso\n\nHola.",
+            "channel": "email",
+            "language": "es",
+            "grammar": False,
+        },
     )
     assert r.status_code == 200, r.text
     rules = {f["rule"] for f in r.json()["findings"]}
