@@ -11,9 +11,6 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from app.core.config import ConfigError
-from app.core.errors import AppError
-
 # Sub-command modules; each defines `register(subparsers)` and sets `func` on its parser.
 COMMANDS = (
     "serve",
@@ -60,13 +57,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code = args.func(args)
-    except (CliError, AppError, ConfigError) as exc:
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if not _user_error(exc):
+            raise
         message = getattr(exc, "message", str(exc))
         print(f"candor: error: {message}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
     return int(code or 0)
+
+
+def _user_error(exc: BaseException) -> bool:
+    """CliError, AppError or ConfigError: bad input or configuration, reported in one line.
+
+    Looked up in the modules already loaded (an AppError can only come from a module that
+    imported app.core.errors), so starting the CLI imports none of them."""
+    if isinstance(exc, CliError):
+        return True
+    for module, name in (
+        ("app.core.errors", "AppError"),
+        ("app.core.paths", "ConfigError"),
+    ):
+        cls = getattr(sys.modules.get(module), name, None)
+        if cls is not None and isinstance(exc, cls):
+            return True
+    return False
 
 
 if __name__ == "__main__":  # pragma: no cover

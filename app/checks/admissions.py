@@ -10,10 +10,14 @@ admission phrase is a legal finding carrying the accepted wording as its suggest
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.checks.base import Finding
 from app.checks.context import CheckContext
 from app.checks.patterns import compiled
-from app.rulebook.schema import AdmissionsPolicy
+
+if TYPE_CHECKING:
+    from app.rulebook.schema import AdmissionsPolicy
 
 CHECK = "legal"
 

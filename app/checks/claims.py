@@ -12,12 +12,14 @@ claim is not judged without facts (the engine's note says the facts were not com
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.checks.base import Finding
 from app.checks.context import CheckContext
 from app.checks.substitution import check_substitution
-from app.rulebook.schema import Claim
+
+if TYPE_CHECKING:
+    from app.rulebook.schema import Claim
 
 CHECK = "claims"
 _INVESTIGATION = re.compile(

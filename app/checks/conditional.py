@@ -8,10 +8,14 @@ finding sits on the triggering words so the reader sees what created the duty.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.checks.base import Finding
 from app.checks.context import CheckContext
 from app.checks.patterns import compiled
-from app.rulebook.schema import Conditional
+
+if TYPE_CHECKING:
+    from app.rulebook.schema import Conditional
 
 CHECK = "conditional"
 

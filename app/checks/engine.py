@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from app.checks import caching
-from app.checks.base import Finding, GrammarStatus, Report, Severity
+from app.checks.base import GRAMMAR_SKIPPED, Finding, GrammarStatus, Report, Severity
 from app.checks.context import CheckContext
 from app.checks.empathy import summarise
 from app.checks.facts_consistency import check_facts
@@ -23,7 +23,7 @@ from app.checks.readability import document_metrics
 from app.checks.registry import check_for
 from app.checks.text import segment
 from app.core.errors import InvalidInput, TooLarge
-from app.rulebook.common import applies
+from app.rulebook.basics import applies
 
 if TYPE_CHECKING:
     from app.checks.grammar import GrammarChecker
@@ -97,11 +97,12 @@ def _grammar(text: str, grammar: Any, ctx: CheckContext) -> tuple[list[Finding],
     """Run the grammar checker, then drop what no engine may flag (app/checks/protected.py):
     anything inside a URL, address, phone number, code or `[[…]]` marker, and the letter's own
     names (from the facts and the rulebook's agency directory)."""
+    if grammar is False or grammar is None:  # (what NullGrammarChecker.skipped() reports)
+        return [], GrammarStatus(status="skipped", detail=GRAMMAR_SKIPPED)
     from app.checks.grammar import NullGrammarChecker, grammar_checker_from_settings
 
-    if grammar is False or grammar is None:
-        checker: GrammarChecker = NullGrammarChecker.skipped()
-    elif grammar is True:
+    checker: GrammarChecker
+    if grammar is True:
         checker = (
             grammar_checker_from_settings(ctx.settings)
             if ctx.settings is not None

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, runtime_checkable
 
-from app.checks.base import Finding, GrammarStatus, Severity
+from app.checks.base import GRAMMAR_SKIPPED, Finding, GrammarStatus, Severity
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 NOT_CONFIGURED = "no LanguageTool server configured (set CANDOR_LANGUAGETOOL_URL)"
 """Reason reported when LanguageTool is asked for without a URL."""
 
-SKIPPED = "grammar check turned off"
+SKIPPED = GRAMMAR_SKIPPED
 """Reason reported when the caller (or CANDOR_GRAMMAR_ENGINE=off) turned grammar checking off."""
 
 DEFAULT_CACHE_SIZE = 2048

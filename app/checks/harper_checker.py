@@ -118,12 +118,16 @@ def _list_item_start(rule: str, paragraph: str, f: Finding) -> bool:
 
 @lru_cache(maxsize=1)
 def _harper_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    """Identifies the installed harper-py (size and mtime of its module) without importing it or
+    reading package metadata (importlib.metadata alone costs a command-line check ~0.1 s)."""
+    import importlib.util
 
-    try:
-        return version("harper-py")
-    except PackageNotFoundError:
+    spec = importlib.util.find_spec("harper")
+    origin = spec.origin if spec is not None else None
+    if origin is None:
         return "unknown"
+    st = os.stat(origin)
+    return f"{st.st_size}-{st.st_mtime_ns}"
 
 
 class HarperChecker:
@@ -203,10 +207,8 @@ class HarperChecker:
         if path is None:
             return None
         try:
-            return tuple(
-                Finding.model_validate(f) for f in json.loads(path.read_text(encoding="utf-8"))
-            )
-        except (OSError, ValueError):
+            return tuple(Finding.from_json(f) for f in json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, KeyError):
             return None
 
     def _write_disk(self, paragraph: str, found: tuple[Finding, ...]) -> None:
@@ -216,7 +218,7 @@ class HarperChecker:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps([f.model_dump(mode="json") for f in found]), encoding="utf-8")
+            tmp.write_text(json.dumps([f.to_json() for f in found]), encoding="utf-8")
             os.replace(tmp, path)
         except OSError:
             pass  # an unwritable cache folder only costs speed

@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.checks.base import ElementResult, Finding, Severity
 from app.checks.caching import text_cache
 from app.checks.context import CheckContext
 from app.checks.patterns import compiled_all, folded, may_occur
 from app.checks.text import Document
-from app.domain.jurisdictions import condition_met
-from app.rulebook.legal_schema import Condition, LegalRule
-from app.rulebook.schema import ElementDef
+
+if TYPE_CHECKING:
+    from app.rulebook.legal_schema import Condition, LegalRule
+    from app.rulebook.schema import ElementDef
 
 CHECK = "legal"
 
@@ -138,7 +140,11 @@ def _months_offered(doc: Document) -> int | None:
 
 def triggered(cond: Condition, ctx: CheckContext) -> bool:
     """True when the facts make a conditional element required (the same test the obligations use)."""
-    return ctx.facts is not None and condition_met(cond, ctx.facts)
+    if ctx.facts is None:
+        return False
+    from app.domain.jurisdictions import condition_met  # facts given: pydantic is loaded anyway
+
+    return condition_met(cond, ctx.facts)
 
 
 def _lc(label: str) -> str:

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from app.checks.caching import text_cache
-from app.rulebook.common import compile_regex
+from app.rulebook.basics import compile_regex
 
 
 @lru_cache(maxsize=8192)

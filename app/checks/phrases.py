@@ -11,10 +11,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.checks.base import EmpathyComponent, Finding
 from app.checks.context import CheckContext
 from app.checks.patterns import compiled_all, finditer, folded, present, union_of
-from app.rulebook.schema import Phrases
+
+if TYPE_CHECKING:
+    from app.rulebook.schema import Phrases
 
 CHECK = "phrases"
 

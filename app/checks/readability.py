@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.checks import syllables, syllables_es
 from app.checks.base import Finding
 from app.checks.caching import text_cache
 from app.checks.context import CheckContext
 from app.checks.text import Unit
-from app.rulebook.schema import Readability
+
+if TYPE_CHECKING:
+    from app.rulebook.schema import Readability
 
 CHECK = "readability"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")

@@ -11,6 +11,7 @@ pattern's rewrite (groups expanded, first letter in the match's case) as `sugges
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from app.checks.base import Finding
 from app.checks.caching import text_cache
@@ -18,7 +19,9 @@ from app.checks.context import CheckContext
 from app.checks.patterns import compiled, compiled_all, folded, present, union_of
 from app.checks.substitution import _match_case
 from app.checks.text import Document, Unit
-from app.rulebook.sentence_schema import SentencePattern
+
+if TYPE_CHECKING:
+    from app.rulebook.sentence_schema import SentencePattern
 
 CHECK = "sentence_pattern"
 _SPACE = str.maketrans("\n\r\t\f\v", "     ")

@@ -7,10 +7,14 @@ one-click rewrite ("out of an abundance of caution" → "to protect you").
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.checks.base import Finding
 from app.checks.context import CheckContext
 from app.checks.patterns import compiled, finditer, folded, present, union_of
-from app.rulebook.schema import Substitution
+
+if TYPE_CHECKING:
+    from app.rulebook.schema import Substitution
 
 CHECK = "substitution"
 

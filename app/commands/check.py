@@ -7,8 +7,10 @@ output is the Report the API returns (one file only); `github` prints workflow a
 pre-commit pass every changed letter at once (.pre-commit-hooks.yaml).
 Exit 0: no error-level finding; 1: error-level findings; 2: bad input (one line, no traceback).
 
-Imports stay light (no web, database or template code), and the rulebook comes from the
-compiled-rulebook cache, so the command is as quick to start as a linter (bench/bench_cli.py).
+Imports stay light — no pydantic, pydantic-settings, YAML, web, database or template code
+unless `--facts` is given — the settings come from app/checks/settings.py and the rules from the
+compiled-rulebook cache as plain records, so the command starts as quickly as a linter
+(bench/bench_cli.py; tests/commands/test_check_imports.py keeps it so).
 """
 
 from __future__ import annotations
@@ -93,12 +95,12 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(
             "--format json takes one file; use --format sarif (or text, github) for several"
         )
-    s = common.settings()
+    s = common.check_settings()
     texts = [(path, common.read_text(path)) for path in args.files]
     for _path, text in texts:
         check_size(text, s)
     facts = common.read_facts(args.facts) if args.facts else None
-    rb = common.rulebook(s)
+    rb = common.rulebook(s, compiled=True)
     grammar = False if args.no_grammar else _grammar_checker(s)
     reports = [
         (

@@ -7,15 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from app.cli import CliError
-from app.core.config import Settings, get_settings, require_dir
-from app.core.errors import AppError, one_line, pydantic_error_details
+from app.core.paths import require_dir
 
 if TYPE_CHECKING:  # imported where used: a command-line check loads only what it needs
+    from app.checks.settings import CheckSettings
+    from app.core.config import Settings
     from app.domain.facts import IncidentFacts
-    from app.rulebook.loader import Rulebook
+    from app.rulebook.book import Rulebook
 
 
 def read_text(path: str) -> str:
@@ -43,6 +42,9 @@ def read_json(path: str) -> Any:
 
 def read_facts(path: str) -> IncidentFacts:
     """Load and validate incident facts; the message names the first bad fields."""
+    from pydantic import ValidationError
+
+    from app.core.errors import one_line, pydantic_error_details
     from app.domain.facts import IncidentFacts
 
     data = read_json(path)
@@ -54,6 +56,11 @@ def read_facts(path: str) -> IncidentFacts:
 
 def settings() -> Settings:
     """Settings from the environment, with configuration errors as CLI errors."""
+    from pydantic import ValidationError
+
+    from app.core.config import get_settings
+    from app.core.errors import pydantic_error_details
+
     try:
         return get_settings()
     except ValidationError as exc:
@@ -66,13 +73,23 @@ def settings() -> Settings:
         ) from None
 
 
-def rulebook(s: Settings | None = None) -> Rulebook:
+def check_settings() -> CheckSettings:
+    """The few settings `candor check` reads, without pydantic-settings (app/checks/settings.py);
+    a bad value is a one-line error."""
+    from app.checks.settings import check_settings as read
+
+    return read()
+
+
+def rulebook(s: Settings | CheckSettings | None = None, *, compiled: bool = False) -> Rulebook:
     """The validated rulebook (from the compiled-rulebook cache when the rules are unchanged);
-    a bad rule file is a one-line error."""
+    a bad rule file is a one-line error. `compiled`: rules as plain records, for `candor check`
+    (app/rulebook/compiled.py)."""
+    from app.core.errors import AppError
     from app.rulebook.cache import load_rulebook_cached
 
     s = s or settings()
     try:
-        return load_rulebook_cached(require_dir(s, "RULES_DIR"), s.cache_dir())
+        return load_rulebook_cached(require_dir(s, "RULES_DIR"), s.cache_dir(), compiled=compiled)
     except AppError as exc:
         raise CliError(exc.message) from None

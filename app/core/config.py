@@ -6,7 +6,6 @@ at import, so tests can build an app with their own values.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -14,14 +13,15 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from app.core.paths import (  # noqa: F401 - re-exported
+    PROJECT_ROOT,
+    REQUIRED_DIRS,
+    ConfigError,
+    default_cache_dir,
+    require_dir,
+)
+
 PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "dev-secret-change-me"}
-
-
-def default_cache_dir() -> Path:
-    """`$XDG_CACHE_HOME/candor`, else `~/.cache/candor`."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "candor"
 
 
 class Settings(BaseSettings):
@@ -246,26 +246,6 @@ class Settings(BaseSettings):
                 )
             self.SESSION_COOKIE_SECURE = True
         return self
-
-
-class ConfigError(ValueError):
-    """A setting names something that is not there; the message names the setting and what to set."""
-
-
-REQUIRED_DIRS = {
-    "RULES_DIR": "the folder of rule files (the repository's rules/)",
-    "TEMPLATES_DIR": "the folder of letter templates (the repository's templates/letters/)",
-}
-
-
-def require_dir(settings: Settings, name: str) -> Path:
-    """The folder setting `name` names, or ConfigError saying which setting to set."""
-    path = Path(getattr(settings, name))
-    if not path.is_dir():
-        raise ConfigError(
-            f"CANDOR_{name}: {path} is not a folder; set CANDOR_{name} to {REQUIRED_DIRS[name]}"
-        )
-    return path
 
 
 def check_paths(settings: Settings) -> None:

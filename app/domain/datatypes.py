@@ -79,3 +79,15 @@ FINANCIAL_TYPES = frozenset(
 )
 HEALTH_TYPES = frozenset({DataType.medical, DataType.health_insurance})
 CREDENTIAL_TYPES = frozenset({DataType.username_password, DataType.security_questions})
+
+
+class EntityType(StrEnum):
+    """What kind of organisation gives notice; decides which federal rules apply."""
+
+    business = "business"
+    hipaa_covered_entity = "hipaa_covered_entity"
+    hipaa_business_associate = "hipaa_business_associate"
+    financial_institution = "financial_institution"
+    phr_vendor = "phr_vendor"
+    consumer_reporting_agency = "consumer_reporting_agency"
+    government_agency = "government_agency"

@@ -21,7 +21,10 @@ from pydantic import (
     model_validator,
 )
 
-from app.domain.datatypes import DataType
+from app.domain.datatypes import (  # EntityType: pydantic-free, for compiled rules
+    DataType,
+    EntityType,
+)
 from app.domain.localisation import Translations
 from app.domain.regions import RESIDENCE_CODES, US_STATES
 
@@ -116,18 +119,6 @@ class CauseCategory(StrEnum):
     vendor = "vendor"
     physical = "physical"
     other = "other"
-
-
-class EntityType(StrEnum):
-    """What kind of organisation gives notice; decides which federal rules apply."""
-
-    business = "business"
-    hipaa_covered_entity = "hipaa_covered_entity"
-    hipaa_business_associate = "hipaa_business_associate"
-    financial_institution = "financial_institution"
-    phr_vendor = "phr_vendor"
-    consumer_reporting_agency = "consumer_reporting_agency"
-    government_agency = "government_agency"
 
 
 class PostalAddress(_Strict):

@@ -16,19 +16,21 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import logging
 import os
 import pickle  # noqa: S403 - only our own files, in a private folder (see above)
-import tempfile
 from pathlib import Path
 
-from app.rulebook.loader import Rulebook, build_rulebook, read_rule_files
+from app.rulebook.book import Rulebook, read_rule_files
 
-log = logging.getLogger(__name__)
 _SCHEMA_MODULES = (
+    "basics.py",
+    "behaviour.py",
+    "book.py",
     "common.py",
+    "compiled.py",
     "schema.py",
     "legal_schema.py",
+    "sentence_schema.py",
     "channel_schema.py",
     "loader.py",
     "cache.py",
@@ -53,13 +55,31 @@ def _trusted(path: Path) -> bool:
     return (getuid is None or st.st_uid == getuid()) and not st.st_mode & 0o022
 
 
-def load_rulebook_cached(root: Path, cache_dir: Path | None) -> Rulebook:
-    """`load_rulebook(root)`, served from `cache_dir` when the same rules were loaded before."""
+def _build(
+    root: Path, files: list[tuple[str, Path, bytes]], content_hash: str, compiled: bool
+) -> Rulebook:
+    from app.rulebook.loader import build_rulebook  # YAML and pydantic: only on a cache miss
+
+    rulebook = build_rulebook(root, files, content_hash)
+    if compiled:
+        from app.rulebook.compiled import compile_rulebook
+
+        rulebook = compile_rulebook(rulebook)
+    return rulebook
+
+
+def load_rulebook_cached(root: Path, cache_dir: Path | None, *, compiled: bool = False) -> Rulebook:
+    """`load_rulebook(root)`, served from `cache_dir` when the same rules were loaded before.
+
+    `compiled=True` returns (and caches) the rules as plain records (app/rulebook/compiled.py):
+    what `candor check` reads, so a cache hit imports neither YAML nor pydantic. Other commands
+    keep the pydantic models."""
     root = Path(root)
     files, content_hash = read_rule_files(root)
     if cache_dir is None:
-        return build_rulebook(root, files, content_hash)
-    path = Path(cache_dir) / f"rulebook-{content_hash.split(':')[-1]}-{_code_hash()}.pickle"
+        return _build(root, files, content_hash, compiled)
+    form = "compiled" if compiled else "models"
+    path = Path(cache_dir) / f"rulebook-{content_hash.split(':')[-1]}-{_code_hash()}-{form}.pickle"
     if _trusted(path):
         try:
             with path.open("rb") as f:
@@ -67,13 +87,17 @@ def load_rulebook_cached(root: Path, cache_dir: Path | None) -> Rulebook:
             if isinstance(cached, Rulebook) and cached.hash == content_hash:
                 return dataclasses.replace(cached, root=root)
         except Exception:  # noqa: BLE001 - a broken or stale cache file is rebuilt, never an error
-            log.info("rulebook cache %s unreadable; rebuilding", path)
-    rulebook = build_rulebook(root, files, content_hash)
+            import logging
+
+            logging.getLogger(__name__).info("rulebook cache %s unreadable; rebuilding", path)
+    rulebook = _build(root, files, content_hash, compiled)
     _store(path, rulebook)
     return rulebook
 
 
 def _store(path: Path, rulebook: Rulebook) -> None:
+    import tempfile  # only on a cache miss
+
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)

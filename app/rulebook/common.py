@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-import re
 import string
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-
-class Severity(StrEnum):
-    """Three levels, as in Vale: only `error` makes `candor check` exit 1 and blocks approval."""
-
-    suggestion = "suggestion"
-    warning = "warning"
-    error = "error"
-
-    @property
-    def rank(self) -> int:
-        """Order for sorting: errors first when sorting descending."""
-        return {"suggestion": 0, "warning": 1, "error": 2}[self.value]
+from app.rulebook.basics import (  # noqa: F401 - re-exported: the schema's shared pieces
+    Severity,
+    applies,
+    compile_regex,
+)
 
 
 class StrictModel(BaseModel):
     """Rule-file models reject unknown keys so a typo fails the load instead of silently doing nothing."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
-
-
-def compile_regex(pattern: str, *, ignorecase: bool = True) -> re.Pattern[str]:
-    """Compile a rule regex; `re.error` is re-raised as ValueError so pydantic reports the field."""
-    try:
-        return re.compile(pattern, re.IGNORECASE | re.MULTILINE if ignorecase else re.MULTILINE)
-    except re.error as exc:  # NOTE: re.error is not a ValueError; pydantic would let it escape.
-        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
 
 
 def _valid_regex(pattern: str) -> str:
@@ -94,23 +77,3 @@ def check_placeholders(message: str, allowed: set[str]) -> str:
                 f"message: unknown placeholder {{{name}}}; allowed: {', '.join('{' + a + '}' for a in sorted(allowed)) or 'none'}"
             )
     return message
-
-
-def applies(
-    header: Any,
-    *,
-    tone: str | None,
-    jurisdictions: list[str],
-    channel: str = "letter",
-    language: str = "en",
-) -> bool:
-    """True when a rule's `tones`/`jurisdictions`/`channels`/`languages` filters admit this check run."""
-    if header.tones and tone and tone not in header.tones:
-        return False
-    if getattr(header, "channels", None) and channel not in header.channels:
-        return False
-    if language not in getattr(header, "languages", ("en",)):
-        return False
-    if header.jurisdictions and not set(header.jurisdictions) & set(jurisdictions):
-        return False
-    return True

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Literal
-from urllib.parse import urlparse
 
 from pydantic import Field, model_validator
 
 from app.domain.datatypes import DataType
 from app.domain.facts import EntityType
+from app.rulebook.behaviour import (  # noqa: F401 - PRIMARY_KINDS re-exported
+    PRIMARY_KINDS,
+    LegalRuleBehaviour,
+    SourceBehaviour,
+)
 from app.rulebook.common import Severity, StrictModel
 
 Obligation = Literal["individuals", "regulator", "cra", "media", "covered_entity"]
-PRIMARY_KINDS = ("statute", "regulation", "regulator")
 
 
 class Condition(StrictModel):
@@ -119,7 +122,7 @@ class HipaaDeemed(StrictModel):
     )
 
 
-class Source(StrictModel):
+class Source(SourceBehaviour, StrictModel):
     """One source read to verify a rule file: what it is, where, when it was read and what it supports."""
 
     title: str = Field(min_length=1)
@@ -138,19 +141,6 @@ class Source(StrictModel):
         if not (self.url or self.citation):
             raise ValueError("a source needs a url or a citation")
         return self
-
-    @property
-    def primary(self) -> bool:
-        """Statute, regulation or the regulator's own page."""
-        return self.kind in PRIMARY_KINDS
-
-    @property
-    def publisher(self) -> str:
-        """Who published it (URL host, else the citation): two sources from one publisher are not independent."""
-        if self.url:
-            host = urlparse(self.url if "//" in self.url else "//" + self.url).hostname or self.url
-            return host.removeprefix("www.")
-        return (self.citation or "").strip().lower()
 
 
 class Applicability(StrictModel):
@@ -217,7 +207,7 @@ class Agency(StrictModel):
     website: str | None = None
 
 
-class LegalRule(StrictModel):
+class LegalRule(LegalRuleBehaviour, StrictModel):
     """One jurisdiction's notice law as data."""
 
     kind: Literal["legal_elements"]
@@ -276,22 +266,3 @@ class LegalRule(StrictModel):
                 "one of them primary (statute, regulation or regulator page); otherwise set status: unverified"
             )
         return self
-
-    @property
-    def is_unverified(self) -> bool:
-        """True when any part of the file rests on unverified research."""
-        return bool(self.unverified)
-
-    @property
-    def has_content_rules(self) -> bool:
-        """True when the law itself lists letter content (else the US-GENERIC baseline drafts the letter)."""
-        return bool(self.requires or self.prohibits or self.conditions)
-
-    def element_ids(self) -> set[str]:
-        """Every element id the file names (for cross-checking against the vocabulary)."""
-        return (
-            set(self.requires)
-            | set(self.prohibits)
-            | set(self.recommended)
-            | {c.element for c in self.conditions}
-        )

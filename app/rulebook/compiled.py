@@ -1,0 +1,93 @@
+"""The compiled rulebook: validated rules as plain records, so a cached load needs no pydantic.
+
+`candor check` starts a new process every time (editors, pre-commit); importing pydantic and
+building the rule models' classes costs more than a linter's whole run (bench/bench_cli.py).
+So the compiled-rulebook cache (cache.py) stores the validated Rulebook with every rule model
+turned into a `Record`: the same attribute names and values (nested models become records, lists
+and dicts stay lists and dicts, compiled regexes stay regexes), plus the model's run-time
+methods from behaviour.py. Records are read-only, compare by value and pickle by model name,
+so unpickling imports only this module. Validation still happens, once, when the cache is built.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar
+
+from app.rulebook.behaviour import BEHAVIOURS
+from app.rulebook.book import Rulebook
+
+
+class Record:
+    """A validated model's fields as read-only attributes (see the module docstring)."""
+
+    __slots__ = ("__dict__",)
+    model_name: ClassVar[str] = "Record"
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.__dict__.update(fields)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{self.model_name} is read-only (a compiled rule)")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.__dict__ == self.__dict__
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
+        return f"{self.model_name}({fields})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (record, (self.model_name, self.__dict__))
+
+
+_CLASSES: dict[str, type[Record]] = {}
+
+
+def record_class(model_name: str) -> type[Record]:
+    """The record class standing for the model class `model_name` (one per name, made on first use)."""
+    cls = _CLASSES.get(model_name)
+    if cls is None:
+        behaviour = BEHAVIOURS.get(model_name)
+        bases: tuple[type, ...] = (behaviour, Record) if behaviour else (Record,)
+        cls = type(model_name, bases, {"__slots__": (), "model_name": model_name})
+        _CLASSES[model_name] = cls
+    return cls
+
+
+def record(model_name: str, fields: dict[str, Any]) -> Record:
+    """A record of model `model_name` with these fields (pickle calls this to rebuild one)."""
+    return record_class(model_name)(fields)
+
+
+def compile_value(value: Any) -> Any:
+    """`value` with every pydantic model in it (at any depth) replaced by its record."""
+    fields = getattr(type(value), "model_fields", None)
+    if isinstance(fields, dict):
+        return record(
+            type(value).__name__, {name: compile_value(getattr(value, name)) for name in fields}
+        )
+    if isinstance(value, list):
+        return [compile_value(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(compile_value(v) for v in value)
+    if isinstance(value, dict):
+        return {k: compile_value(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return type(value)(compile_value(v) for v in value)
+    return value
+
+
+def compile_rulebook(rulebook: Rulebook) -> Rulebook:
+    """The same Rulebook with its rules as records (what the checks read is unchanged)."""
+    return dataclasses.replace(
+        rulebook,
+        rules=compile_value(rulebook.rules),
+        elements=compile_value(rulebook.elements),
+        jurisdictions=compile_value(rulebook.jurisdictions),
+        agencies=compile_value(rulebook.agencies),
+        admissions=compile_value(rulebook.admissions),
+        localised_elements=compile_value(rulebook.localised_elements),
+    )
