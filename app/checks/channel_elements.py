@@ -11,10 +11,14 @@ element results join the report's `elements` with `jurisdiction` set to the chan
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.checks.base import ElementResult, Finding, Severity
 from app.checks.context import CheckContext
 from app.checks.legal import detect_all
-from app.rulebook.channel_schema import ChannelElements
+
+if TYPE_CHECKING:
+    from app.rulebook.channel_schema import ChannelElements
 
 CHECK = "channel"
 

@@ -53,5 +53,17 @@ class LegalRuleBehaviour:
         )
 
 
-BEHAVIOURS: dict[str, type] = {"Source": SourceBehaviour, "LegalRule": LegalRuleBehaviour}
+class ChannelElementsBehaviour:
+    """For `ChannelElements`: which element ids the file names."""
+
+    def element_ids(self) -> set[str]:
+        """Every element id the file names."""
+        return set(self.requires) | set(self.prohibits) | set(self.recommended)  # type: ignore[attr-defined]
+
+
+BEHAVIOURS: dict[str, type] = {
+    "Source": SourceBehaviour,
+    "LegalRule": LegalRuleBehaviour,
+    "ChannelElements": ChannelElementsBehaviour,
+}
 """Model class name -> the behaviour its compiled record gets."""

@@ -15,10 +15,11 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from app.rulebook.behaviour import ChannelElementsBehaviour
 from app.rulebook.common import RuleHeader, Severity
 
 
-class ChannelElements(RuleHeader):
+class ChannelElements(ChannelElementsBehaviour, RuleHeader):
     """`kind: channel_elements` — required, forbidden and recommended elements of one channel."""
 
     kind: Literal["channel_elements"]
@@ -43,7 +44,3 @@ class ChannelElements(RuleHeader):
                 "requires: name at least one required, prohibited or recommended element"
             )
         return self
-
-    def element_ids(self) -> set[str]:
-        """Every element id the file names."""
-        return set(self.requires) | set(self.prohibits) | set(self.recommended)
