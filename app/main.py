@@ -15,6 +15,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from app.api.middleware import BodySizeLimit, RequestContext
+from app.api.openapi import install_openapi
 from app.api.routes import (
     artifacts,
     audit,
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         uploads={MERGE_UPLOAD_PATH: settings.MAX_UPLOAD_BYTES},
     )
     app.add_middleware(RequestContext)
+    install_openapi(app)
     require_markers(app)  # deny by default: a route without an access rule stops start-up
     return app
 

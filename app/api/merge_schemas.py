@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from app.api.base import RequestModel
 
 Choice = Literal["ours", "theirs", "both"]
 VersionNumber = Field(ge=1, le=2**31 - 1)
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class MergeInfo(BaseModel):
@@ -42,7 +40,7 @@ class DiffSegment(BaseModel):
     text: str
 
 
-class ResolveCreate(_In):
+class ResolveCreate(RequestModel):
     """A stale text with a side chosen for each overlap the 409 listed (`details.overlaps[].index`)."""
 
     text: str = Field(
@@ -57,7 +55,7 @@ class ResolveCreate(_In):
     )
 
 
-class FactsApplyCreate(_In):
+class FactsApplyCreate(RequestModel):
     """Apply the current facts to the draft's current version (as the preview showed them)."""
 
     base_version: int | None = Field(

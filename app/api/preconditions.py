@@ -6,11 +6,21 @@ edited in `If-Match: "N"` or in the body's `base_version`, and gets 409 when N i
 
 from __future__ import annotations
 
-from fastapi import Response
+from typing import Annotated
+
+from fastapi import Header, Response
 
 from app.core.errors import InvalidInput
 
 MAX_VERSION = 2**31 - 1
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=40,
+        pattern=r'^(W/)?"?[0-9]{1,10}"?$',
+        description='The version you edited, as its ETag: `"3"`.',
+    ),
+]
 
 
 def set_etag(response: Response, number: int) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from app.api.base import RequestModel, Role, Tone
 from app.api.merge_schemas import MergeInfo
 from app.checks.base import Report
 from app.core.timestamps import Timestamp
@@ -16,10 +17,6 @@ from app.store.enums import DraftState, ReviewDecision
 from app.workflow.drafts import DraftDetail
 
 Id = Field(ge=1, le=2**31 - 1)
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class UserPublic(BaseModel):
@@ -32,11 +29,11 @@ class UserPublic(BaseModel):
     created_at: Timestamp
 
 
-class UserCreate(_In):
+class UserCreate(RequestModel):
     """A new user; leave `password` out to get a one-time password in the response."""
 
     email: str = Field(min_length=3, max_length=254)
-    role: str = Field(description="admin, responder, cmo, security or compliance.")
+    role: Role
     password: str | None = Field(None, min_length=12, max_length=200)
 
 
@@ -47,13 +44,13 @@ class UserCreated(BaseModel):
     one_time_password: str | None = None
 
 
-class UserUpdate(_In):
+class UserUpdate(RequestModel):
     """Activate or deactivate a user."""
 
     active: bool
 
 
-class LoginCreate(_In):
+class LoginCreate(RequestModel):
     """E-mail and password for a browser session."""
 
     email: str = Field(min_length=3, max_length=254)
@@ -67,7 +64,7 @@ class LoginPublic(BaseModel):
     csrf_token: str
 
 
-class TokenCreate(_In):
+class TokenCreate(RequestModel):
     """A label for a new API token and, optionally, a lifetime shorter than the configured one."""
 
     name: str = Field("", max_length=100)
@@ -98,14 +95,12 @@ class TokenCreated(TokenPublic):
     token: str
 
 
-class IncidentCreate(_In):
+class IncidentCreate(RequestModel):
     """Facts of a new incident; drafts are made for every variant the affected people need × each tone."""
 
     facts: IncidentFacts
     title: str | None = Field(None, max_length=200)
-    tones: list[str] = Field(
-        default_factory=lambda: ["plain"], max_length=3, description="empathetic, formal, plain."
-    )
+    tones: list[Tone] = Field(default_factory=lambda: ["plain"], max_length=3)
 
 
 class IncidentPublic(BaseModel):
@@ -127,7 +122,7 @@ class FactsVersionPublic(BaseModel):
     created_at: Timestamp
 
 
-class FactsUpdate(_In):
+class FactsUpdate(RequestModel):
     """New facts, with the facts version you edited (409 when it is no longer current)."""
 
     facts: IncidentFacts
@@ -136,7 +131,7 @@ class FactsUpdate(_In):
     )
 
 
-class DraftCreate(_In):
+class DraftCreate(RequestModel):
     """One more draft for an incident."""
 
     jurisdiction: str = Field(
@@ -144,10 +139,10 @@ class DraftCreate(_In):
         max_length=300,
         description="Jurisdiction code, or a variant's codes joined by +.",
     )
-    tone: str = Field("plain", max_length=20)
+    tone: Tone = "plain"
 
 
-class VersionCreate(_In):
+class VersionCreate(RequestModel):
     """New text for a draft; give the version you edited here or in If-Match."""
 
     text: str = Field(min_length=1)
@@ -156,14 +151,14 @@ class VersionCreate(_In):
     )
 
 
-class WaiverCreate(_In):
+class WaiverCreate(RequestModel):
     """Waive one finding (by its `id` in the report) with a reason."""
 
     finding_id: str = Field(min_length=1, max_length=80)
     reason: str = Field(min_length=3, max_length=2000)
 
 
-class ReviewCreate(_In):
+class ReviewCreate(RequestModel):
     """An approval or sign-off with an optional comment."""
 
     comment: str = Field("", max_length=2000)
@@ -175,7 +170,7 @@ class ReviewCreate(_In):
     )
 
 
-class ChangesCreate(_In):
+class ChangesCreate(RequestModel):
     """A change request must say what to change."""
 
     comment: str = Field(min_length=1, max_length=2000)

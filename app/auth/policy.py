@@ -129,7 +129,7 @@ def all_routes(app: FastAPI) -> list[MarkedRoute]:
     for rc in iter_route_contexts([r for r in app.router.routes if not isinstance(r, Mount)]):
         if rc.path and rc.methods:
             out.append(
-                MarkedRoute(path=rc.path, methods=frozenset(rc.methods), rule=route_rule(rc))
+                MarkedRoute(path=rc.path_format, methods=frozenset(rc.methods), rule=route_rule(rc))
             )
     return out
 

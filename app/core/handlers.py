@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -25,6 +26,17 @@ _STATUS_CODES = {
     415: "bad_request",
     422: "invalid_input",
 }
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (the router names only the first route's)."""
+    path = request.url.path
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.router.routes):
+        regex = getattr(route, "path_regex", None)
+        if route.methods and regex is not None and regex.match(path):
+            methods |= set(route.methods)
+    return sorted(methods)
 
 
 def _wants_html(request: Request) -> bool:
@@ -78,9 +90,11 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
         if exc.status_code == 404 and message == "Not Found":
             message = "No such page or resource. Check the URL."
+        headers = getattr(exc, "headers", None)
         if exc.status_code == 405:
             message = "This method is not allowed here. Check the API documentation at /docs."
-        return respond(request, exc.status_code, code, message, None, getattr(exc, "headers", None))
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
+        return respond(request, exc.status_code, code, message, None, headers)
 
     @app.exception_handler(OverflowError)
     async def _overflow(request: Request, exc: OverflowError) -> Response:

@@ -7,6 +7,7 @@ import io
 import os
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -248,9 +249,17 @@ def _wait(
 def test_merge_job_text_end_to_end(env: dict) -> None:
     c = env["client"]
     data = _recipients_csv(env, 300)
+    # One vocabulary of format names (the letter export's): `text` is refused, naming the field.
     r = c.post(
         "/api/v1/exports/merges",
         data={"incident_id": env["incident"], "format": "text"},
+        files={"recipients": ("r.csv", data, "text/csv")},
+        headers=h(env, "compliance"),
+    )
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "format", r.text
+    r = c.post(
+        "/api/v1/exports/merges",
+        data={"incident_id": env["incident"], "format": "txt"},
         files={"recipients": ("r.csv", data, "text/csv")},
         headers=h(env, "compliance"),
     )
@@ -258,6 +267,11 @@ def test_merge_job_text_end_to_end(env: dict) -> None:
     job = r.json()["id"]
     st = _wait(c, env, job)
     assert st["status"] == "complete", st
+    # ISO 8601 timestamps and the user's id, as in every other API body.
+    me = c.get("/api/v1/auth/me", headers=h(env, "compliance")).json()
+    assert st["format"] == "txt" and st["created_by"] == me["id"], st
+    assert datetime.fromisoformat(st["created_at"]).tzinfo is not None, st
+    assert datetime.fromisoformat(st["updated_at"]) >= datetime.fromisoformat(st["created_at"])
     assert st["done"] == 300 and st["rejected"] == 1 and st["total"] == 301
     folder = Path(env["settings"].EXPORT_DIR) / "merges" / job
     assert not (folder / "upload.csv").exists()  # personal data deleted after the job

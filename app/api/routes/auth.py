@@ -23,7 +23,15 @@ from app.store import repositories as repo
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/login", response_model=LoginPublic, dependencies=[public()])
+@router.post(
+    "/login",
+    response_model=LoginPublic,
+    dependencies=[public()],
+    responses={
+        401: {"description": "Wrong e-mail or password."},
+        429: {"description": "Too many failed attempts: wait for Retry-After seconds."},
+    },
+)
 def login(
     body: LoginCreate, request: Request, session: SessionDep, response: Response
 ) -> LoginPublic:
@@ -61,9 +69,14 @@ def list_tokens(session: SessionDep, user: CurrentUser) -> list[TokenPublic]:
     "/tokens", response_model=TokenCreated, status_code=201, dependencies=[allow_any_user()]
 )
 def create_token(
-    body: TokenCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    body: TokenCreate | None = None,
 ) -> TokenCreated:
-    """Create an API token for yourself; the secret is shown once in this response, with its expiry."""
+    """Create an API token for yourself; the secret is shown once in this response, with its expiry.
+    Every field is optional: an empty body is fine."""
+    body = body or TokenCreate()
     row, secret = issue_token(
         session,
         user,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from app.api.base import RequestModel, Tone
 from app.api.deps import RulebookDep, SettingsDep
 from app.auth.policy import allow_any_user
 from app.checks.base import Report
@@ -16,7 +17,7 @@ from app.domain.facts import IncidentFacts
 router = APIRouter(tags=["checks"])
 
 
-class CheckRequest(BaseModel):
+class CheckRequest(RequestModel):
     """What to check and against what."""
 
     text: str = Field(
@@ -30,7 +31,7 @@ class CheckRequest(BaseModel):
         default_factory=list,
         description="Jurisdiction codes whose elements to check, e.g. ['US-CA'].",
     )
-    tone: str | None = Field(
+    tone: Tone | None = Field(
         None,
         description="empathetic, formal or plain: picks readability thresholds (default plain).",
     )

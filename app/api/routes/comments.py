@@ -14,6 +14,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.deps import CurrentUser, SessionDep
+from app.api.openapi import conflict
 from app.auth.policy import allow
 from app.auth.roles import ROLES
 from app.workflow import comments as svc
@@ -58,7 +59,11 @@ def list_comments(
     return svc.threads(session, draft_id, version)
 
 
-@router.post("/drafts/{draft_id}/comments", status_code=201, dependencies=[allow(*COMMENTERS)])
+@router.post(
+    "/drafts/{draft_id}/comments",
+    status_code=201,
+    dependencies=[allow(*COMMENTERS)],
+)
 def add_comment(
     draft_id: DraftId, body: CommentCreate, session: SessionDep, user: CurrentUser
 ) -> dict[str, Any]:
@@ -84,7 +89,13 @@ def reply(
     return _thread(session, draft_id, c.id)
 
 
-@router.post("/drafts/{draft_id}/comments/{comment_id}/resolve", dependencies=[allow(*COMMENTERS)])
+@router.post(
+    "/drafts/{draft_id}/comments/{comment_id}/resolve",
+    dependencies=[allow(*COMMENTERS)],
+    responses=conflict(
+        "the thread is resolved already, or this is a reply, not its first comment."
+    ),
+)
 def resolve(
     draft_id: DraftId, comment_id: CommentId, session: SessionDep, user: CurrentUser
 ) -> dict[str, Any]:
@@ -93,7 +104,11 @@ def resolve(
     return _thread(session, draft_id, comment_id)
 
 
-@router.post("/drafts/{draft_id}/comments/{comment_id}/reopen", dependencies=[allow(*COMMENTERS)])
+@router.post(
+    "/drafts/{draft_id}/comments/{comment_id}/reopen",
+    dependencies=[allow(*COMMENTERS)],
+    responses=conflict("the thread is open."),
+)
 def reopen(
     draft_id: DraftId, comment_id: CommentId, session: SessionDep, user: CurrentUser
 ) -> dict[str, Any]:

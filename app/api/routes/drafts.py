@@ -5,21 +5,21 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from app.api.base import RequestModel, Tone
 from app.api.deps import RulebookDep, SettingsDep
 from app.auth.policy import allow_any_user  # stateless, but it receives breach facts
 from app.core.errors import InvalidInput
 from app.domain.facts import IncidentFacts
-from app.letters.context import TONES
 from app.letters.drafting import draft_letter
 
 router = APIRouter(tags=["drafting"])
 
 
-class DraftRender(BaseModel):
+class DraftRender(RequestModel):
     """What to render."""
 
     facts: IncidentFacts
-    tone: str = Field("plain", description="empathetic, formal or plain.")
+    tone: Tone = "plain"
     jurisdiction: str = Field("US-GENERIC", description="Letter variant's jurisdiction code.")
 
 
@@ -36,11 +36,6 @@ class DraftRendered(BaseModel):
 @router.post("/drafts:render", response_model=DraftRendered, dependencies=[allow_any_user()])
 def render_draft(body: DraftRender, settings: SettingsDep, rulebook: RulebookDep) -> DraftRendered:
     """Render one letter from incident facts for a tone and jurisdiction variant, without saving it."""
-    if body.tone not in TONES:
-        raise InvalidInput(
-            "Unknown tone.",
-            details=[{"field": "tone", "message": f"use one of {', '.join(TONES)}"}],
-        )
     if body.jurisdiction not in rulebook.jurisdictions:
         raise InvalidInput(
             "Unknown jurisdiction.",

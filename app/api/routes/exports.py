@@ -30,6 +30,16 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from fastapi.responses import FileResponse, Response
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep, WorkflowDep, WriteSessionDep
+from app.api.export_schemas import (
+    ChecklistFormat,
+    LetterFormat,
+    MergeFormat,
+    MergeJobPublic,
+    MergeStarted,
+    engine_format,
+    merge_job_public,
+)
+from app.api.openapi import conflict
 from app.auth.policy import allow
 from app.auth.roles import EXPORTERS, MERGERS
 from app.core.errors import Conflict, InvalidInput, NotFound
@@ -47,7 +57,8 @@ def _runner(request: Request) -> Any:
 
 RunnerDep = Annotated[Any, Depends(_runner)]
 DraftId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-assert set(MERGERS) <= set(EXPORTERS), "whoever may merge may export"  # noqa: S101 - a load-time invariant
+JobId = Annotated[str, Path(pattern="^[A-Za-z0-9]{1,64}$", description="Merge job id.")]
+assert set(MERGERS) <= set(EXPORTERS), "whoever may merge may export"  # a load-time invariant
 
 MEDIA = {
     "pdf": "application/pdf",
@@ -83,7 +94,7 @@ def export_letter(
     settings: SettingsDep,
     ctx: WorkflowDep,
     user: CurrentUser,
-    format: Literal["pdf", "docx", "txt", "eml"] = "pdf",  # noqa: A002
+    format: LetterFormat = "pdf",
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     page_size: Literal["A4", "Letter"] = "Letter",
 ) -> Response:
@@ -132,7 +143,7 @@ def export_checklist(
     session: WriteSessionDep,
     ctx: WorkflowDep,
     user: CurrentUser,
-    format: Literal["csv", "pdf"] = "csv",  # noqa: A002
+    format: ChecklistFormat = "csv",
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     """Download the compliance checklist of a version.
@@ -150,7 +161,12 @@ def export_checklist(
 # ---- mail merge jobs ------------------------------------------------------------------------
 
 
-@router.post("/exports/merges", status_code=202, dependencies=[allow(*MERGERS)])
+@router.post(
+    "/exports/merges",
+    status_code=202,
+    response_model=MergeStarted,
+    dependencies=[allow(*MERGERS)],
+)
 def create_merge(
     session: SessionDep,
     settings: SettingsDep,
@@ -162,11 +178,8 @@ def create_merge(
         UploadFile, File(description="Recipients CSV (see docs/exports.md, Mail merge).")
     ],
     format: Annotated[
-        Literal["txt", "pdf", "text"],
-        Form(
-            description="txt or pdf, the names the letter export uses (`text` is the older spelling of txt)."
-        ),
-    ] = "pdf",  # noqa: A002
+        MergeFormat, Form(description="txt or pdf, the names the letter export uses.")
+    ] = "pdf",
     mode: Annotated[Literal["per-recipient", "per-variant"], Form()] = "per-recipient",
     tone: Annotated[str | None, Form()] = None,
     page_size: Annotated[Literal["A4", "Letter"], Form()] = "Letter",
@@ -176,7 +189,7 @@ def create_merge(
             description="print (letters as files) or email (sent through CANDOR_SMTP_URL; the CSV needs an `email` column)."
         ),
     ] = "print",
-) -> dict[str, Any]:
+) -> MergeStarted:
     """Start a mail merge of the incident's approved letters over an uploaded recipients CSV.
 
     Answers 202 with the job id at once; poll ``GET /exports/merges/{id}`` for progress. Refused
@@ -194,7 +207,7 @@ def create_merge(
             incident_id=incident_id,
             recipients=recipients.file,
             filename=recipients.filename,
-            fmt="text" if format == "txt" else format,
+            fmt=engine_format(format),
             mode=mode,
             user=user,
             ctx=ctx,
@@ -205,7 +218,7 @@ def create_merge(
         )
     except MergeError as exc:
         raise InvalidInput(exc.message) from None
-    return {"id": job_id, "status": "running", "url": f"/api/v1/exports/merges/{job_id}"}
+    return MergeStarted(id=job_id, status="running", url=f"/api/v1/exports/merges/{job_id}")
 
 
 def _job(session: Any, settings: Any, runner: Any, job_id: str) -> tuple[FsPath, dict[str, Any]]:
@@ -219,37 +232,50 @@ def _job(session: Any, settings: Any, runner: Any, job_id: str) -> tuple[FsPath,
         ) from None
 
 
-@router.get("/exports/merges", dependencies=[allow(*MERGERS)])
-def list_merges(session: SessionDep, runner: RunnerDep) -> list[dict[str, Any]]:
+@router.get("/exports/merges", response_model=list[MergeJobPublic], dependencies=[allow(*MERGERS)])
+def list_merges(session: SessionDep, runner: RunnerDep) -> list[MergeJobPublic]:
     """Merge jobs still within retention, newest first."""
-    return jobs.list_jobs(session, runner)
+    return [merge_job_public(status) for status in jobs.list_jobs(session, runner)]
 
 
-@router.get("/exports/merges/{job_id}", dependencies=[allow(*MERGERS)])
+@router.get(
+    "/exports/merges/{job_id}", response_model=MergeJobPublic, dependencies=[allow(*MERGERS)]
+)
 def merge_status(
-    job_id: str, session: SessionDep, settings: SettingsDep, runner: RunnerDep
-) -> dict[str, Any]:
+    job_id: JobId, session: SessionDep, settings: SettingsDep, runner: RunnerDep
+) -> MergeJobPublic:
     """Return status and progress of a merge job.
 
     ``status`` running|complete|failed|interrupted, ``done``, ``rejected``, ``total`` (rows in the
     file), ``summary`` (per variant and reject reason) when complete.
     """
-    return _job(session, settings, runner, job_id)[1]
+    return merge_job_public(_job(session, settings, runner, job_id)[1])
 
 
-@router.post("/exports/merges/{job_id}/resume", status_code=202, dependencies=[allow(*MERGERS)])
+@router.post(
+    "/exports/merges/{job_id}/resume",
+    status_code=202,
+    response_model=MergeStarted,
+    dependencies=[allow(*MERGERS)],
+    responses=conflict("only an interrupted job can be resumed."),
+)
 def resume_merge(
-    job_id: str, session: SessionDep, settings: SettingsDep, user: CurrentUser, runner: RunnerDep
-) -> dict[str, Any]:
+    job_id: JobId, session: SessionDep, settings: SettingsDep, user: CurrentUser, runner: RunnerDep
+) -> MergeStarted:
     """Resume an interrupted job (e.g. after a restart); no letter is produced twice. Audited."""
     _job(session, settings, runner, job_id)  # 404 with the message for an unknown job
     jobs.resume(session, runner, job_id, user=user)
-    return {"id": job_id, "status": "running", "url": f"/api/v1/exports/merges/{job_id}"}
+    return MergeStarted(id=job_id, status="running", url=f"/api/v1/exports/merges/{job_id}")
 
 
-@router.get("/exports/merges/{job_id}/files/{path:path}", dependencies=[allow(*MERGERS)])
+@router.get(
+    "/exports/merges/{job_id}/files/{path:path}",
+    dependencies=[allow(*MERGERS)],
+    responses=conflict("the manifest is final only when the job is complete.")
+    | {200: {"content": {MEDIA["pdf"]: {}, MEDIA["csv"]: {}, MEDIA["txt"]: {}}}},
+)
 def merge_file(
-    job_id: str,
+    job_id: JobId,
     path: str,
     session: WriteSessionDep,
     settings: SettingsDep,
@@ -288,9 +314,14 @@ def merge_file(
     )
 
 
-@router.get("/exports/merges/{job_id}/manifest", dependencies=[allow(*MERGERS)])
+@router.get(
+    "/exports/merges/{job_id}/manifest",
+    dependencies=[allow(*MERGERS)],
+    responses=conflict("the manifest is final only when the job is complete.")
+    | {200: {"content": {MEDIA["csv"]: {}}}},
+)
 def merge_manifest(
-    job_id: str,
+    job_id: JobId,
     session: WriteSessionDep,
     settings: SettingsDep,
     user: CurrentUser,
@@ -300,9 +331,13 @@ def merge_manifest(
     return merge_file(job_id, "manifest.csv", session, settings, user, runner)
 
 
-@router.get("/exports/merges/{job_id}/rejects", dependencies=[allow(*MERGERS)])
+@router.get(
+    "/exports/merges/{job_id}/rejects",
+    dependencies=[allow(*MERGERS)],
+    responses={200: {"content": {MEDIA["csv"]: {}}}},
+)
 def merge_rejects(
-    job_id: str,
+    job_id: JobId,
     session: WriteSessionDep,
     settings: SettingsDep,
     user: CurrentUser,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import CurrentUser, SessionDep, WorkflowDep
-from app.api.preconditions import base_version, set_etag
+from app.api.openapi import conflict
+from app.api.preconditions import IfMatch, base_version, set_etag
 from app.api.schemas import (
     DraftCreate,
     DraftPublic,
@@ -92,6 +93,9 @@ def get_facts(
     "/incidents/{incident_id}/facts",
     response_model=FactsVersionPublic,
     dependencies=[allow(*FACTS_EDITORS)],
+    responses=conflict(
+        "the facts version you edited is no longer current (details name the current one)."
+    ),
 )
 def update_facts(
     incident_id: IncidentId,
@@ -100,7 +104,7 @@ def update_facts(
     ctx: WorkflowDep,
     user: CurrentUser,
     response: Response,
-    if_match: Annotated[str | None, Header(max_length=40)] = None,
+    if_match: IfMatch = None,
 ) -> FactsVersionPublic:
     """Save new facts as the next facts version (name the version you edited in If-Match or base_version);
     409 with the current version if yours is stale. ETag: the new facts version."""
@@ -142,6 +146,7 @@ def list_drafts(incident_id: IncidentId, session: SessionDep) -> list[DraftPubli
     response_model=DraftPublic,
     status_code=201,
     dependencies=[allow(*EDITORS)],
+    responses=conflict("a draft of this variant in this tone exists already."),
 )
 def add_draft(
     incident_id: IncidentId,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Response
+from fastapi import APIRouter, Path, Response
 
 from app.api.deps import CurrentUser, SessionDep, WorkflowDep
 from app.api.merge_schemas import (
@@ -15,7 +15,8 @@ from app.api.merge_schemas import (
     Overlap,
     ResolveCreate,
 )
-from app.api.preconditions import base_version, set_etag
+from app.api.openapi import conflict
+from app.api.preconditions import IfMatch, base_version, set_etag
 from app.api.schemas import DraftPublic
 from app.auth.policy import allow, allow_any_user
 from app.workflow import drafts as svc
@@ -32,6 +33,7 @@ EDITORS = ("responder", "cmo", "security")  # as saving a version (app/api/route
     response_model=DraftPublic,
     status_code=201,
     dependencies=[allow(*EDITORS)],
+    responses=conflict("the draft moved on since the 409 you resolve; fetch the overlaps again."),
 )
 def resolve(
     draft_id: DraftId,
@@ -90,6 +92,7 @@ def facts_update(
     response_model=DraftPublic,
     status_code=201,
     dependencies=[allow(*EDITORS)],
+    responses=conflict("the draft or the facts moved on since the preview."),
 )
 def apply_facts_update(
     draft_id: DraftId,
@@ -98,7 +101,7 @@ def apply_facts_update(
     ctx: WorkflowDep,
     user: CurrentUser,
     response: Response,
-    if_match: Annotated[str | None, Header(max_length=40)] = None,
+    if_match: IfMatch = None,
 ) -> DraftPublic:
     """Apply the current facts to the draft as the next version (409 if the draft or the facts moved since)."""
     d = refresh.apply(

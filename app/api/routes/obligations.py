@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from app.api.base import RequestModel
 from app.api.deps import RulebookDep, SettingsDep
 from app.auth.policy import allow_any_user
 from app.core.errors import InvalidInput
@@ -16,7 +17,7 @@ from app.domain.obligations import ObligationsReport, obligations_report, resolv
 router = APIRouter(tags=["obligations"])
 
 
-class ObligationsRequest(BaseModel):
+class ObligationsRequest(RequestModel):
     """Incident facts and, optionally, the date to count days left from."""
 
     facts: IncidentFacts

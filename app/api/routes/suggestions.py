@@ -14,6 +14,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.api.deps import CurrentUser, SessionDep, WorkflowDep
+from app.api.openapi import conflict
 from app.auth.policy import allow
 from app.workflow import suggestions as svc
 
@@ -69,7 +70,10 @@ def list_suggestions(
 
 
 @router.post(
-    "/drafts/{draft_id}/suggestions", status_code=201, dependencies=[allow(*svc.SUGGESTERS)]
+    "/drafts/{draft_id}/suggestions",
+    status_code=201,
+    dependencies=[allow(*svc.SUGGESTERS)],
+    responses=conflict("`version` is not the current version."),
 )
 def suggest(
     draft_id: DraftId, body: SuggestionCreate, session: SessionDep, user: CurrentUser
@@ -93,16 +97,26 @@ def suggest(
     return [s for s in svc.listing(session, draft_id) if s["id"] in ids]
 
 
-@router.post("/drafts/{draft_id}/suggestions/accept", dependencies=[allow(*svc.DECIDERS)])
+@router.post(
+    "/drafts/{draft_id}/suggestions/accept",
+    dependencies=[allow(*svc.DECIDERS)],
+    responses=conflict("a suggestion is not open, or the draft cannot be edited in its state."),
+)
 def accept_many(
-    draft_id: DraftId, body: Decision, session: SessionDep, ctx: WorkflowDep, user: CurrentUser
+    draft_id: DraftId,
+    session: SessionDep,
+    ctx: WorkflowDep,
+    user: CurrentUser,
+    body: Decision | None = None,
 ) -> dict[str, Any]:
-    """Accept the listed open suggestions (or all of them) as one new version."""
-    return svc.accept(session, ctx, user, draft_id, body.ids)
+    """Accept the listed open suggestions (or all of them; the body may be empty) as one new version."""
+    return svc.accept(session, ctx, user, draft_id, body.ids if body else None)
 
 
 @router.post(
-    "/drafts/{draft_id}/suggestions/{suggestion_id}/accept", dependencies=[allow(*svc.DECIDERS)]
+    "/drafts/{draft_id}/suggestions/{suggestion_id}/accept",
+    dependencies=[allow(*svc.DECIDERS)],
+    responses=conflict("the suggestion is not open, or the draft cannot be edited in its state."),
 )
 def accept(
     draft_id: DraftId,
@@ -116,7 +130,9 @@ def accept(
 
 
 @router.post(
-    "/drafts/{draft_id}/suggestions/{suggestion_id}/reject", dependencies=[allow(*svc.DECIDERS)]
+    "/drafts/{draft_id}/suggestions/{suggestion_id}/reject",
+    dependencies=[allow(*svc.DECIDERS)],
+    responses=conflict("the suggestion is not open."),
 )
 def reject(
     draft_id: DraftId, suggestion_id: SuggestionId, session: SessionDep, user: CurrentUser

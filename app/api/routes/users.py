@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.openapi import conflict
 from app.api.schemas import (
     TokenCreate,
     TokenCreated,
@@ -34,7 +35,12 @@ def list_users(session: SessionDep) -> list[UserPublic]:
     return [_public(u) for u in repo.list_users(session)]
 
 
-@router.post("", response_model=UserCreated, status_code=201)
+@router.post(
+    "",
+    response_model=UserCreated,
+    status_code=201,
+    responses=conflict("a user with this e-mail exists."),
+)
 def add_user(body: UserCreate, session: SessionDep, user: CurrentUser) -> UserCreated:
     """Create a user; without a password the response carries a one-time password, shown once."""
     new, otp = create_user(session, user, body.email, body.role, body.password)
@@ -58,12 +64,13 @@ def update_user(
 @router.post("/{user_id}/tokens", response_model=TokenCreated, status_code=201)
 def add_token(
     user_id: UserId,
-    body: TokenCreate,
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
+    body: TokenCreate | None = None,
 ) -> TokenCreated:
-    """Issue an API token for a user; the secret is shown once, with its expiry."""
+    """Issue an API token for a user; the secret is shown once, with its expiry (empty body: defaults)."""
+    body = body or TokenCreate()
     row, secret = issue_token(
         session,
         user,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Response
+from fastapi import APIRouter, Path, Response
 
 from app.api.deps import CurrentUser, SessionDep, WorkflowDep
-from app.api.preconditions import base_version, set_etag
+from app.api.openapi import conflict
+from app.api.preconditions import IfMatch, base_version, set_etag
 from app.api.schemas import (
     DraftPublic,
     VersionCreate,
@@ -28,6 +29,12 @@ REVIEWERS = ("cmo", "security", "compliance")
 
 def _etag(response: Response, number: int) -> None:
     set_etag(response, number)
+
+
+def _created(response: Response, draft_id: int, number: int) -> None:
+    """A new version: its ETag and where to read it."""
+    set_etag(response, number)
+    response.headers["Location"] = f"/api/v1/drafts/{draft_id}/versions/{number}"
 
 
 def _base_version(body: VersionCreate, if_match: str | None) -> int:
@@ -62,13 +69,17 @@ def list_versions(draft_id: DraftId, session: SessionDep) -> list[VersionSummary
 
 
 @router.get(
-    "/drafts/{draft_id}/versions/{number}",
+    "/drafts/{draft_id}/versions/{number:int}",  # :int, so /versions/resolve is not a number
     response_model=DraftPublic,
     dependencies=[allow_any_user()],
 )
-def get_version(draft_id: DraftId, number: Number, session: SessionDep) -> DraftPublic:
-    """One version with its report and review record."""
-    return DraftPublic.of(svc.detail(session, draft_id, number))
+def get_version(
+    draft_id: DraftId, number: Number, session: SessionDep, response: Response
+) -> DraftPublic:
+    """The draft with this version (text, report, reviews, waivers) in `version`; ETag: its number."""
+    d = svc.detail(session, draft_id, number)
+    _etag(response, d.version.number)
+    return DraftPublic.of(d)
 
 
 @router.post(
@@ -76,6 +87,9 @@ def get_version(draft_id: DraftId, number: Number, session: SessionDep) -> Draft
     response_model=DraftPublic,
     status_code=201,
     dependencies=[allow(*EDITORS)],
+    responses=conflict(
+        "the version you edited is stale and overlaps what was saved meanwhile, or the draft cannot be edited in its state."
+    ),
 )
 def save_version(
     draft_id: DraftId,
@@ -84,11 +98,11 @@ def save_version(
     ctx: WorkflowDep,
     user: CurrentUser,
     response: Response,
-    if_match: Annotated[str | None, Header(max_length=40)] = None,
+    if_match: IfMatch = None,
 ) -> DraftPublic:
     """Save new text as the next version; 409 with the current version when the version you edited is stale."""
     d = svc.save_version(session, ctx, user, draft_id, body.text, _base_version(body, if_match))
-    _etag(response, d.version.number)
+    _created(response, draft_id, d.version.number)
     return DraftPublic.of(d)
 
 
@@ -111,6 +125,9 @@ def list_waivers(draft_id: DraftId, number: Number, session: SessionDep) -> list
     response_model=WaiverPublic,
     status_code=201,
     dependencies=[allow(*REVIEWERS)],
+    responses=conflict(
+        "only the current version of an editable draft takes waivers, once per finding."
+    ),
 )
 def waive(
     draft_id: DraftId,
