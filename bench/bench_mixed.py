@@ -1,7 +1,7 @@
 """Mixed load against a real server, on SQLite and PostgreSQL: requests/s and p50/p95 latency for
 8 clients, and how reads fare while a writer holds the database's write lock.
 
-    .venv/bin/python bench/bench_mixed.py [--clients 8] [--seconds 8] [--rounds 3] [--hold 3]
+    .venv/bin/python bench/bench_mixed.py [--clients 8] [--seconds 8] [--rounds 3]
         [--postgres-url postgresql+psycopg://postgres@127.0.0.1:55432/postgres] [--backends sqlite,postgresql]
 
 Per backend: start `candor serve` on a fresh database, create one incident per client (so each
@@ -10,7 +10,7 @@ client saves to its own draft), then per round run three phases with the same cl
 - `reads` (the in-run baseline): GET a draft, the incident list, the version list;
 - `mixed`: 70% those reads, 20% saves of a new version (If-Match), 10% stateless checks;
 - `reads, writer holds lock`: the baseline's reads while another connection holds a write lock
-  for `--hold` seconds (SQLite: BEGIN IMMEDIATE; PostgreSQL: LOCK TABLE drafts IN EXCLUSIVE MODE,
+  for the whole phase (SQLite: BEGIN IMMEDIATE; PostgreSQL: LOCK TABLE drafts IN EXCLUSIVE MODE,
   which lets plain reads through and blocks writers). Reads should not wait for the writer.
 
 Prints the median over rounds of requests/s, p50 and p95 per phase, and each phase against the
@@ -57,6 +57,8 @@ class Load:
         self.api = api
         self.headers = {"Authorization": f"Bearer {token}"}
         self.drafts = drafts
+        with httpx.Client(timeout=120) as c:  # each client's last (ETag, text): saves build on it
+            self.states = [list(self.current(c, did)) for did in drafts]
 
     def read(self, c: httpx.Client, did: int, rng: random.Random) -> None:
         path = rng.choice((f"/drafts/{did}", "/incidents?limit=20", f"/drafts/{did}/versions"))
@@ -92,8 +94,8 @@ class Load:
             rng = random.Random(i)
             did = self.drafts[i]
             done = 0
+            state = self.states[i]
             with httpx.Client(timeout=120) as c:
-                state = list(self.current(c, did))
                 while time.monotonic() < end:
                     roll = rng.random() if mixed else 0.0
                     t0 = time.perf_counter()
@@ -189,12 +191,11 @@ def bench_backend(
                     ("mixed 70/20/10", True, False),
                     ("reads, writer holds lock", False, True),
                 ):
-                    seconds = args.hold if locked else args.seconds
                     if locked:
-                        with write_lock_held(url, args.hold + 1):
-                            rps, lat = load.run(seconds, mixed)
+                        with write_lock_held(url, args.seconds + 1):
+                            rps, lat = load.run(args.seconds, mixed)
                     else:
-                        rps, lat = load.run(seconds, mixed)
+                        rps, lat = load.run(args.seconds, mixed)
                     results.setdefault(phase, []).append((rps, pct(lat, 50), pct(lat, 95)))
         finally:
             server.stop()
@@ -205,7 +206,6 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=8.0, help="per phase and round")
-    ap.add_argument("--hold", type=float, default=3.0, help="seconds the writer holds the lock")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--backends", default="sqlite,postgresql")
     ap.add_argument(
