@@ -104,7 +104,7 @@ def main() -> None:
         lint = _proselint()
         lint(base)
         results["proselint"] = median_ms(lambda i: lint(variant(2000 + i)), max(5, args.runs // 3))
-    except Exception as exc:  # noqa: BLE001  proselint is a peer for comparison only
+    except Exception as exc:
         results["proselint"] = float("nan")
         print(f"proselint not measured: {exc.__class__.__name__}: {exc}")
     print(

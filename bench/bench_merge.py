@@ -75,7 +75,7 @@ def median_rate(fn, n: int, runs: int, tmp: Path, label: str) -> tuple[float, li
 
 def child(n: int, src: str, out: str) -> None:
     """Subprocess: one text merge under tracemalloc; print peak memory as JSON."""
-    import app.export.text  # noqa: F401, PLC0415 - imports are not the merge's memory
+    import app.export.text  # noqa: F401 - imports are not the merge's memory
 
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]

@@ -153,7 +153,7 @@ class HarperChecker:
         """Check `text` paragraph by paragraph; failures are `unavailable`, never exceptions."""
         try:
             return self._check(text)
-        except Exception as exc:  # noqa: BLE001 - the adapter boundary: nothing escapes
+        except Exception as exc:
             logger.warning("Harper grammar check failed: %s", exc, exc_info=True)
             reason = (
                 f"harper-py is not installed ({exc})"

@@ -157,7 +157,7 @@ class LanguageToolChecker:
         """Check `text` paragraph by paragraph; never raises (failures are `unavailable`)."""
         try:
             return self._check(text)
-        except Exception as exc:  # noqa: BLE001 - the adapter boundary: nothing escapes
+        except Exception as exc:
             logger.warning("grammar check failed: %s", exc, exc_info=True)
             return GrammarResult(
                 [], GrammarStatus(status="unavailable", detail=self.describe_error(exc))
@@ -174,7 +174,7 @@ class LanguageToolChecker:
         if client is not None:
             try:
                 client.close()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.debug("closing the LanguageTool client failed", exc_info=True)
 
     def clear_cache(self) -> None:

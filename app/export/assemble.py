@@ -50,9 +50,9 @@ def export_proof(session: Any, ctx: Any, draft: Any, version: Any) -> list[Proof
     """The per-recipient proof of an approved version for every residence its draft covers, with the
     current facts (app.export.proof); a version written on facts that changed its letter fails as
     `stale_facts`. An export is released (no DRAFT watermark) only when every proof passes."""
-    from types import SimpleNamespace  # noqa: PLC0415
+    from types import SimpleNamespace
 
-    from app.workflow.staleness import outdated  # noqa: PLC0415
+    from app.workflow.staleness import outdated
 
     why = outdated(session, ctx, draft, version)
     if why:
@@ -95,18 +95,18 @@ def letter_stem(draft: Any, number: int, approved: bool) -> str:
 def render_letter(doc: ExportDocument, fmt: str, page_size: str) -> bytes:
     """The letter as pdf, docx, txt or eml bytes (renderers imported on use: WeasyPrint is slow to import)."""
     if fmt == "pdf":
-        from app.export.pdf import render_pdf  # noqa: PLC0415
+        from app.export.pdf import render_pdf
 
         return render_pdf(doc, page_size=page_size)  # type: ignore[arg-type]
     if fmt == "docx":
-        from app.export.docx import render_docx  # noqa: PLC0415
+        from app.export.docx import render_docx
 
         return render_docx(doc, page_size=page_size)  # type: ignore[arg-type]
     if fmt == "txt":
-        from app.export.text import render_text  # noqa: PLC0415
+        from app.export.text import render_text
 
         return render_text(doc).encode("utf-8")
-    from app.export.email import build_email, to_bytes  # noqa: PLC0415
+    from app.export.email import build_email, to_bytes
 
     return to_bytes(build_email(doc))
 

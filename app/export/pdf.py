@@ -171,9 +171,9 @@ class _Renderer:
     """WeasyPrint, a parsed stylesheet, a font configuration and a no-network URL fetcher."""
 
     def __init__(self, css_text: str):
-        import weasyprint  # noqa: PLC0415 - lazy: the import costs over a second
-        from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
-        from weasyprint.urls import URLFetcher  # noqa: PLC0415
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher
 
         self._weasyprint = weasyprint
         self.fetcher = URLFetcher(allowed_protocols=())  # refuses every URL

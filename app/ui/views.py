@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from app.checks.base import Report
-from app.export.checklist import readability_targets, with_plain_language  # noqa: F401 - readability_targets re-exported
+from app.export.checklist import readability_targets, with_plain_language
 from app.rulebook.loader import Rulebook
 
 STATE_LABELS = {

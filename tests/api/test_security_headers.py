@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from support.storeapp import PASSWORD, make_store_app  # noqa: E402
-from support.storedb import example  # noqa: E402
+from support.storeapp import PASSWORD, make_store_app
+from support.storedb import example
 
-from app.auth.policy import all_routes  # noqa: E402
+from app.auth.policy import all_routes
 
 
 @pytest.fixture(scope="module")

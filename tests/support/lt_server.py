@@ -186,7 +186,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _send(self, status: int, body: str, content_type: str = "application/json") -> None:
@@ -210,7 +210,7 @@ class _Handler(BaseHTTPRequestHandler):
             return True
         return False
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:
         path = urllib.parse.urlsplit(self.path).path
         if path.rstrip("/") == "/v2/languages":
             self.server.fake._count_languages()
@@ -222,7 +222,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, "Error: unknown path", "text/plain")
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+    def do_POST(self) -> None:
         path = urllib.parse.urlsplit(self.path).path
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8") if length else ""

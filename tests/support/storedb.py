@@ -201,7 +201,7 @@ def candor(
 def start_server(env: dict[str, str], log: Path, timeout: float = 90) -> Server:
     """Start `candor serve` on a free port and wait for /healthz."""
     port = free_port()
-    fh = open(log, "ab")  # noqa: SIM115 - the subprocess owns it
+    fh = open(log, "ab")
     proc = subprocess.Popen(
         [
             sys.executable,

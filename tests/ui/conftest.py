@@ -92,7 +92,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         ),
     }
     env.pop("CANDOR_LANGUAGETOOL_URL", None)
-    log = open(data / "server.log", "w")  # noqa: SIM115 - closed below
+    log = open(data / "server.log", "w")
     proc = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("serve_app.py")), str(port)],
         cwd=PROJECT_ROOT,

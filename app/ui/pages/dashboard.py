@@ -56,7 +56,7 @@ def _deadlines(
             status=filters["status"] or None,
             jurisdiction=filters["jurisdiction"] or None,
         )
-    except Exception:  # noqa: BLE001 - one incident's bad facts must not break the dashboard
+    except Exception:  # one incident's bad facts must not break the dashboard
         session.rollback()
         log.exception("deadlines for incident %s", incident.id)
         return []

@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/login", response_class=HTMLResponse, dependencies=[public()])
-def login_page(request: Request, next: str = "/") -> Response:  # noqa: A002 - the query parameter's name
+def login_page(request: Request, next: str = "/") -> Response:
     """Sign-in form."""
     return render(
         request,
