@@ -12,6 +12,7 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from app.api.base import RequestModel
 from app.api.deps import RulebookDep, SettingsDep
 from app.auth.policy import allow_any_user
 from app.checks.base import Report
@@ -23,7 +24,7 @@ router = APIRouter(tags=["artifacts"])
 Channel = Literal["letter", "email", "website", "faq", "regulator", "press"]
 
 
-class ArtifactRequest(BaseModel):
+class ArtifactRequest(RequestModel):
     """Which artifact to draft, from which facts."""
 
     facts: IncidentFacts

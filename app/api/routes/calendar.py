@@ -68,9 +68,13 @@ def feed_url(base: str, incident_id: int | None, token: str) -> str:
     dependencies=[allow_any_user()],
 )
 def create_token(
-    body: FeedTokenCreate, session: SessionDep, settings: SettingsDep, user: CurrentUser
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    body: FeedTokenCreate | None = None,
 ) -> FeedTokenPublic:
     """A feed token for one incident's calendar (or every incident's); the URL is shown once."""
+    body = body or FeedTokenCreate()  # an empty body: every incident's feed
     row, token = feeds.create_token(session, user, body.incident_id)
     return _public(row, feed_url(settings.PUBLIC_URL, body.incident_id, token))
 

@@ -91,15 +91,16 @@ def get_item(
 def update_item(
     incident_id: IncidentId,
     item_id: ItemId,
-    body: PlanItemUpdate,
     session: SessionDep,
     ctx: WorkflowDep,
     user: CurrentUser,
     response: Response,
     if_match: Annotated[str | None, Header(max_length=40)] = None,
+    body: PlanItemUpdate | None = None,
 ) -> PlanItemPublic:
     """Record progress: status, when and how it was sent, who, the confirmation number, why not
     required, a letter version or merge job as proof. 409 with the current version if yours is stale."""
+    body = body or PlanItemUpdate()  # an empty body changes nothing
     given = body.model_dump(exclude_unset=True)
     given.pop("base_version", None)
     change = svc.ItemChange(**given)
