@@ -66,6 +66,7 @@ def feed_url(base: str, incident_id: int | None, token: str) -> str:
     response_model=FeedTokenPublic,
     status_code=201,
     dependencies=[allow_any_user()],
+    responses={404: {"description": "No incident with this `incident_id`."}},
 )
 def create_token(
     session: SessionDep,
@@ -135,7 +136,10 @@ def incident_feed(
     "/calendar/me.ics",
     dependencies=[public()],
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}},
+    responses={
+        200: {"content": {"text/calendar": {}}},
+        404: {"description": "The token's incident no longer exists."},
+    },
 )
 def user_feed(
     session: WriteSessionDep, ctx: WorkflowDep, settings: SettingsDep, token: TokenQuery = None
