@@ -105,4 +105,4 @@ def test_dashboard_shows_hours_when_an_hour_clock_has_fewer_than_72_left(app: ob
     )
     assert r.status_code == 303, r.text
     html = re.sub(r"\s+", " ", c.get("/").text)
-    assert "by 2026-11-29T10:00+00:00 (58 hours left)" in html
+    assert "by 2026-11-29 10:00 UTC (58 hours left)" in html
