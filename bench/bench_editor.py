@@ -78,7 +78,7 @@ def main() -> int:
         "CANDOR_SECRET_KEY": "bench-secret-" + "x" * 32,
         "CANDOR_UI_TEST_USERS": json.dumps([[EMAIL, "admin", PASSWORD]]),
     }
-    log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed below
+    log = open(tmp / "server.log", "w")
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "tests" / "ui" / "serve_app.py"), str(port)],
         cwd=ROOT,

@@ -39,7 +39,7 @@ from support.recipients import STATES_12, plan_for, write_recipients  # noqa: E4
 
 
 def _settings(db_url: str, tmp: Path, **extra: object):  # type: ignore[no-untyped-def]
-    from app.core.config import Settings  # noqa: PLC0415
+    from app.core.config import Settings
 
     return Settings(
         ENVIRONMENT="test",
@@ -53,10 +53,10 @@ def _settings(db_url: str, tmp: Path, **extra: object):  # type: ignore[no-untyp
 
 def _sharded_text(n: int, tmp: Path) -> dict[str, float]:
     """Child: one sharded text merge of n recipients on SQLite; seconds and peak RSS."""
-    from app.export import jobs  # noqa: PLC0415
-    from app.export.runner import InProcessRunner  # noqa: PLC0415
-    from app.store.db import Database  # noqa: PLC0415
-    from app.store.migrate import upgrade  # noqa: PLC0415
+    from app.export import jobs
+    from app.export.runner import InProcessRunner
+    from app.store.db import Database
+    from app.store.migrate import upgrade
 
     src = tmp / "r.csv"
     write_recipients(src, n, STATES_12)
@@ -95,7 +95,7 @@ def _sharded_text(n: int, tmp: Path) -> dict[str, float]:
 
 def _engine_text(n: int, tmp: Path) -> dict[str, float]:
     """Child: the single-process engine (baseline)."""
-    from app.export.merge import run_merge  # noqa: PLC0415
+    from app.export.merge import run_merge
 
     src = tmp / "r.csv"
     write_recipients(src, n, STATES_12)
@@ -143,12 +143,12 @@ def text(sizes: list[int]) -> None:
 
 
 def pdf(letters: int, single: int) -> None:
-    from support.recipients import letter_text  # noqa: PLC0415
+    from support.recipients import letter_text
 
-    from app.export.merge import VariantLetter  # noqa: PLC0415
-    from app.export.merge.bulkpdf import BulkPdf  # noqa: PLC0415
-    from app.export.merge.rows import Filler  # noqa: PLC0415
-    from app.export.pdf import render_pdf  # noqa: PLC0415
+    from app.export.merge import VariantLetter
+    from app.export.merge.bulkpdf import BulkPdf
+    from app.export.merge.rows import Filler
+    from app.export.pdf import render_pdf
 
     filler = Filler(
         VariantLetter(
@@ -198,15 +198,15 @@ def pdf(letters: int, single: int) -> None:
 
 
 def workers(n: int) -> None:
-    from support.storedb import _pg_database, _pg_drop, server_env  # noqa: PLC0415
+    from support.storedb import _pg_database, _pg_drop, server_env
 
-    from app.export import jobs  # noqa: PLC0415
+    from app.export import jobs
     from app.export.runner import (
-        ProcrastinateRunner,  # noqa: PLC0415
-        ensure_schema,  # noqa: PLC0415
+        ProcrastinateRunner,
+        ensure_schema,
     )
-    from app.store.db import Database  # noqa: PLC0415
-    from app.store.migrate import upgrade  # noqa: PLC0415
+    from app.store.db import Database
+    from app.store.migrate import upgrade
 
     admin = os.environ["CANDOR_TEST_POSTGRES_URL"]
     results = {}
@@ -237,7 +237,7 @@ def workers(n: int) -> None:
                 subprocess.Popen(
                     [sys.executable, "-m", "app.cli", "worker"],
                     env=env,
-                    cwd=ROOT,  # noqa: S603
+                    cwd=ROOT,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )

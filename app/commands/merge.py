@@ -62,12 +62,12 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 
 
 def _plan_from_store(incident_id: int, tone: str | None) -> MergePlan:
-    from app.core.errors import AppError  # noqa: PLC0415
-    from app.export.plan import plan_from_store  # noqa: PLC0415
+    from app.core.errors import AppError
+    from app.export.plan import plan_from_store
 
     s = common.settings()
-    from app.store.db import Database  # noqa: PLC0415
-    from app.workflow.context import WorkflowContext  # noqa: PLC0415
+    from app.store.db import Database
+    from app.workflow.context import WorkflowContext
 
     ctx = WorkflowContext(settings=s, rulebook=common.rulebook(s))
     db = Database.from_url(s.DATABASE_URL)
@@ -84,9 +84,9 @@ def _plan_from_store(incident_id: int, tone: str | None) -> MergePlan:
 
 def _plan_from_files(plan_path: str, facts_path: str | None, recipients: Path) -> MergePlan:
     """A plan file's letters, each proved for every residence it will be mailed to."""
-    from app.export.merge import check_plan  # noqa: PLC0415
-    from app.export.plan import plan_from_json, residences_in  # noqa: PLC0415
-    from app.export.proof import prove_plan  # noqa: PLC0415
+    from app.export.merge import check_plan
+    from app.export.plan import plan_from_json, residences_in
+    from app.export.proof import prove_plan
 
     plan = plan_from_json(plan_path)
     check_plan(plan)  # refuse an unusable plan before spending time on its proof

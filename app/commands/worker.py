@@ -39,8 +39,8 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 
 def run(args: argparse.Namespace) -> int:
     """Run one worker here, or N worker processes and wait for them."""
-    from app.core.logs import configure_logging  # noqa: PLC0415
-    from app.export.worker import run_worker  # noqa: PLC0415
+    from app.core.logs import configure_logging
+    from app.export.worker import run_worker
 
     if not 1 <= args.concurrency <= 256:
         raise CliError(f"--concurrency must be between 1 and 256, not {args.concurrency}")

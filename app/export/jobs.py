@@ -342,7 +342,7 @@ def start_merge(
 
 def _check_smtp(settings: Any) -> None:
     """Refuse the e-mail channel when no SMTP server or sender is configured."""
-    from app.export.smtp import SmtpConfigError, SmtpTarget  # noqa: PLC0415
+    from app.export.smtp import SmtpConfigError, SmtpTarget
 
     if not settings.SMTP_URL or not settings.SMTP_FROM:
         raise MergeError(

@@ -251,9 +251,9 @@ def _insert_ignoring_conflicts(s: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     if s.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert  # noqa: PLC0415
+        from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment] # noqa: PLC0415
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     s.execute(insert(MergeRecipient).on_conflict_do_nothing(), rows)
 
 

@@ -113,8 +113,8 @@ def residences_in(recipients_csv: Path | str) -> set[str]:
 def _refuse_stale(session: Any, ctx: Any, incident_id: int, drafts: list[Any]) -> None:
     """Refuse the merge while any draft is stale or an approved version predates a facts change
     that alters its letter (nothing approved on old facts is mailed)."""
-    from app.store import repositories as repo  # noqa: PLC0415
-    from app.workflow.staleness import outdated  # noqa: PLC0415
+    from app.store import repositories as repo
+    from app.workflow.staleness import outdated
 
     problems = [
         f"draft {d.id} ({d.variant}, {d.tone}) is stale: the facts changed after it was written"
@@ -137,8 +137,8 @@ def _refuse_stale(session: Any, ctx: Any, incident_id: int, drafts: list[Any]) -
 
 def _refuse_uncovered(ctx: Any, incident_id: int, facts: Any, drafts: list[Any]) -> None:
     """Refuse the merge when people who need a letter have no draft at all (they would get none)."""
-    from app.domain.regions import residence_name  # noqa: PLC0415
-    from app.workflow.variants import lettered_residences  # noqa: PLC0415
+    from app.domain.regions import residence_name
+    from app.workflow.variants import lettered_residences
 
     covered = {r for d in drafts for r in d.residences or []}
     missing = sorted(
@@ -170,8 +170,8 @@ def plan_from_store(
     (``no_variant``) rather than sent a draft. Stale drafts, approvals on changed facts and
     residences no draft covers refuse the whole plan (see module doc).
     """
-    from app.export.proof import prove_plan  # noqa: PLC0415
-    from app.store import repositories as repo  # noqa: PLC0415
+    from app.export.proof import prove_plan
+    from app.store import repositories as repo
 
     incident = repo.get_incident(session, incident_id)
     facts = repo.current_facts(session, incident_id)

@@ -62,7 +62,7 @@ class Runtime:
 
 
 def _load_tasks() -> None:
-    from app.export import merge_tasks  # noqa: F401, PLC0415 - registers the merge tasks
+    from app.export import merge_tasks  # noqa: F401 - registers the merge tasks
 
 
 class InProcessRunner:
@@ -98,7 +98,7 @@ class InProcessRunner:
             job_id = str(kwargs.get("job_id", ""))
             try:
                 TASKS[name](self.runtime, **kwargs)
-            except Exception:  # noqa: BLE001 - a task records its own failure; keep the thread alive
+            except Exception:
                 log.exception("task %s failed", name)
             finally:
                 with self._lock:
@@ -129,7 +129,7 @@ class InProcessRunner:
 
 def conninfo(database_url: str) -> str:
     """The libpq connection string of a SQLAlchemy PostgreSQL URL (drops the ``+driver``)."""
-    from sqlalchemy.engine import make_url  # noqa: PLC0415
+    from sqlalchemy.engine import make_url
 
     url = make_url(database_url).set(drivername="postgresql")
     return url.render_as_string(hide_password=False)
@@ -140,8 +140,8 @@ _SCHEMA_LOCK = 0x43414E45  # "CANE": procrastinate schema creation
 
 def ensure_schema(database_url: str) -> None:
     """Create procrastinate's tables, types and functions if the database has none yet."""
-    import psycopg  # noqa: PLC0415
-    from procrastinate.schema import SchemaManager  # noqa: PLC0415
+    import psycopg
+    from procrastinate.schema import SchemaManager
 
     with psycopg.connect(conninfo(database_url), autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))
@@ -160,7 +160,7 @@ class ProcrastinateRunner:
     in_process = False
 
     def __init__(self, database_url: str):
-        import procrastinate  # noqa: PLC0415
+        import procrastinate
 
         self.database_url = database_url
         self.app = procrastinate.App(

@@ -38,7 +38,7 @@ class _DeferringRunner:
 
 def build_app(settings: Any, db: Any, name: str) -> Any:
     """A procrastinate App with every Candor task registered (sync tasks run in a thread)."""
-    import procrastinate  # noqa: PLC0415
+    import procrastinate
 
     _load_tasks()
     app = procrastinate.App(
@@ -68,7 +68,7 @@ async def _reap(app: Any, settings: Any) -> None:
                     "worker: task %s #%s of a dead worker queued again", job.task_name, job.id
                 )
                 await app.job_manager.retry_job(job)
-        except Exception:  # noqa: BLE001 - a failed sweep is retried at the next one
+        except Exception:
             log.exception("worker: stalled-task sweep failed")
 
 
@@ -91,8 +91,8 @@ async def _serve(app: Any, settings: Any, name: str) -> None:
 
 def run_worker(settings: Any) -> None:
     """Run one worker process until SIGTERM/SIGINT (a second signal stops at once)."""
-    from app.store.db import Database  # noqa: PLC0415
-    from app.store.migrate import upgrade  # noqa: PLC0415
+    from app.store.db import Database
+    from app.store.migrate import upgrade
 
     if not settings.DATABASE_URL.startswith("postgresql"):
         raise ValueError(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import pickle  # noqa: S403 - only our own files, in a private folder (see above)
+import pickle
 from pathlib import Path
 
 from app.rulebook.book import Rulebook, read_rule_files
@@ -86,7 +86,7 @@ def load_rulebook_cached(root: Path, cache_dir: Path | None, *, compiled: bool =
                 cached = pickle.load(f)  # noqa: S301 - our own private file (see the module docstring)
             if isinstance(cached, Rulebook) and cached.hash == content_hash:
                 return dataclasses.replace(cached, root=root)
-        except Exception:  # noqa: BLE001 - a broken or stale cache file is rebuilt, never an error
+        except Exception:
             import logging
 
             logging.getLogger(__name__).info("rulebook cache %s unreadable; rebuilding", path)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.store import repositories as repo
+from app.store.merge_models import MergeJob
 from app.store.models import User, utcnow
 from app.store.plan_models import PlanAttachment, PlanItem
 from app.workflow import audit
@@ -112,6 +113,14 @@ def _check_proof(session: Session, item: PlanItem, values: dict[str, Any]) -> No
     merge = values.get("proof_merge")
     if merge is not None and not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", merge):
         raise _bad("proof_merge", "a merge job id (letters, digits, '.', '_', '-')")
+    if merge is not None:
+        job = session.get(MergeJob, merge)
+        if job is None or job.incident_id != item.incident_id:
+            raise _bad(
+                "proof_merge",
+                f"incident {item.incident_id} has no merge job {merge}; "
+                "list merge jobs with GET /api/v1/exports/merges",
+            )
 
 
 def _check_status(item: PlanItem, after: dict[str, Any]) -> None:

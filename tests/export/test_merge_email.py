@@ -41,7 +41,7 @@ class Mailbox:
         self.messages: list[tuple[list[str], bytes]] = []
         self.lock = threading.Lock()
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("refuse-"):
             return "550 5.1.1 mailbox unavailable"
         if address.startswith("defer-"):
@@ -49,7 +49,7 @@ class Mailbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.messages.append((list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted"

@@ -42,11 +42,11 @@ def pg_url(db_url: str) -> str:  # noqa: F811
 
 
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen:  # type: ignore[type-arg]
-    return subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(
         [sys.executable, "-m", "app.cli", "worker", "--log-level", "info"],
         env=env,
         cwd=PROJECT_ROOT,
-        stdout=open(log, "wb"),  # noqa: SIM115
+        stdout=open(log, "wb"),
         stderr=subprocess.STDOUT,
     )
 

@@ -12,6 +12,7 @@ from support.storedb import example
 from app.core.errors import Conflict, InvalidInput
 from app.domain.facts import IncidentFacts
 from app.store import repositories as repo
+from app.store.merge_models import MergeJob
 from app.workflow import audit, incidents
 from app.workflow import plan as plan_mod
 from app.workflow.plan_updates import ItemChange, update_item
@@ -212,6 +213,29 @@ def test_letter_version_links_as_proof_of_individuals_item(store):
             ItemChange(proof_draft_id=other.id, proof_version=1),
             item["version"],
         )
+    # A merge job id is proof only when that job exists for this incident.
+    with store.session() as s, pytest.raises(InvalidInput, match="no merge job job-abc"):
+        update_item(
+            s,
+            store.users["compliance"],
+            incident_id,
+            item["id"],
+            ItemChange(proof_draft_id=draft.id, proof_version=1, proof_merge="job-abc"),
+            item["version"],
+        )
+    with store.session() as s:
+        s.add(
+            MergeJob(
+                id="job-abc",
+                incident_id=incident_id,
+                status="done",
+                format="txt",
+                mode="per_variant",
+                plan={},
+                chunk_size=1000,
+            )
+        )
+        s.commit()
     with store.session() as s:
         update_item(
             s,

@@ -54,7 +54,7 @@ def _token(field: str) -> str:
 @cache
 def _face(spec: str) -> tuple[dict[int, int], float]:
     """(codepoint -> advance, units per em) of the font fontconfig picks for ``spec``."""
-    from fontTools.ttLib import TTFont  # noqa: PLC0415 - WeasyPrint's own dependency
+    from fontTools.ttLib import TTFont
 
     path = subprocess.run(  # noqa: S603 - fixed program, our own argument
         ["fc-match", "-f", "%{file}", spec],  # noqa: S607
@@ -143,10 +143,10 @@ def build_layout(
     filler: Filler, address_lines: int, widths: dict[str, int], page_size: str
 ) -> Layout:
     """Lay the variant out once with placeholders (WeasyPrint) and find where they landed."""
-    import pikepdf  # noqa: PLC0415
-    import weasyprint  # noqa: PLC0415
+    import pikepdf
+    import weasyprint
 
-    from app.export.pdf import _letter_css, _renderer, letter_html  # noqa: PLC0415
+    from app.export.pdf import _letter_css, _renderer, letter_html
 
     code = _token("ECODE") if filler.needs_code else None
     doc = filler.document(_token("NAME"), [_token(f"A{i}") for i in range(address_lines)], code)
@@ -158,7 +158,7 @@ def build_layout(
     )
     items: list[Item] = []
     for number, page in enumerate(document.pages):
-        for box in _walk(page._page_box):  # noqa: SLF001 - WeasyPrint's laid-out boxes
+        for box in _walk(page._page_box):
             element = getattr(box, "element", None)
             if (
                 element is None
@@ -200,7 +200,7 @@ def _body_code(doc: ExportDocument, filler: Filler) -> ExportDocument:
     parts = filler.parts
     values = {"name": _token("NAME"), "activation_code": _token("CODE")}
     text = "".join(p if i % 2 == 0 else values[p] for i, p in enumerate(parts))
-    from dataclasses import replace  # noqa: PLC0415
+    from dataclasses import replace
 
     return replace(doc, text=text)
 
@@ -227,7 +227,7 @@ _RESOURCES = ("/Font", "/ColorSpace", "/ExtGState", "/XObject", "/Pattern", "/Sh
 def stamp(pdf: Any, page: Any, overlay: Any) -> None:
     """Draw ``overlay``'s content on ``page``, inline (not as a form XObject, so every text
     extractor reads it), its resources copied under ``/cnd…`` names that cannot clash."""
-    import pikepdf  # noqa: PLC0415
+    import pikepdf
 
     def local(d: Any) -> Any:  # a page-own copy: variant pages may share resource dicts
         return (
@@ -317,11 +317,11 @@ class BulkPdf:
         self, batch: Sequence[tuple[Filler, str, list[str], str | None]]
     ) -> list[tuple[bytes, int]]:
         """One PDF (bytes, pages) per (filler, name, address lines, code), in order."""
-        import pikepdf  # noqa: PLC0415
-        import typst  # noqa: PLC0415
+        import pikepdf
+        import typst
 
-        from app.export.merge.bind import pdf_pages  # noqa: PLC0415
-        from app.export.pdf import render_pdf  # noqa: PLC0415
+        from app.export.merge.bind import pdf_pages
+        from app.export.pdf import render_pdf
 
         plans = [self._plan(*row) for row in batch]
         overlay_pages: list[list[dict[str, Any]]] = []

@@ -41,9 +41,9 @@ class TextOutput:
 
     def render(self, batch: Sequence[Row]) -> list[tuple[bytes, int | None]]:
         """One UTF-8 text per row."""
-        from app.export.document import recipient_lines  # noqa: PLC0415
-        from app.export.text import enrollment_text, render_text  # noqa: PLC0415
-        from app.letters.markup import sanitize  # noqa: PLC0415
+        from app.export.document import recipient_lines
+        from app.export.text import enrollment_text, render_text
+        from app.letters.markup import sanitize
 
         out: list[tuple[bytes, int | None]] = []
         for f, name, addr, code, _ in batch:
@@ -79,8 +79,8 @@ class _Enrolment:
 def _text_template(filler: Filler) -> tuple[str, str, str] | None:
     """(text before the address block, the part up to the enrolment box, the rest) of a variant
     rendered with tokens, or None when a merge field could change how a line parses."""
-    from app.export.text import enrollment_text, render_text  # noqa: PLC0415
-    from app.letters.markup import sanitize  # noqa: PLC0415
+    from app.export.text import enrollment_text, render_text
+    from app.letters.markup import sanitize
 
     for line in sanitize(filler.letter.text).split("\n"):
         if "[[recipient:" in line and line.lstrip().startswith(("#", "[[recipient:")):
@@ -106,7 +106,7 @@ class PdfOutput:
     ext = "pdf"
 
     def __init__(self, page_size: str):
-        from app.export.merge.bulkpdf import BulkPdf  # noqa: PLC0415
+        from app.export.merge.bulkpdf import BulkPdf
 
         self.bulk = BulkPdf(page_size)
 
@@ -128,7 +128,7 @@ class EmailOutput:
 
     def check(self, row: Mapping[str, str]) -> None:
         """Refuse a row without a usable e-mail address."""
-        from email_validator import EmailNotValidError, validate_email  # noqa: PLC0415
+        from email_validator import EmailNotValidError, validate_email
 
         address = (row.get("email") or "").strip()
         if not address:
@@ -140,7 +140,7 @@ class EmailOutput:
 
     def render(self, batch: Sequence[Row]) -> list[tuple[bytes, int | None]]:
         """One message per row, addressed to the row's e-mail."""
-        from app.export.email import build_email, to_bytes  # noqa: PLC0415
+        from app.export.email import build_email, to_bytes
 
         out: list[tuple[bytes, int | None]] = []
         for f, name, addr, code, row in batch:

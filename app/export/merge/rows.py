@@ -148,10 +148,10 @@ def classify(
 def renderer(fmt: str, page_size: str) -> Callable[[ExportDocument], tuple[bytes, int | None]]:
     """A function rendering a document to (bytes, page count or None) in `fmt`."""
     if fmt == "text":
-        from app.export.text import render_text  # noqa: PLC0415
+        from app.export.text import render_text
 
         return lambda doc: (render_text(doc).encode("utf-8"), None)
-    from app.export.pdf import render_pdf  # noqa: PLC0415
+    from app.export.pdf import render_pdf
 
     def pdf(doc: ExportDocument) -> tuple[bytes, int | None]:
         data = render_pdf(doc, page_size=page_size)  # type: ignore[arg-type]
