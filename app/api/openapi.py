@@ -1,6 +1,6 @@
 """The OpenAPI document: FastAPI's, completed with what it cannot see from the route signatures.
 
-- One error body (app.core.errors.ErrorBody) for every error status, and the statuses each route
+- One error body (app.api.error_body.ErrorBody) for every error status, and the statuses each route
   can answer: 401 and 403 wherever the route's access marker needs a signed-in user, 404 where the
   path names a resource, 400 and 413 where a body is read, 422 where parameters or a body are validated,
   and whatever the route declares itself (409 for stale versions and workflow refusals, 429 for
@@ -18,9 +18,9 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 
+from app.api.error_body import ErrorBody
 from app.auth.identity import COOKIE
 from app.auth.policy import route_rule
-from app.core.errors import ErrorBody
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
 STATUS_TEXT = {

@@ -9,9 +9,7 @@ acts on (a 409 names `current_version` with its `value`).
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
 _NAMED_FIELD = re.compile(r"^([a-z_][a-z0-9_.]*): ")
 
@@ -113,37 +111,6 @@ ERROR_CODES: dict[str, str] = {
     "rate_limited": "Too many attempts; wait for the time in the Retry-After header.",
     "internal_error": "Unexpected server error; it has been logged.",
 }
-
-
-class ErrorDetail(BaseModel):
-    """One thing to fix: the field path (`facts.affected[0].count`, `If-Match`, `(body)`) and what
-    is wrong with it; `value` carries the fact a client acts on (a 409's current version)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    field: str
-    message: str
-    value: Any = Field(
-        None, description="Present when the server names a value (e.g. the current version)."
-    )
-
-
-class ErrorInfo(BaseModel):
-    """The error: a stable code, a sentence that says what to do, and the details."""
-
-    code: Literal[tuple(ERROR_CODES)] = Field(  # type: ignore[valid-type]
-        description="; ".join(f"`{c}`: {d}" for c, d in ERROR_CODES.items())
-    )
-    message: str
-    details: list[ErrorDetail] = Field(
-        description="Always a list; empty when nothing is per field."
-    )
-
-
-class ErrorBody(BaseModel):
-    """The one JSON error body every API error has (documented for every status in OpenAPI)."""
-
-    error: ErrorInfo
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:

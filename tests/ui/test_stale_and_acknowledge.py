@@ -99,7 +99,8 @@ def test_stale_letter_is_shown_and_redrafted_and_warnings_need_acknowledging(
     assert "1-888-555-0777" in cmo.locator("#letter-text").input_value()
     expect(cmo.get_by_test_id("review-state")).to_have_text("draft")
 
-    text = cmo.locator("#letter-text").input_value() + "\n" + HARD + "\n"
+    # Enough hard prose to lift the whole letter's grade above the plain tone's target.
+    text = cmo.locator("#letter-text").input_value() + ("\n\n" + HARD) * 6 + "\n"
     set_letter(cmo, text)
     cmo.locator("#save-button").click()
     expect(cmo.locator("#draft-title")).to_contain_text("v3")
