@@ -1,5 +1,5 @@
 """Consistency across an incident's artifacts: the letter, e-mail, website, FAQ, regulator notice
-and press statement must state the same dates, counts, contacts and services.
+and press statement must state the same dates, counts, contacts, data and services.
 
 Why: written by hand the artifacts drift apart (a date in the FAQ differs from the letter, the
 website gives another phone number). Each artifact's dates (English or Spanish wording, a range
@@ -9,6 +9,9 @@ is given a role from its sentence (breach, discovery, containment, enrolment dea
 two artifacts giving different dates for one role, or different values of a contact, count or
 monitoring length, is a mismatch that names both places (`FAQ line 12` and `letter line 9`).
 A value that appears nowhere else and not in the facts is reported too, naming the facts.
+The data involved (each artifact's list, by the facts' data-type vocabulary in English and
+Spanish) and the monitoring provider are compared too (app/checks/consistency_data.py): a type one
+artifact lists and another's list leaves out, or another provider's name, names both places.
 """
 
 from __future__ import annotations
@@ -19,6 +22,13 @@ from datetime import date
 from typing import Any
 
 from app.checks.base import Finding, Severity
+from app.checks.consistency_data import (
+    Mention,
+    data_involved,
+    provider_key,
+    providers,
+    same_provider,
+)
 from app.checks.text import segment
 
 CHECK = "consistency"
@@ -138,8 +148,7 @@ def values(artifact: Artifact) -> list[Value]:
                 )
             )
         for m in _PHONE.finditer(s):
-            digits = re.sub(r"\D", "", m.group())
-            digits = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+            digits = _phone_key(m.group())
             out.append(
                 Value(
                     "phone",
@@ -167,7 +176,7 @@ def values(artifact: Artifact) -> list[Value]:
         for m in _URL.finditer(s):
             if any(e.start() <= m.start() < e.end() for e in emails):
                 continue
-            key = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group().lower()).rstrip("/")
+            key = _site_key(m.group())
             out.append(
                 Value(
                     "website",
@@ -206,6 +215,27 @@ def values(artifact: Artifact) -> list[Value]:
     return out
 
 
+def _phone_key(p: str) -> str:
+    digits = re.sub(r"\D", "", p)
+    return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+
+
+def _site_key(u: Any) -> str:
+    return re.sub(r"^(?:https?://)?(?:www\.)?", "", str(u).lower()).rstrip("/")
+
+
+def agency_values(rulebook: Any) -> dict[str, set[str]]:
+    """Phone numbers and sites of public agencies (FTC, credit bureaus, AGs): the same in every incident."""
+    phones = [getattr(a, "phone", None) for a in rulebook.agencies.values()]
+    phones += [r.agency.phone for r in rulebook.jurisdictions.values() if r.agency]
+    sites = [getattr(a, "website", None) for a in rulebook.agencies.values()]
+    sites += [r.agency.website for r in rulebook.jurisdictions.values() if r.agency]
+    return {
+        "phone": {_phone_key(p) for p in phones if p},
+        "website": {_site_key(u) for u in sites if u},
+    }
+
+
 def facts_values(facts: Any, rulebook: Any) -> dict[str, set[str]]:
     """What the facts (and the rulebook's agency directory) allow each kind to be."""
     inc, c = facts.incident, facts.contacts
@@ -219,30 +249,19 @@ def facts_values(facts: Any, rulebook: Any) -> dict[str, set[str]]:
         cm.enroll_by if cm else None,
     ]
     phones = [c.toll_free.number if c.toll_free else None, c.phone, cm.phone if cm else None]
-    phones += [getattr(a, "phone", None) for a in rulebook.agencies.values()]
-    phones += [r.agency.phone for r in rulebook.jurisdictions.values() if r.agency]
     sites = [c.website, facts.organisation.website, cm.enrollment_url if cm else None]
-    sites += [getattr(a, "website", None) for a in rulebook.agencies.values()]
-    sites += [r.agency.website for r in rulebook.jurisdictions.values() if r.agency]
     counts = {str(facts.total_affected)} | {str(n) for n in facts.affected.values()}
     from app.domain.obligations import obligations_report
 
     # the people one law's notice concerns (a regulator notice states them: GDPR's data subjects)
     report = obligations_report(facts, rulebook, facts.notice_date or date.today())
     counts |= {str(o.affected) for o in report.obligations}
+    agencies = agency_values(rulebook)
     return {
         "date": {d.isoformat() for d in days if d},
-        "phone": {
-            re.sub(r"\D", "", p)[-10:]
-            if re.sub(r"\D", "", p).startswith("1") and len(re.sub(r"\D", "", p)) == 11
-            else re.sub(r"\D", "", p)
-            for p in phones
-            if p
-        },
+        "phone": {_phone_key(p) for p in phones if p} | agencies["phone"],
         "email": {e.lower() for e in [c.email, c.dpo.email if c.dpo else None] if e},
-        "website": {
-            re.sub(r"^(?:https?://)?(?:www\.)?", "", str(u).lower()).rstrip("/") for u in sites if u
-        },
+        "website": {_site_key(u) for u in sites if u} | agencies["website"],
         "count": counts,
         "months": {str(cm.months)} if cm else set(),
     }
@@ -255,6 +274,8 @@ LABELS = {
     "website": "web address",
     "count": "count",
     "months": "monitoring length",
+    "data": "data involved",
+    "provider": "monitoring provider",
 }
 
 
@@ -273,6 +294,105 @@ def _where(v: Value, texts: dict[str, str]) -> str:
     return f"{v.artifact} line {line} ('{v.shown}')"
 
 
+def _finding(kind: str, severity: Severity, message: str, at: Value) -> tuple[str, Finding]:
+    return (
+        at.artifact,
+        Finding(
+            rule=f"consistency.{kind}",
+            check=CHECK,
+            severity=severity,
+            message=message,
+            start=at.start,
+            end=at.end,
+        ),
+    )
+
+
+def _as_value(kind: str, artifact: str, m: Mention) -> Value:
+    return Value(kind, m.key, "", artifact, m.start, m.end, m.shown)
+
+
+def _data_findings(
+    artifacts: list[Artifact], texts: dict[str, str], facts: Any | None
+) -> list[tuple[str, Finding]]:
+    """A data type one artifact lists and another artifact's list leaves out (both places named).
+
+    With facts, the finding sits where the facts say the text is wrong: on the list that leaves
+    out a type the facts name, or on the artifact listing a type the facts do not name."""
+    lists: dict[str, dict[str, Value]] = {}
+    for a in artifacts:
+        for m in data_involved(a.text):
+            lists.setdefault(a.name, {}).setdefault(m.key, _as_value("data", a.name, m))
+    in_facts = {t.value for t in facts.data_types} if facts is not None else None
+    out: list[tuple[str, Finding]] = []
+    done: set[tuple[str, str]] = set()
+    for name, types in lists.items():
+        for key, v in types.items():
+            lacking = [n for n in lists if n != name and key not in lists[n]]
+            if not lacking:
+                if in_facts is not None and key not in in_facts and len(lists) == 1:
+                    out.append(
+                        _finding(
+                            "data",
+                            Severity.warning,
+                            f"{_where(v, texts)}: the incident facts do not name this data type; check it.",
+                            v,
+                        )
+                    )
+                continue
+            other = lacking[0]
+            first = min(lists[other].values(), key=lambda o: o.start)
+            line = texts[other].count("\n", 0, first.start) + 1
+            at = first if in_facts is not None and key in in_facts else v
+            if (at.artifact, key) in done:
+                continue
+            done.add((at.artifact, key))
+            out.append(
+                _finding(
+                    "data",
+                    Severity.error,
+                    f"The data involved differ between artifacts: {_where(v, texts)} lists it but "
+                    f"{other}'s list of the data involved (line {line}) does not. "
+                    "List the same data everywhere (the facts decide which is right).",
+                    at,
+                )
+            )
+    return out
+
+
+def _provider_findings(
+    artifacts: list[Artifact], texts: dict[str, str], facts: Any | None
+) -> list[tuple[str, Finding]]:
+    """A monitoring provider named differently in two artifacts (or, with facts, not the facts' one)."""
+    exclude = (facts.organisation.name,) if facts is not None else ()
+    found = [
+        _as_value("provider", a.name, m) for a in artifacts for m in providers(a.text, exclude)
+    ]
+    cm = facts.services.credit_monitoring if facts is not None else None
+    known = provider_key(cm.provider) if cm else ""
+    out: list[tuple[str, Finding]] = []
+    for v in found:
+        if known and same_provider(v.key, known):
+            continue
+        others = [o for o in found if o.artifact != v.artifact]
+        if any(same_provider(o.key, v.key) for o in others):
+            continue
+        if others:
+            other = max(others, key=lambda o: _shared(o.key, v.key))
+            message = (
+                f"The monitoring provider differs between artifacts: {_where(v, texts)} but "
+                f"{_where(other, texts)}. Name the same service everywhere (the facts decide which is right)."
+            )
+            out.append(_finding("provider", Severity.error, message, v))
+        elif facts is not None:
+            message = (
+                f"{_where(v, texts)}: this monitoring provider is in no other artifact and not in "
+                "the incident facts; check it."
+            )
+            out.append(_finding("provider", Severity.warning, message, v))
+    return out
+
+
 def check_consistency(
     artifacts: list[Artifact], facts: Any | None = None, rulebook: Any | None = None
 ) -> list[tuple[str, Finding]]:
@@ -282,7 +402,10 @@ def check_consistency(
         a.name: i for i, a in enumerate(artifacts)
     }  # among equals, name the first artifact (the letter)
     found = [v for a in artifacts for v in values(a)]
-    known = facts_values(facts, rulebook) if facts is not None and rulebook is not None else {}
+    if facts is not None and rulebook is not None:
+        known = facts_values(facts, rulebook)
+    else:  # without facts, the agencies' numbers and sites are still nobody's mismatch
+        known = agency_values(rulebook) if rulebook is not None else {}
     out: list[tuple[str, Finding]] = []
     reported: set[tuple[str, int]] = set()
     for v in found:
@@ -313,22 +436,12 @@ def check_consistency(
                 "State the same fact everywhere (the facts decide which is right)."
             )
             severity = Severity.error
-        elif known:
+        elif facts is not None:
             message = f"{_where(v, texts)}: this {label} is in no other artifact and not in the incident facts; check it."
             severity = Severity.warning
         else:
             continue
-        out.append(
-            (
-                v.artifact,
-                Finding(
-                    rule=f"consistency.{v.kind}",
-                    check=CHECK,
-                    severity=severity,
-                    message=message,
-                    start=v.start,
-                    end=v.end,
-                ),
-            )
-        )
+        out.append(_finding(v.kind, severity, message, v))
+    out += _data_findings(artifacts, texts, facts)
+    out += _provider_findings(artifacts, texts, facts)
     return out
