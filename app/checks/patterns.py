@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from app.checks.caching import text_cache
+from app.checks.literals import fold, may_occur, required_literals
 from app.rulebook.basics import compile_regex
 
 
@@ -60,103 +61,18 @@ def finditer(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
 # --------------------------------------------------------------------------- required literals
 #
 # A rule's alternation is tried at every word boundary of a letter, and most of its alternatives
-# cannot occur in a given letter at all. `required_literal(pattern)` reads the pattern's text (no
-# private `re` internals) for a run of plain characters that every match must contain; an
-# alternative whose literal is not in the letter is left out of the alternation, which changes
-# no match of the others. The reading is deliberately conservative: any construct it does not
-# understand ends a run, and a top-level `|` gives no literal (tests/checks/test_patterns.py
-# checks the contract on every rule regex and every corpus letter: the literal is in every match).
-
-_BREAK_ESCAPES = frozenset("bBdDsSwWAZzGnrtfv0123456789pPNuUx")
-_QUANTIFIERS = frozenset("?*{")
-_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "K": "k", "Å": "å"})
-MIN_LITERAL = 3
+# cannot occur in a given letter at all: an alternative none of whose required literals
+# (app/checks/literals.py) is in the letter is left out of the alternation, which changes no
+# match of the others.
 
 
-def fold(text: str) -> str:
-    """Lower-case `text` the way case-insensitive matching compares letters (for `in` tests only)."""
-    return text.translate(_FOLD).lower()
-
-
-@text_cache(maxsize=64)
+@text_cache(maxsize=4096)
 def folded(text: str) -> str:
-    """`fold(text)`, once per letter text."""
+    """`fold(text)`, once per text (a letter, a paragraph, a sentence)."""
     return fold(text)
 
 
-@lru_cache(maxsize=8192)
-def required_literal(pattern: str) -> str | None:
-    """The longest run of plain characters every match of `pattern` contains (folded), or None."""
-    best = ""
-    run: list[str] = []
-    depth = 0
-    i, n = 0, len(pattern)
-
-    def end_run() -> None:
-        nonlocal best
-        if len(run) > len(best):
-            best = "".join(run)
-        run.clear()
-
-    while i < n:
-        c = pattern[i]
-        if c == "\\" and i + 1 < n:
-            nxt = pattern[i + 1]
-            i += 2
-            if depth == 0 and nxt not in _BREAK_ESCAPES and not nxt.isalnum():
-                if i < n and pattern[i] in _QUANTIFIERS:
-                    end_run()
-                else:
-                    run.append(nxt)
-            else:
-                end_run()
-            continue
-        if c == "[":  # a character class: skip to its end
-            end_run()
-            j = i + 1
-            if j < n and pattern[j] == "^":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                j += 2 if pattern[j] == "\\" else 1
-            i = j + 1
-            continue
-        if c == "(":
-            depth += 1
-            end_run()
-        elif c == ")":
-            depth -= 1
-            end_run()
-        elif c == "|":
-            if depth == 0:
-                return None
-            end_run()
-        elif (
-            c in "?*{"
-        ):  # the character before may be absent: drop it (and skip a {m,n} quantifier)
-            if run:
-                run.pop()
-            end_run()
-            if c == "{":
-                close = pattern.find("}", i)
-                i = n if close == -1 else close
-        elif c in "+.^$":
-            end_run()
-        elif depth == 0:
-            if i + 1 < n and pattern[i + 1] in _QUANTIFIERS:
-                end_run()
-            else:
-                run.append(c)
-        i += 1
-    end_run()
-    return fold(best) if len(best) >= MIN_LITERAL else None
-
-
-def may_occur(pattern: str, low: str) -> bool:
-    """False only when `pattern` cannot match a text whose folded form is `low`."""
-    lit = required_literal(pattern)
-    return lit is None or lit in low
+__all__ = ["fold", "folded", "may_occur", "present", "required_literals"]
 
 
 def present(patterns: list[str] | tuple[str, ...], low: str) -> tuple[int, ...]:

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 from app.checks.base import Finding
 from app.checks.caching import text_cache
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled, compiled_all, folded, present, union_of
+from app.checks.patterns import (
+    compiled,
+    compiled_all,
+    fold,
+    folded,
+    may_occur,
+    present,
+    union_of,
+)
 from app.checks.substitution import _match_case
 from app.checks.text import Document, Unit
 
@@ -66,20 +74,26 @@ def _context_ok(rule: SentencePattern, flat: str, sent: Unit, start: int, end: i
 def sentence_matches(rule: SentencePattern, doc: Document) -> list[tuple[int, int, int]]:
     """(start, end, pattern index) of every counted match, in text order, overlaps dropped."""
     pats = [p.match for p in rule.patterns]
-    keep = present(
-        pats, folded(flat_text(doc))
-    )  # patterns whose required literal is absent cannot match
+    flat = flat_text(doc)
+    low = folded(flat)
+    keep = present(pats, low)  # patterns whose required literals are absent cannot match
     if not keep:
         return []
     joined = union_of(pats, keep, rule.ignorecase, named=True)
-    passes = (
-        [(joined, None)]
-        if joined is not None
-        else [(compiled(pats[i], rule.ignorecase), i) for i in keep]
-    )
-    flat = flat_text(doc)
+    aligned = len(low) == len(flat)  # folding kept every offset (no "ß" → "ss")
     out: list[tuple[int, int, int]] = []
     for sent in doc.sentences:
+        # a match lies inside its sentence, so a sentence holding none of a pattern's literals
+        # cannot give that pattern a match: only the others are tried there
+        here = low[sent.start : sent.end] if aligned else fold(flat[sent.start : sent.end])
+        live = [i for i in keep if may_occur(pats[i], here)]
+        if not live:
+            continue
+        passes = (
+            [(joined, None)]
+            if joined is not None
+            else [(compiled(pats[i], rule.ignorecase), i) for i in live]
+        )
         verdict: bool | None = None  # sentence conditions, evaluated at the first match only
         for pattern, index in passes:
             for m in pattern.finditer(flat, sent.start, sent.end):

@@ -1,0 +1,254 @@
+r"""Required literals: which plain strings every match of a rule regex must contain.
+
+Why: Python's `re` tries a case-insensitive pattern at every position of the text, so a check run
+costs (positions × patterns) even when a pattern cannot occur in the letter at all. Reading the
+pattern's text (never `re`'s private parser) for the strings a match must contain lets a check
+leave out a pattern, an alternative or a sentence that lacks all of them: no match can change.
+
+`required_literals(pattern)` returns a set of folded strings, at least one of which is in every
+match (`\bout of an abundance of caution\b` → {"out of an abundance of caution"};
+`\b(?:may|might) have been\b` → {"may have been", "might have been"}), or None when the
+pattern says nothing certain. The reading is conservative: a construct it does not know makes
+the pattern (or the part holding it) give no literal, which only costs speed.
+`tests/checks/test_patterns.py` checks the contract on every rule regex against every corpus
+letter and against mangled letters: a literal of the set is in every match.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+MIN_LITERAL = 3
+"""Shorter strings ('a', 'we') are in almost every sentence: they filter nothing."""
+_CAP = 32
+"""Most strings a set may hold (more is slower to test than the regex it would skip)."""
+# Case-insensitive matching takes "İ" and "ı" for "i"; str.casefold() keeps them apart. Every
+# other pair it equates (ſ/s, K/k, ς/σ, µ/μ, ...) casefold() maps to one form, character by
+# character, so a folded match is a substring of the folded text.
+_DOTTED_I = str.maketrans({"İ": "i", "ı": "i"})
+_ZERO_WIDTH_ESCAPES = frozenset("bBAZ")
+_CLASS_ESCAPES = frozenset("dDsSwW")
+_FLAG_LETTERS = frozenset("aiLmsu-")
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` the way case-insensitive matching compares letters (for `in` tests only)."""
+    return text.translate(_DOTTED_I).casefold()
+
+
+class _Unknown(Exception):
+    """The pattern uses a construct this reader does not follow: it gives no literal."""
+
+
+# A node's reading: (exact, required). `exact` is the set of strings the node matches, when it
+# is small and certain, else None; `required` is a set of strings one of which every match of
+# the node contains, else None.
+Reading = tuple[frozenset[str] | None, frozenset[str] | None]
+_EMPTY: Reading = (frozenset({""}), None)
+_OPAQUE: Reading = (None, None)
+
+
+def _product(a: frozenset[str], b: frozenset[str]) -> frozenset[str] | None:
+    if len(a) * len(b) > _CAP:
+        return None
+    return frozenset(x + y for x in a for y in b)
+
+
+def _usable(lits: frozenset[str] | None) -> bool:
+    return bool(lits) and len(lits) <= _CAP and min(map(len, lits)) >= MIN_LITERAL  # type: ignore[arg-type]
+
+
+def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    """The more selective of two usable sets: longer shortest string, then fewer strings."""
+    if not _usable(b):
+        return a
+    if not _usable(a):
+        return b
+    key = lambda s: (min(8, min(map(len, s))), -len(s))  # noqa: E731
+    return b if key(b) > key(a) else a  # type: ignore[arg-type]
+
+
+class _Reader:
+    def __init__(self, pattern: str) -> None:
+        self.p = pattern
+        self.i = 0
+
+    def peek(self, k: int = 0) -> str:
+        j = self.i + k
+        return self.p[j] if j < len(self.p) else ""
+
+    def alternation(self) -> Reading:
+        """Alternatives up to a closing `)` or the end."""
+        branches = [self.sequence()]
+        while self.peek() == "|":
+            self.i += 1
+            branches.append(self.sequence())
+        if len(branches) == 1:
+            return branches[0]
+        exact: frozenset[str] | None = frozenset()
+        required: frozenset[str] | None = frozenset()
+        for ex, req in branches:
+            exact = exact | ex if exact is not None and ex is not None else None
+            best = _better(req, ex)
+            required = required | best if required is not None and _usable(best) else None  # type: ignore[operator]
+        if exact is not None and len(exact) > _CAP:
+            exact = None
+        if required is not None and len(required) > _CAP:
+            required = None
+        return exact, required
+
+    def sequence(self) -> Reading:
+        """Items up to `|`, `)` or the end: their exact strings chain, the best requirement wins."""
+        run: frozenset[str] | None = frozenset({""})  # the product of the exact items so far
+        whole: frozenset[str] | None = frozenset({""})  # the same, for the whole sequence
+        best: frozenset[str] | None = None
+        while self.peek() not in ("", "|", ")"):
+            ex, req = self.quantified()
+            best = _better(best, req)
+            if ex is None:
+                best = _better(best, run)
+                run, whole = frozenset({""}), None
+                continue
+            joined = _product(run, ex) if run is not None else None
+            if joined is None:  # too many strings: keep the run so far, start a new one here
+                best = _better(best, run)
+                joined = ex
+            run = joined
+            whole = _product(whole, ex) if whole is not None else None
+        best = _better(best, run)
+        return whole, _better(best, whole)
+
+    def quantified(self) -> Reading:
+        reading = self.atom()
+        c = self.peek()
+        if c in ("?", "*", "+"):
+            self.i += 1
+            low = 1 if c == "+" else 0
+            high_one = c == "?"
+        elif c == "{" and self._repeat_ahead():
+            low, high_one = self._repeat()
+        else:
+            return reading
+        if self.peek() in ("?", "+"):  # lazy or possessive: the same strings
+            self.i += 1
+        ex, req = reading
+        if low == 0:
+            return (ex | {""} if ex is not None else None) if high_one else None, None
+        return None, _better(req, ex)  # repeated at least once: its requirement holds
+
+    def _repeat_ahead(self) -> bool:
+        j = self.i + 1
+        while j < len(self.p) and (self.p[j].isdigit() or self.p[j] == ","):
+            j += 1
+        return j < len(self.p) and self.p[j] == "}" and j > self.i + 1
+
+    def _repeat(self) -> tuple[int, bool]:
+        close = self.p.index("}", self.i)
+        body = self.p[self.i + 1 : close]
+        self.i = close + 1
+        lo, _, hi = body.partition(",")
+        low = int(lo) if lo else 0
+        high_one = "," not in body and low == 1 or hi == "1"
+        return low, high_one
+
+    def atom(self) -> Reading:
+        c = self.peek()
+        if c == "(":
+            return self.group()
+        if c == "[":
+            self._skip_class()
+            return _OPAQUE
+        if c == "\\":
+            nxt = self.peek(1)
+            self.i += 2
+            if nxt in _ZERO_WIDTH_ESCAPES:
+                return _EMPTY
+            if nxt in _CLASS_ESCAPES:
+                return _OPAQUE
+            if nxt == "" or nxt.isalnum():  # \n, \x41, \1, \N{...}: not followed here
+                raise _Unknown
+            return frozenset({fold(nxt)}), None
+        if c in ("^", "$"):
+            self.i += 1
+            return _EMPTY
+        if c in (".", "{", "}"):
+            self.i += 1
+            return _OPAQUE
+        self.i += 1
+        return frozenset({fold(c)}), None
+
+    def _skip_class(self) -> None:
+        j = self.i + 1
+        if self.peek(1) == "^":
+            j += 1
+        if j < len(self.p) and self.p[j] == "]":
+            j += 1
+        while j < len(self.p) and self.p[j] != "]":
+            j += 2 if self.p[j] == "\\" else 1
+        if j >= len(self.p):
+            raise _Unknown
+        self.i = j + 1
+
+    def group(self) -> Reading:
+        p = self.p
+        self.i += 1
+        zero_width = False
+        if self.peek() == "?":
+            kind = self.peek(1)
+            if kind == ":" or kind == ">":
+                self.i += 2
+            elif kind == "P" and self.peek(2) == "<":
+                close = p.find(">", self.i)
+                if close == -1:
+                    raise _Unknown
+                self.i = close + 1
+            elif kind in ("=", "!"):
+                self.i += 2
+                zero_width = True
+            elif kind == "<" and self.peek(2) in ("=", "!"):
+                self.i += 3
+                zero_width = True
+            elif kind == "#":
+                close = p.find(")", self.i)
+                if close == -1:
+                    raise _Unknown
+                self.i = close + 1
+                return _EMPTY
+            else:
+                j = self.i + 1
+                while j < len(p) and p[j] in _FLAG_LETTERS:
+                    j += 1
+                if j >= len(p) or p[j] not in (":", ")"):
+                    raise _Unknown  # (?P=name), (?(1)yes|no), verbose mode, ...
+                flags_end = p[j]
+                self.i = j + 1
+                if flags_end == ")":  # global flags at the start: they match nothing
+                    return _EMPTY
+        inner = self.alternation()
+        if self.peek() != ")":
+            raise _Unknown
+        self.i += 1
+        return _EMPTY if zero_width else inner
+
+
+@lru_cache(maxsize=8192)
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Folded strings one of which every match of `pattern` contains, or None when unknown."""
+    reader = _Reader(pattern)
+    try:
+        exact, required = reader.alternation()
+    except (_Unknown, ValueError, IndexError):
+        return None
+    if reader.i != len(pattern):  # an unbalanced `)`: not read
+        return None
+    best = _better(required, exact)
+    if not _usable(best):
+        return None
+    # "hacker" in a text settles "hackers" too: keep only strings that hold no other one
+    return frozenset(s for s in best if not any(t != s and t in s for t in best))  # type: ignore[union-attr]
+
+
+def may_occur(pattern: str, low: str) -> bool:
+    """False only when `pattern` cannot match a text whose folded form is `low`."""
+    lits = required_literals(pattern)
+    return lits is None or any(lit in low for lit in lits)
