@@ -86,7 +86,7 @@ def test_unknown_macro_is_refused(rules_copy: Path) -> None:
     p = rules_copy / "legal" / "elements.yml"
     p.write_text(
         p.read_text().replace(
-            "'%{DATE}[^.;]{0,140}?%{DISCOVER}'", "'%{DAYTE}[^.;]{0,140}?%{DISCOVER}'"
+            "'%{DATE}%{IN}{0,140}?%{DISCOVER}'", "'%{DAYTE}%{IN}{0,140}?%{DISCOVER}'"
         )
     )
     msg = _error(rules_copy)
