@@ -42,12 +42,21 @@ class _Parser(argparse.ArgumentParser):
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The argument parser. When `argv` names a sub-command only that one's module is imported
     (a command-line check stays fast: no web, database or export code); otherwise all are."""
+    return _build(argv)[0]
+
+
+def subcommands() -> list[str]:
+    """Every sub-command name `candor --help` lists (the docs and deploy files must cover each)."""
+    return list(_build(None)[1].choices)
+
+
+def _build(argv: Sequence[str] | None) -> tuple[argparse.ArgumentParser, argparse.Action]:
     parser = _Parser(prog="candor", description="Draft and check data-breach notification letters.")
     subs = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     first = next((a for a in argv or () if not a.startswith("-")), None)
     for name in (first,) if first in COMMANDS else COMMANDS:
         importlib.import_module(f"app.commands.{name}").register(subs)
-    return parser
+    return parser, subs
 
 
 def main(argv: Sequence[str] | None = None) -> int:

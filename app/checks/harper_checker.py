@@ -175,6 +175,11 @@ class HarperChecker:
         """How many paragraphs' findings are cached."""
         return len(self._cache)
 
+    @property
+    def linter_built(self) -> bool:
+        """Whether the Harper linter exists (about a second to build): checks served from the caches never build it."""
+        return self._linter is not None
+
     def close(self) -> None:
         """Release the linter (it is rebuilt on the next check)."""
         with self._lock:

@@ -302,7 +302,7 @@ class LanguageToolChecker:
 
     def _fetch(self, key: tuple[str, str]) -> tuple[Finding, ...]:
         _, paragraph = key
-        matches = self._get_client().check(bmp_only(paragraph))
+        matches = self.client().check(bmp_only(paragraph))
         findings = tuple(
             f for f in (match_to_finding(m, paragraph) for m in matches) if f is not None
         )
@@ -310,7 +310,8 @@ class LanguageToolChecker:
         self._down_until = 0.0  # the server answered: stop short-cutting to `unavailable`
         return findings
 
-    def _get_client(self) -> Any:
+    def client(self) -> Any:
+        """The language_tool_python `LanguageTool` for the remote server, made on first use."""
         client = self._client
         if client is None:
             with self._client_lock:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from support.approvals import approve_every_draft
 from support.recipients import COLUMNS
 
 from app.core.config import Settings
@@ -23,9 +24,7 @@ ROLES = ("admin", "responder", "cmo", "security", "compliance")
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     from app.auth.users import issue_token
-    from app.core.timestamps import utcnow
     from app.store import repositories as repo
-    from app.store.models import Review
 
     d = tmp_path_factory.mktemp("exports_api")
     s = Settings(
@@ -44,23 +43,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             _, secret = issue_token(session, None, users[role], "test")
             tokens[role] = secret
         incident = repo.list_incidents(session)[0]
-        drafts = repo.list_drafts(session, incident.id)
-        # Set-up: every draft approved by cmo + security (review rules are tested elsewhere).
-        for draft in drafts:
-            version = repo.get_version(session, draft.id)
-            for role in ("cmo", "security"):
-                session.add(
-                    Review(
-                        version_id=version.id,
-                        user_id=users[role].id,
-                        role=role,
-                        decision="approved",
-                        comment="",
-                        created_at=utcnow(),
-                    )
-                )
-            draft.state = "approved"
-        session.commit()
+        drafts = approve_every_draft(session, incident.id)
         residences = {draft.id: list(draft.residences) for draft in drafts}
         variants = {draft.id: draft.variant for draft in drafts}
     with TestClient(app) as client:

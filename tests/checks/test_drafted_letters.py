@@ -9,23 +9,13 @@ is reported as a facts gap and must then be the only kind of legal error.
 from __future__ import annotations
 
 import pytest
+from support.artifacts import check
 
-from app.checks.engine import run_checks
 from app.core.config import PROJECT_ROOT
-from app.domain.facts import IncidentFacts
 from app.letters.context import TONES
 from app.letters.drafting import draft_letter
 
-EXAMPLES = PROJECT_ROOT / "examples"
-
-
-def load_example(name: str) -> IncidentFacts:
-    import json
-
-    return IncidentFacts.model_validate(json.loads((EXAMPLES / f"{name}.json").read_text()))
-
-
-EXAMPLE_NAMES = sorted(p.stem for p in EXAMPLES.glob("*.json"))
+EXAMPLE_NAMES = sorted(p.stem for p in (PROJECT_ROOT / "examples").glob("*.json"))
 
 
 def facts_gaps(facts) -> set[str]:  # type: ignore[no-untyped-def]
@@ -39,9 +29,9 @@ def facts_gaps(facts) -> set[str]:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("tone", TONES)
 @pytest.mark.parametrize("example", EXAMPLE_NAMES)
 def test_drafted_letters_pass_their_own_jurisdiction(
-    example: str, tone: str, rulebook, settings
+    example: str, tone: str, example_facts, rulebook, settings
 ) -> None:  # type: ignore[no-untyped-def]
-    facts = load_example(example)
+    facts = example_facts[example]
     gaps = facts_gaps(facts)
     failures = []
     checked = 0
@@ -49,15 +39,7 @@ def test_drafted_letters_pass_their_own_jurisdiction(
         if not rule.letter:
             continue
         letter = draft_letter(facts, rulebook, settings.TEMPLATES_DIR, tone=tone, jurisdiction=code)
-        report = run_checks(
-            letter.text,
-            rulebook=rulebook,
-            settings=settings,
-            facts=facts,
-            jurisdictions=(code,),
-            tone=tone,
-            grammar=False,
-        )
+        report = check(letter.text, facts, rulebook, settings, tone=tone, jurisdiction=code)
         checked += 1
         for f in report.findings:
             if (
@@ -70,22 +52,15 @@ def test_drafted_letters_pass_their_own_jurisdiction(
     assert not failures, "\n".join(failures)
 
 
-def test_facts_gap_is_reported_not_hidden(rulebook, settings) -> None:  # type: ignore[no-untyped-def]
+def test_facts_gap_is_reported_not_hidden(example_facts, rulebook, settings) -> None:  # type: ignore[no-untyped-def]
     """Without a DPO in the facts, the GDPR letter's missing DPO contact is still an error finding."""
-    facts = next((f for f in map(load_example, EXAMPLE_NAMES) if f.contacts.dpo is None), None)
+    facts = next((f for f in example_facts.values() if f.contacts.dpo is None), None)
     if facts is None:
         pytest.skip("every example has a DPO")
     letter = draft_letter(
         facts, rulebook, settings.TEMPLATES_DIR, tone="plain", jurisdiction="EU-GDPR"
     )
-    report = run_checks(
-        letter.text,
-        rulebook=rulebook,
-        settings=settings,
-        facts=facts,
-        jurisdictions=("EU-GDPR",),
-        grammar=False,
-    )
+    report = check(letter.text, facts, rulebook, settings, tone="plain", jurisdiction="EU-GDPR")
     assert any(
         f.rule.endswith("dpo_contact") and f.severity.value == "error" for f in report.findings
     )

@@ -311,7 +311,7 @@ def test_the_client_is_the_public_languagetool_class_on_the_remote_server(lt_ser
     c = LanguageToolChecker(lt_server.url, timeout_s=1.5)
     try:
         assert c.check("Hello.").status.status == "ok"
-        client = c._get_client()
+        client = c.client()
         assert type(client) is LanguageTool  # no subclass reaching into private methods
     finally:
         c.close()

@@ -4,17 +4,14 @@ the legal element detectors reading a Spanish letter."""
 from __future__ import annotations
 
 import pytest
+from support.artifacts import TEMPLATES, check, draft
 
 from app.checks import syllables_es
 from app.checks.engine import run_checks
 from app.checks.legal import detect
 from app.checks.text import segment
-from app.core.config import PROJECT_ROOT
 from app.domain.datatypes import DataType
-from app.letters.artifacts import draft_artifact
 from app.letters.content import load_content
-
-TEMPLATES = PROJECT_ROOT / "templates" / "letters"
 
 # Syllables as Spanish grammars divide them (hiatus, diphthongs, silent u, final y).
 GOLD = {
@@ -79,23 +76,21 @@ def test_a_spanish_letter_is_measured_with_the_spanish_formula_and_its_hedge_fla
     example_facts, rulebook, settings
 ) -> None:  # type: ignore[no-untyped-def]
     facts = example_facts["hospital-ransomware"]
-    text = draft_artifact(
-        facts, rulebook, TEMPLATES, tone="plain", language="es", jurisdiction="US-HIPAA"
-    ).text
+    text = draft(facts, rulebook, tone="plain", language="es", jurisdiction="US-HIPAA")
     hedged = text.replace(
         "Estos datos suyos estuvieron involucrados:",
         "Es posible que sus datos hayan sido vistos por una persona no autorizada. Estos datos suyos estuvieron involucrados:",
     )
     assert hedged != text
-    report = run_checks(
+    report = check(
         hedged,
-        rulebook=rulebook,
-        settings=settings,
-        facts=facts,
-        jurisdictions=("US-HIPAA",),
+        facts,
+        rulebook,
+        settings,
         tone="plain",
-        grammar=True,
+        jurisdiction="US-HIPAA",
         language="es",
+        grammar=True,
     )
     assert set(report.readability) >= {"fernandez_huerta", "szigriszt_pazos"}
     assert "flesch_kincaid_grade" not in report.readability
@@ -124,34 +119,14 @@ def test_legal_elements_are_detected_in_a_spanish_letter(
     code, example_facts, rulebook, settings
 ) -> None:  # type: ignore[no-untyped-def]
     facts = example_facts["hospital-ransomware"]
-    text = draft_artifact(
-        facts, rulebook, TEMPLATES, tone="formal", language="es", jurisdiction=code
-    ).text
-    report = run_checks(
-        text,
-        rulebook=rulebook,
-        settings=settings,
-        facts=facts,
-        jurisdictions=(code,),
-        tone="formal",
-        grammar=False,
-        language="es",
-    )
+    text = draft(facts, rulebook, tone="formal", language="es", jurisdiction=code)
+    report = check(text, facts, rulebook, settings, tone="formal", jurisdiction=code, language="es")
     required = [
         e for e in report.elements if e.jurisdiction == code and e.requirement == "required"
     ]
     assert required and all(e.ok for e in required), [e.element for e in required if not e.ok]
     # The same letter read with the English detectors misses most of them: the Spanish ones do the work.
-    english = run_checks(
-        text,
-        rulebook=rulebook,
-        settings=settings,
-        facts=facts,
-        jurisdictions=(code,),
-        tone="formal",
-        grammar=False,
-        language="en",
-    )
+    english = check(text, facts, rulebook, settings, tone="formal", jurisdiction=code)
     assert [e for e in english.elements if e.requirement == "required" and not e.ok]
 
 
@@ -159,20 +134,11 @@ def test_a_spanish_letter_without_its_what_happened_section_fails(
     example_facts, rulebook, settings
 ) -> None:  # type: ignore[no-untyped-def]
     facts = example_facts["hospital-ransomware"]
-    text = draft_artifact(
-        facts, rulebook, TEMPLATES, tone="plain", language="es", jurisdiction="US-HIPAA"
-    ).text
+    text = draft(facts, rulebook, tone="plain", language="es", jurisdiction="US-HIPAA")
     head, rest = text.split("## Qué pasó", 1)
     cut = head + "## Qué datos" + rest.split("## Qué datos", 1)[1]
-    report = run_checks(
-        cut,
-        rulebook=rulebook,
-        settings=settings,
-        facts=facts,
-        jurisdictions=("US-HIPAA",),
-        tone="plain",
-        grammar=False,
-        language="es",
+    report = check(
+        cut, facts, rulebook, settings, tone="plain", jurisdiction="US-HIPAA", language="es"
     )
     missing = {f.rule for f in report.findings}
     assert "legal.us-hipaa.what_happened" in missing and "legal.us-hipaa.discovery_date" in missing
@@ -205,18 +171,9 @@ def test_a_missing_translation_is_a_visible_gap_not_english(
     facts = example_facts["retailer-card-breach"].model_copy(
         update={"translations": Translations()}
     )
-    text = draft_artifact(
-        facts, rulebook, TEMPLATES, tone="plain", language="es", jurisdiction="US-CA"
-    ).text
+    text = draft(facts, rulebook, tone="plain", language="es", jurisdiction="US-CA")
     assert "[[missing: translations.es.summary]]" in text and "Criminals placed" not in text
-    report = run_checks(
-        text,
-        rulebook=rulebook,
-        settings=settings,
-        facts=facts,
-        jurisdictions=("US-CA",),
-        tone="plain",
-        grammar=False,
-        language="es",
+    report = check(
+        text, facts, rulebook, settings, tone="plain", jurisdiction="US-CA", language="es"
     )
     assert report.has_errors

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
-from app.cli import build_parser
+from app.cli import build_parser, subcommands
 from app.core.config import PROJECT_ROOT, REQUIRED_DIRS, Settings
 from app.main import create_app
 
@@ -46,8 +46,7 @@ def _routes() -> set[str]:
 
 
 def _subcommands() -> set[str]:
-    parser = build_parser()
-    return set(next(a for a in parser._actions if a.dest == "command").choices)
+    return set(subcommands())
 
 
 def _probe_path(test: list[str] | str) -> str:

@@ -10,29 +10,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from support.jurisdiction_scenarios import make_facts
+from support.jurisdiction_scenarios import TODAY, find_obligations, lettered, make_facts
 
 from app.commands.obligations import render_text
 from app.domain.calendars import add_business_days
 from app.domain.jurisdictions import required_elements
 from app.domain.obligations import obligations_report, resolve_now, time_left
 from app.domain.regions import resolve_residences
-
-TODAY = date(2026, 3, 10)
-
-
-def _find(report, jurisdiction: str, obligation: str, recipient: str = ""):  # type: ignore[no-untyped-def]
-    return [
-        o
-        for o in report.obligations
-        if o.jurisdiction == jurisdiction
-        and o.obligation == obligation
-        and recipient.lower() in o.recipient.lower()
-    ]
-
-
-def _lettered(report) -> set[str]:  # type: ignore[no-untyped-def]
-    return {a.jurisdiction for a in report.jurisdictions if a.letters}
 
 
 def _ba(affected, data, *, delegated: bool = False):  # type: ignore[no-untyped-def]
@@ -56,13 +40,15 @@ def test_business_associate_tells_the_covered_entity_not_patients(rulebook) -> N
     and media (164.406) are the covered entity's, so none is listed; TX residents: Texas law makes a business that
     maintains data for its owner tell the owner, so no Texas letter either."""
     report = obligations_report(_ba({"US-TX": 700}, ["name", "medical"]), rulebook, TODAY)
-    (ce,) = _find(report, "US-HIPAA-BA", "covered_entity")
+    (ce,) = find_obligations(report, "US-HIPAA-BA", "covered_entity")
     assert ce.due == date(2026, 5, 1) and "identity of each individual" in ce.deadline
-    assert _lettered(report) == set()
-    assert not _find(report, "US-HIPAA", "individuals") and not _find(
+    assert lettered(report) == set()
+    assert not find_obligations(report, "US-HIPAA", "individuals") and not find_obligations(
         report, "US-HIPAA", "regulator"
     )
-    assert not _find(report, "US-HIPAA", "media") and not _find(report, "US-TX", "regulator")
+    assert not find_obligations(report, "US-HIPAA", "media") and not find_obligations(
+        report, "US-TX", "regulator"
+    )
     assert report.variants == []
 
 
@@ -72,10 +58,12 @@ def test_business_associate_with_delegated_letters(rulebook) -> None:  # type: i
     report = obligations_report(
         _ba({"US-TX": 700}, ["name", "medical"], delegated=True), rulebook, TODAY
     )
-    assert "US-HIPAA" in _lettered(report)
-    assert _find(report, "US-HIPAA", "individuals")[0].due == date(2026, 5, 1)
-    assert _find(report, "US-HIPAA-BA", "covered_entity")[0].due == date(2026, 5, 1)
-    assert not _find(report, "US-HIPAA", "regulator") and not _find(report, "US-HIPAA", "media")
+    assert "US-HIPAA" in lettered(report)
+    assert find_obligations(report, "US-HIPAA", "individuals")[0].due == date(2026, 5, 1)
+    assert find_obligations(report, "US-HIPAA-BA", "covered_entity")[0].due == date(2026, 5, 1)
+    assert not find_obligations(report, "US-HIPAA", "regulator") and not find_obligations(
+        report, "US-HIPAA", "media"
+    )
 
 
 # ---- 2. HIPAA entities under state law --------------------------------------------------------------------
@@ -91,16 +79,16 @@ def test_washington_hipaa_entity_no_state_letter_ag_on_hipaa_timing(rulebook) ->
     discovery 2026-03-02: HIPAA letter by 2026-05-01; WA AG by 2026-05-01 (60 days), not the state's 30 days
     (2026-04-01); no Washington letter."""
     report = obligations_report(_ce({"US-WA": 600}), rulebook, TODAY)
-    assert _lettered(report) == {"US-HIPAA"}
-    (ag,) = _find(report, "US-WA", "regulator")
+    assert lettered(report) == {"US-HIPAA"}
+    (ag,) = find_obligations(report, "US-WA", "regulator")
     assert ag.due == date(2026, 5, 1) and ag.citation == "RCW 19.255.030"
-    assert not _find(report, "US-WA", "individuals")
+    assert not find_obligations(report, "US-WA", "individuals")
 
 
 def test_washington_small_hipaa_breach_needs_no_ag(rulebook) -> None:  # type: ignore[no-untyped-def]
     """500 residents is not 'more than 500': no AG notice at all."""
     report = obligations_report(_ce({"US-WA": 500}), rulebook, TODAY)
-    assert not _find(report, "US-WA", "regulator")
+    assert not find_obligations(report, "US-WA", "regulator")
 
 
 def test_oregon_hipaa_entity_copy_to_ag(rulebook) -> None:  # type: ignore[no-untyped-def]
@@ -108,8 +96,8 @@ def test_oregon_hipaa_entity_copy_to_ag(rulebook) -> None:  # type: ignore[no-un
     the latest HIPAA letter date 2026-05-01 (not Oregon's 45 days, 2026-04-16, and even for 10 people, below the 250
     threshold of the ordinary AG notice)."""
     report = obligations_report(_ce({"US-OR": 10}), rulebook, TODAY)
-    assert _lettered(report) == {"US-HIPAA"}
-    (copy,) = _find(report, "US-OR", "regulator")
+    assert lettered(report) == {"US-HIPAA"}
+    (copy,) = find_obligations(report, "US-OR", "regulator")
     assert "copy" in copy.recipient.lower() and copy.due == date(2026, 5, 1)
 
 
@@ -124,10 +112,10 @@ def test_new_york_hhs_report_to_ag_within_5_business_days(rulebook) -> None:  # 
         incident={"summary": "x", "discovery_date": "2026-01-05", "hhs_notice_date": "2026-02-10"},
     )
     report = obligations_report(facts, rulebook, TODAY)
-    assert _lettered(report) == {"US-HIPAA"}
-    (hhs,) = _find(report, "US-NY", "regulator", "HHS breach report")
+    assert lettered(report) == {"US-HIPAA"}
+    (hhs,) = find_obligations(report, "US-NY", "regulator", "HHS breach report")
     assert hhs.due == date(2026, 2, 19) and "Lincoln" in hhs.basis
-    (ag,) = _find(report, "US-NY", "regulator", "Department of State")
+    (ag,) = find_obligations(report, "US-NY", "regulator", "Department of State")
     assert ag.due == date(2026, 3, 6)
 
 
@@ -135,15 +123,15 @@ def test_new_york_hhs_clock_without_a_report_date(rulebook) -> None:  # type: ig
     """No HHS report date: 100 people is under 500, so HHS hears by the annual log, 60 days after 2026-12-31 =
     2027-03-01 (Mon); + 5 NY business days: 03-02, 03-03, 03-04, 03-05, 03-08 -> 2027-03-08."""
     report = obligations_report(_ce({"US-NY": 100}), rulebook, TODAY)
-    (hhs,) = _find(report, "US-NY", "regulator", "HHS breach report")
+    (hhs,) = find_obligations(report, "US-NY", "regulator", "HHS breach report")
     assert hhs.due == date(2027, 3, 8)
 
 
 def test_state_letter_stays_for_ordinary_business(rulebook) -> None:  # type: ignore[no-untyped-def]
     """The HIPAA clause is for HIPAA entities only: a business gets the Washington letter on 30 days (2026-04-01)."""
     report = obligations_report(make_facts({"US-WA": 600}, ["name", "ssn"]), rulebook, TODAY)
-    assert _find(report, "US-WA", "individuals")[0].due == date(2026, 4, 1)
-    assert _find(report, "US-WA", "regulator")[0].due == date(2026, 4, 1)
+    assert find_obligations(report, "US-WA", "individuals")[0].due == date(2026, 4, 1)
+    assert find_obligations(report, "US-WA", "regulator")[0].due == date(2026, 4, 1)
 
 
 # ---- 3. Puerto Rico ------------------------------------------------------------------------------------------
@@ -155,8 +143,8 @@ def test_puerto_rico_official_ids_are_personal_information(rulebook, id_type) ->
     is a personal information file: a passport, military or state ID with a name requires notice; DACO within 10 days of
     detection (2026-03-12)."""
     report = obligations_report(make_facts({"US-PR": 5}, ["name", id_type]), rulebook, TODAY)
-    assert "US-PR" in _lettered(report)
-    assert _find(report, "US-PR", "regulator", "DACO")[0].due == date(2026, 3, 12)
+    assert "US-PR" in lettered(report)
+    assert find_obligations(report, "US-PR", "regulator", "DACO")[0].due == date(2026, 3, 12)
 
 
 # ---- 4. WA, FL, MA, CA, card numbers ------------------------------------------------------------------------
@@ -187,16 +175,16 @@ def test_florida_no_harm_determination_goes_to_legal_affairs(rulebook) -> None: 
         },
     )
     report = obligations_report(facts, rulebook, TODAY)
-    assert "US-FL" not in _lettered(report)
-    (det,) = _find(report, "US-FL", "regulator")
+    assert "US-FL" not in lettered(report)
+    (det,) = find_obligations(report, "US-FL", "regulator")
     assert "determination" in det.recipient and det.due == date(2026, 4, 19)
-    assert not _find(report, "US-FL", "cra")
+    assert not find_obligations(report, "US-FL", "cra")
 
 
 def test_florida_without_determination_is_unchanged(rulebook) -> None:  # type: ignore[no-untyped-def]
     """Without a determination: letters and the AG within 30 days of discovery (2026-04-01), no determination duty."""
     report = obligations_report(make_facts({"US-FL": 600}, ["name", "ssn"]), rulebook, TODAY)
-    assert [o.recipient for o in _find(report, "US-FL", "regulator")] == [
+    assert [o.recipient for o in find_obligations(report, "US-FL", "regulator")] == [
         "Florida Department of Legal Affairs (Attorney General)"
     ]
 
@@ -271,8 +259,8 @@ def test_card_numbers_per_statute(rulebook, code, needs_code) -> None:  # type: 
     with_code = obligations_report(
         make_facts({code: 5}, ["name", "payment_card", "account_security_code"]), rulebook, TODAY
     )
-    assert (code in _lettered(without)) is (not needs_code)
-    assert code in _lettered(with_code)
+    assert (code in lettered(without)) is (not needs_code)
+    assert code in lettered(with_code)
     if needs_code:
         reason = next(a for a in without.jurisdictions if a.jurisdiction == code).reasons
         assert any("security code" in r for r in reason)
@@ -292,7 +280,7 @@ def test_gdpr_72_hours_counted_in_hours(rulebook) -> None:  # type: ignore[no-un
     )
     now = datetime(2026, 9, 17, 22, 30, tzinfo=UTC)
     report = obligations_report(facts, rulebook, now)
-    (sa,) = _find(report, "EU-GDPR", "regulator")
+    (sa,) = find_obligations(report, "EU-GDPR", "regulator")
     assert sa.due_at == datetime(2026, 9, 18, 0, 30, tzinfo=UTC)
     assert sa.hours_left == 2 and sa.days_left == 1 and sa.due == date(2026, 9, 18)
     assert time_left(sa) == "2 hours left"
@@ -309,7 +297,7 @@ def test_gdpr_hours_keep_the_offset(rulebook) -> None:  # type: ignore[no-untype
         incident={"summary": "x", "discovery_date": "2026-09-15T23:30:00-05:00"},
     )
     report = obligations_report(facts, rulebook, datetime(2026, 9, 19, 5, 30, tzinfo=UTC))
-    (sa,) = _find(report, "EU-GDPR", "regulator")
+    (sa,) = find_obligations(report, "EU-GDPR", "regulator")
     assert facts.incident.discovery_date == date(2026, 9, 15)
     assert sa.due_at == datetime(2026, 9, 18, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
     assert sa.hours_left == -1 and time_left(sa) == "OVERDUE by 1 hour"
@@ -319,13 +307,13 @@ def test_gdpr_date_only_counts_from_midnight_utc(rulebook) -> None:  # type: ign
     """A date alone stays valid: the clock starts at 00:00 UTC that day (the earliest reading): 2026-03-02 -> due
     2026-03-05 00:00 UTC; 'today' 2026-03-04 (00:00 UTC) -> 24 hours left."""
     report = obligations_report(make_facts({"DE": 1}, ["name"]), rulebook, date(2026, 3, 4))
-    (sa,) = _find(report, "EU-GDPR", "regulator")
+    (sa,) = find_obligations(report, "EU-GDPR", "regulator")
     assert sa.due_at == datetime(2026, 3, 5, tzinfo=UTC) and sa.hours_left == 24
 
 
 def test_day_clocks_have_no_hours(rulebook) -> None:  # type: ignore[no-untyped-def]
     report = obligations_report(make_facts({"US-CA": 5}, ["name", "ssn"]), rulebook, TODAY)
-    (ca,) = _find(report, "US-CA", "individuals")
+    (ca,) = find_obligations(report, "US-CA", "individuals")
     assert ca.due_at is None and ca.hours_left is None and time_left(ca) == "22 days left"
 
 
@@ -334,7 +322,7 @@ def test_brazil_business_days_skip_tiradentes(rulebook) -> None:  # type: ignore
     national holiday) skipped, Wed 04-22 = 2, Thu 04-23 = 3 -> 2026-04-23."""
     facts = make_facts({"BR": 3}, ["name", "email"], discovery=date(2026, 4, 17))
     report = obligations_report(facts, rulebook, date(2026, 4, 17))
-    assert _find(report, "BR-LGPD", "regulator", "ANPD")[0].due == date(2026, 4, 23)
+    assert find_obligations(report, "BR-LGPD", "regulator", "ANPD")[0].due == date(2026, 4, 23)
 
 
 def test_business_days_use_the_clock_setters_holidays() -> None:

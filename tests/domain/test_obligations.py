@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from support.jurisdiction_scenarios import SCENARIOS, Scenario, make_facts
+from support.jurisdiction_scenarios import (
+    SCENARIOS,
+    Scenario,
+    find_obligations,
+    lettered,
+    make_facts,
+)
 
 from app.domain.calendars import add_business_days
 from app.domain.obligations import obligations_report, resolve_today
@@ -16,24 +22,13 @@ def scenario(request: pytest.FixtureRequest) -> Scenario:
     return request.param
 
 
-def _find(report, jurisdiction: str, obligation: str, recipient: str):  # type: ignore[no-untyped-def]
-    return [
-        o
-        for o in report.obligations
-        if o.jurisdiction == jurisdiction
-        and o.obligation == obligation
-        and recipient.lower() in o.recipient.lower()
-    ]
-
-
 def test_scenario_count() -> None:
     assert len(SCENARIOS) >= 20
 
 
 def test_applicable_jurisdictions(scenario: Scenario, rulebook) -> None:  # type: ignore[no-untyped-def]
     report = obligations_report(scenario.facts, rulebook, scenario.today)
-    lettered = {a.jurisdiction for a in report.jurisdictions if a.letters}
-    assert lettered == scenario.letters, scenario.why
+    assert lettered(report) == scenario.letters, scenario.why
     not_applicable = {a.jurisdiction for a in report.jurisdictions if not a.applies}
     assert scenario.not_applicable <= not_applicable, scenario.why
 
@@ -48,7 +43,7 @@ def test_variants(scenario: Scenario, rulebook) -> None:  # type: ignore[no-unty
 def test_due_dates(scenario: Scenario, rulebook) -> None:  # type: ignore[no-untyped-def]
     report = obligations_report(scenario.facts, rulebook, scenario.today)
     for (jurisdiction, obligation, recipient), due in scenario.due.items():
-        found = _find(report, jurisdiction, obligation, recipient)
+        found = find_obligations(report, jurisdiction, obligation, recipient)
         assert found, f"{jurisdiction} {obligation} {recipient!r} missing; {scenario.why}"
         assert found[0].due == due, (
             f"{jurisdiction} {obligation}: {found[0].due} != {due}; {scenario.why}"
@@ -57,7 +52,7 @@ def test_due_dates(scenario: Scenario, rulebook) -> None:  # type: ignore[no-unt
         assert found[0].days_left == expected_left
         assert found[0].citation
     for key in scenario.absent:
-        assert not _find(report, *key), f"{key} should not be listed; {scenario.why}"
+        assert not find_obligations(report, *key), f"{key} should not be listed; {scenario.why}"
 
 
 def test_obligations_are_sorted_by_due_date_undated_last(rulebook) -> None:  # type: ignore[no-untyped-def]
@@ -72,8 +67,8 @@ def test_unverified_flag_follows_the_rule_file(rulebook) -> None:  # type: ignor
     report = obligations_report(
         make_facts({"US-KY": 2000, "US-AL": 2000}, ["name", "ssn"]), rulebook, date(2026, 3, 10)
     )
-    ky = _find(report, "US-KY", "cra", "")
-    al = _find(report, "US-AL", "regulator", "")
+    ky = find_obligations(report, "US-KY", "cra", "")
+    al = find_obligations(report, "US-AL", "regulator", "")
     assert ky and all(o.unverified for o in ky)  # no primary source read for Kentucky
     assert al and not any(
         o.unverified for o in al
@@ -82,7 +77,7 @@ def test_unverified_flag_follows_the_rule_file(rulebook) -> None:  # type: ignor
 
 def test_overdue_is_negative_days_left(rulebook) -> None:  # type: ignore[no-untyped-def]
     report = obligations_report(make_facts({"DE": 1}, ["name"]), rulebook, date(2026, 4, 1))
-    (sa,) = _find(report, "EU-GDPR", "regulator", "")
+    (sa,) = find_obligations(report, "EU-GDPR", "regulator", "")
     assert sa.due == date(2026, 3, 5) and sa.days_left == -27
 
 

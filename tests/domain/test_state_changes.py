@@ -8,26 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from support.jurisdiction_scenarios import make_facts
+from support.jurisdiction_scenarios import TODAY, find_obligations, lettered, make_facts
 
 from app.domain.jurisdictions import condition_met
 from app.domain.obligations import obligations_report
-
-TODAY = date(2026, 3, 10)
-
-
-def _find(report, jurisdiction: str, obligation: str, recipient: str = ""):  # type: ignore[no-untyped-def]
-    return [
-        o
-        for o in report.obligations
-        if o.jurisdiction == jurisdiction
-        and o.obligation == obligation
-        and recipient.lower() in o.recipient.lower()
-    ]
-
-
-def _lettered(report) -> set[str]:  # type: ignore[no-untyped-def]
-    return {a.jurisdiction for a in report.jurisdictions if a.letters}
 
 
 def test_alaska_no_harm_determination_needs_the_attorney_general_first(rulebook) -> None:  # type: ignore[no-untyped-def]
@@ -44,11 +28,11 @@ def test_alaska_no_harm_determination_needs_the_attorney_general_first(rulebook)
         },
     )
     report = obligations_report(facts, rulebook, TODAY)
-    assert "US-AK" not in _lettered(report)
-    (ag,) = _find(report, "US-AK", "regulator")
+    assert "US-AK" not in lettered(report)
+    (ag,) = find_obligations(report, "US-AK", "regulator")
     assert ag.due is None and "Attorney General" in ag.recipient
     plain = obligations_report(make_facts({"US-AK": 10}, ["name", "ssn"]), rulebook, TODAY)
-    assert "US-AK" in _lettered(plain) and not _find(plain, "US-AK", "regulator")
+    assert "US-AK" in lettered(plain) and not find_obligations(plain, "US-AK", "regulator")
 
 
 def test_arizona_hipaa_entities_are_exempt(rulebook) -> None:  # type: ignore[no-untyped-def]
@@ -59,10 +43,12 @@ def test_arizona_hipaa_entities_are_exempt(rulebook) -> None:  # type: ignore[no
         {"US-AZ": 2000}, ["name", "ssn", "medical"], entity_types=["hipaa_covered_entity"]
     )
     report = obligations_report(facts, rulebook, TODAY)
-    assert _lettered(report) == {"US-HIPAA"}
-    assert not _find(report, "US-AZ", "regulator") and not _find(report, "US-AZ", "cra")
+    assert lettered(report) == {"US-HIPAA"}
+    assert not find_obligations(report, "US-AZ", "regulator") and not find_obligations(
+        report, "US-AZ", "cra"
+    )
     business = obligations_report(make_facts({"US-AZ": 2000}, ["name", "ssn"]), rulebook, TODAY)
-    assert _find(business, "US-AZ", "regulator")[0].due == date(2026, 4, 16)
+    assert find_obligations(business, "US-AZ", "regulator")[0].due == date(2026, 4, 16)
 
 
 def test_delaware_card_numbers_need_their_code_and_ssn_means_a_year_of_monitoring(rulebook) -> None:  # type: ignore[no-untyped-def]
@@ -71,11 +57,11 @@ def test_delaware_card_numbers_need_their_code_and_ssn_means_a_year_of_monitorin
     without = obligations_report(
         make_facts({"US-DE": 5}, ["name", "payment_card"]), rulebook, TODAY
     )
-    assert "US-DE" not in _lettered(without)
+    assert "US-DE" not in lettered(without)
     with_code = obligations_report(
         make_facts({"US-DE": 5}, ["name", "payment_card", "account_security_code"]), rulebook, TODAY
     )
-    assert "US-DE" in _lettered(with_code)
+    assert "US-DE" in lettered(with_code)
     de = rulebook.jurisdiction("US-DE")
     ssn = make_facts({"US-DE": 5}, ["name", "ssn"])
     assert {
@@ -92,9 +78,9 @@ def test_minnesota_credit_bureaus_within_48_hours(rulebook) -> None:  # type: ig
     report = obligations_report(
         make_facts({"US-MN": 600}, ["name", "ssn"]), rulebook, datetime(2026, 3, 3, 12, tzinfo=UTC)
     )
-    (cra,) = _find(report, "US-MN", "cra")
+    (cra,) = find_obligations(report, "US-MN", "cra")
     assert cra.due_at == datetime(2026, 3, 4, tzinfo=UTC) and cra.hours_left == 12
-    assert not _find(
+    assert not find_obligations(
         obligations_report(make_facts({"US-MN": 500}, ["name", "ssn"]), rulebook, TODAY),
         "US-MN",
         "cra",
@@ -105,9 +91,13 @@ def test_pennsylvania_thresholds_after_act_33(rulebook) -> None:  # type: ignore
     """Act 33 of 2024: the Attorney General when MORE than 500 Pennsylvanians are notified; the CRAs at 500 OR MORE.
     Exactly 500: CRA notice, no AG notice; 501: both."""
     at_500 = obligations_report(make_facts({"US-PA": 500}, ["name", "ssn"]), rulebook, TODAY)
-    assert _find(at_500, "US-PA", "cra") and not _find(at_500, "US-PA", "regulator")
+    assert find_obligations(at_500, "US-PA", "cra") and not find_obligations(
+        at_500, "US-PA", "regulator"
+    )
     at_501 = obligations_report(make_facts({"US-PA": 501}, ["name", "ssn"]), rulebook, TODAY)
-    assert _find(at_501, "US-PA", "cra") and _find(at_501, "US-PA", "regulator")
+    assert find_obligations(at_501, "US-PA", "cra") and find_obligations(
+        at_501, "US-PA", "regulator"
+    )
 
 
 def test_utah_card_numbers_need_their_code(rulebook) -> None:  # type: ignore[no-untyped-def]
@@ -115,8 +105,8 @@ def test_utah_card_numbers_need_their_code(rulebook) -> None:  # type: ignore[no
     without = obligations_report(
         make_facts({"US-UT": 5}, ["name", "payment_card"]), rulebook, TODAY
     )
-    assert "US-UT" not in _lettered(without)
-    assert "US-UT" in _lettered(
+    assert "US-UT" not in lettered(without)
+    assert "US-UT" in lettered(
         obligations_report(
             make_facts({"US-UT": 5}, ["name", "payment_card", "account_security_code"]),
             rulebook,
@@ -133,6 +123,6 @@ def test_oklahoma_hipaa_entity_still_tells_the_attorney_general(rulebook) -> Non
         {"US-OK": 600}, ["name", "ssn", "medical"], entity_types=["hipaa_covered_entity"]
     )
     report = obligations_report(facts, rulebook, TODAY)
-    assert _lettered(report) == {"US-HIPAA"}
-    (ag,) = _find(report, "US-OK", "regulator")
+    assert lettered(report) == {"US-HIPAA"}
+    (ag,) = find_obligations(report, "US-OK", "regulator")
     assert ag.due == date(2026, 6, 30) and "HIPAA" in ag.basis

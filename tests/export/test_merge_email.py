@@ -3,35 +3,22 @@
 
 from __future__ import annotations
 
-import csv
 import email
 import email.policy
 import threading
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
-from support.recipients import plan_for
-from support.storedb import db_url, free_port, store, test_settings  # noqa: F401
+from support.recipients import EMAIL_COLUMNS, person, plan_for, write_rows
+from support.smtp import smtp_server
+from support.storeapp import make_store_app
+from support.storedb import test_settings
 
 from app.export import jobs
-from app.export.merge.plan import MergeError
 from app.export.runner import InProcessRunner
 from app.export.smtp import Sender
 from app.store.merge_models import MergeRecipient
-
-COLUMNS = [
-    "recipient_id",
-    "name",
-    "address_line1",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "activation_code",
-    "email",
-]
 
 
 class Mailbox:
@@ -58,36 +45,19 @@ class Mailbox:
 @pytest.fixture
 def smtp():
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield box, f"smtp://127.0.0.1:{controller.port}"
-    finally:
-        controller.stop()
+    with smtp_server(box) as url:
+        yield box, url
 
 
 def _csv(path: Path, rows: list[tuple[str, str]]) -> Path:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(COLUMNS)
-        for rid, address in rows:
-            w.writerow(
-                [
-                    rid,
-                    f"Name {rid}",
-                    "1 Main St",
-                    "Austin",
-                    "TX",
-                    "73301",
-                    "US",
-                    f"AC-{rid}",
-                    address,
-                ]
-            )
-    return path
+    people = (
+        person(rid, "TX", city="Austin", postal_code="73301", email=address)
+        for rid, address in rows
+    )
+    return write_rows(path, people, EMAIL_COLUMNS)
 
 
-def _job(store, tmp_path: Path, settings, rows, **kw) -> tuple[InProcessRunner, str]:  # noqa: F811
+def _job(store, tmp_path: Path, settings, rows, **kw) -> tuple[InProcessRunner, str]:
     runner = InProcessRunner(store.db, settings)
     with store.session() as s:
         job_id = jobs.create_job(
@@ -105,7 +75,7 @@ def _job(store, tmp_path: Path, settings, rows, **kw) -> tuple[InProcessRunner, 
     return runner, job_id
 
 
-def test_email_channel_statuses_per_recipient(store, smtp, tmp_path: Path, db_url) -> None:  # noqa: F811
+def test_email_channel_statuses_per_recipient(store, smtp, tmp_path: Path, db_url) -> None:
     box, url = smtp
     settings = test_settings(
         db_url, tmp_path, SMTP_URL=url, SMTP_FROM="notices@example.com", SMTP_RATE="1000/second"
@@ -154,7 +124,7 @@ def test_email_channel_statuses_per_recipient(store, smtp, tmp_path: Path, db_ur
     assert "Name ok3" in body and "AC-ok3" in body
 
 
-def test_email_delivery_resumes_without_sending_twice(store, smtp, tmp_path: Path, db_url) -> None:  # noqa: F811
+def test_email_delivery_resumes_without_sending_twice(store, smtp, tmp_path: Path, db_url) -> None:
     box, url = smtp
     settings = test_settings(
         db_url, tmp_path, SMTP_URL=url, SMTP_FROM="notices@example.com", SMTP_RATE="1000/second"
@@ -204,10 +174,24 @@ def test_rate_limit_makes_the_sender_wait(smtp) -> None:
     assert sender.waits > 0  # the third message had to wait for the window to move on
 
 
-def test_email_channel_refused_without_smtp(store, tmp_path: Path, db_url) -> None:  # noqa: F811
-    settings = test_settings(db_url, tmp_path)
-    with pytest.raises(MergeError, match="CANDOR_SMTP_URL"):
-        jobs._check_smtp(settings)
-    bad = test_settings(db_url, tmp_path, SMTP_URL="http://mail", SMTP_FROM="a@example.com")
-    with pytest.raises(MergeError, match="smtp://"):
-        jobs._check_smtp(bad)
+@pytest.mark.parametrize(
+    ("mail_settings", "says"),
+    [
+        ({}, "CANDOR_SMTP_URL"),
+        ({"SMTP_URL": "http://mail", "SMTP_FROM": "a@example.com"}, "smtp://"),
+    ],
+    ids=["unset", "not-smtp"],
+)
+def test_email_channel_refused_without_smtp(mail_settings, says, tmp_path: Path, db_url) -> None:
+    """Starting an e-mail merge through the API without a usable SMTP server is a 422 that says
+    which setting to fix, and no job is created."""
+    app = make_store_app(tmp_path, db_url, **mail_settings)
+    recipients = {"recipients": ("r.csv", ",".join(EMAIL_COLUMNS).encode() + b"\n", "text/csv")}
+    form = {"incident_id": "1", "channel": "email", "format": "txt"}
+    r = app.client.post(
+        "/api/v1/exports/merges", data=form, files=recipients, headers=app.h("compliance")
+    )
+    assert r.status_code == 422, r.text
+    assert says in r.json()["error"]["message"]
+    listed = app.client.get("/api/v1/exports/merges", headers=app.h("compliance"))
+    assert listed.status_code == 200 and listed.json() == [], listed.text

@@ -7,7 +7,7 @@ import pytest
 from support.recipients import letter_text
 
 from app.export.merge import VariantLetter
-from app.export.merge.outputs import TextOutput, _text_template
+from app.export.merge.outputs import TextOutput
 from app.export.merge.rows import Filler, clean
 from app.export.text import render_text
 
@@ -53,18 +53,18 @@ def test_fast_text_equals_render_text(raw: str) -> None:
     out = TextOutput()
     name = clean(raw)
     for filler in _letters():
-        assert _text_template(filler) is not None
         code = "AC-77" if filler.needs_code else None
         rows = [(filler, name, ["12 Oak Ave", "Austin, TX 73301"], code, {})]
         got = out.render(rows)[0][0].decode("utf-8")
+        assert out.templates[id(filler)] is not None  # the variant's fast-path template was made
         assert got == render_text(filler.document(name, ["12 Oak Ave", "Austin, TX 73301"], code))
 
 
 def test_fields_at_line_start_or_in_headings_use_the_full_renderer() -> None:
     heading = Filler(VariantLetter("h", "# For [[recipient: name]]\n\nText.\n", True, "h"))
     line_start = Filler(VariantLetter("s", "# T\n\n[[recipient: name]], hello.\n", True, "h"))
-    assert _text_template(heading) is None and _text_template(line_start) is None
     out = TextOutput()
     for filler in (heading, line_start):
         got = out.render([(filler, "# Hash Name", ["1 Rd", "Town, TX 1"], None, {})])[0][0].decode()
+        assert out.templates[id(filler)] is None  # no fast-path template for this variant
         assert got == render_text(filler.document("# Hash Name", ["1 Rd", "Town, TX 1"], None))

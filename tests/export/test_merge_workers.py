@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from support.recipients import STATES_12, plan_for, write_recipients
-from support.storedb import db_url, server_env  # noqa: F401
+from support.storedb import server_env
 
 from app.core.config import PROJECT_ROOT
 from app.export import jobs
@@ -33,7 +33,7 @@ CHUNK = 2_000
 
 
 @pytest.fixture
-def pg_url(db_url: str) -> str:  # noqa: F811
+def pg_url(db_url: str) -> str:
     if not db_url.startswith("postgresql"):
         pytest.skip(
             "workers share a merge through PostgreSQL (procrastinate); SQLite runs jobs in-process"

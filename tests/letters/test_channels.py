@@ -8,16 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
+from support.artifacts import check, draft
 
-from app.checks.engine import run_checks
-from app.core.config import PROJECT_ROOT
 from app.core.errors import InvalidInput
 from app.domain.channels import CHANNELS, LANGUAGES
-from app.letters.artifacts import draft_artifact
 from app.letters.context import TONES
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "channels"
-TEMPLATES = PROJECT_ROOT / "templates" / "letters"
 # One variant per example (its regulator notice goes to the regulator that example owes one to).
 VARIANT = {
     "retailer-card-breach": ("US-CA", "US-MA"),
@@ -40,15 +37,14 @@ def _code(example: str, channel: str) -> str:
 
 
 def _draft(example, channel, tone, language, example_facts, rulebook):  # type: ignore[no-untyped-def]
-    return draft_artifact(
+    return draft(
         example_facts[example],
         rulebook,
-        TEMPLATES,
         tone=tone,
         channel=channel,
         language=language,
         jurisdiction=_code(example, channel),
-    ).text
+    )
 
 
 @pytest.mark.parametrize(("example", "channel", "tone", "language"), CASES)
@@ -69,14 +65,13 @@ def test_every_golden_artifact_passes_its_own_check(
 ) -> None:  # type: ignore[no-untyped-def]
     example, channel, code, tone, language = path.stem.split("__")
     text = path.read_text()
-    report = run_checks(
+    report = check(
         text,
-        rulebook=rulebook,
-        settings=settings,
-        facts=example_facts[example],
-        jurisdictions=(code,),
+        example_facts[example],
+        rulebook,
+        settings,
         tone=tone,
-        grammar=False,
+        jurisdiction=code,
         channel=channel,
         language=language,
     )
@@ -107,24 +102,13 @@ def test_massachusetts_regulator_notice_states_the_count_the_letter_may_not(
 ) -> None:  # type: ignore[no-untyped-def]
     facts = example_facts["retailer-card-breach"]
     ma = f"{facts.affected['US-MA']:,}"
-    notice = draft_artifact(
-        facts, rulebook, TEMPLATES, tone="formal", channel="regulator", jurisdiction="US-MA"
-    ).text
-    letter = draft_artifact(
-        facts, rulebook, TEMPLATES, tone="formal", channel="letter", jurisdiction="US-MA"
-    ).text
+    notice = draft(facts, rulebook, tone="formal", channel="regulator", jurisdiction="US-MA")
+    letter = draft(facts, rulebook, tone="formal", jurisdiction="US-MA")
     assert f"{ma} residents of Massachusetts" in notice
     assert ma not in letter and f"{facts.total_affected:,}" not in letter
     # Each is judged by its own rules: the count is required in one, forbidden in the other.
-    rn = run_checks(
-        notice,
-        rulebook=rulebook,
-        settings=settings,
-        facts=facts,
-        jurisdictions=("US-MA",),
-        tone="formal",
-        grammar=False,
-        channel="regulator",
+    rn = check(
+        notice, facts, rulebook, settings, tone="formal", jurisdiction="US-MA", channel="regulator"
     )
     assert any(
         e.element == "affected_count" and e.requirement == "required" and e.ok for e in rn.elements
@@ -133,24 +117,15 @@ def test_massachusetts_regulator_notice_states_the_count_the_letter_may_not(
         "## Our response",
         f"This breach affected {ma} residents of Massachusetts.\n\n## Our response",
     )
-    rl = run_checks(
-        planted,
-        rulebook=rulebook,
-        settings=settings,
-        facts=facts,
-        jurisdictions=("US-MA",),
-        tone="formal",
-        grammar=False,
-    )
+    rl = check(planted, facts, rulebook, settings, tone="formal", jurisdiction="US-MA")
     assert any(f.rule == "legal.us-ma.affected_count" for f in rl.findings)
 
 
 def test_regulator_notice_needs_a_regulator_obligation(example_facts, rulebook) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidInput, match="No regulator notice is required under US-MA"):
-        draft_artifact(
+        draft(
             example_facts["saas-credentials"],
             rulebook,
-            TEMPLATES,
             tone="plain",
             channel="regulator",
             jurisdiction="US-MA",
@@ -177,15 +152,8 @@ def test_email_links_to_the_notice_and_warns_about_phishing(
     broken = text.replace(str(facts.contacts.website), "our website").replace(
         "We will not ask", "We may ask"
     )
-    r = run_checks(
-        broken,
-        rulebook=rulebook,
-        settings=settings,
-        facts=facts,
-        jurisdictions=("US-HIPAA",),
-        tone="plain",
-        grammar=False,
-        channel="email",
+    r = check(
+        broken, facts, rulebook, settings, tone="plain", jurisdiction="US-HIPAA", channel="email"
     )
     assert {f.rule for f in r.findings} >= {
         "channels.email.notice_link",

@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 
 import pytest
+from support.artifacts import GOLDEN_LETTERS as GOLDEN
+from support.artifacts import GOLDEN_VARIANTS, MAX_GRADE, MIN_EASE, TEMPLATES
 
 from app.checks.engine import run_checks
 from app.core.config import PROJECT_ROOT
@@ -24,28 +26,8 @@ from app.letters.context import TONES, build_context
 from app.letters.drafting import draft_letter
 from app.rulebook.loader import load_rulebook
 
-TEMPLATES = PROJECT_ROOT / "templates" / "letters"
-GOLDEN = Path(__file__).parents[1] / "golden" / "letters"
 RULES = load_rulebook(PROJECT_ROOT / "rules")
-GOLDEN_VARIANTS = {
-    "retailer-card-breach": [
-        "US-GENERIC",
-        "US-CA",
-        "US-MA",
-        "US-NY",
-        "US-OR",
-        "US-MD",
-        "US-NC",
-        "US-RI",
-        "US-DC",
-        "US-IA",
-    ],
-    "hospital-ransomware": ["US-HIPAA", "US-GENERIC", "US-MA"],
-    "saas-credentials": ["US-GENERIC", "US-CA", "US-MA", "EU-GDPR"],
-}
 # Issue 10.8: Flesch-Kincaid grade per tone, and Flesch Reading Ease for the plain tone.
-MAX_GRADE = {"plain": 6.0, "empathetic": 8.0, "formal": 10.0}
-MIN_EASE = {"plain": 70.0}
 _DATE = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}(?:, \d{4})?"
     r"|\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)(?: \d{4})?"

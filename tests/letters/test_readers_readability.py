@@ -20,6 +20,7 @@ import re
 
 import pytest
 import textstat  # a dev dependency: when it is missing the test fails, it never skips
+from support.artifacts import GOLDEN_VARIANTS, MAX_GRADE, MIN_EASE, TEMPLATES
 
 from app.core.config import PROJECT_ROOT
 from app.domain.facts import IncidentFacts
@@ -29,26 +30,7 @@ from app.letters.context import TONES
 from app.letters.drafting import draft_letter
 from app.rulebook.loader import load_rulebook
 
-TEMPLATES = PROJECT_ROOT / "templates" / "letters"
 RULES = load_rulebook(PROJECT_ROOT / "rules")
-MAX_GRADE = {"plain": 6.0, "empathetic": 8.0, "formal": 10.0}
-MIN_EASE = {"plain": 70.0}
-EXTRA_VARIANTS = {  # the golden letters' single-law variants besides the planner's
-    "retailer-card-breach": [
-        "US-GENERIC",
-        "US-CA",
-        "US-MA",
-        "US-NY",
-        "US-OR",
-        "US-MD",
-        "US-NC",
-        "US-RI",
-        "US-DC",
-        "US-IA",
-    ],
-    "hospital-ransomware": ["US-HIPAA", "US-GENERIC", "US-MA"],
-    "saas-credentials": ["US-GENERIC", "US-CA", "US-MA", "EU-GDPR"],
-}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -95,7 +77,7 @@ def _cases() -> list[tuple[str, tuple[str, ...], str]]:
     for path in sorted((PROJECT_ROOT / "examples").glob("*.json")):
         facts = IncidentFacts.model_validate(json.loads(path.read_text()))
         planned = plan_variants(facts, applicable_jurisdictions(facts, RULES), RULES)
-        sets = [(j,) for j in EXTRA_VARIANTS.get(path.stem, [])]
+        sets = [(j,) for j in GOLDEN_VARIANTS.get(path.stem, [])]
         sets += [tuple(v.jurisdictions) for v in planned]
         for codes in dict.fromkeys(sets):
             for tone in TONES:

@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from support.artifacts import GOLDEN_LETTERS as GOLDEN
+from support.artifacts import GOLDEN_VARIANTS as VARIANTS
+from support.artifacts import TEMPLATES
 
-from app.core.config import PROJECT_ROOT
 from app.letters.context import TONES, build_context
 from app.letters.drafting import draft_letter
 
-GOLDEN = Path(__file__).parents[1] / "golden" / "letters"
-TEMPLATES = PROJECT_ROOT / "templates" / "letters"
-VARIANTS = {
-    "retailer-card-breach": [
-        "US-GENERIC",
-        "US-CA",
-        "US-MA",
-        "US-NY",
-        "US-OR",
-        "US-MD",
-        "US-NC",
-        "US-RI",
-        "US-DC",
-        "US-IA",
-    ],
-    "hospital-ransomware": ["US-HIPAA", "US-GENERIC", "US-MA"],
-    "saas-credentials": ["US-GENERIC", "US-CA", "US-MA", "EU-GDPR"],
-}
 CASES = [(ex, j, t) for ex, js in VARIANTS.items() for j in js for t in TONES]
 
 

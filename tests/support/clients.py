@@ -22,3 +22,22 @@ def signed_in_client(app, role: str = "responder"):
         )
         client.headers["Authorization"] = f"Bearer {issue_token(session, None, user, 'test')[1]}"
     return client
+
+
+def page_session(app, email: str, password: str):
+    """A TestClient signed in through the sign-in page (a cookie session, as a browser has) and the
+    page's CSRF token, which every form post needs."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    r = client.post(
+        "/login",
+        data={"email": email, "password": password, "next": "/"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text)
+    assert token, "no CSRF token on the dashboard"
+    return client, token.group(1)

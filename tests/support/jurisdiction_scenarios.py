@@ -56,6 +56,24 @@ def make_facts(
     return IncidentFacts.model_validate(data)
 
 
+def find_obligations(
+    report: Any, jurisdiction: str, obligation: str, recipient: str = ""
+) -> list[Any]:
+    """The report's obligations of `jurisdiction` named `obligation` whose recipient contains `recipient`."""
+    return [
+        o
+        for o in report.obligations
+        if o.jurisdiction == jurisdiction
+        and o.obligation == obligation
+        and recipient.lower() in o.recipient.lower()
+    ]
+
+
+def lettered(report: Any) -> set[str]:
+    """The jurisdictions whose letters the report says are due."""
+    return {a.jurisdiction for a in report.jurisdictions if a.letters}
+
+
 @dataclass
 class Scenario:
     """Facts and the expected answers."""

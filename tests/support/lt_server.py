@@ -201,7 +201,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Hang or fail when the test asks for it; True when the request is dealt with."""
         fake = self.server.fake
         if fake.hang:
-            fake._hang_until_released()
+            fake.hang_until_released()
             self.close_connection = True
             return True
         if fake.error is not None:
@@ -213,7 +213,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path = urllib.parse.urlsplit(self.path).path
         if path.rstrip("/") == "/v2/languages":
-            self.server.fake._count_languages()
+            self.server.fake.count_languages()
             if self._intercepted():
                 return
             self._send(200, json.dumps(LANGUAGES))
@@ -232,7 +232,7 @@ class _Handler(BaseHTTPRequestHandler):
         form = urllib.parse.parse_qs(body, keep_blank_values=True)
         text = form.get("text", [None])[0]
         language = form.get("language", [""])[0]
-        self.server.fake._count_check(text, form)
+        self.server.fake.count_check(text, form)
         if self._intercepted():
             return
         if text is None:
@@ -333,15 +333,18 @@ class FakeLanguageTool:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _count_check(self, text: str | None, form: dict[str, list[str]]) -> None:
+    def count_check(self, text: str | None, form: dict[str, list[str]]) -> None:
+        """Record a `/v2/check` request (called by the request handler)."""
         with self._lock:
             self.requests[text or ""] += 1
             self.forms.append(form)
 
-    def _count_languages(self) -> None:
+    def count_languages(self) -> None:
+        """Record a `/v2/languages` request (called by the request handler)."""
         with self._lock:
             self.languages_requests += 1
 
-    def _hang_until_released(self) -> None:
+    def hang_until_released(self) -> None:
+        """Block the request handler while `hang` is set (a server that accepts and never answers)."""
         while self.hang and not self._stopped.is_set():
             time.sleep(0.05)

@@ -1,7 +1,8 @@
 """Synthetic recipients and merge plans for mail-merge tests and benchmarks (no real people).
 
 `write_recipients(path, n, states)` streams `n` rows to a CSV (never holding them in memory),
-cycling through `states`; `bad_rows` adds one row per reject reason. `letter_text(variant)` is a
+cycling through `states`; `bad_rows` adds one row per reject reason. `write_rows(path, rows)` writes
+a few hand-made rows (`person(id, region, ...)`). `letter_text(variant)` is a
 short approved-looking letter that uses both merge fields and names its variant in the body, so a
 test can tell from a file's content which variant it got.
 """
@@ -9,6 +10,7 @@ test can tell from a file's content which variant it got.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from app.export.merge import MergePlan, VariantLetter
@@ -24,6 +26,8 @@ COLUMNS = [
     "country",
     "activation_code",
 ]
+
+EMAIL_COLUMNS = [*COLUMNS, "email"]  # the e-mail channel's recipients file
 
 STATES_12 = [
     "US-CA",
@@ -207,3 +211,29 @@ def write_recipients(
                 [f"r{j:07d}", "Dup Person", "9 Dup St", "", "Dupville", "CA", "90001", "US", "AC-D"]
             )
     return counts  # type: ignore[return-value]
+
+
+def person(rid: str, region: str, **fields: str) -> dict[str, str]:
+    """One good recipient row in `region` (a US state's two letters unless `country` says otherwise);
+    `fields` override the defaults a test does not care about."""
+    return {
+        "recipient_id": rid,
+        "name": f"Name {rid}",
+        "address_line1": "1 Main St",
+        "city": "Springfield",
+        "region": region,
+        "postal_code": "12345",
+        "country": "US",
+        "activation_code": f"AC-{rid}",
+    } | fields
+
+
+def write_rows(
+    path: Path, rows: Iterable[dict[str, str]], columns: Sequence[str] = COLUMNS
+) -> Path:
+    """Write recipient rows (dicts; a missing column is left empty) under a `columns` header."""
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(columns), restval="")
+        w.writeheader()
+        w.writerows(rows)
+    return path

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from support.clients import page_session
 
 from app.core.config import Settings
 from app.main import create_app
@@ -37,16 +38,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 
 def signed_in(app: object, role: str) -> tuple[TestClient, str]:
-    c = TestClient(app)  # type: ignore[arg-type]
-    r = c.post(
-        "/login",
-        data={"email": f"{role}@preview.test", "password": PASSWORD, "next": "/"},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/").text)
-    assert token
-    return c, token.group(1)
+    return page_session(app, f"{role}@preview.test", PASSWORD)
 
 
 def test_form_asks_for_the_preview(app: object) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from support.approvals import approve_every_draft
+from support.clients import page_session
 
 from app.core.config import Settings
 from app.export import jobs
@@ -24,9 +26,7 @@ ROLES = ("compliance", "admin", "cmo", "responder")
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     from app.auth.users import create_user
-    from app.core.timestamps import utcnow
     from app.store import repositories as repo
-    from app.store.models import Review
 
     d = tmp_path_factory.mktemp("merge_page")
     s = Settings(
@@ -43,41 +43,15 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             role: create_user(session, None, f"{role}@merge.test", role, PASSWORD)[0]
             for role in ROLES
         }
-        reviewers = {u.role: u for u in repo.list_users(session) if u.role in ("cmo", "security")}
         incident = repo.list_incidents(session)[0]
-        drafts = repo.list_drafts(session, incident.id)
-        # Set-up: every draft approved by cmo + security (the review rules are tested elsewhere).
-        for draft in drafts:
-            version = repo.get_version(session, draft.id)
-            for role in ("cmo", "security"):
-                session.add(
-                    Review(
-                        version_id=version.id,
-                        user_id=reviewers[role].id,
-                        role=role,
-                        decision="approved",
-                        comment="",
-                        created_at=utcnow(),
-                    )
-                )
-            draft.state = "approved"
-        session.commit()
+        drafts = approve_every_draft(session, incident.id)
         codes = [code for draft in drafts for code in draft.residences]
         assert users
     yield {"app": app, "settings": s, "incident": incident.id, "codes": codes}
 
 
 def client(env: dict, role: str) -> tuple[TestClient, str]:
-    c = TestClient(env["app"])
-    r = c.post(
-        "/login",
-        data={"email": f"{role}@merge.test", "password": PASSWORD, "next": "/"},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/").text)
-    assert token
-    return c, token.group(1)
+    return page_session(env["app"], f"{role}@merge.test", PASSWORD)
 
 
 def recipients(codes: list[str], n: int, bad: int = 0, names: str = "Pat Sample") -> bytes:

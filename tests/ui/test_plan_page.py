@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from support.clients import page_session
 from support.storedb import AUDIT_KEY, example
 
 from app.core.config import Settings
@@ -47,16 +48,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 
 
 def client(env: dict, role: str) -> tuple[TestClient, str]:
-    c = TestClient(env["app"])
-    r = c.post(
-        "/login",
-        data={"email": f"{role}@plan.test", "password": PASSWORD, "next": "/"},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/").text)
-    assert token
-    return c, token.group(1)
+    return page_session(env["app"], f"{role}@plan.test", PASSWORD)
 
 
 def _item(html: str) -> tuple[int, int]:

@@ -7,6 +7,7 @@ import csv
 import json
 
 import pytest
+from support.recipients import person, write_rows
 from support.storedb import example
 
 from app.domain.facts import IncidentFacts
@@ -58,34 +59,14 @@ def _approve(store, draft_id: int, *, waive_errors: bool = False) -> None:
 
 
 def _recipients(path, codes: list[str], per: int = 3) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(
-            [
-                "recipient_id",
-                "name",
-                "address_line1",
-                "city",
-                "region",
-                "postal_code",
-                "country",
-                "activation_code",
-            ]
-        )
-        for code in codes:
-            for i in range(per):
-                w.writerow(
-                    [
-                        f"{code}-{i}",
-                        f"Pat {code} {i}",
-                        "1 Main St",
-                        "Springfield",
-                        code[3:],
-                        "02101",
-                        "US",
-                        "A1",
-                    ]
-                )
+    write_rows(
+        path,
+        (
+            person(f"{code}-{i}", code[3:], name=f"Pat {code} {i}", activation_code="A1")
+            for code in codes
+            for i in range(per)
+        ),
+    )
 
 
 def test_a_waived_massachusetts_violation_is_never_mailed_to_massachusetts(store, tmp_path):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
+from support.recipients import person, write_rows
 from support.storedb import example
 
 from app.checks.base import Severity
@@ -163,35 +164,17 @@ def _own_laws(residence: str, facts: IncidentFacts, rulebook) -> tuple[str, ...]
 
 
 def _recipients(path: Path, affected: dict[str, int]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(
-            [
-                "recipient_id",
-                "name",
-                "address_line1",
-                "city",
-                "region",
-                "postal_code",
-                "country",
-                "activation_code",
-            ]
+    def row(code: str, i: int) -> dict[str, str]:
+        country, region = ("US", code[3:]) if code.startswith("US-") else (code, "")
+        return person(
+            f"{code}-{i}",
+            region,
+            name=f"Person {code} {i}",
+            country=country,
+            activation_code=f"CODE{i}",
         )
-        for code in [*sorted(affected), "US-OH"]:
-            for i in range(2):
-                country, region = ("US", code[3:]) if code.startswith("US-") else (code, "")
-                w.writerow(
-                    [
-                        f"{code}-{i}",
-                        f"Person {code} {i}",
-                        "1 Main Street",
-                        "Springfield",
-                        region,
-                        "12345",
-                        country,
-                        f"CODE{i}",
-                    ]
-                )
+
+    write_rows(path, (row(code, i) for code in [*sorted(affected), "US-OH"] for i in range(2)))
 
 
 @settings(

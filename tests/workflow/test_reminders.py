@@ -11,7 +11,7 @@ from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from aiosmtpd.controller import Controller
+from support.smtp import smtp_server
 from support.storedb import example
 
 from app.domain.facts import IncidentFacts
@@ -26,14 +26,6 @@ from app.workflow.reminders import ReminderConfig, deliveries, run_reminders, th
 TX_AG = "Texas Attorney General (online form)"
 
 
-class _PortZeroController(Controller):
-    """aiosmtpd on a port the OS picks (port 0): read the bound port before the readiness probe."""
-
-    def _trigger_server(self):  # type: ignore[no-untyped-def]
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
-
-
 class _Inbox:
     def __init__(self) -> None:
         self.messages: list = []
@@ -46,12 +38,8 @@ class _Inbox:
 @pytest.fixture
 def smtp():
     inbox = _Inbox()
-    controller = _PortZeroController(inbox, hostname="127.0.0.1", port=0)
-    controller.start()
-    try:
-        yield inbox, controller.port
-    finally:
-        controller.stop()
+    with smtp_server(inbox) as url:
+        yield inbox, url
 
 
 class _Receiver(BaseHTTPRequestHandler):
@@ -107,7 +95,7 @@ def test_payload_shapes():
 
 
 def test_reminders_fire_once_per_threshold(store, smtp, webhook):
-    inbox, port = smtp
+    inbox, url = smtp
     with store.session() as s:
         incident_id = incidents.create_incident(
             s, store.ctx, store.users["responder"], IncidentFacts.model_validate(example())
@@ -118,7 +106,7 @@ def test_reminders_fire_once_per_threshold(store, smtp, webhook):
         hours=(72, 24, 4),
         webhook_url=f"http://127.0.0.1:{webhook.server_address[1]}/hook",
         email_to=("legal@example.org",),
-        mailer=smtp_mailer(f"smtp://127.0.0.1:{port}", "candor@example.org"),
+        mailer=smtp_mailer(url, "candor@example.org"),
         public_url="https://candor.example",
     )
 
