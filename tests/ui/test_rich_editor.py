@@ -175,3 +175,40 @@ def test_dismiss_and_keyboard(new_page, new_draft):  # type: ignore[no-untyped-d
     expect(page.locator("#check-status")).to_contain_text("Checked", timeout=30_000)
     page.get_by_role("button", name="Show them again").click()
     expect(page.locator(".dismissed-note")).to_have_count(0)
+
+
+def _save(page, set_letter, text: str, number: int) -> None:  # type: ignore[no-untyped-def]
+    set_letter(page, text)
+    page.locator("#save-button").click()
+    expect(page.locator("#save-button")).to_have_text(f"Save as v{number + 1}")
+    expect(page.locator("#check-status")).to_contain_text("Checked", timeout=30_000)
+
+
+def test_dismissals_are_per_user_and_per_version(new_page, new_draft, set_letter, login):  # type: ignore[no-untyped-def]
+    draft_id = new_draft(new_page("responder"), affected="US-CA 40")
+    page = new_page("cmo")
+    _open(page, draft_id)
+    text = page.locator("#letter-text").input_value()
+    _save(page, set_letter, text + "\n\n" + HEDGE + ", we write to you.\n", 2)
+    card = page.locator(".finding[data-rule='empathy.downplaying']")
+    expect(card).to_have_count(1)
+    card.get_by_role("button", name="Dismiss").click()
+    expect(card).to_have_count(0)
+    page.reload()
+    expect(page.locator("#check-status")).to_contain_text("Checked", timeout=30_000)
+    expect(card).to_have_count(0)
+    expect(page.locator(".dismissed-note")).to_contain_text("1 dismissed on v2")
+    # Another user of the same browser (same localStorage) sees the finding.
+    page.get_by_role("button", name="Sign out").click()
+    login(page, "security")
+    _open(page, draft_id)
+    expect(card).to_have_count(1)
+    expect(page.locator(".dismissed-note")).to_have_count(0)
+    # The CMO again: still hidden on v2, shown again on the next version.
+    page.get_by_role("button", name="Sign out").click()
+    login(page, "cmo")
+    _open(page, draft_id)
+    expect(card).to_have_count(0)
+    _save(page, set_letter, page.locator("#letter-text").input_value() + "\nThank you.\n", 3)
+    expect(card).to_have_count(1)
+    expect(page.locator(".dismissed-note")).to_have_count(0)

@@ -66,6 +66,7 @@ def _editor_context(
         "waiveUrl": f"/drafts/{draft_id}/waivers" if user.role in WAIVER_ROLES else None,
         "debounceMs": DEBOUNCE_MS,
         "draftId": draft_id,
+        "userId": user.id,  # dismissals are kept per user and version (editor.js)
         "canEdit": can_edit,
         "commentsUrl": f"/api/v1/drafts/{draft_id}/comments",
         "suggestionsUrl": f"/api/v1/drafts/{draft_id}/suggestions",

@@ -8,22 +8,12 @@
  */
 (function () {
   "use strict";
-  var PM = window.CandorPM;
-  var cfgEl = document.getElementById("editor-config");
+  var PM = window.CandorPM, P = window.CandorPanel;
   var panel = document.getElementById("comments-panel");
-  if (!PM || !cfgEl || !panel) return;
-  var cfg = JSON.parse(cfgEl.textContent);
-  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
-  var key = new PM.state.PluginKey("comments");
-  var Decoration = PM.view.Decoration, DecorationSet = PM.view.DecorationSet;
-  window.CandorEditorPlugins = (window.CandorEditorPlugins || []).concat([new PM.state.Plugin({
-    key: key,
-    state: {
-      init: function () { return DecorationSet.empty; },
-      apply: function (tr, set) { return tr.getMeta(key) || set.map(tr.mapping, tr.doc); },
-    },
-    props: { decorations: function (state) { return key.getState(state); } },
-  })]);
+  if (!PM || !P || !P.cfg || !panel) return;
+  var cfg = P.cfg, el = P.el, api = P.api(cfg.commentsUrl);
+  var marks = P.decorations("comments");
+  var Decoration = PM.view.Decoration;
 
   var list = document.getElementById("comment-list");
   var orphans = document.getElementById("orphan-list");
@@ -35,24 +25,6 @@
   var countEl = document.getElementById("comment-count");
   var E = null, pending = null, threads = [];
 
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    if (attrs) for (var k in attrs) if (attrs[k] !== null && attrs[k] !== undefined) node.setAttribute(k, attrs[k]);
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-  function api(method, path, body) {
-    return fetch(cfg.commentsUrl + path, {
-      method: method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": csrf },
-      body: body ? JSON.stringify(body) : undefined,
-    }).then(function (res) {
-      return res.json().then(function (b) {
-        if (!res.ok) throw new Error((b.error && b.error.message) || "The server refused the request.");
-        return b;
-      });
-    });
-  }
   function say(msg) { statusEl.textContent = msg; }
 
   function highlight() {
@@ -66,7 +38,7 @@
         if (r) decos.push(Decoration.inline(r.from, r.to, { "class": "comment-mark", "data-comment": String(t.id) }, { id: t.id }));
       });
     }
-    view.dispatch(view.state.tr.setMeta(key, DecorationSet.create(view.state.doc, decos)).setMeta("addToHistory", false));
+    marks.replace(view, decos);
   }
 
   function byLine(c) { return c.author + " (" + c.role + ")"; }

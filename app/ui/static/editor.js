@@ -12,17 +12,19 @@
  *   Alt+Backspace dismiss.
  * - Offsets: the check API reports code points; JavaScript strings index UTF-16 code units.
  *
- * Letter text is untrusted: it only ever enters the page as DOM text (never innerHTML). Other
- * features (comments.js, suggestions.js) add ProseMirror plugins through window.CandorEditorPlugins
- * (before this script runs) and use window.CandorEditor once "candor-editor-ready" fires.
+ * Letter text is untrusted: it only ever enters the page as DOM text (never innerHTML). What the
+ * editor, comments.js and suggestions.js share (config, CSRF token, el(), the API call, decoration
+ * plugins registered in window.CandorEditorPlugins) is editor_panel.js, loaded first; the others
+ * use window.CandorEditor once "candor-editor-ready" fires.
  */
 (function () {
   "use strict";
   var root = document.getElementById("editor-root");
-  if (!root || !window.CandorPM || !window.CandorMarkdown) return;
+  var P = window.CandorPanel;
+  if (!root || !window.CandorPM || !window.CandorMarkdown || !P || !P.cfg) return;
   var PM = window.CandorPM, MD = window.CandorMarkdown;
-  var Decoration = PM.view.Decoration, DecorationSet = PM.view.DecorationSet;
-  var cfg = JSON.parse(document.getElementById("editor-config").textContent);
+  var Decoration = PM.view.Decoration;
+  var cfg = P.cfg, el = P.el, csrf = P.csrf;
   var ta = document.getElementById("letter-text");
   var mount = document.getElementById("letter-editor");
   var statusEl = document.getElementById("check-status");
@@ -30,12 +32,13 @@
   var gauge = document.getElementById("readability-gauge");
   var dirtyEl = document.getElementById("dirty-flag");
   var sourceBtn = document.getElementById("source-toggle");
-  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var savedText = ta.value;
   var GROUPS = [["legal", "Legal"], ["empathy", "Empathy"], ["readability", "Readability"], ["facts", "Facts"], ["grammar", "Grammar"], ["other", "Other"]];
   var CHECK_GROUP = { legal: "legal", conditional: "legal", phrases: "empathy", substitution: "empathy", empathy: "empathy",
     readability: "readability", facts: "facts", grammar: "grammar" };
-  var DISMISS_KEY = "candor:dismissed:" + cfg.draftId + ":v" + cfg.version;
+  // Dismissals are per user and per saved version: another user of this browser, or the next
+  // version, sees every finding again.
+  var DISMISS_KEY = "candor:dismissed:u" + cfg.userId + ":d" + cfg.draftId + ":v" + cfg.version;
   var timer = null, seq = 0, items = [], activeId = null, sourceMode = false, view = null;
   var current = { text: ta.value, map: null };
   var editable = !!cfg.canEdit;
@@ -51,38 +54,20 @@
   function utf16ToCodePoint(text, i) { return Array.from(text.slice(0, i)).length; }
   window.candorCodePointToUtf16 = codePointToUtf16;
 
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    if (attrs) for (var k in attrs) if (attrs[k] !== null && attrs[k] !== undefined) node.setAttribute(k, attrs[k]);
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
   function setStatus(msg) { statusEl.textContent = msg; }
   function currentText() { return sourceMode ? ta.value : current.text; }
 
   // ---- findings as decorations, mapped through edits ------------------------------------------
-  var findingsKey = new PM.state.PluginKey("findings");
-  var findingsPlugin = new PM.state.Plugin({
-    key: findingsKey,
-    state: {
-      init: function () { return DecorationSet.empty; },
-      apply: function (tr, set) {
-        var fresh = tr.getMeta(findingsKey);
-        return fresh || set.map(tr.mapping, tr.doc);
-      },
-    },
-    props: {
-      decorations: function (state) { return findingsKey.getState(state); },
-      handleClick: function (v, pos) {
-        var hit = findingsKey.getState(v.state).find(pos, pos);
-        if (hit.length) activate(hit[0].spec.id, false);
-        return false;
-      },
+  var marks = P.decorations("findings", {
+    handleClick: function (v, pos) {
+      var hit = marks.get(v.state).find(pos, pos);
+      if (hit.length) activate(hit[0].spec.id, false);
+      return false;
     },
   });
   function findingDeco(id) {
     if (!view) return null;
-    var hit = findingsKey.getState(view.state).find(undefined, undefined, function (spec) { return spec.id === id; });
+    var hit = marks.get(view.state).find(undefined, undefined, function (spec) { return spec.id === id; });
     return hit.length ? hit[0] : null;
   }
 
@@ -117,7 +102,7 @@
     var parsed = MD.parse(text);
     return PM.state.EditorState.create({
       doc: parsed.doc,
-      plugins: [PM.history.history(), PM.keymap.keymap(keys), PM.keymap.keymap(cmd.baseKeymap), findingsPlugin]
+      plugins: [PM.history.history(), PM.keymap.keymap(keys), PM.keymap.keymap(cmd.baseKeymap)]
         .concat(window.CandorEditorPlugins || []),
     });
   }
@@ -292,7 +277,7 @@
       if (!r) return;
       decos.push(Decoration.inline(r.from, r.to, { "class": "finding-mark sev-" + item.f.severity, "data-finding": item.id }, { id: item.id }));
     });
-    view.dispatch(view.state.tr.setMeta(findingsKey, DecorationSet.create(view.state.doc, decos)).setMeta("addToHistory", false));
+    marks.replace(view, decos);
   }
 
   function card(item, text) {

@@ -9,22 +9,12 @@
  */
 (function () {
   "use strict";
-  var PM = window.CandorPM;
-  var cfgEl = document.getElementById("editor-config");
+  var PM = window.CandorPM, P = window.CandorPanel;
   var panel = document.getElementById("suggestions-panel");
-  if (!PM || !cfgEl || !panel) return;
-  var cfg = JSON.parse(cfgEl.textContent);
-  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
-  var key = new PM.state.PluginKey("suggestions");
-  var Decoration = PM.view.Decoration, DecorationSet = PM.view.DecorationSet;
-  window.CandorEditorPlugins = (window.CandorEditorPlugins || []).concat([new PM.state.Plugin({
-    key: key,
-    state: {
-      init: function () { return DecorationSet.empty; },
-      apply: function (tr, set) { return tr.getMeta(key) || set.map(tr.mapping, tr.doc); },
-    },
-    props: { decorations: function (state) { return key.getState(state); } },
-  })]);
+  if (!PM || !P || !P.cfg || !panel) return;
+  var cfg = P.cfg, el = P.el, api = P.api(cfg.suggestionsUrl);
+  var marks = P.decorations("suggestions");
+  var Decoration = PM.view.Decoration;
 
   var list = document.getElementById("suggestion-list");
   var statusEl = document.getElementById("suggestion-status");
@@ -34,24 +24,6 @@
   var saveBar = document.querySelector(".save-bar");
   var E = null, items = [], suggesting = false;
 
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    if (attrs) for (var k in attrs) if (attrs[k] !== null && attrs[k] !== undefined) node.setAttribute(k, attrs[k]);
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-  function api(method, path, body) {
-    return fetch(cfg.suggestionsUrl + path, {
-      method: method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": csrf },
-      body: body ? JSON.stringify(body) : undefined,
-    }).then(function (res) {
-      return res.json().then(function (b) {
-        if (!res.ok) throw new Error((b.error && b.error.message) || "The server refused the request.");
-        return b;
-      });
-    });
-  }
   function say(msg) { statusEl.textContent = msg; }
   function reloadWith(msg) {
     window.candorSubmitting = true;
@@ -78,7 +50,7 @@
         if (s.replacement && at !== null && at !== undefined) decos.push(Decoration.widget(at, insertionWidget(s), { side: 1, id: s.id, key: "ins-" + s.id }));
       });
     }
-    view.dispatch(view.state.tr.setMeta(key, DecorationSet.create(view.state.doc, decos)).setMeta("addToHistory", false));
+    marks.replace(view, decos);
   }
 
   function describe(s) {
