@@ -1,5 +1,6 @@
 """Spans of a letter no grammar or spelling engine may flag: URLs, e-mail addresses, phone numbers,
-activation and reference codes, `[[…]]` markers, and the names the incident facts give.
+activation and reference codes, `[[…]]` markers, postal-address parts ("P.O. Box", "GA 30348",
+"Street NE": a spell checker offered "P.S." for "P.O."), and the names the incident facts give.
 
 Why: a spell checker flags `www`, host names, enrolment codes and the organisation's own name
 ("Quillstack", "IdentityWorks") in every letter; those findings are noise the editor learns to
@@ -25,8 +26,14 @@ _PHONE = r"(?:\+\d{1,3}[ .-]?|\b1[ .-])?(?:\(?\d{2,4}\)?[ .-]?){1,3}\d{3,4}\b|\b
 # codes: a token mixing letters and digits (XK7-PQ22), or an all-caps/digit run with dashes
 _CODE = r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*\b|\b[A-Z0-9]{2,}(?:-[A-Z0-9]{2,})+\b"
 _MARKER = r"\[\[[^\]]*\]\]"
+# postal addresses (the agencies' in every US letter): "P.O. Box", "GA 30348-5069", "Court Street NE"
+_POSTAL = (
+    r"(?-i:\bP\.\s?O\.\s+Box\b|\bPO Box\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"
+    r"|\b(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Parkway|Drive|Lane|Way|Place|Court)"
+    r"\s+(?:NE|NW|SE|SW)\b)"
+)
 PROTECTED = re.compile(
-    "|".join(f"(?:{p})" for p in (_MARKER, _URL, _EMAIL, _PHONE, _CODE)), re.IGNORECASE
+    "|".join(f"(?:{p})" for p in (_MARKER, _URL, _EMAIL, _PHONE, _CODE, _POSTAL)), re.IGNORECASE
 )
 """Python's form, used to drop findings (the source of truth)."""
 

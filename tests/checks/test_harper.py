@@ -154,6 +154,25 @@ def test_candor_letters_get_no_grammar_warning(
     assert not bad, bad
 
 
+def test_agency_addresses_and_house_style_are_not_flagged(
+    rulebook, settings, example_facts
+) -> None:  # type: ignore[no-untyped-def]
+    # the Oregon letter lists the credit bureaus' P.O. boxes and the Oregon DOJ's "Court Street NE"
+    facts = example_facts["retailer-card-breach"]
+    text = draft_letter(facts, rulebook, TEMPLATES, tone="plain", jurisdiction="US-OR").text
+    assert "P.O. Box" in text and "Street NE" in text and "emails, texts or calls" in text
+    report = _run(text, rulebook, settings, facts)
+    flagged = [(text[f.start : f.end], f.rule) for f in report.findings if f.check == "grammar"]
+    assert not [
+        x for x in flagged if x[0] in ("P.O.", "GA", "NE", "TX", "OR") or "OxfordComma" in x[1]
+    ], flagged
+    # a planted misspelling beside an address is still found
+    planted = _run(
+        text.replace("Who else can help", "Who else can halp"), rulebook, settings, facts
+    )
+    assert any(f.check == "grammar" for f in planted.findings)
+
+
 def test_disk_cache_serves_a_new_process_without_a_linter(tmp_path) -> None:  # type: ignore[no-untyped-def]
     text = "We found a error.\n\nThe second paragraph is fine."
     first = HarperChecker(disk_cache=tmp_path).check(text)
