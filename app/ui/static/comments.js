@@ -12,7 +12,14 @@
   var panel = document.getElementById("comments-panel");
   if (!PM || !P || !P.cfg || !panel) return;
   var cfg = P.cfg, el = P.el, api = P.api(cfg.commentsUrl);
-  var marks = P.decorations("comments");
+  // Clicking marked words shows their comment in the panel (on a tablet: opens the side sheet on it).
+  var marks = P.decorations("comments", {
+    handleClick: function (v, pos) {
+      var hit = marks.get(v.state).find(pos, pos);
+      if (hit.length) P.reveal(document.querySelector('[data-comment-id="' + hit[0].spec.id + '"]'));
+      return false;
+    },
+  });
   var Decoration = PM.view.Decoration;
 
   var list = document.getElementById("comment-list");
@@ -92,6 +99,7 @@
     if (!threads.length) list.appendChild(el("li", { "class": "muted" }, "No comments yet. Select words in the letter and press \u201cComment\u201d."));
     orphanBox.hidden = !orphaned;
     countEl.textContent = String(open);
+    if (window.candorSheetCount) window.candorSheetCount(open, "comment");
     highlight();
   }
 
@@ -109,13 +117,14 @@
   }
 
   function startComment() {
-    if (E.text() !== E.savedText()) { say("Save your changes first: comments are anchored to a saved version."); return; }
+    if (E.text() !== E.savedText()) { say("Save your changes first: comments are anchored to a saved version."); P.reveal(statusEl); return; }
     var sel = E.selection();
-    if (sel.end <= sel.start) { say("Select the words to comment on first."); return; }
+    if (sel.end <= sel.start) { say("Select the words to comment on first."); P.reveal(statusEl); return; }
     pending = sel;
     quoteEl.textContent = "\u201c" + sel.quote + "\u201d";
     form.hidden = false;
     bodyEl.value = "";
+    P.reveal(form);
     bodyEl.focus();
   }
 

@@ -61,7 +61,10 @@
   var marks = P.decorations("findings", {
     handleClick: function (v, pos) {
       var hit = marks.get(v.state).find(pos, pos);
-      if (hit.length) activate(hit[0].spec.id, false);
+      if (hit.length) {
+        activate(hit[0].spec.id, false);
+        P.reveal(panel.querySelector(".finding.active")); // on a tablet the card is in the closed sheet
+      }
       return false;
     },
   });

@@ -5,6 +5,8 @@
  * - csrf: the page's CSRF token (meta csrf-token), sent as X-CSRF-Token;
  * - el(tag, attrs, text): a DOM element whose text is set as DOM text (never innerHTML: letter text
  *   and comments are untrusted);
+ * - reveal(node): bring a node of the side panel into sight (on tablet widths the panel is a closed
+ *   side sheet: sheet.js opens it);
  * - api(baseUrl): a function (method, path, body) -> Promise of the JSON reply; a refusal rejects
  *   with the server's one-line message (the API's one error shape);
  * - decorations(name, props): a ProseMirror plugin holding a set of decorations mapped through
@@ -65,7 +67,13 @@
     };
   }
 
+  function reveal(node) {
+    if (window.candorSheetReveal) window.candorSheetReveal(node);
+    else if (node && node.scrollIntoView) node.scrollIntoView({ block: "nearest" });
+  }
+
   window.CandorPanel = {
+    reveal: reveal,
     cfg: cfgEl ? JSON.parse(cfgEl.textContent) : null,
     csrf: csrf,
     el: el,

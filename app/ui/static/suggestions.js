@@ -13,7 +13,14 @@
   var panel = document.getElementById("suggestions-panel");
   if (!PM || !P || !P.cfg || !panel) return;
   var cfg = P.cfg, el = P.el, api = P.api(cfg.suggestionsUrl);
-  var marks = P.decorations("suggestions");
+  // Clicking marked words shows their suggestion in the panel (on a tablet: opens the side sheet on it).
+  var marks = P.decorations("suggestions", {
+    handleClick: function (v, pos) {
+      var hit = marks.get(v.state).find(pos, pos);
+      if (hit.length) P.reveal(document.querySelector('[data-suggestion-id="' + hit[0].spec.id + '"]'));
+      return false;
+    },
+  });
   var Decoration = PM.view.Decoration;
 
   var list = document.getElementById("suggestion-list");
@@ -95,6 +102,7 @@
     items.forEach(function (s) { list.appendChild(item(s)); });
     if (!items.length) list.appendChild(el("li", { "class": "muted" }, "No open suggestions."));
     countEl.textContent = String(items.length);
+    if (window.candorSheetCount) window.candorSheetCount(items.length, "suggestion");
     document.getElementById("accept-all").hidden = !(cfg.canDecide && items.length > 1);
     document.getElementById("reject-all").hidden = !(cfg.canDecide && items.length > 1);
     decorate();
@@ -106,7 +114,7 @@
   }
 
   function setSuggesting(on) {
-    if (on && E.text() !== E.savedText()) { say("Save or undo your changes first: suggestions are made on the saved version."); return; }
+    if (on && E.text() !== E.savedText()) { say("Save or undo your changes first: suggestions are made on the saved version."); P.reveal(statusEl); return; }
     suggesting = on;
     toggle.setAttribute("aria-pressed", on ? "true" : "false");
     toggle.textContent = on ? "Stop suggesting" : "Suggest edits";
@@ -119,10 +127,10 @@
   }
 
   document.getElementById("send-suggestions").addEventListener("click", function () {
-    if (E.text() === E.savedText()) { say("Nothing to send: edit the letter first."); return; }
+    if (E.text() === E.savedText()) { say("Nothing to send: edit the letter first."); P.reveal(statusEl); return; }
     api("POST", "", { version: cfg.version, text: E.text() }).then(function (made) {
       reloadWith("Sent " + made.length + " suggestion" + (made.length === 1 ? "" : "s") + " for the editor to accept or reject.");
-    }).catch(function (e) { say(e.message); });
+    }).catch(function (e) { say(e.message); P.reveal(statusEl); });
   });
   document.getElementById("discard-suggestions").addEventListener("click", function () {
     E.reset();
