@@ -8,9 +8,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from app.auth.roles import ROLES
+from app.domain.channels import CHANNELS, LANGUAGES
 from app.domain.tones import TONES
 
 Tone = Literal[TONES]  # type: ignore[valid-type]
+Channel = Literal[CHANNELS]  # type: ignore[valid-type]
+Language = Literal[LANGUAGES]  # type: ignore[valid-type]
 Role = Literal[ROLES]  # type: ignore[valid-type]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from app.api.base import RequestModel, Role, Tone
+from app.api.base import Channel, Language, RequestModel, Role, Tone
 from app.api.merge_schemas import MergeInfo
 from app.checks.base import Report
 from app.core.timestamps import Timestamp
@@ -137,9 +137,14 @@ class DraftCreate(RequestModel):
     jurisdiction: str = Field(
         min_length=2,
         max_length=300,
-        description="Jurisdiction code, or a variant's codes joined by +.",
+        description="Jurisdiction code, or a variant's codes joined by +. For a regulator notice: "
+        "the one law whose regulator obligation it answers.",
     )
     tone: Tone = "plain"
+    channel: Channel = Field(
+        "letter", description="letter, email, website, faq, regulator or press."
+    )
+    language: Language = Field("en", description="en or es.")
 
 
 class VersionCreate(RequestModel):
@@ -238,6 +243,8 @@ class DraftPublic(BaseModel):
     jurisdictions: list[str]
     residences: list[str]
     tone: str
+    channel: str = Field(description="letter, email, website, faq, regulator or press.")
+    language: str = Field(description="en or es.")
     state: DraftState
     current_version: int
     facts_changed: bool = Field(
@@ -274,6 +281,8 @@ class DraftPublic(BaseModel):
             jurisdictions=list(d.draft.jurisdictions),
             residences=list(d.draft.residences),
             tone=d.draft.tone,
+            channel=d.draft.channel,
+            language=d.draft.language,
             state=d.draft.state,
             current_version=d.draft.current_version,
             facts_changed=d.facts_changed,

@@ -175,7 +175,9 @@ def plan_from_store(
 
     incident = repo.get_incident(session, incident_id)
     facts = repo.current_facts(session, incident_id)
-    drafts = repo.list_drafts(session, incident_id)
+    # Only letters are mailed (e-mails, postings and regulator notices are drafts too).
+    drafts = [d for d in repo.list_drafts(session, incident_id) if d.channel == "letter"]
+    drafts = [d for d in drafts if d.language == "en"]
     in_tone = [d for d in drafts if not tone or d.tone == tone]
     _refuse_stale(session, ctx, incident_id, in_tone)
     _refuse_uncovered(ctx, incident_id, facts, drafts)

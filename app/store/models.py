@@ -99,11 +99,14 @@ class FactsVersion(Base):
 
 
 class Draft(Base):
-    """One letter per incident × jurisdiction variant × tone; `current_version` is the lock."""
+    """One artifact per incident × jurisdiction variant × tone × channel × language (a letter in
+    English unless said otherwise; app.domain.channels); `current_version` is the lock."""
 
     __tablename__ = "drafts"
     __table_args__ = (
-        UniqueConstraint("incident_id", "variant", "tone", name="uq_draft_variant_tone"),
+        UniqueConstraint(
+            "incident_id", "variant", "tone", "channel", "language", name="uq_draft_artifact"
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
@@ -111,6 +114,8 @@ class Draft(Base):
     jurisdictions: Mapped[list[str]] = mapped_column(JSON)
     residences: Mapped[list[str]] = mapped_column(JSON)
     tone: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(20), default="letter", server_default="letter")
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     state: Mapped[DraftState] = mapped_column(
         enum_column_type(DraftState, "ck_drafts_state"), default=DraftState.DRAFT
     )

@@ -18,15 +18,16 @@ from app.checks.base import Report
 from app.checks.engine import run_checks
 from app.core.errors import Conflict, InvalidInput, TooLarge
 from app.core.timestamps import utcnow
+from app.domain.channels import DEFAULT_CHANNEL, DEFAULT_LANGUAGE, artifact_kind
 from app.domain.facts import IncidentFacts
 from app.letters.context import TONES
-from app.letters.drafting import draft_letter
 from app.store import repositories as repo
 from app.store.enums import ReviewDecision
 from app.store.models import Draft, DraftVersion, Incident, Review, SignOff, User, Waiver
 from app.workflow import audit, states, textmerge
 from app.workflow.context import WorkflowContext
 from app.workflow.locks import lock_draft
+from app.workflow.rendering import render_draft, render_for, validate_artifact
 from app.workflow.variants import Variant
 
 
@@ -54,8 +55,15 @@ class DraftDetail:
 
 
 def _check(
-    ctx: WorkflowContext, text: str, facts: IncidentFacts, jurisdictions: list[str], tone: str
+    ctx: WorkflowContext,
+    text: str,
+    facts: IncidentFacts,
+    jurisdictions: list[str],
+    tone: str,
+    channel: str = DEFAULT_CHANNEL,
+    language: str = DEFAULT_LANGUAGE,
 ) -> tuple[Report, float]:
+    """Check with the rules of the draft's channel and language (an e-mail by the e-mail's rules)."""
     if len(text) > ctx.settings.MAX_TEXT_CHARS:
         raise TooLarge(
             f"The text has {len(text)} characters; the limit is {ctx.settings.MAX_TEXT_CHARS}. Shorten the letter."
@@ -70,19 +78,10 @@ def _check(
         jurisdictions=tuple(jurisdictions),
         tone=tone,
         grammar=False,
+        channel=channel,
+        language=language,
     )
     return report, (time.perf_counter() - t0) * 1000
-
-
-def _render(ctx: WorkflowContext, facts: IncidentFacts, variant: Variant, tone: str) -> Any:
-    """Draft the letter so it satisfies all of the variant's laws."""
-    return draft_letter(
-        facts,
-        ctx.rulebook,
-        ctx.settings.TEMPLATES_DIR,
-        tone=tone,
-        jurisdictions=list(variant.jurisdictions),
-    )
 
 
 def create_draft(
@@ -93,8 +92,13 @@ def create_draft(
     facts: IncidentFacts,
     variant: Variant,
     tone: str,
+    channel: str = DEFAULT_CHANNEL,
+    language: str = DEFAULT_LANGUAGE,
 ) -> DraftDetail:
-    """Render, check and store a new draft with version 1 (in the caller's transaction)."""
+    """Render, check and store a new draft with version 1 (in the caller's transaction).
+
+    A letter unless `channel`/`language` say otherwise; a regulator notice's variant is the one law
+    whose regulator obligation it answers (InvalidInput naming the laws that owe one otherwise)."""
     if tone not in TONES:
         raise InvalidInput(
             f"Unknown tone; use one of {', '.join(TONES)}.",
@@ -111,8 +115,9 @@ def create_draft(
                 }
             ],
         )
-    letter = _render(ctx, facts, variant, tone)
-    report, ms = _check(ctx, letter.text, facts, list(variant.jurisdictions), tone)
+    validate_artifact(channel, language, variant.jurisdictions)
+    text = render_for(ctx, facts, variant.jurisdictions, tone, channel, language)
+    report, ms = _check(ctx, text, facts, list(variant.jurisdictions), tone, channel, language)
     now = utcnow()
     draft = Draft(
         incident_id=incident.id,
@@ -120,6 +125,8 @@ def create_draft(
         jurisdictions=list(variant.jurisdictions),
         residences=list(variant.residences),
         tone=tone,
+        channel=channel,
+        language=language,
         state=states.DRAFT,
         current_version=1,
         created_at=now,
@@ -129,7 +136,7 @@ def create_draft(
     version = DraftVersion(
         draft_id=draft.id,
         number=1,
-        text=letter.text,
+        text=text,
         report=report.model_dump(mode="json"),
         rulebook_hash=ctx.rulebook.hash,
         facts_version=incident.facts_version,
@@ -150,6 +157,8 @@ def create_draft(
             "incident_id": incident.id,
             "variant": variant.code,
             "tone": tone,
+            "channel": channel,
+            "language": language,
             "rulebook": ctx.rulebook.hash,
             "errors": sum(1 for f in report.findings if f.severity.value == "error"),
         },
@@ -157,6 +166,11 @@ def create_draft(
     return DraftDetail(
         draft=draft, version=version, report=report, incident_facts_version=incident.facts_version
     )
+
+
+def same_artifact(a: Draft, b: Draft) -> bool:
+    """Same variant, channel and language (so only the tone may tell them apart)."""
+    return (a.variant, a.channel, a.language) == (b.variant, b.channel, b.language)
 
 
 def detail(session: Session, draft_id: int, number: int | None = None) -> DraftDetail:
@@ -269,13 +283,14 @@ def save_version(
             merged_note = {**step, "base_version": (merged_note or step)["base_version"]}
             base_version = draft.current_version
         jurisdictions, new_tone = list(draft.jurisdictions), tone or draft.tone
+        channel, language = draft.channel, draft.language
         fv = repo.facts_version(session, draft.incident_id)
         facts = IncidentFacts.model_validate(fv.facts)
         text_facts = (
             facts_version or repo.get_version(session, draft_id, base_version).facts_version
         )
         session.rollback()  # release the read transaction (and SQLite's lock) while the check runs
-        report, ms = _check(ctx, text, facts, jurisdictions, new_tone)
+        report, ms = _check(ctx, text, facts, jurisdictions, new_tone, channel, language)
 
         draft = lock_draft(session, draft_id)
         if base_version != draft.current_version:
@@ -447,18 +462,18 @@ def redraft(
         (
             d
             for d in repo.list_drafts(session, draft.incident_id)
-            if d.id != draft.id and d.variant == draft.variant and d.tone == tone
+            if d.id != draft.id and same_artifact(d, draft) and d.tone == tone
         ),
         None,
     )
     if twin is not None:
         raise Conflict(
-            f"Draft {twin.id} is already the {draft.variant} letter in the {tone} tone; open it instead.",
+            f"Draft {twin.id} is already the {draft.variant} {artifact_kind(draft.channel, draft.language)} "
+            f"in the {tone} tone; open it instead.",
             details={"draft_id": twin.id},
         )
     fv = repo.facts_version(session, draft.incident_id)
-    variant = Variant(draft.variant, tuple(draft.jurisdictions), tuple(draft.residences))
-    text = _render(ctx, IncidentFacts.model_validate(fv.facts), variant, tone).text
+    text = render_draft(ctx, IncidentFacts.model_validate(fv.facts), draft, tone)
     # Drawn from the current facts: the version records them (app.workflow.refresh).
     return save_version(
         session, ctx, actor, draft_id, text, base_version, tone=tone, facts_version=fv.number

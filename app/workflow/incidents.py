@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, InvalidInput
 from app.core.timestamps import utcnow
+from app.domain.channels import DEFAULT_CHANNEL, DEFAULT_LANGUAGE, artifact_kind
 from app.domain.facts import IncidentFacts
 from app.domain.languages import language_warnings
 from app.letters.context import TONES
@@ -116,20 +117,26 @@ def add_draft(
     incident_id: int,
     jurisdiction: str,
     tone: str,
+    channel: str = DEFAULT_CHANNEL,
+    language: str = DEFAULT_LANGUAGE,
 ) -> DraftDetail:
-    """Add one more draft (variant × tone) from the current facts. Commits; 409 if it exists.
+    """Add one more draft (variant × tone × channel × language) from the current facts. Commits;
+    409 if it exists.
 
     Its scope is fixed here: the residences of an existing draft of the same variant (another tone
-    keeps the scope), else the residences its laws reach. `warnings` say why no such letter is
-    required, when that is so (the draft is still made).
+    or channel keeps the scope), else the residences its laws reach. `warnings` say why no such
+    letter is required, when that is so (the draft is still made). A regulator notice is made only
+    for a law that owes one under the current facts (`candor obligations`).
     """
     incident = lock_incident(session, incident_id)
     codes = tuple(dict.fromkeys(c.strip() for c in jurisdiction.split("+") if c.strip()))
     code = variant_code(codes)
     existing = repo.list_drafts(session, incident_id)
-    if any(d.variant == code and d.tone == tone for d in existing):
+    wanted = (code, tone, channel, language)
+    if any((d.variant, d.tone, d.channel, d.language) == wanted for d in existing):
         raise Conflict(
-            f"Incident {incident_id} already has a {code} draft in the {tone} tone; open it instead."
+            f"Incident {incident_id} already has a {code} {artifact_kind(channel, language)} draft "
+            f"in the {tone} tone; open it instead."
         )
     facts = repo.current_facts(session, incident_id)
     scope = scope_for(facts, ctx.rulebook, codes, ctx.today()) if codes else None
@@ -137,8 +144,20 @@ def add_draft(
     residences = (
         tuple(sibling.residences) if sibling is not None else (scope.residences if scope else ())
     )
-    d = create_draft(session, ctx, actor, incident, facts, Variant(code, codes, residences), tone)
-    d.warnings = list(scope.warnings) if scope else []
+    d = create_draft(
+        session,
+        ctx,
+        actor,
+        incident,
+        facts,
+        Variant(code, codes, residences),
+        tone,
+        channel,
+        language,
+    )
+    # A regulator notice exists only where a law owes one (create_draft refuses otherwise); the
+    # scope's warnings are about letters to people.
+    d.warnings = list(scope.warnings) if scope and channel != "regulator" else []
     if d.warnings:
         audit.record(
             session, actor, "draft.not_required", "draft", d.draft.id, 1, {"warnings": d.warnings}

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, InvalidInput
 from app.domain.facts import IncidentFacts
-from app.letters.drafting import draft_letter
 from app.store import repositories as repo
 from app.store.models import Draft, User
 from app.workflow import drafts as wf_drafts
 from app.workflow import textmerge
 from app.workflow.context import WorkflowContext
+from app.workflow.rendering import render_draft
 
 
 @dataclass(frozen=True)
@@ -55,14 +55,8 @@ class FactsUpdate:
 
 
 def render(ctx: WorkflowContext, facts: IncidentFacts, draft: Draft) -> str:
-    """The draft's letter (its laws and tone) rendered from `facts` with today's templates."""
-    return draft_letter(
-        facts,
-        ctx.rulebook,
-        ctx.settings.TEMPLATES_DIR,
-        tone=draft.tone,
-        jurisdictions=list(draft.jurisdictions),
-    ).text
+    """The draft's text (its laws, tone, channel and language) rendered from `facts` with today's templates."""
+    return render_draft(ctx, facts, draft)
 
 
 def preview(session: Session, ctx: WorkflowContext, draft_id: int) -> FactsUpdate:

@@ -29,17 +29,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.core.errors import AppError
+from app.domain.channels import artifact_kind
 from app.domain.facts import IncidentFacts
-from app.letters.drafting import draft_letter
 from app.store import repositories as repo
 from app.store.enums import ReviewDecision
 from app.store.models import Draft, DraftVersion, Incident, User
 from app.workflow import audit, states
 from app.workflow.context import WorkflowContext
 from app.workflow.drafts import DraftDetail, create_draft, stale_reasons  # noqa: F401 - re-exported
+from app.workflow.rendering import render_draft
 from app.workflow.variants import letter_laws, lettered_residences, variants_for
 
-Renders = dict[tuple[int, tuple[str, ...], str], str | None]
+Renders = dict[tuple[int, tuple[str, ...], str, str, str], str | None]
 
 
 @dataclass
@@ -63,23 +64,12 @@ class FactsImpact:
 
 
 def _render(
-    ctx: WorkflowContext,
-    facts: IncidentFacts,
-    which: int,
-    jurisdictions: tuple[str, ...],
-    tone: str,
-    cache: Renders,
+    ctx: WorkflowContext, facts: IncidentFacts, which: int, draft: Draft, cache: Renders
 ) -> str | None:
-    key = (which, jurisdictions, tone)
+    key = (which, tuple(draft.jurisdictions), draft.tone, draft.channel, draft.language)
     if key not in cache:
         try:
-            cache[key] = draft_letter(
-                facts,
-                ctx.rulebook,
-                ctx.settings.TEMPLATES_DIR,
-                tone=tone,
-                jurisdictions=list(jurisdictions),
-            ).text
+            cache[key] = render_draft(ctx, facts, draft)
         except AppError:
             cache[key] = None  # cannot be drawn from these facts: counts as changed
     return cache[key]
@@ -95,7 +85,6 @@ def reasons(
     """Why the facts change from `old` to `new` affects this draft (empty: it does not)."""
     cache = {} if cache is None else cache
     out = []
-    laws = tuple(draft.jurisdictions)
     before, after = (
         letter_laws(old, ctx.rulebook, draft.residences),
         letter_laws(new, ctx.rulebook, draft.residences),
@@ -106,13 +95,13 @@ def reasons(
             [f"no longer {', '.join(removed)}"] if removed else []
         )
         out.append(f"The laws its recipients need changed: {'; '.join(parts)}.")
-    a, b = (
-        _render(ctx, old, 0, laws, draft.tone, cache),
-        _render(ctx, new, 1, laws, draft.tone, cache),
-    )
+    a, b = _render(ctx, old, 0, draft, cache), _render(ctx, new, 1, draft, cache)
     if a is None or b is None or a != b:
+        what = (
+            "letter" if draft.channel == "letter" else artifact_kind(draft.channel, draft.language)
+        )
         out.append(
-            "The letter drawn from the new facts differs from the one drawn from the old facts."
+            f"The {what} drawn from the new facts differs from the one drawn from the old facts."
         )
     return out
 
@@ -157,6 +146,7 @@ def _cover(
     impact: FactsImpact,
 ) -> None:
     """Draft letters for residences that need one and that no draft covers."""
+    drafts = [d for d in drafts if d.channel == "letter" and d.language == "en"]
     covered = {r for d in drafts for r in d.residences or []}
     needed = lettered_residences(new, ctx.rulebook, ctx.today())
     missing = sorted(set(needed) - covered)

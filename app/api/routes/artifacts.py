@@ -12,7 +12,7 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from app.api.base import RequestModel
+from app.api.base import Channel, Language, RequestModel
 from app.api.deps import RulebookDep, SettingsDep
 from app.auth.policy import allow_any_user
 from app.checks.base import Report
@@ -20,8 +20,6 @@ from app.core.errors import InvalidInput
 from app.domain.facts import IncidentFacts
 
 router = APIRouter(tags=["artifacts"])
-
-Channel = Literal["letter", "email", "website", "faq", "regulator", "press"]
 
 
 class ArtifactRequest(RequestModel):
@@ -31,7 +29,7 @@ class ArtifactRequest(RequestModel):
     channel: Channel = Field(
         "letter", description="letter, email, website, faq, regulator or press."
     )
-    language: Literal["en", "es"] | None = Field(
+    language: Language | None = Field(
         None,
         description="en or es; default: the recipients' language the facts give for the jurisdiction.",
     )

@@ -146,7 +146,7 @@ def list_drafts(incident_id: IncidentId, session: SessionDep) -> list[DraftPubli
     response_model=DraftPublic,
     status_code=201,
     dependencies=[allow(*EDITORS)],
-    responses=conflict("a draft of this variant in this tone exists already."),
+    responses=conflict("a draft of this variant, tone, channel and language exists already."),
 )
 def add_draft(
     incident_id: IncidentId,
@@ -155,13 +155,24 @@ def add_draft(
     ctx: WorkflowDep,
     user: CurrentUser,
 ) -> DraftPublic:
-    """Draft one more variant × tone from the current facts.
+    """Draft one more variant × tone, as a letter or another artifact (`channel`, `language`), from
+    the current facts; the text is checked with the channel's and language's rules.
 
-    Its scope (the residences it is mailed to) is fixed now: an existing variant's in another tone,
+    A regulator notice is one per regulator obligation: `jurisdiction` is the one law that owes it
+    (422 naming the laws that do otherwise). Its scope (the residences it is mailed to) is fixed now: an existing variant's in another tone,
     else the residences its laws reach. `warnings` says why no such letter is required, when so.
     """
     return DraftPublic.of(
-        svc.add_draft(session, ctx, user, incident_id, body.jurisdiction, body.tone)
+        svc.add_draft(
+            session,
+            ctx,
+            user,
+            incident_id,
+            body.jurisdiction,
+            body.tone,
+            body.channel,
+            body.language,
+        )
     )
 
 

@@ -1,0 +1,130 @@
+"""Stored artifacts over the API (issue 17.3): POST /incidents/{id}/drafts with `channel` and
+`language` stores an e-mail, a Spanish letter or a regulator notice beside the letters; saving a
+version re-checks with the channel's and language's rules; a facts change makes an affected
+artifact stale like a letter; errors are the one JSON shape naming the field. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from support.storeapp import make_store_app
+from support.storedb import example
+
+
+@pytest.fixture
+def app(db_url, tmp_path):
+    a = make_store_app(tmp_path, db_url)
+    with a.client:
+        yield a
+
+
+def _incident(app) -> int:
+    r = app.client.post(
+        "/api/v1/incidents",
+        json={"facts": example(), "tones": ["plain"]},
+        headers=app.h("responder"),
+    )
+    assert r.status_code == 201, r.text
+    return r.json()["incident"]["id"]
+
+
+def _add(app, incident: int, role: str = "responder", **body):
+    return app.client.post(f"/api/v1/incidents/{incident}/drafts", json=body, headers=app.h(role))
+
+
+def _errors(report: dict) -> list[str]:
+    return [f["rule"] for f in report["findings"] if f["severity"] == "error"]
+
+
+def test_store_an_email_check_it_by_its_rules_and_save_versions(app):
+    incident = _incident(app)
+    r = _add(app, incident, jurisdiction="US-MA", channel="email")
+    assert r.status_code == 201, r.text
+    email = r.json()
+    assert (email["channel"], email["language"], email["variant"]) == ("email", "en", "US-MA")
+    assert (
+        email["version"]["text"].startswith("From:") and _errors(email["version"]["report"]) == []
+    )
+    assert email["residences"] == [
+        "US-MA"
+    ]  # the letter's scope: the e-mail reaches the same people
+
+    # a version without the phishing warning fails the e-mail's own required elements
+    text = email["version"]["text"]
+    cut = text[: text.index("**Be careful")] + text[text.index("Questions?") :]
+    r = app.client.post(
+        f"/api/v1/drafts/{email['id']}/versions",
+        json={"text": cut, "base_version": 1},
+        headers=app.h("cmo"),
+    )
+    assert r.status_code == 201, r.text
+    elements = r.json()["version"]["report"]["elements"]
+    assert any(e["element"] == "phishing_warning" and not e["ok"] for e in elements)
+    assert r.json()["channel"] == "email"
+
+    listed = app.client.get(f"/api/v1/incidents/{incident}/drafts", headers=app.h("cmo")).json()
+    kinds = {(d["variant"], d["channel"], d["language"]) for d in listed}
+    assert ("US-MA", "letter", "en") in kinds and ("US-MA", "email", "en") in kinds
+
+    audit = app.client.get("/api/v1/audit", headers=app.h("admin")).json()
+    created = [e for e in audit if e["action"] == "draft.created" and e["entity_id"] == email["id"]]
+    assert created and created[0]["details"]["channel"] == "email"
+
+
+def test_a_second_identical_artifact_is_409_another_language_is_not(app):
+    incident = _incident(app)
+    assert _add(app, incident, jurisdiction="US-MA", channel="faq").status_code == 201
+    r = _add(app, incident, jurisdiction="US-MA", channel="faq")
+    assert r.status_code == 409 and "faq" in r.json()["error"]["message"]
+    r = _add(app, incident, jurisdiction="US-MA", channel="faq", language="es")
+    assert r.status_code == 201, r.text
+    assert r.json()["language"] == "es" and "preguntas y respuestas" in r.json()["version"]["text"]
+
+
+def test_regulator_notice_per_regulator_obligation(app):
+    incident = _incident(app)
+    r = _add(app, incident, jurisdiction="US-MA", channel="regulator", tone="formal")
+    assert r.status_code == 201, r.text
+    notice = r.json()
+    assert notice["warnings"] == [] and _errors(notice["version"]["report"]) == []
+    assert "Massachusetts" in notice["version"]["text"]
+
+    r = _add(app, incident, jurisdiction="EU-GDPR", channel="regulator")
+    assert r.status_code == 422
+    err = r.json()["error"]
+    assert err["details"][0]["field"] == "jurisdiction" and "US-MA" in err["details"][0]["message"]
+
+    r = _add(app, incident, jurisdiction="US-MA+US-CA", channel="regulator")
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "jurisdiction"
+
+
+def test_unknown_channel_or_language_is_422_naming_the_field(app):
+    incident = _incident(app)
+    r = _add(app, incident, jurisdiction="US-MA", channel="fax")
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "channel"
+    r = _add(app, incident, jurisdiction="US-MA", channel="email", language="de")
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "language"
+    r = _add(app, incident, role="compliance", jurisdiction="US-MA", channel="email")
+    assert r.status_code == 403
+
+
+def test_facts_change_makes_the_artifact_stale(app):
+    incident = _incident(app)
+    email = _add(app, incident, jurisdiction="US-MA", channel="email").json()
+    facts = app.client.get(f"/api/v1/incidents/{incident}/facts", headers=app.h("cmo")).json()
+    new = dict(facts["facts"])
+    new["contacts"] = {**new["contacts"], "phone": "1-855-555-0199"}
+    if "toll_free" in new["contacts"] and new["contacts"]["toll_free"]:
+        new["contacts"]["toll_free"] = {**new["contacts"]["toll_free"], "number": "1-855-555-0199"}
+    r = app.client.put(
+        f"/api/v1/incidents/{incident}/facts",
+        json={"facts": new, "base_version": facts["number"]},
+        headers=app.h("responder"),
+    )
+    assert r.status_code == 200, r.text
+    after = app.client.get(f"/api/v1/drafts/{email['id']}", headers=app.h("cmo")).json()
+    assert after["state"] == "stale"
+    assert any("email drawn from the new facts" in why for why in after["stale_reasons"])
+    # the facts update is drawn as an e-mail (not a letter) and applied as the next version
+    up = app.client.get(f"/api/v1/drafts/{email['id']}/facts-update", headers=app.h("cmo")).json()
+    assert up["letter_changes"] and up["proposed_text"].startswith("From:")
+    assert "1-855-555-0199" in up["proposed_text"]
