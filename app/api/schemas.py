@@ -15,6 +15,7 @@ from app.core.timestamps import Timestamp
 from app.domain.facts import IncidentFacts
 from app.store.enums import DraftState, ReviewDecision
 from app.workflow.drafts import DraftDetail
+from app.workflow.states import released
 
 Id = Field(ge=1, le=2**31 - 1)
 
@@ -246,6 +247,10 @@ class DraftPublic(BaseModel):
     channel: str = Field(description="letter, email, website, faq, regulator or press.")
     language: str = Field(description="en or es.")
     state: DraftState
+    released: bool = Field(
+        description="Its current version exports without the DRAFT marking: approved by the CMO and "
+        "security (a regulator notice also signed off by compliance)."
+    )
     current_version: int
     facts_changed: bool = Field(
         description="The incident has newer facts than those this version's text was drafted from (GET ./facts-update shows the change)."
@@ -284,6 +289,7 @@ class DraftPublic(BaseModel):
             channel=d.draft.channel,
             language=d.draft.language,
             state=d.draft.state,
+            released=released(d.draft.state, d.draft.channel),
             current_version=d.draft.current_version,
             facts_changed=d.facts_changed,
             incident_facts_version=d.incident_facts_version,

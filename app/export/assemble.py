@@ -20,10 +20,12 @@ from app.export.checklist import (
     with_plain_language,
 )
 from app.export.document import ExportDocument
-from app.export.plan import APPROVED_STATES
 from app.export.proof import Proof, prove_all
 from app.store import repositories as repo
 from app.store.enums import ReviewDecision
+from app.workflow.states import released
+
+SUBJECT = re.compile(r"^(?:Subject|Asunto):[ \t]*(.+)$", re.MULTILINE | re.IGNORECASE)
 
 
 def version_hash(text: str) -> str:
@@ -38,10 +40,11 @@ def letter_title(text: str) -> str:
 
 
 def load_version(session: Any, draft_id: int, number: int | None) -> tuple[Any, Any, Any, bool]:
-    """Draft, version (default: current), the facts it was drafted from, and whether it is the approved one."""
+    """Draft, version (default: current), the facts it was drafted from, and whether it is the
+    released one (approved; a regulator notice also signed off: app.workflow.states.released)."""
     draft = repo.get_draft(session, draft_id)
     version = repo.get_version(session, draft_id, number)
-    approved = draft.state in APPROVED_STATES and version.number == draft.current_version
+    approved = released(draft.state, draft.channel) and version.number == draft.current_version
     facts = repo.facts_version(session, draft.incident_id, version.facts_version).facts
     return draft, version, facts, approved
 
@@ -57,8 +60,12 @@ def export_proof(session: Any, ctx: Any, draft: Any, version: Any) -> list[Proof
     why = outdated(session, ctx, draft, version)
     if why:
         return [Proof("*", draft.variant, tuple(draft.jurisdictions), "stale_facts", " ".join(why))]
+    if draft.channel != "letter":
+        # Not mailed to residences: the e-mail, posting, FAQ, press statement and regulator notice
+        # were checked with their own channel's rules at every save and approved on that report.
+        return []
     facts = repo.current_facts(session, draft.incident_id)
-    letter = SimpleNamespace(variant_id=draft.variant, text=version.text)
+    letter = SimpleNamespace(variant_id=draft.variant, text=version.text, language=draft.language)
     proofs = prove_all(
         {r: letter for r in draft.residences or []},
         rulebook=ctx.rulebook,
@@ -70,13 +77,15 @@ def export_proof(session: Any, ctx: Any, draft: Any, version: Any) -> list[Proof
 
 
 def letter_document(
-    text: str, facts: dict[str, Any], approved: bool, letterhead: str
+    text: str, facts: dict[str, Any], approved: bool, letterhead: str, channel: str = "letter"
 ) -> ExportDocument:
-    """The export document of one version: title from its heading, organisation from the facts."""
+    """The export document of one version: title from its heading (an e-mail's: its subject),
+    organisation from the facts."""
     org = ((facts.get("organisation") or {}).get("name")) or ""
+    subject = SUBJECT.search(text) if channel == "email" else None
     return ExportDocument(
         text=text,
-        title=letter_title(text),
+        title=subject.group(1).strip() if subject else letter_title(text),
         organisation=org,
         letterhead=letterhead or org,
         approved=approved,
@@ -85,11 +94,36 @@ def letter_document(
 
 
 def letter_stem(draft: Any, number: int, approved: bool) -> str:
-    """Download file name (without extension); unapproved versions end in -DRAFT."""
-    stem = f"incident{draft.incident_id}-{draft.variant}-{draft.tone}-v{number}" + (
+    """Download file name (without extension); an artifact other than an English letter names its
+    channel and language (`-email`, `-letter-es`); unapproved versions end in -DRAFT."""
+    kind = getattr(draft, "channel", "letter"), getattr(draft, "language", "en")
+    suffix = (
+        ""
+        if kind == ("letter", "en")
+        else f"-{kind[0]}" + ("" if kind[1] == "en" else f"-{kind[1]}")
+    )
+    stem = f"incident{draft.incident_id}-{draft.variant}-{draft.tone}{suffix}-v{number}" + (
         "" if approved else "-DRAFT"
     )
     return re.sub(r"[^A-Za-z0-9.+_-]+", "_", stem)
+
+
+def export_formats(channel: str) -> tuple[str, ...]:
+    """The formats an artifact exports as: every one as PDF, DOCX and text; letters and e-mails
+    also as an e-mail message (.eml)."""
+    return (
+        ("pdf", "docx", "txt", "eml") if channel in ("letter", "email") else ("pdf", "docx", "txt")
+    )
+
+
+def render_artifact(doc: ExportDocument, fmt: str, page_size: str, channel: str) -> bytes:
+    """`render_letter`, except that an e-mail artifact's .eml takes its From/Subject lines as headers."""
+    if fmt == "eml" and channel == "email":
+        from app.export.email import to_bytes
+        from app.export.email_artifact import email_message
+
+        return to_bytes(email_message(doc.text, doc.organisation, approved=doc.approved))
+    return render_letter(doc, fmt, page_size)
 
 
 def render_letter(doc: ExportDocument, fmt: str, page_size: str) -> bytes:

@@ -113,8 +113,10 @@ def prove(
     settings: Any,
     facts: IncidentFacts | None,
     tone: str | None = None,
+    language: str = "en",
 ) -> Proof:
-    """Check one letter for the people of one residence; the Proof says whether it may be mailed."""
+    """Check one letter for the people of one residence (with its language's rules); the Proof
+    says whether it may be mailed."""
     if not laws:
         return Proof(
             residence,
@@ -131,6 +133,7 @@ def prove(
         jurisdictions=laws,
         tone=tone,
         grammar=False,
+        language=language,
     )
     errors = [f for f in report.findings if f.severity is Severity.error]
     legal = [f for f in errors if f.check == "legal" or f.rule.startswith(LEGAL_RULES)]
@@ -175,13 +178,14 @@ def prove_all(
     facts: IncidentFacts | None,
     tones: Mapping[str, str] | None = None,
 ) -> dict[str, Proof]:
-    """Prove every residence → letter pair (`letters` values have `variant_id` and `text`), one
-    check per distinct letter × law set."""
-    done: dict[tuple[str, tuple[str, ...]], Proof] = {}
+    """Prove every residence → letter pair (`letters` values have `variant_id`, `text` and maybe
+    `language`, default English), one check per distinct letter × law set."""
+    done: dict[tuple[str, tuple[str, ...], str], Proof] = {}
     out = {}
     for residence, letter in sorted(letters.items()):
         laws = recipient_laws(residence, rulebook, facts)
-        key = (letter.variant_id, laws)
+        language = getattr(letter, "language", "en")
+        key = (letter.variant_id, laws, language)
         if key not in done:
             done[key] = prove(
                 letter.text,
@@ -192,6 +196,7 @@ def prove_all(
                 settings=settings,
                 facts=facts,
                 tone=(tones or {}).get(letter.variant_id),
+                language=language,
             )
         p = done[key]
         out[residence] = Proof(residence, p.variant_id, p.laws, p.code, p.reason, p.rules)

@@ -13,6 +13,7 @@ merge refuses it. The way out is a new version (a save, or a re-draft from the c
 
 from __future__ import annotations
 
+from app.domain.channels import REGULATOR_CHANNELS
 from app.store.enums import DraftState
 
 DRAFT, IN_REVIEW, CHANGES, APPROVED, SIGNED_OFF, STALE = (
@@ -65,3 +66,12 @@ def next_state(state: str, action: str) -> DraftState | None:
 def refusal(state: str, action: str) -> str:
     """A sentence for the 409 body: what is wrong and what to do."""
     return f"Cannot {action.replace('_', ' ')} a draft in state '{state}'. {_HINTS.get(action, '')}".strip()
+
+
+def released(state: str, channel: str = "letter") -> bool:
+    """Whether a draft in `state` is approved for release (exported without the DRAFT marking):
+    the CMO and security approved its current version; a regulator notice also needs compliance's
+    sign-off, because it is a filing with a regulator and compliance answers for those."""
+    if channel in REGULATOR_CHANNELS:
+        return state == SIGNED_OFF
+    return state in (APPROVED, SIGNED_OFF)

@@ -128,3 +128,88 @@ def test_facts_change_makes_the_artifact_stale(app):
     up = app.client.get(f"/api/v1/drafts/{email['id']}/facts-update", headers=app.h("cmo")).json()
     assert up["letter_changes"] and up["proposed_text"].startswith("From:")
     assert "1-855-555-0199" in up["proposed_text"]
+
+
+def _approve(app, draft: dict, role: str):
+    report = draft["version"]["report"]
+    ack = [
+        f["id"]
+        for f in report["findings"]
+        if f["severity"] == "warning"
+        and (f["check"] == "legal" or (f["check"] == "readability" and f["start"] is None))
+    ]
+    return app.client.post(
+        f"/api/v1/drafts/{draft['id']}/versions/{draft['current_version']}/approve",
+        json={"acknowledged": ack},
+        headers=app.h(role),
+    )
+
+
+def _export(app, draft_id: int, fmt: str):
+    return app.client.get(
+        f"/api/v1/exports/drafts/{draft_id}/letter?format={fmt}", headers=app.h("responder")
+    )
+
+
+def _pdf_text(data: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(BytesIO(data)).pages)
+
+
+def test_email_approved_by_cmo_and_security_exports_clean_eml(app):
+    from email import message_from_bytes as parse
+    from email.policy import default
+
+    def message_from_bytes(data):
+        return parse(data, policy=default)
+
+    incident = _incident(app)
+    email = _add(app, incident, jurisdiction="US-MA", channel="email").json()
+    assert _approve(app, email, "responder").status_code == 403  # no role but cmo/security approves
+
+    r = _export(app, email["id"], "eml")
+    assert r.status_code == 200 and "-email-v1-DRAFT.eml" in r.headers["content-disposition"]
+    msg = message_from_bytes(r.content)
+    assert "DRAFT" in msg["Subject"] and "Harbor" in msg["From"]
+
+    assert _approve(app, email, "cmo").status_code == 200, _approve(app, email, "cmo").text
+    after = _approve(app, email, "security")
+    assert after.status_code == 200, after.text
+    assert after.json()["state"] == "approved" and after.json()["released"] is True
+
+    r = _export(app, email["id"], "eml")
+    msg = message_from_bytes(r.content)
+    assert "DRAFT" not in msg["Subject"] and not msg["Subject"].startswith("From")
+    assert r.headers["content-disposition"].endswith('-email-v1.eml"')
+    body = msg.get_body(("plain",)).get_content()
+    assert "Subject:" not in body and "security-notice" in body  # headers out, the body in
+    pdf = _export(app, email["id"], "pdf")
+    assert pdf.status_code == 200 and "NOT APPROVED" not in _pdf_text(pdf.content)
+    txt = _export(app, email["id"], "txt")
+    assert txt.status_code == 200 and "NOT APPROVED" not in txt.text
+    audit = app.client.get("/api/v1/audit", headers=app.h("admin")).json()
+    assert any(e["action"] == "export" and e["entity_id"] == email["id"] for e in audit)
+
+
+def test_regulator_notice_needs_compliance_sign_off_before_release(app):
+    incident = _incident(app)
+    notice = _add(app, incident, jurisdiction="US-MA", channel="regulator", tone="formal").json()
+    assert _approve(app, notice, "cmo").status_code == 200
+    approved = _approve(app, notice, "security").json()
+    assert approved["state"] == "approved" and approved["released"] is False
+    r = _export(app, notice["id"], "docx")
+    assert r.status_code == 200 and r.headers["content-disposition"].endswith('-v1-DRAFT.docx"')
+    r = _export(app, notice["id"], "eml")
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "format"
+
+    sign = f"/api/v1/drafts/{notice['id']}/versions/1/sign-off"
+    assert app.client.post(sign, json={}, headers=app.h("cmo")).status_code == 403
+    r = app.client.post(sign, json={}, headers=app.h("compliance"))
+    assert r.status_code == 200, r.text
+    assert r.json()["state"] == "signed_off" and r.json()["released"] is True
+    pdf = _export(app, notice["id"], "pdf")
+    assert pdf.headers["content-disposition"].endswith('-regulator-v1.pdf"')
+    assert "NOT APPROVED" not in _pdf_text(pdf.content)

@@ -98,7 +98,13 @@ def export_letter(
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     page_size: Literal["A4", "Letter"] = "Letter",
 ) -> Response:
-    """One version (default: current) of a draft as PDF, DOCX, plain text or e-mail.
+    """One version (default: current) of a draft — a letter or another artifact — as PDF, DOCX,
+    plain text or e-mail (.eml: letters and the e-mail channel, whose From/Subject lines become
+    the message's headers).
+
+    Released without the DRAFT marking: a version the CMO and security approved (a regulator notice
+    also signed off by compliance). Letters are proved per recipient, as below; other artifacts are
+    not mailed to residences and are released on their approval and current facts.
 
     An approved version is released only when it passes the per-recipient proof for every
     residence its draft covers, with the current facts (docs/exports.md); otherwise it is
@@ -109,12 +115,18 @@ def export_letter(
     Per-recipient merge fields stay as ``[[recipient: …]]``; the mail merge fills them.
     """
     draft, ver, facts, approved = assemble.load_version(session, draft_id, version)
+    if format not in assemble.export_formats(draft.channel):
+        allowed = ", ".join(assemble.export_formats(draft.channel))
+        raise InvalidInput(
+            f"A {draft.channel} exports as {allowed}; .eml is for letters and e-mails.",
+            details=[{"field": "format", "message": f"use one of {allowed}"}],
+        )
     failed = (
         [p for p in assemble.export_proof(session, ctx, draft, ver) if not p.ok] if approved else []
     )
     approved = approved and not failed
-    doc = assemble.letter_document(ver.text, facts, approved, settings.LETTERHEAD)
-    data = assemble.render_letter(doc, format, page_size)
+    doc = assemble.letter_document(ver.text, facts, approved, settings.LETTERHEAD, draft.channel)
+    data = assemble.render_artifact(doc, format, page_size, draft.channel)
     stem = assemble.letter_stem(draft, ver.number, approved)
     _audit(
         session,

@@ -158,7 +158,7 @@ async def switch_tone(request: Request, draft_id: int) -> Response:
             (
                 d
                 for d in repo.list_drafts(session, draft.incident_id)
-                if d.id != draft.id and d.variant == draft.variant and d.tone == tone
+                if d.id != draft.id and wf_drafts.same_artifact(d, draft) and d.tone == tone
             ),
             None,
         )
