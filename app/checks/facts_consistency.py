@@ -21,6 +21,7 @@ from typing import Any
 
 from app.checks.base import Finding, Severity
 from app.checks.context import CheckContext
+from app.checks.patterns import may_match
 
 CHECK = "facts"
 _MISSING = re.compile(r"\[\[\s*missing:\s*([^\]]*)\]\]")
@@ -177,8 +178,9 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
     dates, phones, domains, counts = _facts_values(facts)
     cm = facts.services.credit_monitoring
     for s in ctx.doc.sentences:
-        enroll_sentence = bool(_ENROLL.search(s.text))
-        for m in _DATE.finditer(s.text):
+        # (a sentence holding none of a regex's required literals cannot match it: not scanned)
+        enroll_sentence = may_match(_ENROLL, s.text) and bool(_ENROLL.search(s.text))
+        for m in _DATE.finditer(s.text) if may_match(_DATE, s.text) else ():
             parsed = _parse(m)
             if parsed is None:
                 continue
@@ -205,7 +207,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                         f"'{m.group()}' is not a date in the incident facts ({', '.join(_fmt(d) for d in dates)}); check it.",
                     )
                 )
-        if cm and _MONITORING.search(s.text):
+        if cm and may_match(_MONITORING, s.text) and _MONITORING.search(s.text):
             for m in _MONITORING_MONTHS.finditer(s.text):
                 if int(m.group(1)) != cm.months:
                     findings.append(

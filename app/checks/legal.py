@@ -99,7 +99,14 @@ def detect(doc: Document, edef: ElementDef) -> Evidence | None:
     for h in doc.headings if headings else ():
         if any(p.search(h.title) for p in headings):
             return Evidence(h.start, h.end, doc.text[h.start : h.end])
-    patterns: Patterns = (tuple(edef.detect), tuple(edef.exclude), tuple(edef.all_of))
+    # a unit's text is part of the letter's: what cannot occur in the letter cannot in a unit
+    low = folded(doc.text)
+    if not all(may_occur(p, low) for p in edef.all_of):
+        return None
+    detect = tuple(p for p in edef.detect if may_occur(p, low))
+    if not detect:
+        return None
+    patterns: Patterns = (detect, tuple(edef.exclude), tuple(edef.all_of))
     if edef.scope == "document":
         m = _unit_ok(doc.text, patterns)
         return Evidence(*m) if m else None

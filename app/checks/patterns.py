@@ -11,8 +11,8 @@ import re
 from functools import lru_cache
 
 from app.checks.caching import text_cache
-from app.checks.literals import fold, may_occur, required_literals
 from app.rulebook.basics import compile_regex
+from app.rulebook.literals import MIN_LITERAL, fold, may_any, may_occur, required_literals
 
 
 @lru_cache(maxsize=8192)
@@ -62,7 +62,7 @@ def finditer(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
 #
 # A rule's alternation is tried at every word boundary of a letter, and most of its alternatives
 # cannot occur in a given letter at all: an alternative none of whose required literals
-# (app/checks/literals.py) is in the letter is left out of the alternation, which changes no
+# (app/rulebook/literals.py) is in the letter is left out of the alternation, which changes no
 # match of the others.
 
 
@@ -72,7 +72,20 @@ def folded(text: str) -> str:
     return fold(text)
 
 
-__all__ = ["fold", "folded", "may_occur", "present", "required_literals"]
+def may_match(pattern: re.Pattern[str], text: str, shortest: int = MIN_LITERAL) -> bool:
+    """False only when `pattern` cannot match `text`: none of its required literals is in it."""
+    return may_occur(pattern.pattern, folded(text), shortest)
+
+
+__all__ = [
+    "fold",
+    "folded",
+    "may_any",
+    "may_match",
+    "may_occur",
+    "present",
+    "required_literals",
+]
 
 
 def present(patterns: list[str] | tuple[str, ...], low: str) -> tuple[int, ...]:

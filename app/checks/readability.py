@@ -23,6 +23,7 @@ from app.checks import syllables, syllables_es
 from app.checks.base import Finding
 from app.checks.caching import text_cache
 from app.checks.context import CheckContext
+from app.checks.patterns import may_match
 from app.checks.text import Unit
 
 if TYPE_CHECKING:
@@ -82,10 +83,16 @@ def _configure(ctx: CheckContext) -> None:
         syllables.configure(ctx.settings.cache_dir())
 
 
+def _not_words_removed(sentence: str) -> str:
+    """The sentence with addresses blanked out. `_NOT_WORDS` backtracks through every word, so
+    it runs only on sentences holding one of its literals ("@", "www.", ".com", ...)."""
+    return _NOT_WORDS.sub(" ", sentence) if may_match(_NOT_WORDS, sentence, 1) else sentence
+
+
 @text_cache(maxsize=20_000)
 def _sentence_counts(sentence: str) -> Counts:
     """Words and syllables of one sentence (URLs and e-mail addresses are not words)."""
-    clean = _NOT_WORDS.sub(" ", sentence)
+    clean = _not_words_removed(sentence)
     words = _WORD.findall(clean)
     if not words:
         return Counts(0, 0, 0)
@@ -95,7 +102,7 @@ def _sentence_counts(sentence: str) -> Counts:
 @text_cache(maxsize=20_000)
 def _sentence_counts_es(sentence: str) -> Counts:
     """Words and syllables of one Spanish sentence (accented letters and ñ are letters)."""
-    clean = _NOT_WORDS.sub(" ", sentence)
+    clean = _not_words_removed(sentence)
     words = syllables_es.WORD.findall(clean)
     if not words:
         return Counts(0, 0, 0)

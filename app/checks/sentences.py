@@ -21,6 +21,7 @@ from app.checks.patterns import (
     compiled_all,
     fold,
     folded,
+    may_any,
     may_occur,
     present,
     union_of,
@@ -80,20 +81,22 @@ def sentence_matches(rule: SentencePattern, doc: Document) -> list[tuple[int, in
     if not keep:
         return []
     joined = union_of(pats, keep, rule.ignorecase, named=True)
+    kept = tuple(pats[i] for i in keep)
     aligned = len(low) == len(flat)  # folding kept every offset (no "ß" → "ss")
     out: list[tuple[int, int, int]] = []
     for sent in doc.sentences:
         # a match lies inside its sentence, so a sentence holding none of a pattern's literals
         # cannot give that pattern a match: only the others are tried there
         here = low[sent.start : sent.end] if aligned else fold(flat[sent.start : sent.end])
-        live = [i for i in keep if may_occur(pats[i], here)]
-        if not live:
-            continue
-        passes = (
-            [(joined, None)]
-            if joined is not None
-            else [(compiled(pats[i], rule.ignorecase), i) for i in live]
-        )
+        if joined is not None:
+            if not may_any(kept, here):
+                continue
+            passes: list[tuple[re.Pattern[str], int | None]] = [(joined, None)]
+        else:
+            live = [i for i in keep if may_occur(pats[i], here)]
+            if not live:
+                continue
+            passes = [(compiled(pats[i], rule.ignorecase), i) for i in live]
         verdict: bool | None = None  # sentence conditions, evaluated at the first match only
         for pattern, index in passes:
             for m in pattern.finditer(flat, sent.start, sent.end):

@@ -174,12 +174,17 @@ class Document:
 
     def prose_sentences(self) -> list[Unit]:
         """Sentences that are prose (not headings, address lines or bare signatures)."""
+        return list(self._prose)
+
+    @cached_property
+    def _prose(self) -> tuple[Unit, ...]:
+        # worked out once per Document (every check asks; a tuple, so no caller can change it)
         heads = {(h.start, h.end) for h in self.headings}
-        return [
+        return tuple(
             s
             for s in self.sentences
             if (s.start, s.end) not in heads and s.text[-1:] in ".!?:;)\"'”’" and s.words >= 3
-        ]
+        )
 
 
 @text_cache(maxsize=64)

@@ -32,6 +32,9 @@ class Rulebook:
     admissions: AdmissionsPolicy | None = field(default=None)
     localised_elements: dict[str, dict[str, ElementDef]] = field(default_factory=dict)
     """Detectors for texts in other languages (`languages: [es]` vocabularies), by language."""
+    literals: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    """Required literals of the rules' regexes, read once when the rules are compiled for the
+    compiled-rulebook cache (app/rulebook/literals.py); empty otherwise (read on first use)."""
 
     def elements_for(self, language: str) -> dict[str, ElementDef]:
         """Element detectors for a text in `language`: its own where a vocabulary gives them, else English.

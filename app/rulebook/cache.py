@@ -21,6 +21,7 @@ import pickle
 from pathlib import Path
 
 from app.rulebook.book import Rulebook, read_rule_files
+from app.rulebook.literals import preload
 
 _SCHEMA_MODULES = (
     "basics.py",
@@ -34,6 +35,7 @@ _SCHEMA_MODULES = (
     "channel_schema.py",
     "loader.py",
     "cache.py",
+    "literals.py",
 )
 
 
@@ -85,6 +87,7 @@ def load_rulebook_cached(root: Path, cache_dir: Path | None, *, compiled: bool =
             with path.open("rb") as f:
                 cached = pickle.load(f)  # noqa: S301 - our own private file (see the module docstring)
             if isinstance(cached, Rulebook) and cached.hash == content_hash:
+                preload(cached.literals)
                 return dataclasses.replace(cached, root=root)
         except Exception:
             import logging
@@ -92,6 +95,7 @@ def load_rulebook_cached(root: Path, cache_dir: Path | None, *, compiled: bool =
             logging.getLogger(__name__).info("rulebook cache %s unreadable; rebuilding", path)
     rulebook = _build(root, files, content_hash, compiled)
     _store(path, rulebook)
+    preload(rulebook.literals)
     return rulebook
 
 

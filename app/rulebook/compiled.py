@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from app.rulebook.behaviour import BEHAVIOURS
 from app.rulebook.book import Rulebook
+from app.rulebook.literals import read_all
 
 
 class Record:
@@ -80,9 +81,27 @@ def compile_value(value: Any) -> Any:
     return value
 
 
+def strings_in(value: Any, out: set[str]) -> set[str]:
+    """Every string in `value` (records, lists, tuples, dicts: keys and values), into `out`."""
+    if isinstance(value, str):
+        out.add(value)
+    elif isinstance(value, Record):
+        strings_in(list(value.__dict__.values()), out)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            strings_in(k, out)
+            strings_in(v, out)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for v in value:
+            strings_in(v, out)
+    return out
+
+
 def compile_rulebook(rulebook: Rulebook) -> Rulebook:
-    """The same Rulebook with its rules as records (what the checks read is unchanged)."""
-    return dataclasses.replace(
+    """The same Rulebook with its rules as records (what the checks read is unchanged), and the
+    required literals of every string in them read once (app/rulebook/literals.py: a regex's
+    literals; other strings are never asked for)."""
+    compiled = dataclasses.replace(
         rulebook,
         rules=compile_value(rulebook.rules),
         elements=compile_value(rulebook.elements),
@@ -91,3 +110,7 @@ def compile_rulebook(rulebook: Rulebook) -> Rulebook:
         admissions=compile_value(rulebook.admissions),
         localised_elements=compile_value(rulebook.localised_elements),
     )
+    found: set[str] = set()
+    for part in (compiled.rules, compiled.elements, compiled.localised_elements):
+        strings_in(part, found)
+    return dataclasses.replace(compiled, literals=read_all(found))

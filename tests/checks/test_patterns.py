@@ -1,4 +1,4 @@
-"""The required-literal contract (app/checks/literals.py): every match of a rule regex contains
+"""The required-literal contract (app/rulebook/literals.py): every match of a rule regex contains
 one of the literals read from its text, so leaving out a pattern, an alternative or a sentence
 that holds none of them changes no match. Checked on every regex of the rulebook against every corpus letter (and the letters with
 line breaks read as spaces, as sentence patterns see them), and on mangled letters."""
@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from app.checks.literals import fold, required_literals
 from app.checks.patterns import compiled
 from app.core.config import PROJECT_ROOT
+from app.rulebook.literals import fold, required_literals
 from app.rulebook.loader import load_rulebook
 
 RULEBOOK = load_rulebook(PROJECT_ROOT / "rules")
@@ -112,3 +112,16 @@ def test_literal_is_in_every_text_a_rule_regex_matches(data) -> None:  # type: i
     text = data.draw(st.from_regex(re.compile(pattern, flags), fullmatch=True))
     lits = required_literals(pattern)
     assert any(lit in fold(text) for lit in lits), (pattern, lits, text)
+
+
+def test_compiled_rulebook_carries_the_literals_read_from_its_regexes() -> None:
+    """One-off commands take the literals kept with the compiled rulebook: they must be what
+    reading the pattern gives (the cache key hashes app/rulebook/literals.py, so a changed
+    reader misses the cache)."""
+    from app.rulebook.compiled import compile_rulebook
+    from app.rulebook.literals import _read
+
+    kept = compile_rulebook(RULEBOOK).literals
+    regexes = {p for p, _ in _rule_regexes()}
+    assert regexes <= set(kept)
+    assert all(kept[p] == _read(p, 3) for p in regexes)

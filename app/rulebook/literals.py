@@ -16,6 +16,7 @@ letter and against mangled letters: a literal of the set is in every match.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 MIN_LITERAL = 3
@@ -26,6 +27,7 @@ _CAP = 32
 # other pair it equates (ſ/s, K/k, ς/σ, µ/μ, ...) casefold() maps to one form, character by
 # character, so a folded match is a substring of the folded text.
 _DOTTED_I = str.maketrans({"İ": "i", "ı": "i"})
+_PLAIN = re.compile(r"[^\\()\[\]{}|?*+.^$]+")
 _ZERO_WIDTH_ESCAPES = frozenset("bBAZ")
 _CLASS_ESCAPES = frozenset("dDsSwW")
 _FLAG_LETTERS = frozenset("aiLmsu-")
@@ -54,8 +56,8 @@ def _product(a: frozenset[str], b: frozenset[str]) -> frozenset[str] | None:
     return frozenset(x + y for x in a for y in b)
 
 
-def _usable(lits: frozenset[str] | None) -> bool:
-    return bool(lits) and len(lits) <= _CAP and min(map(len, lits)) >= MIN_LITERAL  # type: ignore[arg-type]
+def _usable(lits: frozenset[str] | None, shortest: int = 1) -> bool:
+    return bool(lits) and len(lits) <= _CAP and min(map(len, lits)) >= shortest  # type: ignore[arg-type]
 
 
 def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
@@ -103,8 +105,12 @@ class _Reader:
         whole: frozenset[str] | None = frozenset({""})  # the same, for the whole sequence
         best: frozenset[str] | None = None
         while self.peek() not in ("", "|", ")"):
-            ex, req = self.quantified()
-            best = _better(best, req)
+            plain = self._plain_run()
+            if plain:  # a run of ordinary characters: one exact string at once
+                ex, req = frozenset({fold(plain)}), None
+            else:
+                ex, req = self.quantified()
+                best = _better(best, req)
             if ex is None:
                 best = _better(best, run)
                 run, whole = frozenset({""}), None
@@ -117,6 +123,16 @@ class _Reader:
             whole = _product(whole, ex) if whole is not None else None
         best = _better(best, run)
         return whole, _better(best, whole)
+
+    def _plain_run(self) -> str:
+        """Ordinary characters from here on, except one a quantifier applies to."""
+        p, start = self.p, self.i
+        m = _PLAIN.match(p, start)
+        end = m.end() if m else start
+        if end < len(p) and p[end] in "?*+{" and end > start:
+            end -= 1  # the quantifier applies to the last character alone
+        self.i = end
+        return p[start:end]
 
     def quantified(self) -> Reading:
         reading = self.atom()
@@ -231,9 +247,26 @@ class _Reader:
         return _EMPTY if zero_width else inner
 
 
+_KNOWN: dict[str, frozenset[str] | None] = {}
+"""Literals read once and kept with the compiled rulebook (app/rulebook/cache.py): a one-off
+command reads them from there instead of reading every pattern again."""
+
+
+def required_literals(pattern: str, shortest: int = MIN_LITERAL) -> frozenset[str] | None:
+    """Folded strings one of which every match of `pattern` contains, or None when unknown.
+
+    Each string has at least `shortest` characters (a one-character literal such as "@" is
+    worth testing only for a pattern that is slow and rare, like an e-mail address)."""
+    if shortest == MIN_LITERAL:
+        try:
+            return _KNOWN[pattern]
+        except KeyError:
+            pass
+    return _read(pattern, shortest)
+
+
 @lru_cache(maxsize=8192)
-def required_literals(pattern: str) -> frozenset[str] | None:
-    """Folded strings one of which every match of `pattern` contains, or None when unknown."""
+def _read(pattern: str, shortest: int) -> frozenset[str] | None:
     reader = _Reader(pattern)
     try:
         exact, required = reader.alternation()
@@ -242,13 +275,51 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     if reader.i != len(pattern):  # an unbalanced `)`: not read
         return None
     best = _better(required, exact)
-    if not _usable(best):
+    if not _usable(best, shortest):
         return None
     # "hacker" in a text settles "hackers" too: keep only strings that hold no other one
     return frozenset(s for s in best if not any(t != s and t in s for t in best))  # type: ignore[union-attr]
 
 
-def may_occur(pattern: str, low: str) -> bool:
+def read_all(patterns: set[str]) -> dict[str, frozenset[str] | None]:
+    """`required_literals` of every pattern, to keep with a compiled rulebook."""
+    return {p: _read(p, MIN_LITERAL) for p in patterns}
+
+
+def preload(known: dict[str, frozenset[str] | None]) -> None:
+    """Take literals read earlier by `read_all` (the same code: the cache key hashes this module)."""
+    _KNOWN.update(known)
+
+
+def may_occur(pattern: str, low: str, shortest: int = MIN_LITERAL) -> bool:
     """False only when `pattern` cannot match a text whose folded form is `low`."""
-    lits = required_literals(pattern)
-    return lits is None or any(lit in low for lit in lits)
+    lits = required_literals(pattern, shortest)
+    if lits is None:
+        return True
+    for lit in lits:  # (a loop, not any(): this runs thousands of times per check)
+        if lit in low:
+            return True
+    return False
+
+
+def may_any(patterns: tuple[str, ...], low: str) -> bool:
+    """False only when none of `patterns` can match a text whose folded form is `low`."""
+    lits = _all_literals(patterns)
+    if lits is None:
+        return True
+    for lit in lits:
+        if lit in low:
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _all_literals(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Every literal of every pattern (None when one of them has none): one list to test."""
+    out: list[str] = []
+    for p in patterns:
+        lits = required_literals(p)
+        if lits is None:
+            return None
+        out.extend(sorted(lits))
+    return tuple(dict.fromkeys(out))
