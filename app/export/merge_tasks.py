@@ -46,6 +46,7 @@ from app.export.merge.shard import (
 )
 from app.export.merge.state import write_atomic
 from app.export.merge_delivery import deliver_chunk
+from app.export.merge_records import ChunkRecords, recorded_lines
 from app.export.runner import Runtime, task
 from app.store.merge_models import MergeChunk, MergeJob, MergeRecipient
 from app.store.models import utcnow
@@ -199,16 +200,11 @@ def _chunk(rt: Runtime, job_id: str, number: int) -> None:
             return
         part.status, part.worker, part.started_at = "running", rt.worker[:120], utcnow()
         part.attempts += 1
+        job.updated_at = utcnow()
         s.commit()
         last = part.first_line + part.rows - 1
         lines = (part.first_line, last)
-        skip = set(
-            s.scalars(
-                select(MergeRecipient.line).where(
-                    MergeRecipient.job_id == job_id, MergeRecipient.line.between(*lines)
-                )
-            )
-        )
+        skip, earlier = recorded_lines(s, job_id, lines)
         plan, fillers = _plan_of(job)
         fmt, mode, page_size, channel = job.format, job.mode, job.page_size, job.channel
     root = folder / OUT / (WORK_DIR if mode == "per-variant" else "")
@@ -222,87 +218,29 @@ def _chunk(rt: Runtime, job_id: str, number: int) -> None:
         skip,
     )
     _make_dirs(root, fillers)
+    recorder = ChunkRecords(rt.db, job_id, number, lines, earlier)
     batch: list[dict[str, Any]] = []
     handled = 0
     for rec in records:
         batch.append(rec)
         handled += 1
         if stop_after is not None and handled >= stop_after:
-            _store(rt, job_id, number, lines, batch)
+            recorder.store(batch)
             raise MergeInterrupted(f"stopped after {handled}")
         if len(batch) >= FLUSH_ROWS:
-            _store(rt, job_id, number, lines, batch)
+            recorder.store(batch)
             batch = []
     if channel == "email":
-        _store(rt, job_id, number, lines, batch)
+        recorder.store(batch)
         batch = []
         deliver_chunk(rt, job_id, number, lines, folder)
-    _store(rt, job_id, number, lines, batch, done=True)
+    recorder.store(batch, done=True)
     _claim_finish(rt, job_id)
 
 
 def _make_dirs(root: Path, fillers: dict[str, Filler]) -> None:
     for vid in fillers:
         (root / "letters" / vid).mkdir(parents=True, exist_ok=True)
-
-
-def _insert_ignoring_conflicts(s: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert recipient rows; a row whose line or recipient is already recorded is skipped."""
-    if not rows:
-        return
-    if s.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    s.execute(insert(MergeRecipient).on_conflict_do_nothing(), rows)
-
-
-_DEFAULTS = {
-    "recipient_key": None,
-    "residence": "",
-    "variant": "",
-    "file": "",
-    "pages": None,
-    "reason_code": "",
-    "reason": "",
-    "delivery": None,
-    "delivery_detail": "",
-    "delivery_attempts": 0,
-}
-
-
-def _store(
-    rt: Runtime,
-    job_id: str,
-    number: int,
-    lines: tuple[int, int],
-    batch: list[dict[str, Any]],
-    *,
-    done: bool = False,
-) -> None:
-    """Record a batch of outcomes and the chunk's counts (one transaction)."""
-    with rt.db.sessions() as s:
-        _insert_ignoring_conflicts(s, [{**_DEFAULTS, **r, "job_id": job_id} for r in batch])
-        counts = dict(
-            s.execute(
-                select(MergeRecipient.outcome, func.count())
-                .where(MergeRecipient.job_id == job_id, MergeRecipient.line.between(*lines))
-                .group_by(MergeRecipient.outcome)
-            ).all()
-        )
-        values: dict[str, Any] = {
-            "done": counts.get("produced", 0),
-            "rejected": counts.get("rejected", 0),
-        }
-        if done:
-            values |= {"status": "done", "finished_at": utcnow()}
-        s.execute(
-            update(MergeChunk)
-            .where(MergeChunk.job_id == job_id, MergeChunk.number == number)
-            .values(**values)
-        )
-        _set(s, job_id)
-        s.commit()
 
 
 def _claim_finish(rt: Runtime, job_id: str) -> None:

@@ -45,6 +45,7 @@ __all__ = [
     "plain_inline",
     "find_missing",
     "sanitize",
+    "is_sanitized",
 ]
 
 
@@ -120,6 +121,12 @@ def sanitize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = "\n".join(line.expandtabs(4) for line in text.split("\n"))
     return _CONTROL.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)
+
+
+def is_sanitized(text: str) -> bool:
+    """True when :func:`sanitize` would return ``text`` unchanged (one scan: a mail merge asks
+    this for every recipient's name and address, where the answer is nearly always yes)."""
+    return "\r" not in text and "\t" not in text and _CONTROL.search(text) is None
 
 
 def _list_marker(line: str) -> tuple[bool, int, str] | None:

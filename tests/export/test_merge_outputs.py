@@ -8,7 +8,7 @@ from support.recipients import letter_text
 
 from app.export.merge import VariantLetter
 from app.export.merge.outputs import TextOutput
-from app.export.merge.rows import Filler, clean
+from app.export.merge.rows import Filler, address_lines, clean
 from app.export.text import render_text
 
 NAMES = [
@@ -68,3 +68,26 @@ def test_fields_at_line_start_or_in_headings_use_the_full_renderer() -> None:
         got = out.render([(filler, "# Hash Name", ["1 Rd", "Town, TX 1"], None, {})])[0][0].decode()
         assert out.templates[id(filler)] is None  # no fast-path template for this variant
         assert got == render_text(filler.document("# Hash Name", ["1 Rd", "Town, TX 1"], None))
+
+
+ADDRESSES = [
+    {"address_line1": "12 Oak Ave", "city": "Austin", "region": "TX", "postal_code": "73301"},
+    {"address_line1": "1\x01 Bell\x7f Rd", "city": "Town", "region": "TX", "postal_code": "1"},
+    {"address_line1": "5 Elm", "address_line2": "Apt\x0b 2", "city": "", "region": "TX"},
+    {"address_line1": "9 Rue", "city": "Paris", "region": "", "postal_code": "75001"},
+]
+
+
+@pytest.mark.parametrize("row", ADDRESSES)
+@pytest.mark.parametrize("raw_name", ["Pat Sample", "Pat\x01 Sample", "\x02"])
+def test_fast_text_equals_render_text_for_addresses(row: dict[str, str], raw_name: str) -> None:
+    """Addresses as the merge builds them (control characters, empty parts, other countries):
+    the fast path's address block is the one render_text writes."""
+    out = TextOutput()
+    residence = "FR" if row["city"] == "Paris" else "US-TX"
+    address = address_lines(row, residence)
+    name = clean(raw_name)
+    for filler in _letters():
+        code = "AC\x03-77" if filler.needs_code else None
+        got = out.render([(filler, name, address, code, row)])[0][0].decode("utf-8")
+        assert got == render_text(filler.document(name, address, code))

@@ -41,19 +41,18 @@ class TextOutput:
 
     def render(self, batch: Sequence[Row]) -> list[tuple[bytes, int | None]]:
         """One UTF-8 text per row."""
-        from app.export.document import recipient_lines
         from app.export.text import enrollment_text, render_text
-        from app.letters.markup import sanitize
+        from app.letters.markup import is_sanitized
 
         out: list[tuple[bytes, int | None]] = []
         for f, name, addr, code, _ in batch:
             template = self._template(f)
-            values = (name, code or "")
-            if template is None or any(sanitize(v) != v for v in values):
+            if template is None or not is_sanitized("\n".join((name, code or "", *addr))):
                 out.append((render_text(f.document(name, addr, code)).encode("utf-8"), None))
                 continue
             head, box, body = template
-            block = "\n".join(recipient_lines({"name": name, "address_lines": addr}))
+            # app.export.document.recipient_lines without its sanitize: the values are clean
+            block = "\n".join(v for v in (" ".join(x.split()) for x in (name, *addr)) if v)
             enrol = enrollment_text(
                 _Enrolment(
                     code if f.needs_code else None, f.letter.enroll_by if f.needs_code else None

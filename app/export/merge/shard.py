@@ -8,7 +8,8 @@ A chunk file holds the original columns plus ``__line__`` (the input line) and `
 earlier line of a duplicate id, else empty).
 
 :func:`letters_of_chunk` turns a chunk's rows into records — one per input line, a produced letter
-(file written atomically, named by recipient id, so redoing it rewrites the same file) or a reject
+(file named by recipient id and written by app.export.merge.letterfiles before its record
+exists, so redoing it rewrites the same file whole) or a reject
 with its reason — skipping the lines an earlier attempt already recorded. The caller stores the
 records under the database's unique constraints.
 """
@@ -22,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from app.export.csvcells import SafeWriter
+from app.export.merge.letterfiles import LetterFiles
 from app.export.merge.plan import MergeError, MergePlan
 from app.export.merge.rows import Filler, Reject, check_columns, classify
-from app.export.merge.state import SeenIds, safe_name, write_atomic
+from app.export.merge.state import SeenIds, safe_name
 
 LINE = "__line__"
 DUP = "__dup__"
@@ -107,6 +109,19 @@ def letters_of_chunk(
 
     ``output`` (app.export.merge.outputs) refuses rows it cannot serve and renders batches.
     """
+    with LetterFiles(root) as files:
+        yield from _letters(rows, plan, fillers, output, files, skip, batch)
+
+
+def _letters(
+    rows: Iterator[Mapping[str, str]],
+    plan: MergePlan,
+    fillers: Mapping[str, Filler],
+    output: Any,
+    files: LetterFiles,
+    skip: Container[int],
+    batch: int,
+) -> Iterator[dict[str, Any]]:
     pending: list[tuple[dict[str, Any], Any]] = []
 
     def flush() -> Iterator[dict[str, Any]]:
@@ -114,7 +129,7 @@ def letters_of_chunk(
         for (rec, (filler, *_)), (data, pages) in zip(pending, rendered, strict=True):
             vid = filler.letter.variant_id
             rel = f"letters/{vid}/{safe_name(rec['recipient_id'])}.{output.ext}"
-            write_atomic(os.path.join(root, rel), data)
+            files.write(rel, data)
             yield rec | {"variant": vid, "file": rel, "pages": pages}
         pending.clear()
 
