@@ -109,20 +109,8 @@ def letters_of_chunk(
 
     ``output`` (app.export.merge.outputs) refuses rows it cannot serve and renders batches.
     """
-    with LetterFiles(root) as files:
-        yield from _letters(rows, plan, fillers, output, files, skip, batch)
-
-
-def _letters(
-    rows: Iterator[Mapping[str, str]],
-    plan: MergePlan,
-    fillers: Mapping[str, Filler],
-    output: Any,
-    files: LetterFiles,
-    skip: Container[int],
-    batch: int,
-) -> Iterator[dict[str, Any]]:
     pending: list[tuple[dict[str, Any], Any]] = []
+    files = LetterFiles(root)
 
     def flush() -> Iterator[dict[str, Any]]:
         rendered = output.render([item for _, item in pending])
@@ -133,28 +121,31 @@ def _letters(
             yield rec | {"variant": vid, "file": rel, "pages": pages}
         pending.clear()
 
-    for row in rows:
-        line = int(row[LINE])
-        if line in skip:
-            continue
-        rid = (row.get("recipient_id") or "").strip()
-        rec: dict[str, Any] = {"line": line, "recipient_id": rid}
-        try:
-            if not rid:
-                raise Reject("missing_id", "no recipient_id")
-            if row.get(DUP):
-                raise Reject("duplicate_id", f"recipient_id already used on line {row[DUP]}")
-            residence, filler, name, address, code = classify(row, plan, fillers)
-            output.check(row)
-        except Reject as rej:
-            yield rec | {"outcome": "rejected", "reason_code": rej.code, "reason": rej.reason}
-            continue
-        rec |= {"outcome": "produced", "recipient_key": rid, "residence": residence}
-        pending.append((rec, (filler, name, address, code, row)))
-        if len(pending) >= batch:
+    try:
+        for row in rows:
+            line = int(row[LINE])
+            if line in skip:
+                continue
+            rid = (row.get("recipient_id") or "").strip()
+            rec: dict[str, Any] = {"line": line, "recipient_id": rid}
+            try:
+                if not rid:
+                    raise Reject("missing_id", "no recipient_id")
+                if row.get(DUP):
+                    raise Reject("duplicate_id", f"recipient_id already used on line {row[DUP]}")
+                residence, filler, name, address, code = classify(row, plan, fillers)
+                output.check(row)
+            except Reject as rej:
+                yield rec | {"outcome": "rejected", "reason_code": rej.code, "reason": rej.reason}
+                continue
+            rec |= {"outcome": "produced", "recipient_key": rid, "residence": residence}
+            pending.append((rec, (filler, name, address, code, row)))
+            if len(pending) >= batch:
+                yield from flush()
+        if pending:
             yield from flush()
-    if pending:
-        yield from flush()
+    finally:
+        files.close()
 
 
 def write_rows(path: Path, columns: list[str], rows: Iterator[list[Any]]) -> int:
