@@ -38,6 +38,7 @@ from app.store.models import User, utcnow
 from app.workflow.audit import record
 
 __all__ = [
+    "CHANNELS",
     "HEADER_BYTES",
     "OUT",
     "audit_job",

@@ -38,7 +38,13 @@ router = APIRouter(include_in_schema=False)
 # shows ids and counts only, never a recipient's name or address. Downloads go to the API's file
 # routes, which carry the same role rule (MERGERS) and accept the session cookie.
 
-MERGE_DEFAULTS = {"format": "pdf", "mode": "per-recipient", "tone": "", "page_size": "Letter"}
+MERGE_DEFAULTS = {
+    "format": "pdf",
+    "mode": "per-recipient",
+    "tone": "",
+    "page_size": "Letter",
+    "channel": "print",
+}
 MERGE_OUTPUT_LINKS = 10  # per-recipient jobs: link this many letters; the manifest names them all
 _MERGE_META = {"manifest.csv", "rejects.csv", "summary.json", "merge.json", "merge-state.sqlite"}
 
@@ -92,7 +98,10 @@ def _merge_jobs(request: Request, session: Session, incident_id: int) -> list[di
             outputs, more = _merge_outputs(
                 merge_jobs.job_dir(export_dir, status["id"]) / merge_jobs.OUT, status
             )
-        rows.append(merge_job_view(status, outputs, more))
+        row = merge_job_view(status, outputs, more)
+        row["channel"] = status.get("channel") or "print"
+        row["delivery"] = status.get("delivery") or {}  # e-mail: counts per delivery status
+        rows.append(row)
     return rows
 
 
@@ -123,7 +132,14 @@ def _merge_context(
         "formats": MERGE_FORMATS,
         "modes": MERGE_MODES,
         "tones": sorted({d["tone"] for d in letters["approved"]}),
+        "channels": merge_jobs.CHANNELS,
+        "email_ready": email_ready(request.app.state.settings),
     }
+
+
+def email_ready(settings: Any) -> bool:
+    """Whether the e-mail channel can be chosen: an SMTP server and a sender are configured."""
+    return bool(settings.SMTP_URL and settings.SMTP_FROM)
 
 
 @router.get(
@@ -161,6 +177,8 @@ async def merge_start(request: Request, incident_id: int) -> Response:
             error = "Page size must be Letter or A4."
         elif values["tone"] and values["tone"] not in TONES:
             error = "Unknown tone."
+        elif values["channel"] not in merge_jobs.CHANNELS:
+            error = "Channel must be print or e-mail."
         else:
             settings = request.app.state.settings
             try:
@@ -180,6 +198,7 @@ async def merge_start(request: Request, incident_id: int) -> Response:
                     tone=values["tone"] or None,
                     page_size=values["page_size"],
                     letterhead=settings.LETTERHEAD,
+                    channel=values["channel"],
                 )
             except AppError as exc:
                 session.rollback()

@@ -1,0 +1,117 @@
+"""The merge page's e-mail channel in Debian's Chromium, against a real SMTP server (aiosmtpd on
+127.0.0.1, port 0): compliance chooses "E-mail to each recipient", uploads recipients with an
+`email` column (one row without an address), and the jobs panel counts the e-mails sent and the
+row rejected; the server received one message per good row, addressed to that row's e-mail.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from support.approvals import approve_every_draft
+from support.smtp import smtp_server
+
+from app.store.db import Database
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SENDER = "notices@example.com"
+
+
+class _Inbox:
+    """aiosmtpd handler keeping each message's recipients."""
+
+    def __init__(self) -> None:
+        self.to: list[str] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.to.extend(envelope.rcpt_tos)
+        return "250 OK"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def inbox() -> Iterator[_Inbox]:
+    """The SMTP server, configured for the module's app (set before live_app starts it)."""
+    handler = _Inbox()
+    with smtp_server(handler) as url, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CANDOR_SMTP_URL", url)
+        mp.setenv("CANDOR_SMTP_FROM", SENDER)
+        mp.setenv("CANDOR_SMTP_RATE", "100/second")
+        yield handler
+
+
+def _recipients(codes: list[str]) -> bytes:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(
+        [
+            "recipient_id",
+            "name",
+            "address_line1",
+            "city",
+            "state",
+            "postal_code",
+            "country",
+            "email",
+        ]
+    )
+    for i, code in enumerate(codes[:3] * 2):
+        w.writerow(
+            [
+                f"em-{i}",
+                f"Robin Mailperson {i}",
+                f"{i} Elm Street",
+                "Springfield",
+                code[3:],
+                "90001",
+                "US",
+                f"robin{i}@example.org",
+            ]
+        )
+    w.writerow(
+        ["em-none", "Robin Nomail", "9 Elm Street", "Springfield", codes[0][3:], "90001", "US", ""]
+    )
+    return out.getvalue().encode()
+
+
+def test_compliance_mails_the_letters(new_page, live_app, incident_form, inbox) -> None:  # type: ignore[no-untyped-def]
+    resp = new_page("responder")
+    resp.goto("/incidents/new")
+    incident_form(resp)
+    resp.get_by_role("button", name="Create incident and draft letters").click()
+    expect(resp.locator(".flash")).to_contain_text("Incident created")
+    incident_id = int(resp.url.rsplit("#inc-", 1)[1])
+    db = Database.from_url(live_app.database_url)
+    try:
+        with db.sessions() as session:
+            drafts = approve_every_draft(session, incident_id)
+            codes = sorted({c for d in drafts if d.channel == "letter" for c in d.residences})
+    finally:
+        db.dispose()
+
+    comp = new_page("compliance")
+    comp.goto(f"/incidents/{incident_id}/merge")
+    email = comp.get_by_label("E-mail to each recipient")
+    expect(email).to_be_enabled()
+    expect(comp.get_by_label("Letters to print (files)")).to_be_checked()
+    email.check()
+    comp.get_by_label("Recipients CSV file").set_input_files(
+        files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": _recipients(codes)}]
+    )
+    comp.get_by_role("button", name="Start merge").click()
+    expect(comp.locator(".flash")).to_contain_text("Merge started")
+    job = comp.get_by_test_id("merge-job").first
+    expect(job.get_by_test_id("job-state")).to_have_text("done", timeout=120_000)
+    expect(job).to_contain_text(re.compile(r"e-mail"))
+    good = len(codes[:3] * 2)
+    expect(job.get_by_test_id("delivery-sent")).to_have_text(str(good))
+    expect(job.get_by_test_id("job-rejected")).to_have_text("1")
+    assert sorted(inbox.to) == sorted(f"robin{i}@example.org" for i in range(good))
+    body = comp.locator("body").inner_text()
+    assert "Robin" not in body and "example.org" not in body  # counts only, no recipient data
