@@ -351,3 +351,16 @@ def test_check_header_unit(tmp_path: Path) -> None:
         bad.write_bytes(body)
         with pytest.raises(MergeError, match=re.escape(msg)):
             jobs.check_header(bad, "bad.csv")
+
+
+def test_email_channel_without_smtp_is_disabled_and_refused(env: dict) -> None:
+    """No SMTP server configured: the e-mail choice is shown disabled with the reason, and a post
+    that asks for it anyway is refused beside the form (no job)."""
+    c, token = client(env, "compliance")
+    page = c.get(f"/incidents/{env['incident']}/merge").text
+    assert re.search(r'name="channel" value="email"[^>]*disabled', page)
+    assert "CANDOR_SMTP_URL" in page
+    r = post(c, token, env, recipients(env["codes"], 2), channel="email", format="text")
+    assert r.status_code == 422 and "needs an SMTP server" in r.text
+    r = post(c, token, env, recipients(env["codes"], 2), channel="fax", format="text")
+    assert r.status_code == 422 and "Channel must be print or e-mail" in r.text
