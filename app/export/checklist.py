@@ -54,41 +54,67 @@ CSV_COLUMNS = [
 PLAIN_LANGUAGE = "plain_language"
 
 
-def readability_targets(rulebook: Any, tone: str) -> dict[str, float]:
-    """The document-level grade ceiling and reading-ease floor for `tone` from the readability rules.
+def readability_targets(
+    rulebook: Any, tone: str, channel: str = "letter", language: str = "en"
+) -> dict[str, Any]:
+    """The document-level targets for `tone` (and the artifact's channel and language) from the
+    readability rules: `grade_max` and `ease_min` (Flesch–Kincaid), and `metrics`, every document
+    threshold that applies (`{metric: {"min": x} or {"max": y}}`: Spanish texts have
+    Szigriszt-Pazos and Fernández-Huerta floors instead).
 
-    Falls back to DESIGN.md's plain-tone targets (grade 8, ease 60) when no rule sets them.
+    Only the rules whose tones, channels and languages admit the text count (a regulator notice's
+    grade 12 is not the plain letter's 8). Falls back to DESIGN.md's plain-tone targets (grade 8,
+    ease 60) for an English text no rule sets them for.
     """
-    grade_max: float | None = None
-    ease_min: float | None = None
+    from app.rulebook.basics import applies
+
+    metrics: dict[str, dict[str, float]] = {}
     for rule in rulebook.of_kind("readability").values():
         if getattr(rule, "scope", "document") != "document":
             continue
-        if rule.tones and tone not in rule.tones:
+        if not applies(rule, tone=tone, jurisdictions=[], channel=channel, language=language):
             continue
-        t = rule.thresholds
-        if "flesch_kincaid_grade" in t and t["flesch_kincaid_grade"].max is not None:
-            grade_max = t["flesch_kincaid_grade"].max
-        if "flesch_reading_ease" in t and t["flesch_reading_ease"].min is not None:
-            ease_min = t["flesch_reading_ease"].min
+        for metric, t in rule.thresholds.items():
+            bound = {k: v for k, v in (("min", t.min), ("max", t.max)) if v is not None}
+            metrics.setdefault(metric, {}).update(bound)
+    grade = metrics.get("flesch_kincaid_grade", {}).get("max")
+    ease = metrics.get("flesch_reading_ease", {}).get("min")
+    english = language == "en"
     return {
-        "grade_max": grade_max if grade_max is not None else 8.0,
-        "ease_min": ease_min if ease_min is not None else 60.0,
+        "grade_max": grade if grade is not None else (8.0 if english else None),
+        "ease_min": ease if ease is not None else (60.0 if english else None),
+        "metrics": metrics,
     }
 
 
+# How the checklist names each readability metric, and how many decimals it shows.
+METRIC_WORDS = {
+    "flesch_kincaid_grade": ("Flesch–Kincaid grade", ".1f"),
+    "flesch_reading_ease": ("reading ease", ".0f"),
+    "szigriszt_pazos": ("Szigriszt-Pazos (INFLESZ)", ".0f"),
+    "fernandez_huerta": ("Fernández-Huerta", ".0f"),
+}
+
+
 def plain_language(
-    readability: Mapping[str, float], targets: Mapping[str, float]
+    readability: Mapping[str, float], targets: Mapping[str, Any]
 ) -> tuple[str, bool]:
-    """The measured grade and ease against the targets, as one sentence, and whether both are met."""
-    grade, ease = readability.get("flesch_kincaid_grade"), readability.get("flesch_reading_ease")
-    if grade is None or ease is None:
-        return "not measured (the letter is empty)", False
-    ok = grade <= targets["grade_max"] and ease >= targets["ease_min"]
-    return (
-        f"Flesch–Kincaid grade {grade:.1f} (target ≤ {targets['grade_max']:g}); reading ease {ease:.0f} "
-        f"(target ≥ {targets['ease_min']:g})"
-    ), ok
+    """The measured metrics against the targets (`readability_targets`: the grade and ease for
+    English, the Spanish formulas for Spanish), as one sentence, and whether all are met."""
+    metrics = targets.get("metrics") or {
+        "flesch_kincaid_grade": {"max": targets["grade_max"]},
+        "flesch_reading_ease": {"min": targets["ease_min"]},
+    }
+    parts, ok = [], True
+    for metric, bound in metrics.items():
+        value = readability.get(metric)
+        if value is None:
+            return "not measured (the letter is empty)", False
+        name, fmt = METRIC_WORDS.get(metric, (metric.replace("_", " "), ".1f"))
+        op, limit = ("≤", bound["max"]) if "max" in bound else ("≥", bound["min"])
+        ok = ok and (value <= limit if op == "≤" else value >= limit)
+        parts.append(f"{name} {value:{fmt}} (target {op} {limit:g})")
+    return "; ".join(parts), ok
 
 
 def with_plain_language(

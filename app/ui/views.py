@@ -30,12 +30,71 @@ OBLIGATION_LABELS = {
 }
 
 
+# What each channel's artifact is called on the pages (app.domain.channels names the channels).
+ARTIFACT_NAMES = {
+    "letter": "letter",
+    "email": "e-mail",
+    "website": "website notice",
+    "faq": "FAQ and call script",
+    "regulator": "regulator notice",
+    "press": "press statement",
+}
+LANGUAGE_WORDS = {"en": "English", "es": "Spanish"}
+
+
+def artifact_label(channel: str, language: str) -> str:
+    """What an artifact is, in words: 'letter', 'e-mail (Spanish)', 'regulator notice'."""
+    name = ARTIFACT_NAMES.get(channel, channel)
+    return name if language == "en" else f"{name} ({LANGUAGE_WORDS.get(language, language)})"
+
+
 def obligation_label(code: str) -> str:
     """A deadline's plain label ('cra' -> 'Tell the credit bureaus'); unknown codes in words."""
     return OBLIGATION_LABELS.get(code, "Tell the " + code.replace("_", " "))
 
 
 # ---- Readability targets: app.export.checklist.readability_targets (shared with the checklist export)
+
+# The gauge's scale per metric: what the editor shows first (the grade for English, INFLESZ for Spanish).
+GAUGE_METRICS = {
+    "flesch_kincaid_grade": ("Grade", "Flesch–Kincaid grade", 20),
+    "szigriszt_pazos": ("Szigriszt-Pazos (INFLESZ)", "Szigriszt-Pazos, INFLESZ scale", 100),
+    "flesch_reading_ease": ("reading ease", "Flesch reading ease", 100),
+    "fernandez_huerta": ("Fernández-Huerta", "Fernández-Huerta", 100),
+}
+
+
+def gauge(targets: dict[str, Any]) -> dict[str, Any]:
+    """What the editor's readability gauge shows for these targets: the main metric (its name, the
+    meter's scale, the target and whether it is a ceiling or a floor) and a second one, if any."""
+    parts = []
+    for metric, (name, title, scale) in GAUGE_METRICS.items():
+        bound = targets.get("metrics", {}).get(metric)
+        if bound:
+            op = "max" if "max" in bound else "min"
+            parts.append(
+                {
+                    "metric": metric,
+                    "name": name,
+                    "title": title,
+                    "scale": scale,
+                    "op": op,
+                    "target": bound[op],
+                }
+            )
+    if not parts:  # no rule for this text: the plain-tone default (DESIGN.md)
+        parts = [
+            {
+                "metric": "flesch_kincaid_grade",
+                "name": "Grade",
+                "title": "Flesch–Kincaid grade",
+                "scale": 20,
+                "op": "max",
+                "target": targets.get("grade_max") or 8.0,
+            }
+        ]
+    return {**parts[0], "second": parts[1] if len(parts) > 1 else None}
+
 
 # ---- Checklist -----------------------------------------------------------------------------------
 
@@ -85,11 +144,17 @@ def _clean(evidence: str | None) -> str | None:
 
 
 def checklist_sections(
-    report: Report, text: str, rulebook: Rulebook, codes: list[str], tone: str | None = None
+    report: Report,
+    text: str,
+    rulebook: Rulebook,
+    codes: list[str],
+    tone: str | None = None,
+    artifact: tuple[str, str] = ("letter", "en"),
 ) -> list[dict[str, Any]]:
     """Per jurisdiction: each required element with its evidence sentence (or missing), each
     prohibited element confirmed absent (or the sentence that breaks the rule). With `tone`, the
-    plain-language row shows the measured grade and ease against the tone's targets.
+    plain-language row shows the measured grade and ease against the targets of the tone and the
+    `artifact`'s (channel, language).
     """
     sections = []
     for code in codes:
@@ -120,7 +185,7 @@ def checklist_sections(
             )
         if tone is not None:
             rows = with_plain_language(
-                rows, report.readability, readability_targets(rulebook, tone)
+                rows, report.readability, readability_targets(rulebook, tone, *artifact)
             )
         rows.sort(key=lambda r: (r["requirement"] != "required", r["ok"], r["label"]))
         try:

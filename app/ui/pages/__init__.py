@@ -4,7 +4,7 @@ Pages call the same service functions as the JSON API (app.workflow.*, app.store
 never the API over HTTP, so the rules (optimistic locking, two-person approval, waivers with
 reasons, roles) are the same in both. Templates are documented contracts: each names the context
 it expects at its top; docs/ui.md lists them. Autoescape is on and no user text is marked safe.
-One module per area: signin, dashboard, editor, downloads (links and print), facts (facts editor,
+One module per area: signin, dashboard, incident (letters and other artifacts), editor, downloads (links and print), facts (facts editor,
 facts updates, conflicts), history, checklist, merge, plan (notification plan); common holds the
 plumbing. Each page declares its own access rule on the route (app.auth.policy.page).
 """
@@ -22,6 +22,7 @@ from app.ui.pages import (
     editor,
     facts,
     history,
+    incident,
     merge,
     plan,
     signin,
@@ -31,7 +32,18 @@ from app.ui.pages.common import STATIC_DIR, UI_DIR
 HERE = UI_DIR  # app/ui: templates/ and static/ live here
 
 router = APIRouter(include_in_schema=False)
-for _area in (signin, dashboard, editor, downloads, facts, history, checklist, merge, plan):
+for _area in (
+    signin,
+    dashboard,
+    incident,
+    editor,
+    downloads,
+    facts,
+    history,
+    checklist,
+    merge,
+    plan,
+):
     router.routes.extend(
         _area.router.routes
     )  # the routes themselves, so policy tests can walk them

@@ -53,9 +53,16 @@ def _checklist_context(
         jurisdictions=tuple(d.draft.jurisdictions),
         tone=d.draft.tone,
         grammar=False,
+        channel=d.draft.channel,  # an artifact is judged by its own channel's and language's rules
+        language=d.draft.language,
     )
     sections = checklist_sections(
-        report, d.version.text, ctx.rulebook, list(d.draft.jurisdictions), d.draft.tone
+        report,
+        d.version.text,
+        ctx.rulebook,
+        list(d.draft.jurisdictions),
+        d.draft.tone,
+        (d.draft.channel, d.draft.language),
     )
     waivers = [
         {

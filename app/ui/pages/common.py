@@ -21,7 +21,7 @@ from app.store import repositories as repo
 from app.store.enums import ReviewDecision
 from app.store.models import Draft, DraftVersion, User
 from app.ui import auth_bridge as auth
-from app.ui.views import STATE_LABELS
+from app.ui.views import STATE_LABELS, artifact_label
 from app.workflow.context import WorkflowContext
 
 UI_DIR = Path(__file__).resolve().parent.parent
@@ -135,6 +135,10 @@ def draft_view(session: Session, draft: Draft, emails: dict[int, str]) -> dict[s
         "variant": draft.variant,
         "jurisdictions": list(draft.jurisdictions),
         "tone": draft.tone,
+        "channel": draft.channel,
+        "language": draft.language,
+        "kind": (kind := artifact_label(draft.channel, draft.language)),  # 'e-mail (Spanish)'
+        "kind_title": kind[:1].upper() + kind[1:],  # 'E-mail (Spanish)'
         "state": draft.state,
         "current_version": draft.current_version,
         "facts_changed": _facts_changed(session, draft),

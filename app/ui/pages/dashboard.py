@@ -20,11 +20,9 @@ from app.ui import facts_form as ff
 from app.ui.pages.common import (
     ALL_ROLES,
     CREATOR_ROLES,
-    EDITOR_ROLES,
     FACTS_FORM_ROLES,
     db_session,
     draft_view,
-    read_form,
     redirect,
     render,
     templates,
@@ -182,25 +180,3 @@ async def create_incident(request: Request) -> Response:
             ]
         )
         return redirect(f"/?flash={quote(note)}#inc-{created.incident.id}")
-
-
-@router.post("/incidents/{incident_id}/drafts", dependencies=[page(*EDITOR_ROLES)])
-async def add_draft(request: Request, incident_id: int) -> Response:
-    """Ask for one more letter (a variant × tone); it is made, with a warning when no law requires it."""
-    form = await read_form(request)
-    code, tone = str(form.get("jurisdiction", "")).strip().upper(), str(form.get("tone", "plain"))
-    with db_session(request) as session:
-        user = auth.current_user(request)
-        try:
-            d = wf_incidents.add_draft(
-                session, workflow_ctx(request), user, incident_id, code, tone
-            )
-        except AppError as exc:
-            session.rollback()
-            return redirect(f"/?kind=error&flash={quote(exc.message)}#inc-{incident_id}")
-        made = f"Added the {d.draft.variant} letter ({tone})."
-        if d.warnings:
-            return redirect(
-                f"/?kind=warning&flash={quote(' '.join([made, *d.warnings]))}#inc-{incident_id}"
-            )
-        return redirect(f"/?flash={quote(made)}#inc-{incident_id}")

@@ -28,6 +28,7 @@ from app.ui.pages.common import (
     version_view,
     workflow_ctx,
 )
+from app.ui.views import artifact_label
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,14 +41,19 @@ LETTER_FORMATS = (
 CHECKLIST_FORMATS = (("pdf", "Checklist (PDF)"), ("csv", "Checklist (CSV)"))
 
 
-def download_links(role: str, draft_id: int, version: int) -> list[dict[str, str]]:
-    """The export links of one version for `role` (none for a role the API would refuse)."""
+def download_links(
+    role: str, draft_id: int, version: int, channel: str = "letter"
+) -> list[dict[str, str]]:
+    """The export links of one version for `role` (none for a role the API would refuse), in the
+    formats the artifact exports as (.eml for letters and e-mails: `assemble.export_formats`)."""
     if role not in EXPORTERS:
         return []
     base = f"/api/v1/exports/drafts/{draft_id}"
+    formats = assemble.export_formats(channel)
     return [
         {"format": f, "label": label, "href": f"{base}/letter?format={f}&version={version}"}
         for f, label in LETTER_FORMATS
+        if f in formats
     ] + [
         {
             "format": f"checklist-{f}",
@@ -82,7 +88,7 @@ def print_letter(request: Request, draft_id: int) -> Response:
             request,
             "print.html",
             {
-                "title": f"Letter v{ver.number}",
+                "title": f"{artifact_label(draft.channel, draft.language).capitalize()} v{ver.number}",
                 "draft": draft_view(session, draft, emails),
                 "version": version_view(session, ver, emails),
                 # to_html escapes every character of the (untrusted) letter; only its own tags remain.

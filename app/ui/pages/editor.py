@@ -32,7 +32,7 @@ from app.ui.pages.common import (
 )
 from app.ui.pages.downloads import download_links
 from app.ui.pages.facts import conflict_page
-from app.ui.views import readability_targets
+from app.ui.views import artifact_label, gauge, readability_targets
 from app.workflow import drafts as wf_drafts
 from app.workflow import reviews as wf_reviews
 from app.workflow import suggestions as wf_suggestions
@@ -57,7 +57,12 @@ def _editor_context(
         "jurisdictions": list(d.draft.jurisdictions),
         "tone": d.draft.tone,
         "version": d.version.number,
-        "targets": readability_targets(ctx.rulebook, d.draft.tone),
+        # the artifact's own rules: an e-mail is checked as an e-mail, a Spanish letter in Spanish
+        "channel": d.draft.channel,
+        "language": d.draft.language,
+        "gauge": gauge(
+            readability_targets(ctx.rulebook, d.draft.tone, d.draft.channel, d.draft.language)
+        ),
         "waivers": {w.finding_id: w.reason for w in d.waivers},
         # Ids of the saved version's findings (the ids waivers name), matched to live findings by rule + span.
         "savedFindings": [
@@ -73,7 +78,7 @@ def _editor_context(
         "canDecide": user.role in wf_suggestions.DECIDERS,
     }
     return {
-        "title": f"Draft {d.draft.variant} v{d.version.number}",
+        "title": f"Draft {d.draft.variant} {artifact_label(d.draft.channel, d.draft.language)} v{d.version.number}",
         "draft": draft_view(session, d.draft, emails),
         "version": version_view(session, d.version, emails),
         "editor_config": config,
@@ -87,7 +92,7 @@ def _editor_context(
         "can_review": user.role in ("cmo", "security", "compliance"),
         "tones": TONES,
         "review_error": review_error,
-        "downloads": download_links(user.role, draft_id, d.version.number),
+        "downloads": download_links(user.role, draft_id, d.version.number, d.draft.channel),
         "facts_update": {
             "from_facts": d.version.facts_version,
             "to_facts": d.incident_facts_version,

@@ -364,15 +364,17 @@
 
   function renderGauge(r) {
     if (!gauge) return;
-    var grade = r.flesch_kincaid_grade, ease = r.flesch_reading_ease;
+    var g = cfg.gauge, value = r[g.metric];
     var meter = gauge.querySelector("meter"), label = gauge.querySelector(".gauge-label");
-    if (grade === undefined || grade === null) { label.textContent = "Readability: not measured."; return; }
-    var target = cfg.targets.grade_max;
-    meter.value = Math.max(0, Math.min(20, grade));
-    meter.setAttribute("aria-valuetext", "grade " + grade.toFixed(1));
-    var verdict = grade <= target ? "meets" : "above";
-    var text = "Grade " + grade.toFixed(1) + " \u2014 target \u2264 " + target + " for the " + cfg.tone + " tone (" + verdict + " target)";
-    if (ease !== undefined && cfg.targets.ease_min !== null) text += "; reading ease " + ease.toFixed(0) + " (target \u2265 " + cfg.targets.ease_min + ")";
+    if (value === undefined || value === null) { label.textContent = "Readability: not measured."; return; }
+    function bound(x) { return (x.op === "max" ? "\u2264 " : "\u2265 ") + x.target; }
+    function meets(x, v) { return x.op === "max" ? v <= x.target : v >= x.target; }
+    meter.value = Math.max(0, Math.min(g.scale, value));
+    meter.setAttribute("aria-valuetext", g.name + " " + value.toFixed(1));
+    var verdict = meets(g, value) ? "meets" : (g.op === "max" ? "above" : "below");
+    var text = g.name + " " + value.toFixed(1) + " \u2014 target " + bound(g) + " for the " + cfg.tone + " tone (" + verdict + " target)";
+    var second = g.second, v2 = second ? r[second.metric] : null;
+    if (second && v2 !== undefined && v2 !== null) text += "; " + second.name + " " + v2.toFixed(0) + " (target " + bound(second) + ")";
     label.textContent = text + ".";
     gauge.setAttribute("data-verdict", verdict);
   }
@@ -385,7 +387,8 @@
     fetch(cfg.checkUrl, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ text: text, facts: cfg.facts, jurisdictions: cfg.jurisdictions, tone: cfg.tone }),
+      body: JSON.stringify({ text: text, facts: cfg.facts, jurisdictions: cfg.jurisdictions, tone: cfg.tone,
+        channel: cfg.channel || "letter", language: cfg.language || "en" }),
     }).then(function (res) {
       return res.json().then(function (body) { return { ok: res.ok, body: body }; });
     }).then(function (r) {
