@@ -96,6 +96,7 @@ def test_no_horizontal_overflow_at_768_px_on_any_page(new_page, new_draft):  # t
     _no_overflow(resp, "/")
     _no_overflow(resp, f"/incidents/{incident}/facts")
     _no_overflow(resp, f"/incidents/{incident}/plan")
+    _no_overflow(resp, f"/incidents/{incident}")
     for role in ("cmo", "compliance"):
         page = new_page(role, **TABLET)
         for url in (

@@ -45,6 +45,57 @@ def test_readability_targets_come_from_rules(rulebook) -> None:  # type: ignore[
         assert t["grade_max"] is not None and 4 <= t["grade_max"] <= 16
 
 
+def test_readability_targets_are_the_artifacts_own(rulebook) -> None:  # type: ignore[no-untyped-def]
+    """Each tone's own target, not the regulator notice's (its grade 12 once won for every tone);
+    a regulator notice its own; a Spanish text the Spanish formulas' floors."""
+    from app.ui.views import gauge
+
+    def bounds(*args):  # type: ignore[no-untyped-def]
+        t = readability_targets(rulebook, *args)
+        return t["grade_max"], t["ease_min"]
+
+    rules = rulebook.of_kind("readability")
+    for tone in ("plain", "empathetic", "formal"):
+        own = rules[f"readability.{tone}"].thresholds
+        expected = (own["flesch_kincaid_grade"].max, own["flesch_reading_ease"].min)
+        assert bounds(tone) == bounds(tone, "email", "en") == expected
+    regulator = rules["readability.regulator"].thresholds
+    assert bounds("plain", "regulator", "en") == (regulator["flesch_kincaid_grade"].max, 40)
+    spanish = readability_targets(rulebook, "plain", "letter", "es")
+    assert spanish["grade_max"] is None
+    assert spanish["metrics"] == {
+        m: {"min": v.min} for m, v in rules["es.readability.plain"].thresholds.items()
+    }
+    g = gauge(spanish)
+    assert (g["metric"], g["op"], g["second"]["metric"]) == (
+        "szigriszt_pazos",
+        "min",
+        "fernandez_huerta",
+    )
+    assert gauge(readability_targets(rulebook, "formal"))["target"] == expected[0]
+
+
+def test_artifact_labels() -> None:
+    from app.ui.views import artifact_label
+
+    assert artifact_label("letter", "en") == "letter"
+    assert artifact_label("email", "es") == "e-mail (Spanish)"
+    assert artifact_label("regulator", "en") == "regulator notice"
+
+
+def test_plain_language_row_in_spanish(rulebook) -> None:  # type: ignore[no-untyped-def]
+    from app.export.checklist import plain_language
+
+    targets = readability_targets(rulebook, "plain", "letter", "es")
+    text, ok = plain_language({"szigriszt_pazos": 70.0, "fernandez_huerta": 75.0}, targets)
+    assert ok and "Szigriszt-Pazos (INFLESZ) 70 (target ≥ 65)" in text
+    text, ok = plain_language({"szigriszt_pazos": 50.0, "fernandez_huerta": 75.0}, targets)
+    assert not ok
+    english = readability_targets(rulebook, "plain")
+    text, ok = plain_language({"flesch_kincaid_grade": 6.04, "flesch_reading_ease": 71.2}, english)
+    assert ok and text == "Flesch–Kincaid grade 6.0 (target ≤ 8); reading ease 71 (target ≥ 60)"
+
+
 def test_checklist_sections_group_by_jurisdiction(rulebook) -> None:  # type: ignore[no-untyped-def]
     from app.checks.base import ElementResult, Report
 
