@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from app.checks.base import Finding
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled, folded, may_occur
+from app.checks.literal_index import literal_index
+from app.checks.patterns import compiled
 
 if TYPE_CHECKING:
     from app.rulebook.schema import AdmissionsPolicy
@@ -27,9 +28,9 @@ def check_admissions(rid: str, rule: AdmissionsPolicy, ctx: CheckContext) -> lis
     if rule.allow:
         return []
     findings = []
-    low = folded(ctx.text)
+    index = literal_index(ctx.text)
     for pattern, accepted in rule.phrases.items():
-        if not may_occur(pattern, low):  # none of its required literals is in the text
+        if not index.may_occur(pattern):  # none of its required literals is in the text
             continue
         for m in compiled(pattern).finditer(ctx.text):
             findings.append(

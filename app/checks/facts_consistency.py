@@ -21,7 +21,7 @@ from typing import Any
 
 from app.checks.base import Finding, Severity
 from app.checks.context import CheckContext
-from app.checks.patterns import may_match
+from app.checks.literal_index import literal_index
 
 CHECK = "facts"
 _MISSING = re.compile(r"\[\[\s*missing:\s*([^\]]*)\]\]")
@@ -177,10 +177,12 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
         return findings
     dates, phones, domains, counts = _facts_values(facts)
     cm = facts.services.credit_monitoring
+    index = literal_index(text)
+    may = lambda p, s: index.may_occur(p.pattern, s.start, s.end, 1)  # noqa: E731
     for s in ctx.doc.sentences:
         # (a sentence holding none of a regex's required literals cannot match it: not scanned)
-        enroll_sentence = may_match(_ENROLL, s.text) and bool(_ENROLL.search(s.text))
-        for m in _DATE.finditer(s.text) if may_match(_DATE, s.text) else ():
+        enroll_sentence = may(_ENROLL, s) and bool(_ENROLL.search(s.text))
+        for m in _DATE.finditer(s.text) if may(_DATE, s) else ():
             parsed = _parse(m)
             if parsed is None:
                 continue
@@ -207,7 +209,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                         f"'{m.group()}' is not a date in the incident facts ({', '.join(_fmt(d) for d in dates)}); check it.",
                     )
                 )
-        if cm and may_match(_MONITORING, s.text) and _MONITORING.search(s.text):
+        if cm and may(_MONITORING, s) and _MONITORING.search(s.text):
             for m in _MONITORING_MONTHS.finditer(s.text):
                 if int(m.group(1)) != cm.months:
                     findings.append(

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 from app.checks.base import ElementResult, Finding, Severity
 from app.checks.caching import text_cache
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled_all, folded, may_occur
+from app.checks.literal_index import LiteralIndex, literal_index
+from app.checks.patterns import compiled_all
 from app.checks.text import Document
 
 if TYPE_CHECKING:
@@ -77,12 +78,7 @@ def _unit_ok(text: str, patterns: Patterns) -> tuple[int, int, str] | None:
     met, no exclude. Cached per (text, regexes): an edited letter re-runs the regexes only on
     the sentences that changed."""
     detect, exclude, all_of = patterns
-    low = folded(text)
-    if not all(may_occur(p, low) for p in all_of):
-        return None
-    for source, pattern in zip(detect, compiled_all(detect), strict=True):
-        if not may_occur(source, low):  # its required literal is absent: it cannot match
-            continue
+    for pattern in compiled_all(detect):
         m = pattern.search(text)
         if m is None:
             continue
@@ -93,31 +89,38 @@ def _unit_ok(text: str, patterns: Patterns) -> tuple[int, int, str] | None:
     return None
 
 
+def _live(
+    index: LiteralIndex, detect: tuple[str, ...], all_of: list[str], start: int, end: int | None
+) -> tuple[str, ...]:
+    """The detect regexes that may match text[start:end] (none when an all_of one cannot):
+    a regex none of whose required literals is there cannot match, so it is not run."""
+    if all_of and len(index.which(all_of, start, end)) < len(all_of):
+        return ()
+    return index.which(detect, start, end)
+
+
 def detect(doc: Document, edef: ElementDef) -> Evidence | None:
     """Find the first evidence of one element in the document (heading, then text)."""
     headings = compiled_all(edef.headings)
     for h in doc.headings if headings else ():
         if any(p.search(h.title) for p in headings):
             return Evidence(h.start, h.end, doc.text[h.start : h.end])
-    # a unit's text is part of the letter's: what cannot occur in the letter cannot in a unit
-    low = folded(doc.text)
-    if not all(may_occur(p, low) for p in edef.all_of):
-        return None
-    detect = tuple(p for p in edef.detect if may_occur(p, low))
+    index = literal_index(doc.text)
+    detect = _live(index, tuple(edef.detect), edef.all_of, 0, None)
     if not detect:
         return None
-    patterns: Patterns = (detect, tuple(edef.exclude), tuple(edef.all_of))
+    exclude, all_of = tuple(edef.exclude), tuple(edef.all_of)
     if edef.scope == "document":
-        m = _unit_ok(doc.text, patterns)
+        m = _unit_ok(doc.text, (detect, exclude, all_of))
         return Evidence(*m) if m else None
-    if edef.scope == "paragraph":
-        for u in doc.paragraphs:
-            m = _unit_ok(u.text, patterns)
-            if m:
+    for u in doc.paragraphs if edef.scope == "paragraph" else doc.sentences:
+        live = _live(index, detect, edef.all_of, u.start, u.end)
+        if not live:
+            continue
+        m = _unit_ok(u.text, (live, exclude, all_of))
+        if m:
+            if edef.scope == "paragraph":
                 return Evidence(u.start + m[0], u.start + m[1], m[2])
-        return None
-    for u in doc.sentences:
-        if _unit_ok(u.text, patterns):
             return Evidence(u.start, u.end, u.text)
     return None
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from app.checks.base import EmpathyComponent, Finding
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled_all, finditer, folded, present, union_of
+from app.checks.literal_index import literal_index
+from app.checks.patterns import compiled_all, finditer, union_of
 
 if TYPE_CHECKING:
     from app.rulebook.schema import Phrases
@@ -28,7 +29,7 @@ def _matches(rule: Phrases, text: str, extra: tuple[str, ...] = ()) -> list[tupl
     in the text, in one pass). `extra` tokens (the admissions policy's phrases, when it allows
     them) count like the rule's own."""
     tokens = list(rule.tokens) + list(extra)
-    keep = present(tokens, folded(text))  # tokens whose required literal is absent cannot match
+    keep = literal_index(text).present(tokens)  # tokens whose literals are absent cannot match
     if not keep:
         return []
     joined = union_of(tokens, keep, rule.ignorecase)

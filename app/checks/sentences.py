@@ -16,16 +16,8 @@ from typing import TYPE_CHECKING
 from app.checks.base import Finding
 from app.checks.caching import text_cache
 from app.checks.context import CheckContext
-from app.checks.patterns import (
-    compiled,
-    compiled_all,
-    fold,
-    folded,
-    may_any,
-    may_occur,
-    present,
-    union_of,
-)
+from app.checks.literal_index import literal_index
+from app.checks.patterns import compiled, compiled_all, union_of
 from app.checks.substitution import _match_case
 from app.checks.text import Document, Unit
 
@@ -76,24 +68,22 @@ def sentence_matches(rule: SentencePattern, doc: Document) -> list[tuple[int, in
     """(start, end, pattern index) of every counted match, in text order, overlaps dropped."""
     pats = [p.match for p in rule.patterns]
     flat = flat_text(doc)
-    low = folded(flat)
-    keep = present(pats, low)  # patterns whose required literals are absent cannot match
+    occurring = literal_index(doc.text)  # (line breaks read as spaces, as in `flat`)
+    keep = occurring.present(pats)  # patterns whose required literals are absent cannot match
     if not keep:
         return []
     joined = union_of(pats, keep, rule.ignorecase, named=True)
     kept = tuple(pats[i] for i in keep)
-    aligned = len(low) == len(flat)  # folding kept every offset (no "ß" → "ss")
     out: list[tuple[int, int, int]] = []
     for sent in doc.sentences:
         # a match lies inside its sentence, so a sentence holding none of a pattern's literals
         # cannot give that pattern a match: only the others are tried there
-        here = low[sent.start : sent.end] if aligned else fold(flat[sent.start : sent.end])
         if joined is not None:
-            if not may_any(kept, here):
+            if not occurring.may_any(kept, sent.start, sent.end):
                 continue
             passes: list[tuple[re.Pattern[str], int | None]] = [(joined, None)]
         else:
-            live = [i for i in keep if may_occur(pats[i], here)]
+            live = [i for i in keep if occurring.may_occur(pats[i], sent.start, sent.end)]
             if not live:
                 continue
             passes = [(compiled(pats[i], rule.ignorecase), i) for i in live]

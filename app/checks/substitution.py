@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from app.checks.base import Finding
 from app.checks.context import CheckContext
-from app.checks.patterns import compiled, finditer, folded, present, union_of
+from app.checks.literal_index import literal_index
+from app.checks.patterns import compiled, finditer, union_of
 
 if TYPE_CHECKING:
     from app.rulebook.schema import Substitution
@@ -31,7 +32,7 @@ def check_substitution(rid: str, rule: Substitution, ctx: CheckContext) -> list[
     findings = []
     swaps = list(rule.swap.items())
     pats = [p for p, _ in swaps]
-    keep = present(pats, folded(ctx.text))  # swaps whose required literal is absent cannot match
+    keep = literal_index(ctx.text).present(pats)  # swaps whose literals are absent cannot match
     if not keep:
         return []
     joined = union_of(pats, keep, rule.ignorecase, named=True)

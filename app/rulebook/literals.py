@@ -17,6 +17,7 @@ letter and against mangled letters: a literal of the set is in every match.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 MIN_LITERAL = 3
@@ -247,6 +248,10 @@ class _Reader:
         return _EMPTY if zero_width else inner
 
 
+_REGISTERED: set[str] = set()
+"""Every literal read so far in this process: a text index (app/checks/literal_index.py) finds
+them all in one pass."""
+_registry_lock = threading.Lock()
 _KNOWN: dict[str, frozenset[str] | None] = {}
 """Literals read once and kept with the compiled rulebook (app/rulebook/cache.py): a one-off
 command reads them from there instead of reading every pattern again."""
@@ -278,7 +283,26 @@ def _read(pattern: str, shortest: int) -> frozenset[str] | None:
     if not _usable(best, shortest):
         return None
     # "hacker" in a text settles "hackers" too: keep only strings that hold no other one
-    return frozenset(s for s in best if not any(t != s and t in s for t in best))  # type: ignore[union-attr]
+    found = frozenset(s for s in best if not any(t != s and t in s for t in best))  # type: ignore[union-attr]
+    _register(found)
+    return found
+
+
+def _register(lits: frozenset[str]) -> None:
+    global _version
+    if not lits <= _REGISTERED:
+        with _registry_lock:
+            _REGISTERED.update(lits)
+            _version += 1
+
+
+_version = 0
+
+
+def registered() -> tuple[int, frozenset[str]]:
+    """(version, every literal read so far): the version changes whenever a literal is added."""
+    with _registry_lock:
+        return _version, frozenset(_REGISTERED)
 
 
 def read_all(patterns: set[str]) -> dict[str, frozenset[str] | None]:
@@ -289,6 +313,9 @@ def read_all(patterns: set[str]) -> dict[str, frozenset[str] | None]:
 def preload(known: dict[str, frozenset[str] | None]) -> None:
     """Take literals read earlier by `read_all` (the same code: the cache key hashes this module)."""
     _KNOWN.update(known)
+    for lits in known.values():
+        if lits:
+            _register(lits)
 
 
 def may_occur(pattern: str, low: str, shortest: int = MIN_LITERAL) -> bool:

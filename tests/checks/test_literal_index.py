@@ -1,0 +1,76 @@
+"""The literal index (app/checks/literal_index.py) answers every "may this pattern match here?"
+exactly as testing each required literal in the folded span would, for the whole letter and for
+any span of it, also for literals read after its automaton was built and for letters whose
+folding moves offsets ("ß" → "ss")."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from app.checks.literal_index import LiteralIndex
+from app.checks.text import segment
+from app.core.config import PROJECT_ROOT
+from app.rulebook.compiled import compile_rulebook
+from app.rulebook.literals import fold, required_literals
+from app.rulebook.loader import load_rulebook
+
+LETTERS = sorted((PROJECT_ROOT / "tests" / "fixtures" / "letters").glob("*.md"))
+# every string of the rules that has required literals (the regexes among them)
+PATTERNS = sorted(
+    p
+    for p, lits in compile_rulebook(load_rulebook(PROJECT_ROOT / "rules")).literals.items()
+    if lits
+)
+_SPACE = str.maketrans("\n\r\t\f\v", "     ")
+
+
+def _expected(pattern: str, text: str, start: int, end: int) -> bool:
+    piece = fold(text[start:end].translate(_SPACE))
+    return any(lit.translate(_SPACE) in piece for lit in required_literals(pattern))
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    doc = segment(text)
+    return [(0, len(text))] + [(u.start, u.end) for u in doc.sentences + doc.paragraphs]
+
+
+def test_every_span_of_a_letter_agrees_with_reading_it() -> None:
+    text = (LETTERS[0]).read_text()
+    index = LiteralIndex(text)
+    for start, end in _spans(text):
+        live = set(index.which(PATTERNS, start, end))
+        for pattern in PATTERNS:
+            expected = _expected(pattern, text, start, end)
+            assert index.may_occur(pattern, start, end) == expected, (pattern, start, end)
+            assert (pattern in live) == expected
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.sampled_from(LETTERS),
+    st.sampled_from(PATTERNS),
+    st.integers(0, 3000),
+    st.text(alphabet="ßİſK \n\t.,aeiouy", max_size=6),
+    st.data(),
+)
+def test_mangled_letters_and_any_span(path, pattern, at, noise, data) -> None:  # type: ignore[no-untyped-def]
+    text = path.read_text()
+    at = min(at, len(text))
+    text = text[:at] + noise + text[at:]
+    index = LiteralIndex(text)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert index.may_occur(pattern, start, end) == _expected(pattern, text, start, end)
+    assert index.may_occur(pattern) == _expected(pattern, text, 0, len(text))
+
+
+def test_a_literal_read_after_the_automaton_was_built_is_still_found() -> None:
+    text = "Zyxwvut-qpo happened here.\nAnd then nothing."
+    index = LiteralIndex(text)
+    pattern = r"\bzyxwvut-qpo\b"  # never read before: not in the automaton this index used
+    assert required_literals(pattern) == frozenset({"zyxwvut-qpo"})
+    assert index.may_occur(pattern)
+    assert index.may_occur(pattern, 0, 26)
+    assert not index.may_occur(pattern, 27, len(text))
