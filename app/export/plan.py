@@ -15,9 +15,12 @@ defaults to the file's stem; letters that share a file share a variant. The CLI 
 per residence too (app.export.proof.prove_plan): every residence the plan names and, when there is
 a ``default`` letter, every residence found in the recipients file (:func:`residences_in`).
 
-From the store (``--draft-set INCIDENT``): every draft of the incident whose state is approved
-(or signed off) contributes its current version, for each residence code the draft lists (its
-fixed scope). Two approved drafts for the same residence (two tones of one variant) are
+From the store (``--draft-set INCIDENT``): every letter draft of the incident whose state is
+approved (or signed off) contributes its current version, for each residence code the draft lists
+(its fixed scope). Letters in another language (Spanish) are the plan's ``translations``: a
+recipient whose ``language`` column names that language gets it, anyone else the English letter
+(``MergePlan.letter_for``; English sent to a reader of another language is counted under
+``<variant>.en-fallback``). Two approved drafts for the same residence (two tones of one variant) are
 ambiguous: pass a tone. The variant id is the draft's variant id (its laws joined by "+"), the
 same id the obligations report, the drafts and the output file names use.
 
@@ -170,18 +173,17 @@ def plan_from_store(
     (``no_variant``) rather than sent a draft. Stale drafts, approvals on changed facts and
     residences no draft covers refuse the whole plan (see module doc).
     """
-    from app.export.proof import prove_plan
+    from app.export.proof import prove_plan, prove_translations
     from app.store import repositories as repo
 
     incident = repo.get_incident(session, incident_id)
     facts = repo.current_facts(session, incident_id)
     # Only letters are mailed (e-mails, postings and regulator notices are drafts too).
     drafts = [d for d in repo.list_drafts(session, incident_id) if d.channel == "letter"]
-    drafts = [d for d in drafts if d.language == "en"]
     in_tone = [d for d in drafts if not tone or d.tone == tone]
     _refuse_stale(session, ctx, incident_id, in_tone)
-    _refuse_uncovered(ctx, incident_id, facts, drafts)
-    letters: dict[str, VariantLetter] = {}
+    _refuse_uncovered(ctx, incident_id, facts, [d for d in drafts if d.language == "en"])
+    by_language: dict[str, dict[str, VariantLetter]] = {}
     tones: dict[str, str] = {}
     for draft in in_tone:
         if draft.state not in APPROVED_STATES:
@@ -190,16 +192,20 @@ def plan_from_store(
         written = repo.facts_version(session, incident_id, version.facts_version).facts
         org = organisation or (written.get("organisation") or {}).get("name") or incident.title
         title = re.match(r"\s*#\s+(.+)", version.text)
-        tones[draft.variant] = draft.tone
+        # A letter in another language is its own variant: `US-CA+US-TX.es`.
+        vid = draft.variant if draft.language == "en" else f"{draft.variant}.{draft.language}"
+        tones[vid] = draft.tone
         letter = VariantLetter(
-            variant_id=draft.variant,
+            variant_id=vid,
             text=version.text,
             approved=True,
             version_hash=_version_hash(version),
             title=title.group(1).strip() if title else "Notice of Data Breach",
             organisation=org,
             letterhead=letterhead or org,
+            language=draft.language,
         )
+        letters = by_language.setdefault(draft.language, {})
         for code in draft.residences or []:
             if code in letters and letters[code].variant_id != letter.variant_id:
                 raise MergeError(
@@ -207,13 +213,14 @@ def plan_from_store(
                     f"({letters[code].variant_id}, {letter.variant_id}); choose a tone"
                 )
             letters[code] = letter
-    if not letters:
+    english = by_language.pop("en", {})
+    if not english:
         raise MergeError(
             f"incident {incident_id} has no approved drafts: approve the letters before the merge"
         )
-    return prove_plan(
-        MergePlan(letters), rulebook=ctx.rulebook, settings=ctx.settings, facts=facts, tones=tones
-    )
+    proved = dict(rulebook=ctx.rulebook, settings=ctx.settings, facts=facts, tones=tones)
+    plan = prove_plan(MergePlan(english, fallback=True), **proved)
+    return prove_translations(plan, by_language, **proved)
 
 
 def _version_hash(version: Any) -> str:

@@ -230,3 +230,25 @@ def prove_plan(
         refusals={r: (p.code, p.reason) for r, p in proofs.items() if not p.ok},
         proofs={r: p.as_dict() for r, p in proofs.items()},
     )
+
+
+def prove_translations(
+    plan: MergePlan,
+    translations: Mapping[str, Mapping[str, Any]],
+    *,
+    rulebook: Any,
+    settings: Any,
+    facts: IncidentFacts | None,
+    tones: Mapping[str, str] | None = None,
+) -> MergePlan:
+    """The plan with the letters in other languages (language -> residence -> letter) that pass
+    the per-recipient proof in their own language; a failing one is left out, so its readers get
+    the proved English letter (counted as a fallback), and its proof is in summary.json under
+    ``<residence>.<language>``."""
+    kept: dict[str, dict[str, Any]] = {}
+    proofs = dict(plan.proofs)
+    for language, letters in sorted(translations.items()):
+        done = prove_all(letters, rulebook=rulebook, settings=settings, facts=facts, tones=tones)
+        kept[language] = {r: letters[r] for r, p in done.items() if p.ok}
+        proofs |= {f"{r}.{language}": p.as_dict() for r, p in done.items()}
+    return replace(plan, translations=kept, proofs=proofs)

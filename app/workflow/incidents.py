@@ -8,7 +8,13 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, InvalidInput
 from app.core.timestamps import utcnow
-from app.domain.channels import DEFAULT_CHANNEL, DEFAULT_LANGUAGE, artifact_kind
+from app.domain.channels import (
+    DEFAULT_CHANNEL,
+    DEFAULT_LANGUAGE,
+    artifact_kind,
+    language_warning,
+    letter_languages,
+)
 from app.domain.facts import IncidentFacts
 from app.domain.languages import language_warnings
 from app.letters.context import TONES
@@ -20,7 +26,7 @@ from app.workflow.drafts import DraftDetail, create_draft
 from app.workflow.locks import lock_incident
 from app.workflow.plan import sync_plan
 from app.workflow.staleness import FactsImpact, apply_facts_change
-from app.workflow.variants import Variant, scope_for, variant_code, variants_for
+from app.workflow.variants import Variant, letters_needed, scope_for, variant_code
 
 
 @dataclass
@@ -95,9 +101,11 @@ def create_incident(
         {"title": incident.title, "tones": tones},
     )
     result = IncidentCreated(incident=incident, facts=fv)
-    for variant in variants_for(facts, ctx.rulebook, ctx.today()):
+    for variant, language in letters_needed(facts, ctx.rulebook, ctx.today()):
         for tone in tones:
-            result.drafts.append(create_draft(session, ctx, actor, incident, facts, variant, tone))
+            result.drafts.append(
+                create_draft(session, ctx, actor, incident, facts, variant, tone, language=language)
+            )
     sync_plan(session, ctx, actor, incident, facts)
     if not result.drafts:
         result.warnings.append(
@@ -106,6 +114,10 @@ def create_incident(
         )
     lettered = {r for d in result.drafts for r in d.draft.residences or []}
     result.warnings.extend(language_warnings(lettered, facts.language))
+    for wanted, residences in letter_languages(facts, sorted(lettered)).items():
+        warning = language_warning(wanted, residences)
+        if warning and residences:
+            result.warnings.append(warning)
     session.commit()
     return result
 

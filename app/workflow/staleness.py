@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.core.errors import AppError
-from app.domain.channels import artifact_kind
+from app.domain.channels import DEFAULT_LANGUAGE, artifact_kind
 from app.domain.facts import IncidentFacts
 from app.store import repositories as repo
 from app.store.enums import ReviewDecision
@@ -38,7 +38,7 @@ from app.workflow import audit, states
 from app.workflow.context import WorkflowContext
 from app.workflow.drafts import DraftDetail, create_draft, stale_reasons  # noqa: F401 - re-exported
 from app.workflow.rendering import render_draft
-from app.workflow.variants import letter_laws, lettered_residences, variants_for
+from app.workflow.variants import letter_laws, letters_needed, only_residences, variants_for
 
 Renders = dict[tuple[int, tuple[str, ...], str, str, str], str | None]
 
@@ -145,22 +145,33 @@ def _cover(
     drafts: list[Draft],
     impact: FactsImpact,
 ) -> None:
-    """Draft letters for residences that need one and that no draft covers."""
-    drafts = [d for d in drafts if d.channel == "letter" and d.language == "en"]
-    covered = {r for d in drafts for r in d.residences or []}
-    needed = lettered_residences(new, ctx.rulebook, ctx.today())
-    missing = sorted(set(needed) - covered)
-    if not missing:
-        return
-    only = new.model_copy(update={"affected": {r: new.affected[r] for r in missing}})
-    tones = sorted({d.tone for d in drafts}) or ["plain"]
-    taken = {(d.variant, d.tone) for d in drafts}
-    for variant in variants_for(only, ctx.rulebook, ctx.today()):
-        for tone in tones:
-            if (variant.code, tone) in taken:
-                impact.uncovered.extend(r for r in variant.residences if r not in impact.uncovered)
-                continue
-            impact.created.append(create_draft(session, ctx, actor, incident, new, variant, tone))
+    """Draft letters for residences that need one (in a language, `letters_needed`) and that no
+    letter in that language covers."""
+    letters = [d for d in drafts if d.channel == "letter"]
+    tones = sorted({d.tone for d in letters}) or ["plain"]
+    needed = letters_needed(new, ctx.rulebook, ctx.today())
+    added: dict[str, list[str]] = {}
+    for language in dict.fromkeys(lang for _, lang in needed):
+        mine = [d for d in letters if d.language == language]
+        covered = {r for d in mine for r in d.residences or []}
+        wanted = {r for v, lang in needed if lang == language for r in v.residences}
+        missing = sorted(wanted - covered)
+        if not missing:
+            continue
+        added[language] = missing
+        taken = {(d.variant, d.tone) for d in mine}
+        for variant in variants_for(only_residences(new, missing), ctx.rulebook, ctx.today()):
+            for tone in tones:
+                if (variant.code, tone) not in taken:
+                    impact.created.append(
+                        create_draft(
+                            session, ctx, actor, incident, new, variant, tone, language=language
+                        )
+                    )
+                elif language == DEFAULT_LANGUAGE:  # (without a Spanish letter, English is sent)
+                    impact.uncovered.extend(
+                        r for r in variant.residences if r not in impact.uncovered
+                    )
     if impact.created:
         audit.record(
             session,
@@ -169,7 +180,11 @@ def _cover(
             "incident",
             incident.id,
             incident.facts_version,
-            {"residences": missing, "drafts": [d.draft.id for d in impact.created]},
+            {
+                "residences": sorted({r for rs in added.values() for r in rs}),
+                "languages": added,
+                "drafts": [d.draft.id for d in impact.created],
+            },
         )
 
 

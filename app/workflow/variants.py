@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.domain.channels import DEFAULT_LANGUAGE, drafting_language, letter_languages
 from app.domain.facts import IncidentFacts
 from app.domain.jurisdictions import applicable_jurisdictions, assess
 from app.domain.obligations import obligations_report
@@ -56,6 +57,32 @@ def variants_for(facts: IncidentFacts, rulebook: Rulebook, today: date) -> list[
     unknown_us = tuple(sorted(r for r in report.uncovered if is_us(r)))
     if unknown_us and GENERIC in rulebook.jurisdictions:
         out.append(Variant(GENERIC, (GENERIC,), unknown_us))
+    return out
+
+
+def only_residences(facts: IncidentFacts, residences: list[str] | tuple[str, ...]) -> IncidentFacts:
+    """The facts with only these residences' affected people (to draft letters for just them)."""
+    return facts.model_copy(update={"affected": {r: facts.affected[r] for r in residences}})
+
+
+def letters_needed(
+    facts: IncidentFacts, rulebook: Rulebook, today: date
+) -> list[tuple[Variant, str]]:
+    """(variant, language) of every letter an incident needs: the English letter of each variant,
+    and beside it a letter in each other language Candor drafts (Spanish) for the residences whose
+    recipients the facts say read it (`recipient_languages`, else `language`; issue 19.6). Such a
+    letter satisfies the laws of just those residences (its own variant id). Languages without
+    templates get no letter here: their warning says the English one must be translated."""
+    english = variants_for(facts, rulebook, today)
+    out = [(v, DEFAULT_LANGUAGE) for v in english]
+    lettered = sorted({r for v in english for r in v.residences})
+    others: dict[str, list[str]] = {}
+    for language, residences in letter_languages(facts, lettered).items():
+        if residences and drafting_language(language) != DEFAULT_LANGUAGE:
+            others.setdefault(drafting_language(language), []).extend(residences)
+    for language, residences in sorted(others.items()):
+        only = only_residences(facts, residences)
+        out.extend((v, language) for v in variants_for(only, rulebook, today))
     return out
 
 

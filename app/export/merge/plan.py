@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from app.core.errors import AppError
@@ -49,6 +49,7 @@ class VariantLetter:
     organisation: str = ""
     letterhead: str = ""
     enroll_by: str | None = None
+    language: str = "en"
 
     @property
     def fields(self) -> set[str]:
@@ -71,15 +72,34 @@ class MergePlan:
     default: VariantLetter | None = None
     refusals: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     proofs: Mapping[str, Any] = field(default_factory=dict)
+    translations: Mapping[str, Mapping[str, VariantLetter]] = field(default_factory=dict)
+    fallback: bool = False
 
-    def letter_for(self, residence: str) -> VariantLetter | None:
-        """Return the letter for a residence code, or None."""
-        return self.letters.get(residence, self.default)
+    def letter_for(self, residence: str, language: str = "en") -> VariantLetter | None:
+        """Return the letter for a residence code in the recipient's language, or None.
+
+        ``translations``: language -> residence -> the approved letter in that language (Spanish).
+        A recipient whose language has none gets the English letter; with ``fallback`` it is
+        counted under its own variant id, ``<variant>.en-fallback`` ("sent in English to someone who reads
+        another language"), so the summary's ``per_variant`` shows how many.
+        """
+        english = self.letters.get(residence, self.default)
+        if language == "en":
+            return english
+        own = self.translations.get(language, {}).get(residence)
+        if own is not None:
+            return own
+        return fallback_letter(english) if english is not None and self.fallback else english
 
     def variants(self) -> dict[str, VariantLetter]:
-        """Distinct letters by variant id."""
+        """Distinct letters by variant id (the translations' and English fallbacks' included)."""
+        english = [*self.letters.values(), *([self.default] if self.default else [])]
         out: dict[str, VariantLetter] = {}
-        for letter in [*self.letters.values(), *([self.default] if self.default else [])]:
+        for letter in [
+            *english,
+            *(t for by_residence in self.translations.values() for t in by_residence.values()),
+            *(fallback_letter(e) for e in english if self.fallback),
+        ]:
             other = out.setdefault(letter.variant_id, letter)
             if other.text != letter.text or other.version_hash != letter.version_hash:
                 raise MergeError(
@@ -87,6 +107,15 @@ class MergePlan:
                     "use one variant id per letter"
                 )
         return out
+
+
+FALLBACK = ".en-fallback"
+"""Variant id suffix of an English letter sent to a recipient whose language has no letter."""
+
+
+def fallback_letter(letter: VariantLetter) -> VariantLetter:
+    """The English letter under the fallback variant id (same text, counted apart)."""
+    return replace(letter, variant_id=letter.variant_id + FALLBACK)
 
 
 def check_plan(plan: MergePlan) -> dict[str, VariantLetter]:

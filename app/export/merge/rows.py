@@ -67,6 +67,13 @@ def residence_of(row: Mapping[str, str | None]) -> str:
     return sub if sub in RESIDENCE_CODES else code
 
 
+def language_of(row: Mapping[str, str | None]) -> str:
+    """The recipient's language from the optional `language` column: `es`, `es-MX`, `ES` -> `es`;
+    empty or absent -> `en`."""
+    value = (row.get("language") or "").strip().lower().replace("_", "-")
+    return value.split("-")[0] or "en"
+
+
 def clean(value: str | None) -> str:
     """One line of plain text: whitespace collapsed, markup and merge brackets removed."""
     text = " ".join((value or "").split())
@@ -124,7 +131,7 @@ def classify(
     """Check one row (id already checked): (residence, filler, name, address lines, activation
     code), or raise :class:`Reject` with the reason the row cannot get a letter."""
     residence = residence_of(row)
-    letter = plan.letter_for(residence)
+    letter = plan.letter_for(residence, language_of(row))
     if letter is None:
         raise Reject("no_variant", f"no letter variant for residence {residence}")
     refused = plan.refusals.get(residence)
