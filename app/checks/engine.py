@@ -70,18 +70,9 @@ def _validate_selection(
 
 
 def _validate_artifact(channel: str, language: str) -> None:
-    from app.domain.channels import CHANNELS, LANGUAGES
+    from app.domain.channels import validate_artifact
 
-    if channel not in CHANNELS:
-        raise InvalidInput(
-            f"Unknown channel {channel!r}; use one of {', '.join(CHANNELS)}.",
-            details=[{"field": "channel", "message": f"use one of {', '.join(CHANNELS)}"}],
-        )
-    if language not in LANGUAGES:
-        raise InvalidInput(
-            f"Unknown language {language!r}; use one of {', '.join(LANGUAGES)}.",
-            details=[{"field": "language", "message": f"use one of {', '.join(LANGUAGES)}"}],
-        )
+    validate_artifact(channel, language)
 
 
 def _no_grammar_for(language: str) -> Any:

@@ -7,6 +7,8 @@ words, so a typo anywhere is an error naming the choices.
 
 from __future__ import annotations
 
+from app.core.errors import InvalidInput
+
 CHANNELS: tuple[str, ...] = ("letter", "email", "website", "faq", "regulator", "press")
 """letter: the notice to individuals; email: its e-mail version linking to the full notice;
 website: the conspicuous posting (also substitute notice); faq: call-centre questions and script;
@@ -23,6 +25,20 @@ LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 
 # Channels whose artifact goes to a regulator: compliance signs it off like a letter's checklist.
 REGULATOR_CHANNELS = frozenset({"regulator"})
+
+
+def validate_artifact(channel: str, language: str) -> None:
+    """InvalidInput naming the field (`channel`, `language`) and the choices for an unknown word."""
+    if channel not in CHANNELS:
+        raise InvalidInput(
+            f"Unknown channel {channel!r}; use one of {', '.join(CHANNELS)}.",
+            details=[{"field": "channel", "message": f"use one of {', '.join(CHANNELS)}"}],
+        )
+    if language not in LANGUAGES:
+        raise InvalidInput(
+            f"Unknown language {language!r}; use one of {', '.join(LANGUAGES)}.",
+            details=[{"field": "language", "message": f"use one of {', '.join(LANGUAGES)}"}],
+        )
 
 
 def artifact_kind(channel: str, language: str) -> str:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.errors import InvalidInput
-from app.domain.channels import CHANNELS, DEFAULT_CHANNEL, DEFAULT_LANGUAGE, LANGUAGES
+from app.domain.channels import DEFAULT_CHANNEL, DEFAULT_LANGUAGE
+from app.domain.channels import validate_artifact as validate_channel
 from app.domain.facts import IncidentFacts
 from app.letters.artifacts import draft_artifact
 from app.letters.drafting import draft_letter
@@ -22,16 +23,7 @@ from app.workflow.context import WorkflowContext
 def validate_artifact(channel: str, language: str, jurisdictions: tuple[str, ...]) -> None:
     """InvalidInput naming the field for an unknown channel or language, or a regulator notice
     asked for more than one law (a regulator notice answers one regulator obligation)."""
-    if channel not in CHANNELS:
-        raise InvalidInput(
-            f"Unknown channel {channel!r}; use one of {', '.join(CHANNELS)}.",
-            details=[{"field": "channel", "message": f"use one of {', '.join(CHANNELS)}"}],
-        )
-    if language not in LANGUAGES:
-        raise InvalidInput(
-            f"Unknown language {language!r}; use one of {', '.join(LANGUAGES)}.",
-            details=[{"field": "language", "message": f"use one of {', '.join(LANGUAGES)}"}],
-        )
+    validate_channel(channel, language)
     if channel == "regulator" and len(jurisdictions) != 1:
         raise InvalidInput(
             "A regulator notice answers one regulator obligation: give exactly one jurisdiction code.",

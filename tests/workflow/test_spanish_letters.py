@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 
+from support.approvals import approve_every_draft
 from support.recipients import COLUMNS, person, write_rows
 from support.storedb import example
 
@@ -17,7 +18,7 @@ from app.domain.facts import IncidentFacts
 from app.export.merge import run_merge
 from app.export.plan import plan_from_store
 from app.store import repositories as repo
-from app.workflow import drafts, incidents, reviews
+from app.workflow import incidents
 
 BIG = "US-CA+US-NY+US-OR+US-TX+US-WA"
 
@@ -33,20 +34,6 @@ def _create(store, languages: dict[str, str]):
         made = incidents.create_incident(s, store.ctx, store.users["responder"], _facts(languages))
         kinds = {(d.draft.variant, d.draft.language): d for d in made.drafts}
         return made.incident.id, kinds, made.warnings
-
-
-def _approve(store, draft_id: int) -> None:
-    for who in ("cmo", "security"):
-        with store.session() as s:
-            d = drafts.detail(s, draft_id)
-            reviews.approve(
-                s,
-                store.ctx,
-                store.users[who],
-                draft_id,
-                d.version.number,
-                acknowledged=[f.id for f in reviews.needs_acknowledgement(d.report)],
-            )
 
 
 def test_creating_an_incident_drafts_spanish_letters_where_recipients_read_spanish(store):
@@ -93,8 +80,8 @@ def test_a_facts_change_drafts_a_spanish_letter_for_a_newly_spanish_residence(st
 
 def test_the_merge_picks_each_recipients_language_and_counts_english_fallbacks(store, tmp_path):
     incident_id, kinds, _ = _create(store, {"US-CA": "es"})
-    for d in kinds.values():
-        _approve(store, d.draft.id)
+    with store.session() as s:
+        approve_every_draft(s, incident_id)
     rows = [
         person("ca-es", "CA", language="es"),
         person("ca-es-mx", "CA", language="es-MX"),
