@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from app.core.timestamps import iso
+from app.domain.channels import artifact_kind
 from app.export.checklist import (
     ChecklistExport,
     checklist_csv,
@@ -157,7 +158,9 @@ def checklist_export(session: Any, draft: Any, ver: Any, rulebook: Any = None) -
     rows = sign_off.checklist if sign_off else [e.model_dump(mode="json") for e in report.elements]
     if rulebook is not None:
         rows = with_plain_language(
-            rows, report.readability, readability_targets(rulebook, draft.tone)
+            rows,
+            report.readability,
+            readability_targets(rulebook, draft.tone, draft.channel, draft.language),
         )
     approvals = []
     for r in repo.reviews_for(session, ver.id):
@@ -168,7 +171,7 @@ def checklist_export(session: Any, draft: Any, ver: Any, rulebook: Any = None) -
         signer = f"{sign_off.user.email} {iso(sign_off.created_at)}"
     return ChecklistExport(
         incident_name=incident.title,
-        draft_id=f"{draft.id} ({draft.variant}, {draft.tone})",
+        draft_id=f"{draft.id} ({draft.variant}, {draft.tone}{_kind(draft)})",
         version_number=ver.number,
         version_hash=version_hash(ver.text),
         rulebook_hash=ver.rulebook_hash,
@@ -176,6 +179,12 @@ def checklist_export(session: Any, draft: Any, ver: Any, rulebook: Any = None) -
         approvals=approvals,
         signed_off_by=signer,
     )
+
+
+def _kind(draft: Any) -> str:
+    """', email', ', letter:es' — nothing for an English letter (checklists name the artifact)."""
+    kind = artifact_kind(draft.channel, draft.language)
+    return "" if kind == "letter" else f", {kind}"
 
 
 def checklist_stem(draft: Any, number: int) -> str:

@@ -210,6 +210,15 @@ def test_regulator_notice_needs_compliance_sign_off_before_release(app):
     r = app.client.post(sign, json={}, headers=app.h("compliance"))
     assert r.status_code == 200, r.text
     assert r.json()["state"] == "signed_off" and r.json()["released"] is True
+    checklist = r.json()["sign_off"][
+        "checklist"
+    ]  # the regulator notice's own elements, all present
+    assert checklist and all(row["ok"] for row in checklist)
+    assert any(row["element"] == "affected_count" for row in checklist)
+    csv_text = app.client.get(
+        f"/api/v1/exports/drafts/{notice['id']}/checklist?format=csv", headers=app.h("compliance")
+    ).text
+    assert "formal, regulator)" in csv_text and "compliance@test.example" in csv_text
     pdf = _export(app, notice["id"], "pdf")
     assert pdf.headers["content-disposition"].endswith('-regulator-v1.pdf"')
     assert "NOT APPROVED" not in _pdf_text(pdf.content)
