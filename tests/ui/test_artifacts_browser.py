@@ -32,7 +32,7 @@ def _draft_artifact(page, channel: str, jurisdiction: str, language: str) -> Non
     page.get_by_role("button", name="Draft it").click()
 
 
-def test_incident_page_drafts_and_edits_artifacts(new_page, new_draft) -> None:  # type: ignore[no-untyped-def]
+def test_incident_page_drafts_and_edits_artifacts(new_page, new_draft, set_letter, shot) -> None:  # type: ignore[no-untyped-def]
     incident = _incident(new_page("responder"), new_draft)
     page = new_page("cmo")
     page.goto("/")
@@ -62,6 +62,9 @@ def test_incident_page_drafts_and_edits_artifacts(new_page, new_draft) -> None: 
     _draft_artifact(page, "regulator", "US-MA", "en")
     expect(page.locator(".flash")).to_contain_text("US-MA regulator notice")
     expect(artifacts).to_have_count(2)
+    # They agree with the letters (dates, counts, contacts, data, services).
+    expect(page.get_by_test_id("consistency")).to_contain_text("state the same dates")
+    shot(page, "incident")
     # The dashboard counts them and keeps its letters table to letters.
     page.goto("/")
     card = page.locator(f"section[aria-labelledby='inc-{incident}']")
@@ -91,6 +94,18 @@ def test_incident_page_drafts_and_edits_artifacts(new_page, new_draft) -> None: 
     msg = email.message_from_bytes(Path(info.value.path()).read_bytes())
     assert msg["Subject"] and "DRAFT" in msg["Subject"]
     assert msg.get_content_type().startswith("multipart/") or msg.get_payload()
+
+    # An edit that lists data the letter does not: the incident page names both places.
+    text = page.locator("#letter-text").input_value()
+    edited = re.sub(r"(\n- Nombre\n)", r"\1- Número de licencia de conducir\n", text, count=1)
+    assert edited != text
+    set_letter(page, edited)
+    page.locator("#save-button").click()
+    expect(page.locator(".flash")).to_contain_text("Saved as v2")
+    page.goto(f"/incidents/{incident}")
+    mismatch = page.get_by_test_id("mismatch").filter(has_text="licencia de conducir")
+    expect(mismatch.first).to_contain_text("e-mail (Spanish)")
+    expect(mismatch.first).to_contain_text("letter")
 
     # A regulator notice downloads as PDF, Word and text, never .eml, and its page says what it is.
     page.goto(f"/incidents/{incident}")

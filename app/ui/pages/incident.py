@@ -1,4 +1,5 @@
-"""An incident's page: its letters and its other artifacts side by side, and the form that drafts one more.
+"""An incident's page: its letters and its other artifacts side by side, whether they agree, and
+the form that drafts one more.
 
 Why a page of its own: beside the letters, a breach team writes the e-mail, the website notice,
 the FAQ and call script, the regulator notices, the press statement and the Spanish letters from
@@ -10,6 +11,7 @@ is shown beside the form with everything typed kept, and nothing is stored.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -49,6 +51,32 @@ def _regulator_laws(request: Request, session: Session, incident_id: int) -> lis
     return sorted({o.jurisdiction for o in report.obligations if o.obligation == "regulator"})
 
 
+def _consistency(
+    request: Request, session: Session, incident_id: int, drafts: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Where the incident's current texts disagree (dates, counts, contacts, data involved, the
+    monitoring provider): app.checks.consistency over every draft's current version, with the facts.
+    Each mismatch names both places by the artifact's name ("US-CA e-mail (Spanish) line 12")."""
+    from app.checks.consistency import Artifact, check_consistency
+
+    names = {d["id"]: f"{d['variant']} {d['kind']} ({d['tone']})" for d in drafts}
+    texts = [Artifact(names[d["id"]], repo.get_version(session, d["id"]).text) for d in drafts]
+    if len(texts) < 2:
+        return []
+    facts = repo.current_facts(session, incident_id)
+    found = check_consistency(texts, facts, workflow_ctx(request).rulebook)
+    ids = {name: draft_id for draft_id, name in names.items()}
+    return [
+        {
+            "artifact": name,
+            "href": f"/drafts/{ids[name]}",
+            "severity": f.severity.value,
+            "message": f.message,
+        }
+        for name, f in found
+    ]
+
+
 def _incident_page(
     request: Request,
     session: Session,
@@ -86,6 +114,7 @@ def _incident_page(
             "values": {**defaults, **(values or {})},
             "error": error,
             "can_add": user.role in EDITOR_ROLES,
+            "consistency": _consistency(request, session, incident_id, drafts),
         },
         status=status,
         user=user,
