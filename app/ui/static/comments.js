@@ -13,13 +13,7 @@
   if (!PM || !P || !P.cfg || !panel) return;
   var cfg = P.cfg, el = P.el, api = P.api(cfg.commentsUrl);
   // Clicking marked words shows their comment in the panel (on a tablet: opens the side sheet on it).
-  var marks = P.decorations("comments", {
-    handleClick: function (v, pos) {
-      var hit = marks.get(v.state).find(pos, pos);
-      if (hit.length) P.reveal(document.querySelector('[data-comment-id="' + hit[0].spec.id + '"]'));
-      return false;
-    },
-  });
+  var marks = P.decorations("comments", null, "data-comment-id");
   var Decoration = PM.view.Decoration;
 
   var list = document.getElementById("comment-list");

@@ -9,8 +9,9 @@
  *   side sheet: sheet.js opens it);
  * - api(baseUrl): a function (method, path, body) -> Promise of the JSON reply; a refusal rejects
  *   with the server's one-line message (the API's one error shape);
- * - decorations(name, props): a ProseMirror plugin holding a set of decorations mapped through
- *   every edit (plus any other plugin props, e.g. handleClick), registered in
+ * - decorations(name, props, revealAttr): a ProseMirror plugin holding a set of decorations mapped
+ *   through every edit (plus any other plugin props, e.g. handleClick; with `revealAttr`, a click on
+ *   decorated words reveals the panel element whose `revealAttr` is the decoration's id), registered in
  *   window.CandorEditorPlugins before editor.js builds the editor; `.replace(view, decos)` swaps
  *   the set without an undo step, `.get(state)` reads it.
  */
@@ -43,10 +44,18 @@
     };
   }
 
-  function decorations(name, props) {
+  function decorations(name, props, revealAttr) {
     var key = new PM.state.PluginKey(name);
     var DecorationSet = PM.view.DecorationSet;
     var allProps = { decorations: function (state) { return key.getState(state); } };
+    if (revealAttr) {
+      // a click on decorated words reveals the panel element whose `revealAttr` is the decoration's id
+      allProps.handleClick = function (view, pos) {
+        var hit = key.getState(view.state).find(pos, pos);
+        if (hit.length) reveal(document.querySelector("[" + revealAttr + '="' + hit[0].spec.id + '"]'));
+        return false;
+      };
+    }
     for (var k in props || {}) allProps[k] = props[k];
     var plugin = new PM.state.Plugin({
       key: key,

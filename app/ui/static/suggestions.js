@@ -14,13 +14,7 @@
   if (!PM || !P || !P.cfg || !panel) return;
   var cfg = P.cfg, el = P.el, api = P.api(cfg.suggestionsUrl);
   // Clicking marked words shows their suggestion in the panel (on a tablet: opens the side sheet on it).
-  var marks = P.decorations("suggestions", {
-    handleClick: function (v, pos) {
-      var hit = marks.get(v.state).find(pos, pos);
-      if (hit.length) P.reveal(document.querySelector('[data-suggestion-id="' + hit[0].spec.id + '"]'));
-      return false;
-    },
-  });
+  var marks = P.decorations("suggestions", null, "data-suggestion-id");
   var Decoration = PM.view.Decoration;
 
   var list = document.getElementById("suggestion-list");
