@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from support.storedb import test_settings
 
-from app.core.config import Settings
 from app.main import create_app
 
 ROLES = ("admin", "responder", "cmo", "security", "compliance")
@@ -20,13 +20,7 @@ def env(tmp_path) -> Iterator[dict]:
     from app.auth.users import issue_token
     from app.store import repositories as repo
 
-    s = Settings(
-        ENVIRONMENT="test",
-        DATABASE_URL=f"sqlite:///{tmp_path}/c.db",
-        EXPORT_DIR=tmp_path / "exports",
-        TODAY="2026-11-27",
-        DEMO_DATA=True,
-    )
+    s = test_settings(f"sqlite:///{tmp_path}/c.db", tmp_path, DEMO_DATA=True)
     app = create_app(s)
     tokens = {}
     with app.state.db.sessions() as session:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from support.approvals import approve_every_draft
-from support.recipients import COLUMNS
+from support.recipients import CA_HEADINGS, COLUMNS, upload
+from support.storedb import test_settings
 
-from app.core.config import Settings
 from app.main import create_app
 
 ROLES = ("admin", "responder", "cmo", "security", "compliance")
@@ -27,14 +27,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     from app.store import repositories as repo
 
     d = tmp_path_factory.mktemp("exports_api")
-    s = Settings(
-        ENVIRONMENT="test",
-        DATABASE_URL=f"sqlite:///{d}/c.db",
-        EXPORT_DIR=d / "exports",
-        TODAY="2026-11-27",
-        DEMO_DATA=True,
-        MAX_BODY_BYTES=5_000_000,
-    )
+    s = test_settings(f"sqlite:///{d}/c.db", d, DEMO_DATA=True, MAX_BODY_BYTES=5_000_000)
     app = create_app(s)
     tokens = {}
     with app.state.db.sessions() as session:
@@ -87,14 +80,7 @@ def test_ca_variant_keeps_headings_in_pdf_and_docx(env: dict) -> None:
     ca = next(d for d, res in env["residences"].items() if "US-CA" in res)
     r = env["client"].get(f"/api/v1/exports/drafts/{ca}/letter?format=pdf", headers=h(env, "cmo"))
     _, text = pdf_text(r.content)
-    for heading in (
-        "Notice of Data Breach",
-        "What Happened",
-        "What Information Was Involved",
-        "What We Are Doing",
-        "What You Can Do",
-        "For More Information",
-    ):
+    for heading in ("Notice of Data Breach", *CA_HEADINGS):
         assert heading in text
     r = env["client"].get(
         f"/api/v1/exports/drafts/{ca}/letter?format=docx", headers=h(env, "security")
@@ -196,26 +182,7 @@ def test_roles(env: dict) -> None:
 
 def _recipients_csv(env: dict, n: int) -> bytes:
     codes = [code for res in env["residences"].values() for code in res]
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(COLUMNS)
-    for i in range(n):
-        code = codes[i % len(codes)]
-        w.writerow(
-            [
-                f"p{i}",
-                f"Pat Sample {i}",
-                f"{i} Harbor Rd",
-                "",
-                "Porttown",
-                code[3:],
-                "97209",
-                "US",
-                f"HP-{i:05d}",
-            ]
-        )
-    w.writerow(["bad1", "No State", "1 Rd", "", "Town", "", "00000", "US", "X"])
-    return out.getvalue().encode()
+    return upload(codes, n, prefix="p", bad=1)
 
 
 def _wait(

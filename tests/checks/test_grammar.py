@@ -31,6 +31,14 @@ def checker(lt_server):
     c.close()
 
 
+def check_once(c: LanguageToolChecker, text: str) -> GrammarResult:
+    """One check with a fresh checker, closed afterwards."""
+    try:
+        return c.check(text)
+    finally:
+        c.close()
+
+
 def closed_port_url() -> str:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -207,11 +215,7 @@ def test_client_is_created_once_under_concurrency(lt_server):
 
 def test_unreachable_server_is_unavailable_not_an_exception():
     url = closed_port_url()
-    c = LanguageToolChecker(url, timeout_s=5)
-    try:
-        findings, status = c.check("We found a incident.")
-    finally:
-        c.close()
+    findings, status = check_once(LanguageToolChecker(url, timeout_s=5), "We found a incident.")
     assert findings == []
     assert status.status == "unavailable"
     assert status.detail.startswith(f"LanguageTool at {url} is not reachable")
@@ -269,11 +273,7 @@ def test_after_a_failure_it_answers_unavailable_without_waiting_again(lt_server)
 
 def test_server_error_response_is_unavailable(lt_server):
     lt_server.error = (500, "Internal Server Error: out of memory")
-    c = LanguageToolChecker(lt_server.url, timeout_s=5)
-    try:
-        findings, status = c.check("Some text.")
-    finally:
-        c.close()
+    findings, status = check_once(LanguageToolChecker(lt_server.url, timeout_s=5), "Some text.")
     assert findings == []
     assert status.status == "unavailable"
     assert status.detail.startswith(f"LanguageTool at {lt_server.url} failed: ")
@@ -282,10 +282,7 @@ def test_server_error_response_is_unavailable(lt_server):
 
 def test_unsupported_language_is_unavailable(lt_server):
     c = LanguageToolChecker(lt_server.url, "xx-YY", timeout_s=5)
-    try:
-        findings, status = c.check("Some text.")
-    finally:
-        c.close()
+    findings, status = check_once(c, "Some text.")
     assert findings == []
     assert status.status == "unavailable"
     assert "LanguageTool at" in status.detail

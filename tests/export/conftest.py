@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from support.recipients import CA_HEADINGS
 
 from app.export.document import ExportDocument
 
@@ -36,13 +37,6 @@ Alex Smith
 Chief Privacy Officer
 """
 
-CA_HEADINGS = [
-    "What Happened",
-    "What Information Was Involved",
-    "What We Are Doing",
-    "What You Can Do",
-    "For More Information",
-]
 
 HOSTILE = (
     "# Notice <script>alert('t')</script>\n\n"

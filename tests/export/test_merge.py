@@ -8,7 +8,14 @@ import logging
 from pathlib import Path
 
 import pytest
-from support.recipients import BAD_ROWS, STATES_12, plan_for, variant_id, write_recipients
+from support.recipients import (
+    BAD_ROWS,
+    CA_HEADINGS,
+    STATES_12,
+    plan_for,
+    variant_id,
+    write_recipients,
+)
 
 from app.export.merge import (
     MergeError,
@@ -54,14 +61,7 @@ def test_10k_across_12_states_right_variant_per_state(big_run) -> None:
         assert "[[" not in text and "DRAFT" not in text
     ca = next(r for r in manifest if r["residence"] == "US-CA")
     ca_text = (out / ca["file"]).read_text(encoding="utf-8")
-    for heading in (
-        "Notice of Data Breach",
-        "What Happened",
-        "What Information Was Involved",
-        "What We Are Doing",
-        "What You Can Do",
-        "For More Information",
-    ):
+    for heading in ("Notice of Data Breach", *CA_HEADINGS):
         assert heading in ca_text
     ma = next(r for r in manifest if r["residence"] == "US-MA")
     assert "What Happened" not in (out / ma["file"]).read_text(encoding="utf-8")
@@ -240,14 +240,7 @@ def test_pdf_per_recipient_handful(tmp_path: Path) -> None:
         assert f"Person {i} Example" in text and f"AC-{i:07d}" in text
     ca = next(r for r in manifest if r["residence"] == "US-CA")
     _, text = pdf_text((tmp_path / "out" / ca["file"]).read_bytes())
-    for heading in (
-        "Notice of Data Breach",
-        "What Happened",
-        "What Information Was Involved",
-        "What We Are Doing",
-        "What You Can Do",
-        "For More Information",
-    ):
+    for heading in ("Notice of Data Breach", *CA_HEADINGS):
         assert heading in text
 
 

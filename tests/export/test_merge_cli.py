@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support.recipients import BAD_ROWS, write_recipients
+from support.recipients import BAD_ROWS, person, write_recipients, write_rows
 
 from app.cli import main
 from app.core.config import PROJECT_ROOT
@@ -82,19 +82,7 @@ def test_merge_with_plan_text(tmp_path: Path, rulebook, capsys: pytest.CaptureFi
     plan = make_plan(tmp_path, rulebook)
     src = tmp_path / "r.csv"
     write_recipients(src, 90, STATES, bad=True)
-    code = main(
-        [
-            "merge",
-            "--plan",
-            str(plan),
-            str(src),
-            "--out",
-            str(tmp_path / "out"),
-            "--format",
-            "text",
-            "--quiet",
-        ]
-    )
+    code = merge(tmp_path, plan, src)
     out = capsys.readouterr()
     assert code == 0, out.err
     assert out.out.startswith("90 letters (us-ca=30, us-ma=30, us-ny=30);")
@@ -103,22 +91,7 @@ def test_merge_with_plan_text(tmp_path: Path, rulebook, capsys: pytest.CaptureFi
     with open(tmp_path / "out" / "manifest.csv", newline="") as fh:
         assert len(list(csv.DictReader(fh))) == 90
     # Re-running resumes: nothing new, nothing duplicated.
-    assert (
-        main(
-            [
-                "merge",
-                "--plan",
-                str(plan),
-                str(src),
-                "--out",
-                str(tmp_path / "out"),
-                "--format",
-                "text",
-                "--quiet",
-            ]
-        )
-        == 0
-    )
+    assert merge(tmp_path, plan, src) == 0
     assert "90 letters" in capsys.readouterr().out
     assert len(list((tmp_path / "out" / "letters").rglob("*.txt"))) == 90
 
@@ -235,12 +208,9 @@ def test_plan_letter_for_another_state_is_rejected_for_its_recipients(
 
 def _write_rows(path: Path, rows: list[tuple[str, str, str]]) -> None:
     """Recipients (id, region, country) with made-up names and addresses."""
-    lines = ["recipient_id,name,address_line1,city,region,postal_code,country,activation_code"]
-    lines += [
-        f"{rid},Person {rid},1 Main St,Town,{region},12345,{country},AC-{rid}"
-        for rid, region, country in rows
-    ]
-    path.write_text("\n".join(lines) + "\n")
+    write_rows(
+        path, (person(rid, region, name=f"Person {rid}", country=c) for rid, region, c in rows)
+    )
 
 
 def test_default_letter_is_proved_for_each_residence_in_the_file(

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 from support.artifacts import GOLDEN_LETTERS as GOLDEN
-from support.artifacts import GOLDEN_VARIANTS, MAX_GRADE, MIN_EASE, TEMPLATES
+from support.artifacts import GOLDEN_VARIANTS, MAX_GRADE, MIN_EASE, TEMPLATES, check
 
-from app.checks.engine import run_checks
 from app.core.config import PROJECT_ROOT
 from app.domain.datatypes import CREDENTIAL_TYPES, IDENTITY_THEFT_TYPES, DataType
 from app.domain.jurisdictions import applicable_jurisdictions
@@ -52,15 +51,7 @@ def test_every_example_tone_and_variant_passes_its_own_check(example_facts, sett
     failures, checked = [], 0
     for example, facts, codes, tone in _cases(example_facts):
         text = draft_letter(facts, RULES, TEMPLATES, tone=tone, jurisdictions=list(codes)).text
-        report = run_checks(
-            text,
-            rulebook=RULES,
-            settings=settings,
-            facts=facts,
-            jurisdictions=codes,
-            tone=tone,
-            grammar=False,
-        )
+        report = check(text, facts, RULES, settings, tone=tone, jurisdiction=codes)
         checked += 1
         bad = [f for f in report.findings if f.severity.value != "suggestion"]
         for f in bad:
@@ -75,15 +66,8 @@ def test_every_example_tone_and_variant_passes_its_own_check(example_facts, sett
 @pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.md")), ids=lambda p: p.stem)
 def test_every_golden_letter_passes_its_own_check(path: Path, example_facts, settings) -> None:  # type: ignore[no-untyped-def]
     example, jurisdiction, tone = path.stem.split("__")
-    report = run_checks(
-        path.read_text(),
-        rulebook=RULES,
-        settings=settings,
-        facts=example_facts[example],
-        jurisdictions=(jurisdiction,),
-        tone=tone,
-        grammar=False,
-    )
+    facts = example_facts[example]
+    report = check(path.read_text(), facts, RULES, settings, tone=tone, jurisdiction=jurisdiction)
     bad = [
         f"{f.severity.value} {f.rule}: {f.message}"
         for f in report.findings
@@ -152,15 +136,7 @@ def test_readability_meets_each_tones_target(example_facts, settings) -> None:  
     failures = []
     for example, facts, codes, tone in _cases(example_facts):
         text = draft_letter(facts, RULES, TEMPLATES, tone=tone, jurisdictions=list(codes)).text
-        r = run_checks(
-            text,
-            rulebook=RULES,
-            settings=settings,
-            facts=facts,
-            jurisdictions=codes,
-            tone=tone,
-            grammar=False,
-        ).readability
+        r = check(text, facts, RULES, settings, tone=tone, jurisdiction=codes).readability
         grade, ease = r["flesch_kincaid_grade"], r["flesch_reading_ease"]
         if grade > MAX_GRADE[tone] or ease < MIN_EASE.get(tone, 0):
             failures.append(f"{example} {'+'.join(codes)} {tone}: grade {grade}, ease {ease}")

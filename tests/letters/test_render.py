@@ -8,6 +8,7 @@ import pytest
 from support.artifacts import GOLDEN_LETTERS as GOLDEN
 from support.artifacts import GOLDEN_VARIANTS as VARIANTS
 from support.artifacts import TEMPLATES
+from support.recipients import CA_HEADINGS
 
 from app.letters.context import TONES, build_context
 from app.letters.drafting import draft_letter
@@ -96,24 +97,9 @@ def test_california_variant_has_title_and_headings(tone, example_facts, rulebook
     # The statute's model form punctuates its headings ("What Happened?", "What We Are Doing.").
     assert "What Happened?" in model_form and "What We Are Doing." in model_form
     headings = [h.rstrip("?.") for h in model_form]
-    for h in (
-        "What Happened",
-        "What Information Was Involved",
-        "What We Are Doing",
-        "What You Can Do",
-        "For More Information",
-    ):
+    for h in CA_HEADINGS:
         assert h in headings
-    order = [
-        headings.index(h)
-        for h in (
-            "What Happened",
-            "What Information Was Involved",
-            "What We Are Doing",
-            "What You Can Do",
-            "For More Information",
-        )
-    ]
+    order = [headings.index(h) for h in CA_HEADINGS]
     assert order == sorted(order)
 
 

@@ -64,18 +64,18 @@ def check(
     settings: Settings,
     *,
     tone: str,
-    jurisdiction: str,
+    jurisdiction: str | tuple[str, ...],
     channel: str = "letter",
     language: str = "en",
     grammar: bool = False,
 ) -> Report:
-    """`run_checks` on `text` for one jurisdiction, channel and language."""
+    """`run_checks` on `text` for a jurisdiction (or a variant's several), channel and language."""
     return run_checks(
         text,
         rulebook=rulebook,
         settings=settings,
         facts=facts,
-        jurisdictions=(jurisdiction,),
+        jurisdictions=(jurisdiction,) if isinstance(jurisdiction, str) else jurisdiction,
         tone=tone,
         grammar=grammar,
         channel=channel,

@@ -10,8 +10,10 @@ test can tell from a file's content which variant it got.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from app.export.merge import MergePlan, VariantLetter
 
@@ -126,6 +128,16 @@ BAD_ROWS: list[tuple[dict[str, str], str]] = [
     ),
 ]
 
+# The headings California requires in its letters (Cal. Civ. Code 1798.82(d)), below the title
+# "Notice of Data Breach".
+CA_HEADINGS = [
+    "What Happened",
+    "What Information Was Involved",
+    "What We Are Doing",
+    "What You Can Do",
+    "For More Information",
+]
+
 STREETS = ["Oak Ave", "Maple St", "Cedar Rd", "Pine Ln", "Elm Ct", "Birch Way"]
 
 
@@ -137,13 +149,7 @@ def variant_id(code: str) -> str:
 def letter_text(vid: str, *, code: bool = True) -> str:
     """A small letter that names its variant; CA-style headings for us-ca."""
     title = "# Notice of Data Breach"
-    headings = [
-        "What Happened",
-        "What Information Was Involved",
-        "What We Are Doing",
-        "What You Can Do",
-        "For More Information",
-    ]
+    headings = CA_HEADINGS
     body = [
         title,
         "",
@@ -233,7 +239,39 @@ def write_rows(
 ) -> Path:
     """Write recipient rows (dicts; a missing column is left empty) under a `columns` header."""
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(columns), restval="")
-        w.writeheader()
-        w.writerows(rows)
+        _write(fh, rows, columns)
     return path
+
+
+def upload(
+    codes: Sequence[str], n: int, *, prefix: str = "r", names: str = "Pat Sample", bad: int = 0
+) -> bytes:
+    """A small recipients file as uploaded bytes: `n` people in Porttown spread over the residence
+    `codes` (`US-CA` ...), ids `{prefix}0`..., then `bad` rows without a state (ids `bad1`...)."""
+    rows = [
+        person(
+            f"{prefix}{i}",
+            codes[i % len(codes)][3:],
+            name=f"{names} {i}",
+            address_line1=f"{i} Harbor Rd",
+            city="Porttown",
+            postal_code="97209",
+            activation_code=f"HP-{i:05d}",
+        )
+        for i in range(n)
+    ]
+    rows += [
+        person(
+            f"bad{i}", "", name="No State", address_line1="1 Rd", city="Town", postal_code="00000"
+        )
+        for i in range(1, bad + 1)
+    ]
+    out = io.StringIO()
+    _write(out, rows, COLUMNS)
+    return out.getvalue().encode()
+
+
+def _write(fh: Any, rows: Iterable[dict[str, str]], columns: Sequence[str]) -> None:
+    w = csv.DictWriter(fh, fieldnames=list(columns), restval="")
+    w.writeheader()
+    w.writerows(rows)

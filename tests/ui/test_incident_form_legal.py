@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from support.clients import page_session
+from support.storedb import test_settings
 
-from app.core.config import Settings
 from app.main import create_app
 
 PASSWORD = "preview-page-password-0123"
@@ -21,14 +21,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     from app.auth.users import create_user
 
     d = tmp_path_factory.mktemp("residence_preview")
-    s = Settings(
-        ENVIRONMENT="test",
-        DATABASE_URL=f"sqlite:///{d}/c.db",
-        EXPORT_DIR=d / "exports",
-        TODAY="2026-11-27",
-        DEMO_DATA=False,
-        SESSION_COOKIE_SECURE=False,
-    )
+    s = test_settings(f"sqlite:///{d}/c.db", d, SESSION_COOKIE_SECURE=False)
     application = create_app(s)
     with application.state.db.sessions() as session:
         for role in ("responder", "cmo"):

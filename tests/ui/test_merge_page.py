@@ -14,8 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from support.approvals import approve_every_draft
 from support.clients import page_session
+from support.recipients import upload
+from support.storedb import test_settings
 
-from app.core.config import Settings
 from app.export import jobs
 from app.main import create_app
 
@@ -29,14 +30,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     from app.store import repositories as repo
 
     d = tmp_path_factory.mktemp("merge_page")
-    s = Settings(
-        ENVIRONMENT="test",
-        DATABASE_URL=f"sqlite:///{d}/c.db",
-        EXPORT_DIR=d / "exports",
-        TODAY="2026-11-27",
-        DEMO_DATA=True,
-        SESSION_COOKIE_SECURE=False,
-    )
+    s = test_settings(f"sqlite:///{d}/c.db", d, DEMO_DATA=True, SESSION_COOKIE_SECURE=False)
     app = create_app(s)
     with app.state.db.sessions() as session:
         users = {
@@ -55,39 +49,7 @@ def client(env: dict, role: str) -> tuple[TestClient, str]:
 
 
 def recipients(codes: list[str], n: int, bad: int = 0, names: str = "Pat Sample") -> bytes:
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(
-        [
-            "recipient_id",
-            "name",
-            "address_line1",
-            "address_line2",
-            "city",
-            "region",
-            "postal_code",
-            "country",
-            "activation_code",
-        ]
-    )
-    for i in range(n):
-        code = codes[i % len(codes)]
-        w.writerow(
-            [
-                f"r{i}",
-                f"{names} {i}",
-                f"{i} Harbor Rd",
-                "",
-                "Porttown",
-                code[3:],
-                "97209",
-                "US",
-                f"HP-{i:05d}",
-            ]
-        )
-    for i in range(bad):
-        w.writerow([f"bad{i}", "No State", "1 Rd", "", "Town", "", "00000", "US", "X"])
-    return out.getvalue().encode()
+    return upload(codes, n, names=names, bad=bad)
 
 
 def post(

@@ -11,9 +11,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from support.clients import page_session
-from support.storedb import AUDIT_KEY, example
+from support.storedb import example, test_settings
 
-from app.core.config import Settings
 from app.domain.facts import IncidentFacts
 from app.main import create_app
 
@@ -28,15 +27,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     from app.workflow import incidents
 
     d = tmp_path_factory.mktemp("plan_page")
-    s = Settings(
-        ENVIRONMENT="test",
-        DATABASE_URL=f"sqlite:///{d}/c.db",
-        EXPORT_DIR=d / "exports",
-        TODAY="2026-11-27",
-        DEMO_DATA=False,
-        AUDIT_KEY=AUDIT_KEY,
-        PUBLIC_URL="http://testserver",
-    )
+    s = test_settings(f"sqlite:///{d}/c.db", d, PUBLIC_URL="http://testserver")
     app = create_app(s)
     with app.state.db.sessions() as session:
         users = {r: create_user(session, None, f"{r}@plan.test", r, PASSWORD)[0] for r in ROLES}
