@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from support.storedb import AUDIT_KEY
 
 from app.core.config import PROJECT_ROOT, Settings
 from app.domain.facts import IncidentFacts
@@ -37,6 +38,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         EXPORT_DIR=data / "exports",
         TODAY="2026-11-27",
         DEMO_DATA=True,
+        AUDIT_KEY=AUDIT_KEY,  # never the default key file under ./var of the working tree
     )
     return s
 

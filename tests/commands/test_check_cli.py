@@ -16,14 +16,6 @@ EXAMPLE = str(PROJECT_ROOT / "examples" / "retailer-card-breach.json")
 LINE = re.compile(r"^\d+:\d+ (suggestion|warning|error) [\w.-]+ \S.*$")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_settings(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("CANDOR_MAX_TEXT_CHARS", raising=False)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
 def _letter(tmp_path, text: str) -> str:  # type: ignore[no-untyped-def]
     p = tmp_path / "letter.md"
     p.write_text(text)

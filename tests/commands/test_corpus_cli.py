@@ -23,14 +23,6 @@ from app.corpus.families import family_rules
 LETTERS = PROJECT_ROOT / "tests" / "fixtures" / "letters"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_settings(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("CANDOR_MAX_TEXT_CHARS", raising=False)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
 @pytest.fixture(scope="module")
 def corpus_json() -> dict:
     out = io.StringIO()

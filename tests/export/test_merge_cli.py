@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from support.recipients import BAD_ROWS, person, write_recipients, write_rows
+from support.storedb import AUDIT_KEY, test_settings
 
 from app.cli import main
 from app.core.config import PROJECT_ROOT
@@ -281,16 +282,12 @@ def test_merge_draft_set_from_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`--draft-set INCIDENT`: the incident's approved drafts from the store; others left out."""
-    from app.core.config import Settings, get_settings
+    from app.core.config import get_settings
     from app.main import create_app
     from app.store import repositories as repo
 
     url = f"sqlite:///{tmp_path}/c.db"
-    app = create_app(
-        Settings(
-            ENVIRONMENT="test", DATABASE_URL=url, EXPORT_DIR=tmp_path / "exports", DEMO_DATA=True
-        )
-    )
+    app = create_app(test_settings(url, tmp_path, DEMO_DATA=True))
     with app.state.db.sessions() as session:
         incident = repo.list_incidents(session)[0]
         drafts = repo.list_drafts(session, incident.id)
@@ -303,6 +300,7 @@ def test_merge_draft_set_from_store(
     capsys.readouterr()  # the demo seed's one-time passwords
     monkeypatch.setenv("CANDOR_DATABASE_URL", url)
     monkeypatch.setenv("CANDOR_ENVIRONMENT", "test")
+    monkeypatch.setenv("CANDOR_AUDIT_KEY", AUDIT_KEY)
     get_settings.cache_clear()
     try:
         src = tmp_path / "r.csv"

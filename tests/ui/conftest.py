@@ -21,8 +21,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from support.storedb import AUDIT_KEY, test_settings
 
-from app.core.config import PROJECT_ROOT
+from app.core.config import PROJECT_ROOT, Settings
 
 CHROMIUM = os.environ.get("CANDOR_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -52,6 +53,11 @@ class LiveApp:
     password: str
     database_url: str = ""  # the server's store, for set-up through the service functions
     export_dir: str = ""
+
+    def settings(self) -> Settings:
+        """Settings for an in-process app on the server's store and folders (same audit key), to
+        set up state through the service functions."""
+        return test_settings(self.database_url, Path(self.export_dir).parent)
 
 
 def _free_port() -> int:
@@ -87,6 +93,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         "CANDOR_EXPORT_DIR": str(data / "exports"),
         "CANDOR_TODAY": "2026-11-27",
         "CANDOR_SECRET_KEY": "ui-test-secret-" + "x" * 32,
+        "CANDOR_AUDIT_KEY": AUDIT_KEY,
         "CANDOR_UI_TEST_USERS": json.dumps(
             [[email, role, PASSWORD] for role, email in USERS.items()]
         ),

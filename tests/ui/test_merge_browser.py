@@ -24,21 +24,12 @@ GOOD_ROWS = 30
 
 def approve_all(live_app, incident_id: int) -> list[str]:  # type: ignore[no-untyped-def]
     """Approve every letter of the incident through the service functions; return the residence codes."""
-    from app.core.config import Settings
     from app.main import create_app
     from app.store import repositories as repo
     from app.workflow import drafts as wf_drafts
     from app.workflow import reviews as wf_reviews
 
-    app = create_app(
-        Settings(
-            ENVIRONMENT="test",
-            DATABASE_URL=live_app.database_url,
-            EXPORT_DIR=live_app.export_dir,
-            TODAY="2026-11-27",
-            DEMO_DATA=False,
-        )
-    )
+    app = create_app(live_app.settings())
     ctx = app.state.workflow
     codes: list[str] = []
     with app.state.db.sessions() as session:

@@ -16,21 +16,12 @@ def _incident(live_app) -> int:  # type: ignore[no-untyped-def]
     """Set-up through the service functions on the live app's store (the form is tested elsewhere)."""
     from support.storedb import example
 
-    from app.core.config import Settings
     from app.domain.facts import IncidentFacts
     from app.main import create_app
     from app.store import repositories as repo
     from app.workflow import incidents
 
-    app = create_app(
-        Settings(
-            ENVIRONMENT="test",
-            DATABASE_URL=live_app.database_url,
-            EXPORT_DIR=live_app.export_dir,
-            TODAY="2026-11-27",
-            DEMO_DATA=False,
-        )
-    )
+    app = create_app(live_app.settings())
     with app.state.db.sessions() as session:
         responder = repo.user_by_email(session, live_app.users["responder"])
         made = incidents.create_incident(

@@ -22,18 +22,9 @@ HARD = (
 
 
 def _app(live_app):  # type: ignore[no-untyped-def]
-    from app.core.config import Settings
     from app.main import create_app
 
-    return create_app(
-        Settings(
-            ENVIRONMENT="test",
-            DATABASE_URL=live_app.database_url,
-            EXPORT_DIR=live_app.export_dir,
-            TODAY="2026-11-27",
-            DEMO_DATA=False,
-        )
-    )
+    return create_app(live_app.settings())
 
 
 def _change_toll_free(live_app, draft_id: int, number: str) -> None:  # type: ignore[no-untyped-def]
