@@ -249,3 +249,18 @@ def example(name: str = "retailer-card-breach") -> dict:  # type: ignore[type-ar
     import json
 
     return json.loads((PROJECT_ROOT / "examples" / f"{name}.json").read_text())
+
+
+def change_toll_free(
+    session, store: Store, incident_id: int, number: str, *, by: str = "responder"
+) -> None:  # type: ignore[no-untyped-def]
+    """Save facts version 2 of an incident made from the retailer example: the same facts with
+    another toll-free number (the smallest real change, which every letter shows)."""
+    from app.domain.facts import IncidentFacts
+    from app.workflow import incidents
+
+    data = example()
+    data["contacts"]["toll_free"]["number"] = number
+    incidents.update_facts(
+        session, store.ctx, store.users[by], incident_id, IncidentFacts.model_validate(data), 1
+    )

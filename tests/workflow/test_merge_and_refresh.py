@@ -6,7 +6,7 @@ Real store (SQLite and PostgreSQL), real rendering and checks.
 from __future__ import annotations
 
 import pytest
-from support.storedb import example
+from support.storedb import change_toll_free, example
 
 from app.core.errors import Conflict, InvalidInput
 from app.domain.facts import IncidentFacts
@@ -103,16 +103,7 @@ def test_new_facts_show_as_a_diff_and_apply_keeps_the_authors_other_edits(store)
     edited = v1.replace("Dear ", "Hello ", 1)
     with store.session() as s:
         drafts.save_version(s, store.ctx, store.users["cmo"], draft_id, edited, 1)
-        new = example()
-        new["contacts"]["toll_free"]["number"] = "1-888-555-0199"
-        incidents.update_facts(
-            s,
-            store.ctx,
-            store.users["responder"],
-            incident_id,
-            IncidentFacts.model_validate(new),
-            1,
-        )
+        change_toll_free(s, store, incident_id, "1-888-555-0199")
     with store.session() as s:
         assert drafts.detail(s, draft_id).facts_changed
         up = refresh.preview(s, store.ctx, draft_id)
@@ -157,16 +148,7 @@ def test_new_facts_in_a_sentence_the_author_edited_need_a_choice(store):  # type
             v1.replace(sentence, sentence + " any day"),
             1,
         )
-        new = example()
-        new["contacts"]["toll_free"]["number"] = "1-888-555-0199"
-        incidents.update_facts(
-            s,
-            store.ctx,
-            store.users["responder"],
-            incident_id,
-            IncidentFacts.model_validate(new),
-            1,
-        )
+        change_toll_free(s, store, incident_id, "1-888-555-0199")
     with store.session() as s:
         up = refresh.preview(s, store.ctx, draft_id)
         assert not up.merge.clean and up.proposed is None

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from support.recipients import person, write_rows
-from support.storedb import example
+from support.storedb import change_toll_free, example
 
 from app.domain.facts import IncidentFacts
 from app.export import assemble
@@ -114,17 +114,8 @@ def test_stale_letters_and_approvals_on_old_facts_refuse_the_merge(store):
     incident_id, ids = _incident(store)
     for did in ids.values():
         _approve(store, did)
-    data = example("retailer-card-breach")
-    data["contacts"]["toll_free"]["number"] = "1-855-555-0100"
     with store.session() as s:
-        incidents.update_facts(
-            s,
-            store.ctx,
-            store.users["security"],
-            incident_id,
-            IncidentFacts.model_validate(data),
-            1,
-        )
+        change_toll_free(s, store, incident_id, "1-855-555-0100", by="security")
     with store.session() as s, pytest.raises(MergeError, match="stale") as exc:
         plan_from_store(s, incident_id, ctx=store.ctx)
     assert (

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from support.storedb import example
+from support.storedb import change_toll_free, example
 
 from app.core.errors import Conflict
 from app.domain.facts import IncidentFacts
@@ -161,17 +161,8 @@ def test_a_change_that_does_not_touch_a_letter_leaves_its_approval(store):
 def test_approving_a_version_written_on_old_facts_is_refused(store):
     incident_id, made, _ = _create(store, "retailer-card-breach")
     ma = made[("US-MA", "plain")]
-    data = example("retailer-card-breach")
-    data["contacts"]["toll_free"]["number"] = "1-855-555-0111"
     with store.session() as s:
-        incidents.update_facts(
-            s,
-            store.ctx,
-            store.users["security"],
-            incident_id,
-            IncidentFacts.model_validate(data),
-            1,
-        )
+        change_toll_free(s, store, incident_id, "1-855-555-0111", by="security")
     with store.session() as s:
         # A save that raced the facts change: its text still carries the old number.
         draft = repo.get_draft(s, ma)
