@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.storedb import AUDIT_KEY
 
 from app.core.config import PROJECT_ROOT, Settings
 from app.domain.facts import IncidentFacts
@@ -31,6 +30,8 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    from support.storedb import AUDIT_KEY  # here, not at import: pytest rewrites support's asserts
+
     data = tmp_path_factory.mktemp("var")
     s = Settings(
         ENVIRONMENT="test",
