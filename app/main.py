@@ -35,6 +35,7 @@ from app.api.routes import (
     plan,
     reviews,
     suggestions,
+    tasks,
     users,
     versions,
 )
@@ -77,6 +78,7 @@ API_ROUTES = (
     plan,
     calendar,
     evidence,
+    tasks,
 )
 MERGE_UPLOAD_PATH = "/api/v1/exports/merges"  # the one route allowed bodies up to MAX_UPLOAD_BYTES
 
@@ -128,7 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     pages.install(app, settings)
     with app.state.db.sessions() as session:
         jobs.cleanup(session, Path(settings.EXPORT_DIR), settings.EXPORT_RETENTION_DAYS)
-    app.state.jobs = make_runner(settings, app.state.db)
+    app.state.jobs = make_runner(settings, app.state.db, app.state.workflow)
     # Added last runs first: request id and access log wrap everything, then the size limit.
     app.add_middleware(
         BodySizeLimit,

@@ -59,10 +59,11 @@ class Runtime:
     runner: Runner
     worker: str = "in-process"
     hooks: dict[str, Any] | None = None  # test hooks (e.g. ``stop_after``), in-process only
+    workflow: Any = None  # the web app's WorkflowContext (in-process); workers load their own
 
 
 def _load_tasks() -> None:
-    from app.export import merge_tasks  # noqa: F401 - registers the merge tasks
+    from app.export import bulk_tasks, merge_tasks  # noqa: F401 - registers the tasks
 
 
 class InProcessRunner:
@@ -74,9 +75,9 @@ class InProcessRunner:
 
     in_process = True
 
-    def __init__(self, db: Any, settings: Any):
+    def __init__(self, db: Any, settings: Any, workflow: Any = None):
         _load_tasks()
-        self.runtime = Runtime(db=db, settings=settings, runner=self, hooks={})
+        self.runtime = Runtime(db=db, settings=settings, runner=self, hooks={}, workflow=workflow)
         self._queue: queue.Queue[tuple[str, dict[str, Any]] | None] = queue.Queue()
         self._pending: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -202,8 +203,8 @@ def uses_workers(settings: Any) -> bool:
     return settings.JOBS == "workers"
 
 
-def make_runner(settings: Any, db: Any) -> Runner:
-    """The runner the settings ask for."""
+def make_runner(settings: Any, db: Any, workflow: Any = None) -> Runner:
+    """The runner the settings ask for (``workflow``: the app's context, for in-process tasks)."""
     if uses_workers(settings):
         return ProcrastinateRunner(settings.DATABASE_URL)
-    return InProcessRunner(db, settings)
+    return InProcessRunner(db, settings, workflow)

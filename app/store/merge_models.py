@@ -1,4 +1,5 @@
-"""Mail-merge jobs in the database: the job, its chunks of recipients and one row per input line.
+"""Mail-merge jobs in the database: the job, its chunks of recipients and one row per input line;
+and the other long jobs (bulk drafting, bulk export: ``task_jobs``).
 
 Why in the database: any worker on any machine takes any chunk (app.export.jobs), so the state
 must live where every worker sees it. Exactly once is a constraint, not a convention: one row per
@@ -102,3 +103,23 @@ class MergeRecipient(Base):
     delivery_detail: Mapped[str] = mapped_column(Text, default="")
     delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class TaskJob(Base):
+    """Another long job run as tasks (app.export.bulk_tasks): bulk drafting, bulk export. Its
+    parameters, progress (``done`` of ``total`` items) and result (ids and counts only)."""
+
+    __tablename__ = "task_jobs"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # drafts | export
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))  # queued | running | complete | failed
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
