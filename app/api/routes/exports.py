@@ -283,7 +283,7 @@ def resume_merge(
 @router.get(
     "/exports/merges/{job_id}/files/{path:path}",
     dependencies=[allow(*MERGERS)],
-    responses=conflict("the manifest is final only when the job is complete.")
+    responses=conflict("the manifest and letters are final only when the job is complete.")
     | {200: {"content": {MEDIA["pdf"]: {}, MEDIA["csv"]: {}, MEDIA["txt"]: {}}}},
 )
 def merge_file(
@@ -300,9 +300,11 @@ def merge_file(
     mode) or ``letters/<variant>/<recipient>.pdf`` (per-recipient mode).
     """
     folder, status = _job(session, settings, runner, job_id)
-    if path == "manifest.csv" and status["status"] != "complete":
+    if (path == "manifest.csv" or path.startswith("letters/")) and status["status"] != "complete":
+        # a letter being written is visible under its name (app.export.merge.letterfiles)
         raise Conflict(
-            f"Merge job {job_id} is {status['status']}; the manifest is final when it is complete."
+            f"Merge job {job_id} is {status['status']}; the manifest and the letters are final "
+            "when it is complete."
         )
     root = (folder / jobs.OUT).resolve()
     target = (root / path).resolve()
@@ -329,7 +331,7 @@ def merge_file(
 @router.get(
     "/exports/merges/{job_id}/manifest",
     dependencies=[allow(*MERGERS)],
-    responses=conflict("the manifest is final only when the job is complete.")
+    responses=conflict("the manifest and letters are final only when the job is complete.")
     | {200: {"content": {MEDIA["csv"]: {}}}},
 )
 def merge_manifest(
