@@ -184,6 +184,7 @@ def test_email_approved_by_cmo_and_security_exports_clean_eml(app):
     msg = message_from_bytes(r.content)
     assert "DRAFT" not in msg["Subject"] and not msg["Subject"].startswith("From")
     assert r.headers["content-disposition"].endswith('-email-v1.eml"')
+    assert r.headers["x-candor-proof"] == "not applicable"  # not mailed per residence
     body = msg.get_body(("plain",)).get_content()
     assert "Subject:" not in body and "security-notice" in body  # headers out, the body in
     pdf = _export(app, email["id"], "pdf")

@@ -42,10 +42,10 @@ def test_creating_an_incident_drafts_spanish_letters_where_recipients_read_spani
     spanish = kinds[("US-CA+US-TX", "es")]
     assert spanish.draft.channel == "letter" and spanish.draft.residences == ["US-CA", "US-TX"]
     assert "Aviso de violación de datos" in spanish.version.text
-    assert not [f for f in spanish.report.findings if f.severity.value == "error"]
-    assert spanish.report.readability.get("fernandez_huerta") is not None or any(
-        "huerta" in k.lower() or "szigriszt" in k.lower() for k in spanish.report.readability
-    )  # checked with the Spanish rules
+    # checked with the Spanish rules (Spanish formulas), and Candor's own draft passes them
+    assert {"fernandez_huerta", "szigriszt_pazos"} <= set(spanish.report.readability)
+    assert "flesch_kincaid_grade" not in spanish.report.readability
+    assert not [f.rule for f in spanish.report.findings if f.severity.value in ("error", "warning")]
     # German has no templates: the English letter must be translated, and the response says so
     assert any("'de'" in w and "translated" in w for w in warnings)
 

@@ -140,7 +140,13 @@ def export_letter(
     proof = (
         "failed; " + ", ".join(sorted({f"{p.residence}={p.code}" for p in failed}))
         if failed
-        else ("passed" if approved else "not approved")
+        else (
+            "not approved"
+            if not approved
+            else "passed"
+            if draft.channel == "letter"
+            else "not applicable"
+        )
     )
     return _attachment(data, f"{stem}.{format}", format, {"X-Candor-Proof": proof})
 
