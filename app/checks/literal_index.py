@@ -27,16 +27,20 @@ from app.rulebook.literals import MIN_LITERAL, fold, registered, required_litera
 
 _SPACE = str.maketrans("\n\r\t\f\v", "     ")
 _lock = threading.Lock()
-_built: tuple[int, ahocorasick.Automaton | None, frozenset[str]] = (-1, None, frozenset())
+Built = tuple[
+    int, "ahocorasick.Automaton | None", frozenset[str], dict[tuple[str, ...], tuple[str, ...]]
+]
+_built: Built = (-1, None, frozenset(), {})
 
 
-def _automaton() -> tuple[ahocorasick.Automaton | None, frozenset[str]]:
-    """The automaton of every literal registered so far (rebuilt when new ones were read)."""
+def _automaton() -> Built:
+    """The automaton of every literal registered so far (rebuilt when new ones were read), its
+    keys, and a memo of which keys of a pattern it lacks."""
     global _built
-    version, automaton, keys = _built
+    built = _built
     current, _ = registered()  # cheap: only the version is compared
-    if version == current:
-        return automaton, keys
+    if built[0] == current:
+        return built
     with _lock:
         if _built[0] != current:
             current, lits = registered()
@@ -46,8 +50,8 @@ def _automaton() -> tuple[ahocorasick.Automaton | None, frozenset[str]]:
                 for key in keys:
                     automaton.add_word(key, key)
                 automaton.make_automaton()
-            _built = (current, automaton, keys)
-        return _built[1], _built[2]
+            _built = (current, automaton, keys, {})
+        return _built
 
 
 class LiteralIndex:
@@ -57,7 +61,7 @@ class LiteralIndex:
         self.flat = text.translate(_SPACE)
         self.low = fold(self.flat)
         self.aligned = len(self.low) == len(text)
-        automaton, self.keys = _automaton()
+        _, automaton, self.keys, self._unknown = _automaton()
         found: list[tuple[int, int, str]] = []  # (start, end, key) of every occurrence
         if automaton is not None:
             for end, key in automaton.iter(self.low):
@@ -67,7 +71,6 @@ class LiteralIndex:
         self._starts = [f[0] for f in found]
         self._everywhere = frozenset(f[2] for f in found)
         self._spans: dict[tuple[int, int], frozenset[str]] = {}
-        self._unknown: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def _keys_in(self, start: int, end: int | None) -> frozenset[str]:
         """The automaton's keys that occur wholly inside text[start:end] (worked out once per span)."""
