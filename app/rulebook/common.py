@@ -26,6 +26,9 @@ def _valid_regex(pattern: str) -> str:
 
 
 Regex = Annotated[str, AfterValidator(_valid_regex)]
+RegexText = Annotated[str, "regex"]
+"""A regex its rule's own validator compiles (after expanding macros): typed so that code reading
+the schema (app/rulebook/compiled.py) knows it is a regex, with no validation of its own."""
 
 
 class Examples(StrictModel):

@@ -82,7 +82,7 @@ def compile_value(value: Any) -> Any:
 
 
 def strings_in(value: Any, out: set[str]) -> set[str]:
-    """Every string in `value` (records, lists, tuples, dicts: keys and values), into `out`."""
+    """Every string in `value` (records, lists, tuples, sets, dicts: keys and values), into `out`."""
     if isinstance(value, str):
         out.add(value)
     elif isinstance(value, Record):
@@ -97,10 +97,44 @@ def strings_in(value: Any, out: set[str]) -> set[str]:
     return out
 
 
+def regexes_in(value: Any, out: set[str]) -> set[str]:
+    """The strings of every field typed `Regex` or `RegexText` (app/rulebook/common.py) in the models
+    inside `value`, into `out`: the rules' regexes, found from the schema's own types (a new
+    regex field counts without a change here; tests/checks/test_patterns.py checks that every
+    regex a check runs is among them)."""
+    from functools import cache
+    from typing import get_args, get_type_hints
+
+    from app.rulebook.common import Regex, RegexText  # pydantic: only when a cache is built
+
+    def holds_regex(tp: Any) -> bool:
+        return tp in (Regex, RegexText) or any(holds_regex(a) for a in get_args(tp))
+
+    @cache
+    def regex_fields(cls: type) -> frozenset[str]:
+        hints = get_type_hints(cls, include_extras=True)
+        return frozenset(name for name in cls.model_fields if holds_regex(hints.get(name)))  # type: ignore[attr-defined]
+
+    def walk(v: Any) -> None:
+        fields = getattr(type(v), "model_fields", None)
+        if isinstance(fields, dict):
+            regexes = regex_fields(type(v))
+            for name in fields:
+                (strings_in if name in regexes else lambda x, _: walk(x))(getattr(v, name), out)
+        elif isinstance(v, dict):
+            for item in v.values():
+                walk(item)
+        elif isinstance(v, (list, tuple, set, frozenset)):
+            for item in v:
+                walk(item)
+
+    walk(value)
+    return out
+
+
 def compile_rulebook(rulebook: Rulebook) -> Rulebook:
     """The same Rulebook with its rules as records (what the checks read is unchanged), and the
-    required literals of every string in them read once (app/rulebook/literals.py: a regex's
-    literals; other strings are never asked for)."""
+    required literals of every rule regex read once (app/rulebook/literals.py)."""
     compiled = dataclasses.replace(
         rulebook,
         rules=compile_value(rulebook.rules),
@@ -111,6 +145,6 @@ def compile_rulebook(rulebook: Rulebook) -> Rulebook:
         localised_elements=compile_value(rulebook.localised_elements),
     )
     found: set[str] = set()
-    for part in (compiled.rules, compiled.elements, compiled.localised_elements):
-        strings_in(part, found)
+    for part in (rulebook.rules, rulebook.elements, rulebook.localised_elements):
+        regexes_in(part, found)
     return dataclasses.replace(compiled, literals=read_all(found))

@@ -253,6 +253,7 @@ _REGISTERED: set[str] = set()
 them all in one pass."""
 _registry_lock = threading.Lock()
 _KNOWN: dict[str, frozenset[str] | None] = {}
+_asked: set[str] = set()  # patterns of _KNOWN whose literals were registered (on first use)
 """Literals read once and kept with the compiled rulebook (app/rulebook/cache.py): a one-off
 command reads them from there instead of reading every pattern again."""
 
@@ -262,11 +263,12 @@ def required_literals(pattern: str, shortest: int = MIN_LITERAL) -> frozenset[st
 
     Each string has at least `shortest` characters (a one-character literal such as "@" is
     worth testing only for a pattern that is slow and rare, like an e-mail address)."""
-    if shortest == MIN_LITERAL:
-        try:
-            return _KNOWN[pattern]
-        except KeyError:
-            pass
+    if shortest == MIN_LITERAL and pattern in _KNOWN:
+        found = _KNOWN[pattern]
+        if found and pattern not in _asked:  # in use here: the text index should find them
+            _asked.add(pattern)
+            _register(found)
+        return found
     return _read(pattern, shortest)
 
 
@@ -313,9 +315,6 @@ def read_all(patterns: set[str]) -> dict[str, frozenset[str] | None]:
 def preload(known: dict[str, frozenset[str] | None]) -> None:
     """Take literals read earlier by `read_all` (the same code: the cache key hashes this module)."""
     _KNOWN.update(known)
-    for lits in known.values():
-        if lits:
-            _register(lits)
 
 
 def may_occur(pattern: str, low: str, shortest: int = MIN_LITERAL) -> bool:

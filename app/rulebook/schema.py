@@ -16,6 +16,7 @@ from app.rulebook.channel_schema import ChannelElements
 from app.rulebook.common import (
     Examples,
     Regex,
+    RegexText,
     RuleHeader,
     StrictModel,
     check_placeholders,
@@ -162,7 +163,7 @@ class Substitution(RuleHeader):
 
     kind: Literal["substitution"]
     ignorecase: bool = True
-    swap: dict[str, str] = Field(min_length=1)
+    swap: dict[RegexText, str] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _validate(self) -> Substitution:

@@ -26,7 +26,13 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from app.rulebook.common import RuleHeader, StrictModel, check_placeholders, compile_regex
+from app.rulebook.common import (
+    RegexText,
+    RuleHeader,
+    StrictModel,
+    check_placeholders,
+    compile_regex,
+)
 
 _GROUP_REF = re.compile(r"\\g<([^>]+)>|\\(\d+)")
 
@@ -34,7 +40,7 @@ _GROUP_REF = re.compile(r"\\g<([^>]+)>|\\(\d+)")
 class SentenceMatch(StrictModel):
     """One pattern, with the rewrite it suggests (optional)."""
 
-    match: str = Field(min_length=1, description="Regex; `%{NAME}` macros allowed.")
+    match: RegexText = Field(min_length=1, description="Regex; `%{NAME}` macros allowed.")
     rewrite: str | None = Field(
         None, description="Replacement for the matched words; may use `\\g<name>` groups."
     )
@@ -52,10 +58,10 @@ class SentencePattern(RuleHeader):
         default_factory=dict, description="Named regex fragments, used as %{NAME}."
     )
     patterns: list[SentenceMatch | str] = Field(min_length=1)
-    sentence_requires: list[str] = Field(default_factory=list)
-    sentence_excludes: list[str] = Field(default_factory=list)
-    not_preceded_by: list[str] = Field(default_factory=list)
-    not_followed_by: list[str] = Field(default_factory=list)
+    sentence_requires: list[RegexText] = Field(default_factory=list)
+    sentence_excludes: list[RegexText] = Field(default_factory=list)
+    not_preceded_by: list[RegexText] = Field(default_factory=list)
+    not_followed_by: list[RegexText] = Field(default_factory=list)
 
     @field_validator("family")
     @classmethod
