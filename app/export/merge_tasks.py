@@ -74,6 +74,11 @@ def plan_to_dict(plan: MergePlan) -> dict[str, Any]:
         "default": asdict(plan.default) if plan.default else None,
         "refusals": {code: list(r) for code, r in plan.refusals.items()},
         "proofs": dict(plan.proofs),
+        "translations": {
+            lang: {code: asdict(v) for code, v in by_code.items()}
+            for lang, by_code in plan.translations.items()
+        },
+        "fallback": plan.fallback,
     }
 
 
@@ -84,6 +89,11 @@ def plan_from_dict(data: dict[str, Any]) -> MergePlan:
         VariantLetter(**data["default"]) if data.get("default") else None,
         refusals={code: (r[0], r[1]) for code, r in (data.get("refusals") or {}).items()},
         proofs=data.get("proofs") or {},
+        translations={
+            lang: {code: VariantLetter(**v) for code, v in by_code.items()}
+            for lang, by_code in (data.get("translations") or {}).items()
+        },
+        fallback=bool(data.get("fallback")),
     )
 
 

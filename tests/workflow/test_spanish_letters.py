@@ -16,6 +16,7 @@ from support.storedb import example
 
 from app.domain.facts import IncidentFacts
 from app.export.merge import run_merge
+from app.export.merge_tasks import plan_from_dict, plan_to_dict
 from app.export.plan import plan_from_store
 from app.store import repositories as repo
 from app.workflow import incidents
@@ -113,3 +114,7 @@ def test_the_merge_picks_each_recipients_language_and_counts_english_fallbacks(s
         summary["per_variant"][BIG + ".en-fallback"] == 1
         and summary["per_variant"]["US-CA.es"] == 2
     )
+    # the plan a merge job stores for its workers keeps the translations and the fallback
+    stored = plan_from_dict(json.loads(json.dumps(plan_to_dict(plan))))
+    assert stored == plan and stored.letter_for("US-CA", "es").variant_id == "US-CA.es"
+    assert stored.letter_for("US-NY", "es").variant_id == BIG + ".en-fallback"
