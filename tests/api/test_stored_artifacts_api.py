@@ -223,3 +223,51 @@ def test_regulator_notice_needs_compliance_sign_off_before_release(app):
     pdf = _export(app, notice["id"], "pdf")
     assert pdf.headers["content-disposition"].endswith('-regulator-v1.pdf"')
     assert "NOT APPROVED" not in _pdf_text(pdf.content)
+
+
+def test_api_merge_sends_spanish_readers_their_spanish_letter(tmp_path):
+    """On the embedded SQLite store the job runs in the web process; on PostgreSQL it needs
+    `candor worker` processes (tests/export/test_merge_workers.py), and the plan the job stores
+    keeps the letters in other languages (tests/workflow/test_spanish_letters.py)."""
+    import csv
+    import io
+    import time
+
+    app = make_store_app(tmp_path)
+
+    from support.approvals import approve_every_draft
+    from support.recipients import COLUMNS, person, write_rows
+
+    facts = example() | {"recipient_languages": {"US-CA": "es"}}
+    r = app.client.post("/api/v1/incidents", json={"facts": facts}, headers=app.h("responder"))
+    assert r.status_code == 201, r.text
+    incident = r.json()["incident"]["id"]
+    assert {(d["variant"], d["language"]) for d in r.json()["drafts"]} >= {("US-CA", "es")}
+    with app.client.app.state.db.sessions() as s:
+        approve_every_draft(s, incident)
+    rows = [
+        person("a", "CA", language="es"),
+        person("b", "CA", language=""),
+        person("c", "NY", language="es"),
+    ]
+    data = write_rows(tmp_path / "r.csv", rows, [*COLUMNS, "language"]).read_bytes()
+    r = app.client.post(
+        "/api/v1/exports/merges",
+        data={"incident_id": incident, "format": "txt"},
+        files={"recipients": ("r.csv", data, "text/csv")},
+        headers=app.h("compliance"),
+    )
+    assert r.status_code == 202, r.text
+    job = r.json()["id"]
+    for _ in range(600):
+        st = app.client.get(f"/api/v1/exports/merges/{job}", headers=app.h("compliance")).json()
+        if st["status"] in ("complete", "failed", "interrupted"):
+            break
+        time.sleep(0.1)
+    assert st["status"] == "complete", st
+    manifest = app.client.get(
+        f"/api/v1/exports/merges/{job}/manifest", headers=app.h("compliance")
+    ).text
+    variants = {r["recipient_id"]: r["variant"] for r in csv.DictReader(io.StringIO(manifest))}
+    big = "US-CA+US-NY+US-OR+US-TX+US-WA"
+    assert variants == {"a": "US-CA.es", "b": big, "c": big + ".en-fallback"}
