@@ -108,7 +108,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a loaded 2-core machine: import, migrate, seed
     while True:
         if proc.poll() is not None:
             log.close()
@@ -123,7 +123,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         if time.monotonic() > deadline:
             proc.kill()
             raise RuntimeError(
-                "app did not start in 60 s:\n" + (data / "server.log").read_text()[-4000:]
+                "app did not start in 180 s:\n" + (data / "server.log").read_text()[-4000:]
             )
         time.sleep(0.2)
     yield LiveApp(

@@ -163,14 +163,18 @@ def test_dismiss_and_keyboard(new_page, new_draft):  # type: ignore[no-untyped-d
     assert page.evaluate("() => window.getSelection().toString()") == HEDGE
     page.keyboard.press("Alt+Enter")
     assert "To protect you, we write to you." in page.locator("#letter-text").input_value()
-    # Dismiss hides one finding for this user on this version, and it can be shown again.
+    # Dismiss hides one finding for this user on this version, and it can be shown again. Saved
+    # first: a dismissal belongs to a saved version, so the finding must still be there on reload.
     expect(cards).to_have_count(1, timeout=30_000)
+    page.locator("#save-button").click()
+    expect(page.locator("#save-button")).to_have_text("Save as v3")
+    expect(page.locator("#check-status")).to_contain_text("Checked", timeout=30_000)
     opened = page.locator(".finding:not(.waived)").count()
     page.locator(".letter-doc").click()
     page.keyboard.press("Alt+ArrowDown")
     page.keyboard.press("Alt+Backspace")
     expect(page.locator(".finding:not(.waived)")).to_have_count(opened - 1)
-    expect(page.locator(".dismissed-note")).to_contain_text("1 dismissed on v1")
+    expect(page.locator(".dismissed-note")).to_contain_text("1 dismissed on v2")
     page.reload()
     expect(page.locator("#check-status")).to_contain_text("Checked", timeout=30_000)
     page.get_by_role("button", name="Show them again").click()
