@@ -8,28 +8,9 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from support.editor_page import open_draft, select_phrase
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _open(page, draft_id: int) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"/drafts/{draft_id}")
-    expect(page.locator("#check-status")).to_contain_text("Checked", timeout=30_000)
-
-
-def _select(page, phrase: str) -> None:  # type: ignore[no-untyped-def]
-    page.evaluate(
-        """phrase => {
-          const E = window.CandorEditor, text = E.text(), i = text.indexOf(phrase);
-          if (i < 0) throw new Error('not in the letter: ' + phrase);
-          const cp = s => Array.from(s).length;
-          const r = E.docRange(cp(text.slice(0, i)), cp(text.slice(0, i + phrase.length)));
-          const v = E.view();
-          v.dispatch(v.state.tr.setSelection(window.CandorPM.state.TextSelection.create(v.state.doc, r.from, r.to)));
-          v.focus();
-        }""",
-        phrase,
-    )
 
 
 def _phrase(text: str) -> str:
@@ -45,10 +26,10 @@ def _phrase(text: str) -> str:
 def test_comment_thread_across_versions(new_page, new_draft, set_letter):  # type: ignore[no-untyped-def]
     draft_id = new_draft(new_page("responder"), affected="US-CA 40")
     cmo = new_page("cmo")
-    _open(cmo, draft_id)
+    open_draft(cmo, draft_id)
     text = cmo.locator("#letter-text").input_value()
     phrase = _phrase(text)
-    _select(cmo, phrase)
+    select_phrase(cmo, phrase)
     cmo.get_by_role("button", name="Comment", exact=True).click()
     expect(cmo.locator("#comment-quote")).to_contain_text(phrase)
     cmo.get_by_label("Your comment on these words").fill("Is this still true after the audit?")
@@ -59,7 +40,7 @@ def test_comment_thread_across_versions(new_page, new_draft, set_letter):  # typ
     expect(cmo.locator(".letter-doc .comment-mark")).to_have_text(phrase)
     # Every reviewer sees it and can answer; compliance cannot edit but can comment.
     comp = new_page("compliance")
-    _open(comp, draft_id)
+    open_draft(comp, draft_id)
     t = comp.get_by_test_id("comment-thread")
     expect(t).to_contain_text("Is this still true after the audit?")
     t.get_by_label("Reply to this comment").fill("Yes, confirmed with security.")
@@ -93,13 +74,13 @@ def test_comment_thread_across_versions(new_page, new_draft, set_letter):  # typ
 def test_suggestions_accept_makes_a_version_reject_makes_none(new_page, new_draft):  # type: ignore[no-untyped-def]
     draft_id = new_draft(new_page("responder"), affected="US-CA 40")
     sec = new_page("security")
-    _open(sec, draft_id)
+    open_draft(sec, draft_id)
     text = sec.locator("#letter-text").input_value()
     phrase = _phrase(text)
     sec.get_by_role("button", name="Suggest edits").click()
     expect(sec.locator("#suggest-bar")).to_be_visible()
     expect(sec.locator("#save-button")).to_be_hidden()
-    _select(sec, phrase)
+    select_phrase(sec, phrase)
     sec.keyboard.type("We changed this sentence.")
     sec.get_by_role("button", name="Send as suggestions").click()
     expect(sec.locator(".flash")).to_contain_text("for the editor to accept or reject")
@@ -113,7 +94,7 @@ def test_suggestions_accept_makes_a_version_reject_makes_none(new_page, new_draf
     )  # security does not decide
 
     cmo = new_page("cmo")
-    _open(cmo, draft_id)
+    open_draft(cmo, draft_id)
     # Approval waits for the open suggestions.
     cmo.get_by_role("button", name=re.compile("Approve v1")).click()
     expect(cmo.locator("#review-panel [role=alert]")).to_contain_text("suggested edit")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from support.editor_page import open_draft, select_phrase
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,23 +24,7 @@ def _open(page, draft_id: int) -> None:  # type: ignore[no-untyped-def]
         "console",
         lambda m: CSP_ERRORS.append(m.text) if "Content Security Policy" in m.text else None,
     )
-    page.goto(f"/drafts/{draft_id}")
-    expect(page.locator("#check-status")).to_contain_text("Checked", timeout=30_000)
-
-
-def _select(page, phrase: str) -> None:  # type: ignore[no-untyped-def]
-    """Select `phrase` in the formatted editor (as a drag over the words would)."""
-    page.evaluate(
-        """phrase => {
-          const E = window.CandorEditor, text = E.text(), i = text.indexOf(phrase);
-          const cp = s => Array.from(s).length;
-          const r = E.docRange(cp(text.slice(0, i)), cp(text.slice(0, i + phrase.length)));
-          const v = E.view();
-          v.dispatch(v.state.tr.setSelection(window.CandorPM.state.TextSelection.create(v.state.doc, r.from, r.to)));
-          v.focus();
-        }""",
-        phrase,
-    )
+    open_draft(page, draft_id)
 
 
 def test_every_golden_and_corpus_letter_round_trips_unchanged(new_page, new_draft):  # type: ignore[no-untyped-def]
@@ -76,7 +61,7 @@ def test_toolbar_edits_are_saved_as_markdown(new_page, new_draft):  # type: igno
     page.keyboard.press("Control+End")
     page.keyboard.press("Enter")
     page.keyboard.type("Call us today")
-    _select(page, "today")
+    select_phrase(page, "today")
     page.get_by_role("button", name="Bold").click()
     text = page.locator("#letter-text").input_value()
     assert text.rstrip().endswith("Call us **today**")

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from support.editor_page import open_draft, select_phrase
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TABLET = {"width": 768, "height": 1024}
 HEDGE = "Out of an abundance of caution"
-
-
-def _open(page, draft_id: int) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"/drafts/{draft_id}")
-    expect(page.locator("#check-status")).to_contain_text("Checked", timeout=30_000)
 
 
 def _watch(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -34,28 +30,13 @@ def _watch(page) -> list[str]:  # type: ignore[no-untyped-def]
     return problems
 
 
-def _select(page, phrase: str) -> None:  # type: ignore[no-untyped-def]
-    page.evaluate(
-        """phrase => {
-          const E = window.CandorEditor, text = E.text(), i = text.indexOf(phrase);
-          if (i < 0) throw new Error('not in the letter: ' + phrase);
-          const cp = s => Array.from(s).length;
-          const r = E.docRange(cp(text.slice(0, i)), cp(text.slice(0, i + phrase.length)));
-          const v = E.view();
-          v.dispatch(v.state.tr.setSelection(window.CandorPM.state.TextSelection.create(v.state.doc, r.from, r.to)));
-          v.focus();
-        }""",
-        phrase,
-    )
-
-
 def test_a_cmo_on_a_tablet_reaches_cards_and_comments_from_the_letter(
     new_page, new_draft, set_letter
 ) -> None:  # type: ignore[no-untyped-def]
     draft_id = new_draft(new_page("responder"), affected="US-CA 40")
     page = new_page("cmo", **TABLET)
     problems = _watch(page)
-    _open(page, draft_id)
+    open_draft(page, draft_id)
     sheet = page.locator("#side-panel")
     expect(sheet).to_be_hidden()
     # Typing a hedge underlines it; clicking the underline opens the sheet on its card.
@@ -80,7 +61,7 @@ def test_a_cmo_on_a_tablet_reaches_cards_and_comments_from_the_letter(
     expect(page.locator(".flash")).to_contain_text("Saved as v2")
     expect(page.locator("#check-status")).to_contain_text("Checked", timeout=30_000)
     # Select words and press Comment: the form opens in the sheet, ready to type.
-    _select(page, "To protect you, we write to you today.")
+    select_phrase(page, "To protect you, we write to you today.")
     page.get_by_role("button", name="Comment", exact=True).click()
     form = page.locator("#comment-form")
     expect(sheet).to_be_visible()
@@ -101,7 +82,7 @@ def test_a_cmo_on_a_tablet_reaches_cards_and_comments_from_the_letter(
 def test_a_suggestion_waiting_in_the_closed_sheet_is_counted_and_shown(new_page, new_draft) -> None:  # type: ignore[no-untyped-def]
     draft_id = new_draft(new_page("responder"), affected="US-CA 40")
     security = new_page("security", **TABLET)
-    _open(security, draft_id)
+    open_draft(security, draft_id)
     security.get_by_role("button", name="Suggest edits").click()
     security.locator(".letter-doc p").last.dblclick()  # a word selected, as a double tap would
     word = security.evaluate("() => window.getSelection().toString().trim()")
@@ -111,7 +92,7 @@ def test_a_suggestion_waiting_in_the_closed_sheet_is_counted_and_shown(new_page,
     expect(security.locator(".flash")).to_contain_text("Sent 1 suggestion")
     cmo = new_page("cmo", **TABLET)
     problems = _watch(cmo)
-    _open(cmo, draft_id)
+    open_draft(cmo, draft_id)
     expect(cmo.locator("#sheet-count")).to_contain_text("1 suggestion")
     deletion = cmo.locator(".letter-doc .sugg-del")
     expect(deletion).to_contain_text(word)
