@@ -11,8 +11,10 @@ project), "elsewhere" (`origin: elsewhere`: real notices published by organisati
 attorneys general, cited in `source:`, that the detectors were developed against) and
 "held-out" (`origin: elsewhere` with `heldout: true`: published notices labelled by hand before
 any detector ran on them and never used to tune one; their figures estimate how the detectors
-do on letters nobody here has seen). Run with `-s` to see it. Overall precision and recall
-must both reach 0.9 on each part; the issue's target for held-out letters is macro-F1 >= 0.95.
+do on letters nobody here has seen). Run with `-s` to see it; the misses are listed letter by
+letter for "ours" and "elsewhere" only, never for held-out letters (a list of which held-out letter
+missed what would point whoever tunes a detector at that letter). Overall precision and recall
+must both reach 0.9 on the first two parts; the issue's target for held-out letters is macro-F1 >= 0.95.
 """
 
 from __future__ import annotations
@@ -131,7 +133,8 @@ def test_detection_precision_and_recall(rulebook) -> None:  # type: ignore[no-un
     tables, all_misses = {}, []
     for origin in PARTS:
         tables[origin], misses = score(rulebook, origin)
-        all_misses += misses
+        if origin != "held-out":  # which held-out letter missed what would point a tuner at it
+            all_misses += misses
     sizes = Counter(part(d) for d in _data().values())
     print(f"\n{len(labels)} letters (" + ", ".join(f"{sizes[p]} {p}" for p in PARTS) + ")")
     _print(tables)
