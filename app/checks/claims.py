@@ -3,10 +3,11 @@
 Why: counsel strikes claims the organisation cannot stand behind — guarantees ("this will never
 happen again"), speed the dates contradict ("as soon as we learned of this, we acted" when the
 breach was stopped two days after it was found), findings of an investigation the record does not
-mention, and promises about what the organisation will never ask. Each `swap` entry pairs the
-claim with a rewrite that claims no more than the facts. `unless_facts` says what in the facts
-would support the claim; when the facts support it there is no finding, and a facts-dependent
-claim is not judged without facts (the engine's note says the facts were not compared).
+mention, denials of misuse the record contradicts, and promises about what the organisation will
+never ask. Each `swap` entry pairs the claim with a rewrite that claims no more than the facts.
+`unless_facts` says what in the facts would support the claim; when the facts support it there is
+no finding, and a facts-dependent claim is not judged without facts (the engine's note says the
+facts were not compared).
 """
 
 from __future__ import annotations
@@ -41,9 +42,15 @@ def investigation_recorded(facts: Any) -> bool:
     return any(_INVESTIGATION.search(t) for t in texts)
 
 
+def no_misuse_recorded(facts: Any) -> bool:
+    """The facts do not record evidence that the data was misused (`incident.misuse_known`)."""
+    return not facts.incident.misuse_known
+
+
 _SUPPORTED = {
     "response_same_day": response_same_day,
     "investigation_recorded": investigation_recorded,
+    "no_misuse_recorded": no_misuse_recorded,
 }
 
 

@@ -121,6 +121,9 @@ class LetterContent(StrictModel):
     steps: list[StepDef] = Field(min_length=1)
     rights: list[RightDef] = Field(default_factory=list)
     complaint_right: RegisterText
+    misuse_known: RegisterText = Field(
+        description="Said before the recipient's steps when the facts record evidence of misuse."
+    )
     consequences: list[ConsequenceDef] = Field(default_factory=list)
     causes: dict[str, str]
     labels: dict[DataType, str] = Field(default_factory=dict)
@@ -166,6 +169,8 @@ class LetterContent(StrictModel):
         out += [
             ("complaint_right.plain", self.complaint_right.plain),
             ("complaint_right.formal", self.complaint_right.formal),
+            ("misuse_known.plain", self.misuse_known.plain),
+            ("misuse_known.formal", self.misuse_known.formal),
         ]
         return out
 

@@ -183,6 +183,12 @@ class LetterContext:
         metadata={"help": "Notice was delayed at law enforcement's request."}
     )
     third_parties: str = field(metadata={"help": "Who acquired the data, if known (may be empty)."})
+    misuse_known: str = field(
+        metadata={
+            "help": "The sentence saying the data has already been misused, when the facts record "
+            "it (incident.misuse_known); else empty."
+        }
+    )
     data_types: tuple[str, ...] = field(
         metadata={"help": "Exposed data in plain words, most sensitive first."}
     )
@@ -463,6 +469,7 @@ def build_context(
         timeline=timeline(inc, (inc.summary or "") if "what_happened" in include - exclude else ""),
         law_enforcement_delay=inc.law_enforcement_delay,
         third_parties=inc.third_parties or "",
+        misuse_known=getattr(content.misuse_known, reg) if inc.misuse_known else "",
         data_types=tuple(labels) or (missing("data_types"),),
         data_types_text=join_words(labels) or missing("data_types"),
         affected_count=f"{total:,} people" if total else missing("affected"),

@@ -275,7 +275,9 @@ class AdmissionsPolicy(RuleHeader):
         return self
 
 
-CLAIM_CONDITIONS = ("always", "response_same_day", "investigation_recorded")
+ClaimCondition = Literal[
+    "always", "response_same_day", "investigation_recorded", "no_misuse_recorded"
+]
 
 
 class Claim(RuleHeader):
@@ -285,13 +287,14 @@ class Claim(RuleHeader):
     names what in the facts supports the claim: `always` (never supported: guarantees, promises
     about what the organisation will never do), `response_same_day` (supported when the facts show
     the breach contained on the day it was discovered), `investigation_recorded` (supported when the
-    facts' summary or remediation records an investigation). A facts-dependent claim is not judged
+    facts' summary or remediation records an investigation), `no_misuse_recorded` (supported unless
+    the facts record evidence that the data was misused). A facts-dependent claim is not judged
     when no facts are given (the report notes it).
     """
 
     kind: Literal["claim"]
     ignorecase: bool = True
-    unless_facts: Literal["always", "response_same_day", "investigation_recorded"] = "always"
+    unless_facts: ClaimCondition = "always"
     swap: dict[Regex, str] = Field(min_length=1)
 
     @model_validator(mode="after")

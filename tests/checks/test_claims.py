@@ -187,3 +187,14 @@ def test_non_us_letter_rules_apply_only_outside_the_us() -> None:
         "family.complaint_right",
     } <= eu
     assert not {r for r in us if r.startswith("family.")}
+
+
+def test_a_denial_of_misuse_is_an_error_only_when_the_facts_record_misuse() -> None:
+    text = "We have no evidence that your information has been misused. Please call us."
+    misused = _claims(text, _facts(misuse_known=True))
+    assert misused == {("claims.misuse", "no evidence")}
+    assert not any(r == "claims.misuse" for r, _ in _claims(text, _facts(misuse_known=False)))
+    assert _claims(text) == set(), "not judged without facts"
+    report = run_checks(text, rulebook=RULES, settings=None, facts=_facts(misuse_known=True))
+    f = next(f for f in report.findings if f.rule == "claims.misuse")
+    assert f.severity.value == "error" and f.suggestion == "evidence"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from support.artifacts import GOLDEN_LETTERS as GOLDEN
-from support.artifacts import GOLDEN_VARIANTS, MAX_GRADE, MIN_EASE, TEMPLATES, check
+from support.artifacts import GOLDEN_VARIANTS, MAX_GRADE, MIN_EASE, TEMPLATES, check, draft
 
 from app.core.config import PROJECT_ROOT
 from app.domain.datatypes import CREDENTIAL_TYPES, IDENTITY_THEFT_TYPES, DataType
@@ -229,3 +229,35 @@ def test_rights_are_a_paragraph_not_steps(example_facts) -> None:  # type: ignor
         example_facts["retailer-card-breach"], RULES, TEMPLATES, tone="plain", jurisdiction="US-MA"
     ).text
     assert re.search(r"^\*\*Your rights\.\*\* .*police report", text, re.M)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("tone", TONES)
+def test_known_misuse_is_told_and_the_letter_passes_its_own_check(
+    tone, language, example_facts, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """`incident.misuse_known` reaches the letter and the regulator notice, but not a letter that
+    must leave out the nature of the breach and of the unauthorized use (MA, c.93H s.3)."""
+    facts = example_facts["retailer-card-breach"]
+    misused = facts.model_copy(
+        update={"incident": facts.incident.model_copy(update={"misuse_known": True})}
+    )
+    said = {"en": "already been misused", "es": "ya se ha hecho"}[language]
+    for code in ("US-CA", "US-MA"):
+        before = draft(facts, RULES, tone=tone, jurisdiction=code, language=language)
+        text = draft(misused, RULES, tone=tone, jurisdiction=code, language=language)
+        assert said not in before
+        if code == "US-MA":
+            assert text == before
+        else:
+            assert text.index("1. **", text.index(said)) > 0, (
+                "said before the steps it makes urgent"
+            )
+        report = check(
+            text, misused, RULES, settings, tone=tone, jurisdiction=code, language=language
+        )
+        assert [f.rule for f in report.findings if f.severity.value != "suggestion"] == []
+    regulator = draft(
+        misused, RULES, tone="formal", jurisdiction="US-CA", channel="regulator", language=language
+    )
+    assert {"en": "misused: Yes.", "es": "datos: Sí."}[language] in regulator

@@ -151,7 +151,7 @@ WALK: dict[str, tuple[Any, str | None, Any]] = {
         None,
         "voids the safe harbour when the data was encrypted (variants)",
     ),
-    "incident.misuse_known": (["false", "true"], None, "no rule or template reads it yet"),
+    "incident.misuse_known": (["false", "true"], "already been misused", ["US-CA"]),
     "incident.discovery_at": (
         "2026-10-12T09:30:00-07:00",
         None,
