@@ -261,3 +261,21 @@ def test_known_misuse_is_told_and_the_letter_passes_its_own_check(
         misused, RULES, tone="formal", jurisdiction="US-CA", channel="regulator", language=language
     )
     assert {"en": "misused: Yes.", "es": "datos: Sí."}[language] in regulator
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("channel", ["email", "website", "faq"])
+def test_known_misuse_is_told_on_every_channel_to_people(
+    channel, language, example_facts, settings
+) -> None:  # type: ignore[no-untyped-def]
+    facts = example_facts["retailer-card-breach"]
+    misused = facts.model_copy(
+        update={"incident": facts.incident.model_copy(update={"misuse_known": True})}
+    )
+    said = {"en": "already been misused", "es": "ya se ha hecho"}[language]
+    kw = {"tone": "plain", "jurisdiction": "US-CA", "channel": channel, "language": language}
+    assert said not in draft(facts, RULES, **kw)
+    text = draft(misused, RULES, **kw)
+    assert said in text
+    report = check(text, misused, RULES, settings, **kw)
+    assert [f.rule for f in report.findings if f.severity.value != "suggestion"] == []
