@@ -1,8 +1,10 @@
-"""`candor draft FACTS.json [--channel C] [--language en|es] --tone TONE [--jurisdiction CODE] [--format text|html]`.
+"""`candor draft FACTS.json [--channel C] [--language en|es] --tone TONE [--jurisdiction CODE[+CODE…]] [--format text|html]`.
 
 Prints one artifact: the letter (default), the e-mail, the website posting, the call-centre FAQ,
 a regulator notice (`--jurisdiction` names the law whose regulator it goes to) or the press
 statement, in English or Spanish, all drafted from the same facts (app/letters/artifacts.py).
+A letter variant that serves several laws is named as `candor obligations` prints it
+(`US-CA+US-NY+US-TX`), so the letter drafted here is the one those residents are sent.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     p.add_argument(
         "--jurisdiction",
         default=None,
-        help="Letter variant's jurisdiction code (default US-GENERIC); for --channel regulator, the law "
-        "whose regulator gets the notice (required).",
+        help="Letter variant: a jurisdiction code, or several joined by + as `candor obligations` "
+        "lists variants (default US-GENERIC); for --channel regulator, the one law whose regulator "
+        "gets the notice (required).",
     )
     p.add_argument(
         "--channel",
@@ -53,7 +56,7 @@ def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 
 def run(args: argparse.Namespace) -> int:
     """Print the drafted artifact."""
-    from app.domain.channels import drafting_language, language_warning, residence_language
+    from app.domain.channels import drafting_language, language_warning, letter_languages
     from app.letters.artifacts import draft_artifact
 
     facts = common.read_facts(args.facts)
@@ -63,16 +66,30 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(
             "--jurisdiction: a regulator notice needs the law whose regulator gets it, e.g. US-MA"
         )
-    jurisdiction = args.jurisdiction or "US-GENERIC"
-    if jurisdiction not in rb.jurisdictions:
+    codes = (args.jurisdiction or "US-GENERIC").split("+")
+    unknown = [c for c in codes if c not in rb.jurisdictions]
+    if unknown or len(set(codes)) != len(codes):
+        what = f"unknown code {unknown[0]!r}" if unknown else "a code is repeated"
         raise CliError(
-            f"--jurisdiction: unknown code {jurisdiction!r}; known: {', '.join(sorted(rb.jurisdictions))}"
+            f"--jurisdiction: {what}; give one code or several joined by +; known: "
+            f"{', '.join(sorted(rb.jurisdictions))}"
+        )
+    if args.channel == "regulator" and len(codes) != 1:
+        raise CliError(
+            "--jurisdiction: a regulator notice is for one law; give one code, e.g. US-MA"
         )
     language = args.language
     if language is None:
-        wanted = residence_language(facts, jurisdiction)
-        language = drafting_language(wanted)
-        warning = language_warning(wanted, [jurisdiction])
+        wanted = letter_languages(facts, codes)
+        if len(wanted) > 1:
+            raise CliError(
+                "--language: this variant's recipients read "
+                + " and ".join(f"{lang} ({', '.join(where)})" for lang, where in wanted.items())
+                + "; draft each with --language"
+            )
+        ((lang, where),) = wanted.items()
+        language = drafting_language(lang)
+        warning = language_warning(lang, where)
         if warning:
             print(f"warning: {warning}", file=sys.stderr)
     letter = draft_artifact(
@@ -82,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         tone=args.tone,
         channel=args.channel,
         language=language,
-        jurisdiction=jurisdiction,
+        jurisdictions=codes,
     )
     if args.format == "eml":
         if args.channel != "email":

@@ -53,3 +53,60 @@ def test_unknown_jurisdiction_and_tone_exit_2(capsys):
         main(["draft", EXAMPLE, "--tone", "chirpy"])
     except SystemExit as exc:
         assert exc.code == 2
+
+
+def test_a_variant_of_several_laws_drafts_the_letter_its_residents_get(capsys):  # type: ignore[no-untyped-def]
+    """The variant key `candor obligations` prints (A+B+C) drafts that variant's letter, not one law's."""
+    from app.domain.facts import IncidentFacts
+    from app.domain.jurisdictions import applicable_jurisdictions
+    from app.domain.variants import plan_variants
+    from app.letters.drafting import draft_letter
+    from app.rulebook.loader import load_rulebook
+
+    rules = load_rulebook(PROJECT_ROOT / "rules")
+    facts = IncidentFacts.model_validate(json.loads(open(EXAMPLE).read()))
+    variant = max(
+        plan_variants(facts, applicable_jurisdictions(facts, rules), rules),
+        key=lambda v: len(v.jurisdictions),
+    )
+    assert len(variant.jurisdictions) > 1
+    key = "+".join(variant.jurisdictions)
+    assert main(["obligations", EXAMPLE]) == 0
+    assert key in capsys.readouterr().out
+    assert main(["draft", EXAMPLE, "--tone", "formal", "--jurisdiction", key]) == 0
+    expected = draft_letter(
+        facts,
+        rules,
+        PROJECT_ROOT / "templates" / "letters",
+        tone="formal",
+        jurisdictions=list(variant.jurisdictions),
+    ).text
+    assert capsys.readouterr().out == expected
+    assert (
+        expected
+        != draft_letter(
+            facts,
+            rules,
+            PROJECT_ROOT / "templates" / "letters",
+            tone="formal",
+            jurisdiction=variant.jurisdictions[0],
+        ).text
+    )
+
+
+def test_a_variant_key_with_a_bad_code_or_mixed_languages_exits_2(tmp_path, capsys):  # type: ignore[no-untyped-def]
+    for key, said in (("US-CA+US-XX", "unknown code 'US-XX'"), ("US-CA+US-CA", "repeated")):
+        assert main(["draft", EXAMPLE, "--jurisdiction", key]) == 2
+        err = capsys.readouterr().err.strip()
+        assert said in err and err.count("\n") == 0
+    assert main(["draft", EXAMPLE, "--channel", "regulator", "--jurisdiction", "US-CA+US-NY"]) == 2
+    assert "one law" in capsys.readouterr().err
+    facts = json.loads(open(EXAMPLE).read())
+    facts["recipient_languages"] = {"US-TX": "es"}
+    path = tmp_path / "facts.json"
+    path.write_text(json.dumps(facts))
+    assert main(["draft", str(path), "--jurisdiction", "US-CA+US-TX"]) == 2
+    err = capsys.readouterr().err
+    assert "en (US-CA) and es (US-TX)" in err and "--language" in err
+    assert main(["draft", str(path), "--jurisdiction", "US-CA+US-TX", "--language", "es"]) == 0
+    assert "Estimado/a" in capsys.readouterr().out
