@@ -56,7 +56,21 @@ def _sys_cpu() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_stime
 
 
-def _sharded_text(n: int, tmp: Path) -> dict[str, float]:
+def _fs_type(path: Path) -> str:
+    """The file system type of ``path`` (longest mount point in /proc/mounts): tmpfs, ext4…"""
+    best, kind = "", "?"
+    try:
+        with open("/proc/mounts", encoding="utf-8") as fh:
+            for line in fh:
+                _, mount, fstype, *_ = line.split()
+                if str(path).startswith(mount) and len(mount) > len(best):
+                    best, kind = mount, fstype
+    except OSError:
+        pass
+    return kind
+
+
+def _sharded_text(n: int, tmp: Path, mode: str = "per-recipient") -> dict[str, float]:
     """Child: one sharded text merge of n recipients on SQLite; seconds and peak RSS."""
     from app.export import jobs
     from app.export.runner import InProcessRunner
@@ -79,7 +93,7 @@ def _sharded_text(n: int, tmp: Path) -> dict[str, float]:
             plan=plan_for(STATES_12),
             upload=src,
             fmt="text",
-            mode="per-recipient",
+            mode=mode,
             incident_id=None,
             created_by=None,
             chunk_size=settings.MERGE_CHUNK_SIZE,
@@ -99,7 +113,7 @@ def _sharded_text(n: int, tmp: Path) -> dict[str, float]:
     }
 
 
-def _engine_text(n: int, tmp: Path) -> dict[str, float]:
+def _engine_text(n: int, tmp: Path, mode: str = "per-recipient") -> dict[str, float]:
     """Child: the single-process engine (baseline)."""
     from app.export.merge import run_merge
 
@@ -107,7 +121,7 @@ def _engine_text(n: int, tmp: Path) -> dict[str, float]:
     write_recipients(src, n, STATES_12)
     cpu, sys_cpu = time.process_time(), _sys_cpu()
     t = time.perf_counter()
-    run_merge(plan_for(STATES_12), src, tmp / "out", fmt="text")
+    run_merge(plan_for(STATES_12), src, tmp / "out", fmt="text", mode=mode)  # type: ignore[arg-type]
     secs, cpu, sys_cpu = time.perf_counter() - t, time.process_time() - cpu, _sys_cpu() - sys_cpu
     return {
         "n": n,
@@ -118,11 +132,11 @@ def _engine_text(n: int, tmp: Path) -> dict[str, float]:
     }
 
 
-def _child(kind: str, n: int) -> dict[str, float]:
-    tmp = Path(tempfile.mkdtemp(prefix=f"bench-{kind}-"))
+def _child(kind: str, n: int, mode: str, base: Path | None) -> dict[str, float]:
+    tmp = Path(tempfile.mkdtemp(prefix=f"bench-{kind}-", dir=base))
     try:
         proc = subprocess.run(
-            [sys.executable, __file__, "child", kind, str(n), str(tmp)],
+            [sys.executable, __file__, "child", kind, str(n), str(tmp), "--mode", mode],
             capture_output=True,
             text=True,
             check=True,
@@ -133,22 +147,33 @@ def _child(kind: str, n: int) -> dict[str, float]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def text(sizes: list[int]) -> None:
-    base = _child("engine", sizes[0])
+def _median_of(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The run with the median letters per CPU-second (its other figures come with it)."""
+    ranked = sorted(runs, key=lambda r: r["n"] / r["cpu"])
+    return ranked[len(ranked) // 2]
+
+
+def text(sizes: list[int], runs: int, base: Path | None) -> None:
+    where = Path(base or tempfile.gettempdir()).resolve()
+    print(f"export folder under {where} ({_fs_type(where)}); load {os.getloadavg()[0]:.2f}")
     print(
-        f"{'text merge, one process':<40}{'recipients':>11}{'letters/s':>11}{'per CPU-s':>11}"
-        f"{'system CPU':>12}{'peak RSS MB':>13}"
+        f"{'text merge, one process':<44}{'recipients':>11}{'letters/s':>11}{'per CPU-s':>11}"
+        f"{'system CPU':>12}{'peak RSS MB':>13}   per CPU-s of each run"
     )
 
-    def row(label: str, r: dict[str, float]) -> None:
+    def row(label: str, results: list[dict[str, float]]) -> None:
+        r = _median_of(results)
+        each = [round(x["n"] / x["cpu"]) for x in results]
         print(
-            f"{label:<40}{r['n']:>11,}{r['n'] / r['seconds']:>11,.0f}{r['n'] / r['cpu']:>11,.0f}"
-            f"{r['sys'] / r['cpu']:>11.0%} {r['maxrss_mb']:>12.0f}"
+            f"{label:<44}{r['n']:>11,}{r['n'] / r['seconds']:>11,.0f}{r['n'] / r['cpu']:>11,.0f}"
+            f"{r['sys'] / r['cpu']:>11.0%} {r['maxrss_mb']:>12.0f}   {each}"
         )
 
-    row("baseline: run_merge (single process)", base)
-    for n in sizes:
-        row("sharded (chunks + database rows)", _child("sharded", n))
+    for mode in ("per-recipient", "per-variant"):
+        base_runs = [_child("engine", sizes[0], mode, base) for _ in range(runs)]
+        row(f"baseline: run_merge, {mode}", base_runs)
+        for n in sizes:
+            row(f"sharded, {mode}", [_child("sharded", n, mode, base) for _ in range(runs)])
 
 
 def pdf(letters: int, single: int) -> None:
@@ -206,78 +231,82 @@ def pdf(letters: int, single: int) -> None:
     print(f"bulk / one-by-one: {b / s:.1f}x")
 
 
-def workers(n: int) -> None:
-    from support.storedb import _pg_database, _pg_drop, server_env
+def _proc_cpu(pid: int) -> tuple[float, float]:
+    """(user, system) CPU seconds of a process so far, from /proc (0, 0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0, 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
-    from app.export import jobs
-    from app.export.runner import (
-        ProcrastinateRunner,
-        ensure_schema,
-    )
-    from app.store.db import Database
-    from app.store.migrate import upgrade
+
+def _backends(url: str, name: str) -> list[int]:
+    """Process ids of the PostgreSQL server processes serving database ``name``."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            return list(
+                c.execute(
+                    text(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"
+                    ),
+                    {"d": name},
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+
+
+def _phases(db, job_id: str, t0: float) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Seconds of prepare (queued → first chunk started), chunks, finish (last chunk → complete)."""
+    from sqlalchemy import func, select
+
+    from app.store.merge_models import MergeChunk, MergeJob
+
+    with db.reads() as s:
+        first, last = s.execute(
+            select(func.min(MergeChunk.started_at), func.max(MergeChunk.finished_at)).where(
+                MergeChunk.job_id == job_id
+            )
+        ).one()
+        end = s.scalar(select(MergeJob.finished_at).where(MergeJob.id == job_id))
+    return {
+        "prepare": first.timestamp() - t0,
+        "chunks": (last - first).total_seconds(),
+        "finish": (end - last).total_seconds(),
+    }
+
+
+def workers(n: int, mode: str, runs: int) -> None:
+
 
     admin = os.environ["CANDOR_TEST_POSTGRES_URL"]
-    results = {}
+    results: dict[int, list[dict[str, float]]] = {1: [], 2: []}
+    print(f"PostgreSQL, text merge of {n:,} recipients, {mode}; load {os.getloadavg()[0]:.2f}")
+    for _ in range(runs):
+        for count in (1, 2):
+            results[count].append(_workers_run(n, mode, count, admin))
+    one = statistics.median(r["seconds"] for r in results[1])
+    two = statistics.median(r["seconds"] for r in results[2])
+    print(
+        f"{'':<11}{'seconds':>9}{'letters/s':>11}{'workers CPU-s (user+sys)':>27}"
+        f"{'letters/worker CPU-s':>22}{'PG backends CPU-s':>19}   prepare / chunks / finish s"
+    )
     for count in (1, 2):
-        tmp = Path(tempfile.mkdtemp(prefix="bench-workers-"))
-        name, url = _pg_database(admin)
-        procs = []
-        try:
-            db = Database.from_url(url)
-            upgrade(db.engine)
-            ensure_schema(url)
-            env = server_env(url, tmp, CANDOR_JOBS="workers")
-            src = tmp / "r.csv"
-            write_recipients(src, n, STATES_12)
-            with db.sessions() as s:
-                job = jobs.create_job(
-                    s,
-                    Path(env["CANDOR_EXPORT_DIR"]),
-                    plan=plan_for(STATES_12),
-                    upload=src,
-                    fmt="text",
-                    mode="per-recipient",
-                    incident_id=None,
-                    created_by=None,
-                    chunk_size=2000,
-                )
-            procs = [
-                subprocess.Popen(
-                    [sys.executable, "-m", "app.cli", "worker"],
-                    env=env,
-                    cwd=ROOT,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-                for _ in range(count)
-            ]
-            time.sleep(3)  # workers up (imports, connection) before the clock starts
-            runner = ProcrastinateRunner(url)
-            t = time.perf_counter()
-            with db.sessions() as s:
-                jobs.start(s, runner, job)
-            while True:
-                with db.reads() as s:
-                    st = jobs.view(s, job)
-                if st["status"] in ("complete", "failed"):
-                    break
-                time.sleep(0.2)
-            results[count] = time.perf_counter() - t
-            assert st["status"] == "complete" and st["done"] == n, st
-            runner.shutdown()
-            db.dispose()
-        finally:
-            for p in procs:
-                p.terminate()
-                p.wait(30)
-            _pg_drop(admin, name)
-            shutil.rmtree(tmp, ignore_errors=True)
-    one, two = results[1], results[2]
+        for r in results[count]:
+            print(
+                f"{count} worker{'s' if count > 1 else ' '}{r['seconds']:>10.1f}"
+                f"{n / r['seconds']:>11,.0f}{r['w_user'] + r['w_sys']:>11.1f} "
+                f"({r['w_user']:.1f}+{r['w_sys']:.1f}){'':>4}{n / (r['w_user'] + r['w_sys']):>16,.0f}"
+                f"{r['pg']:>19.1f}   {r['prepare']:.1f} / {r['chunks']:.1f} / {r['finish']:.1f}"
+                f"   load {r['load']:.2f}"
+            )
     per_worker = n / one
-    print(f"{'PostgreSQL, text merge of':<28}{n:,} recipients")
-    print(f"{'1 worker':<28}{one:8.1f} s  {n / one:10,.0f} letters/s")
-    print(f"{'2 workers':<28}{two:8.1f} s  {n / two:10,.0f} letters/s   speed-up {one / two:.2f}x")
+    print(f"medians: 1 worker {one:.1f} s, 2 workers {two:.1f} s, speed-up {one / two:.2f}x")
     print(
         f"projected 10M recipients at {per_worker:,.0f} letters/s per worker (one core each, linear):"
     )
@@ -285,30 +314,117 @@ def workers(n: int) -> None:
         print(f"  {w:>3} workers: {10_000_000 / (per_worker * w) / 3600:6.2f} h")
 
 
+def _workers_run(n: int, mode: str, count: int, admin: str) -> dict[str, float]:
+    """One merge by ``count`` fresh `candor worker` processes; seconds, phases and CPU."""
+    from support.storedb import _pg_database, _pg_drop, server_env
+
+    from app.export import jobs
+    from app.export.runner import ProcrastinateRunner, ensure_schema
+    from app.store.db import Database
+    from app.store.migrate import upgrade
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-workers-"))
+    name, url = _pg_database(admin)
+    procs: list[subprocess.Popen] = []  # type: ignore[type-arg]
+    try:
+        db = Database.from_url(url)
+        upgrade(db.engine)
+        ensure_schema(url)
+        env = server_env(url, tmp, CANDOR_JOBS="workers")
+        src = tmp / "r.csv"
+        write_recipients(src, n, STATES_12)
+        with db.sessions() as s:
+            job = jobs.create_job(
+                s,
+                Path(env["CANDOR_EXPORT_DIR"]),
+                plan=plan_for(STATES_12),
+                upload=src,
+                fmt="text",
+                mode=mode,
+                incident_id=None,
+                created_by=None,
+                chunk_size=2000,
+            )
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "app.cli", "worker"],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(count)
+        ]
+        time.sleep(3)  # workers up (imports, connection) before the clock starts
+        runner = ProcrastinateRunner(url)
+        before = [_proc_cpu(p.pid) for p in procs]
+        pg_before = {pid: _proc_cpu(pid) for pid in _backends(admin, name)}
+        t0, t = time.time(), time.perf_counter()
+        with db.sessions() as s:
+            jobs.start(s, runner, job)
+        while True:
+            with db.reads() as s:
+                st = jobs.view(s, job)
+            if st["status"] in ("complete", "failed"):
+                break
+            time.sleep(0.2)
+        secs = time.perf_counter() - t
+        assert st["status"] == "complete" and st["done"] == n, st
+        after = [_proc_cpu(p.pid) for p in procs]
+        pg = sum(
+            sum(_proc_cpu(pid)) - sum(pg_before.get(pid, (0.0, 0.0)))
+            for pid in _backends(admin, name)
+        )
+        phases = _phases(db, job, t0)
+        runner.shutdown()
+        db.dispose()
+        return {
+            "seconds": secs,
+            "w_user": sum(a[0] - b[0] for a, b in zip(after, before, strict=True)),
+            "w_sys": sum(a[1] - b[1] for a, b in zip(after, before, strict=True)),
+            "pg": pg,
+            "load": os.getloadavg()[0],
+            **phases,
+        }
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(30)
+        _pg_drop(admin, name)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("text")
     t.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000])
+    t.add_argument("--runs", type=int, default=3, help="runs per size (the median is printed)")
+    t.add_argument(
+        "--dir", type=Path, default=None, help="where the merges write (default: the temp folder)"
+    )
     p = sub.add_parser("pdf")
     p.add_argument("--letters", type=int, default=400)
     p.add_argument("--single", type=int, default=30)
     w = sub.add_parser("workers")
     w.add_argument("--n", type=int, default=60_000)
+    w.add_argument("--mode", default="per-variant", choices=("per-recipient", "per-variant"))
+    w.add_argument("--runs", type=int, default=1, help="runs of each (the median is printed)")
     c = sub.add_parser("child")
     c.add_argument("kind")
     c.add_argument("n", type=int)
     c.add_argument("tmp")
+    c.add_argument("--mode", default="per-recipient")
     args = ap.parse_args()
     if args.cmd == "child":
         fn = _sharded_text if args.kind == "sharded" else _engine_text
-        print(json.dumps(fn(args.n, Path(args.tmp))))
+        print(json.dumps(fn(args.n, Path(args.tmp), args.mode)))
     elif args.cmd == "text":
-        text(args.sizes)
+        text(args.sizes, args.runs, args.dir)
     elif args.cmd == "pdf":
         pdf(args.letters, args.single)
     else:
-        workers(args.n)
+        workers(args.n, args.mode, args.runs)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from app.export.merge import (
     VariantLetter,
     check_plan,
 )
-from app.export.merge.bind import bind_variants
+from app.export.merge.bind import bind_texts, bind_variants
 from app.export.merge.outputs import output_for
 from app.export.merge.rows import Filler
 from app.export.merge.shard import (
@@ -54,6 +54,7 @@ from app.store.models import utcnow
 log = logging.getLogger("candor.merge.tasks")
 
 UPLOAD = "upload.csv"
+MANIFEST = "manifest.csv"
 OUT = "out"
 CHUNKS = "chunks"
 FLUSH_ROWS = 500
@@ -226,8 +227,8 @@ def _chunk(rt: Runtime, job_id: str, number: int) -> None:
         output_for(fmt, page_size, channel, rt.settings.SMTP_FROM),
         os.fspath(root),
         skip,
+        chunk=number if mode == "per-variant" and fmt == "text" and channel != "email" else None,
     )
-    _make_dirs(root, fillers)
     recorder = ChunkRecords(rt.db, job_id, number, lines, earlier)
     batch: list[dict[str, Any]] = []
     handled = 0
@@ -246,11 +247,6 @@ def _chunk(rt: Runtime, job_id: str, number: int) -> None:
         deliver_chunk(rt, job_id, number, lines, folder)
     recorder.store(batch, done=True)
     _claim_finish(rt, job_id)
-
-
-def _make_dirs(root: Path, fillers: dict[str, Filler]) -> None:
-    for vid in fillers:
-        (root / "letters" / vid).mkdir(parents=True, exist_ok=True)
 
 
 def _claim_finish(rt: Runtime, job_id: str) -> None:
@@ -314,27 +310,31 @@ def _finish(rt: Runtime, job_id: str) -> None:
             ),
         )
         per_variant: Counter[str] = Counter()
-        manifest = (
-            out / WORK_DIR / "manifest.csv" if mode == "per-variant" else out / "manifest.csv"
+        produced_rows = (
+            r for r in _recipients(s, job_id, "produced") if not per_variant.update([r.variant])
         )
-        manifest.parent.mkdir(parents=True, exist_ok=True)
-        write_rows(
-            manifest,
-            MANIFEST_COLUMNS,
-            (
-                [
-                    r.recipient_id,
-                    r.line,
-                    r.residence,
-                    r.variant,
-                    r.file,
-                    1 if r.pages else "",
-                    r.pages or "",
-                ]
-                for r in _recipients(s, job_id, "produced")
-                if not per_variant.update([r.variant])
-            ),
-        )
+        files = None
+        if mode == "per-variant" and fmt == "text":  # one pass: bound files and manifest
+            files = bind_texts(out, out / WORK_DIR, (r._mapping for r in produced_rows))
+        else:
+            manifest = out / WORK_DIR / "manifest.csv" if mode == "per-variant" else out / MANIFEST
+            manifest.parent.mkdir(parents=True, exist_ok=True)
+            write_rows(
+                manifest,
+                MANIFEST_COLUMNS,
+                (
+                    [
+                        r.recipient_id,
+                        r.line,
+                        r.residence,
+                        r.variant,
+                        r.file,
+                        1 if r.pages else "",
+                        r.pages or "",
+                    ]
+                    for r in produced_rows
+                ),
+            )
         delivery = None
         if job.channel == "email":
             delivery = {
@@ -345,9 +345,10 @@ def _finish(rt: Runtime, job_id: str) -> None:
                     .group_by(MergeRecipient.delivery)
                 ).all()
             }
-    variants = {vid: f.letter for vid, f in fillers.items()}
-    if mode == "per-variant":
+    if mode == "per-variant" and files is None:
+        variants = {vid: f.letter for vid, f in fillers.items()}
         files = bind_variants(out, out / WORK_DIR, variants, fmt, LETTERS_PER_PART)
+    if mode == "per-variant":
         shutil.rmtree(out / WORK_DIR, ignore_errors=True)
     else:
         files = sum(per_variant.values())

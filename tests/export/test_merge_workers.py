@@ -23,6 +23,7 @@ from support.storedb import server_env
 
 from app.core.config import PROJECT_ROOT
 from app.export import jobs
+from app.export.merge.letterfiles import letters_in
 from app.export.runner import ProcrastinateRunner, ensure_schema
 from app.store.db import Database
 from app.store.merge_models import MergeChunk, MergeJob, MergeRecipient
@@ -63,7 +64,10 @@ def _stop(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_two_workers_one_killed_mid_chunk_every_recipient_once(pg_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["per-recipient", "per-variant"])
+def test_two_workers_one_killed_mid_chunk_every_recipient_once(
+    pg_url: str, tmp_path: Path, mode: str
+) -> None:
     db = Database.from_url(pg_url)
     upgrade(db.engine)
     ensure_schema(pg_url)
@@ -84,7 +88,7 @@ def test_two_workers_one_killed_mid_chunk_every_recipient_once(pg_url: str, tmp_
             plan=plan_for(STATES_12),
             upload=src,
             fmt="text",
-            mode="per-recipient",
+            mode=mode,
             incident_id=None,
             created_by=None,
             chunk_size=CHUNK,
@@ -159,7 +163,15 @@ def test_two_workers_one_killed_mid_chunk_every_recipient_once(pg_url: str, tmp_
     with open(out / "manifest.csv", newline="", encoding="utf-8") as fh:
         ids = [row["recipient_id"] for row in csv.DictReader(fh)]
     assert len(ids) == len(set(ids)) == N
-    assert sum(1 for _ in (out / "letters").rglob("*.txt")) == N
+    if mode == "per-recipient":
+        assert sum(1 for _ in (out / "letters").rglob("*.txt")) == N
+    else:  # chunk files bound per variant: every letter once, the killed chunk's too
+        bound = [p.read_bytes() for p in out.glob("*.txt")]
+        assert len(bound) == len(STATES_12) and not (out / "_work").exists()
+        assert sum(letters_in(data) for data in bound) == N
+        text = b"".join(bound).decode()
+        for rid in ids[:: N // 50]:  # r0000123 is "Person 123 Example": once, in its letter
+            assert text.count(f"Dear Person {int(rid[1:])} Example,") == 1, rid
     assert not (export_dir / "merges" / job_id / "chunks").exists()
 
 

@@ -14,8 +14,10 @@ that stays is always a complete one. Folders are opened once and files are named
 
 from __future__ import annotations
 
+import contextlib
 import os
 from types import TracebackType
+from typing import BinaryIO
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 _REPLACE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
@@ -30,7 +32,7 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 class LetterFiles:
-    """Writes files under ``root`` (whose sub-folders exist); use as a context manager."""
+    """Writes files under ``root`` (sub-folders made on their first file); a context manager."""
 
     def __init__(self, root: str):
         self.root = os.fspath(root)
@@ -51,12 +53,14 @@ class LetterFiles:
     def write(self, rel: str, data: bytes) -> None:
         """Write ``data`` to ``root/rel`` (a ``folder/name`` path under ``root``)."""
         folder, name = os.path.split(rel)
+        dir_fd = self._dirs.get(folder)
+        if dir_fd is None:  # first letter in this folder: made now, so no folder is left empty
+            path = os.path.join(self.root, folder)
+            os.makedirs(path, exist_ok=True)
+            dir_fd = self._dirs[folder] = os.open(path, _DIR) if _RELATIVE else -1
         if not _RELATIVE:
             self._write_in(None, os.path.join(self.root, folder), name, data)
             return
-        dir_fd = self._dirs.get(folder)
-        if dir_fd is None:
-            dir_fd = self._dirs[folder] = os.open(os.path.join(self.root, folder), _DIR)
         self._write_in(dir_fd, "", name, data)
 
     def _write_in(self, dir_fd: int | None, folder: str, name: str, data: bytes) -> None:
@@ -85,4 +89,67 @@ class LetterFiles:
         """Close the folders opened so far."""
         dirs, self._dirs = self._dirs, {}
         for fd in dirs.values():
-            os.close(fd)
+            if fd >= 0:
+                os.close(fd)
+
+
+SEPARATOR = b"\f\n"
+"""Between two text letters in a chunk file and in a bound per-variant file (a form feed)."""
+
+
+class ChunkLetterFiles:
+    """Per-variant text merges: a chunk's letters in one file per variant, not one per recipient.
+
+    Why: in a text merge the kernel's cost of creating a file was most of the time on a real disk
+    (≈ 0.2–0.9 ms per file on this machine's ext4, against ≈ 0.1 ms to render a letter). In
+    per-variant mode the per-recipient files were only a step before binding, so a chunk writes
+    ``letters/<variant>/<chunk>.txt``: its letters of that variant in input order, joined by
+    :data:`SEPARATOR` — binding concatenates these files. Every produced line of the chunk is
+    written, also the lines an earlier attempt already recorded, so the file is whole whichever
+    attempt wrote it; it is written under a temporary name and renamed by :meth:`commit`, which the
+    chunk calls before it marks itself done. So a done chunk's files are complete, and a chunk
+    redone after a crash rewrites them whole (the content depends only on the chunk's rows).
+    """
+
+    def __init__(self, root: str, number: int):
+        self.root = os.fspath(root)
+        self.name = f"{number:06d}.txt"
+        self._tmp = f".{number:06d}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        self._open: dict[str, BinaryIO] = {}
+
+    def path(self, folder: str) -> str:
+        """The chunk's file of ``folder`` (``letters/<variant>``), relative to the root."""
+        return f"{folder}/{self.name}"
+
+    def write(self, folder: str, data: bytes) -> str:
+        """Append one letter to the chunk's file of ``folder``; return that file's relative path."""
+        fh = self._open.get(folder)
+        if fh is None:
+            target = os.path.join(self.root, folder)
+            os.makedirs(target, exist_ok=True)
+            fh = self._open[folder] = open(os.path.join(target, self._tmp), "wb")
+        else:
+            fh.write(SEPARATOR)
+        fh.write(data)
+        return self.path(folder)
+
+    def commit(self) -> None:
+        """Rename the finished files to their names (replacing any an earlier attempt left)."""
+        files, self._open = self._open, {}
+        for folder, fh in files.items():
+            fh.close()
+            target = os.path.join(self.root, folder)
+            os.replace(os.path.join(target, self._tmp), os.path.join(target, self.name))
+
+    def close(self) -> None:
+        """Drop files not committed (the chunk stopped before its end)."""
+        files, self._open = self._open, {}
+        for folder, fh in files.items():
+            fh.close()
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(self.root, folder, self._tmp))
+
+
+def letters_in(data: bytes) -> int:
+    """How many text letters a chunk file (or a one-letter file) holds."""
+    return data.count(SEPARATOR) + 1

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from app.export.csvcells import SafeWriter
-from app.export.merge.letterfiles import LetterFiles
+from app.export.merge.letterfiles import ChunkLetterFiles, LetterFiles
 from app.export.merge.plan import MergeError, MergePlan
 from app.export.merge.rows import Filler, Reject, check_columns, classify
 from app.export.merge.state import SeenIds, safe_name
@@ -104,27 +104,38 @@ def letters_of_chunk(
     root: str,
     skip: Container[int],
     batch: int = 100,
+    chunk: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One record per row not in ``skip``: the letter written under ``root`` or the reject.
 
     ``output`` (app.export.merge.outputs) refuses rows it cannot serve and renders batches.
+    With ``chunk`` (its number: per-variant text merges) the letters go into one file per variant
+    for the whole chunk (:class:`ChunkLetterFiles`), so the lines in ``skip`` are rendered too
+    (not recorded again) and the files are renamed into place once the last row is written.
     """
-    pending: list[tuple[dict[str, Any], Any]] = []
-    files = LetterFiles(root)
+    pending: list[tuple[dict[str, Any] | None, str, Any]] = []
+    files: LetterFiles | ChunkLetterFiles = (
+        LetterFiles(root) if chunk is None else ChunkLetterFiles(root, chunk)
+    )
 
     def flush() -> Iterator[dict[str, Any]]:
-        rendered = output.render([item for _, item in pending])
-        for (rec, (filler, *_)), (data, pages) in zip(pending, rendered, strict=True):
+        rendered = output.render([item for _, _, item in pending])
+        for (rec, rid, (filler, *_)), (data, pages) in zip(pending, rendered, strict=True):
             vid = filler.letter.variant_id
-            rel = f"letters/{vid}/{safe_name(rec['recipient_id'])}.{output.ext}"
-            files.write(rel, data)
-            yield rec | {"variant": vid, "file": rel, "pages": pages}
+            if isinstance(files, ChunkLetterFiles):
+                rel = files.write(f"letters/{vid}", data)
+            else:
+                rel = f"letters/{vid}/{safe_name(rid)}.{output.ext}"
+                files.write(rel, data)
+            if rec is not None:
+                yield rec | {"variant": vid, "file": rel, "pages": pages}
         pending.clear()
 
     try:
         for row in rows:
             line = int(row[LINE])
-            if line in skip:
+            done_before = line in skip
+            if done_before and chunk is None:
                 continue
             rid = (row.get("recipient_id") or "").strip()
             rec: dict[str, Any] = {"line": line, "recipient_id": rid}
@@ -136,14 +147,22 @@ def letters_of_chunk(
                 residence, filler, name, address, code = classify(row, plan, fillers)
                 output.check(row)
             except Reject as rej:
-                yield rec | {"outcome": "rejected", "reason_code": rej.code, "reason": rej.reason}
+                if not done_before:
+                    yield rec | {
+                        "outcome": "rejected",
+                        "reason_code": rej.code,
+                        "reason": rej.reason,
+                    }
                 continue
             rec |= {"outcome": "produced", "recipient_key": rid, "residence": residence}
-            pending.append((rec, (filler, name, address, code, row)))
+            item = (filler, name, address, code, row)
+            pending.append((None if done_before else rec, rid, item))
             if len(pending) >= batch:
                 yield from flush()
         if pending:
             yield from flush()
+        if isinstance(files, ChunkLetterFiles):
+            files.commit()
     finally:
         files.close()
 

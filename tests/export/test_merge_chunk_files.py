@@ -1,0 +1,128 @@
+"""Per-variant text merges write one file per chunk and variant, not one per recipient
+(app.export.merge.letterfiles.ChunkLetterFiles): the bound files must be exactly the letters the
+per-recipient mode writes, in input order, whether the job ran straight through or was stopped in
+the middle of a chunk and resumed; a chunk file that disagrees with the records stops the binding.
+
+Real parts: the store (SQLite and PostgreSQL through `store`), the in-process job runner, files
+on disk.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from support.recipients import STATES_12, plan_for, write_recipients
+from support.storedb import test_settings
+
+from app.export import jobs
+from app.export.merge import MergeError
+from app.export.merge.bind import bind_texts
+from app.export.merge.letterfiles import SEPARATOR, ChunkLetterFiles
+from app.export.runner import InProcessRunner
+
+N = 150
+CHUNK = 40
+
+
+def _run(store, tmp_path: Path, db_url: str, mode: str, *, stop_after: int | None = None):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    settings = test_settings(db_url, tmp_path)
+    src = tmp_path / f"r-{mode}-{stop_after}.csv"
+    write_recipients(src, N, STATES_12, bad=True, duplicates=2)
+    runner = InProcessRunner(store.db, settings)
+    with store.session() as s:
+        job = jobs.create_job(
+            s,
+            settings.EXPORT_DIR,
+            plan=plan_for(STATES_12),
+            upload=src,
+            fmt="text",
+            mode=mode,
+            incident_id=None,
+            created_by=None,
+            chunk_size=CHUNK,
+        )
+    if stop_after is not None:
+        runner.runtime.hooks["stop_after"] = stop_after
+        with store.session() as s:
+            jobs.start(s, runner, job)
+        assert runner.wait(job, 120)
+        runner.runtime.hooks.clear()
+        with store.db.reads() as s:
+            st = jobs.view(s, job, runner)
+        assert st["status"] == "interrupted" and 0 < st["done"] < N, st
+        with store.session() as s:
+            jobs.resume(s, runner, job, user=None)
+    else:
+        with store.session() as s:
+            jobs.start(s, runner, job)
+    assert runner.wait(job, 120)
+    with store.db.reads() as s:
+        st = jobs.view(s, job, runner)
+    assert st["status"] == "complete" and st["done"] == N, st
+    return Path(settings.EXPORT_DIR) / "merges" / job / "out"
+
+
+def _manifest(out: Path) -> list[dict[str, str]]:
+    with open(out / "manifest.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("stop_after", [None, 25])
+def test_bound_files_hold_the_per_recipient_letters_in_input_order(
+    store, tmp_path: Path, db_url: str, stop_after: int | None
+) -> None:
+    single = _run(store, tmp_path / "a", db_url, "per-recipient")
+    bound = _run(store, tmp_path / "b", db_url, "per-variant", stop_after=stop_after)
+    by_variant: dict[str, list[dict[str, str]]] = {}
+    for row in _manifest(single):
+        by_variant.setdefault(row["variant"], []).append(row)
+    rows = _manifest(bound)
+    assert sorted(r["recipient_id"] for r in rows) == sorted(
+        r["recipient_id"] for r in _manifest(single)
+    )
+    assert sorted(p.name for p in bound.glob("*.txt")) == sorted(f"{v}.txt" for v in by_variant)
+    for vid, letters in by_variant.items():
+        expected = SEPARATOR.join((single / r["file"]).read_bytes() for r in letters)
+        assert (bound / f"{vid}.txt").read_bytes() == expected, vid
+        mine = [r for r in rows if r["variant"] == vid]
+        assert [r["recipient_id"] for r in mine] == [r["recipient_id"] for r in letters]
+        assert [int(r["first_page"]) for r in mine] == list(range(1, len(letters) + 1))
+        assert {r["file"] for r in mine} == {f"{vid}.txt"}
+    assert not (bound / "_work").exists()
+    assert not list(bound.rglob("*.tmp"))
+
+
+def test_chunk_files_are_whole_or_absent(tmp_path: Path) -> None:
+    files = ChunkLetterFiles(str(tmp_path), 7)
+    assert files.write("letters/us-ca", b"one") == "letters/us-ca/000007.txt"
+    files.write("letters/us-ca", b"two")
+    files.write("letters/us-ny", b"three")
+    files.close()  # stopped before its end: nothing left, not even a temporary file
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    (tmp_path / "letters" / "us-ca" / "000007.txt").write_bytes(b"torn by an earlier attempt")
+    files = ChunkLetterFiles(str(tmp_path), 7)
+    files.write("letters/us-ca", b"one")
+    files.write("letters/us-ca", b"two")
+    files.commit()
+    files.close()
+    assert (tmp_path / "letters" / "us-ca" / "000007.txt").read_bytes() == b"one\f\ntwo"
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["000007.txt"]
+
+
+def test_a_chunk_file_that_disagrees_with_the_records_stops_binding(tmp_path: Path) -> None:
+    work = tmp_path / "_work"
+    (work / "letters" / "us-ca").mkdir(parents=True)
+    (work / "letters" / "us-ca" / "000000.txt").write_bytes(b"a" + SEPARATOR + b"b")
+    rows = [
+        {"recipient_id": f"r{i}", "line": i + 2, "residence": "US-CA", "variant": "us-ca"}
+        | {"file": "letters/us-ca/000000.txt"}
+        for i in range(3)
+    ]
+    with pytest.raises(MergeError, match="holds 2 letters, the records name 3"):
+        bind_texts(tmp_path, work, rows)
+    assert not (tmp_path / "manifest.csv").exists() and not (tmp_path / "us-ca.txt").exists()
+    assert bind_texts(tmp_path, work, rows[:2]) == 1
+    assert (tmp_path / "us-ca.txt").read_bytes() == b"a\f\nb"
