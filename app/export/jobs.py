@@ -234,14 +234,15 @@ def start(session: Session, runner: Runner, job_id: str) -> None:
     if job is None:
         raise FileNotFoundError(job_id)
     if job.status == "interrupted" or (job.status in ACTIVE and not runner.active(job_id)):
+        cut = job.total is not None  # every chunk recorded (they are recorded as they are cut)
         if job.status == "binding" or (
-            job.status != "queued" and job.chunks and not _open(session, job_id)
+            job.status != "queued" and cut and not _open(session, job_id)
         ):
             job.status = "binding"
             session.commit()
             runner.defer("merge.finish", job_id=job_id)
             return
-        job.status = "running" if job.chunks else "queued"
+        job.status = "running" if cut else "queued"
         session.execute(
             MergeChunk.__table__.update()
             .where(MergeChunk.job_id == job_id, MergeChunk.status == "running")

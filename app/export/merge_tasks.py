@@ -39,9 +39,9 @@ from app.export.merge.outputs import output_for
 from app.export.merge.rows import Filler
 from app.export.merge.shard import (
     chunk_file,
+    cut_upload,
     letters_of_chunk,
     read_chunk,
-    split_upload,
     write_rows,
 )
 from app.export.merge.state import write_atomic
@@ -149,23 +149,41 @@ def _prepare(rt: Runtime, job_id: str) -> None:
         job = s.get(MergeJob, job_id)
         if job is None or job.status not in ("queued", "running"):
             return
-        if job.chunks:  # already cut (this task is being redone): queue what is left
+        if job.total is not None:  # already cut (this task is being redone): queue what is left
             numbers = _open_chunks(s, job_id)
             _set(s, job_id, status="running")
             s.commit()
-        else:
-            total, chunks = split_upload(folder / UPLOAD, folder / CHUNKS, job.chunk_size)
-            s.add_all(
-                MergeChunk(job_id=job_id, number=n, first_line=first, rows=rows)
-                for n, first, rows in chunks
-            )
-            _set(s, job_id, status="running", total=total, chunks=len(chunks))
-            s.commit()
-            numbers = [n for n, _, _ in chunks]
-    if not numbers:
-        _claim_finish(rt, job_id)
-    for n in numbers:
-        rt.runner.defer("merge.chunk", job_id=job_id, number=n)
+            for n in numbers:
+                rt.runner.defer("merge.chunk", job_id=job_id, number=n)
+            _claim_finish(rt, job_id)
+            return
+        _set(s, job_id, status="running")
+        s.commit()
+        chunk_size = job.chunk_size
+        known = dict(  # chunks of a cut that was interrupted: recorded already, maybe done
+            s.execute(
+                select(MergeChunk.number, MergeChunk.status).where(MergeChunk.job_id == job_id)
+            ).all()
+        )
+    # Each chunk is recorded and queued as soon as its file is cut, so other workers start on it
+    # while this one cuts the rest (a million-row file takes seconds to cut).
+    total = count = 0
+    stop_after = (rt.hooks or {}).get("cut_stop_after")  # tests: a cut interrupted half-way
+    for n, first, rows in cut_upload(folder / UPLOAD, folder / CHUNKS, chunk_size):
+        if stop_after is not None and count >= stop_after:
+            raise MergeInterrupted(f"cut stopped after {count} chunks")
+        if n not in known:
+            with rt.db.sessions() as s:
+                s.add(MergeChunk(job_id=job_id, number=n, first_line=first, rows=rows))
+                _set(s, job_id, chunks=max(n + 1, len(known)))  # progress: chunks so far
+                s.commit()
+        if known.get(n) != "done":
+            rt.runner.defer("merge.chunk", job_id=job_id, number=n)
+        total, count = total + rows, count + 1
+    with rt.db.sessions() as s:
+        _set(s, job_id, total=total, chunks=count)
+        s.commit()
+    _claim_finish(rt, job_id)  # when every chunk finished before the cut did (or there are none)
 
 
 def _open_chunks(s: Session, job_id: str) -> list[int]:
@@ -259,7 +277,14 @@ def _claim_finish(rt: Runtime, job_id: str) -> None:
         )
         won = s.execute(
             update(MergeJob)
-            .where(and_(MergeJob.id == job_id, MergeJob.status == "running", ~open_chunks))
+            .where(
+                and_(
+                    MergeJob.id == job_id,
+                    MergeJob.status == "running",
+                    MergeJob.total.is_not(None),  # the cut is complete: no chunk still to come
+                    ~open_chunks,
+                )
+            )
             .values(status="binding", updated_at=utcnow())
         ).rowcount
         s.commit()

@@ -1,7 +1,7 @@
 """Sharding a merge: the recipients file cut into chunk files, and one chunk's rows made into letters.
 
 Why chunk files: any worker on any machine takes any chunk, so a chunk must be readable on its own
-(the export folder is shared storage). Splitting is one streamed pass that also finds duplicate
+(the export folder is shared storage). Cutting is one streamed pass that also finds duplicate
 recipient ids (in a small on-disk SQLite set, as the single-process engine does), so which line of
 a duplicated id wins does not depend on which worker runs first: the first line wins, as before.
 A chunk file holds the original columns plus ``__line__`` (the input line) and ``__dup__`` (the
@@ -37,17 +37,18 @@ def chunk_file(chunks_dir: Path, number: int) -> Path:
     return Path(chunks_dir) / f"{number:06d}.csv"
 
 
-def split_upload(src: Path, chunks_dir: Path, size: int) -> tuple[int, list[tuple[int, int, int]]]:
-    """Cut ``src`` into chunk files of ``size`` rows; return (rows, [(number, first line, rows)]).
+def cut_upload(src: Path, chunks_dir: Path, size: int) -> Iterator[tuple[int, int, int]]:
+    """Cut ``src`` into chunk files of ``size`` rows; yield (number, first line, rows) as soon as
+    each chunk file is complete, so its task can start while the rest is being cut.
 
+    Each chunk file is written under a temporary name and renamed: a cut redone after a crash
+    rewrites the same content, and a worker reading a chunk meanwhile reads a whole file.
     Raises :class:`MergeError` for a file that is not a UTF-8 CSV or lacks a required column.
     """
     chunks_dir.mkdir(parents=True, exist_ok=True)
-    chunks: list[tuple[int, int, int]] = []
     seen = SeenIds(chunks_dir / "ids.sqlite")
+    tmp = chunks_dir / f".cut.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     out: Any = None
-    writer: Any = None
-    rows = 0
     try:
         with open(src, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
@@ -59,35 +60,41 @@ def split_upload(src: Path, chunks_dir: Path, size: int) -> tuple[int, list[tupl
                 ) from None
             check_columns(src.name, header)
             id_at = header.index("recipient_id")
+            number, first, count, rows = 0, 0, 0, 0
             try:
                 for line, values in enumerate(reader, start=2):
-                    if rows % size == 0:
-                        if out is not None:
-                            out.close()
-                        number = len(chunks)
-                        chunks.append((number, line, 0))
-                        out = open(
-                            chunk_file(chunks_dir, number), "w", newline="", encoding="utf-8"
-                        )
+                    if out is None:
+                        out = open(tmp, "w", newline="", encoding="utf-8")
                         writer = csv.writer(out)
                         writer.writerow([LINE, DUP, *header])
+                        first, count = line, 0
                     rid = values[id_at].strip() if id_at < len(values) else ""
                     earlier = seen.claim(rid, line) if rid else None
                     writer.writerow([line, earlier or "", *values])
-                    n, first, count = chunks[-1]
-                    chunks[-1] = (n, first, count + 1)
+                    count += 1
                     rows += 1
+                    if count == size:
+                        out.close()
+                        out = None
+                        os.replace(tmp, chunk_file(chunks_dir, number))
+                        yield number, first, count
+                        number += 1
             except (UnicodeDecodeError, csv.Error) as exc:
                 raise MergeError(
                     f"{src.name}: unreadable after row {rows} ({exc.__class__.__name__}); "
                     "save it as UTF-8 CSV and upload it again"
                 ) from None
+            if out is not None:
+                out.close()
+                out = None
+                os.replace(tmp, chunk_file(chunks_dir, number))
+                yield number, first, count
     finally:
         if out is not None:
             out.close()
+        tmp.unlink(missing_ok=True)
         seen.close()
         (chunks_dir / "ids.sqlite").unlink(missing_ok=True)
-    return rows, chunks
 
 
 def read_chunk(path: Path) -> Iterator[dict[str, str]]:
