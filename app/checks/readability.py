@@ -129,8 +129,13 @@ def hard_words(c: Counts, language: str = "en") -> list[str]:
 
 @text_cache(maxsize=20_000)
 def _hard_words_in(chunk: str) -> tuple[str, ...]:
-    """The words of three or more syllables of one counted sentence, cached per sentence text."""
-    return tuple(w for w in _WORD.findall(chunk) if syllables.count(w) >= 3)
+    """The words of three or more syllables of one counted sentence, cached per sentence text.
+
+    A word's count is `syllables.count(word)`; the words are read in one pass: each holds a
+    letter and no space, so it is exactly one of the joined text's words."""
+    words = _WORD.findall(chunk)
+    counted = syllables.words_of(" ".join(words))
+    return tuple(w for w, n in zip(words, counted, strict=True) if syllables.word_syllables(n) >= 3)
 
 
 def counts_of(units: list[Unit], language: str = "en") -> Counts:

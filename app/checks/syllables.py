@@ -223,9 +223,14 @@ def save_extra() -> None:
         _extra_dirty = False
 
 
-def count(text: str) -> int:
-    """Syllables of a text as textstat counts them: drop non-contraction apostrophes and other
-    punctuation, lower-case, split at whitespace, sum the words' counts."""
+def words_of(text: str) -> list[str]:
+    """The words of a text as textstat counts them: drop non-contraction apostrophes and other
+    punctuation, lower-case, split at whitespace."""
     if "'" in text:
         text = _NON_CONTRACTION.sub("", text)
-    return sum(map(word_syllables, _PUNCTUATION.sub("", text).lower().split()))
+    return _PUNCTUATION.sub("", text).lower().split()
+
+
+def count(text: str) -> int:
+    """Syllables of a text as textstat counts them: the sum of its words' counts."""
+    return sum(map(word_syllables, words_of(text)))
