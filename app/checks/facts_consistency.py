@@ -177,12 +177,16 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
         return findings
     dates, phones, domains, counts = _facts_values(facts)
     cm = facts.services.credit_monitoring
-    index = literal_index(text)
-    may = lambda p, s: index.may_occur(p.pattern, s.start, s.end, 1)  # noqa: E731
-    for s in ctx.doc.sentences:
-        # (a sentence holding none of a regex's required literals cannot match it: not scanned)
-        enroll_sentence = may(_ENROLL, s) and bool(_ENROLL.search(s.text))
-        for m in _DATE.finditer(s.text) if may(_DATE, s) else ():
+    index, sentences = literal_index(text), ctx.doc.sentences
+    # the sentences each regex may match in (a sentence holding none of its required literals
+    # cannot match it: not scanned); None: any sentence
+    enrol, dated, monitoring = (
+        index.units_with(p.pattern, sentences, 1) for p in (_ENROLL, _DATE, _MONITORING)
+    )
+    may = lambda where, n: where is None or n in where  # noqa: E731
+    for n, s in enumerate(sentences):
+        enroll_sentence = may(enrol, n) and bool(_ENROLL.search(s.text))
+        for m in _DATE.finditer(s.text) if may(dated, n) else ():
             parsed = _parse(m)
             if parsed is None:
                 continue
@@ -209,7 +213,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                         f"'{m.group()}' is not a date in the incident facts ({', '.join(_fmt(d) for d in dates)}); check it.",
                     )
                 )
-        if cm and may(_MONITORING, s) and _MONITORING.search(s.text):
+        if cm and may(monitoring, n) and _MONITORING.search(s.text):
             for m in _MONITORING_MONTHS.finditer(s.text):
                 if int(m.group(1)) != cm.months:
                     findings.append(

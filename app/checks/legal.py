@@ -89,14 +89,12 @@ def _unit_ok(text: str, patterns: Patterns) -> tuple[int, int, str] | None:
     return None
 
 
-def _live(
-    index: LiteralIndex, detect: tuple[str, ...], all_of: list[str], start: int, end: int | None
-) -> tuple[str, ...]:
-    """The detect regexes that may match text[start:end] (none when an all_of one cannot):
-    a regex none of whose required literals is there cannot match, so it is not run."""
-    if all_of and len(index.which(all_of, start, end)) < len(all_of):
+def _live(index: LiteralIndex, detect: tuple[str, ...], all_of: list[str]) -> tuple[str, ...]:
+    """The detect regexes that may match somewhere in the letter (none when an all_of one
+    cannot): a regex none of whose required literals is there cannot match, so it is not run."""
+    if all_of and len(index.which(all_of)) < len(all_of):
         return ()
-    return index.which(detect, start, end)
+    return index.which(detect)
 
 
 def detect(doc: Document, edef: ElementDef) -> Evidence | None:
@@ -106,17 +104,27 @@ def detect(doc: Document, edef: ElementDef) -> Evidence | None:
         if any(p.search(h.title) for p in headings):
             return Evidence(h.start, h.end, doc.text[h.start : h.end])
     index = literal_index(doc.text)
-    detect = _live(index, tuple(edef.detect), edef.all_of, 0, None)
+    detect = _live(index, tuple(edef.detect), edef.all_of)
     if not detect:
         return None
     exclude, all_of = tuple(edef.exclude), tuple(edef.all_of)
     if edef.scope == "document":
         m = _unit_ok(doc.text, (detect, exclude, all_of))
         return Evidence(*m) if m else None
-    for u in doc.paragraphs if edef.scope == "paragraph" else doc.sentences:
-        live = _live(index, detect, edef.all_of, u.start, u.end)
-        if not live:
+    units = doc.paragraphs if edef.scope == "paragraph" else doc.sentences
+    # the units each regex may match in (None: any unit); a unit lacking an all_of regex's
+    # literals, or every detect regex's, is not read
+    where = [index.units_with(p, units) for p in detect]
+    needed = [w for w in (index.units_with(p, units) for p in all_of) if w is not None]
+    if any(w is None for w in where):
+        candidates: list[int] | range = range(len(units))
+    else:
+        candidates = sorted(set().union(*where))  # type: ignore[arg-type]
+    for i in candidates:
+        if any(i not in w for w in needed):
             continue
+        live = tuple(p for p, w in zip(detect, where, strict=True) if w is None or i in w)
+        u = units[i]
         m = _unit_ok(u.text, (live, exclude, all_of))
         if m:
             if edef.scope == "paragraph":

@@ -17,13 +17,15 @@ under a lock and never changed after.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from functools import lru_cache
 
 import ahocorasick
 
 from app.checks.caching import text_cache
-from app.rulebook.literals import MIN_LITERAL, fold, registered, required_literals
+from app.checks.text import Unit
+from app.rulebook.literals import MIN_LITERAL, fold, registered, required_literals, version
 
 _SPACE = str.maketrans("\n\r\t\f\v", "     ")
 _lock = threading.Lock()
@@ -38,11 +40,10 @@ def _automaton() -> Built:
     keys, and a memo of which keys of a pattern it lacks."""
     global _built
     built = _built
-    current, _ = registered()  # cheap: only the version is compared
-    if built[0] == current:
+    if built[0] == version():
         return built
     with _lock:
-        if _built[0] != current:
+        if _built[0] != version():
             current, lits = registered()
             keys = frozenset(lit.translate(_SPACE) for lit in lits)
             automaton = ahocorasick.Automaton() if keys else None
@@ -71,6 +72,7 @@ class LiteralIndex:
         self._starts = [f[0] for f in found]
         self._everywhere = frozenset(f[2] for f in found)
         self._spans: dict[tuple[int, int], frozenset[str]] = {}
+        self._tables: dict[int, tuple[Sequence[Unit], dict[str, set[int]]]] = {}
 
     def _keys_in(self, start: int, end: int | None) -> frozenset[str]:
         """The automaton's keys that occur wholly inside text[start:end] (worked out once per span)."""
@@ -104,10 +106,42 @@ class LiteralIndex:
         keys = keys_of((pattern,), shortest)
         return True if keys is None else self._any(keys, start, end)
 
-    def may_any(self, patterns: tuple[str, ...], start: int = 0, end: int | None = None) -> bool:
-        """False only when none of `patterns` can match the text (or text[start:end])."""
-        keys = keys_of(patterns, MIN_LITERAL)
-        return True if keys is None else self._any(keys, start, end)
+    def units_with(
+        self, pattern: str, units: Sequence[Unit], shortest: int = MIN_LITERAL
+    ) -> frozenset[int] | None:
+        """Indices of the `units` (this text's sentences or paragraphs: in text order, not
+        overlapping) in which `pattern` may match, or None when it may match in any of them (it
+        has no required literal). One look-up per pattern instead of one per unit."""
+        keys = keys_of((pattern,), shortest)
+        if keys is None:
+            return None
+        if not self.aligned:  # offsets moved: read each unit itself
+            pieces = (fold(self.flat[u.start : u.end]) for u in units)
+            return frozenset(i for i, piece in enumerate(pieces) if any(k in piece for k in keys))
+        table = self._by_unit(units)
+        found: set[int] = set()
+        for key in keys:
+            if key in self.keys:
+                found.update(table.get(key, ()))
+            else:  # read after the automaton was built: look in each unit
+                found.update(
+                    i for i, u in enumerate(units) if self.low.find(key, u.start, u.end) != -1
+                )
+        return frozenset(found)
+
+    def _by_unit(self, units: Sequence[Unit]) -> dict[str, set[int]]:
+        """Key -> indices of the units wholly holding one of its occurrences (once per unit list)."""
+        got = self._tables.get(id(units))
+        if got is not None and got[0] is units:
+            return got[1]
+        starts = [u.start for u in units]
+        table: dict[str, set[int]] = {}
+        for s, e, key in self._found:
+            i = bisect_right(starts, s) - 1
+            if i >= 0 and e <= units[i].end:
+                table.setdefault(key, set()).add(i)
+        self._tables[id(units)] = (units, table)
+        return table
 
     def which(
         self, patterns: list[str] | tuple[str, ...], start: int = 0, end: int | None = None

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from app.checks.caching import text_cache
 from app.rulebook.basics import compile_regex
-from app.rulebook.literals import MIN_LITERAL, fold, may_any, may_occur, required_literals
+from app.rulebook.literals import MIN_LITERAL, fold, may_occur
 
 
 @lru_cache(maxsize=8192)
@@ -42,17 +42,6 @@ def _union(patterns: tuple[str, ...], ignorecase: bool, named: bool) -> re.Patte
         return None
 
 
-def union(
-    patterns: list[str] | tuple[str, ...], ignorecase: bool = True, *, named: bool = False
-) -> re.Pattern[str] | None:
-    """All patterns as one alternation (one pass over the text instead of one per pattern).
-
-    With `named=True` each alternative is the group `p<index>`, so `m.lastgroup` tells which
-    pattern matched. None when the patterns cannot be joined; callers then run them one by one.
-    """
-    return _union(tuple(patterns), ignorecase, named)
-
-
 def finditer(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
     """Every non-empty match of `pattern` in `text`, in order (an empty match flags nothing)."""
     return [m for m in pattern.finditer(text) if m.end() > m.start()]
@@ -75,22 +64,6 @@ def folded(text: str) -> str:
 def may_match(pattern: re.Pattern[str], text: str, shortest: int = MIN_LITERAL) -> bool:
     """False only when `pattern` cannot match `text`: none of its required literals is in it."""
     return may_occur(pattern.pattern, folded(text), shortest)
-
-
-__all__ = [
-    "fold",
-    "folded",
-    "may_any",
-    "may_match",
-    "may_occur",
-    "present",
-    "required_literals",
-]
-
-
-def present(patterns: list[str] | tuple[str, ...], low: str) -> tuple[int, ...]:
-    """Indices of the patterns that may match a text whose folded form is `low`."""
-    return tuple(i for i, p in enumerate(patterns) if may_occur(p, low))
 
 
 def union_of(

@@ -29,7 +29,8 @@ def _matches(rule: Phrases, text: str, extra: tuple[str, ...] = ()) -> list[tupl
     in the text, in one pass). `extra` tokens (the admissions policy's phrases, when it allows
     them) count like the rule's own."""
     tokens = list(rule.tokens) + list(extra)
-    keep = literal_index(text).present(tokens)  # tokens whose literals are absent cannot match
+    index = literal_index(text)
+    keep = index.present(tokens)  # tokens whose literals are absent cannot match
     if not keep:
         return []
     joined = union_of(tokens, keep, rule.ignorecase)
@@ -44,7 +45,7 @@ def _matches(rule: Phrases, text: str, extra: tuple[str, ...] = ()) -> list[tupl
     # (an empty exception span can only contain an empty token match, and those are never flagged)
     excepted = [
         (m.start(), m.end())
-        for p in compiled_all(rule.exceptions, rule.ignorecase)
+        for p in compiled_all(index.which(rule.exceptions), rule.ignorecase)
         for m in finditer(p, text)
     ]
     out = [
@@ -94,7 +95,8 @@ def check_phrases(rid: str, rule: Phrases, ctx: CheckContext) -> list[Finding]:
                 source=rule.source or None,
             )
         ]
-    if not matches or any(p.search(text) for p in compiled_all(rule.unless, rule.ignorecase)):
+    unless = literal_index(text).which(rule.unless)  # (one whose literals are absent cannot match)
+    if not matches or any(p.search(text) for p in compiled_all(unless, rule.ignorecase)):
         return []
     return [
         Finding(

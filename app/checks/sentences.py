@@ -73,17 +73,21 @@ def sentence_matches(rule: SentencePattern, doc: Document) -> list[tuple[int, in
     if not keep:
         return []
     joined = union_of(pats, keep, rule.ignorecase, named=True)
-    kept = tuple(pats[i] for i in keep)
+    # a match lies inside its sentence, so a sentence holding none of a pattern's literals
+    # cannot give that pattern a match: only the others are tried there
+    sentences = doc.sentences
+    where = {i: occurring.units_with(pats[i], sentences) for i in keep}  # None: any sentence
+    if any(w is None for w in where.values()):
+        candidates: list[int] | range = range(len(sentences))
+    else:
+        candidates = sorted(set().union(*where.values()))  # type: ignore[arg-type]
     out: list[tuple[int, int, int]] = []
-    for sent in doc.sentences:
-        # a match lies inside its sentence, so a sentence holding none of a pattern's literals
-        # cannot give that pattern a match: only the others are tried there
+    for n in candidates:
+        sent = sentences[n]
         if joined is not None:
-            if not occurring.may_any(kept, sent.start, sent.end):
-                continue
             passes: list[tuple[re.Pattern[str], int | None]] = [(joined, None)]
         else:
-            live = [i for i in keep if occurring.may_occur(pats[i], sent.start, sent.end)]
+            live = [i for i in keep if where[i] is None or n in where[i]]  # type: ignore[operator]
             if not live:
                 continue
             passes = [(compiled(pats[i], rule.ignorecase), i) for i in live]

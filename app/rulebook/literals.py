@@ -301,6 +301,11 @@ def _register(lits: frozenset[str]) -> None:
 _version = 0
 
 
+def version() -> int:
+    """Changes whenever a literal is added (cheap: no copy)."""
+    return _version
+
+
 def registered() -> tuple[int, frozenset[str]]:
     """(version, every literal read so far): the version changes whenever a literal is added."""
     with _registry_lock:
@@ -326,26 +331,3 @@ def may_occur(pattern: str, low: str, shortest: int = MIN_LITERAL) -> bool:
         if lit in low:
             return True
     return False
-
-
-def may_any(patterns: tuple[str, ...], low: str) -> bool:
-    """False only when none of `patterns` can match a text whose folded form is `low`."""
-    lits = _all_literals(patterns)
-    if lits is None:
-        return True
-    for lit in lits:
-        if lit in low:
-            return True
-    return False
-
-
-@lru_cache(maxsize=4096)
-def _all_literals(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
-    """Every literal of every pattern (None when one of them has none): one list to test."""
-    out: list[str] = []
-    for p in patterns:
-        lits = required_literals(p)
-        if lits is None:
-            return None
-        out.extend(sorted(lits))
-    return tuple(dict.fromkeys(out))

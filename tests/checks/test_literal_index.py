@@ -47,6 +47,22 @@ def test_every_span_of_a_letter_agrees_with_reading_it() -> None:
             assert (pattern in live) == expected
 
 
+def _units_agree(index: LiteralIndex, text: str, pattern: str) -> None:
+    doc = segment(text)
+    for units in (doc.sentences, doc.paragraphs):
+        expected = {i for i, u in enumerate(units) if _expected(pattern, text, u.start, u.end)}
+        assert index.units_with(pattern, units) == expected, pattern
+
+
+def test_the_units_a_pattern_may_match_in_agree_with_reading_them() -> None:
+    for path in LETTERS[:3]:
+        text = path.read_text()
+        index = LiteralIndex(text)
+        for pattern in PATTERNS:
+            _units_agree(index, text, pattern)
+    assert LiteralIndex("Some text.").units_with(r"\w+", segment("Some text.").sentences) is None
+
+
 @hsettings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     st.sampled_from(LETTERS),
@@ -64,6 +80,7 @@ def test_mangled_letters_and_any_span(path, pattern, at, noise, data) -> None:  
     end = data.draw(st.integers(start, len(text)))
     assert index.may_occur(pattern, start, end) == _expected(pattern, text, start, end)
     assert index.may_occur(pattern) == _expected(pattern, text, 0, len(text))
+    _units_agree(index, text, pattern)
 
 
 def test_a_literal_read_after_the_automaton_was_built_is_still_found() -> None:
@@ -74,3 +91,4 @@ def test_a_literal_read_after_the_automaton_was_built_is_still_found() -> None:
     assert index.may_occur(pattern)
     assert index.may_occur(pattern, 0, 26)
     assert not index.may_occur(pattern, 27, len(text))
+    assert index.units_with(pattern, segment(text).sentences) == {0}
