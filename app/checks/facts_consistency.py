@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.checks.base import Finding, Severity
 from app.checks.context import CheckContext
 from app.checks.literal_index import literal_index
+
+if TYPE_CHECKING:
+    from app.rulebook.book import Rulebook
 
 CHECK = "facts"
 _MISSING = re.compile(r"\[\[\s*missing:\s*([^\]]*)\]\]")
@@ -90,26 +93,41 @@ def _fmt(d: date) -> str:
     return f"{d:%B} {d.day}, {d.year}"
 
 
-def _known_phones(ctx: CheckContext) -> set[str]:
+def _known_phones(rulebook: Rulebook) -> set[str]:
     known: set[str] = set()
-    for agency in ctx.rulebook.agencies.values():
+    for agency in rulebook.agencies.values():
         if getattr(agency, "phone", None):
             known.add(_digits(agency.phone))
-    for rule in ctx.rulebook.jurisdictions.values():
+    for rule in rulebook.jurisdictions.values():
         if rule.agency and rule.agency.phone:
             known.add(_digits(rule.agency.phone))
     known.add("8774384338")  # FTC (annualcreditreport.com's number is in the agency directory)
     return known
 
 
-def _known_domains(ctx: CheckContext) -> set[str]:
+def _known_domains(rulebook: Rulebook) -> set[str]:
     known = {"identitytheft.gov", "ftc.gov", "consumer.ftc.gov", "consumerfinance.gov", "irs.gov"}
-    for agency in ctx.rulebook.agencies.values():
+    for agency in rulebook.agencies.values():
         if getattr(agency, "website", None):
             known.add(_domain(agency.website))
-    for rule in ctx.rulebook.jurisdictions.values():
+    for rule in rulebook.jurisdictions.values():
         if rule.agency and rule.agency.website:
             known.add(_domain(rule.agency.website))
+    return known
+
+
+_DIRECTORY: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _directory(rulebook: Rulebook) -> tuple[frozenset[str], frozenset[str]]:
+    """The agencies' phone numbers and domains, worked out once per rulebook (by its content
+    hash; a few rulebooks at most per process)."""
+    known = _DIRECTORY.get(rulebook.hash)
+    if known is None:
+        if len(_DIRECTORY) > 16:
+            _DIRECTORY.clear()
+        known = frozenset(_known_phones(rulebook)), frozenset(_known_domains(rulebook))
+        _DIRECTORY[rulebook.hash] = known
     return known
 
 
@@ -225,7 +243,8 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                             f"The facts offer {cm.months} months of monitoring; the text says '{m.group()}'.",
                         )
                     )
-    known_phones = phones | _known_phones(ctx)
+    agency_phones, agency_domains = _directory(ctx.rulebook)
+    known_phones = phones | agency_phones
     for m in _PHONE.finditer(text):
         if _digits(m.group()) not in known_phones:
             findings.append(
@@ -237,7 +256,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                     f"'{m.group()}' is not a phone number in the incident facts or the agency directory; check it.",
                 )
             )
-    known_domains = domains | _known_domains(ctx)
+    known_domains = domains | agency_domains
     emails = list(_EMAIL.finditer(text))
     email_spans = [(m.start(), m.end()) for m in emails]
     for m in emails:

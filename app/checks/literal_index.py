@@ -119,15 +119,10 @@ class LiteralIndex:
             pieces = (fold(self.flat[u.start : u.end]) for u in units)
             return frozenset(i for i, piece in enumerate(pieces) if any(k in piece for k in keys))
         table = self._by_unit(units)
-        found: set[int] = set()
-        for key in keys:
-            if key in self.keys:
-                found.update(table.get(key, ()))
-            else:  # read after the automaton was built: look in each unit
-                found.update(
-                    i for i, u in enumerate(units) if self.low.find(key, u.start, u.end) != -1
-                )
-        return frozenset(found)
+        found = frozenset().union(*(table[key] for key in table.keys() & keys))
+        for key in self._unknown_of(keys):  # read after the automaton was built: read each unit
+            found |= {i for i, u in enumerate(units) if self.low.find(key, u.start, u.end) != -1}
+        return found
 
     def _by_unit(self, units: Sequence[Unit]) -> dict[str, set[int]]:
         """Key -> indices of the units wholly holding one of its occurrences (once per unit list)."""
@@ -161,17 +156,22 @@ class LiteralIndex:
 
     def _unknown_in(self, keys: tuple[str, ...], start: int, end: int | None) -> bool:
         """True when a key the automaton does not hold (read after it was built) is there."""
-        unknown = self._unknown.get(keys)
-        if unknown is None:
-            unknown = self._unknown[keys] = tuple(k for k in keys if k not in self.keys)
-        for key in unknown:
+        for key in self._unknown_of(keys):
             if (key in self.low) if end is None else self.low.find(key, start, end) != -1:
                 return True
         return False
 
+    def _unknown_of(self, keys: tuple[str, ...]) -> tuple[str, ...]:
+        """The keys the automaton does not hold (read after it was built)."""
+        unknown = self._unknown.get(keys)
+        if unknown is None:
+            unknown = self._unknown[keys] = tuple(k for k in keys if k not in self.keys)
+        return unknown
+
     def present(self, patterns: list[str] | tuple[str, ...]) -> tuple[int, ...]:
         """Indices of the patterns that may match somewhere in the text."""
-        return tuple(i for i, p in enumerate(patterns) if self.may_occur(p))
+        live = self.which(patterns)
+        return tuple(i for i, p in enumerate(patterns) if p in live)
 
 
 @lru_cache(maxsize=8192)

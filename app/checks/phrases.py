@@ -11,6 +11,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from app.checks.base import EmpathyComponent, Finding
@@ -24,37 +27,40 @@ if TYPE_CHECKING:
 CHECK = "phrases"
 
 
-def _matches(rule: Phrases, text: str, extra: tuple[str, ...] = ()) -> list[tuple[int, int, str]]:
+def _matches(
+    rule: Phrases, text: str, extra: tuple[str, ...] = (), enough: int | None = None
+) -> list[tuple[int, int, str]]:
     """Every token match not inside an exception span, in text order (the tokens that may occur
-    in the text, in one pass). `extra` tokens (the admissions policy's phrases, when it allows
-    them) count like the rule's own."""
+    in the text, in one pass), or only the first `enough` of them (a `require` rule needs no
+    more: the scan stops there). `extra` tokens (the admissions policy's phrases, when it
+    allows them) count like the rule's own."""
     tokens = list(rule.tokens) + list(extra)
     index = literal_index(text)
     keep = index.present(tokens)  # tokens whose literals are absent cannot match
     if not keep:
         return []
+    excepted: list[tuple[int, int]] | None = None  # read at the first match
+
+    def counted(found: Iterable[re.Match[str]]) -> Iterator[tuple[int, int, str]]:
+        nonlocal excepted
+        for m in found:
+            if m.end() == m.start():  # an empty match flags nothing
+                continue
+            if excepted is None:
+                # (an empty exception span can only contain an empty token match)
+                excepted = [
+                    (e.start(), e.end())
+                    for p in compiled_all(index.which(rule.exceptions), rule.ignorecase)
+                    for e in finditer(p, text)
+                ]
+            if not any(s <= m.start() and m.end() <= e for s, e in excepted):
+                yield m.start(), m.end(), m.group()
+
     joined = union_of(tokens, keep, rule.ignorecase)
-    patterns = (
-        (joined,)
-        if joined is not None
-        else compiled_all([tokens[i] for i in keep], rule.ignorecase)
-    )
-    found = [m for pattern in patterns for m in finditer(pattern, text)]
-    if not found:
-        return []
-    # (an empty exception span can only contain an empty token match, and those are never flagged)
-    excepted = [
-        (m.start(), m.end())
-        for p in compiled_all(index.which(rule.exceptions), rule.ignorecase)
-        for m in finditer(p, text)
-    ]
-    out = [
-        (m.start(), m.end(), m.group())
-        for m in found
-        if not any(s <= m.start() and m.end() <= e for s, e in excepted)
-    ]
-    out.sort()
-    return out
+    if joined is not None:  # one pass, in text order
+        return list(islice(counted(joined.finditer(text)), enough))
+    patterns = compiled_all([tokens[i] for i in keep], rule.ignorecase)
+    return sorted(x for p in patterns for x in counted(p.finditer(text)))[:enough]
 
 
 def check_phrases(rid: str, rule: Phrases, ctx: CheckContext) -> list[Finding]:
@@ -71,7 +77,8 @@ def check_phrases(rid: str, rule: Phrases, ctx: CheckContext) -> list[Finding]:
         if rule.admissions and ctx.rulebook.admissions_allowed
         else ()
     )
-    matches = _matches(rule, text, extra)
+    enough = max(rule.min, 1) if rule.mode == "require" else None  # (the first one, and `min`)
+    matches = _matches(rule, text, extra, enough)
     if rule.component:
         first = matches[0] if matches else None
         ctx.empathy.append(

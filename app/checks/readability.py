@@ -202,8 +202,7 @@ def _detail(c: Counts, language: str = "en") -> str:
 
 def check_readability(rid: str, rule: Readability, ctx: CheckContext) -> list[Finding]:
     """Measure the units the rule's `scope` names and flag those outside its thresholds."""
-    _configure(ctx)
-    document_metrics(ctx)
+    document_metrics(ctx)  # (first in a run: points the syllable table at the cache folder)
     prose = ctx.doc.prose_sentences()
     if not prose:
         return []

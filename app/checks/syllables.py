@@ -196,7 +196,8 @@ def _pyphen():  # type: ignore[no-untyped-def]
 def word_syllables(word: str) -> int:
     """Syllables of one lower-case word without punctuation: CMU count, else Pyphen points + 1."""
     global _extra_dirty
-    n = table().get(word)
+    t = _table  # (loaded: no call; an empty-looking table is still a table, so no truth test)
+    n = (t if t is not None else table()).get(word)
     if n is not None:
         return n
     n = _extra.get(word)
