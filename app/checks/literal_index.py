@@ -72,7 +72,7 @@ class LiteralIndex:
         self._starts = [f[0] for f in found]
         self._everywhere = frozenset(f[2] for f in found)
         self._spans: dict[tuple[int, int], frozenset[str]] = {}
-        self._tables: dict[int, tuple[Sequence[Unit], dict[str, set[int]]]] = {}
+        self._tables: dict[int, tuple[Sequence[Unit], list[int], dict[str, set[int]]]] = {}
 
     def _keys_in(self, start: int, end: int | None) -> frozenset[str]:
         """The automaton's keys that occur wholly inside text[start:end] (worked out once per span)."""
@@ -118,25 +118,31 @@ class LiteralIndex:
         if not self.aligned:  # offsets moved: read each unit itself
             pieces = (fold(self.flat[u.start : u.end]) for u in units)
             return frozenset(i for i, piece in enumerate(pieces) if any(k in piece for k in keys))
-        table = self._by_unit(units)
+        starts, table = self._by_unit(units)
         found = frozenset().union(*(table[key] for key in table.keys() & keys))
-        for key in self._unknown_of(keys):  # read after the automaton was built: read each unit
-            found |= {i for i, u in enumerate(units) if self.low.find(key, u.start, u.end) != -1}
+        for key in self._unknown_of(keys):  # read after the automaton was built: find it here
+            at = self.low.find(key)
+            while at != -1:
+                i = bisect_right(starts, at) - 1
+                if i >= 0 and at + len(key) <= units[i].end:
+                    found |= {i}
+                at = self.low.find(key, at + 1)
         return found
 
-    def _by_unit(self, units: Sequence[Unit]) -> dict[str, set[int]]:
-        """Key -> indices of the units wholly holding one of its occurrences (once per unit list)."""
+    def _by_unit(self, units: Sequence[Unit]) -> tuple[list[int], dict[str, set[int]]]:
+        """The units' starts, and key -> indices of the units wholly holding one of its
+        occurrences (worked out once per unit list)."""
         got = self._tables.get(id(units))
         if got is not None and got[0] is units:
-            return got[1]
+            return got[1], got[2]
         starts = [u.start for u in units]
         table: dict[str, set[int]] = {}
         for s, e, key in self._found:
             i = bisect_right(starts, s) - 1
             if i >= 0 and e <= units[i].end:
                 table.setdefault(key, set()).add(i)
-        self._tables[id(units)] = (units, table)
-        return table
+        self._tables[id(units)] = (units, starts, table)
+        return starts, table
 
     def which(
         self, patterns: list[str] | tuple[str, ...], start: int = 0, end: int | None = None

@@ -92,3 +92,13 @@ def test_a_literal_read_after_the_automaton_was_built_is_still_found() -> None:
     assert index.may_occur(pattern, 0, 26)
     assert not index.may_occur(pattern, 27, len(text))
     assert index.units_with(pattern, segment(text).sentences) == {0}
+
+
+def test_units_holding_a_literal_read_after_the_automaton_was_built() -> None:
+    text = "Qwzrtx-vvb is here.\nNothing here.\nAnd qwzrtx-vvb again. Qwzrtx-\nvvb split."
+    index = LiteralIndex(text)
+    pattern = r"\bqwzrtx-vvb\b"  # never read before: not in the automaton this index used
+    sentences = segment(text).sentences
+    expected = {i for i, u in enumerate(sentences) if _expected(pattern, text, u.start, u.end)}
+    assert index.units_with(pattern, sentences) == expected
+    assert {0, 2} <= expected
