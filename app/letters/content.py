@@ -121,6 +121,10 @@ class LetterContent(StrictModel):
     steps: list[StepDef] = Field(min_length=1)
     rights: list[RightDef] = Field(default_factory=list)
     complaint_right: RegisterText
+    contact_point: RegisterText = Field(
+        description="Names the contact point where a law asks for the DPO or other contact point "
+        "and the facts name no DPO ({{ point }}, {{ personal_data }})."
+    )
     misuse_known: RegisterText = Field(
         description="Said before the recipient's steps when the facts record evidence of misuse."
     )
@@ -169,6 +173,8 @@ class LetterContent(StrictModel):
         out += [
             ("complaint_right.plain", self.complaint_right.plain),
             ("complaint_right.formal", self.complaint_right.formal),
+            ("contact_point.plain", self.contact_point.plain),
+            ("contact_point.formal", self.contact_point.formal),
             ("misuse_known.plain", self.misuse_known.plain),
             ("misuse_known.formal", self.misuse_known.formal),
         ]

@@ -250,6 +250,12 @@ class LetterContext:
     website: str = field(metadata={"help": "Incident web page (may be empty)."})
     postal_address: str = field(metadata={"help": "Postal address for questions (may be empty)."})
     dpo: Contact | None = field(metadata={"help": "Data protection officer, or None."})
+    contact_point: str = field(
+        metadata={
+            "help": "Where a law asks for the DPO or other contact point (GDPR Art. 33(3)(b)) and the "
+            "facts name no DPO: the sentence naming the contact point; else empty."
+        }
+    )
     cras: tuple[Contact, ...] = field(
         metadata={"help": "Equifax, Experian, TransUnion (US letters only)."}
     )
@@ -283,7 +289,7 @@ def _contact(agency: object) -> Contact:
 
 
 def _dpo(facts: IncidentFacts, include: set[str], us: bool) -> Contact | None:
-    """The DPO contact; where the law requires one and the facts lack it, a visible gap.
+    """The DPO contact, or None (then a law asking for one gets the contact point, `_point`).
 
     A US letter prints the DPO only where one of its laws requires it or the facts say the DPO
     serves US residents too (`contacts.dpo.serves_us_residents`): an EU DPO otherwise means
@@ -292,9 +298,20 @@ def _dpo(facts: IncidentFacts, include: set[str], us: bool) -> Contact | None:
     dpo = facts.contacts.dpo
     if dpo and (not us or "dpo_contact" in include or dpo.serves_us_residents):
         return Contact(name=dpo.name, address=dpo.address or "", email=dpo.email or "")
-    if "dpo_contact" in include:
-        return Contact(name=missing("contacts.dpo.name"), email=missing("contacts.dpo.email"))
     return None
+
+
+def _point(facts: IncidentFacts, phone: str | None) -> str:
+    """The contact point when there is no DPO: the e-mail address, else a phone number, else the
+    postal address (GDPR Art. 33(3)(b) "or other contact point"); a visible gap when none is known."""
+    c = facts.contacts
+    if c.email:
+        return c.email
+    if phone:
+        return phone
+    if c.postal_address:
+        return c.postal_address.one_line()
+    return missing("contacts.email")
 
 
 def _period(start: date | None, end: date | None, style: str) -> str:
@@ -443,6 +460,11 @@ def build_context(
         )
         steps.append(Step(sid, title, reason, detail, render_text(tdir, sdef.deadline, variables)))
     reg = REGISTER[tone]
+    personal_data = (
+        "personal data"
+        if any(code in content.personal_data for code in codes)
+        else "personal information"
+    )
     total = facts.total_affected
     return LetterContext(
         tone=tone,
@@ -480,9 +502,7 @@ def build_context(
         steps=tuple(steps),
         rights=fitting.rights(content, facts, aud, tone),
         us=aud.us,
-        personal_data="personal data"
-        if any(code in content.personal_data for code in codes)
-        else "personal information",
+        personal_data=personal_data,
         authorities=authorities,
         complaint_right=tuple(
             render_text(tdir, getattr(content.complaint_right, reg), {"authority": a})
@@ -501,6 +521,13 @@ def build_context(
         if c.postal_address
         else (org.address.one_line() if org.address else ""),
         dpo=_dpo(facts, include, aud.us),
+        contact_point=render_text(
+            tdir,
+            getattr(content.contact_point, reg),
+            {"point": _point(facts, intl_phone or toll_free), "personal_data": personal_data},
+        )
+        if "dpo_contact" in include and not facts.contacts.dpo
+        else "",
         cras=cras,
         ftc=ftc,
         agencies=agencies if aud.us else (),
