@@ -141,10 +141,12 @@ def detect_all(
 
 
 def _months_offered(doc: Document) -> int | None:
-    """The longest free monitoring period stated in a sentence about monitoring, in months."""
+    """The longest free monitoring period stated in a sentence about monitoring, in months
+    (read only in the sentences holding one of `_MONITORING`'s literals)."""
     best: int | None = None
-    for s in doc.sentences:
-        if not _MONITORING.search(s.text):
+    where = literal_index(doc.text).units_with(_MONITORING.pattern, doc.sentences)
+    for n, s in enumerate(doc.sentences):
+        if (where is not None and n not in where) or not _MONITORING.search(s.text):
             continue
         for m in _MONTHS.finditer(s.text):
             if m.group(1):
