@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict
@@ -172,6 +172,7 @@ def cleanup(
         select(MergeJob).where(MergeJob.updated_at < limit, MergeJob.status.not_in(ACTIVE))
     ):
         shutil.rmtree(job_dir(export_dir, job.id), ignore_errors=True)
+        session.execute(delete(MergeRecipient).where(MergeRecipient.job_id == job.id))  # no FK
         session.delete(job)
         removed.append(job.id)
     session.commit()

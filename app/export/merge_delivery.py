@@ -54,7 +54,7 @@ def _deliver_once(rt: Any, job_id: str, number: int, lines: tuple[int, int], fol
         )
         s.commit()
         todo = s.execute(
-            select(MergeRecipient.id, MergeRecipient.line, MergeRecipient.file)
+            select(MergeRecipient.line, MergeRecipient.file)
             .where(
                 MergeRecipient.job_id == job_id,
                 MergeRecipient.line.between(*lines),
@@ -69,7 +69,7 @@ def _deliver_once(rt: Any, job_id: str, number: int, lines: tuple[int, int], fol
         ).all()
     if not todo:
         return 0
-    wanted = {line for _, line, _ in todo}
+    wanted = {line for line, _ in todo}
     addresses = {
         int(row["__line__"]): (row.get("email") or "").strip()
         for row in read_chunk(chunk_file(folder / "chunks", number))
@@ -78,17 +78,19 @@ def _deliver_once(rt: Any, job_id: str, number: int, lines: tuple[int, int], fol
     sender = Sender(settings.SMTP_URL, settings.SMTP_RATE)
     out = folder / "out"
     try:
-        for rec_id, line, rel in todo:
-            _mark(rt, rec_id, delivery="sending")
+        for line, rel in todo:
+            _mark(rt, job_id, line, delivery="sending")
             outcome = sender.send(settings.SMTP_FROM, addresses[line], (out / rel).read_bytes())
-            _mark(rt, rec_id, delivery=outcome.status, detail=outcome.detail, attempt=True)
+            _mark(rt, job_id, line, delivery=outcome.status, detail=outcome.detail, attempt=True)
     finally:
         sender.close()
     log.info("merge job %s chunk %d: %d messages handed to SMTP", job_id, number, len(todo))
     return len(todo)
 
 
-def _mark(rt: Any, rec_id: int, *, delivery: str, detail: str = "", attempt: bool = False) -> None:
+def _mark(
+    rt: Any, job_id: str, line: int, *, delivery: str, detail: str = "", attempt: bool = False
+) -> None:
     values: dict[str, Any] = {"delivery": delivery}
     if attempt:
         values |= {
@@ -97,5 +99,9 @@ def _mark(rt: Any, rec_id: int, *, delivery: str, detail: str = "", attempt: boo
             "delivered_at": utcnow(),
         }
     with rt.db.sessions() as s:
-        s.execute(update(MergeRecipient).where(MergeRecipient.id == rec_id).values(**values))
+        s.execute(
+            update(MergeRecipient)
+            .where(MergeRecipient.job_id == job_id, MergeRecipient.line == line)
+            .values(**values)
+        )
         s.commit()

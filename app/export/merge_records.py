@@ -1,17 +1,17 @@
 """Recording a merge chunk's outcomes: one ``merge_recipients`` row per input line, few round-trips.
 
 Exactly once is the table's two unique constraints (app.store.merge_models); this module only
-makes recording cheap. Each batch is one statement in one transaction with the chunk's
-progress counts, through SQLAlchemy Core (no ORM unit of work): on PostgreSQL ``INSERT … SELECT
-FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING outcome`` (one array per column: the
-server plans one short statement per batch instead of one insert per row), on SQLite one
-driver-level executemany of ``INSERT … ON CONFLICT DO NOTHING`` (in-process, no round-trips). On PostgreSQL
-the RETURNING rows are the rows this attempt inserted, so the counts are kept up to date from them
-and from the lines an earlier attempt recorded, instead of recounting the chunk's rows after every
-batch; the last batch (and every SQLite batch) recounts from the table, so the stored counts are
-exact even when two attempts of one chunk overlapped. The job's ``updated_at`` is touched when a chunk starts and
-ends, not per batch: every worker writes that one row, so fewer writes mean less waiting on its
-lock.
+makes recording cheap. Each batch is one statement in one transaction with the chunk's progress
+counts (no ORM unit of work): on PostgreSQL a COPY — or, when a row of the batch is already
+recorded (two attempts of one chunk at once), ``INSERT … SELECT FROM unnest(arrays) ON CONFLICT
+DO NOTHING RETURNING outcome`` — and on SQLite one driver-level executemany of ``INSERT … ON
+CONFLICT DO NOTHING`` (in-process, no round-trips). On PostgreSQL the copied rows, or the
+RETURNING rows, are the rows this attempt inserted, so the counts are kept up to date from them
+and from the lines an earlier attempt recorded, instead of recounting the chunk's rows after
+every batch; the last batch (and every SQLite batch) recounts from the table, so the stored
+counts are exact even when two attempts of one chunk overlapped. The job's ``updated_at`` is
+touched when a chunk starts and ends, not per batch: every worker writes that one row, so fewer
+writes mean less waiting on its lock.
 """
 
 from __future__ import annotations
@@ -93,10 +93,40 @@ def _insert(s: Session, job_id: str, rows: list[dict[str, Any]]) -> Counter[str]
     the rows inserted (None where the database does not say: SQLite, then the caller recounts)."""
     conn = s.connection()
     if conn.dialect.name == "postgresql":
+        copied = _copy(s, job_id, rows)
+        if copied is not None:
+            return copied
+        conn = s.connection()  # the COPY's transaction was rolled back: a new one
         columns = {c: [r[c] for r in rows] for c in _ARRAYS}
         return Counter(conn.execute(_UNNEST, {"job_id": job_id, **columns}).scalars())
     conn.exec_driver_sql(_SQLITE_INSERT, [(job_id, *(r[c] for c in _COLUMNS)) for r in rows])
     return None
+
+
+_COPY = (
+    "COPY merge_recipients (job_id, line, recipient_id, recipient_key, outcome, residence, "
+    "variant, file, pages, reason_code, reason, delivery, delivery_detail, delivery_attempts) "
+    "FROM STDIN"
+)
+
+
+def _copy(s: Session, job_id: str, rows: list[dict[str, Any]]) -> Counter[str] | None:
+    """PostgreSQL: the batch by COPY, its outcomes; None (transaction rolled back) when a row is
+    already recorded — another attempt of the chunk is running at the same time — so the caller
+    inserts with ON CONFLICT DO NOTHING instead. COPY costs the server about half of an
+    ``INSERT … ON CONFLICT`` per row (no conflict probe, no array parsing) and the worker no
+    array building (docs/exports.md, migration 0009)."""
+    from psycopg.errors import UniqueViolation
+
+    raw = s.connection().connection.driver_connection
+    try:
+        with raw.cursor() as cur, cur.copy(_COPY) as copy:  # type: ignore[union-attr]
+            for r in rows:
+                copy.write_row((job_id, *(r[c] for c in _COLUMNS)))
+    except UniqueViolation:
+        s.rollback()
+        return None
+    return Counter(r["outcome"] for r in rows)
 
 
 def _recount(s: Session, job_id: str, lines: tuple[int, int]) -> Counter[str]:

@@ -3,7 +3,7 @@ and the other long jobs (bulk drafting, bulk export: ``task_jobs``).
 
 Why in the database: any worker on any machine takes any chunk (app.export.jobs), so the state
 must live where every worker sees it. Exactly once is a constraint, not a convention: one row per
-(job, input line) and one produced letter per (job, recipient id) — ``recipient_key`` is the
+(job, input line: the primary key) and one produced letter per (job, recipient id) — ``recipient_key`` is the
 recipient id for a produced letter and NULL for a rejected row (NULLs never collide), so a chunk
 redone after a worker died cannot produce anyone twice. Rows carry ids, codes and counts only:
 never a name or an address.
@@ -16,10 +16,9 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     ForeignKey,
-    Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -28,9 +27,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.models import Base, utcnow
 from app.store.types import UTCDateTime
-
-BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
-"""64-bit ids on PostgreSQL (a merge may have millions of rows); SQLite's INTEGER is the rowid."""
 
 
 class MergeJob(Base):
@@ -79,16 +75,19 @@ class MergeChunk(Base):
 
 class MergeRecipient(Base):
     """What became of one input line: a produced letter (variant, file, pages) or a reject
-    (reason), plus its e-mail delivery status for the e-mail channel."""
+    (reason), plus its e-mail delivery status for the e-mail channel.
+
+    Keyed by (job, line) with no surrogate id, no foreign key to ``merge_jobs`` and no other
+    index than the recipient-id constraint: a merge writes millions of these rows, and each index
+    or check is server CPU per recipient (migration 0009 says how much). A deleted job's rows are
+    deleted by app.export.jobs.cleanup."""
 
     __tablename__ = "merge_recipients"
     __table_args__ = (
-        UniqueConstraint("job_id", "line", name="uq_merge_line"),
+        PrimaryKeyConstraint("job_id", "line", name="pk_merge_recipients"),
         UniqueConstraint("job_id", "recipient_key", name="uq_merge_recipient"),
-        Index("ix_merge_recipients_delivery", "job_id", "delivery"),
     )
-    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
-    job_id: Mapped[str] = mapped_column(ForeignKey("merge_jobs.id", ondelete="CASCADE"))
+    job_id: Mapped[str] = mapped_column(String(32))
     line: Mapped[int] = mapped_column(Integer)
     recipient_id: Mapped[str] = mapped_column(String(200))
     recipient_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
