@@ -42,9 +42,11 @@ from pathlib import Path
 from typing import Any
 
 from app.export.merge import MergeError, MergePlan, Reject, VariantLetter, residence_of
+from app.store.enums import DraftState
 
-APPROVED_STATES = frozenset({"approved", "signed_off", "signed-off", "exported"})
-"""Draft states whose current version may be mailed."""
+APPROVED_STATES = frozenset({DraftState.APPROVED.value, DraftState.SIGNED_OFF.value})
+"""Draft states whose current version may be mailed (the only ones: the store's CHECK constraint
+allows no other spelling since migration 0005 mapped the legacy ``signed-off`` and ``exported``)."""
 
 
 def _letter(spec: Any, base: Path, where: str) -> VariantLetter:

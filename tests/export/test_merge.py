@@ -297,3 +297,12 @@ def test_non_utf8_file_is_a_clear_error(tmp_path: Path) -> None:
     src.write_bytes(b"\xff\xfe\x00r\x00e")
     with pytest.raises(MergeError, match="not a UTF-8 CSV|missing columns"):
         run_merge(plan_for(["US-CA"]), src, tmp_path / "out2")
+
+
+def test_no_folder_for_a_variant_nobody_gets(tmp_path: Path) -> None:
+    """A plan letter (say an English fallback) that no recipient gets leaves no empty folder."""
+    src = tmp_path / "r.csv"
+    write_recipients(src, 6, ["US-CA", "US-NY"])
+    run_merge(plan_for(STATES_12), src, tmp_path / "out", fmt="text")
+    folders = sorted(p.name for p in (tmp_path / "out" / "letters").iterdir())
+    assert folders == ["us-ca", "us-ny"]

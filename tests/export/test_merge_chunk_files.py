@@ -134,3 +134,27 @@ def test_a_chunk_file_that_disagrees_with_the_records_stops_binding(tmp_path: Pa
     assert not (tmp_path / "manifest.csv").exists() and not (tmp_path / "us-ca.txt").exists()
     assert bind_texts(tmp_path, work, rows[:2]) == 1
     assert (tmp_path / "us-ca.txt").read_bytes() == b"a\f\nb"
+
+
+def test_sharded_merge_leaves_no_folder_for_a_variant_nobody_gets(
+    store, tmp_path: Path, db_url: str
+) -> None:
+    settings = test_settings(db_url, tmp_path)
+    src = tmp_path / "r.csv"
+    write_recipients(src, 6, ["US-CA", "US-NY"])
+    runner = InProcessRunner(store.db, settings)
+    with store.session() as s:
+        job = jobs.create_job(
+            s,
+            settings.EXPORT_DIR,
+            plan=plan_for(STATES_12),
+            upload=src,
+            fmt="text",
+            mode="per-recipient",
+            incident_id=None,
+            created_by=None,
+        )
+        jobs.start(s, runner, job)
+    assert runner.wait(job, 60)
+    letters = Path(settings.EXPORT_DIR) / "merges" / job / "out" / "letters"
+    assert sorted(p.name for p in letters.iterdir()) == ["us-ca", "us-ny"]

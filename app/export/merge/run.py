@@ -100,8 +100,7 @@ def run_merge(
         work = out / WORK_DIR if mode == "per-variant" else out
         work.mkdir(exist_ok=True)
         letters_root = work / "letters"
-        for vid in variants:
-            (letters_root / vid).mkdir(parents=True, exist_ok=True)
+        folders: set[str] = set()  # made on a variant's first letter: no empty folders
         manifest_path = work / "manifest.csv"
         rejects_path = out / "rejects.csv"
         for p in (manifest_path, rejects_path):
@@ -145,6 +144,9 @@ def run_merge(
                     doc = filler.document(name, address, code)
                     data, pages = render(doc)
                     rel = f"letters/{filler.letter.variant_id}/{safe_name(rid)}.{ext}"
+                    if filler.letter.variant_id not in folders:
+                        (letters_root / filler.letter.variant_id).mkdir(parents=True, exist_ok=True)
+                        folders.add(filler.letter.variant_id)
                     write_atomic(os.path.join(work_s, rel), data)
                     manifest.write(
                         [
