@@ -225,15 +225,18 @@ def test_regulator_notice_needs_compliance_sign_off_before_release(app):
     assert "NOT APPROVED" not in _pdf_text(pdf.content)
 
 
-def test_api_merge_sends_spanish_readers_their_spanish_letter(tmp_path):
-    """On the embedded SQLite store the job runs in the web process; on PostgreSQL it needs
-    `candor worker` processes (tests/export/test_merge_workers.py), and the plan the job stores
-    keeps the letters in other languages (tests/workflow/test_spanish_letters.py)."""
+def test_api_merge_sends_spanish_readers_their_spanish_letter(db_url, tmp_path):
+    """On SQLite and PostgreSQL, the job run by the web process's in-process runner
+    (`CANDOR_JOBS=in-process`). With the default `auto`, a PostgreSQL store queues merges for
+    `candor worker` processes, and this test starts none, so the job would wait for a worker
+    forever — why this test once timed out on PostgreSQL (workers are tested in
+    tests/export/test_merge_workers.py; the plan the job stores keeps the letters in other
+    languages: tests/workflow/test_spanish_letters.py)."""
     import csv
     import io
     import time
 
-    app = make_store_app(tmp_path)
+    app = make_store_app(tmp_path, db_url, JOBS="in-process")
 
     from support.approvals import approve_every_draft
     from support.recipients import COLUMNS, person, write_rows
