@@ -283,7 +283,6 @@ def _phases(db, job_id: str, t0: float) -> dict[str, float]:  # type: ignore[no-
 
 def workers(n: int, mode: str, runs: int) -> None:
 
-
     admin = os.environ["CANDOR_TEST_POSTGRES_URL"]
     results: dict[int, list[dict[str, float]]] = {1: [], 2: []}
     print(f"PostgreSQL, text merge of {n:,} recipients, {mode}; load {os.getloadavg()[0]:.2f}")
