@@ -119,9 +119,9 @@ def test_compiled_rulebook_carries_the_literals_read_from_its_regexes() -> None:
     reading the pattern gives (the cache key hashes app/rulebook/literals.py, so a changed
     reader misses the cache)."""
     from app.rulebook.compiled import compile_rulebook
-    from app.rulebook.literals import _read
+    from app.rulebook.literals import read_all
 
     kept = compile_rulebook(RULEBOOK).literals
     regexes = {p for p, _ in _rule_regexes()}
     assert regexes <= set(kept)
-    assert all(kept[p] == _read(p, 3) for p in regexes)
+    assert {p: kept[p] for p in regexes} == read_all(regexes)

@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import httpx
@@ -104,14 +105,10 @@ class Store:
         return self.db.sessions()
 
 
-_RULEBOOK = None
-
-
+@cache
 def rulebook():  # type: ignore[no-untyped-def]
-    global _RULEBOOK
-    if _RULEBOOK is None:
-        _RULEBOOK = load_rulebook(PROJECT_ROOT / "rules")
-    return _RULEBOOK
+    """The repository's rulebook, loaded once per test process (it is read-only)."""
+    return load_rulebook(PROJECT_ROOT / "rules")
 
 
 @pytest.fixture

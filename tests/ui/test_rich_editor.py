@@ -16,21 +16,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 HEDGE = "Out of an abundance of caution"
-CSP_ERRORS: list[str] = []
 
 
-def _open(page, draft_id: int) -> None:  # type: ignore[no-untyped-def]
+def _open(page, draft_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """Open the draft in the editor; returns this page's Content-Security-Policy console errors
+    (a list filled as they arrive, so each test sees only its own page's)."""
+    csp_errors: list[str] = []
     page.on(
         "console",
-        lambda m: CSP_ERRORS.append(m.text) if "Content Security Policy" in m.text else None,
+        lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
     )
     open_draft(page, draft_id)
+    return csp_errors
 
 
 def test_every_golden_and_corpus_letter_round_trips_unchanged(new_page, new_draft):  # type: ignore[no-untyped-def]
     draft_id = new_draft(new_page("responder"), affected="US-CA 40")
     page = new_page("cmo")
-    _open(page, draft_id)
+    csp_errors = _open(page, draft_id)
     saved = page.locator("#letter-text").input_value()
     expect(page.locator("#dirty-flag")).to_be_hidden()  # loading changed nothing
     files = sorted((ROOT / "tests" / "golden" / "letters").glob("*.md")) + sorted(
@@ -49,7 +52,7 @@ def test_every_golden_and_corpus_letter_round_trips_unchanged(new_page, new_draf
     assert doc.locator("h1").count() == 1 and doc.locator("h2").count() >= 3
     assert doc.locator("li").count() >= 3 and doc.locator("strong").count() >= 1
     assert "**" not in doc.inner_text() and "\n## " not in doc.inner_text()
-    assert CSP_ERRORS == []
+    assert csp_errors == []
 
 
 def test_toolbar_edits_are_saved_as_markdown(new_page, new_draft):  # type: ignore[no-untyped-def]
