@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import email
 import email.policy
-import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from support.recipients import EMAIL_COLUMNS, person, plan_for, write_rows
-from support.smtp import smtp_server
+from support.smtp import Inbox, smtp_server
 from support.storeapp import make_store_app
 from support.storedb import test_settings
 
@@ -21,12 +20,8 @@ from app.export.smtp import Sender
 from app.store.merge_models import MergeRecipient
 
 
-class Mailbox:
+class Mailbox(Inbox):
     """An SMTP handler: 550 for refuse-*, 451 for defer-*, else keeps the message."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-        self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("refuse-"):
@@ -35,11 +30,6 @@ class Mailbox:
             return "451 4.3.0 try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted"
 
 
 @pytest.fixture

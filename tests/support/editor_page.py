@@ -1,4 +1,5 @@
-"""Browser helpers for the draft editor page: open a draft and wait for its check, select words."""
+"""Browser helpers for the draft editor page: open a draft and wait for its check, select words,
+type a new paragraph."""
 
 from __future__ import annotations
 
@@ -25,3 +26,11 @@ def select_phrase(page, phrase: str) -> None:  # type: ignore[no-untyped-def]
         }""",
         phrase,
     )
+
+
+def type_paragraph_at_end(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type `text` as a new last paragraph of the formatted editor, keystroke by keystroke."""
+    page.locator(".letter-doc").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type(text)

@@ -12,11 +12,38 @@ import asyncio
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email import message_from_bytes
+from email.message import Message
 from typing import Any
 
 from aiosmtpd.controller import UnthreadedController
 
 _START_TIMEOUT_S = 60.0  # a generous bound for a loaded machine; the bind itself takes milliseconds
+
+
+class Inbox:
+    """An aiosmtpd handler that accepts every message and keeps it, in arrival order, as
+    (recipients, raw bytes). The server runs in its own thread, hence the lock. Subclass it and add
+    aiosmtpd hooks (such as `handle_RCPT`) to refuse some addresses."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self._lock:
+            self.messages.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted"
+
+    def recipients(self) -> list[str]:
+        """Every recipient of every message received so far."""
+        with self._lock:
+            return [to for tos, _ in self.messages for to in tos]
+
+    def parsed(self) -> list[Message]:
+        """The messages received so far, parsed (headers as `m["Subject"]`)."""
+        with self._lock:
+            return [message_from_bytes(raw) for _, raw in self.messages]
 
 
 @contextmanager

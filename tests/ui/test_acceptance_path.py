@@ -11,6 +11,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from support.editor_page import type_paragraph_at_end
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -60,10 +61,7 @@ def test_responder_to_signoff(set_letter, new_page, shot, incident_form):  # typ
     expect(doc.locator("h1")).to_have_count(1)
     assert doc.locator("h2").count() >= 3 and doc.locator("li").count() >= 3
     assert "**" not in doc.inner_text()
-    doc.click()
-    cmo.keyboard.press("Control+End")
-    cmo.keyboard.press("Enter")
-    cmo.keyboard.type(HEDGE)
+    type_paragraph_at_end(cmo, HEDGE)
     hedge = cmo.locator(".finding", has_text=re.compile(r"caution|hedg|may have been", re.I))
     expect(hedge.first).to_be_visible(timeout=30_000)
     expect(cmo.locator(".letter-doc .finding-mark").first).to_be_attached()

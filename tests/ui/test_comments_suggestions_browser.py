@@ -8,7 +8,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from support.editor_page import open_draft, select_phrase
+from support.editor_page import open_draft, select_phrase, type_paragraph_at_end
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -113,10 +113,7 @@ def test_suggestions_accept_makes_a_version_reject_makes_none(new_page, new_draf
     sec.reload()
     expect(sec.locator("#check-status")).to_contain_text("Checked", timeout=30_000)
     sec.get_by_role("button", name="Suggest edits").click()
-    sec.locator(".letter-doc").click()
-    sec.keyboard.press("Control+End")
-    sec.keyboard.press("Enter")
-    sec.keyboard.type("A line nobody wants.")
+    type_paragraph_at_end(sec, "A line nobody wants.")
     sec.get_by_role("button", name="Send as suggestions").click()
     expect(sec.locator(".flash")).to_contain_text("Sent")
     cmo.reload()

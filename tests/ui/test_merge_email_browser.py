@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 from support.approvals import approve_every_draft
 from support.recipients import COLUMNS, person, write_rows
-from support.smtp import smtp_server
+from support.smtp import Inbox, smtp_server
 
 from app.store import repositories as repo
 from app.store.db import Database
@@ -25,21 +24,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SENDER = "notices@example.com"
 
 
-class _Inbox:
-    """aiosmtpd handler keeping each message's recipients."""
-
-    def __init__(self) -> None:
-        self.to: list[str] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.to.extend(envelope.rcpt_tos)
-        return "250 OK"
-
-
 @pytest.fixture(scope="module", autouse=True)
-def inbox() -> Iterator[_Inbox]:
+def inbox() -> Iterator[Inbox]:
     """The SMTP server, configured for the module's app (set before live_app starts it)."""
-    handler = _Inbox()
+    handler = Inbox()
     with smtp_server(handler) as url, pytest.MonkeyPatch.context() as mp:
         mp.setenv("CANDOR_SMTP_URL", url)
         mp.setenv("CANDOR_SMTP_FROM", SENDER)
@@ -90,7 +78,7 @@ def test_compliance_mails_the_letters(new_page, live_app, new_draft, inbox, tmp_
     good = len(codes[:3] * 2)
     expect(job.get_by_test_id("delivery-sent")).to_have_text(str(good))
     expect(job.get_by_test_id("job-rejected")).to_have_text("1")
-    assert sorted(inbox.to) == sorted(f"robin{i}@example.org" for i in range(good))
+    assert sorted(inbox.recipients()) == sorted(f"robin{i}@example.org" for i in range(good))
     body = comp.locator("body").inner_text()
     assert (
         "Robin" not in body and "example.org" not in body and "Main St" not in body

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from support.editor_page import open_draft, select_phrase
+from support.editor_page import open_draft, select_phrase, type_paragraph_at_end
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -59,11 +59,7 @@ def test_toolbar_edits_are_saved_as_markdown(new_page, new_draft):  # type: igno
     draft_id = new_draft(new_page("responder"), affected="US-CA 40")
     page = new_page("cmo")
     _open(page, draft_id)
-    doc = page.locator(".letter-doc")
-    doc.click()
-    page.keyboard.press("Control+End")
-    page.keyboard.press("Enter")
-    page.keyboard.type("Call us today")
+    type_paragraph_at_end(page, "Call us today")
     select_phrase(page, "today")
     page.get_by_role("button", name="Bold").click()
     text = page.locator("#letter-text").input_value()
@@ -97,10 +93,7 @@ def test_accept_applies_the_rewrite_and_rechecks(new_page, new_draft):  # type: 
     draft_id = new_draft(new_page("responder"), affected="US-CA 40")
     page = new_page("cmo")
     _open(page, draft_id)
-    page.locator(".letter-doc").click()
-    page.keyboard.press("Control+End")
-    page.keyboard.press("Enter")
-    page.keyboard.type(HEDGE + ", we write to you.")
+    type_paragraph_at_end(page, HEDGE + ", we write to you.")
     card = page.locator(".finding", has_text=re.compile("abundance of caution", re.I)).first
     expect(card).to_be_visible(timeout=30_000)
     mark = page.locator(".letter-doc .finding-mark", has_text="caution")
@@ -132,10 +125,7 @@ def test_dismiss_and_keyboard(new_page, new_draft):  # type: ignore[no-untyped-d
     draft_id = new_draft(new_page("responder"), affected="US-CA 40")
     page = new_page("cmo")
     _open(page, draft_id)
-    page.locator(".letter-doc").click()
-    page.keyboard.press("Control+End")
-    page.keyboard.press("Enter")
-    page.keyboard.type(HEDGE + ", we write to you. As a precaution, we tell you now.")
+    type_paragraph_at_end(page, HEDGE + ", we write to you. As a precaution, we tell you now.")
     cards = page.locator(".finding[data-rule='empathy.downplaying']")
     expect(cards).to_have_count(2, timeout=30_000)
     page.keyboard.press("Alt+ArrowDown")

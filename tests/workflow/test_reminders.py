@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 import threading
 from datetime import UTC, datetime
-from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from support.smtp import smtp_server
+from support.smtp import Inbox, smtp_server
 from support.storedb import example
 
 from app.domain.facts import IncidentFacts
@@ -26,18 +25,9 @@ from app.workflow.reminders import ReminderConfig, deliveries, run_reminders, th
 TX_AG = "Texas Attorney General (online form)"
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted"
-
-
 @pytest.fixture
 def smtp():
-    inbox = _Inbox()
+    inbox = Inbox()
     with smtp_server(inbox) as url:
         yield inbox, url
 
@@ -117,7 +107,7 @@ def test_reminders_fire_once_per_threshold(store, smtp, webhook):
         return [p["threshold"] for p in webhook.received if p["item"]["id"] == tx["id"]]
 
     def mails() -> list[str]:
-        return [m["Subject"] for m in inbox.messages if TX_AG in m["Subject"]]
+        return [m["Subject"] for m in inbox.parsed() if TX_AG in m["Subject"]]
 
     run("2026-10-17T00:00")  # 96 hours before 2026-10-21T00:00: nothing yet for the AG notice
     assert hooks() == [] and mails() == []
