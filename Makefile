@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install bench lint clean screenshots editor-bundle
+.PHONY: serve test test-alone install bench lint clean screenshots editor-bundle
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ serve: $(STAMP)
 test: lint
 	$(BIN)/lint-imports  # the layer contract (pyproject.toml [tool.importlinter], docs/architecture.md)
 	$(BIN)/python -m pytest -n 2 -q -p randomly
+
+# Each test file alone: one pytest process per file, files and tests in random order (slow; not
+# part of `make test`). Catches a test that needs another file's fixtures, imports or side effects.
+# `make test-alone ARGS="tests/api tests/store"` for some folders, `MARK='not browser'` to skip Chromium.
+test-alone: $(STAMP)
+	tools/test_each_file.sh $(ARGS)
 
 # Refresh docs/screenshots/: the browser tests that take screenshots, writing them into docs/ (an
 # ordinary test run writes them to a temporary folder and leaves the working tree clean).

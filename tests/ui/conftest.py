@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from support.incident_page import submit_new_incident
 from support.storedb import AUDIT_KEY, test_settings
 
 from app.core.config import PROJECT_ROOT, Settings
@@ -252,8 +253,7 @@ def new_draft(incident_form):  # type: ignore[no-untyped-def]
     def make(page, affected: str) -> int:  # type: ignore[no-untyped-def]
         page.goto("/incidents/new")
         incident_form(page, affected=affected)
-        page.get_by_role("button", name="Create incident and draft letters").click()
-        incident = page.url.rsplit("#inc-", 1)[1]
+        incident = submit_new_incident(page)
         section = page.locator(f"section[aria-labelledby='inc-{incident}']")
         return int(section.get_by_test_id("draft-row").first.get_attribute("data-draft-id"))
 

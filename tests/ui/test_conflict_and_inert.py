@@ -6,6 +6,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from support.incident_page import submit_new_incident
 
 pytestmark = pytest.mark.browser
 
@@ -18,9 +19,7 @@ def _create(page, incident_form, summary: str | None = None) -> int:  # type: ig
         incident_form(page)
     else:
         incident_form(page, summary=summary)
-    page.get_by_role("button", name="Create incident and draft letters").click()
-    expect(page.locator(".flash")).to_contain_text("Incident created")
-    incident = page.url.rsplit("#inc-", 1)[1]
+    incident = submit_new_incident(page)
     card = page.locator(f"section[aria-labelledby='inc-{incident}']")
     return int(card.get_by_test_id("draft-row").first.get_attribute("data-draft-id"))
 

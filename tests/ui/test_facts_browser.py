@@ -12,6 +12,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from support.incident_page import submit_new_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,9 +27,7 @@ def _create(page, incident_form, *, hipaa: bool = False) -> int:  # type: ignore
     if hipaa:
         page.get_by_label("HIPAA covered entity").check()
         page.locator("input[name=data_types][value=medical]").check()
-    page.get_by_role("button", name="Create incident and draft letters").click()
-    expect(page.locator(".flash")).to_contain_text("Incident created")
-    return int(page.url.rsplit("#inc-", 1)[1])
+    return submit_new_incident(page)
 
 
 def _drafts(page, incident: int) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
