@@ -167,17 +167,17 @@ def revoke_token(session: Session, actor: User, token_id: int) -> ApiToken:
 
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user owning this unrevoked, unexpired token, else None."""
-    row = session.execute(
-        select(ApiToken).where(ApiToken.token_hash == token_hash(token))
-    ).scalar_one_or_none()
-    if (
-        row is None
-        or row.revoked_at is not None
-        or (row.expires_at is not None and row.expires_at < utcnow())
-    ):
+    found = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == token_hash(token))
+    ).one_or_none()  # one query per request for the token and its owner
+    if found is None:
         return None
-    user = session.get(User, row.user_id)
-    return user if user and user.active else None
+    row, user = found
+    if row.revoked_at is not None or (row.expires_at is not None and row.expires_at < utcnow()):
+        return None
+    return user if user.active else None
 
 
 def start_session(session: Session, user: User, max_age_s: int) -> str:
@@ -199,13 +199,17 @@ def start_session(session: Session, user: User, max_age_s: int) -> str:
 
 def user_for_session(session: Session, sid: str) -> User | None:
     """The active user of an open, unexpired session, else None."""
-    row = session.execute(
-        select(WebSession).where(WebSession.session_hash == token_hash(sid))
-    ).scalar_one_or_none()
-    if row is None or row.ended_at is not None or row.expires_at < utcnow():
+    found = session.execute(
+        select(WebSession, User)
+        .join(User, User.id == WebSession.user_id)
+        .where(WebSession.session_hash == token_hash(sid))
+    ).one_or_none()
+    if found is None:
         return None
-    user = session.get(User, row.user_id)
-    return user if user and user.active else None
+    row, user = found
+    if row.ended_at is not None or row.expires_at < utcnow():
+        return None
+    return user if user.active else None
 
 
 def end_session(session: Session, sid: str) -> None:

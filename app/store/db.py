@@ -4,6 +4,10 @@ SQLite gets WAL, foreign keys on and a busy timeout. Write sessions (`Database.s
 transaction with BEGIN IMMEDIATE, so writers queue for the lock instead of failing with "database is
 locked" when a read lock must be upgraded under concurrency. Read sessions (`Database.reads`) use a
 plain deferred BEGIN: under WAL they read the last committed snapshot and never wait for a writer.
+A write session's transaction that only reads (the look-ups before a save's check) is opened with
+`begin_read` so it does not take the write lock either. The SQLite pool keeps a connection per
+concurrent request: a connection opened past the pool's size is closed after use, and a new one
+pays the PRAGMAs and the schema read again.
 Sessions carry the audit key in `session.info` (see app.core.audit_key) for app.workflow.audit.
 """
 
@@ -22,6 +26,10 @@ from app.core.audit_key import load_audit_key
 from app.core.config import Settings
 
 _WRITE_OPTION = "candor_write"
+# Connections kept open for SQLite: a request holds at most one at a time, and the server runs sync
+# routes on anyio's 40 worker threads, so 40 covers every request in flight without reconnecting
+# (SQLAlchemy's default keeps 5 and reconnects for the 6th concurrent request).
+SQLITE_POOL_SIZE = 40
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -45,9 +53,15 @@ def make_engine(url: str) -> Engine:
     """Create an engine for `url`; creates the SQLite file's folder when needed."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        in_memory = not parsed.database or parsed.database == ":memory:"
+        if not in_memory:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        pool = (
+            {} if in_memory else {"pool_size": SQLITE_POOL_SIZE, "max_overflow": SQLITE_POOL_SIZE}
+        )
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
+        )
         _sqlite_pragmas(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -89,6 +103,16 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()
+
+
+def begin_read(session: Session) -> None:
+    """Open `session`'s transaction as a read (SQLite: a deferred BEGIN, no write lock), so a write
+    session can read what it needs before slow work without making other writers wait.
+
+    Call it before the transaction's first statement; a write in this transaction is refused on
+    SQLite when another writer got there first ("database is locked"), so write in a new one.
+    """
+    session.connection(execution_options={_WRITE_OPTION: False})
 
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -220,10 +220,15 @@ def sign_off_for(session: Session, version_id: int) -> SignOff | None:
     ).scalar_one_or_none()
 
 
-def report_for(session: Session, version: DraftVersion) -> Report:
-    """The version's stored check report with its waivers applied (waived findings marked)."""
+def report_for(
+    session: Session, version: DraftVersion, waivers: list[Waiver] | None = None
+) -> Report:
+    """The version's stored check report with its waivers applied (waived findings marked);
+    pass the version's `waivers` when they are already loaded."""
     report = Report.model_validate(version.report)
-    waived = {w.finding_id: w.reason for w in waivers_for(session, version.id)}
+    if waivers is None:
+        waivers = waivers_for(session, version.id)
+    waived = {w.finding_id: w.reason for w in waivers}
     for f in report.findings:
         if f.id in waived:
             f.waived, f.waiver_reason = True, waived[f.id]

@@ -22,6 +22,7 @@ from app.domain.channels import DEFAULT_CHANNEL, DEFAULT_LANGUAGE, artifact_kind
 from app.domain.facts import IncidentFacts
 from app.letters.context import TONES
 from app.store import repositories as repo
+from app.store.db import begin_read
 from app.store.enums import ReviewDecision
 from app.store.models import Draft, DraftVersion, Incident, Review, SignOff, User, Waiver
 from app.workflow import audit, states, textmerge
@@ -178,12 +179,13 @@ def detail(session: Session, draft_id: int, number: int | None = None) -> DraftD
     draft = repo.get_draft(session, draft_id)
     version = repo.get_version(session, draft_id, number)
     incident = repo.get_incident(session, draft.incident_id)
+    waivers = repo.waivers_for(session, version.id)
     return DraftDetail(
         draft=draft,
         version=version,
-        report=repo.report_for(session, version),
+        report=repo.report_for(session, version, waivers),
         reviews=repo.reviews_for(session, version.id),
-        waivers=repo.waivers_for(session, version.id),
+        waivers=waivers,
         sign_off=repo.sign_off_for(session, version.id),
         incident_facts_version=incident.facts_version,
         stale_reasons=stale_reasons(session, draft),
@@ -277,6 +279,7 @@ def save_version(
     """
     merged_note: dict[str, Any] | None = None
     for _attempt in range(3):  # another save may land while this one is checked: merge again
+        begin_read(session)  # these look-ups take no write lock; lock_draft below does
         draft = repo.get_draft(session, draft_id)
         if base_version != draft.current_version:
             text, step = _merge_stale(session, draft, text, base_version)
@@ -379,10 +382,18 @@ def _store_version(
                 "new_version": number,
             },
         )
+    incident_facts_version = repo.get_incident(session, draft.incident_id).facts_version
     session.commit()
-    result = detail(session, draft_id, number)
-    result.merged = note.get("merged")
-    return result
+    # What detail() would read back: a new version has no reviews, waivers or sign-off yet, and a
+    # saved draft is never stale, so the result is built from what was just written (re-reading it
+    # took the write lock once more on SQLite).
+    return DraftDetail(
+        draft=draft,
+        version=version,
+        report=report,
+        incident_facts_version=incident_facts_version,
+        merged=note.get("merged"),
+    )
 
 
 def resolve_overlaps(
@@ -474,9 +485,11 @@ def redraft(
         )
     fv = repo.facts_version(session, draft.incident_id)
     text = render_draft(ctx, IncidentFacts.model_validate(fv.facts), draft, tone)
+    facts_number = fv.number
+    session.rollback()  # save_version reads in a transaction of its own
     # Drawn from the current facts: the version records them (app.workflow.refresh).
     return save_version(
-        session, ctx, actor, draft_id, text, base_version, tone=tone, facts_version=fv.number
+        session, ctx, actor, draft_id, text, base_version, tone=tone, facts_version=facts_number
     )
 
 

@@ -7,10 +7,16 @@ open suggestions stay open and follow the text: their ranges are re-mapped, app.
 accepting all saves one version with every change that still applies; rejecting leaves the text
 alone. A draft with open suggestions cannot be approved (app.workflow.reviews). Every change is
 in the audit log.
+
+Posting the same suggestion again (a double click, a client's retry) stores nothing new: an open
+suggestion by the same user on the same version with the same range and replacement is that
+suggestion, returned as it is. The draft row is locked while a post is stored, so two identical
+posts at once cannot both add one.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from diff_match_patch import diff_match_patch
@@ -24,6 +30,7 @@ from app.workflow import audit
 from app.workflow import drafts as wf_drafts
 from app.workflow.anchors import map_range
 from app.workflow.context import WorkflowContext
+from app.workflow.locks import lock_draft
 
 SUGGESTERS = ("responder", "cmo", "security", "compliance", "admin")
 DECIDERS = (
@@ -73,14 +80,22 @@ def _hunks(old: str, new: str) -> list[tuple[int, int, str]]:
     return out
 
 
+@dataclass
+class Proposed:
+    """The suggestions a post names, and whether it stored any (False: all were already open)."""
+
+    suggestions: list[Suggestion]
+    created: bool
+
+
 def propose_text(
     session: Session, actor: User, draft_id: int, base_version: int, text: str
-) -> list[Suggestion]:
+) -> Proposed:
     """Store the differences between version `base_version` (the current one) and `text` as
-    suggestions. Commits."""
+    suggestions (a difference already open as this user's suggestion is that one). Commits."""
     if actor.role not in SUGGESTERS:
         raise Forbidden(f"Your role ({actor.role}) cannot suggest edits.")
-    draft = repo.get_draft(session, draft_id)
+    draft = lock_draft(session, draft_id)
     if base_version != draft.current_version:
         raise Conflict(
             f"You suggested changes to v{base_version}, but v{draft.current_version} is current now: "
@@ -101,7 +116,7 @@ def propose_text(
         )
     made = [_store(session, actor, draft_id, base_version, old, s, e, r) for s, e, r in hunks]
     session.commit()
-    return made
+    return Proposed([m for m, _ in made], any(new for _, new in made))
 
 
 def propose(
@@ -112,11 +127,12 @@ def propose(
     start: int,
     end: int,
     replacement: str,
-) -> Suggestion:
-    """Store one suggestion: replace [start, end) of the current version with `replacement`. Commits."""
+) -> Proposed:
+    """Store one suggestion: replace [start, end) of the current version with `replacement`
+    (the same open suggestion by this user is returned instead of a second one). Commits."""
     if actor.role not in SUGGESTERS:
         raise Forbidden(f"Your role ({actor.role}) cannot suggest edits.")
-    draft = repo.get_draft(session, draft_id)
+    draft = lock_draft(session, draft_id)
     if base_version != draft.current_version:
         raise Conflict(
             f"v{base_version} is not the current version (v{draft.current_version}): reload and suggest again.",
@@ -133,9 +149,29 @@ def propose(
             "The replacement is the same as the text it replaces.",
             details=[{"field": "replacement", "message": "no change"}],
         )
-    s = _store(session, actor, draft_id, base_version, old, start, end, replacement)
+    s, new = _store(session, actor, draft_id, base_version, old, start, end, replacement)
     session.commit()
-    return s
+    return Proposed([s], new)
+
+
+def _same_open(
+    session: Session, actor: User, draft_id: int, version: int, start: int, end: int, text: str
+) -> Suggestion | None:
+    """The open suggestion by `actor` of exactly this change on this version, if one exists."""
+    return session.execute(
+        select(Suggestion)
+        .where(
+            Suggestion.draft_id == draft_id,
+            Suggestion.base_version == version,
+            Suggestion.start_offset == start,
+            Suggestion.end_offset == end,
+            Suggestion.replacement == text,
+            Suggestion.author_id == actor.id,
+            Suggestion.status == "open",
+        )
+        .order_by(Suggestion.id)
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def _store(
@@ -147,7 +183,12 @@ def _store(
     start: int,
     end: int,
     replacement: str,
-) -> Suggestion:
+) -> tuple[Suggestion, bool]:
+    """The suggestion stored and audited, or the same open one already there; True when new.
+    The caller holds the draft's row lock (lock_draft), so a twin post waits and then finds it."""
+    same = _same_open(session, actor, draft_id, version, start, end, replacement)
+    if same is not None:
+        return same, False
     s = Suggestion(
         draft_id=draft_id,
         base_version=version,
@@ -177,7 +218,7 @@ def _store(
             "inserted": len(replacement),
         },
     )
-    return s
+    return s, True
 
 
 def _get(session: Session, draft_id: int, suggestion_id: int) -> Suggestion:

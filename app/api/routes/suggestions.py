@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.api.deps import CurrentUser, SessionDep, WorkflowDep
@@ -73,27 +73,38 @@ def list_suggestions(
     "/drafts/{draft_id}/suggestions",
     status_code=201,
     dependencies=[allow(*svc.SUGGESTERS)],
-    responses=conflict("`version` is not the current version."),
+    responses={
+        200: {
+            "description": "The same suggestions were already open (a repeated post): "
+            "the existing ones, nothing new stored."
+        },
+        **conflict("`version` is not the current version."),
+    },
 )
 def suggest(
-    draft_id: DraftId, body: SuggestionCreate, session: SessionDep, user: CurrentUser
+    draft_id: DraftId,
+    body: SuggestionCreate,
+    session: SessionDep,
+    user: CurrentUser,
+    response: Response,
 ) -> list[dict[str, Any]]:
-    """Propose an edit; returns the suggestions made (one per changed stretch)."""
+    """Propose an edit; returns the suggestions made (one per changed stretch): 201 when any is
+    new, 200 when the same ones by you were already open on this version (nothing stored twice)."""
     if body.text is not None:
         made = svc.propose_text(session, user, draft_id, body.version, body.text)
     else:
-        made = [
-            svc.propose(
-                session,
-                user,
-                draft_id,
-                body.version,
-                body.start or 0,
-                body.end or 0,
-                body.replacement or "",
-            )
-        ]
-    ids = {s.id for s in made}
+        made = svc.propose(
+            session,
+            user,
+            draft_id,
+            body.version,
+            body.start or 0,
+            body.end or 0,
+            body.replacement or "",
+        )
+    if not made.created:
+        response.status_code = 200
+    ids = {s.id for s in made.suggestions}
     return [s for s in svc.listing(session, draft_id) if s["id"] in ids]
 
 
