@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Any
 
 from app.domain.datatypes import LABELS, DataType
@@ -23,6 +24,7 @@ from app.letters.content import (
     step_register,
 )
 from app.rulebook.common import compile_regex
+from app.rulebook.literals import fold, may_occur
 
 # Exposed data in the order a letter lists it: most sensitive first.
 ORDER = [
@@ -60,9 +62,9 @@ class Audience:
     include: frozenset[str]
     exclude: frozenset[str]
 
-    @property
+    @cached_property
     def us(self) -> bool:
-        """A US letter (any of its laws is a US law)."""
+        """A US letter (any of its laws is a US law); asked a dozen times per letter."""
         return any(c.startswith("US") for c in self.codes)
 
     def region_ok(self, region: str) -> bool:
@@ -97,7 +99,7 @@ def step_ids(content: LetterContent, facts: IncidentFacts, audience: Audience) -
 def step_text(step: StepDef, tone: str, facts: IncidentFacts) -> StepText:
     """The step's wording for the tone, or its `instead` wording when the remediation matches."""
     for alt in step.instead:
-        rx = compile_regex(alt.remediation)
+        rx = _regex(alt.remediation)
         if any(rx.search(r) for r in facts.remediation):
             return step_register(alt, tone)
     return step_register(step, tone)
@@ -140,17 +142,20 @@ def consequences(
     )
 
 
-def _detectors(
-    elements: dict[str, Any], ids: Iterable[str]
-) -> list[tuple[list[re.Pattern[str]], list[re.Pattern[str]]]]:
-    return [
-        (
-            [compile_regex(p) for p in elements[e].detect],
-            [compile_regex(p) for p in elements[e].exclude],
-        )
-        for e in ids
-        if e in elements
-    ]
+def _detectors(elements: dict[str, Any], ids: Iterable[str]) -> list[tuple[list[str], list[str]]]:
+    return [(elements[e].detect, elements[e].exclude) for e in ids if e in elements]
+
+
+@lru_cache(maxsize=2048)
+def _regex(pattern: str) -> re.Pattern[str]:
+    """A rule or content regex, compiled once (re's own cache holds 512, fewer than the rules)."""
+    return compile_regex(pattern)
+
+
+def _found(patterns: Iterable[str], text: str, low: str) -> bool:
+    """True when one of the rule `patterns` matches `text` (`low`: its folded form). A pattern whose
+    required literals are all missing from the text cannot match, so it is not run."""
+    return any(may_occur(p, low) and _regex(p).search(text) for p in patterns)
 
 
 def remediation(
@@ -167,17 +172,16 @@ def remediation(
     items = list(facts.remediation)
     if not items:
         return ()
+    low = {r: fold(r) for r in items}
     if audience.us:
-        foreign = [compile_regex(p) for p in content.foreign_to_us]
-        items = [r for r in items if not any(rx.search(r) for rx in foreign)]
+        items = [r for r in items if not _found(content.foreign_to_us, r, low[r])]
     forbidden = _detectors(elements, sorted(audience.exclude))
     if forbidden:
         items = [
             r
             for r in items
             if not any(
-                any(d.search(r) for d in det) and not any(x.search(r) for x in exc)
-                for det, exc in forbidden
+                _found(det, r, low[r]) and not _found(exc, r, low[r]) for det, exc in forbidden
             )
         ]
         if not items:
