@@ -152,10 +152,10 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return compile_regex(pattern)
 
 
-def _found(patterns: Iterable[str], text: str, low: str) -> bool:
-    """True when one of the rule `patterns` matches `text` (`low`: its folded form). A pattern whose
-    required literals are all missing from the text cannot match, so it is not run."""
-    return any(may_occur(p, low) and _regex(p).search(text) for p in patterns)
+def _possible(patterns: Iterable[str], low: str) -> list[re.Pattern[str]]:
+    """The compiled `patterns` that may match somewhere in a text whose folded form is `low`: one
+    whose required literals are all missing cannot match, so it is not run at all."""
+    return [_regex(p) for p in patterns if may_occur(p, low)]
 
 
 def remediation(
@@ -172,16 +172,21 @@ def remediation(
     items = list(facts.remediation)
     if not items:
         return ()
-    low = {r: fold(r) for r in items}
+    low = fold("\n".join(items))  # for the literal pre-check: a pattern absent from all is skipped
     if audience.us:
-        items = [r for r in items if not _found(content.foreign_to_us, r, low[r])]
-    forbidden = _detectors(elements, sorted(audience.exclude))
+        foreign = _possible(content.foreign_to_us, low)
+        items = [r for r in items if not any(rx.search(r) for rx in foreign)]
+    forbidden = [
+        (_possible(det, low), _possible(exc, low))
+        for det, exc in _detectors(elements, sorted(audience.exclude))
+    ]
     if forbidden:
         items = [
             r
             for r in items
             if not any(
-                _found(det, r, low[r]) and not _found(exc, r, low[r]) for det, exc in forbidden
+                any(d.search(r) for d in det) and not any(x.search(r) for x in exc)
+                for det, exc in forbidden
             )
         ]
         if not items:
