@@ -109,9 +109,13 @@ def begin_read(session: Session) -> None:
     """Open `session`'s transaction as a read (SQLite: a deferred BEGIN, no write lock), so a write
     session can read what it needs before slow work without making other writers wait.
 
-    Call it before the transaction's first statement; a write in this transaction is refused on
-    SQLite when another writer got there first ("database is locked"), so write in a new one.
+    A write in this transaction is refused on SQLite when another writer got there first
+    ("database is locked"), so write in a new one. A session already holding its connection keeps
+    its transaction as it is (SQLAlchemy would ignore the option with a warning).
     """
+    transaction = session.get_transaction()
+    if transaction is not None and getattr(transaction, "_connections", None):
+        return
     session.connection(execution_options={_WRITE_OPTION: False})
 
 
