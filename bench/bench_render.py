@@ -1,6 +1,7 @@
 """Median time to draft one letter vs a bare Jinja render of the same template (the floor).
 
 Run: .venv/bin/python bench/bench_render.py
+The two are timed alternately, one call of each per round, so the ratio holds on a busy machine.
 The floor renders the same compiled template with a precomputed context, so the difference
 is what Candor adds: building the LetterContext from facts and tidying the Markdown.
 """
@@ -25,15 +26,22 @@ from app.rulebook.loader import load_rulebook  # noqa: E402
 TEMPLATES = ROOT / "templates" / "letters"
 
 
-def _median_us(fn, repeat: int = 400) -> float:
+def _medians_us(full, floor, repeat: int = 400) -> tuple[float, float]:
+    """Median µs of `full` and of `floor`, timed alternately (one of each per round), so a busy
+    machine slows both alike and their ratio stays meaningful."""
     for _ in range(20):
-        fn()
-    samples = []
+        full()
+        floor()
+    a, b = [], []
     for _ in range(repeat):
         t = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t)
-    return statistics.median(samples) * 1e6
+        full()
+        t1 = time.perf_counter()
+        floor()
+        t2 = time.perf_counter()
+        a.append(t1 - t)
+        b.append(t2 - t1)
+    return statistics.median(a) * 1e6, statistics.median(b) * 1e6
 
 
 def main() -> None:
@@ -54,11 +62,11 @@ def main() -> None:
         ctx = build_context(facts, rb, jurisdiction=jurisdiction, tone=tone)
         variables = context_vars(ctx)
         template = env.get_template(template_name(tone))
-        floor = _median_us(lambda t=template, v=variables: t.render(v))
-        full = _median_us(
+        full, floor = _medians_us(
             lambda t=tone, j=jurisdiction: draft_letter(
                 facts, rb, TEMPLATES, tone=t, jurisdiction=j
-            )
+            ),
+            lambda t=template, v=variables: t.render(v),
         )
         print(f"{jurisdiction + ' / ' + tone:38} {full:10.1f} {floor:10.1f} {full / floor:6.2f}x")
 
