@@ -313,6 +313,18 @@ def workers(n: int, mode: str, runs: int) -> None:
         print(f"  {w:>3} workers: {10_000_000 / (per_worker * w) / 3600:6.2f} h")
 
 
+def _wait_ready(logs: list[Path], timeout: float = 180.0) -> None:
+    """Wait until each worker logged that it takes tasks (a loaded machine needs more than a
+    fixed pause: a worker still importing would be measured as part of the merge)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all("taking tasks from queue" in log.read_text(errors="replace") for log in logs):
+            time.sleep(1.0)  # its procrastinate connection and first fetch
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"workers not ready after {timeout:.0f} s: {[str(p) for p in logs]}")
+
+
 def _workers_run(n: int, mode: str, count: int, admin: str) -> dict[str, float]:
     """One merge by ``count`` fresh `candor worker` processes; seconds, phases and CPU."""
     from support.storedb import _pg_database, _pg_drop, server_env
@@ -344,17 +356,18 @@ def _workers_run(n: int, mode: str, count: int, admin: str) -> dict[str, float]:
                 created_by=None,
                 chunk_size=2000,
             )
+        logs = [tmp / f"worker{i}.log" for i in range(count)]
         procs = [
             subprocess.Popen(
                 [sys.executable, "-m", "app.cli", "worker"],
                 env=env,
                 cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stdout=open(log, "wb"),
+                stderr=subprocess.STDOUT,
             )
-            for _ in range(count)
+            for log in logs
         ]
-        time.sleep(3)  # workers up (imports, connection) before the clock starts
+        _wait_ready(logs)  # every worker imported and connected before the clock starts
         runner = ProcrastinateRunner(url)
         before = [_proc_cpu(p.pid) for p in procs]
         pg_before = {pid: _proc_cpu(pid) for pid in _backends(admin, name)}

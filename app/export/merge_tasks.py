@@ -46,6 +46,14 @@ from app.export.merge.shard import (
 )
 from app.export.merge.state import write_atomic
 from app.export.merge_delivery import deliver_chunk
+from app.export.merge_parts import (
+    PARTS,
+    bind_parts,
+    have_parts,
+    join_manifest,
+    join_rejects,
+    write_parts,
+)
 from app.export.merge_records import ChunkRecords, recorded_lines
 from app.export.runner import Runtime, task
 from app.store.merge_models import MergeChunk, MergeJob, MergeRecipient
@@ -115,6 +123,7 @@ def _fail(rt: Runtime, job_id: str, message: str) -> None:
 def _delete_inputs(folder: Path) -> None:
     (folder / UPLOAD).unlink(missing_ok=True)
     shutil.rmtree(folder / CHUNKS, ignore_errors=True)
+    shutil.rmtree(folder / PARTS, ignore_errors=True)
 
 
 def _guard(rt: Runtime, job_id: str, fn: Any) -> None:
@@ -237,6 +246,7 @@ def _chunk(rt: Runtime, job_id: str, number: int) -> None:
         plan, fillers = _plan_of(job)
         fmt, mode, page_size, channel = job.format, job.mode, job.page_size, job.channel
     root = folder / OUT / (WORK_DIR if mode == "per-variant" else "")
+    chunk_files = mode == "per-variant" and fmt == "text" and channel != "email"
     stop_after = (rt.hooks or {}).get("stop_after")
     records = letters_of_chunk(
         read_chunk(chunk_file(folder / CHUNKS, number)),
@@ -245,7 +255,7 @@ def _chunk(rt: Runtime, job_id: str, number: int) -> None:
         output_for(fmt, page_size, channel, rt.settings.SMTP_FROM),
         os.fspath(root),
         skip,
-        chunk=number if mode == "per-variant" and fmt == "text" and channel != "email" else None,
+        chunk=number if chunk_files else None,
     )
     recorder = ChunkRecords(rt.db, job_id, number, lines, earlier)
     batch: list[dict[str, Any]] = []
@@ -259,11 +269,12 @@ def _chunk(rt: Runtime, job_id: str, number: int) -> None:
         if len(batch) >= FLUSH_ROWS:
             recorder.store(batch)
             batch = []
+    recorder.store(batch)
     if channel == "email":
-        recorder.store(batch)
-        batch = []
         deliver_chunk(rt, job_id, number, lines, folder)
-    recorder.store(batch, done=True)
+    with rt.db.reads() as s:  # this chunk's share of the outputs, before it counts as done
+        write_parts(s, job_id, number, lines, folder / PARTS, chunk_files)
+    recorder.store([], done=True)
     _claim_finish(rt, job_id)
 
 
@@ -324,6 +335,66 @@ def _finish(rt: Runtime, job_id: str) -> None:
             return
         plan, fillers = _plan_of(job)
         fmt, mode = job.format, job.mode
+        numbers = list(
+            s.scalars(
+                select(MergeChunk.number)
+                .where(MergeChunk.job_id == job_id)
+                .order_by(MergeChunk.number)
+            )
+        )
+    if (mode == "per-recipient" or fmt == "text") and have_parts(folder / PARTS, numbers):
+        files, per_variant, reasons, delivery = _finish_from_parts(rt, job, folder, numbers)
+    else:  # PDF per variant, or a job whose chunks ran before chunks wrote parts
+        files, per_variant, reasons, delivery = _finish_from_rows(rt, job, folder, fillers)
+    _complete(rt, job_id, folder, plan, fmt, mode, files, per_variant, reasons, delivery)
+
+
+def _counts(s: Session, job_id: str, outcome: str, column: Any) -> Counter[str]:
+    r = MergeRecipient
+    return Counter(
+        dict(
+            s.execute(  # type: ignore[arg-type]
+                select(column, func.count())
+                .where(r.job_id == job_id, r.outcome == outcome)
+                .group_by(column)
+            ).all()
+        )
+    )
+
+
+def _delivery(s: Session, job: MergeJob) -> dict[str, int] | None:
+    if job.channel != "email":
+        return None
+    counts = _counts(s, job.id, "produced", MergeRecipient.delivery)
+    return {(state or "waiting"): n for state, n in counts.items()}
+
+
+def _finish_from_parts(
+    rt: Runtime, job: MergeJob, folder: Path, numbers: list[int]
+) -> tuple[int, Counter[str], Counter[str], dict[str, int] | None]:
+    """Outputs joined from the chunks' parts (app.export.merge_parts); counts from the database."""
+    out = folder / OUT
+    with rt.db.reads() as s:
+        per_variant = _counts(s, job.id, "produced", MergeRecipient.variant)
+        reasons = _counts(s, job.id, "rejected", MergeRecipient.reason_code)
+        delivery = _delivery(s, job)
+    join_rejects(out, folder / PARTS, numbers)
+    if job.mode == "per-variant":
+        files = bind_parts(out, out / WORK_DIR, folder / PARTS, numbers)
+        shutil.rmtree(out / WORK_DIR, ignore_errors=True)
+    else:
+        join_manifest(out, folder / PARTS, numbers)
+        files = sum(per_variant.values())
+    return files, per_variant, reasons, delivery
+
+
+def _finish_from_rows(
+    rt: Runtime, job: MergeJob, folder: Path, fillers: dict[str, Filler]
+) -> tuple[int, Counter[str], Counter[str], dict[str, int] | None]:
+    """Outputs written from the job's rows in the database, then bound."""
+    out = folder / OUT
+    job_id, fmt, mode = job.id, job.format, job.mode
+    with rt.db.reads() as s:
         reasons: Counter[str] = Counter()
         write_rows(
             out / "rejects.csv",
@@ -360,16 +431,7 @@ def _finish(rt: Runtime, job_id: str) -> None:
                     for r in produced_rows
                 ),
             )
-        delivery = None
-        if job.channel == "email":
-            delivery = {
-                (state or "waiting"): n
-                for state, n in s.execute(
-                    select(MergeRecipient.delivery, func.count())
-                    .where(MergeRecipient.job_id == job_id, MergeRecipient.outcome == "produced")
-                    .group_by(MergeRecipient.delivery)
-                ).all()
-            }
+        delivery = _delivery(s, job)
     if mode == "per-variant" and files is None:
         variants = {vid: f.letter for vid, f in fillers.items()}
         files = bind_variants(out, out / WORK_DIR, variants, fmt, LETTERS_PER_PART)
@@ -377,6 +439,23 @@ def _finish(rt: Runtime, job_id: str) -> None:
         shutil.rmtree(out / WORK_DIR, ignore_errors=True)
     else:
         files = sum(per_variant.values())
+    return files, per_variant, reasons, delivery
+
+
+def _complete(
+    rt: Runtime,
+    job_id: str,
+    folder: Path,
+    plan: MergePlan,
+    fmt: str,
+    mode: str,
+    files: int,
+    per_variant: Counter[str],
+    reasons: Counter[str],
+    delivery: dict[str, int] | None,
+) -> None:
+    """Write summary.json, mark the job complete and delete the recipients data."""
+    out = folder / OUT
     produced, rejected = sum(per_variant.values()), sum(reasons.values())
     summary = {
         "produced": produced,

@@ -158,3 +158,46 @@ def test_sharded_merge_leaves_no_folder_for_a_variant_nobody_gets(
     assert runner.wait(job, 60)
     letters = Path(settings.EXPORT_DIR) / "merges" / job / "out" / "letters"
     assert sorted(p.name for p in letters.iterdir()) == ["us-ca", "us-ny"]
+
+
+@pytest.mark.parametrize("path", ["parts", "rows"])
+def test_finish_joins_the_chunks_parts_or_falls_back_to_the_rows(
+    store, tmp_path: Path, db_url: str, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks write their share of the manifest and rejects (app.export.merge_parts) and the
+    finish joins them; a job whose chunks wrote none (started before) is finished from the
+    database rows. Both give the same outputs as the per-recipient letters."""
+    from app.export import merge_tasks
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"the finish should not take the {path!r} path's opposite")
+
+    if path == "parts":
+        monkeypatch.setattr(merge_tasks, "_finish_from_rows", refuse)
+    else:
+        monkeypatch.setattr(merge_tasks, "write_parts", lambda *a, **k: None)
+        monkeypatch.setattr(merge_tasks, "_finish_from_parts", refuse)
+    for mode in ("per-recipient", "per-variant"):
+        out = _run(store, tmp_path / mode, db_url, mode)
+        rows = _manifest(out)
+        assert len(rows) == N and len({r["recipient_id"] for r in rows}) == N
+        with open(out / "rejects.csv", newline="", encoding="utf-8") as fh:
+            rejects = list(csv.DictReader(fh))
+        assert [int(r["line"]) for r in rejects] == sorted(int(r["line"]) for r in rejects)
+        assert {r["reason_code"] for r in rejects} >= {"duplicate_id", "missing_state"}
+        assert not (out.parent / "parts").exists()
+
+
+def test_bind_parts_refuses_a_chunk_file_that_disagrees_with_its_part(tmp_path: Path) -> None:
+    from app.export.merge_parts import bind_parts
+
+    work, parts = tmp_path / "_work", tmp_path / "parts"
+    (work / "letters" / "us-ca").mkdir(parents=True)
+    (work / "letters" / "us-ca" / "000000.txt").write_bytes(b"a" + SEPARATOR + b"b")
+    (parts / "variants" / "us-ca").mkdir(parents=True)
+    (parts / "variants" / "us-ca" / "000000.csv").write_text(
+        "r1,2,US-CA,us-ca,us-ca.txt\r\nr2,3,US-CA,us-ca,us-ca.txt\r\nr3,4,US-CA,us-ca,us-ca.txt\r\n"
+    )
+    with pytest.raises(MergeError, match="holds 2 letters, the records name 3"):
+        bind_parts(tmp_path, work, parts, [0])
+    assert not (tmp_path / "manifest.csv").exists() and not (tmp_path / "us-ca.txt").exists()
