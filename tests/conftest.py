@@ -12,6 +12,9 @@ from app.rulebook.loader import Rulebook, load_rulebook
 
 EXAMPLES = PROJECT_ROOT / "examples"
 
+# Failed asserts in the shared helpers (e.g. support.golden's comparison) show pytest's diff too.
+pytest.register_assert_rewrite("support")
+
 # The store fixtures (`db_url`: a fresh SQLite and PostgreSQL database per test; `store`) for every
 # test directory, without importing fixture names into test modules.
 pytest_plugins = ("support.storedb",)

@@ -8,6 +8,7 @@ and review the diff.
 from __future__ import annotations
 
 import pytest
+from support.golden import assert_golden
 
 from app.checks.engine import run_checks
 from app.commands.check import format_text
@@ -39,11 +40,4 @@ def test_golden_findings(name, jurisdictions, tone, rulebook, settings, update_g
     )
     got = f"# {name} {' '.join(jurisdictions)} tone={tone}\n" + format_text(report, text) + "\n"
     path = GOLDEN / f"{name}.txt"
-    if update_golden or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(got)
-        if not update_golden:
-            pytest.fail(f"wrote new golden file {path.name}; review and commit it")
-    assert got == path.read_text(), (
-        f"findings changed for {name}; run with --update-golden if intended"
-    )
+    assert_golden(path, got, update_golden)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from support.artifacts import check, draft
+from support.golden import assert_golden
 
 from app.core.errors import InvalidInput
 from app.domain.channels import CHANNELS, LANGUAGES
@@ -51,12 +52,7 @@ def _draft(example, channel, tone, language, example_facts, rulebook):  # type: 
 def test_golden_artifact(example, channel, tone, language, example_facts, rulebook, update_golden):  # type: ignore[no-untyped-def]
     text = _draft(example, channel, tone, language, example_facts, rulebook)
     path = GOLDEN / f"{example}__{channel}__{_code(example, channel)}__{tone}__{language}.md"
-    if update_golden or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        if not update_golden:
-            pytest.fail(f"golden file {path.name} was missing and has been written; review it")
-    assert text == path.read_text(), f"{path.name} differs; run pytest --update-golden and review"
+    assert_golden(path, text, update_golden)
 
 
 @pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.md")), ids=lambda p: p.stem)

@@ -8,6 +8,7 @@ import pytest
 from support.artifacts import GOLDEN_LETTERS as GOLDEN
 from support.artifacts import GOLDEN_VARIANTS as VARIANTS
 from support.artifacts import TEMPLATES
+from support.golden import assert_golden
 from support.recipients import CA_HEADINGS
 
 from app.letters.context import TONES, build_context
@@ -28,16 +29,7 @@ def test_golden_letter(example, jurisdiction, tone, example_facts, rulebook, upd
         example_facts[example], rulebook, TEMPLATES, tone=tone, jurisdiction=jurisdiction
     ).text
     path = GOLDEN / f"{example}__{jurisdiction}__{tone}.md"
-    if update_golden or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        if not update_golden:
-            pytest.fail(
-                f"golden file {path.name} was missing and has been written; review and commit it"
-            )
-    assert text == path.read_text(), (
-        f"{path.name} differs; run pytest --update-golden and review the diff"
-    )
+    assert_golden(path, text, update_golden)
 
 
 def _words(text: str) -> set[str]:
