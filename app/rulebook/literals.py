@@ -18,17 +18,40 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from functools import lru_cache
 
 MIN_LITERAL = 3
-"""Shorter strings ('a', 'we') are in almost every sentence: they filter nothing."""
+"""Shorter strings ('a', 'we') are in almost every sentence: they filter nothing. A string of
+digits counts as long enough whatever its length (see `_length`)."""
+DIGITS = frozenset("0123456789")
 _CAP = 32
 """Most strings a set may hold (more is slower to test than the regex it would skip; with 128,
 detection alone was ~15% faster but the full check showed no measurable gain)."""
-# Case-insensitive matching takes "İ" and "ı" for "i"; str.casefold() keeps them apart. Every
-# other pair it equates (ſ/s, K/k, ς/σ, µ/μ, ...) casefold() maps to one form, character by
-# character, so a folded match is a substring of the folded text.
-_DOTTED_I = str.maketrans({"İ": "i", "ı": "i"})
+
+
+class _FoldTable(dict[int, str | int]):
+    r"""The character map of `fold`, filled in as characters are met (str.translate reads it).
+
+    Case-insensitive matching takes "İ" and "ı" for "i"; str.casefold() keeps them apart. Every
+    other pair it equates (ſ/s, K/k, ς/σ, µ/μ, ...) casefold() maps to one form, character by
+    character, so a folded match is a substring of the folded text. `\d` matches every Unicode
+    decimal digit ("٣", "３"): each is written as its ASCII digit (one character for one, so
+    offsets stay), and the ten ASCII digits stand for all of them."""
+
+    def __missing__(self, code: int) -> str | int:
+        c = chr(code)
+        if c in "İı":
+            out: str | int = "i"
+        elif unicodedata.category(c) == "Nd":
+            out = str(unicodedata.decimal(c))
+        else:
+            out = code
+        self[code] = out
+        return out
+
+
+_FOLD = _FoldTable()
 _PLAIN = re.compile(r"[^\\()\[\]{}|?*+.^$]+")
 _ZERO_WIDTH_ESCAPES = frozenset("bBAZ")
 _CLASS_ESCAPES = frozenset("dDsSwW")
@@ -37,7 +60,9 @@ _FLAG_LETTERS = frozenset("aiLmsu-")
 
 def fold(text: str) -> str:
     """Lower-case `text` the way case-insensitive matching compares letters (for `in` tests only)."""
-    return text.translate(_DOTTED_I).casefold()
+    if text.isascii():  # (casefold() of ASCII is lower())
+        return text.lower()
+    return text.translate(_FOLD).casefold()
 
 
 class _Unknown(Exception):
@@ -58,8 +83,19 @@ def _product(a: frozenset[str], b: frozenset[str]) -> frozenset[str] | None:
     return frozenset(x + y for x in a for y in b)
 
 
+def _length(s: str) -> int:
+    r"""How long a literal counts as: a digit string counts as at least MIN_LITERAL, since digits
+    are rare in prose, so a pattern that must match a digit (`\d`, `[0-9]`) is worth skipping
+    on sentences with none, where a short word ('a', 'we') would filter nothing."""
+    return max(len(s), MIN_LITERAL) if s.isdigit() and s.isascii() else len(s)
+
+
+def _shortest(lits: frozenset[str]) -> int:
+    return min(map(_length, lits))
+
+
 def _usable(lits: frozenset[str] | None, shortest: int = 1) -> bool:
-    return bool(lits) and len(lits) <= _CAP and min(map(len, lits)) >= shortest  # type: ignore[arg-type]
+    return bool(lits) and len(lits) <= _CAP and _shortest(lits) >= shortest  # type: ignore[arg-type]
 
 
 def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
@@ -68,7 +104,8 @@ def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str
         return a
     if not _usable(a):
         return b
-    key = lambda s: (min(8, min(map(len, s))), -len(s))  # noqa: E731
+    # (a digit string counts as MIN_LITERAL long; on a tie the really longer one wins)
+    key = lambda s: (min(8, _shortest(s)), min(8, min(map(len, s))), -len(s))  # noqa: E731
     return b if key(b) > key(a) else a  # type: ignore[arg-type]
 
 
@@ -121,6 +158,8 @@ class _Reader:
             if joined is None:  # too many strings: keep the run so far, start a new one here
                 best = _better(best, run)
                 joined = ex
+            elif _usable(run) and _shortest(joined) < _shortest(run):  # type: ignore[arg-type]
+                best = _better(best, run)  # digits + "x" counts shorter than the digits alone
             run = joined
             whole = _product(whole, ex) if whole is not None else None
         best = _better(best, run)
@@ -174,13 +213,17 @@ class _Reader:
         if c == "(":
             return self.group()
         if c == "[":
+            start = self.i
             self._skip_class()
-            return _OPAQUE
+            digits = _class_digits(self.p[start + 1 : self.i - 1])
+            return (digits, None) if digits else _OPAQUE
         if c == "\\":
             nxt = self.peek(1)
             self.i += 2
             if nxt in _ZERO_WIDTH_ESCAPES:
                 return _EMPTY
+            if nxt == "d":  # one decimal digit: one of the ten, once folded
+                return DIGITS, None
             if nxt in _CLASS_ESCAPES:
                 return _OPAQUE
             if nxt == "" or nxt.isalnum():  # \n, \x41, \1, \N{...}: not followed here
@@ -247,6 +290,30 @@ class _Reader:
             raise _Unknown
         self.i += 1
         return _EMPTY if zero_width else inner
+
+
+def _class_digits(body: str) -> frozenset[str] | None:
+    r"""The digits a class `[body]` stands for when it holds digits only (`0-9`, `12`, `\d`),
+    else None (a negated class, letters, other escapes: not followed)."""
+    out: set[str] = set()
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\" and body[i + 1 : i + 2] == "d":
+            out |= DIGITS
+            i += 2
+        elif c in DIGITS and body[i + 1 : i + 2] == "-" and body[i + 2 : i + 3] in DIGITS:
+            low, high = c, body[i + 2]
+            if high < low:
+                return None
+            out |= {chr(k) for k in range(ord(low), ord(high) + 1)}
+            i += 3
+        elif c in DIGITS:
+            out.add(c)
+            i += 1
+        else:
+            return None
+    return frozenset(out) or None
 
 
 _REGISTERED: set[str] = set()

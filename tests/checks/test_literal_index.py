@@ -68,7 +68,7 @@ def test_the_units_a_pattern_may_match_in_agree_with_reading_them() -> None:
     st.sampled_from(LETTERS),
     st.sampled_from(PATTERNS),
     st.integers(0, 3000),
-    st.text(alphabet="ßİſK \n\t.,aeiouy", max_size=6),
+    st.text(alphabet="ßİſK \n\t.,aeiouy07٣", max_size=6),
     st.data(),
 )
 def test_mangled_letters_and_any_span(path, pattern, at, noise, data) -> None:  # type: ignore[no-untyped-def]
@@ -102,3 +102,16 @@ def test_units_holding_a_literal_read_after_the_automaton_was_built() -> None:
     expected = {i for i, u in enumerate(sentences) if _expected(pattern, text, u.start, u.end)}
     assert index.units_with(pattern, sentences) == expected
     assert {0, 2} <= expected
+
+
+def test_single_digit_literals_are_found_per_sentence() -> None:
+    """Digit classes give one-character literals: the index finds them, ASCII or not."""
+    text = "Call 555-0100 today.\nNothing here at all.\nOn ٣ May it began. No digits."
+    index = LiteralIndex(text)
+    sentences = segment(text).sentences
+    for pattern in (r"\d{3}-\d{4}", r"\b(?:may|\d)", r"[0-4]"):
+        assert required_literals(pattern), pattern
+        _units_agree(index, text, pattern)
+    assert index.units_with(r"\d", sentences) == {0, 2}
+    assert index.may_occur(r"\d", 0, 20)
+    assert not index.may_occur(r"\d", 21, 41)

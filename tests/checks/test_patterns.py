@@ -63,7 +63,7 @@ def test_literal_is_in_every_match_on_the_corpus(path) -> None:  # type: ignore[
 @given(
     st.sampled_from(LETTERS),
     st.integers(0, 2000),
-    st.text(alphabet="İıſKÅ \n.,;:-'’\"()[]*#0123456789aZ", max_size=12),
+    st.text(alphabet="İıſKÅ \n.,;:-'’\"()[]*#0123456789aZ٣３", max_size=12),
 )
 def test_literal_is_in_every_match_on_mangled_letters(path, at, noise) -> None:  # type: ignore[no-untyped-def]
     text = path.read_text()
@@ -93,7 +93,7 @@ def test_examples() -> None:
     assert _lits(r"\bfood|barbaz") == {"food", "barbaz"}
     assert _lits(r"(?:ab)+cd") is None
     assert _lits(r"(?:abc)+d") == {"abc"}
-    assert _lits(r"\d+") is None
+    assert _lits(r"\w+") is None
     assert _lits(r"\bP\.O\. Box") == {"p.o. box"}
     # constructs this reader does not follow give no literal (never a wrong one)
     assert _lits(r"(?P<x>abc)(?P=x)def") is None
@@ -101,6 +101,70 @@ def test_examples() -> None:
     assert _lits(r"\x41bcdef") is None
     assert _lits(r"(?(1)abc|def)") is None
     assert fold("İSTANBUL ſ ΣΑΣ") == "istanbul s σασ"
+
+
+DIGITS = set("0123456789")
+
+
+def test_a_digit_class_requires_a_digit() -> None:
+    """`\\d`, `[0-9]` and classes of digits only give digit literals; digit strings count as long
+    enough; anything wider than digits gives none."""
+    assert _lits(r"\d+") == DIGITS
+    assert _lits(r"[0-9]{4}") == DIGITS
+    assert _lits(r"[\d]x") == DIGITS  # "0x" counts as short: the digits alone are kept
+    assert _lits(r"\b[2-4]\b") == {"2", "3", "4"}
+    assert _lits(r"[13579]") == {"1", "3", "5", "7", "9"}
+    assert _lits(r"[12]\d") == {f"{a}{b}" for a in "12" for b in "0123456789"}
+    assert _lits(r"\d{3}[-.]\d{4}") == DIGITS
+    assert _lits(r"\b(?:january|february|\d)") == {"january", "february"} | DIGITS
+    assert _lits(r"\b(?:jan|feb)\w* \d") == {"jan", "feb"}  # the longer literal wins
+    assert _lits(r"8(?:00|88)\d{3}") == {"800", "888"}  # on a tie, the really longer set
+    # not (only) digits: no literal from the class
+    for pattern in (r"[^0-9]", r"[a-z0-9]", r"[0-9a]", r"[\w]", r"\D", r"[0-]", r"[9-0]?x"):
+        assert _lits(pattern) is None, pattern
+    assert _lits(r"(?:[a-z]|\d)+") is None  # one branch gives nothing
+    assert _lits(r"\b1\b|\bone\b") == {"1", "one"}
+    # every Unicode decimal digit `\\d` matches folds to its ASCII digit, offsets unchanged
+    assert fold("٣ ３ 7 ১") == "3 3 7 1"
+    assert fold("Nº ٣’") == "nº 3’"
+
+
+@hsettings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                r"\d",
+                r"[0-9]",
+                r"[1-3]",
+                r"[07]",
+                r"[\d]",
+                r"\d{2,3}",
+                r"\d?",
+                "jan",
+                "x",
+                "-",
+                r"(?:may|\d)",
+                r"(?:ab|[5-6])",
+                r"\s",
+                r"\w*",
+                r"[a-z]",
+            ]
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.data(),
+)
+def test_digit_patterns_keep_the_contract(parts, data) -> None:  # type: ignore[no-untyped-def]
+    """Patterns built from digit classes: every text one matches holds one of its literals
+    (hypothesis draws Unicode digits for `\\d`)."""
+    pattern = "".join(parts)
+    lits = required_literals(pattern)
+    if lits is None:
+        return
+    text = data.draw(st.from_regex(re.compile(pattern, re.IGNORECASE), fullmatch=True))
+    assert any(lit in fold(text) for lit in lits), (pattern, lits, text)
 
 
 @hsettings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
