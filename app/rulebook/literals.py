@@ -54,7 +54,9 @@ class _FoldTable(dict[int, str | int]):
 _FOLD = _FoldTable()
 _PLAIN = re.compile(r"[^\\()\[\]{}|?*+.^$]+")
 _ZERO_WIDTH_ESCAPES = frozenset("bBAZ")
-_CLASS_ESCAPES = frozenset("dDsSwW")
+_CLASS_ESCAPES = frozenset("DsSwWntrfv")
+"""Escapes of one character this reader does not spell out (`\\n`: a line break, which the
+literal index reads as a space): they require nothing."""
 _FLAG_LETTERS = frozenset("aiLmsu-")
 
 
@@ -88,6 +90,11 @@ def _length(s: str) -> int:
     are rare in prose, so a pattern that must match a digit (`\d`, `[0-9]`) is worth skipping
     on sentences with none, where a short word ('a', 'we') would filter nothing."""
     return max(len(s), MIN_LITERAL) if s.isdigit() and s.isascii() else len(s)
+
+
+def _minimal(lits: frozenset[str]) -> frozenset[str]:
+    """The strings that hold no other one ("hacker" in a text settles "hackers" too)."""
+    return frozenset(s for s in lits if not any(t != s and t in s for t in lits))
 
 
 def _shortest(lits: frozenset[str]) -> int:
@@ -134,8 +141,10 @@ class _Reader:
             required = required | best if required is not None and _usable(best) else None  # type: ignore[operator]
         if exact is not None and len(exact) > _CAP:
             exact = None
-        if required is not None and len(required) > _CAP:
-            required = None
+        if required is not None:  # ("jan" settles "january": a shorter union may fit the cap)
+            required = _minimal(required)
+            if len(required) > _CAP:
+                required = None
         return exact, required
 
     def sequence(self) -> Reading:
@@ -352,8 +361,7 @@ def _read(pattern: str, shortest: int) -> frozenset[str] | None:
     best = _better(required, exact)
     if not _usable(best, shortest):
         return None
-    # "hacker" in a text settles "hackers" too: keep only strings that hold no other one
-    found = frozenset(s for s in best if not any(t != s and t in s for t in best))  # type: ignore[union-attr]
+    found = _minimal(best)  # type: ignore[arg-type]
     _register(found)
     return found
 
