@@ -30,14 +30,19 @@ from app.rulebook.literals import MIN_LITERAL, fold, registered, required_litera
 _SPACE = str.maketrans("\n\r\t\f\v", "     ")
 _lock = threading.Lock()
 Built = tuple[
-    int, "ahocorasick.Automaton | None", frozenset[str], dict[tuple[str, ...], tuple[str, ...]]
+    int,
+    "ahocorasick.Automaton | None",
+    frozenset[str],
+    dict[tuple[str, ...], tuple[str, ...]],
+    tuple[str, ...],
 ]
-_built: Built = (-1, None, frozenset(), {})
+_built: Built = (-1, None, frozenset(), {}, ())
 
 
 def _automaton() -> Built:
     """The automaton of every literal registered so far (rebuilt when new ones were read), its
-    keys, and a memo of which keys of a pattern it lacks."""
+    keys, a memo of which keys of a pattern it lacks, and the one-character keys (digits: the
+    automaton leaves them out, a text has hundreds; `str.find` looks for them)."""
     global _built
     built = _built
     if built[0] == version():
@@ -46,12 +51,14 @@ def _automaton() -> Built:
         if _built[0] != version():
             current, lits = registered()
             keys = frozenset(lit.translate(_SPACE) for lit in lits)
-            automaton = ahocorasick.Automaton() if keys else None
+            singles = tuple(sorted(k for k in keys if len(k) == 1))
+            longer = keys.difference(singles)
+            automaton = ahocorasick.Automaton() if longer else None
             if automaton is not None:
-                for key in keys:
+                for key in longer:
                     automaton.add_word(key, key)
                 automaton.make_automaton()
-            _built = (current, automaton, keys, {})
+            _built = (current, automaton, keys, {}, singles)
         return _built
 
 
@@ -62,7 +69,7 @@ class LiteralIndex:
         self.flat = text.translate(_SPACE)
         self.low = fold(self.flat)
         self.aligned = len(self.low) == len(text)
-        _, automaton, self.keys, self._unknown = _automaton()
+        _, automaton, self.keys, self._unknown, self._singles = _automaton()
         found: list[tuple[int, int, str]] = []  # (start, end, key) of every occurrence
         if automaton is not None:
             for end, key in automaton.iter(self.low):
@@ -70,7 +77,8 @@ class LiteralIndex:
         found.sort()
         self._found = found
         self._starts = [f[0] for f in found]
-        self._everywhere = frozenset(f[2] for f in found)
+        low = self.low
+        self._everywhere = frozenset([f[2] for f in found] + [c for c in self._singles if c in low])
         self._spans: dict[tuple[int, int], frozenset[str]] = {}
         self._tables: dict[int, tuple[Sequence[Unit], list[int], dict[str, set[int]]]] = {}
 
@@ -87,6 +95,7 @@ class LiteralIndex:
                     break
                 if e <= end:
                     keys.add(key)
+            keys.update(c for c in self._singles if self.low.find(c, start, end) != -1)
             span = self._spans[(start, end)] = frozenset(keys)
         return span
 
@@ -141,6 +150,13 @@ class LiteralIndex:
             i = bisect_right(starts, s) - 1
             if i >= 0 and e <= units[i].end:
                 table.setdefault(key, set()).add(i)
+        if self._singles:
+            low = self.low
+            for i, u in enumerate(units):
+                piece = low[u.start : u.end]
+                for c in self._singles:
+                    if c in piece:
+                        table.setdefault(c, set()).add(i)
         self._tables[id(units)] = (units, starts, table)
         return starts, table
 
