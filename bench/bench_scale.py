@@ -1,20 +1,25 @@
 """Scale benchmark of the sharded merge (issue 16): a report, not a test (medians, in-run baselines).
 
-    .venv/bin/python bench/bench_scale.py text --sizes 100000 300000     # letters/s + peak RSS
+    .venv/bin/python bench/bench_scale.py text --sizes 100000 300000 --dir /var/tmp  # letters/s, RSS
     .venv/bin/python bench/bench_scale.py pdf --letters 400 --single 30  # bulk PDF vs WeasyPrint
     CANDOR_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:55432/postgres \\
-        .venv/bin/python bench/bench_scale.py workers --n 60000          # 1 vs 2 worker processes
+        .venv/bin/python bench/bench_scale.py workers --n 60000 [--mode per-recipient]  # 1 vs 2
 
 - text: the sharded merge (prepare + chunk tasks, the database recording every recipient under its
-  unique constraints, SQLite in a temporary folder) run in a fresh subprocess per size, text format,
-  per-recipient files; letters/s per core (one process, one core) and the process's peak RSS
-  (ru_maxrss). Baseline in the same run: the single-process engine (``run_merge``) on the
-  smallest size.
+  unique constraints, SQLite) run in a fresh subprocess per size and run, text format, in
+  per-recipient mode (one file per letter) and per-variant mode (chunk files, bound per
+  variant); letters/s and letters per CPU-second (one process, one core), the kernel's share of
+  that CPU (file creation) and the process's peak RSS (ru_maxrss); the median of ``--runs``.
+  Baseline in the same run: the single-process engine (``run_merge``) on the smallest size, in
+  each mode. ``--dir`` picks the file system the merges write to (printed with its type: tmpfs
+  and a disk differ several-fold in per-recipient mode).
 - pdf: the bulk PDF path (variant laid out once, recipients' words overlaid) vs WeasyPrint
   rendering the same letters one at a time (``render_pdf``), same process, same letters, medians
   of 3 runs each, after a warm-up of both.
-- workers: on PostgreSQL, the same merge run by 1 and then 2 `candor worker` processes (each
-  started fresh); seconds from queueing to complete, speed-up, and the projected time for 10M
+- workers: on PostgreSQL, the same merge run by 1 and then 2 `candor worker` processes (started
+  fresh, the clock started once each logged that it takes tasks); seconds from queueing to
+  complete, the phases (cut, chunks, finish), the workers' and the PostgreSQL backends' CPU
+  seconds (from /proc), speed-up (medians of ``--runs``), and the projected time for 10M
   recipients on N workers from the measured per-worker rate (a calculation, not a measurement).
 """
 
