@@ -178,6 +178,16 @@ def test_roles(env: dict) -> None:
         assert r.status_code == 403, role
     assert c.get("/api/v1/exports/merges", headers=h(env, "cmo")).status_code == 403
     assert c.get("/api/v1/exports/drafts/999999/letter", headers=h(env, "cmo")).status_code == 404
+    # An incident id in the form, not the path: its 404 is in the API description too.
+    r = c.post(
+        "/api/v1/exports/merges",
+        data={"incident_id": 999999},
+        files=files,
+        headers=h(env, "compliance"),
+    )
+    assert r.status_code == 404 and r.json()["error"]["code"]
+    spec = c.get("/api/v1/openapi.json").json()
+    assert "404" in spec["paths"]["/api/v1/exports/merges"]["post"]["responses"]
 
 
 def _recipients_csv(env: dict, n: int) -> bytes:

@@ -184,6 +184,7 @@ def export_checklist(
     status_code=202,
     response_model=MergeStarted,
     dependencies=[allow(*MERGERS)],
+    responses={404: {"description": "No incident with this `incident_id`."}},
 )
 def create_merge(
     session: SessionDep,
