@@ -3,7 +3,8 @@
 Detection reads the letter the way counsel does and must hold up on free wording:
 
 1. **Headings first.** A section heading that matches an element's `headings` regexes marks the
-   element ("What Happened" → what_happened), wherever the letter came from.
+   element ("What Happened" → what_happened), wherever the letter came from — when the element
+   has `heading_requires`, only if the section under the heading matches one of them.
 2. **Sentences.** Otherwise an element is present when one sentence (or paragraph/document,
    per the element's `scope`) matches one of its `detect` regexes, every `all_of` regex, and
    no `exclude` regex. `all_of`/`exclude` keep a bare keyword from counting: mentioning
@@ -97,11 +98,20 @@ def _live(index: LiteralIndex, detect: tuple[str, ...], all_of: list[str]) -> tu
     return index.which(detect)
 
 
+def _section_holds(doc: Document, start: int, end: int, edef: ElementDef) -> bool:
+    """Whether the section under the heading at `start`..`end` has what `heading_requires` asks
+    (always, when it asks nothing): a heading with nothing of the kind under it is no evidence."""
+    if not edef.heading_requires:
+        return True
+    body = next((doc.text[end : s.end] for s in doc.sections if s.start == start), "")
+    return any(p.search(body) for p in compiled_all(edef.heading_requires))
+
+
 def detect(doc: Document, edef: ElementDef) -> Evidence | None:
     """Find the first evidence of one element in the document (heading, then text)."""
     headings = compiled_all(edef.headings)
     for h in doc.headings if headings else ():
-        if any(p.search(h.title) for p in headings):
+        if any(p.search(h.title) for p in headings) and _section_holds(doc, h.start, h.end, edef):
             return Evidence(h.start, h.end, doc.text[h.start : h.end])
     index = literal_index(doc.text)
     detect = _live(index, tuple(edef.detect), edef.all_of)

@@ -45,6 +45,11 @@ class ElementDef(StrictModel):
     headings: list[Regex] = Field(
         default_factory=list, description="Section headings that mark the element."
     )
+    heading_requires: list[Regex] = Field(
+        default_factory=list,
+        description="A matching heading counts only when the text of its section matches one of "
+        "these (a 'What You Can Do' heading over an offer or an announcement gives no advice).",
+    )
     scope: Literal["sentence", "paragraph", "document"] = Field(
         "sentence", description="Unit a match is evaluated in."
     )
@@ -93,7 +98,7 @@ class ElementVocabulary(RuleHeader):
         expanded: dict[str, ElementDef] = {}
         for eid, edef in self.elements.items():
             update: dict[str, list[str]] = {}
-            for key in ("detect", "exclude", "all_of", "headings"):
+            for key in ("detect", "exclude", "all_of", "headings", "heading_requires"):
                 patterns = []
                 for i, pat in enumerate(getattr(edef, key)):
                     try:
