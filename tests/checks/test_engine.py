@@ -96,7 +96,7 @@ def test_legal_elements_required_and_prohibited(rulebook, settings) -> None:  # 
 
 def test_conditional_element_from_facts(rulebook, settings, example_facts) -> None:  # type: ignore[no-untyped-def]
     facts = next(f for f in example_facts.values() if "ssn" in [t.value for t in f.data_types])
-    text = "Your Social Security number was involved. We offer 12 months of free credit monitoring; enroll now."
+    text = "Your Social Security number was involved. We offer 12 months of free credit monitoring through Experian IdentityWorks; enroll now."
     r = check(text, rulebook, settings, facts=facts, jurisdictions=("US-MA",))
     cm = next(e for e in r.elements if e.element == "credit_monitoring_offer")
     assert cm.conditional and cm.detected and not cm.ok
