@@ -19,6 +19,9 @@ Layout under the job folder: ``parts/rejects/<chunk>.csv``, and ``parts/manifest
 from __future__ import annotations
 
 import csv
+import errno
+import io
+import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator
@@ -30,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from app.export.csvcells import SafeWriter
 from app.export.merge import MANIFEST_COLUMNS, REJECT_COLUMNS, MergeError
-from app.export.merge.letterfiles import SEPARATOR, letters_in
+from app.export.merge.letterfiles import SEPARATOR, letters_in, write_all
 from app.store.merge_models import MergeRecipient
 
 PARTS = "parts"
@@ -50,10 +53,27 @@ def _write(path: Path, rows: Iterable[list[Any]]) -> None:
     os.replace(tmp, path)
 
 
+def _check_written(number: int, vid: str, letters: int, rows: int) -> None:
+    if letters != rows:
+        raise MergeError(
+            f"letters/{vid}/{number:06d}.txt holds {letters} letters, the records name {rows}: "
+            "the merge's work files are damaged; start the merge again"
+        )
+
+
 def write_parts(
-    s: Session, job_id: str, number: int, lines: tuple[int, int], parts: Path, bound_text: bool
+    s: Session,
+    job_id: str,
+    number: int,
+    lines: tuple[int, int],
+    parts: Path,
+    written: dict[str, tuple[int, int]] | None,
 ) -> None:
-    """Write chunk ``number``'s parts from its rows (``bound_text``: per-variant text mode)."""
+    """Write chunk ``number``'s parts from its rows. ``written`` (per-variant text mode): each
+    variant's (letters, bytes) in the chunk file just committed — the letters must be the rows
+    the database holds for it (checked here, in parallel, rather than by re-reading every file
+    in the serial finish), and the size goes first in the part so the binding can check the
+    file it copies without reading it."""
     r = MergeRecipient
     rows = s.execute(
         select(r.recipient_id, r.line, r.outcome, r.residence, r.variant, r.file, r.pages)
@@ -61,14 +81,30 @@ def write_parts(
         .order_by(r.line)
     ).all()
     produced = [x for x in rows if x.outcome == "produced"]
-    if bound_text:
+    if written is not None:
         by_variant: dict[str, list[list[Any]]] = {}
         for x in produced:
             by_variant.setdefault(x.variant, []).append(
                 [x.recipient_id, x.line, x.residence, x.variant, f"{x.variant}.txt"]
             )
-        for vid, vrows in by_variant.items():
-            _write(parts / "variants" / vid / _name(number), vrows)
+        line = io.StringIO()
+        encode = SafeWriter(line)
+        for vid in sorted({*by_variant, *written}):
+            letters, size = written.get(vid, (0, 0))
+            vrows = by_variant.get(vid, [])
+            _check_written(number, vid, letters, len(vrows))
+            encoded = []
+            for row in vrows:  # each manifest row as CSV text, without its last two cells
+                line.seek(0)
+                line.truncate()
+                encode.writerow(row)
+                encoded.append(line.getvalue()[:-2])
+            data = {"bytes": size, "letters": letters, "rows": encoded}
+            path = parts / "variants" / vid / f"{number:06d}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+            tmp.write_bytes(json.dumps(data).encode())
+            os.replace(tmp, path)
     else:
         _write(
             parts / "manifest" / _name(number),
@@ -112,11 +148,88 @@ def join_manifest(out: Path, parts: Path, numbers: list[int]) -> None:
     _join(out / "manifest.csv", MANIFEST_COLUMNS, (p for p in files if p.is_file()))
 
 
+def _copy_into(target_fd: int, path: str, size: int) -> None:
+    """Append the file at ``path`` (``size`` bytes) to ``target_fd`` by the kernel (sendfile):
+    the letters never pass through this process."""
+    with open(path, "rb") as src:
+        offset = 0
+        while offset < size:
+            try:
+                sent = os.sendfile(target_fd, src.fileno(), offset, size - offset)
+            except OSError as exc:  # a file system without sendfile between files
+                if exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+                    raise
+                src.seek(offset)
+                write_all(target_fd, src.read(size - offset))
+                return
+            if sent == 0:
+                raise MergeError(
+                    f"{os.path.basename(path)}: shorter than its recorded {size} bytes"
+                )
+            offset += sent
+
+
+def _damaged(rel: str, holds: str, rows: int) -> MergeError:
+    return MergeError(
+        f"{rel} holds {holds}, the records name {rows}: the merge's work files are damaged; "
+        "start the merge again"
+    )
+
+
+def _variant_part(parts: str, work: str, vid: str, n: int) -> tuple[list[str], int] | None:
+    """Chunk ``n``'s manifest rows of ``vid`` (CSV text without the last two cells) and its
+    chunk file's size, checked; None when the chunk has no letter of ``vid``."""
+    rel = f"letters/{vid}/{n:06d}.txt"
+    path = os.path.join(work, rel)
+    try:
+        with open(os.path.join(parts, "variants", vid, f"{n:06d}.json"), "rb") as fh:
+            part = json.load(fh)
+    except FileNotFoundError:
+        return _legacy_part(parts, work, vid, n)
+    rows = part["rows"]
+    found = os.stat(path).st_size
+    if found != part["bytes"]:
+        raise _damaged(rel, f"{found} bytes ({part['bytes']} written)", len(rows))
+    if part["letters"] != len(rows):
+        raise _damaged(rel, f"{part['letters']} letters", len(rows))
+    return rows, found
+
+
+def _legacy_part(parts: str, work: str, vid: str, n: int) -> tuple[list[str], int] | None:
+    """A part written as CSV before chunks recorded their files: the letters counted in the file."""
+    csv_part = os.path.join(parts, "variants", vid, _name(n))
+    if not os.path.isfile(csv_part):
+        return None
+    rel = f"letters/{vid}/{n:06d}.txt"
+    data = Path(work, rel).read_bytes()
+    with open(csv_part, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    if letters_in(data) != len(rows):
+        raise _damaged(rel, f"{letters_in(data)} letters", len(rows))
+    line = io.StringIO()
+    writer = csv.writer(line)  # part cells are escaped already
+    encoded = []
+    for row in rows:
+        line.seek(0)
+        line.truncate()
+        writer.writerow(row)
+        encoded.append(line.getvalue()[:-2])
+    return encoded, len(data)
+
+
 def bind_parts(out: Path, work: Path, parts: Path, numbers: list[int]) -> int:
     """Per-variant text: ``<variant>.txt`` from the chunk files of each variant, and
     ``manifest.csv`` (by variant, then input order; ``first_page`` is the letter's number in its
-    file). Returns the number of files bound. A chunk file holding another number of letters
-    than its part names fails the job rather than mis-number the manifest."""
+    file). Returns the number of files bound.
+
+    The one step of a merge no second worker can share, so it does as little as it can: each
+    chunk file is copied by the kernel (``os.sendfile``) after a check of the size its chunk
+    recorded in its part (the chunk compared its letters with the database rows when it wrote
+    them), and the manifest is the parts' rows — CSV text already — with each letter's number
+    appended, no CSV parsed or written per row. A part from before that record (a CSV file) has
+    its chunk file read and its letters counted. A chunk file that does not match fails the job
+    rather than mis-number the manifest."""
+    parts_s, work_s = os.fspath(parts), os.fspath(work)
     variants = (
         sorted(p.name for p in (parts / "variants").iterdir())
         if (parts / "variants").is_dir()
@@ -125,32 +238,24 @@ def bind_parts(out: Path, work: Path, parts: Path, numbers: list[int]) -> int:
     tmp_manifest = out / ".manifest.csv.tmp"
     with open(tmp_manifest, "w", newline="", encoding="utf-8") as mfh:
         SafeWriter(mfh).writerow(MANIFEST_COLUMNS)
-        writer = csv.writer(mfh)  # part cells are escaped already
         for vid in variants:
             target = out / f"{vid}.txt"
             tmp = out / f".{vid}.txt.tmp"
             index = 0
-            with open(tmp, "wb") as tfh:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            try:
                 for n in numbers:
-                    part = parts / "variants" / vid / _name(n)
-                    if not part.is_file():
+                    found = _variant_part(parts_s, work_s, vid, n)
+                    if found is None or not found[0]:
                         continue
-                    rel = f"letters/{vid}/{n:06d}.txt"
-                    data = (work / rel).read_bytes()
-                    with open(part, encoding="utf-8", newline="") as fh:
-                        rows = list(csv.reader(fh))
-                    if letters_in(data) != len(rows):
-                        raise MergeError(
-                            f"{rel} holds {letters_in(data)} letters, the records name "
-                            f"{len(rows)}: the merge's work files are damaged; start the merge "
-                            "again"
-                        )
+                    rows, size = found
                     if index:
-                        tfh.write(SEPARATOR)
-                    tfh.write(data)
-                    for row in rows:
-                        index += 1
-                        writer.writerow([*row, index, ""])
+                        write_all(fd, SEPARATOR)
+                    _copy_into(fd, os.path.join(work_s, f"letters/{vid}/{n:06d}.txt"), size)
+                    mfh.write("".join(f"{r},{i},\r\n" for i, r in enumerate(rows, index + 1)))
+                    index += len(rows)
+            finally:
+                os.close(fd)
             os.replace(tmp, target)
     os.replace(tmp_manifest, out / "manifest.csv")
     return len(variants)

@@ -248,6 +248,7 @@ def _chunk(rt: Runtime, job_id: str, number: int) -> None:
     root = folder / OUT / (WORK_DIR if mode == "per-variant" else "")
     chunk_files = mode == "per-variant" and fmt == "text" and channel != "email"
     stop_after = (rt.hooks or {}).get("stop_after")
+    written: dict[str, tuple[int, int]] = {}  # chunk files: variant -> (letters, bytes)
     records = letters_of_chunk(
         read_chunk(chunk_file(folder / CHUNKS, number)),
         plan,
@@ -256,6 +257,7 @@ def _chunk(rt: Runtime, job_id: str, number: int) -> None:
         os.fspath(root),
         skip,
         chunk=number if chunk_files else None,
+        written=written,
     )
     recorder = ChunkRecords(rt.db, job_id, number, lines, earlier)
     batch: list[dict[str, Any]] = []
@@ -273,7 +275,7 @@ def _chunk(rt: Runtime, job_id: str, number: int) -> None:
     if channel == "email":
         deliver_chunk(rt, job_id, number, lines, folder)
     with rt.db.reads() as s:  # this chunk's share of the outputs, before it counts as done
-        write_parts(s, job_id, number, lines, folder / PARTS, chunk_files)
+        write_parts(s, job_id, number, lines, folder / PARTS, written if chunk_files else None)
     recorder.store([], done=True)
     _claim_finish(rt, job_id)
 
@@ -381,7 +383,6 @@ def _finish_from_parts(
     join_rejects(out, folder / PARTS, numbers)
     if job.mode == "per-variant":
         files = bind_parts(out, out / WORK_DIR, folder / PARTS, numbers)
-        shutil.rmtree(out / WORK_DIR, ignore_errors=True)
     else:
         join_manifest(out, folder / PARTS, numbers)
         files = sum(per_variant.values())
@@ -435,9 +436,7 @@ def _finish_from_rows(
     if mode == "per-variant" and files is None:
         variants = {vid: f.letter for vid, f in fillers.items()}
         files = bind_variants(out, out / WORK_DIR, variants, fmt, LETTERS_PER_PART)
-    if mode == "per-variant":
-        shutil.rmtree(out / WORK_DIR, ignore_errors=True)
-    else:
+    if mode != "per-variant":
         files = sum(per_variant.values())
     return files, per_variant, reasons, delivery
 
@@ -485,5 +484,8 @@ def _complete(
             finished_at=utcnow(),
         )
         s.commit()
+    # Deleted once the job reads complete: no one waits for the kernel to unlink the work files
+    # (the API never serves _work/, and a job folder is deleted whole after the retention).
     _delete_inputs(folder)
+    shutil.rmtree(out / WORK_DIR, ignore_errors=True)
     log.info("merge job %s: complete; %d letters, %d rejected", job_id, produced, rejected)

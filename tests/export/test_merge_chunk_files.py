@@ -201,3 +201,38 @@ def test_bind_parts_refuses_a_chunk_file_that_disagrees_with_its_part(tmp_path: 
     with pytest.raises(MergeError, match="holds 2 letters, the records name 3"):
         bind_parts(tmp_path, work, parts, [0])
     assert not (tmp_path / "manifest.csv").exists() and not (tmp_path / "us-ca.txt").exists()
+
+
+def test_bind_parts_checks_each_chunk_file_by_its_recorded_size(tmp_path: Path) -> None:
+    """A chunk records its file's size and letters in its part; the binding copies the file by the
+    kernel, numbers the part's rows, and refuses a file whose size changed since (torn, replaced)."""
+    import json
+
+    from app.export.merge_parts import bind_parts
+
+    work, parts = tmp_path / "_work", tmp_path / "parts"
+    (work / "letters" / "us-ca").mkdir(parents=True)
+    (parts / "variants" / "us-ca").mkdir(parents=True)
+    for n, data in ((0, b"a" + SEPARATOR + b"b"), (1, b"c" + SEPARATOR + b"d")):
+        (work / "letters" / "us-ca" / f"{n:06d}.txt").write_bytes(data)
+        rows = [f'"c{n},r{i}",{i + 2},US-CA,us-ca,us-ca.txt' for i in range(2)]
+        part = {"bytes": len(data), "letters": 2, "rows": rows}
+        (parts / "variants" / "us-ca" / f"{n:06d}.json").write_text(json.dumps(part))
+    assert bind_parts(tmp_path, work, parts, [0, 1]) == 1
+    assert (tmp_path / "us-ca.txt").read_bytes() == SEPARATOR.join([b"a", b"b", b"c", b"d"])
+    manifest = _manifest(tmp_path)
+    assert [r["first_page"] for r in manifest] == ["1", "2", "3", "4"]
+    assert [r["recipient_id"] for r in manifest] == ["c0,r0", "c0,r1", "c1,r0", "c1,r1"]
+    assert {r["pages"] for r in manifest} == {""}
+    (work / "letters" / "us-ca" / "000001.txt").write_bytes(b"c")  # torn after its chunk ended
+    with pytest.raises(MergeError, match=r"000001.txt holds 1 bytes \(4 written\)"):
+        bind_parts(tmp_path, work, parts, [0, 1])
+
+
+def test_write_parts_refuses_a_chunk_file_with_other_letters_than_the_rows(
+    store, tmp_path: Path
+) -> None:
+    from app.export.merge_parts import write_parts
+
+    with store.db.reads() as s, pytest.raises(MergeError, match="holds 2 letters, the records"):
+        write_parts(s, "nojob", 0, (2, 10), tmp_path / "parts", {"us-ca": (2, 10)})

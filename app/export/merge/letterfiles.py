@@ -25,7 +25,8 @@ _DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 _RELATIVE = os.open in os.supports_dir_fd and os.replace in os.supports_dir_fd
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd`` (os.write may write less than asked)."""
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
@@ -75,13 +76,13 @@ class LetterFiles:
             )
             fd = os.open(tmp, _REPLACE, 0o644, dir_fd=dir_fd)
             try:
-                _write_all(fd, data)
+                write_all(fd, data)
             finally:
                 os.close(fd)
             os.replace(tmp, target, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
             return
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
         finally:
             os.close(fd)
 
@@ -116,6 +117,8 @@ class ChunkLetterFiles:
         self.name = f"{number:06d}.txt"
         self._tmp = f".{number:06d}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
         self._open: dict[str, BinaryIO] = {}
+        self.written: dict[str, tuple[int, int]] = {}
+        """folder -> (letters, bytes) written to its file: the binding checks the file by them."""
 
     def path(self, folder: str) -> str:
         """The chunk's file of ``folder`` (``letters/<variant>``), relative to the root."""
@@ -128,9 +131,13 @@ class ChunkLetterFiles:
             target = os.path.join(self.root, folder)
             os.makedirs(target, exist_ok=True)
             fh = self._open[folder] = open(os.path.join(target, self._tmp), "wb")
+            letters, size = 1, len(data)
         else:
             fh.write(SEPARATOR)
+            letters, size = self.written[folder]
+            letters, size = letters + 1, size + len(SEPARATOR) + len(data)
         fh.write(data)
+        self.written[folder] = (letters, size)
         return self.path(folder)
 
     def commit(self) -> None:

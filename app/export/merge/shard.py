@@ -112,13 +112,15 @@ def letters_of_chunk(
     skip: Container[int],
     batch: int = 100,
     chunk: int | None = None,
+    written: dict[str, tuple[int, int]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One record per row not in ``skip``: the letter written under ``root`` or the reject.
 
     ``output`` (app.export.merge.outputs) refuses rows it cannot serve and renders batches.
     With ``chunk`` (its number: per-variant text merges) the letters go into one file per variant
     for the whole chunk (:class:`ChunkLetterFiles`), so the lines in ``skip`` are rendered too
-    (not recorded again) and the files are renamed into place once the last row is written.
+    (not recorded again) and the files are renamed into place once the last row is written;
+    ``written`` then receives each variant's (letters, bytes) in its file.
     """
     pending: list[tuple[dict[str, Any] | None, str, Any]] = []
     files: LetterFiles | ChunkLetterFiles = (
@@ -170,6 +172,8 @@ def letters_of_chunk(
             yield from flush()
         if isinstance(files, ChunkLetterFiles):
             files.commit()
+            if written is not None:
+                written.update({f.rsplit("/", 1)[-1]: n for f, n in files.written.items()})
     finally:
         files.close()
 
