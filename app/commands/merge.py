@@ -5,7 +5,9 @@ bad rows go to DIR/rejects.csv with the reason, the rest are still produced. Bef
 each residence's letter is proved against that residence's own laws (app.export.proof) — from the
 store with the incident's current facts, from a plan file with `--facts` when given — and the rows
 of a residence whose letter fails are rejected with the proof's reason code. Re-running the same
-command after an interruption resumes without producing any letter twice. Prints counts only
+command after an interruption resumes without producing any letter twice. The merge runs as a merge
+job in this process (app.export.local_merge: chunk tasks, state in OUT/_job/), the fast path of the
+API's and the workers' merges. Prints counts only
 (never names or addresses). Exit 0 when the run completed (even with rejects), 2 on bad input
 (unapproved letter, unreadable file, unknown incident, invalid facts).
 """
@@ -14,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from app.cli import CliError
 from app.commands import common
-from app.export.merge import FORMATS, MODES, MergeError, MergePlan, run_merge
+from app.export.merge import FORMATS, MODES, MergeError, MergePlan
 
 
 def register(subs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -86,23 +89,36 @@ def _plan_from_files(plan_path: str, facts_path: str | None, recipients: Path) -
     """A plan file's letters, each proved for every residence it will be mailed to."""
     from app.export.merge import check_plan
     from app.export.plan import plan_from_json, residences_in
-    from app.export.proof import prove_plan
+    from app.export.proof import prove_plan, prove_translations
 
     plan = plan_from_json(plan_path)
     check_plan(plan)  # refuse an unusable plan before spending time on its proof
     facts = common.read_facts(facts_path) if facts_path else None
     s = common.settings()
-    return prove_plan(
-        plan,
-        residences_in(recipients) if plan.default else (),
-        rulebook=common.rulebook(s),
-        settings=s,
-        facts=facts,
+    proved = dict(rulebook=common.rulebook(s), settings=s, facts=facts)
+    translations = plan.translations
+    plan = prove_plan(
+        replace(plan, translations={}), residences_in(recipients) if plan.default else (), **proved
     )
+    # A letter in another language that fails its proof is left out: its readers get English.
+    return prove_translations(plan, translations, **proved) if translations else plan
+
+
+def _report_plan(plan: MergePlan) -> None:
+    """One stderr line per letter variant: the residences it serves and its readers' languages."""
+    for vid, entry in plan.languages().items():
+        codes = ", ".join("other residences" if c == "*" else c for c in entry["residences"])
+        langs = ", ".join(
+            lang if other == vid else f"{lang} ({other})"
+            for lang, other in entry["languages"].items()
+        )
+        print(f"merge: variant {vid}: {codes}; languages: {langs}", file=sys.stderr)
 
 
 def _report_proof(plan: MergePlan, *, facts: bool, quiet: bool) -> None:
     """Say on stderr which residences' letters failed their proof (no personal data)."""
+    if not quiet:
+        _report_plan(plan)
     if not facts and not quiet:
         print(
             "merge: no --facts given: letters proved against each residence's own laws only "
@@ -139,15 +155,17 @@ def run(args: argparse.Namespace) -> int:
                     flush=True,
                 )
 
-        result = run_merge(
+        from app.export.local_merge import run_local_merge
+
+        result = run_local_merge(
             plan,
             recipients,
             Path(args.out),
+            settings=common.settings(),
             fmt=args.format,
             mode=args.mode,
             page_size=args.page_size,
             progress=progress,
-            progress_every=500,
         )
     except MergeError as exc:
         raise CliError(exc.message) from None

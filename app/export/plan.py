@@ -10,7 +10,11 @@ Plan file (``candor merge --plan PLAN.json``)::
                  "US-MA": {"file": "ma.md", "approved": true}},
      "default": {"file": "generic.md", "approved": true, "variant": "us-generic"}}
 
-``letters`` may also be the top-level object. ``file`` is relative to the plan file. ``variant``
+``translations`` (optional): language -> residence code -> letter, as under ``letters``
+(``{"es": {"US-CA": {"file": "ca.es.md", "approved": true, "variant": "us-ca.es"}}}``): a
+recipient whose ``language`` column names that language gets it, anyone else the English letter,
+counted under ``<variant>.en-fallback`` unless ``"fallback": false``. ``letters`` may also be the
+top-level object. ``file`` is relative to the plan file. ``variant``
 defaults to the file's stem; letters that share a file share a variant. The CLI proves such a plan
 per residence too (app.export.proof.prove_plan): every residence the plan names and, when there is
 a ``default`` letter, every residence found in the recipients file (:func:`residences_in`).
@@ -49,7 +53,7 @@ APPROVED_STATES = frozenset({DraftState.APPROVED.value, DraftState.SIGNED_OFF.va
 allows no other spelling since migration 0005 mapped the legacy ``signed-off`` and ``exported``)."""
 
 
-def _letter(spec: Any, base: Path, where: str) -> VariantLetter:
+def _letter(spec: Any, base: Path, where: str, language: str = "en") -> VariantLetter:
     if not isinstance(spec, Mapping) or "file" not in spec:
         raise MergeError(f"plan: {where}: expected an object with 'file' and 'approved'")
     path = base / str(spec["file"])
@@ -71,7 +75,36 @@ def _letter(spec: Any, base: Path, where: str) -> VariantLetter:
         organisation=str(spec.get("organisation") or ""),
         letterhead=str(spec.get("letterhead") or ""),
         enroll_by=spec.get("enroll_by"),
+        language=language,
     )
+
+
+_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?")
+
+
+def _translations(data: Mapping[str, Any], base: Path, name: str) -> dict[str, dict[str, Any]]:
+    """``translations``: language -> residence code -> letter spec (as under ``letters``)."""
+    spec = data.get("translations") or {}
+    if not isinstance(spec, Mapping):
+        raise MergeError(f"{name}: translations: expected an object of language -> letters")
+    out: dict[str, dict[str, Any]] = {}
+    for language, letters in spec.items():
+        if not _LANGUAGE.fullmatch(str(language)) or language == "en":
+            raise MergeError(
+                f"{name}: translations.{language}: expected a language code other than en "
+                "(es, es-MX, fr)"
+            )
+        if not isinstance(letters, Mapping):
+            raise MergeError(
+                f"{name}: translations.{language}: expected an object of residence code -> letter"
+            )
+        out[str(language)] = {
+            str(code): _letter(
+                letter, base, f"translations.{language}.{code}", language=str(language)
+            )
+            for code, letter in letters.items()
+        }
+    return out
 
 
 def plan_from_json(path: Path | str) -> MergePlan:
@@ -85,7 +118,10 @@ def plan_from_json(path: Path | str) -> MergePlan:
         raise MergeError(f"{path.name}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
     if not isinstance(data, Mapping):
         raise MergeError(f"{path.name}: expected a JSON object")
-    letters_spec = data.get("letters", {k: v for k, v in data.items() if k != "default"})
+    letters_spec = data.get(
+        "letters",
+        {k: v for k, v in data.items() if k not in ("default", "translations", "fallback")},
+    )
     if not isinstance(letters_spec, Mapping):
         raise MergeError(f"{path.name}: letters: expected an object of residence code -> letter")
     letters = {
@@ -93,7 +129,18 @@ def plan_from_json(path: Path | str) -> MergePlan:
         for code, spec in letters_spec.items()
     }
     default = _letter(data["default"], path.parent, "default") if data.get("default") else None
-    return MergePlan(letters, default)
+    translations = _translations(data, path.parent, path.name)
+    for language, by_code in translations.items():
+        for code in by_code:
+            if code not in letters and default is None:
+                raise MergeError(
+                    f"{path.name}: translations.{language}.{code}: no English letter for {code} "
+                    "(every residence needs one: it goes to readers of other languages)"
+                )
+    fallback = data.get("fallback", bool(translations))
+    if not isinstance(fallback, bool):
+        raise MergeError(f"{path.name}: fallback: must be true or false")
+    return MergePlan(letters, default, translations=translations, fallback=fallback)
 
 
 def residences_in(recipients_csv: Path | str) -> set[str]:

@@ -108,6 +108,28 @@ class MergePlan:
                 )
         return out
 
+    def languages(self) -> dict[str, dict[str, Any]]:
+        """Per English variant: the residences it serves and the languages its readers get.
+
+        ``{variant_id: {"residences": [codes], "languages": {"en": variant_id, "es": "…es", …}}}``
+        (a language maps to the variant id of its letter; when only some of the variant's
+        residences have a letter in that language, the others fall back to English). ``"*"``
+        stands for the residences the ``default`` letter serves. For people checking a plan
+        before a mailing (`candor merge` prints it).
+        """
+        by_variant: dict[str, dict[str, Any]] = {}
+        served = [*self.letters.items(), *([("*", self.default)] if self.default else [])]
+        for code, letter in sorted(served):
+            entry = by_variant.setdefault(
+                letter.variant_id, {"residences": [], "languages": {"en": letter.variant_id}}
+            )
+            entry["residences"].append(code)
+            for language, by_residence in sorted(self.translations.items()):
+                own = by_residence.get(code)
+                if own is not None:
+                    entry["languages"].setdefault(language, own.variant_id)
+        return dict(sorted(by_variant.items()))
+
 
 FALLBACK = ".en-fallback"
 """Variant id suffix of an English letter sent to a recipient whose language has no letter."""
