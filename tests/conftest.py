@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
+import tempfile
 
 import pytest
 
@@ -11,6 +15,16 @@ from app.domain.facts import IncidentFacts
 from app.rulebook.loader import Rulebook, load_rulebook
 
 EXAMPLES = PROJECT_ROOT / "examples"
+
+# Each test process gets its own cache folder (CANDOR_CACHE_DIR; command-line runs started by a
+# test inherit it), removed when the process ends. The user's folder (~/.cache/candor) is shared
+# by every run, worktree and code version on the machine: a compiled rulebook written there by a
+# process whose code changed on disk while it ran (a rebase or a landing under a running suite)
+# carries another reader's required literals, and a test that loaded it disagreed with one that
+# had read the rules itself (tests/checks/test_literal_index.py, in a whole-suite run only).
+CACHE_DIR = tempfile.mkdtemp(prefix="candor-test-cache-")
+os.environ["CANDOR_CACHE_DIR"] = CACHE_DIR
+atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
 
 # Failed asserts in the shared helpers (e.g. support.golden's comparison) show pytest's diff too.
 pytest.register_assert_rewrite("support")
