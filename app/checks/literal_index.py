@@ -10,7 +10,8 @@ so), and a literal is looked up in the same form, so a literal in a sentence or 
 is always found: the index can only say "may occur" too often, never too rarely. A literal the
 automaton does not hold yet (read after it was built) is looked for in the text itself; a
 letter whose folding changes offsets ("ß" → "ss") is asked per span. Every answer is what
-`literal in fold(span)` would give for the flattened span. Thread-safe: automata are built
+testing each required clause (app/rulebook/literals.py: one literal of every clause) in
+`fold(span)` would give for the flattened span. Thread-safe: automata are built
 under a lock and never changed after.
 """
 
@@ -25,7 +26,7 @@ import ahocorasick
 
 from app.checks.caching import text_cache
 from app.checks.text import Unit
-from app.rulebook.literals import MIN_LITERAL, fold, registered, required_literals, version
+from app.rulebook.literals import MIN_LITERAL, fold, registered, required_clauses, version
 
 _SPACE = str.maketrans("\n\r\t\f\v", "     ")
 _lock = threading.Lock()
@@ -70,27 +71,39 @@ class LiteralIndex:
         self.low = fold(self.flat)
         self.aligned = len(self.low) == len(text)
         _, automaton, self.keys, self._unknown, self._singles = _automaton()
-        found: list[tuple[int, int, str]] = []  # (start, end, key) of every occurrence
+        ends: dict[str, list[int]] = {}  # key -> end offsets (inclusive) of its occurrences
         if automaton is not None:
             for end, key in automaton.iter(self.low):
-                found.append((end - len(key) + 1, end + 1, key))
-        found.sort()
-        self._found = found
-        self._starts = [f[0] for f in found]
+                at = ends.get(key)
+                if at is None:
+                    ends[key] = [end]
+                else:
+                    at.append(end)
+        self._ends = ends
         low = self.low
-        self._everywhere = frozenset([f[2] for f in found] + [c for c in self._singles if c in low])
+        self._everywhere = frozenset(ends).union(c for c in self._singles if c in low)
+        self._occurrences: tuple[list[int], list[tuple[int, int, str]]] | None = None
         self._spans: dict[tuple[int, int], frozenset[str]] = {}
-        self._tables: dict[int, tuple[Sequence[Unit], list[int], dict[str, set[int]]]] = {}
+        self._tables: dict[int, tuple[Sequence[Unit], list[int], dict[str, frozenset[int]]]] = {}
+
+    def _sorted_occurrences(self) -> tuple[list[int], list[tuple[int, int, str]]]:
+        """(start, end, key) of every automaton key's occurrence in text order, and their
+        starts (only span questions need them: built on the first)."""
+        got = self._occurrences
+        if got is None:
+            found = sorted((e - len(k) + 1, e + 1, k) for k, at in self._ends.items() for e in at)
+            got = self._occurrences = ([f[0] for f in found], found)
+        return got
 
     def _keys_in(self, start: int, end: int | None) -> frozenset[str]:
-        """The automaton's keys that occur wholly inside text[start:end] (worked out once per span)."""
+        """The keys that occur wholly inside text[start:end] (worked out once per span)."""
         if end is None:
             return self._everywhere
         span = self._spans.get((start, end))
         if span is None:
-            i = bisect_left(self._starts, start)
+            starts, found = self._sorted_occurrences()
             keys = set()
-            for s, e, key in self._found[i:]:
+            for s, e, key in found[bisect_left(starts, start) :]:
                 if s >= end:
                     break
                 if e <= end:
@@ -100,35 +113,50 @@ class LiteralIndex:
         return span
 
     def _any(self, keys: tuple[str, ...], start: int, end: int | None) -> bool:
-        if end is not None and start == 0 and end >= len(self.flat):
-            end = None
+        """True when one of `keys` occurs wholly inside text[start:end]."""
         if end is not None and not self.aligned:  # offsets moved: read the span itself
             piece = fold(self.flat[start:end])
             return any(key in piece for key in keys)
         return not self._keys_in(start, end).isdisjoint(keys) or self._unknown_in(keys, start, end)
 
+    def _span(self, start: int, end: int | None) -> int | None:
+        return None if end is not None and start == 0 and end >= len(self.flat) else end
+
     def may_occur(
         self, pattern: str, start: int = 0, end: int | None = None, shortest: int = MIN_LITERAL
     ) -> bool:
-        """False only when `pattern` cannot match the text (or text[start:end]): none of its
-        required literals is there."""
-        keys = keys_of((pattern,), shortest)
-        return True if keys is None else self._any(keys, start, end)
+        """False only when `pattern` cannot match the text (or text[start:end]): for one of its
+        required clauses, none of the clause's literals is there."""
+        clauses = clauses_of(pattern, shortest)
+        end = self._span(start, end)
+        return clauses is None or all(self._any(keys, start, end) for keys in clauses)
 
     def units_with(
         self, pattern: str, units: Sequence[Unit], shortest: int = MIN_LITERAL
     ) -> frozenset[int] | None:
         """Indices of the `units` (this text's sentences or paragraphs: in text order, not
         overlapping) in which `pattern` may match, or None when it may match in any of them (it
-        has no required literal). One look-up per pattern instead of one per unit."""
-        keys = keys_of((pattern,), shortest)
-        if keys is None:
+        has no required literal). One look-up per pattern and clause instead of one per unit."""
+        clauses = clauses_of(pattern, shortest)
+        if clauses is None:
             return None
+        found = self._units_holding(clauses[0], units)
+        for keys in clauses[1:]:
+            if not found:
+                break
+            found &= self._units_holding(keys, units)
+        return found
+
+    def _units_holding(self, keys: tuple[str, ...], units: Sequence[Unit]) -> frozenset[int]:
+        """Indices of the units wholly holding one of `keys`."""
         if not self.aligned:  # offsets moved: read each unit itself
             pieces = (fold(self.flat[u.start : u.end]) for u in units)
             return frozenset(i for i, piece in enumerate(pieces) if any(k in piece for k in keys))
         starts, table = self._by_unit(units)
-        found = frozenset().union(*(table[key] for key in table.keys() & keys))
+        here = self._everywhere
+        found = frozenset().union(
+            *(self._units_of(key, units, starts, table) for key in keys if key in here)
+        )
         for key in self._unknown_of(keys):  # read after the automaton was built: find it here
             at = self.low.find(key)
             while at != -1:
@@ -138,41 +166,66 @@ class LiteralIndex:
                 at = self.low.find(key, at + 1)
         return found
 
-    def _by_unit(self, units: Sequence[Unit]) -> tuple[list[int], dict[str, set[int]]]:
-        """The units' starts, and key -> indices of the units wholly holding one of its
-        occurrences (worked out once per unit list)."""
+    def _by_unit(self, units: Sequence[Unit]) -> tuple[list[int], dict[str, frozenset[int]]]:
+        """The units' starts, and the memo of `_units_of` for this unit list."""
         got = self._tables.get(id(units))
         if got is not None and got[0] is units:
             return got[1], got[2]
         starts = [u.start for u in units]
-        table: dict[str, set[int]] = {}
-        for s, e, key in self._found:
-            i = bisect_right(starts, s) - 1
-            if i >= 0 and e <= units[i].end:
-                table.setdefault(key, set()).add(i)
-        if self._singles:
-            low = self.low
-            for i, u in enumerate(units):
-                piece = low[u.start : u.end]
-                for c in self._singles:
-                    if c in piece:
-                        table.setdefault(c, set()).add(i)
+        table: dict[str, frozenset[int]] = {}
         self._tables[id(units)] = (units, starts, table)
         return starts, table
+
+    def _units_of(
+        self,
+        key: str,
+        units: Sequence[Unit],
+        starts: list[int],
+        table: dict[str, frozenset[int]],
+    ) -> frozenset[int]:
+        """Indices of the units wholly holding an occurrence of `key`, a key found in the text
+        (worked out when first asked, once per unit list)."""
+        got = table.get(key)
+        if got is None:
+            if key in self._ends:
+                n = len(key)
+                inside = set()
+                for e in self._ends[key]:
+                    i = bisect_right(starts, e - n + 1) - 1
+                    if i >= 0 and e < units[i].end:
+                        inside.add(i)
+                got = frozenset(inside)
+                table[key] = got
+            else:  # a one-character key: every one's units are found at once
+                self._single_units(units, table)
+                got = table[key]
+        return got
+
+    def _single_units(self, units: Sequence[Unit], table: dict[str, frozenset[int]]) -> None:
+        """The units of every one-character key that occurs in the text, in one pass."""
+        singles = frozenset(self._singles).intersection(self._everywhere)
+        inside: dict[str, set[int]] = {c: set() for c in singles}
+        low = self.low
+        for i, u in enumerate(units):
+            for c in singles.intersection(low[u.start : u.end]):
+                inside[c].add(i)
+        for c, at in inside.items():
+            table[c] = frozenset(at)
 
     def which(
         self, patterns: list[str] | tuple[str, ...], start: int = 0, end: int | None = None
     ) -> tuple[str, ...]:
         """The patterns that may match text[start:end], in their order (one look-up per span)."""
-        if end is not None and start == 0 and end >= len(self.flat):
-            end = None
+        end = self._span(start, end)
         if end is not None and not self.aligned:
             return tuple(p for p in patterns if self.may_occur(p, start, end))
         here = self._keys_in(start, end)
         out = []
         for p in patterns:
-            keys = keys_of((p,), MIN_LITERAL)
-            if keys is None or not here.isdisjoint(keys) or self._unknown_in(keys, start, end):
+            clauses = clauses_of(p, MIN_LITERAL)
+            if clauses is None or all(
+                not here.isdisjoint(keys) or self._unknown_in(keys, start, end) for keys in clauses
+            ):
                 out.append(p)
         return tuple(out)
 
@@ -197,15 +250,12 @@ class LiteralIndex:
 
 
 @lru_cache(maxsize=8192)
-def keys_of(patterns: tuple[str, ...], shortest: int) -> tuple[str, ...] | None:
-    """The required literals of all `patterns` in index form (None when one has none)."""
-    out: list[str] = []
-    for p in patterns:
-        lits = required_literals(p, shortest)
-        if lits is None:
-            return None
-        out.extend(sorted(lit.translate(_SPACE) for lit in lits))
-    return tuple(dict.fromkeys(out))
+def clauses_of(pattern: str, shortest: int) -> tuple[tuple[str, ...], ...] | None:
+    """The required clauses of `pattern` in index form (None when it has none)."""
+    clauses = required_clauses(pattern, shortest)
+    if clauses is None:
+        return None
+    return tuple(tuple(dict.fromkeys(sorted(lit.translate(_SPACE) for lit in c))) for c in clauses)
 
 
 @text_cache(maxsize=64)

@@ -8,7 +8,10 @@ leave out a pattern, an alternative or a sentence that lacks all of them: no mat
 `required_literals(pattern)` returns a set of folded strings, at least one of which is in every
 match (`\bout of an abundance of caution\b` → {"out of an abundance of caution"};
 `\b(?:may|might) have been\b` → {"may have been", "might have been"}), or None when the
-pattern says nothing certain. The reading is conservative: a construct it does not know makes
+pattern says nothing certain. `required_clauses(pattern)` returns up to four such sets, every
+one of which holds for every match (an AND of ORs, as in a trigram index's query): `%{DATE}`
+needs a month name *and* a digit (or "early"/"mid"/"late" before the month), so a sentence
+where "may" is the modal verb and no digit occurs is not searched for a date. The reading is conservative: a construct it does not know makes
 the pattern (or the part holding it) give no literal, which only costs speed.
 `tests/checks/test_patterns.py` checks the contract on every rule regex against every corpus
 letter and against mangled letters: a literal of the set is in every match.
@@ -71,12 +74,16 @@ class _Unknown(Exception):
     """The pattern uses a construct this reader does not follow: it gives no literal."""
 
 
-# A node's reading: (exact, required). `exact` is the set of strings the node matches, when it
-# is small and certain, else None; `required` is a set of strings one of which every match of
-# the node contains, else None.
-Reading = tuple[frozenset[str] | None, frozenset[str] | None]
-_EMPTY: Reading = (frozenset({""}), None)
-_OPAQUE: Reading = (None, None)
+# A node's reading: (exact, clauses). `exact` is the set of strings the node matches, when it
+# is small and certain, else None; `clauses` is a set of string sets, each of which holds for
+# every match of the node (the match contains one of its strings); empty: nothing is certain.
+Clause = frozenset[str]
+Reading = tuple[frozenset[str] | None, frozenset[Clause]]
+_NONE: frozenset[Clause] = frozenset()
+_EMPTY: Reading = (frozenset({""}), _NONE)
+_OPAQUE: Reading = (None, _NONE)
+_MAX_CLAUSES = 4
+"""Most clauses kept per node (each costs a look-up; the first ones filter the most)."""
 
 
 def _product(a: frozenset[str], b: frozenset[str]) -> frozenset[str] | None:
@@ -85,11 +92,16 @@ def _product(a: frozenset[str], b: frozenset[str]) -> frozenset[str] | None:
     return frozenset(x + y for x in a for y in b)
 
 
+_RARE = frozenset("0123456789@/")
+"""Characters rare in prose (digits, "@", "/"): a string of them counts as long enough."""
+
+
 def _length(s: str) -> int:
-    r"""How long a literal counts as: a digit string counts as at least MIN_LITERAL, since digits
-    are rare in prose, so a pattern that must match a digit (`\d`, `[0-9]`) is worth skipping
-    on sentences with none, where a short word ('a', 'we') would filter nothing."""
-    return max(len(s), MIN_LITERAL) if s.isdigit() and s.isascii() else len(s)
+    r"""How long a literal counts as: a string of digits, "@" or "/" counts as at least
+    MIN_LITERAL, since they are rare in prose, so a pattern that must match a digit (`\d`,
+    `[0-9]`), an e-mail's "@" or a web path's "/" is worth skipping on sentences with none,
+    where a short word ('a', 'we') would filter nothing."""
+    return max(len(s), MIN_LITERAL) if s and _RARE.issuperset(s) else len(s)
 
 
 def _minimal(lits: frozenset[str]) -> frozenset[str]:
@@ -105,15 +117,38 @@ def _usable(lits: frozenset[str] | None, shortest: int = 1) -> bool:
     return bool(lits) and len(lits) <= _CAP and _shortest(lits) >= shortest  # type: ignore[arg-type]
 
 
-def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
-    """The more selective of two usable sets: longer shortest string, then fewer strings."""
-    if not _usable(b):
-        return a
-    if not _usable(a):
-        return b
-    # (a digit string counts as MIN_LITERAL long; on a tie the really longer one wins)
-    key = lambda s: (min(8, _shortest(s)), min(8, min(map(len, s))), -len(s))  # noqa: E731
-    return b if key(b) > key(a) else a  # type: ignore[arg-type]
+def _rank(lits: frozenset[str]) -> tuple[int, int, int]:
+    """How selective a set is: longer shortest string, then fewer strings (a digit string
+    counts as MIN_LITERAL long; on a tie the really longer one wins)."""
+    return (min(8, _shortest(lits)), min(8, min(map(len, lits))), -len(lits))
+
+
+def _prune(clauses: set[Clause] | frozenset[Clause], shortest: int = 1) -> frozenset[Clause]:
+    """The usable clauses (minimal strings; "jan" settles "january", so a shorter set may fit
+    the cap), without one another implies (it says less), the most selective first."""
+    kept: list[Clause] = []
+    for c in sorted({m for m in map(_minimal, clauses) if _usable(m, shortest)}, key=_order):
+        kept = [k for k in kept if not _implies(c, k)]
+        kept.append(c)
+    kept.sort(key=_order, reverse=True)
+    return frozenset(kept[:_MAX_CLAUSES])
+
+
+def _implies(a: Clause, b: Clause) -> bool:
+    """True when a text holding a string of `a` always holds one of `b`: every string of `a`
+    contains one of `b` ({"no fee", "free"} implies {"fee", "free"}), so `b` says nothing more."""
+    return all(any(y in x for y in b) for x in a)
+
+
+def _order(lits: frozenset[str]) -> tuple[tuple[int, int, int], list[str]]:
+    """`_rank`, ties broken by the strings (the same clauses in every process)."""
+    return _rank(lits), sorted(lits)
+
+
+def _clauses_of(reading: Reading) -> frozenset[Clause]:
+    """Every clause of a reading, its exact strings counted as one."""
+    exact, clauses = reading
+    return _prune(clauses | {exact}) if exact is not None else clauses
 
 
 class _Reader:
@@ -126,7 +161,8 @@ class _Reader:
         return self.p[j] if j < len(self.p) else ""
 
     def alternation(self) -> Reading:
-        """Alternatives up to a closing `)` or the end."""
+        """Alternatives up to a closing `)` or the end: a clause holds for the whole when it
+        joins one clause of each alternative (a clause per alternative, combined)."""
         branches = [self.sequence()]
         while self.peek() == "|":
             self.i += 1
@@ -134,45 +170,46 @@ class _Reader:
         if len(branches) == 1:
             return branches[0]
         exact: frozenset[str] | None = frozenset()
-        required: frozenset[str] | None = frozenset()
-        for ex, req in branches:
+        for ex, _ in branches:
             exact = exact | ex if exact is not None and ex is not None else None
-            best = _better(req, ex)
-            required = required | best if required is not None and _usable(best) else None  # type: ignore[operator]
         if exact is not None and len(exact) > _CAP:
             exact = None
-        if required is not None:  # ("jan" settles "january": a shorter union may fit the cap)
-            required = _minimal(required)
-            if len(required) > _CAP:
-                required = None
-        return exact, required
+        joined: frozenset[Clause] = frozenset({frozenset()})
+        for branch in branches:
+            own = _clauses_of(branch)
+            joined = _prune({a | b for a in joined for b in own}) if own else _NONE
+            if not joined:
+                break
+        return exact, joined
 
     def sequence(self) -> Reading:
-        """Items up to `|`, `)` or the end: their exact strings chain, the best requirement wins."""
-        run: frozenset[str] | None = frozenset({""})  # the product of the exact items so far
+        """Items up to `|`, `)` or the end: their exact strings chain, every item's clauses hold."""
+        run: frozenset[str] = frozenset({""})  # the product of the exact items so far
         whole: frozenset[str] | None = frozenset({""})  # the same, for the whole sequence
-        best: frozenset[str] | None = None
+        clauses: set[Clause] = set()
         while self.peek() not in ("", "|", ")"):
             plain = self._plain_run()
             if plain:  # a run of ordinary characters: one exact string at once
-                ex, req = frozenset({fold(plain)}), None
+                ex: frozenset[str] | None = frozenset({fold(plain)})
             else:
                 ex, req = self.quantified()
-                best = _better(best, req)
+                clauses |= req
             if ex is None:
-                best = _better(best, run)
+                clauses.add(run)
                 run, whole = frozenset({""}), None
                 continue
-            joined = _product(run, ex) if run is not None else None
+            joined = _product(run, ex)
             if joined is None:  # too many strings: keep the run so far, start a new one here
-                best = _better(best, run)
+                clauses.add(run)
                 joined = ex
-            elif _usable(run) and _shortest(joined) < _shortest(run):  # type: ignore[arg-type]
-                best = _better(best, run)  # digits + "x" counts shorter than the digits alone
+            elif _usable(run) and _shortest(joined) < _shortest(run):
+                clauses.add(run)  # digits + "x" counts shorter than the digits alone
             run = joined
             whole = _product(whole, ex) if whole is not None else None
-        best = _better(best, run)
-        return whole, _better(best, whole)
+        clauses.add(run)
+        if whole is not None:
+            clauses.add(whole)
+        return whole, _prune(clauses)
 
     def _plain_run(self) -> str:
         """Ordinary characters from here on, except one a quantifier applies to."""
@@ -197,10 +234,10 @@ class _Reader:
             return reading
         if self.peek() in ("?", "+"):  # lazy or possessive: the same strings
             self.i += 1
-        ex, req = reading
+        ex, _ = reading
         if low == 0:
-            return (ex | {""} if ex is not None else None) if high_one else None, None
-        return None, _better(req, ex)  # repeated at least once: its requirement holds
+            return (ex | {""} if ex is not None else None) if high_one else None, _NONE
+        return None, _clauses_of(reading)  # repeated at least once: its clauses hold
 
     def _repeat_ahead(self) -> bool:
         j = self.i + 1
@@ -225,19 +262,19 @@ class _Reader:
             start = self.i
             self._skip_class()
             digits = _class_digits(self.p[start + 1 : self.i - 1])
-            return (digits, None) if digits else _OPAQUE
+            return (digits, _NONE) if digits else _OPAQUE
         if c == "\\":
             nxt = self.peek(1)
             self.i += 2
             if nxt in _ZERO_WIDTH_ESCAPES:
                 return _EMPTY
             if nxt == "d":  # one decimal digit: one of the ten, once folded
-                return DIGITS, None
+                return DIGITS, _NONE
             if nxt in _CLASS_ESCAPES:
                 return _OPAQUE
             if nxt == "" or nxt.isalnum():  # \n, \x41, \1, \N{...}: not followed here
                 raise _Unknown
-            return frozenset({fold(nxt)}), None
+            return frozenset({fold(nxt)}), _NONE
         if c in ("^", "$"):
             self.i += 1
             return _EMPTY
@@ -245,7 +282,7 @@ class _Reader:
             self.i += 1
             return _OPAQUE
         self.i += 1
-        return frozenset({fold(c)}), None
+        return frozenset({fold(c)}), _NONE
 
     def _skip_class(self) -> None:
         j = self.i + 1
@@ -329,17 +366,19 @@ _REGISTERED: set[str] = set()
 """Every literal read so far in this process: a text index (app/checks/literal_index.py) finds
 them all in one pass."""
 _registry_lock = threading.Lock()
-_KNOWN: dict[str, frozenset[str] | None] = {}
+Clauses = tuple[Clause, ...]
+_KNOWN: dict[str, Clauses | None] = {}
 _asked: set[str] = set()  # patterns of _KNOWN whose literals were registered (on first use)
 """Literals read once and kept with the compiled rulebook (app/rulebook/cache.py): a one-off
 command reads them from there instead of reading every pattern again."""
 
 
-def required_literals(pattern: str, shortest: int = MIN_LITERAL) -> frozenset[str] | None:
-    """Folded strings one of which every match of `pattern` contains, or None when unknown.
+def required_clauses(pattern: str, shortest: int = MIN_LITERAL) -> Clauses | None:
+    """Sets of folded strings such that every match of `pattern` contains one string of each
+    set (the most selective set first), or None when unknown.
 
-    Each string has at least `shortest` characters (a one-character literal such as "@" is
-    worth testing only for a pattern that is slow and rare, like an e-mail address)."""
+    Each string has at least `shortest` characters (digits, "@" and "/" count as long enough;
+    `shortest=1` admits any one character, worth testing only for a slow and rare pattern)."""
     if shortest == MIN_LITERAL and pattern in _KNOWN:
         found = _KNOWN[pattern]
         if found and pattern not in _asked:  # in use here: the text index should find them
@@ -349,25 +388,34 @@ def required_literals(pattern: str, shortest: int = MIN_LITERAL) -> frozenset[st
     return _read(pattern, shortest)
 
 
+def required_literals(pattern: str, shortest: int = MIN_LITERAL) -> frozenset[str] | None:
+    """Folded strings one of which every match of `pattern` contains, or None when unknown:
+    the most selective of `required_clauses`."""
+    clauses = required_clauses(pattern, shortest)
+    return clauses[0] if clauses else None
+
+
 @lru_cache(maxsize=8192)
-def _read(pattern: str, shortest: int) -> frozenset[str] | None:
+def _read(pattern: str, shortest: int) -> Clauses | None:
     reader = _Reader(pattern)
     try:
-        exact, required = reader.alternation()
+        reading = reader.alternation()
     except (_Unknown, ValueError, IndexError):
         return None
     if reader.i != len(pattern):  # an unbalanced `)`: not read
         return None
-    best = _better(required, exact)
-    if not _usable(best, shortest):
+    exact, clauses = reading
+    found = _prune(clauses | {exact} if exact is not None else clauses, shortest)
+    if not found:
         return None
-    found = _minimal(best)  # type: ignore[arg-type]
-    _register(found)
-    return found
+    out = tuple(sorted(found, key=_order, reverse=True))
+    _register(out)
+    return out
 
 
-def _register(lits: frozenset[str]) -> None:
+def _register(clauses: Clauses) -> None:
     global _version
+    lits = frozenset().union(*clauses)
     if not lits <= _REGISTERED:
         with _registry_lock:
             _REGISTERED.update(lits)
@@ -388,22 +436,25 @@ def registered() -> tuple[int, frozenset[str]]:
         return _version, frozenset(_REGISTERED)
 
 
-def read_all(patterns: set[str]) -> dict[str, frozenset[str] | None]:
-    """`required_literals` of every pattern, to keep with a compiled rulebook."""
+def read_all(patterns: set[str]) -> dict[str, Clauses | None]:
+    """`required_clauses` of every pattern, to keep with a compiled rulebook."""
     return {p: _read(p, MIN_LITERAL) for p in patterns}
 
 
-def preload(known: dict[str, frozenset[str] | None]) -> None:
+def preload(known: dict[str, Clauses | None]) -> None:
     """Take literals read earlier by `read_all` (the same code: the cache key hashes this module)."""
     _KNOWN.update(known)
 
 
 def may_occur(pattern: str, low: str, shortest: int = MIN_LITERAL) -> bool:
     """False only when `pattern` cannot match a text whose folded form is `low`."""
-    lits = required_literals(pattern, shortest)
-    if lits is None:
+    clauses = required_clauses(pattern, shortest)
+    if clauses is None:
         return True
-    for lit in lits:  # (a loop, not any(): this runs thousands of times per check)
-        if lit in low:
-            return True
-    return False
+    for lits in clauses:  # (loops, not any(): this runs thousands of times per check)
+        for lit in lits:
+            if lit in low:
+                break
+        else:
+            return False
+    return True

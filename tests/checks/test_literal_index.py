@@ -13,7 +13,7 @@ from app.checks.literal_index import LiteralIndex
 from app.checks.text import segment
 from app.core.config import PROJECT_ROOT
 from app.rulebook.compiled import compile_rulebook
-from app.rulebook.literals import fold, required_literals
+from app.rulebook.literals import fold, required_clauses, required_literals
 from app.rulebook.loader import load_rulebook
 
 LETTERS = sorted((PROJECT_ROOT / "tests" / "fixtures" / "letters").glob("*.md"))
@@ -28,7 +28,10 @@ _SPACE = str.maketrans("\n\r\t\f\v", "     ")
 
 def _expected(pattern: str, text: str, start: int, end: int) -> bool:
     piece = fold(text[start:end].translate(_SPACE))
-    return any(lit.translate(_SPACE) in piece for lit in required_literals(pattern))
+    return all(
+        any(lit.translate(_SPACE) in piece for lit in lits)
+        for lits in required_clauses(pattern) or ()
+    )
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
