@@ -11,7 +11,8 @@
   variant); letters/s and letters per CPU-second (one process, one core), the kernel's share of
   that CPU (file creation) and the process's peak RSS (ru_maxrss); the median of ``--runs``.
   Baseline in the same run: the single-process engine (``run_merge``) on the smallest size, in
-  each mode. ``--dir`` picks the file system the merges write to (printed with its type: tmpfs
+  each mode, alternating with what `candor merge` runs (``run_local_merge``: the merge job in
+  the CLI's process). ``--dir`` picks the file system the merges write to (printed with its type: tmpfs
   and a disk differ several-fold in per-recipient mode).
 - pdf: the bulk PDF path (variant laid out once, recipients' words overlaid) vs WeasyPrint
   rendering the same letters one at a time (``render_pdf``), same process, same letters, medians
@@ -138,6 +139,27 @@ def _engine_text(n: int, tmp: Path, mode: str = "per-recipient") -> dict[str, fl
     }
 
 
+def _cli_text(n: int, tmp: Path, mode: str = "per-recipient") -> dict[str, float]:
+    """Child: what `candor merge` runs (app.export.local_merge: a merge job in this process, on
+    its own SQLite in the output folder, outputs moved into place)."""
+    from app.export.local_merge import run_local_merge
+
+    src = tmp / "r.csv"
+    write_recipients(src, n, STATES_12)
+    settings = _settings(f"sqlite:///{tmp}/unused.db", tmp)
+    cpu, sys_cpu = time.process_time(), _sys_cpu()
+    t = time.perf_counter()
+    run_local_merge(plan_for(STATES_12), src, tmp / "out", settings=settings, mode=mode)
+    secs, cpu, sys_cpu = time.perf_counter() - t, time.process_time() - cpu, _sys_cpu() - sys_cpu
+    return {
+        "n": n,
+        "seconds": secs,
+        "cpu": cpu,
+        "sys": sys_cpu,
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
 def _child(kind: str, n: int, mode: str, base: Path | None) -> dict[str, float]:
     tmp = Path(tempfile.mkdtemp(prefix=f"bench-{kind}-", dir=base))
     try:
@@ -159,7 +181,12 @@ def _median_of(runs: list[dict[str, float]]) -> dict[str, float]:
     return ranked[len(ranked) // 2]
 
 
-def text(sizes: list[int], runs: int, base: Path | None) -> None:
+def text(
+    sizes: list[int],
+    runs: int,
+    base: Path | None,
+    modes: tuple[str, ...] = ("per-recipient", "per-variant"),
+) -> None:
     where = Path(base or tempfile.gettempdir()).resolve()
     print(f"export folder under {where} ({_fs_type(where)}); load {os.getloadavg()[0]:.2f}")
     print(
@@ -175,9 +202,13 @@ def text(sizes: list[int], runs: int, base: Path | None) -> None:
             f"{r['sys'] / r['cpu']:>11.0%} {r['maxrss_mb']:>12.0f}   {each}"
         )
 
-    for mode in ("per-recipient", "per-variant"):
-        base_runs = [_child("engine", sizes[0], mode, base) for _ in range(runs)]
+    for mode in modes:
+        base_runs, cli_runs = [], []
+        for _ in range(runs):  # alternating, so both see the same load
+            base_runs.append(_child("engine", sizes[0], mode, base))
+            cli_runs.append(_child("cli", sizes[0], mode, base))
         row(f"baseline: run_merge, {mode}", base_runs)
+        row(f"candor merge (local job), {mode}", cli_runs)
         for n in sizes:
             row(f"sharded, {mode}", [_child("sharded", n, mode, base) for _ in range(runs)])
 
@@ -508,6 +539,9 @@ def main() -> None:
     t.add_argument(
         "--dir", type=Path, default=None, help="where the merges write (default: the temp folder)"
     )
+    t.add_argument(
+        "--modes", nargs="+", default=["per-recipient", "per-variant"], help="merge modes to run"
+    )
     p = sub.add_parser("pdf")
     p.add_argument("--letters", type=int, default=400)
     p.add_argument("--single", type=int, default=30)
@@ -522,10 +556,10 @@ def main() -> None:
     c.add_argument("--mode", default="per-recipient")
     args = ap.parse_args()
     if args.cmd == "child":
-        fn = _sharded_text if args.kind == "sharded" else _engine_text
+        fn = {"sharded": _sharded_text, "cli": _cli_text}.get(args.kind, _engine_text)
         print(json.dumps(fn(args.n, Path(args.tmp), args.mode)))
     elif args.cmd == "text":
-        text(args.sizes, args.runs, args.dir)
+        text(args.sizes, args.runs, args.dir, tuple(args.modes))
     elif args.cmd == "pdf":
         pdf(args.letters, args.single)
     else:

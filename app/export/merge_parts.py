@@ -26,6 +26,7 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -68,18 +69,26 @@ def write_parts(
     lines: tuple[int, int],
     parts: Path,
     written: dict[str, tuple[int, int]] | None,
+    records: list[dict[str, Any]] | None = None,
 ) -> None:
     """Write chunk ``number``'s parts from its rows. ``written`` (per-variant text mode): each
     variant's (letters, bytes) in the chunk file just committed — the letters must be the rows
     the database holds for it (checked here, in parallel, rather than by re-reading every file
     in the serial finish), and the size goes first in the part so the binding can check the
-    file it copies without reading it."""
+    file it copies without reading it. ``records``: the chunk's rows as this attempt inserted
+    them, when they are known to be all of them (app.export.merge_records.ChunkRecords.copied),
+    so they need not be read back."""
     r = MergeRecipient
-    rows = s.execute(
-        select(r.recipient_id, r.line, r.outcome, r.residence, r.variant, r.file, r.pages)
-        .where(r.job_id == job_id, r.line.between(*lines))
-        .order_by(r.line)
-    ).all()
+    if records is None:
+        rows: list[Any] = list(
+            s.execute(
+                select(r.recipient_id, r.line, r.outcome, r.residence, r.variant, r.file, r.pages)
+                .where(r.job_id == job_id, r.line.between(*lines))
+                .order_by(r.line)
+            ).all()
+        )
+    else:
+        rows = [SimpleNamespace(**rec) for rec in sorted(records, key=lambda rec: rec["line"])]
     produced = [x for x in rows if x.outcome == "produced"]
     if written is not None:
         by_variant: dict[str, list[list[Any]]] = {}
@@ -114,11 +123,18 @@ def write_parts(
                 for x in produced
             ),
         )
-    rejected = s.execute(
-        select(r.recipient_id, r.line, r.reason_code, r.reason)
-        .where(r.job_id == job_id, r.line.between(*lines), r.outcome == "rejected")
-        .order_by(r.line)
-    ).all()
+    if records is None:
+        rejected = s.execute(
+            select(r.recipient_id, r.line, r.reason_code, r.reason)
+            .where(r.job_id == job_id, r.line.between(*lines), r.outcome == "rejected")
+            .order_by(r.line)
+        ).all()
+    else:
+        rejected = [
+            (x.recipient_id, x.line, x.reason_code, x.reason)
+            for x in rows
+            if x.outcome == "rejected"
+        ]
     _write(parts / "rejects" / _name(number), ([*x] for x in rejected))  # written last
 
 

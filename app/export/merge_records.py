@@ -88,19 +88,22 @@ _SQLITE_INSERT = (
 SQLAlchemy, which was a fifth of a text merge's time)."""
 
 
-def _insert(s: Session, job_id: str, rows: list[dict[str, Any]]) -> Counter[str] | None:
+def _insert(
+    s: Session, job_id: str, rows: list[dict[str, Any]]
+) -> tuple[Counter[str] | None, bool]:
     """Insert rows, skipping those whose line or recipient is already recorded; the outcomes of
-    the rows inserted (None where the database does not say: SQLite, then the caller recounts)."""
+    the rows inserted (None where the database does not say: SQLite, then the caller recounts),
+    and whether they all went in by COPY."""
     conn = s.connection()
     if conn.dialect.name == "postgresql":
         copied = _copy(s, job_id, rows)
         if copied is not None:
-            return copied
+            return copied, True
         conn = s.connection()  # the COPY's transaction was rolled back: a new one
         columns = {c: [r[c] for r in rows] for c in _ARRAYS}
-        return Counter(conn.execute(_UNNEST, {"job_id": job_id, **columns}).scalars())
+        return Counter(conn.execute(_UNNEST, {"job_id": job_id, **columns}).scalars()), False
     conn.exec_driver_sql(_SQLITE_INSERT, [(job_id, *(r[c] for c in _COLUMNS)) for r in rows])
-    return None
+    return None, False
 
 
 _COPY = (
@@ -153,13 +156,21 @@ class ChunkRecords:
         self.number = number
         self.lines = lines
         self.counts = Counter(earlier)
+        self.copied: list[dict[str, Any]] | None = [] if not earlier else None
+        """Every record of the chunk while each batch went in by COPY onto lines no one had
+        recorded (then these are exactly the chunk's rows in the database: the primary key
+        (job, line) makes a COPY fail on any line already there); None otherwise."""
 
     def store(self, batch: Iterable[dict[str, Any]], *, done: bool = False) -> None:
         """Record ``batch`` (records of app.export.merge.shard) and the chunk's counts;
         ``done`` also marks the chunk done (counts recounted from the table)."""
         rows = [{**_DEFAULTS, **rec} for rec in batch]
         with self.db.sessions() as s:
-            inserted = _insert(s, self.job_id, rows) if rows else Counter()
+            inserted, by_copy = _insert(s, self.job_id, rows) if rows else (Counter(), True)
+            if self.copied is not None and by_copy:
+                self.copied.extend(rows)
+            else:
+                self.copied = None
             if inserted is None or done:
                 self.counts = _recount(s, self.job_id, self.lines)
             else:

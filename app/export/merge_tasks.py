@@ -275,7 +275,15 @@ def _chunk(rt: Runtime, job_id: str, number: int) -> None:
     if channel == "email":
         deliver_chunk(rt, job_id, number, lines, folder)
     with rt.db.reads() as s:  # this chunk's share of the outputs, before it counts as done
-        write_parts(s, job_id, number, lines, folder / PARTS, written if chunk_files else None)
+        write_parts(
+            s,
+            job_id,
+            number,
+            lines,
+            folder / PARTS,
+            written if chunk_files else None,
+            records=recorder.copied,
+        )
     recorder.store([], done=True)
     _claim_finish(rt, job_id)
 

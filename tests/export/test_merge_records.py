@@ -71,6 +71,33 @@ def test_two_attempts_of_one_chunk_record_each_line_once(store) -> None:
     assert sorted(line for line, _ in rows) == list(range(2, 12))
     produced = sum(1 for _, outcome in rows if outcome == "produced")
     assert (chunk.status, chunk.done, chunk.rejected) == ("done", produced, 10 - produced)
+    # The parts are written from the records only when they are known to be every row: the
+    # second attempt met the first one's lines, so it must read the rows back.
+    assert first.copied is None or store.db.engine.dialect.name == "postgresql"
+    assert second.copied is None
+
+
+def test_parts_from_the_records_equal_parts_read_back(store, tmp_path: Path) -> None:
+    """On PostgreSQL an attempt whose every batch went in by COPY onto new lines keeps its
+    records (they are the chunk's rows) and writes its parts without reading the rows back; the
+    parts are the same files as those written from the database."""
+    from app.export.merge_parts import write_parts
+
+    _job(store, "j3")
+    lines = (2, 11)
+    attempt = ChunkRecords(store.db, "j3", 0, lines, Counter())
+    attempt.store(_records(range(2, 7)))
+    attempt.store(_records(range(7, 12)))
+    if store.db.engine.dialect.name != "postgresql":
+        assert attempt.copied is None  # SQLite: no COPY, the rows are read back
+        return
+    assert [r["line"] for r in attempt.copied or []] == list(range(2, 12))
+    with store.db.reads() as s:
+        write_parts(s, "j3", 0, lines, tmp_path / "kept", None, records=attempt.copied)
+        write_parts(s, "j3", 0, lines, tmp_path / "read", None)
+    for part in ("manifest/000000.csv", "rejects/000000.csv"):
+        kept = (tmp_path / "kept" / part).read_bytes()
+        assert kept == (tmp_path / "read" / part).read_bytes() and kept
 
 
 def test_cleanup_deletes_an_expired_jobs_rows(store, tmp_path: Path) -> None:
