@@ -202,6 +202,8 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
         index.units_with(p.pattern, sentences, 1) for p in (_ENROLL, _DATE, _MONITORING)
     )
     may = lambda where, n: where is None or n in where  # noqa: E731
+    # a regex none of whose required literals is in the letter is not run over it
+    scan = lambda p: p.finditer(text) if index.may_occur(p.pattern) else ()  # noqa: E731
     for n, s in enumerate(sentences):
         enroll_sentence = may(enrol, n) and bool(_ENROLL.search(s.text))
         for m in _DATE.finditer(s.text) if may(dated, n) else ():
@@ -245,7 +247,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                     )
     agency_phones, agency_domains = _directory(ctx.rulebook)
     known_phones = phones | agency_phones
-    for m in _PHONE.finditer(text):
+    for m in scan(_PHONE):
         if _digits(m.group()) not in known_phones:
             findings.append(
                 _finding(
@@ -257,7 +259,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                 )
             )
     known_domains = domains | agency_domains
-    emails = list(_EMAIL.finditer(text))
+    emails = list(scan(_EMAIL))
     email_spans = [(m.start(), m.end()) for m in emails]
     for m in emails:
         if m.group(1).lower() not in known_domains:
@@ -270,7 +272,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                     f"'{m.group()}' is not an address in the incident facts; check it.",
                 )
             )
-    for m in _SITE.finditer(text):
+    for m in scan(_SITE):
         if any(s <= m.start() < e for s, e in email_spans):
             continue
         dom = _domain(m.group())
@@ -287,7 +289,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                 )
             )
     if counts and facts.affected:
-        for m in _COUNT.finditer(text):
+        for m in scan(_COUNT):
             n = int(m.group(1).replace(",", ""))
             if n not in counts:
                 findings.append(

@@ -56,6 +56,12 @@ class SyllableTable:
                 w: int(n) for w, n in (line.split(" ") for line in self._data.split("\n") if line)
             }
 
+    def counts(self, words: list[str]) -> list[int | None]:
+        """`get` of each word (one C-level pass over the dict once `index()` has built it)."""
+        if self._dict is not None:
+            return list(map(self._dict.get, words))
+        return [self.get(w) for w in words]
+
     def get(self, word: str) -> int | None:
         """The word's CMU syllable count, or None when the dictionary lacks it."""
         if self._dict is not None:
@@ -233,5 +239,10 @@ def words_of(text: str) -> list[str]:
 
 
 def count(text: str) -> int:
-    """Syllables of a text as textstat counts them: the sum of its words' counts."""
-    return sum(map(word_syllables, words_of(text)))
+    """Syllables of a text as textstat counts them: the sum of its words' counts (looked up
+    in the table all at once; only words it lacks go through `word_syllables`)."""
+    words = words_of(text)
+    found = (_table if _table is not None else table()).counts(words)
+    if None in found:
+        found = [word_syllables(w) if n is None else n for w, n in zip(words, found, strict=True)]
+    return sum(found)  # type: ignore[arg-type]
