@@ -272,7 +272,9 @@ class _Reader:
                 return DIGITS, _NONE
             if nxt in _CLASS_ESCAPES:
                 return _OPAQUE
-            if nxt == "" or nxt.isalnum():  # \n, \x41, \1, \N{...}: not followed here
+            if nxt in "123456789" and not self.peek().isdigit():
+                return _OPAQUE  # a back-reference: what its group matched, nothing certain
+            if nxt == "" or nxt.isalnum():  # \x41, \12, \N{...}: not followed here
                 raise _Unknown
             return frozenset({fold(nxt)}), _NONE
         if c in ("^", "$"):
