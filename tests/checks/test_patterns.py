@@ -232,6 +232,7 @@ LITERAL_FREE = {
     "info_types": 1,  # the data-type list is longer than 32 strings
     "remediation_steps": 1,  # subject + action-verb list longer than 32 strings
     "consumer_steps": 1,  # an imperative at the start of a line, many verbs
+    "identity_theft_info_statement": 1,  # all_of: a list of sources longer than 32 strings
     "credit_monitoring_offer": 1,  # all_of: a code, a site, a call or a visit (short words)
     "plain_language": 1,  # '.': a document check, not a detector
     "font_min_10pt": 1,  # '.': a document check, not a detector
