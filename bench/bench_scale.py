@@ -19,9 +19,14 @@
   of 3 runs each, after a warm-up of both.
 - workers: on PostgreSQL, the same merge run by 1 and then 2 `candor worker` processes (started
   fresh, the clock started once each logged that it takes tasks); seconds from queueing to
-  complete, the phases (cut, chunks, finish), the workers' and the PostgreSQL backends' CPU
-  seconds (from /proc), speed-up (medians of ``--runs``), and the projected time for 10M
-  recipients on N workers from the measured per-worker rate (a calculation, not a measurement).
+  complete, the phases (cut, chunks, finish), how the chunks spread over the workers (chunks and
+  busy seconds per worker, and the tail: how long the first worker to run out waited for the
+  last chunk), each worker's, the PostgreSQL backends' and this benchmark's own CPU seconds
+  (from /proc), the load averages, the speed-up (medians of ``--runs``) beside the machine's
+  2-process ceiling measured before each pair (the same pure-Python work in 1 process, then
+  twice it in 2 at once: 2.0x on two idle cores; a speed-up is only as good as its window's
+  ceiling), and the projected time for 10M recipients on N workers from the measured per-worker
+  rate (a calculation, not a measurement).
 """
 
 from __future__ import annotations
@@ -415,7 +420,8 @@ def workers(n: int, mode: str, runs: int) -> None:
     )
     print(
         f"1 worker: {cpu1:.2f} CPU-s of worker + PostgreSQL for {one:.2f} s wall; "
-        f"serial before the first chunk and after the last: {serial1:.2f} s"
+        f"prepare + finish phases {serial1:.2f} s (with one worker the prepare phase is the "
+        "whole cut; with two, only the first chunk's cut and the finish are serial)"
     )
     per_worker = n / one
     print(
