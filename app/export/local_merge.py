@@ -63,6 +63,25 @@ def _job_settings(settings: Any, work: Path) -> Any:
     )
 
 
+def _job_database(work: Path, *, fresh: bool) -> Any:
+    """The job's own SQLite database: made at the current schema, or (a resume) migrated to it."""
+    from app.store.db import Database
+    from app.store.migrate import create_current, upgrade
+
+    path = work / JOB_DB
+    if fresh:  # made under a temporary name: a database file is at the current schema or absent
+        tmp = work / f".{JOB_DB}.tmp"
+        tmp.unlink(missing_ok=True)
+        made = Database.from_url(f"sqlite:///{tmp}")
+        create_current(made.engine)
+        made.dispose()
+        os.replace(tmp, path)
+    db = Database.from_url(f"sqlite:///{path}")
+    if not fresh:
+        upgrade(db.engine)
+    return db
+
+
 def _existing_job(db: Any) -> MergeJob | None:
     with db.reads() as s:
         return s.scalars(select(MergeJob).order_by(MergeJob.created_at.desc())).first()
@@ -151,19 +170,14 @@ def run_local_merge(
     work = out / JOB_DIR
     work.mkdir(exist_ok=True)
     job_settings = _job_settings(settings, work)
-    from app.store.db import Database
-    from app.store.migrate import upgrade
-
-    db = Database.from_url(job_settings.DATABASE_URL)
+    db = _job_database(work, fresh=not (work / JOB_DB).exists())
     try:
-        upgrade(db.engine)
         job = _existing_job(db)
         if job is not None and job.status == "failed":
             db.dispose()
             shutil.rmtree(work)
             work.mkdir()
-            db = Database.from_url(job_settings.DATABASE_URL)
-            upgrade(db.engine)
+            db = _job_database(work, fresh=True)
             job = None
         if job is None:
             upload = work / ".upload.csv"

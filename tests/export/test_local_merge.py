@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from support.recipients import COLUMNS, STATES_12, plan_for, write_recipients, write_rows
 
 from app.cli import main
@@ -23,6 +25,7 @@ from app.export.local_merge import JOB_DIR, run_local_merge
 from app.export.merge import MergeError, MergePlan, VariantLetter, run_merge
 from app.export.plan import plan_from_json
 from app.letters.drafting import draft_letter
+from app.store.migrate import alembic_config
 
 N = 130
 
@@ -78,6 +81,9 @@ def test_a_stopped_run_resumes_to_the_same_outputs(
     with pytest.raises(MergeError, match="run the same command again"):
         run_local_merge(plan, src, out, settings=settings, mode=mode, hooks={"stop_after": 25})
     assert not (out / "summary.json").exists()
+    with sqlite3.connect(out / JOB_DIR / "merge.sqlite") as conn:  # made at head, not migrated
+        (revision,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert revision == ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     result = run_local_merge(plan, src, out, settings=settings, mode=mode)
     assert 0 < result.resumed < N and result.produced + result.rejected + result.resumed > N
     assert _tree(out) == _tree(tmp_path / "engine")
