@@ -154,9 +154,12 @@ class LiteralIndex:
             return frozenset(i for i, piece in enumerate(pieces) if any(k in piece for k in keys))
         starts, table = self._by_unit(units)
         here = self._everywhere
-        found = frozenset().union(
-            *(self._units_of(key, units, starts, table) for key in keys if key in here)
-        )
+        sets = []
+        for key in keys:  # (a loop, not a generator of method calls: this runs per clause)
+            if key in here:
+                got = table.get(key)
+                sets.append(self._units_of(key, units, starts, table) if got is None else got)
+        found = frozenset().union(*sets)
         for key in self._unknown_of(keys):  # read after the automaton was built: find it here
             at = self.low.find(key)
             while at != -1:
