@@ -1,32 +1,41 @@
 """Median time to draft one letter vs a bare Jinja render of the same template (the floor).
 
-Run: .venv/bin/python bench/bench_render.py
-The two are timed alternately, one call of each per round, so the ratio holds on a busy machine.
-The floor renders the same compiled template with a precomputed context, so the difference
-is what Candor adds: building the LetterContext from facts and tidying the Markdown.
+    .venv/bin/python bench/bench_render.py [--repeat 400]
+    .venv/bin/python bench/bench_render.py --baseline 66dcdf6 [--rounds 5]
+
+The draft and the floor are timed alternately, one call of each per round, so the ratio holds on a
+busy machine. The floor renders the same compiled template with a precomputed context, so the
+difference is what Candor adds: building the LetterContext from facts and tidying the Markdown.
+
+`--baseline REV` also measures REV's code in the same run (bench/baseline.py: a temporary git
+worktree of REV, run with this interpreter): `--rounds` child processes per side, alternating,
+each side with its own rules, templates and example facts. It prints each side's median draft
+time per case and this tree's time over the baseline's. `--root DIR --json` is that child.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import baseline  # noqa: E402
 
-from app.domain.facts import IncidentFacts  # noqa: E402
-from app.letters.context import build_context  # noqa: E402
-from app.letters.drafting import draft_letter  # noqa: E402
-from app.letters.render import context_vars, letter_environment, template_name  # noqa: E402
-from app.rulebook.loader import load_rulebook  # noqa: E402
+CASES = [
+    ("US-HIPAA", "plain"),
+    ("US-CA", "empathetic"),
+    ("US-MA", "formal"),
+    ("EU-GDPR", "formal"),
+]
 
-TEMPLATES = ROOT / "templates" / "letters"
 
-
-def _medians_us(full, floor, repeat: int = 400) -> tuple[float, float]:
+def _medians_us(full, floor, repeat: int) -> tuple[float, float]:
     """Median µs of `full` and of `floor`, timed alternately (one of each per round), so a busy
     machine slows both alike and their ratio stays meaningful."""
     for _ in range(20):
@@ -44,31 +53,90 @@ def _medians_us(full, floor, repeat: int = 400) -> tuple[float, float]:
     return statistics.median(a) * 1e6, statistics.median(b) * 1e6
 
 
-def main() -> None:
-    rb = load_rulebook(ROOT / "rules")
+def measure(root: Path, repeat: int) -> dict[str, tuple[float, float]]:
+    """Case → (draft µs, floor µs) for the code, rules, templates and example under `root`."""
+    sys.path.insert(0, str(root))
+    from app.domain.facts import IncidentFacts
+    from app.letters.context import build_context
+    from app.letters.drafting import draft_letter
+    from app.letters.render import context_vars, letter_environment, template_name
+    from app.rulebook.loader import load_rulebook
+
+    templates = root / "templates" / "letters"
+    rb = load_rulebook(root / "rules")
     facts = IncidentFacts.model_validate(
-        json.loads((ROOT / "examples" / "hospital-ransomware.json").read_text())
+        json.loads((root / "examples" / "hospital-ransomware.json").read_text())
     )
-    env = letter_environment(str(TEMPLATES))
-    print(f"{'case':38} {'candor µs':>10} {'floor µs':>10} {'ratio':>6}")
-    for jurisdiction, tone in [
-        ("US-HIPAA", "plain"),
-        ("US-CA", "empathetic"),
-        ("US-MA", "formal"),
-        ("EU-GDPR", "formal"),
-    ]:
+    env = letter_environment(str(templates))
+    out = {}
+    for jurisdiction, tone in CASES:
         if jurisdiction not in rb.jurisdictions:
             continue
         ctx = build_context(facts, rb, jurisdiction=jurisdiction, tone=tone)
         variables = context_vars(ctx)
         template = env.get_template(template_name(tone))
-        full, floor = _medians_us(
+        out[f"{jurisdiction} / {tone}"] = _medians_us(
             lambda t=tone, j=jurisdiction: draft_letter(
-                facts, rb, TEMPLATES, tone=t, jurisdiction=j
+                facts, rb, templates, tone=t, jurisdiction=j
             ),
             lambda t=template, v=variables: t.render(v),
+            repeat,
         )
-        print(f"{jurisdiction + ' / ' + tone:38} {full:10.1f} {floor:10.1f} {full / floor:6.2f}x")
+    return out
+
+
+def compare(rev: str, rounds: int, repeat: int) -> None:
+    """This tree beside REV: child processes alternating, medians over rounds per side."""
+    results: dict[str, dict[str, list[tuple[float, float]]]] = {baseline.THIS: {}, "baseline": {}}
+    print(f"before: {baseline.load()}")
+    with baseline.checkout(rev) as tree:
+        for side, root in baseline.rounds(rounds, tree):
+            out = subprocess.run(
+                [sys.executable, __file__, "--root", str(root), "--json", "--repeat", str(repeat)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            for case, pair in json.loads(out).items():
+                results[side].setdefault(case, []).append(tuple(pair))
+    print(f"after:  {baseline.load()}")
+    print(f"medians of {rounds} alternating runs per side, {repeat} drafts each; baseline = {rev}")
+    print(
+        f"{'case':24} {'this µs':>8} {'floor':>6} {'ratio':>6} "
+        f"{'base µs':>8} {'floor':>6} {'ratio':>6}  this / baseline"
+    )
+    for case in results[baseline.THIS]:
+        row = []
+        for side in (baseline.THIS, "baseline"):
+            runs = results[side].get(case, [])
+            full = baseline.median([f for f, _ in runs])
+            floor = baseline.median([f for _, f in runs])
+            row.append((full, floor))
+        (tf, tfl), (bf, bfl) = row
+        print(
+            f"{case:24} {tf:8.1f} {tfl:6.1f} {tf / tfl:5.2f}x {bf:8.1f} {bfl:6.1f} {bf / bfl:5.2f}x"
+            f"  {baseline.verdict(tf, bf, higher_is_better=False)}"
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=400, help="drafts per case per run")
+    ap.add_argument("--baseline", metavar="REV", help="also measure REV's code, alternating")
+    ap.add_argument("--rounds", type=int, default=5, help="runs per side with --baseline")
+    ap.add_argument("--root", type=Path, default=baseline.ROOT, help=argparse.SUPPRESS)
+    ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.baseline:
+        compare(args.baseline, args.rounds, args.repeat)
+        return
+    results = measure(args.root.resolve(), args.repeat)
+    if args.json:
+        print(json.dumps(results))
+        return
+    print(f"{'case':38} {'candor µs':>10} {'floor µs':>10} {'ratio':>6}")
+    for case, (full, floor) in results.items():
+        print(f"{case:38} {full:10.1f} {floor:10.1f} {full / floor:6.2f}x")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,18 @@
 """Saves per second and check-on-save latency under concurrent clients, against a real server.
 
     .venv/bin/python bench/bench_saves.py [--clients 8] [--seconds 20] [--database-url URL]
+    .venv/bin/python bench/bench_saves.py --baseline 66dcdf6 [--rounds 3] [--seconds 10]
 
 Starts `candor serve` on a fresh SQLite file (or the given URL), creates an incident with one
-draft per client (so clients do not conflict), then each client saves edited text in a loop on
-its own draft. Reports saves/s, HTTP latency percentiles, and the check time the server measured
-for each saved version (DraftVersion.check_ms). Not part of the test pass/fail.
+draft per client (so clients do not conflict), then each client first reads its draft in a loop
+(authenticated reads: auth + DB read + JSON, no write, no check), then saves edited text in a loop
+on its own draft. Reports saves/s, HTTP latency percentiles, reads/s, and the check time the server
+measured for each saved version (DraftVersion.check_ms). Not part of the test pass/fail.
+
+`--baseline REV` also serves REV's code in the same run (bench/baseline.py: a temporary git
+worktree of REV, run with this interpreter, its own examples and a fresh database per run):
+`--rounds` runs per side, alternating, then each side's median saves/s and reads/s and this tree's
+figure over the baseline's.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+import baseline  # noqa: E402
 from support.storedb import example, make_user, server_env, start_server  # noqa: E402
 
 
@@ -34,26 +43,24 @@ def pct(values: list[float], p: float) -> float:
     )
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--clients", type=int, default=8)
-    ap.add_argument("--seconds", type=float, default=20)
-    ap.add_argument("--database-url", default=None)
-    args = ap.parse_args()
+def run(root: Path, clients: int, seconds: float, database_url: str | None) -> dict[str, float]:
+    """One run against a server of the code under `root`: reads, then saves; the figures."""
     tmp = Path(tempfile.mkdtemp(prefix="candor-bench-"))
-    url = args.database_url or f"sqlite:///{tmp}/bench.db"
+    url = database_url or f"sqlite:///{tmp}/bench.db"
     env = server_env(url, tmp)
-    token = make_user(env, "responder", f"bench{int(time.time())}@corp.example")
+    token = make_user(env, "responder", f"bench{int(time.time())}@corp.example", root=root)
     H = {"Authorization": f"Bearer {token}"}
-    server = start_server(env, tmp / "server.log")
+    server = start_server(env, tmp / "server.log", root=root)
     try:
         api = server.base + "/api/v1"
-        r = httpx.post(api + "/incidents", json={"facts": example()}, headers=H, timeout=300)
+        r = httpx.post(
+            api + "/incidents", json={"facts": example(root=root)}, headers=H, timeout=300
+        )
         r.raise_for_status()
         first = r.json()["drafts"][0]
         drafts = []
         for i in range(
-            args.clients
+            clients
         ):  # one draft per client: same incident, extra variants via tones/codes
             drafts.append((first["id"], first["version"]["text"]) if i == 0 else None)
         inc = first["incident_id"]
@@ -64,7 +71,7 @@ def main() -> int:
             for v in ("US-GENERIC", "US-CA", "US-MA", "US-NY", "US-TX", "US-WA", "US-OR")
             for t in ("plain", *tones)
         ]
-        for i in range(1, args.clients):
+        for i in range(1, clients):
             v, t = next(c for c in candidates if c not in existing)
             existing.add((v, t))
             d = httpx.post(
@@ -120,36 +127,112 @@ def main() -> int:
                     n += 1
             return n
 
-        read_seconds = max(2.0, args.seconds / 2)
+        def warm(i: int) -> None:
+            """A few untimed reads per client first: the server's first requests pay one-off set-up
+            (connections, lazy imports) that would otherwise dominate a short read phase."""
+            with httpx.Client(timeout=300) as c:
+                for _ in range(3):
+                    c.get(f"{api}/drafts/{drafts[i][0]}", headers=H).raise_for_status()
+
+        with ThreadPoolExecutor(clients) as pool:
+            list(pool.map(warm, range(clients)))
+        read_seconds = max(2.0, seconds / 2)
         read_end[0] = time.monotonic() + read_seconds
         t0 = time.monotonic()
-        with ThreadPoolExecutor(args.clients) as pool:
-            reads = sum(pool.map(reader, range(args.clients)))
+        with ThreadPoolExecutor(clients) as pool:
+            reads = sum(pool.map(reader, range(clients)))
         read_elapsed = time.monotonic() - t0
 
-        end = time.monotonic() + args.seconds
+        end = time.monotonic() + seconds
         t0 = time.monotonic()
-        with ThreadPoolExecutor(args.clients) as pool:
-            saves = sum(pool.map(client, range(args.clients)))
+        with ThreadPoolExecutor(clients) as pool:
+            saves = sum(pool.map(client, range(clients)))
         elapsed = time.monotonic() - t0
-        backend = url.split(":", 1)[0]
-        print(
-            f"backend={backend} clients={args.clients} duration={elapsed:.1f}s saves={saves} errors={errors[0]}"
-        )
-        print(f"saves/s={saves / elapsed:.1f}")
-        print(
-            f"save latency ms: p50={pct(latencies, 50):.0f} p95={pct(latencies, 95):.0f} max={max(latencies):.0f}"
-        )
-        print(
-            f"baseline (draft reads, same clients): reads/s={reads / read_elapsed:.1f} "
-            f"p50={pct(read_latencies, 50):.0f} ms; save p50 / read p50 = {pct(latencies, 50) / pct(read_latencies, 50):.1f}x"
-        )
-        print(
-            f"check-on-save ms (server-side): mean={statistics.mean(check_ms):.0f} p50={pct(check_ms, 50):.0f} "
-            f"p95={pct(check_ms, 95):.0f}"
-        )
+        return {
+            "saves": saves,
+            "errors": errors[0],
+            "elapsed": elapsed,
+            "saves/s": saves / elapsed,
+            "save p50": pct(latencies, 50),
+            "save p95": pct(latencies, 95),
+            "save max": max(latencies),
+            "reads/s": reads / read_elapsed,
+            "read p50": pct(read_latencies, 50),
+            "check mean": statistics.mean(check_ms),
+            "check p50": pct(check_ms, 50),
+            "check p95": pct(check_ms, 95),
+        }
     finally:
         server.stop()
+
+
+def report(r: dict[str, float], clients: int, backend: str) -> None:
+    """One run's figures, as the bench has always printed them."""
+    print(
+        f"backend={backend} clients={clients} duration={r['elapsed']:.1f}s saves={r['saves']} "
+        f"errors={r['errors']}"
+    )
+    print(f"saves/s={r['saves/s']:.1f}")
+    print(
+        f"save latency ms: p50={r['save p50']:.0f} p95={r['save p95']:.0f} max={r['save max']:.0f}"
+    )
+    print(
+        f"baseline (draft reads, same clients): reads/s={r['reads/s']:.1f} "
+        f"p50={r['read p50']:.0f} ms; save p50 / read p50 = {r['save p50'] / r['read p50']:.1f}x"
+    )
+    print(
+        f"check-on-save ms (server-side): mean={r['check mean']:.0f} p50={r['check p50']:.0f} "
+        f"p95={r['check p95']:.0f}"
+    )
+
+
+def compare(rev: str, rounds: int, clients: int, seconds: float) -> None:
+    """This tree beside REV's code, alternating runs, each on a fresh SQLite database."""
+    runs: dict[str, list[dict[str, float]]] = {baseline.THIS: [], "baseline": []}
+    print(f"before: {baseline.load()}")
+    with baseline.checkout(rev) as tree:
+        for side, root in baseline.rounds(rounds, tree):
+            r = run(root, clients, seconds, None)
+            runs[side].append(r)
+            print(
+                f"  {side:9} saves/s={r['saves/s']:6.1f} reads/s={r['reads/s']:6.1f} "
+                f"save p50={r['save p50']:4.0f} ms read p50={r['read p50']:4.0f} ms "
+                f"check p50={r['check p50']:3.0f} ms errors={r['errors']}",
+                flush=True,
+            )
+    print(f"after:  {baseline.load()}")
+    print(f"medians of {rounds} alternating runs per side, {clients} clients; baseline = {rev}")
+    for key, higher in [
+        ("saves/s", True),
+        ("reads/s", True),
+        ("save p50", False),
+        ("read p50", False),
+        ("check p50", False),
+    ]:
+        this = baseline.median([r[key] for r in runs[baseline.THIS]])
+        base = baseline.median([r[key] for r in runs["baseline"]])
+        print(
+            f"{key:10} this {this:7.1f}  baseline {base:7.1f}  this / baseline "
+            f"{baseline.verdict(this, base, higher_is_better=higher)}"
+        )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--database-url", default=None)
+    ap.add_argument("--baseline", metavar="REV", help="also serve REV's code, alternating")
+    ap.add_argument("--rounds", type=int, default=3, help="runs per side with --baseline")
+    args = ap.parse_args()
+    if args.baseline:
+        if args.database_url:
+            ap.error("--baseline runs each side on a fresh SQLite file; leave out --database-url")
+        compare(args.baseline, args.rounds, args.clients, args.seconds)
+        return 0
+    r = run(ROOT, args.clients, args.seconds, args.database_url)
+    url = args.database_url or "sqlite:"
+    report(r, args.clients, url.split(":", 1)[0])
     return 0
 
 

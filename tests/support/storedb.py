@@ -181,13 +181,14 @@ class Server:
 
 
 def candor(
-    args: list[str], env: dict[str, str], timeout: float = 120
+    args: list[str], env: dict[str, str], timeout: float = 120, root: Path = PROJECT_ROOT
 ) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
-    """Run the `candor` CLI in a subprocess."""
+    """Run the `candor` CLI in a subprocess (the code under `root`: bench/baseline.py passes
+    another revision's tree)."""
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         env=env,
-        cwd=PROJECT_ROOT,
+        cwd=root,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -195,8 +196,10 @@ def candor(
     )
 
 
-def start_server(env: dict[str, str], log: Path, timeout: float = 90) -> Server:
-    """Start `candor serve` on a free port and wait for /healthz."""
+def start_server(
+    env: dict[str, str], log: Path, timeout: float = 90, root: Path = PROJECT_ROOT
+) -> Server:
+    """Start `candor serve` (the code under `root`) on a free port and wait for /healthz."""
     port = free_port()
     fh = open(log, "ab")
     proc = subprocess.Popen(
@@ -213,7 +216,7 @@ def start_server(env: dict[str, str], log: Path, timeout: float = 90) -> Server:
             "warning",
         ],
         env=env,
-        cwd=PROJECT_ROOT,
+        cwd=root,
         stdout=fh,
         stderr=subprocess.STDOUT,
     )
@@ -232,20 +235,20 @@ def start_server(env: dict[str, str], log: Path, timeout: float = 90) -> Server:
     raise RuntimeError(f"server did not start in {timeout}s: {log.read_text()[-2000:]}")
 
 
-def make_user(env: dict[str, str], role: str, email: str) -> str:
-    """Create a user through the CLI and return their API token."""
-    r = candor(["users", "create", "--role", role, "--email", email, "--token"], env)
+def make_user(env: dict[str, str], role: str, email: str, root: Path = PROJECT_ROOT) -> str:
+    """Create a user through the CLI (the code under `root`) and return their API token."""
+    r = candor(["users", "create", "--role", role, "--email", email, "--token"], env, root=root)
     assert r.returncode == 0, r.stderr
     return next(
         line.split(": ", 1)[1] for line in r.stdout.splitlines() if line.startswith("api token: ")
     )
 
 
-def example(name: str = "retailer-card-breach") -> dict:  # type: ignore[type-arg]
-    """Example facts as JSON."""
+def example(name: str = "retailer-card-breach", root: Path = PROJECT_ROOT) -> dict:  # type: ignore[type-arg]
+    """Example facts as JSON (from the tree at `root`)."""
     import json
 
-    return json.loads((PROJECT_ROOT / "examples" / f"{name}.json").read_text())
+    return json.loads((root / "examples" / f"{name}.json").read_text())
 
 
 def change_toll_free(
