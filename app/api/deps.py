@@ -35,8 +35,8 @@ WriteSessionDep = Annotated[Session, Depends(get_write_db)]  # GET routes that r
 def get_optional_user(request: Request, session: SessionDep) -> User | None:
     """The signed-in user (token or session cookie), or None, attached to this request's session.
 
-    The route's access marker usually identified the caller already, in a short session of its
-    own (app.auth.policy); the user is merged into `session` without another query.
+    The route's access marker usually identified the caller already, in this same session
+    (app.auth.policy); a user found in another session is merged in without another query.
     """
     ident = identify(request, session)
     if ident is None:

@@ -12,7 +12,7 @@ checks every route × role.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
@@ -26,6 +26,7 @@ from app.auth import csrf
 from app.auth.identity import check_csrf, identify
 from app.auth.roles import ALL
 from app.core.errors import ConfigError, Forbidden, Unauthorized
+from app.store.db import READ_METHODS, begin_read, get_db
 
 
 class Allow:
@@ -44,7 +45,9 @@ class Allow:
     def __repr__(self) -> str:
         return "Allow(public)" if self.public else f"Allow({', '.join(sorted(self.roles))})"
 
-    async def __call__(self, request: Request) -> None:
+    async def __call__(
+        self, request: Request, session: Annotated[Session, Depends(get_db)]
+    ) -> None:
         """The dependency FastAPI runs before the route: 401/403 (or, for a page, a redirect to sign in)."""
         if self.public:
             return
@@ -56,14 +59,25 @@ class Allow:
         ):
             token = (await request.form()).get(csrf.FORM_FIELD)
             form_token = token if isinstance(token, str) else None
-        await run_in_threadpool(self._check_in_read_session, request, form_token)
+        await run_in_threadpool(self._check_in_session, request, session, form_token)
 
-    def _check_in_read_session(self, request: Request, form_token: str | None) -> None:
-        """Identify in a short read session of its own: the check holds no transaction (on SQLite,
-        no write lock) while the route runs, so a long stateless request (a grammar check) never
-        blocks a writer. The route's own session re-attaches the user (app.api.deps.CurrentUser)."""
-        with request.app.state.db.reads() as read_session:
-            self.check(request, read_session, form_token)
+    def _check_in_session(self, request: Request, session: Session, form_token: str | None) -> None:
+        """Identify in the request's own session (FastAPI hands the route the same one), so a
+        request costs one connection and the route finds the user already loaded.
+
+        A read (GET/HEAD) goes on in the same transaction: one snapshot for the whole request. Any
+        other method identifies in a read transaction that ends at once: the check holds no
+        transaction (on SQLite, no write lock) while the route runs, so a long stateless request
+        (a grammar check) never blocks a writer, and the route's first write opens its own.
+        """
+        if request.method in READ_METHODS:
+            self.check(request, session, form_token)
+            return
+        begin_read(session)
+        try:
+            self.check(request, session, form_token)
+        finally:
+            session.commit()  # ends the read; expire_on_commit is off, so the user stays loaded
 
     def check(self, request: Request, session: Session, form_token: str | None = None) -> None:
         """Raise 401/403 unless the caller's role is allowed (and CSRF holds for cookie requests)."""

@@ -24,6 +24,7 @@ from app.rulebook.common import Regex, StrictModel
 
 FILE = "content.yml"
 BUNDLED = PROJECT_ROOT / "templates" / "letters" / FILE
+BUNDLED_DIR = str(BUNDLED.parent)  # the default templates folder, as the caches key it
 REGISTER = {
     "plain": "plain",
     "empathetic": "plain",

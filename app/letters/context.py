@@ -17,7 +17,7 @@ from app.domain.jurisdictions import required_elements
 from app.domain.regions import residence_name
 from app.domain.tones import TONES
 from app.letters import fitting
-from app.letters.content import BUNDLED, REGISTER, load_content, render_text
+from app.letters.content import BUNDLED_DIR, REGISTER, load_content, render_text
 from app.letters.fitting import Audience
 from app.letters.timeline import Timeline, timeline
 from app.rulebook.loader import Rulebook
@@ -391,7 +391,7 @@ def build_context(
     codes = list(jurisdictions or ([jurisdiction] if jurisdiction else []))
     if not codes:
         raise ValueError("build_context needs `jurisdiction` or `jurisdictions`")
-    tdir = str(templates_dir or BUNDLED.parent)
+    tdir = str(templates_dir) if templates_dir else BUNDLED_DIR
     content = load_content(tdir)
     group = [rulebook.jurisdiction(code) for code in codes]
     aud = _group(rulebook, codes, facts)
@@ -453,12 +453,13 @@ def build_context(
         else Contact(name=""),
     }
     steps = []
-    for sid in fitting.step_ids(content, facts, aud):
-        sdef = next(s for s in content.steps if s.id == sid)
+    for sdef in fitting.steps(content, facts, aud):
         title, reason, detail = fitting.render_step(
             tdir, fitting.step_text(sdef, tone, facts), variables
         )
-        steps.append(Step(sid, title, reason, detail, render_text(tdir, sdef.deadline, variables)))
+        steps.append(
+            Step(sdef.id, title, reason, detail, render_text(tdir, sdef.deadline, variables))
+        )
     reg = REGISTER[tone]
     personal_data = (
         "personal data"

@@ -86,14 +86,14 @@ def _rank(step: StepDef, facts: IncidentFacts, audience: Audience) -> int | None
     return 2 if w.always else None
 
 
-def step_ids(content: LetterContent, facts: IncidentFacts, audience: Audience) -> list[str]:
+def steps(content: LetterContent, facts: IncidentFacts, audience: Audience) -> list[StepDef]:
     """The steps this letter carries, most protective first (data-fitted, then law-required, then always)."""
     ranked = [
-        (r, i, s.id)
+        (r, i, s)
         for i, s in enumerate(content.steps)
         if (r := _rank(s, facts, audience)) is not None
     ]
-    return [sid for _, _, sid in sorted(ranked)]
+    return [s for _, _, s in sorted(ranked, key=lambda t: (t[0], t[1]))]
 
 
 def step_text(step: StepDef, tone: str, facts: IncidentFacts) -> StepText:

@@ -69,23 +69,21 @@ def tidy(text: str) -> str:
     """
     blocks: list[list[str]] = []
     joining = False
+    last_item = False  # the last line kept is a list item
     for raw in text.splitlines():
-        hard_break = raw.endswith("  ") and raw.strip() != ""
         line = raw.rstrip()
         if not line:
             joining = False
             continue
-        is_item = bool(_LIST_ITEM.match(line))
-        if joining or (
-            is_item
-            and blocks
-            and _LIST_ITEM.match(blocks[-1][-1])
-            and not blocks[-1][-1].startswith("#")
-        ):
-            blocks[-1].append(line + ("  " if hard_break else ""))
+        hard_break = raw.endswith("  ")
+        is_item = _LIST_ITEM.match(line) is not None
+        kept = line + "  " if hard_break else line
+        if joining or (is_item and last_item):
+            blocks[-1].append(kept)
         else:
-            blocks.append([line + ("  " if hard_break else "")])
+            blocks.append([kept])
         joining = hard_break
+        last_item = is_item
     return "\n\n".join("\n".join(b) for b in blocks) + "\n"
 
 
