@@ -21,9 +21,15 @@ from app.letters.context import TONES, LetterContext
 
 @lru_cache(maxsize=8)
 def letter_environment(templates_dir: str) -> SandboxedEnvironment:
-    """One sandboxed environment per templates folder (compiled templates are cached in it)."""
+    """One sandboxed environment per templates folder (compiled templates are cached in it).
+
+    `auto_reload` is off: the templates are validated at start-up (`validate_templates`), so what
+    renders is what was validated, and a draft does not stat its template files (the tone's and
+    the base it extends) on every render. A changed template takes effect on restart.
+    """
     return SandboxedEnvironment(
         loader=FileSystemLoader(templates_dir),
+        auto_reload=False,
         undefined=StrictUndefined,
         autoescape=False,  # Markdown text; HTML output escapes in app/letters/markup.py.
         trim_blocks=True,

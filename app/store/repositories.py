@@ -183,6 +183,25 @@ def get_version(session: Session, draft_id: int, number: int | None = None) -> D
     return row
 
 
+def draft_version(
+    session: Session, draft_id: int, number: int | None = None
+) -> tuple[Draft, DraftVersion, int]:
+    """A draft, one of its versions (default: the current one) and its incident's facts version,
+    in one query (a draft is read far more often than it is written)."""
+    wanted = Draft.current_version if number is None else number
+    row = session.execute(
+        select(Draft, DraftVersion, Incident.facts_version)
+        .join(DraftVersion, (DraftVersion.draft_id == Draft.id) & (DraftVersion.number == wanted))
+        .join(Incident, Incident.id == Draft.incident_id)
+        .where(Draft.id == draft_id)
+    ).one_or_none()
+    if row is None:  # no such draft or version: the one-by-one look-ups say which (404)
+        version = get_version(session, draft_id, number)
+        draft = get_draft(session, draft_id)
+        return draft, version, get_incident(session, draft.incident_id).facts_version
+    return row[0], row[1], row[2]
+
+
 def list_versions(session: Session, draft_id: int) -> list[DraftVersion]:
     """Every version of a draft, oldest first."""
     get_draft(session, draft_id)

@@ -176,9 +176,7 @@ def same_artifact(a: Draft, b: Draft) -> bool:
 
 def detail(session: Session, draft_id: int, number: int | None = None) -> DraftDetail:
     """One draft version with its report (waivers applied), reviews, waivers and sign-off."""
-    draft = repo.get_draft(session, draft_id)
-    version = repo.get_version(session, draft_id, number)
-    incident = repo.get_incident(session, draft.incident_id)
+    draft, version, facts_version = repo.draft_version(session, draft_id, number)
     waivers = repo.waivers_for(session, version.id)
     return DraftDetail(
         draft=draft,
@@ -187,7 +185,7 @@ def detail(session: Session, draft_id: int, number: int | None = None) -> DraftD
         reviews=repo.reviews_for(session, version.id),
         waivers=waivers,
         sign_off=repo.sign_off_for(session, version.id),
-        incident_facts_version=incident.facts_version,
+        incident_facts_version=facts_version,
         stale_reasons=stale_reasons(session, draft),
     )
 
