@@ -47,6 +47,12 @@ def _code_hash() -> str:
     return digest.hexdigest()[:12]
 
 
+# Hashed once, when this module (and the literal reader it imports) is loaded: hashing the files
+# at each call would let a process whose checkout changed under it (an upgrade in place, a rebase)
+# store what its old code built under the new code's key, and every later process would trust it.
+CODE_HASH = _code_hash()
+
+
 def _trusted(path: Path) -> bool:
     """Our own file, not writable by group or others (a pickle from anyone else is never read)."""
     try:
@@ -81,7 +87,7 @@ def load_rulebook_cached(root: Path, cache_dir: Path | None, *, compiled: bool =
     if cache_dir is None:
         return _build(root, files, content_hash, compiled)
     form = "compiled" if compiled else "models"
-    path = Path(cache_dir) / f"rulebook-{content_hash.split(':')[-1]}-{_code_hash()}-{form}.pickle"
+    path = Path(cache_dir) / f"rulebook-{content_hash.split(':')[-1]}-{CODE_HASH}-{form}.pickle"
     if _trusted(path):
         try:
             with path.open("rb") as f:

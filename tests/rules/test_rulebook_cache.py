@@ -51,3 +51,15 @@ def test_a_cache_file_others_can_write_is_not_read(tmp_path) -> None:  # type: i
         PROJECT_ROOT / "rules"
     )
     assert pickle_file.stat().st_mode & 0o777 == 0o600  # rewritten, private again
+
+
+def test_the_code_key_is_the_code_this_process_loaded(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Schema files that change on disk after start-up (an upgrade in place) must not re-key the
+    cache: the process would store what its old code built under the new code's key."""
+    from app.rulebook import cache
+
+    monkeypatch.setattr(cache, "_code_hash", lambda: "changed-on-disk")
+    load_rulebook_cached(PROJECT_ROOT / "rules", tmp_path)
+    (pickle_file,) = tmp_path.glob("rulebook-*.pickle")
+    assert f"-{cache.CODE_HASH}-" in pickle_file.name
+    assert "changed-on-disk" not in pickle_file.name
