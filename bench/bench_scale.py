@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,21 @@ def _settings(db_url: str, tmp: Path, **extra: object):  # type: ignore[no-untyp
 def _sys_cpu() -> float:
     """System CPU seconds of this process: the kernel's share (file creation, mostly)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_stime
+
+
+def _measured(n: int, merge: Callable[[], object]) -> dict[str, float]:
+    """Wall, process CPU and kernel CPU of one merge, with the process's peak RSS."""
+    cpu, sys_cpu = time.process_time(), _sys_cpu()
+    t = time.perf_counter()
+    merge()
+    secs, cpu, sys_cpu = time.perf_counter() - t, time.process_time() - cpu, _sys_cpu() - sys_cpu
+    return {
+        "n": n,
+        "seconds": secs,
+        "cpu": cpu,
+        "sys": sys_cpu,
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def _fs_type(path: Path) -> str:
@@ -96,33 +112,27 @@ def _sharded_text(n: int, tmp: Path, mode: str = "per-recipient") -> dict[str, f
     upgrade(db.engine)
     settings = _settings(url, tmp)
     runner = InProcessRunner(db, settings)
-    cpu, sys_cpu = time.process_time(), _sys_cpu()
-    t = time.perf_counter()
-    with db.sessions() as s:
-        job = jobs.create_job(
-            s,
-            settings.EXPORT_DIR,
-            plan=plan_for(STATES_12),
-            upload=src,
-            fmt="text",
-            mode=mode,
-            incident_id=None,
-            created_by=None,
-            chunk_size=settings.MERGE_CHUNK_SIZE,
-        )
-        jobs.start(s, runner, job)
-    runner.wait(job)
-    secs, cpu, sys_cpu = time.perf_counter() - t, time.process_time() - cpu, _sys_cpu() - sys_cpu
-    with db.reads() as s:
-        st = jobs.view(s, job, runner)
-    assert st["status"] == "complete" and st["done"] == n, st
-    return {
-        "n": n,
-        "seconds": secs,
-        "cpu": cpu,
-        "sys": sys_cpu,
-        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
+
+    def merge() -> None:
+        with db.sessions() as s:
+            job = jobs.create_job(
+                s,
+                settings.EXPORT_DIR,
+                plan=plan_for(STATES_12),
+                upload=src,
+                fmt="text",
+                mode=mode,
+                incident_id=None,
+                created_by=None,
+                chunk_size=settings.MERGE_CHUNK_SIZE,
+            )
+            jobs.start(s, runner, job)
+        runner.wait(job)
+        with db.reads() as s:
+            st = jobs.view(s, job, runner)
+        assert st["status"] == "complete" and st["done"] == n, st
+
+    return _measured(n, merge)
 
 
 def _engine_text(n: int, tmp: Path, mode: str = "per-recipient") -> dict[str, float]:
@@ -131,17 +141,10 @@ def _engine_text(n: int, tmp: Path, mode: str = "per-recipient") -> dict[str, fl
 
     src = tmp / "r.csv"
     write_recipients(src, n, STATES_12)
-    cpu, sys_cpu = time.process_time(), _sys_cpu()
-    t = time.perf_counter()
-    run_merge(plan_for(STATES_12), src, tmp / "out", fmt="text", mode=mode)  # type: ignore[arg-type]
-    secs, cpu, sys_cpu = time.perf_counter() - t, time.process_time() - cpu, _sys_cpu() - sys_cpu
-    return {
-        "n": n,
-        "seconds": secs,
-        "cpu": cpu,
-        "sys": sys_cpu,
-        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
+    return _measured(
+        n,
+        lambda: run_merge(plan_for(STATES_12), src, tmp / "out", fmt="text", mode=mode),  # type: ignore[arg-type]
+    )
 
 
 def _cli_text(n: int, tmp: Path, mode: str = "per-recipient") -> dict[str, float]:
@@ -152,17 +155,12 @@ def _cli_text(n: int, tmp: Path, mode: str = "per-recipient") -> dict[str, float
     src = tmp / "r.csv"
     write_recipients(src, n, STATES_12)
     settings = _settings(f"sqlite:///{tmp}/unused.db", tmp)
-    cpu, sys_cpu = time.process_time(), _sys_cpu()
-    t = time.perf_counter()
-    run_local_merge(plan_for(STATES_12), src, tmp / "out", settings=settings, mode=mode)
-    secs, cpu, sys_cpu = time.perf_counter() - t, time.process_time() - cpu, _sys_cpu() - sys_cpu
-    return {
-        "n": n,
-        "seconds": secs,
-        "cpu": cpu,
-        "sys": sys_cpu,
-        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
+    return _measured(
+        n,
+        lambda: run_local_merge(
+            plan_for(STATES_12), src, tmp / "out", settings=settings, mode=mode
+        ),
+    )
 
 
 def _child(kind: str, n: int, mode: str, base: Path | None) -> dict[str, float]:
