@@ -36,6 +36,7 @@ class CheckContext:
     elements: list[Any] = field(default_factory=list)
     found: dict[str, Any] | None = None  # element id -> evidence, detected once per run
     readability: dict[str, float] = field(default_factory=dict)
+    counts: Any = None  # the prose's readability Counts, summed once per run (readability.py)
     notes: list[str] = field(default_factory=list)
 
     @property

@@ -209,7 +209,7 @@ def run_checks(
         findings=findings,
         elements=ctx.elements,
         empathy=summarise(ctx.empathy),
-        readability={k: v for k, v in ctx.readability.items() if not k.startswith("_")},
+        readability=ctx.readability,
         grammar=g_status,
         rulebook=rulebook.hash,
         notes=ctx.notes,

@@ -134,8 +134,8 @@ def _hard_words_in(chunk: str) -> tuple[str, ...]:
     A word's count is `syllables.count(word)`; the words are read in one pass: each holds a
     letter and no space, so it is exactly one of the joined text's words."""
     words = _WORD.findall(chunk)
-    counted = syllables.words_of(" ".join(words))
-    return tuple(w for w, n in zip(words, counted, strict=True) if syllables.word_syllables(n) >= 3)
+    counted = syllables.counts_of_words(syllables.words_of(" ".join(words)))
+    return tuple(w for w, n in zip(words, counted, strict=True) if n >= 3)
 
 
 def counts_of(units: list[Unit], language: str = "en") -> Counts:
@@ -143,9 +143,7 @@ def counts_of(units: list[Unit], language: str = "en") -> Counts:
     counter = _sentence_counts_es if language == "es" else _sentence_counts
     words = sentences = syllables = 0
     chunks: list[str] = []
-    for u in (
-        units
-    ):  # the same sums as adding the Counts one by one, without re-copying the tuple each time
+    for u in units:  # the sums of adding the Counts one by one, without re-copying the tuple
         c = counter(u.text)
         words += c.words
         sentences += c.sentences
@@ -154,17 +152,23 @@ def counts_of(units: list[Unit], language: str = "en") -> Counts:
     return Counts(words, sentences, syllables, tuple(chunks))
 
 
+def document_counts(ctx: CheckContext) -> Counts:
+    """The prose's summed counts, worked out once per run and kept on the context (the report's
+    metrics and the `document` rules read the same sums)."""
+    if ctx.counts is None:
+        _configure(ctx)
+        ctx.counts = counts_of(ctx.doc.prose_sentences(), ctx.language)
+    return ctx.counts  # type: ignore[no-any-return]
+
+
 def document_metrics(ctx: CheckContext) -> dict[str, float]:
-    """Document-level metrics for the report (computed once per run)."""
-    if "flesch_kincaid_grade" in ctx.readability or ctx.readability.get("_done"):
-        return ctx.readability
-    _configure(ctx)
-    c = counts_of(ctx.doc.prose_sentences(), ctx.language)
-    metrics = c.metrics(ctx.language)
-    if metrics:  # empty text (or no prose at all) has no metrics, not zeros
-        ctx.readability.update(metrics)
-        ctx.readability.update({"words": float(c.words), "sentences": float(c.sentences)})
-    ctx.readability["_done"] = 1.0
+    """Document-level metrics for the report (empty text, or no prose at all: no metrics, not zeros)."""
+    if not ctx.readability:
+        c = document_counts(ctx)
+        metrics = c.metrics(ctx.language)
+        if metrics:
+            ctx.readability.update(metrics)
+            ctx.readability.update({"words": float(c.words), "sentences": float(c.sentences)})
     return ctx.readability
 
 
@@ -202,23 +206,20 @@ def _detail(c: Counts, language: str = "en") -> str:
 
 def check_readability(rid: str, rule: Readability, ctx: CheckContext) -> list[Finding]:
     """Measure the units the rule's `scope` names and flag those outside its thresholds."""
-    document_metrics(ctx)  # (first in a run: points the syllable table at the cache folder)
+    _configure(ctx)
     prose = ctx.doc.prose_sentences()
     if not prose:
         return []
     units: list[tuple[int | None, int | None, Counts]] = []
     lang = ctx.language
     if rule.scope == "document":
-        units.append((None, None, counts_of(prose, lang)))
+        units.append((None, None, document_counts(ctx)))
     elif rule.scope == "section":
-        for sec in ctx.doc.sections:
-            inside = [s for s in prose if sec.start <= s.start < sec.end]
-            if inside:
-                units.append((sec.start, sec.end, counts_of(inside, lang)))
-        if (
-            not ctx.doc.headings
-        ):  # one section is the whole letter: the document rule already judges it
-            units = []
+        if ctx.doc.headings:  # else one section is the whole letter: the document rule judges it
+            for sec in ctx.doc.sections:
+                inside = [s for s in prose if sec.start <= s.start < sec.end]
+                if inside:
+                    units.append((sec.start, sec.end, counts_of(inside, lang)))
     else:
         for s in prose:
             units.append((s.start, s.end, sentence_counts(s.text, lang)))

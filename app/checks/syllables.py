@@ -27,8 +27,6 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from app.checks.caching import text_cache
-
 TABLE_FORMAT = 1
 """Bump when the table's layout or counting rule changes (old tables are then ignored)."""
 
@@ -198,21 +196,29 @@ def _pyphen():  # type: ignore[no-untyped-def]
     return pyphen.Pyphen(lang="en_US")
 
 
-@text_cache(maxsize=50_000)
 def word_syllables(word: str) -> int:
     """Syllables of one lower-case word without punctuation: CMU count, else Pyphen points + 1."""
+    return counts_of_words([word])[0]
+
+
+def counts_of_words(words: list[str]) -> list[int]:
+    """`word_syllables` of each word: the table's counts in one pass, then the Pyphen counts
+    already learnt (`_extra`, itself the cache), and Pyphen only for words never seen."""
     global _extra_dirty
-    t = _table  # (loaded: no call; an empty-looking table is still a table, so no truth test)
-    n = (t if t is not None else table()).get(word)
-    if n is not None:
-        return n
-    n = _extra.get(word)
-    if n is None:
-        n = len(_pyphen().positions(word)) + 1
-        with _lock:
-            _extra[word] = n
-            _extra_dirty = True
-    return n
+    found = (_table if _table is not None else table()).counts(words)
+    if None not in found:
+        return found  # type: ignore[return-value]
+    out = []
+    for w, n in zip(words, found, strict=True):
+        if n is None:
+            n = _extra.get(w)
+            if n is None:
+                n = len(_pyphen().positions(w)) + 1
+                with _lock:
+                    _extra[w] = n
+                    _extra_dirty = True
+        out.append(n)
+    return out
 
 
 def save_extra() -> None:
@@ -239,10 +245,5 @@ def words_of(text: str) -> list[str]:
 
 
 def count(text: str) -> int:
-    """Syllables of a text as textstat counts them: the sum of its words' counts (looked up
-    in the table all at once; only words it lacks go through `word_syllables`)."""
-    words = words_of(text)
-    found = (_table if _table is not None else table()).counts(words)
-    if None in found:
-        found = [word_syllables(w) if n is None else n for w, n in zip(words, found, strict=True)]
-    return sum(found)  # type: ignore[arg-type]
+    """Syllables of a text as textstat counts them: the sum of its words' counts."""
+    return sum(counts_of_words(words_of(text)))
