@@ -16,12 +16,14 @@ facts; this check shows where the text and the record disagree.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from app.checks.base import Finding, Severity
 from app.checks.context import CheckContext
 from app.checks.literal_index import literal_index
+from app.checks.text import Document
 
 if TYPE_CHECKING:
     from app.rulebook.book import Rulebook
@@ -49,7 +51,7 @@ _DATE = re.compile(
 )
 _PHONE = re.compile(r"(?<![\w-])(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b")
 _SITE = re.compile(
-    r"\b(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|org|net|gov|edu|io|app|co|uk|de|fr|ie|ca|au|example|us|info))\b(?:/[^\s)\]>,;]*)?",
+    r"\b(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)*[a-z0-9-]+\.(?:com|org|net|gov|edu|io|app|co|uk|de|fr|ie|ca|au|example|us|info))\b(?:/[^\s)\]>,;]*)?",
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\b[\w.+-]+@([\w-]+(?:\.[\w-]+)+)\b")
@@ -177,6 +179,17 @@ def _finding(rule: str, severity: Severity, start: int, end: int, message: str) 
     )
 
 
+def matches_by_sentence(pattern: re.Pattern[str], doc: Document) -> Iterator[re.Match[str]]:
+    """The matches of a pattern that never spans two sentences (a phone number, an e-mail
+    address, a website: sentences part only at whitespace after `.!?`, line breaks and list
+    markers, which these never hold), read only in the sentences holding one of its required
+    literals (`@`, a digit, `.com`): the same matches as reading the whole text, in text order."""
+    sentences = doc.sentences
+    where = literal_index(doc.text).units_with(pattern.pattern, sentences, 1)
+    for n in range(len(sentences)) if where is None else sorted(where):
+        yield from pattern.finditer(doc.text, sentences[n].start, sentences[n].end)
+
+
 def check_facts(ctx: CheckContext) -> list[Finding]:
     """Compare what the text states with the incident facts; flag unfilled markers."""
     text = ctx.text
@@ -247,7 +260,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                     )
     agency_phones, agency_domains = _directory(ctx.rulebook)
     known_phones = phones | agency_phones
-    for m in scan(_PHONE):
+    for m in matches_by_sentence(_PHONE, ctx.doc):
         if _digits(m.group()) not in known_phones:
             findings.append(
                 _finding(
@@ -259,7 +272,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                 )
             )
     known_domains = domains | agency_domains
-    emails = list(scan(_EMAIL))
+    emails = list(matches_by_sentence(_EMAIL, ctx.doc))
     email_spans = [(m.start(), m.end()) for m in emails]
     for m in emails:
         if m.group(1).lower() not in known_domains:
@@ -272,7 +285,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                     f"'{m.group()}' is not an address in the incident facts; check it.",
                 )
             )
-    for m in scan(_SITE):
+    for m in matches_by_sentence(_SITE, ctx.doc):
         if any(s <= m.start() < e for s, e in email_spans):
             continue
         dom = _domain(m.group())
