@@ -72,12 +72,23 @@ def normalise_heading(line: str) -> str | None:
     m = _MD_HEADING.match(line)
     if m:
         return m.group(2).strip(" *_:").strip()
-    m = _BOLD_LINE.match(line)
+    m = _BOLD_LINE.match(line) if _ends_bold(line) else None
     if m:
         title = m.group(1).strip(" :")
         if len(title.split()) <= 12:
             return title
     return None
+
+
+def _ends_bold(line: str) -> bool:
+    """The line ends as `_BOLD_LINE` needs (`**` or `__`, then spaces and at most one colon),
+    read from the end: a long line that only starts bold (a letter pasted without line breaks)
+    is then not read character by character by the pattern's `(.+?)`."""
+    end = line[:-1] if line.endswith("\n") else line  # (`$` also matches before a final newline)
+    end = end.rstrip(" \t")
+    if end.endswith(":"):
+        end = end[:-1].rstrip(" \t")
+    return end.endswith(("**", "__"))
 
 
 def _plain_heading(line: str) -> str | None:
