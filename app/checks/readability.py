@@ -23,8 +23,7 @@ from app.checks import syllables, syllables_es
 from app.checks.base import Finding
 from app.checks.caching import text_cache
 from app.checks.context import CheckContext
-from app.checks.patterns import may_match
-from app.checks.text import Unit
+from app.checks.literal_index import literal_index
 
 if TYPE_CHECKING:
     from app.rulebook.schema import Readability
@@ -77,22 +76,15 @@ class Counts:
         }
 
 
-def _configure(ctx: CheckContext) -> None:
-    """Point the syllable table at the settings' cache folder (cheap when unchanged)."""
-    if ctx.settings is not None:
-        syllables.configure(ctx.settings.cache_dir())
-
-
-def _not_words_removed(sentence: str) -> str:
-    """The sentence with addresses blanked out. `_NOT_WORDS` backtracks through every word, so
-    it runs only on sentences holding one of its literals ("@", "www.", ".com", ...)."""
-    return _NOT_WORDS.sub(" ", sentence) if may_match(_NOT_WORDS, sentence, 1) else sentence
+def _not_words_removed(sentence: str, addresses: bool) -> str:
+    """The sentence with addresses blanked out (`addresses`: it may hold one)."""
+    return _NOT_WORDS.sub(" ", sentence) if addresses else sentence
 
 
 @text_cache(maxsize=20_000)
-def _sentence_counts(sentence: str) -> Counts:
+def _sentence_counts(sentence: str, addresses: bool) -> Counts:
     """Words and syllables of one sentence (URLs and e-mail addresses are not words)."""
-    clean = _not_words_removed(sentence)
+    clean = _not_words_removed(sentence, addresses)
     words = _WORD.findall(clean)
     if not words:
         return Counts(0, 0, 0)
@@ -100,18 +92,13 @@ def _sentence_counts(sentence: str) -> Counts:
 
 
 @text_cache(maxsize=20_000)
-def _sentence_counts_es(sentence: str) -> Counts:
+def _sentence_counts_es(sentence: str, addresses: bool) -> Counts:
     """Words and syllables of one Spanish sentence (accented letters and ñ are letters)."""
-    clean = _not_words_removed(sentence)
+    clean = _not_words_removed(sentence, addresses)
     words = syllables_es.WORD.findall(clean)
     if not words:
         return Counts(0, 0, 0)
     return Counts(len(words), 1, sum(syllables_es.word_syllables(w) for w in words), (clean,))
-
-
-def sentence_counts(sentence: str, language: str = "en") -> Counts:
-    """One sentence's counts with the language's word and syllable rules."""
-    return _sentence_counts_es(sentence) if language == "es" else _sentence_counts(sentence)
 
 
 def hard_words(c: Counts, language: str = "en") -> list[str]:
@@ -138,13 +125,11 @@ def _hard_words_in(chunk: str) -> tuple[str, ...]:
     return tuple(w for w, n in zip(words, counted, strict=True) if n >= 3)
 
 
-def counts_of(units: list[Unit], language: str = "en") -> Counts:
-    """Summed counts of prose sentences."""
-    counter = _sentence_counts_es if language == "es" else _sentence_counts
+def summed(counts: list[Counts]) -> Counts:
+    """The sum of sentences' counts."""
     words = sentences = syllables = 0
     chunks: list[str] = []
-    for u in units:  # the sums of adding the Counts one by one, without re-copying the tuple
-        c = counter(u.text)
+    for c in counts:  # the sums of adding the Counts one by one, without re-copying the tuple
         words += c.words
         sentences += c.sentences
         syllables += c.syllables
@@ -152,19 +137,34 @@ def counts_of(units: list[Unit], language: str = "en") -> Counts:
     return Counts(words, sentences, syllables, tuple(chunks))
 
 
-def document_counts(ctx: CheckContext) -> Counts:
-    """The prose's summed counts, worked out once per run and kept on the context (the report's
-    metrics and the `document` rules read the same sums)."""
+@dataclass(frozen=True)
+class ProseCounts:
+    """Each prose sentence's counts (in `Document.prose_sentences()` order) and their sum."""
+
+    sentences: list[Counts]
+    total: Counts
+
+
+def prose_counts(ctx: CheckContext) -> ProseCounts:
+    """The prose sentences' counts, worked out once per run and kept on the context: the
+    report's metrics and every rule's document, sections and sentences read the same counts.
+    `_NOT_WORDS` backtracks through every word, so it runs only on the sentences the letter's
+    literal index says may hold one of its literals ("@", "www.", ".com", ...)."""
     if ctx.counts is None:
-        _configure(ctx)
-        ctx.counts = counts_of(ctx.doc.prose_sentences(), ctx.language)
+        if ctx.settings is not None:  # (cheap when unchanged)
+            syllables.configure(ctx.settings.cache_dir())
+        prose = ctx.doc.prose_sentences()
+        where = literal_index(ctx.text).units_with(_NOT_WORDS.pattern, prose, 1)
+        counter = _sentence_counts_es if ctx.language == "es" else _sentence_counts
+        each = [counter(u.text, where is None or i in where) for i, u in enumerate(prose)]
+        ctx.counts = ProseCounts(each, summed(each))
     return ctx.counts  # type: ignore[no-any-return]
 
 
 def document_metrics(ctx: CheckContext) -> dict[str, float]:
     """Document-level metrics for the report (empty text, or no prose at all: no metrics, not zeros)."""
     if not ctx.readability:
-        c = document_counts(ctx)
+        c = prose_counts(ctx).total
         metrics = c.metrics(ctx.language)
         if metrics:
             ctx.readability.update(metrics)
@@ -206,23 +206,26 @@ def _detail(c: Counts, language: str = "en") -> str:
 
 def check_readability(rid: str, rule: Readability, ctx: CheckContext) -> list[Finding]:
     """Measure the units the rule's `scope` names and flag those outside its thresholds."""
-    _configure(ctx)
     prose = ctx.doc.prose_sentences()
     if not prose:
         return []
+    counted = prose_counts(ctx)
     units: list[tuple[int | None, int | None, Counts]] = []
     lang = ctx.language
     if rule.scope == "document":
-        units.append((None, None, document_counts(ctx)))
+        units.append((None, None, counted.total))
     elif rule.scope == "section":
         if ctx.doc.headings:  # else one section is the whole letter: the document rule judges it
             for sec in ctx.doc.sections:
-                inside = [s for s in prose if sec.start <= s.start < sec.end]
+                inside = [
+                    c
+                    for s, c in zip(prose, counted.sentences, strict=True)
+                    if sec.start <= s.start < sec.end
+                ]
                 if inside:
-                    units.append((sec.start, sec.end, counts_of(inside, lang)))
+                    units.append((sec.start, sec.end, summed(inside)))
     else:
-        for s in prose:
-            units.append((s.start, s.end, sentence_counts(s.text, lang)))
+        units.extend((s.start, s.end, c) for s, c in zip(prose, counted.sentences, strict=True))
     findings = []
     for start, end, c in units:
         if c.words < rule.min_words:

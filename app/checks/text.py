@@ -190,11 +190,10 @@ class Document:
     @cached_property
     def _prose(self) -> tuple[Unit, ...]:
         # worked out once per Document (every check asks; a tuple, so no caller can change it)
-        heads = {(h.start, h.end) for h in self.headings}
         return tuple(
             s
             for s in self.sentences
-            if (s.start, s.end) not in heads and s.text[-1:] in ".!?:;)\"'”’" and s.words >= 3
+            if s.kind != "heading" and s.text[-1:] in ".!?:;)\"'”’" and s.words >= 3
         )
 
 
