@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from app.checks.base import ElementResult, Finding, Severity
 from app.checks.caching import text_cache
 from app.checks.context import CheckContext
-from app.checks.literal_index import LiteralIndex, literal_index
+from app.checks.literal_index import literal_index
 from app.checks.patterns import compiled_all
 from app.checks.text import Document
 
@@ -90,14 +90,6 @@ def _unit_ok(text: str, patterns: Patterns) -> tuple[int, int, str] | None:
     return None
 
 
-def _live(index: LiteralIndex, detect: tuple[str, ...], all_of: list[str]) -> tuple[str, ...]:
-    """The detect regexes that may match somewhere in the letter (none when an all_of one
-    cannot): a regex none of whose required literals is there cannot match, so it is not run."""
-    if all_of and len(index.which(all_of)) < len(all_of):
-        return ()
-    return index.which(detect)
-
-
 def _section_holds(doc: Document, start: int, end: int, edef: ElementDef) -> bool:
     """Whether the section under the heading at `start`..`end` has what `heading_requires` asks
     (always, when it asks nothing): a heading with nothing of the kind under it is no evidence."""
@@ -114,26 +106,29 @@ def detect(doc: Document, edef: ElementDef) -> Evidence | None:
         if any(p.search(h.title) for p in headings) and _section_holds(doc, h.start, h.end, edef):
             return Evidence(h.start, h.end, doc.text[h.start : h.end])
     index = literal_index(doc.text)
-    detect = _live(index, tuple(edef.detect), edef.all_of)
-    if not detect:
-        return None
     exclude, all_of = tuple(edef.exclude), tuple(edef.all_of)
     if edef.scope == "document":
+        detect = index.which(edef.detect)
+        if not detect or len(index.which(all_of)) < len(all_of):
+            return None
         m = _unit_ok(doc.text, (detect, exclude, all_of))
         return Evidence(*m) if m else None
     units = doc.paragraphs if edef.scope == "paragraph" else doc.sentences
-    # the units each regex may match in (None: any unit); a unit lacking an all_of regex's
+    # the units each regex may match in (None: any unit): a unit lacking an all_of regex's
     # literals, or every detect regex's, is not read
-    where = [index.units_with(p, units) for p in detect]
-    needed = [w for w in (index.units_with(p, units) for p in all_of) if w is not None]
-    if any(w is None for w in where):
-        candidates: list[int] | range = range(len(units))
-    else:
-        candidates = sorted(set().union(*where))  # type: ignore[arg-type]
-    for i in candidates:
-        if any(i not in w for w in needed):
-            continue
-        live = tuple(p for p, w in zip(detect, where, strict=True) if w is None or i in w)
+    candidates: set[int] | None = None
+    for p in all_of:
+        w = index.units_with(p, units)
+        if w is not None:
+            candidates = w if candidates is None else candidates & w
+            if not candidates:
+                return None
+    where = [(p, index.units_with(p, units)) for p in edef.detect]
+    if all(w is not None for _, w in where):
+        some = frozenset().union(*(w for _, w in where))  # type: ignore[misc]
+        candidates = some if candidates is None else candidates & some
+    for i in sorted(candidates) if candidates is not None else range(len(units)):
+        live = tuple(p for p, w in where if w is None or i in w)
         u = units[i]
         m = _unit_ok(u.text, (live, exclude, all_of))
         if m:

@@ -18,7 +18,7 @@ under a lock and never changed after.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -30,11 +30,12 @@ from app.rulebook.literals import MIN_LITERAL, fold, registered, required_clause
 
 _SPACE = str.maketrans("\n\r\t\f\v", "     ")
 _lock = threading.Lock()
+Clause = frozenset[str]
 Built = tuple[
     int,
     "ahocorasick.Automaton | None",
     frozenset[str],
-    dict[tuple[str, ...], tuple[str, ...]],
+    dict[frozenset[str], frozenset[str]],
     tuple[str, ...],
 ]
 _built: Built = (-1, None, frozenset(), {}, ())
@@ -82,54 +83,27 @@ class LiteralIndex:
         self._ends = ends
         low = self.low
         self._everywhere = frozenset(ends).union(c for c in self._singles if c in low)
-        self._occurrences: tuple[list[int], list[tuple[int, int, str]]] | None = None
-        self._spans: dict[tuple[int, int], frozenset[str]] = {}
         self._tables: dict[int, tuple[Sequence[Unit], list[int], dict[str, frozenset[int]]]] = {}
 
-    def _sorted_occurrences(self) -> tuple[list[int], list[tuple[int, int, str]]]:
-        """(start, end, key) of every automaton key's occurrence in text order, and their
-        starts (only span questions need them: built on the first)."""
-        got = self._occurrences
-        if got is None:
-            found = sorted((e - len(k) + 1, e + 1, k) for k, at in self._ends.items() for e in at)
-            got = self._occurrences = ([f[0] for f in found], found)
-        return got
+    def _anywhere(self, keys: Clause) -> bool:
+        """True when one of `keys` occurs in the text."""
+        if not keys.isdisjoint(self._everywhere):
+            return True
+        return any(key in self.low for key in self._unknown_of(keys))
 
-    def _keys_in(self, start: int, end: int | None) -> frozenset[str]:
-        """The keys that occur wholly inside text[start:end] (worked out once per span)."""
-        if end is None:
-            return self._everywhere
-        span = self._spans.get((start, end))
-        if span is None:
-            starts, found = self._sorted_occurrences()
-            keys = set()
-            for s, e, key in found[bisect_left(starts, start) :]:
-                if s >= end:
-                    break
-                if e <= end:
-                    keys.add(key)
-            keys.update(c for c in self._singles if self.low.find(c, start, end) != -1)
-            span = self._spans[(start, end)] = frozenset(keys)
-        return span
-
-    def _any(self, keys: tuple[str, ...], start: int, end: int | None) -> bool:
-        """True when one of `keys` occurs wholly inside text[start:end]."""
-        if end is not None and not self.aligned:  # offsets moved: read the span itself
-            piece = fold(self.flat[start:end])
-            return any(key in piece for key in keys)
-        return not self._keys_in(start, end).isdisjoint(keys) or self._unknown_in(keys, start, end)
-
-    def _span(self, start: int, end: int | None) -> int | None:
-        return None if end is not None and start == 0 and end >= len(self.flat) else end
-
-    def may_occur(
-        self, pattern: str, start: int = 0, end: int | None = None, shortest: int = MIN_LITERAL
-    ) -> bool:
-        """False only when `pattern` cannot match the text (or text[start:end]): for one of its
-        required clauses, none of the clause's literals is there."""
+    def may_occur(self, pattern: str, shortest: int = MIN_LITERAL) -> bool:
+        """False only when `pattern` cannot match the text: for one of its required clauses,
+        none of the clause's literals is there."""
         clauses = clauses_of(pattern, shortest)
-        end = self._span(start, end)
-        return clauses is None or all(self._any(keys, start, end) for keys in clauses)
+        return clauses is None or all(self._anywhere(keys) for keys in clauses)
+
+    def which(self, patterns: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+        """The patterns that may match the text, in their order."""
+        return tuple(p for p in patterns if self.may_occur(p))
+
+    def present(self, patterns: list[str] | tuple[str, ...]) -> tuple[int, ...]:
+        """Indices of the patterns that may match the text."""
+        return tuple(i for i, p in enumerate(patterns) if self.may_occur(p))
 
     def units_with(
         self, pattern: str, units: Sequence[Unit], shortest: int = MIN_LITERAL
@@ -147,18 +121,16 @@ class LiteralIndex:
             found &= self._units_holding(keys, units)
         return found
 
-    def _units_holding(self, keys: tuple[str, ...], units: Sequence[Unit]) -> frozenset[int]:
+    def _units_holding(self, keys: Clause, units: Sequence[Unit]) -> frozenset[int]:
         """Indices of the units wholly holding one of `keys`."""
         if not self.aligned:  # offsets moved: read each unit itself
             pieces = (fold(self.flat[u.start : u.end]) for u in units)
             return frozenset(i for i, piece in enumerate(pieces) if any(k in piece for k in keys))
         starts, table = self._by_unit(units)
-        here = self._everywhere
         sets = []
-        for key in keys:  # (a loop, not a generator of method calls: this runs per clause)
-            if key in here:
-                got = table.get(key)
-                sets.append(self._units_of(key, units, starts, table) if got is None else got)
+        for key in keys.intersection(self._everywhere):  # (C-level: a clause may hold 100 keys)
+            got = table.get(key)
+            sets.append(self._units_of(key, units, starts, table) if got is None else got)
         found = frozenset().union(*sets)
         for key in self._unknown_of(keys):  # read after the automaton was built: find it here
             at = self.low.find(key)
@@ -215,50 +187,21 @@ class LiteralIndex:
         for c, at in inside.items():
             table[c] = frozenset(at)
 
-    def which(
-        self, patterns: list[str] | tuple[str, ...], start: int = 0, end: int | None = None
-    ) -> tuple[str, ...]:
-        """The patterns that may match text[start:end], in their order (one look-up per span)."""
-        end = self._span(start, end)
-        if end is not None and not self.aligned:
-            return tuple(p for p in patterns if self.may_occur(p, start, end))
-        here = self._keys_in(start, end)
-        out = []
-        for p in patterns:
-            clauses = clauses_of(p, MIN_LITERAL)
-            if clauses is None or all(
-                not here.isdisjoint(keys) or self._unknown_in(keys, start, end) for keys in clauses
-            ):
-                out.append(p)
-        return tuple(out)
-
-    def _unknown_in(self, keys: tuple[str, ...], start: int, end: int | None) -> bool:
-        """True when a key the automaton does not hold (read after it was built) is there."""
-        for key in self._unknown_of(keys):
-            if (key in self.low) if end is None else self.low.find(key, start, end) != -1:
-                return True
-        return False
-
-    def _unknown_of(self, keys: tuple[str, ...]) -> tuple[str, ...]:
+    def _unknown_of(self, keys: Clause) -> Clause:
         """The keys the automaton does not hold (read after it was built)."""
         unknown = self._unknown.get(keys)
         if unknown is None:
-            unknown = self._unknown[keys] = tuple(k for k in keys if k not in self.keys)
+            unknown = self._unknown[keys] = keys.difference(self.keys)
         return unknown
-
-    def present(self, patterns: list[str] | tuple[str, ...]) -> tuple[int, ...]:
-        """Indices of the patterns that may match somewhere in the text."""
-        live = self.which(patterns)
-        return tuple(i for i, p in enumerate(patterns) if p in live)
 
 
 @lru_cache(maxsize=8192)
-def clauses_of(pattern: str, shortest: int) -> tuple[tuple[str, ...], ...] | None:
+def clauses_of(pattern: str, shortest: int) -> tuple[Clause, ...] | None:
     """The required clauses of `pattern` in index form (None when it has none)."""
     clauses = required_clauses(pattern, shortest)
     if clauses is None:
         return None
-    return tuple(tuple(dict.fromkeys(sorted(lit.translate(_SPACE) for lit in c))) for c in clauses)
+    return tuple(frozenset(lit.translate(_SPACE) for lit in c) for c in clauses)
 
 
 @text_cache(maxsize=64)

@@ -1,7 +1,7 @@
 """The literal index (app/checks/literal_index.py) answers every "may this pattern match here?"
-exactly as testing each required literal in the folded span would, for the whole letter and for
-any span of it, also for literals read after its automaton was built and for letters whose
-folding moves offsets ("ß" → "ss")."""
+exactly as testing each required literal in the folded text would, for the whole letter and for
+each of its sentences and paragraphs, also for literals read after its automaton was built and
+for letters whose folding moves offsets ("ß" → "ss")."""
 
 from __future__ import annotations
 
@@ -34,20 +34,15 @@ def _expected(pattern: str, text: str, start: int, end: int) -> bool:
     )
 
 
-def _spans(text: str) -> list[tuple[int, int]]:
-    doc = segment(text)
-    return [(0, len(text))] + [(u.start, u.end) for u in doc.sentences + doc.paragraphs]
-
-
-def test_every_span_of_a_letter_agrees_with_reading_it() -> None:
+def test_the_whole_letter_agrees_with_reading_it() -> None:
     text = (LETTERS[0]).read_text()
     index = LiteralIndex(text)
-    for start, end in _spans(text):
-        live = set(index.which(PATTERNS, start, end))
-        for pattern in PATTERNS:
-            expected = _expected(pattern, text, start, end)
-            assert index.may_occur(pattern, start, end) == expected, (pattern, start, end)
-            assert (pattern in live) == expected
+    live = set(index.which(PATTERNS))
+    assert set(index.present(PATTERNS)) == {i for i, p in enumerate(PATTERNS) if p in live}
+    for pattern in PATTERNS:
+        expected = _expected(pattern, text, 0, len(text))
+        assert index.may_occur(pattern) == expected, pattern
+        assert (pattern in live) == expected
 
 
 def _units_agree(index: LiteralIndex, text: str, pattern: str) -> None:
@@ -72,16 +67,12 @@ def test_the_units_a_pattern_may_match_in_agree_with_reading_them() -> None:
     st.sampled_from(PATTERNS),
     st.integers(0, 3000),
     st.text(alphabet="ßİſK \n\t.,aeiouy07٣", max_size=6),
-    st.data(),
 )
-def test_mangled_letters_and_any_span(path, pattern, at, noise, data) -> None:  # type: ignore[no-untyped-def]
+def test_mangled_letters(path, pattern, at, noise) -> None:  # type: ignore[no-untyped-def]
     text = path.read_text()
     at = min(at, len(text))
     text = text[:at] + noise + text[at:]
     index = LiteralIndex(text)
-    start = data.draw(st.integers(0, len(text)))
-    end = data.draw(st.integers(start, len(text)))
-    assert index.may_occur(pattern, start, end) == _expected(pattern, text, start, end)
     assert index.may_occur(pattern) == _expected(pattern, text, 0, len(text))
     _units_agree(index, text, pattern)
 
@@ -92,9 +83,8 @@ def test_a_literal_read_after_the_automaton_was_built_is_still_found() -> None:
     pattern = r"\bzyxwvut-qpo\b"  # never read before: not in the automaton this index used
     assert required_literals(pattern) == frozenset({"zyxwvut-qpo"})
     assert index.may_occur(pattern)
-    assert index.may_occur(pattern, 0, 26)
-    assert not index.may_occur(pattern, 27, len(text))
     assert index.units_with(pattern, segment(text).sentences) == {0}
+    assert not LiteralIndex("And then nothing.").may_occur(pattern)
 
 
 def test_units_holding_a_literal_read_after_the_automaton_was_built() -> None:
@@ -116,5 +106,5 @@ def test_single_digit_literals_are_found_per_sentence() -> None:
         assert required_literals(pattern), pattern
         _units_agree(index, text, pattern)
     assert index.units_with(r"\d", sentences) == {0, 2}
-    assert index.may_occur(r"\d", 0, 20)
-    assert not index.may_occur(r"\d", 21, 41)
+    assert index.may_occur(r"\d")
+    assert not LiteralIndex("Nothing here at all.").may_occur(r"\d")
