@@ -14,7 +14,6 @@ import re
 from typing import TYPE_CHECKING
 
 from app.checks.base import Finding
-from app.checks.caching import text_cache
 from app.checks.context import CheckContext
 from app.checks.literal_index import literal_index
 from app.checks.patterns import compiled, compiled_all, union_of
@@ -25,17 +24,6 @@ if TYPE_CHECKING:
     from app.rulebook.sentence_schema import SentencePattern
 
 CHECK = "sentence_pattern"
-_SPACE = str.maketrans("\n\r\t\f\v", "     ")
-
-
-def flat_text(doc: Document) -> str:
-    """The text with line breaks read as spaces (same length, so offsets stay valid), once per text."""
-    return _flat(doc.text)
-
-
-@text_cache(maxsize=64)
-def _flat(text: str) -> str:
-    return text.translate(_SPACE)
 
 
 def _words(s: str) -> str:
@@ -67,7 +55,7 @@ def _context_ok(rule: SentencePattern, flat: str, sent: Unit, start: int, end: i
 def sentence_matches(rule: SentencePattern, doc: Document) -> list[tuple[int, int, int]]:
     """(start, end, pattern index) of every counted match, in text order, overlaps dropped."""
     pats = [p.match for p in rule.patterns]
-    flat = flat_text(doc)
+    flat = doc.flat
     occurring = literal_index(doc.text)  # (line breaks read as spaces, as in `flat`)
     keep = occurring.present(pats)  # patterns whose required literals are absent cannot match
     if not keep:
@@ -126,7 +114,7 @@ def _rewrite(
 def check_sentence_pattern(rid: str, rule: SentencePattern, ctx: CheckContext) -> list[Finding]:
     """One finding per counted match, carrying the pattern's rewrite when it has one."""
     doc = ctx.doc
-    flat = flat_text(doc)
+    flat = doc.flat
     findings = []
     for start, end, i in sentence_matches(rule, doc):
         matched = doc.text[start:end]

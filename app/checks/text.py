@@ -36,6 +36,7 @@ _ABBREVIATIONS = frozenset(
     "oct nov dec etc vs jr sr llc n.w n.e s.w s.e nw ne sw se blvd rd ste dept fig approx est tel ph".split()
 )
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+_SPACE = str.maketrans("\n\r\t\f\v", "     ")
 SHORT_LINE = 50
 """A line shorter than this inside a paragraph ends its sentence (addresses, signatures)."""
 
@@ -182,6 +183,12 @@ class Document:
             if sec.start <= offset < sec.end:
                 return sec
         return None
+
+    @cached_property
+    def flat(self) -> str:
+        """The text with line breaks read as spaces (same length, so offsets stay valid):
+        sentence patterns read a sentence wrapped over lines as one line."""
+        return self.text.translate(_SPACE)
 
     def prose_sentences(self) -> list[Unit]:
         """Sentences that are prose (not headings, address lines or bare signatures)."""
