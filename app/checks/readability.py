@@ -35,7 +35,7 @@ _NOT_WORDS = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Counts:
     """Words, sentences and syllables of a piece of text."""
 
@@ -137,7 +137,7 @@ def summed(counts: list[Counts]) -> Counts:
     return Counts(words, sentences, syllables, tuple(chunks))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProseCounts:
     """Each prose sentence's counts (in `Document.prose_sentences()` order) and their sum."""
 
