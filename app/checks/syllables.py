@@ -46,6 +46,9 @@ class SyllableTable:
     def __init__(self, data: str) -> None:
         self._data = data
         self._dict: dict[str, int] | None = None
+        # words found by binary search (no index): a letter repeats most of its words, so a
+        # one-off command searches each word once
+        self._searched: dict[str, int | None] = {}
 
     def index(self) -> None:
         """Build the word -> count dict (~0.1 s): worth it in a server, not in a one-off command."""
@@ -64,6 +67,13 @@ class SyllableTable:
         """The word's CMU syllable count, or None when the dictionary lacks it."""
         if self._dict is not None:
             return self._dict.get(word)
+        if word in self._searched:
+            return self._searched[word]
+        n = self._searched[word] = self._search(word)
+        return n
+
+    def _search(self, word: str) -> int | None:
+        """Binary search of the sorted lines, in place."""
         s = self._data
         lo, hi = 0, len(s)
         while lo < hi:

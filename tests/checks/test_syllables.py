@@ -34,6 +34,8 @@ def test_cached_table_is_read_back_and_index_gives_the_same_answers(tmp_path) ->
     assert second is not first
     words = ["security", "breach", "information", "identity", "xylophone", "zzz"]
     looked_up = [second.get(w) for w in words]
+    assert looked_up[-1] is None and None not in looked_up[:-1]
+    assert second.counts(words + words) == looked_up + looked_up  # (searched once, then known)
     second.index()
     assert [second.get(w) for w in words] == looked_up == [first.get(w) for w in words]
     syllables.configure(None)
