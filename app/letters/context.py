@@ -18,6 +18,7 @@ from app.domain.regions import residence_name
 from app.domain.tones import TONES
 from app.letters import fitting
 from app.letters.content import BUNDLED_DIR, REGISTER, load_content, render_text
+from app.letters.directory import Contact, directory
 from app.letters.fitting import Audience
 from app.letters.timeline import Timeline, timeline
 from app.rulebook.loader import Rulebook
@@ -95,19 +96,6 @@ def join_words(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-@dataclass(frozen=True)
-class Contact:
-    """A contact block: who, phone, address, website."""
-
-    name: str = field(metadata={"help": "Agency or organisation name."})
-    phone: str = field(default="", metadata={"help": "Phone number as printed."})
-    address: str = field(default="", metadata={"help": "Postal address on one line."})
-    website: str = field(
-        default="", metadata={"help": "Website without scheme, e.g. www.identitytheft.gov."}
-    )
-    email: str = field(default="", metadata={"help": "Email address (may be empty)."})
 
 
 @dataclass(frozen=True)
@@ -279,15 +267,6 @@ def documented_fields() -> set[str]:
     return {f.name for f in fields(LetterContext)} | {"ctx"}
 
 
-def _contact(agency: object) -> Contact:
-    return Contact(
-        name=getattr(agency, "name", ""),
-        phone=getattr(agency, "phone", None) or "",
-        address=getattr(agency, "address", None) or "",
-        website=getattr(agency, "website", None) or "",
-    )
-
-
 def _dpo(facts: IncidentFacts, include: set[str], us: bool) -> Contact | None:
     """The DPO contact, or None (then a law asking for one gets the contact point, `_point`).
 
@@ -417,23 +396,10 @@ def build_context(
     toll = toll_free or missing("contacts.toll_free.number")
     intl_phone = c.phone if c.phone and not is_toll_free(c.phone) else ""
     # Every agency the variant's laws name (a rule file sets `agency` only where its letters must print it).
-    agencies = tuple(_contact(r.agency) for r in group if r.agency)
-    directory = rulebook.agencies
-    cras = (
-        tuple(
-            _contact(directory[k]) for k in ("equifax", "experian", "transunion") if k in directory
-        )
-        if aud.us
-        else ()
-    )
-    ftc = (
-        _contact(directory["ftc"])
-        if "ftc" in directory
-        else Contact(name="Federal Trade Commission")
-    )
-    authorities = (
-        () if aud.us else tuple(_contact(directory[code]) for code in codes if code in directory)
-    )
+    known = directory(rulebook)
+    agencies = tuple(known.regulators[code] for code in codes if code in known.regulators)
+    cras = known.cras if aud.us else ()
+    authorities = () if aud.us else tuple(known.listed[c] for c in codes if c in known.listed)
     monitoring = None
     if cm:
         monitoring = Monitoring(
@@ -448,9 +414,7 @@ def build_context(
         "org_name": org.name,
         "monitoring": monitoring,
         "card_period": breach_dates,
-        "annual_reports": _contact(directory.get("annualcreditreport"))
-        if "annualcreditreport" in directory
-        else Contact(name=""),
+        "annual_reports": known.annual_reports,
     }
     steps = []
     for sdef in fitting.steps(content, facts, aud):
@@ -530,7 +494,7 @@ def build_context(
         if "dpo_contact" in include and not facts.contacts.dpo
         else "",
         cras=cras,
-        ftc=ftc,
+        ftc=known.ftc,
         agencies=agencies if aud.us else (),
         signatory_name=facts.signatory.name if facts.signatory else missing("signatory.name"),
         signatory_title=facts.signatory.title if facts.signatory else missing("signatory.title"),

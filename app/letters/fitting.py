@@ -52,6 +52,7 @@ ORDER = [
     DataType.geolocation,
     DataType.other,
 ]
+_RANK = {t: i for i, t in enumerate(ORDER)}  # (list.index is a scan; a letter sorts by it)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _rank(step: StepDef, facts: IncidentFacts, audience: Audience) -> int | None
         w.monitoring_offered and facts.services.credit_monitoring
     ):
         return 0
-    if set(w.elements) & audience.include:
+    if not audience.include.isdisjoint(w.elements):
         return 1
     return 2 if w.always else None
 
@@ -117,7 +118,7 @@ def render_step(
 def labels(content: LetterContent, facts: IncidentFacts, audience: Audience) -> list[str]:
     """Exposed data in plain words, most sensitive first, each item unambiguous for this audience."""
     out = []
-    for t in sorted(facts.data_types, key=ORDER.index):
+    for t in sorted(facts.data_types, key=_RANK.__getitem__):
         if t is DataType.other:
             out.append(facts.data_types_other or LABELS[t])
             continue

@@ -11,23 +11,56 @@ import re
 from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from app.core.errors import RuleLoadError
-from app.letters.context import TONES, LetterContext
+from app.letters.context import TONES, Contact, LetterContext, Monitoring, Step
+from app.letters.timeline import Timeline
+
+# The letter's own data records (frozen dataclasses) and their field names: what templates read
+# most (a letter reads about seventy of these fields per render).
+_RECORD_FIELDS: dict[type, frozenset[str]] = {
+    cls: frozenset(f.name for f in fields(cls))
+    for cls in (LetterContext, Contact, Step, Monitoring, Timeline)
+}
+assert not any(n.startswith("_") for names in _RECORD_FIELDS.values() for n in names)
+
+
+class LetterSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, with a short path for reading a field of the letter's own records.
+
+    Why: the sandbox vets every attribute read (is the object a function, a method, a type, a
+    frame, a generator...? is the attribute private? is the value `str.format`?), which cost about
+    half of a letter's render. For an instance of one of the records above, reading one of its
+    dataclass fields whose value is not callable, every one of those tests has a known answer:
+    the object is none of those kinds, the field name does not start with `_`, and only a
+    callable can be `str.format`. Such a read returns the value as the sandbox would; every
+    other read (methods such as `ctx.shows`, private names, other objects) goes through the
+    sandbox's own checks unchanged (tests/letters/test_render.py compares the two).
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`obj.attribute` in a template: a record's plain field directly, all else vetted."""
+        names = _RECORD_FIELDS.get(type(obj))
+        if names is not None and attribute in names:
+            value = getattr(obj, attribute)
+            if not callable(value):
+                return value
+        return super().getattr(obj, attribute)
 
 
 @lru_cache(maxsize=8)
-def letter_environment(templates_dir: str) -> SandboxedEnvironment:
+def letter_environment(templates_dir: str) -> LetterSandbox:
     """One sandboxed environment per templates folder (compiled templates are cached in it).
 
     `auto_reload` is off: the templates are validated at start-up (`validate_templates`), so what
     renders is what was validated, and a draft does not stat its template files (the tone's and
     the base it extends) on every render. A changed template takes effect on restart.
     """
-    return SandboxedEnvironment(
+    return LetterSandbox(
         loader=FileSystemLoader(templates_dir),
         auto_reload=False,
         undefined=StrictUndefined,

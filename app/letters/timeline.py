@@ -44,10 +44,15 @@ _DATE = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def mentioned_days(text: str) -> set[tuple[int, int, int | None]]:
     """(month, day, year or None) of each date written in `text` (month names or numbers)."""
     out: set[tuple[int, int, int | None]] = set()
-    for m in _DATE.finditer(text or ""):
+    if not text or not _DIGIT.search(text):
+        return out  # every date form above has a digit (the day): a text without one states none
+    for m in _DATE.finditer(text):
         if m.group("y3"):
             month, day, year = int(m.group("m3")), int(m.group("d3")), int(m.group("y3"))
         elif m.group("y4"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+import pytest
 from jinja2 import meta
 
 from app.core.config import PROJECT_ROOT
@@ -62,3 +63,51 @@ def test_undefined_variable_fails_loudly(tmp_path):
     (tmp_path / "typo.md.j2").write_text("Dear {{ recipent_name }}")
     with pytest.raises(UndefinedError):
         env_for(str(tmp_path)).get_template("typo.md.j2").render()
+
+
+def _same_read(a, b) -> bool:
+    """Two sandbox reads agree: the same value, or both refused (an undefined) alike."""
+    from jinja2 import Undefined
+
+    if isinstance(a, Undefined) or isinstance(b, Undefined):
+        return type(a) is type(b) and a._undefined_hint == b._undefined_hint
+    return a is b or a == b
+
+
+def test_letter_sandbox_reads_records_as_the_sandbox_does(example_facts, rulebook):
+    """The short path for the letter's own records (LetterSandbox.getattr) gives what Jinja's
+    SandboxedEnvironment gives, for every field and for names the sandbox refuses."""
+    from dataclasses import fields as dc_fields
+
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from app.letters.context import build_context
+    from app.letters.render import _RECORD_FIELDS, LetterSandbox
+
+    ctx = build_context(
+        example_facts["hospital-ransomware"], rulebook, jurisdiction="US-HIPAA", tone="plain"
+    )
+    records = [ctx, ctx.timeline, ctx.ftc, ctx.steps[0], ctx.monitoring]
+    assert {type(r) for r in records} == set(_RECORD_FIELDS)
+    ours, theirs = LetterSandbox(), SandboxedEnvironment()
+    probes = ["shows", "__class__", "__dict__", "_private", "mro", "format", "__init__"]
+    for record in records:
+        for name in [f.name for f in dc_fields(record)] + probes:
+            assert _same_read(ours.getattr(record, name), theirs.getattr(record, name)), name
+
+
+def test_letter_sandbox_still_vets_a_callable_field_and_private_names(tmp_path):
+    """A record field holding a callable (here `str.format`) takes the sandbox's own path, which
+    wraps it so the format string cannot reach private attributes; `__class__` stays refused."""
+    from jinja2.exceptions import SecurityError
+
+    from app.letters.directory import Contact
+    from app.letters.render import letter_environment
+
+    env = letter_environment(str(tmp_path))
+    evil = Contact(name="{0.__class__}".format)
+    with pytest.raises(SecurityError):
+        env.from_string("{{ c.name(c) }}").render(c=evil)
+    with pytest.raises(SecurityError):
+        env.from_string("{{ c.__class__.__mro__ }}").render(c=Contact(name="x"))
+    assert env.from_string("{{ c.name }}").render(c=Contact(name="x")) == "x"
