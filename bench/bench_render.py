@@ -3,9 +3,14 @@
     .venv/bin/python bench/bench_render.py [--repeat 400]
     .venv/bin/python bench/bench_render.py --baseline 66dcdf6 [--rounds 5]
 
-The draft and the floor are timed alternately, one call of each per round, so the ratio holds on a
+The draft, the floor and the fresh draft are timed alternately, one call of each per round, so the ratio holds on a
 busy machine. The floor renders the same compiled template with a precomputed context, so the
 difference is what Candor adds: building the LetterContext from facts and tidying the Markdown.
+
+"fresh" drafts a different facts object every time (its organisation name, summary and each
+remediation sentence carry a tag of their own), so no cache keyed by the facts or their text
+can answer: the same-facts figure is what the editor's re-render and a mail merge see, the fresh
+one what a new incident sees.
 
 `--baseline REV` also measures REV's code in the same run (bench/baseline.py: a temporary git
 worktree of REV, run with this interpreter): `--rounds` child processes per side, alternating,
@@ -35,26 +40,55 @@ CASES = [
 ]
 
 
-def _medians_us(full, floor, repeat: int) -> tuple[float, float]:
-    """Median µs of `full` and of `floor`, timed alternately (one of each per round), so a busy
-    machine slows both alike and their ratio stays meaningful."""
+def _medians_us(*calls, repeat: int) -> list[float]:
+    """Median µs of each of `calls`, timed alternately (one of each per round), so a busy
+    machine slows them alike and their ratios stay meaningful."""
     for _ in range(20):
-        full()
-        floor()
-    a, b = [], []
+        for call in calls:
+            call()
+    times: list[list[float]] = [[] for _ in calls]
     for _ in range(repeat):
-        t = time.perf_counter()
-        full()
-        t1 = time.perf_counter()
-        floor()
-        t2 = time.perf_counter()
-        a.append(t1 - t)
-        b.append(t2 - t1)
-    return statistics.median(a) * 1e6, statistics.median(b) * 1e6
+        for call, spent in zip(calls, times, strict=True):
+            t = time.perf_counter()
+            call()
+            spent.append(time.perf_counter() - t)
+    return [statistics.median(spent) * 1e6 for spent in times]
 
 
-def measure(root: Path, repeat: int) -> dict[str, tuple[float, float]]:
-    """Case → (draft µs, floor µs) for the code, rules, templates and example under `root`."""
+def _tag(i: int) -> str:
+    """`ba`, `bb`, ...: a distinct tag of letters only (a digit would make the summary date-like)."""
+    out = ""
+    while True:
+        out = "abcdefghijklmnopqrstuvwxyz"[i % 26] + out
+        i //= 26
+        if not i:
+            return "b" + out
+
+
+def fresh_facts(facts, n: int) -> list:
+    """`n` copies of `facts`, each with its own organisation name, summary and remediation text."""
+    out = []
+    for i in range(n):
+        tag = _tag(i)
+        out.append(
+            facts.model_copy(
+                update={
+                    "organisation": facts.organisation.model_copy(
+                        update={"name": f"{facts.organisation.name} {tag}"}
+                    ),
+                    "incident": facts.incident.model_copy(
+                        update={"summary": f"{facts.incident.summary or ''} Ref {tag}."}
+                    ),
+                    "remediation": [f"{r} Ref {tag}." for r in facts.remediation],
+                }
+            )
+        )
+    return out
+
+
+def measure(root: Path, repeat: int) -> dict[str, tuple[float, float, float]]:
+    """Case → (draft µs, floor µs, fresh-facts draft µs) for the code, rules, templates and
+    example under `root`."""
     sys.path.insert(0, str(root))
     from app.domain.facts import IncidentFacts
     from app.letters.context import build_context
@@ -75,19 +109,24 @@ def measure(root: Path, repeat: int) -> dict[str, tuple[float, float]]:
         ctx = build_context(facts, rb, jurisdiction=jurisdiction, tone=tone)
         variables = context_vars(ctx)
         template = env.get_template(template_name(tone))
-        out[f"{jurisdiction} / {tone}"] = _medians_us(
+        new = iter(fresh_facts(facts, repeat + 20))
+        full, floor, fresh = _medians_us(
             lambda t=tone, j=jurisdiction: draft_letter(
                 facts, rb, templates, tone=t, jurisdiction=j
             ),
             lambda t=template, v=variables: t.render(v),
-            repeat,
+            lambda t=tone, j=jurisdiction, new=new: draft_letter(
+                next(new), rb, templates, tone=t, jurisdiction=j
+            ),
+            repeat=repeat,
         )
+        out[f"{jurisdiction} / {tone}"] = (full, floor, fresh)
     return out
 
 
 def compare(rev: str, rounds: int, repeat: int) -> None:
     """This tree beside REV: child processes alternating, medians over rounds per side."""
-    results: dict[str, dict[str, list[tuple[float, float]]]] = {baseline.THIS: {}, "baseline": {}}
+    results: dict[str, dict[str, list[tuple[float, ...]]]] = {baseline.THIS: {}, "baseline": {}}
     print(f"before: {baseline.load()}")
     with baseline.checkout(rev) as tree:
         for side, root in baseline.rounds(rounds, tree):
@@ -102,20 +141,22 @@ def compare(rev: str, rounds: int, repeat: int) -> None:
     print(f"after:  {baseline.load()}")
     print(f"medians of {rounds} alternating runs per side, {repeat} drafts each; baseline = {rev}")
     print(
-        f"{'case':24} {'this µs':>8} {'floor':>6} {'ratio':>6} "
-        f"{'base µs':>8} {'floor':>6} {'ratio':>6}  this / baseline"
+        "µs per draft (same facts each time | fresh facts each time); floor: the bare template render"
+    )
+    print(
+        f"{'case':24} {'this':>7} {'fresh':>7} {'floor':>6} "
+        f"{'base':>7} {'fresh':>7} {'floor':>6}  this / baseline (same | fresh facts)"
     )
     for case in results[baseline.THIS]:
         row = []
         for side in (baseline.THIS, "baseline"):
             runs = results[side].get(case, [])
-            full = baseline.median([f for f, _ in runs])
-            floor = baseline.median([f for _, f in runs])
-            row.append((full, floor))
-        (tf, tfl), (bf, bfl) = row
+            row.append(tuple(baseline.median([r[k] for r in runs]) for k in range(3)))
+        (tf, tfl, tfr), (bf, bfl, bfr) = row
         print(
-            f"{case:24} {tf:8.1f} {tfl:6.1f} {tf / tfl:5.2f}x {bf:8.1f} {bfl:6.1f} {bf / bfl:5.2f}x"
+            f"{case:24} {tf:7.1f} {tfr:7.1f} {tfl:6.1f} {bf:7.1f} {bfr:7.1f} {bfl:6.1f}"
             f"  {baseline.verdict(tf, bf, higher_is_better=False)}"
+            f" | {baseline.verdict(tfr, bfr, higher_is_better=False)}"
         )
 
 
@@ -134,9 +175,9 @@ def main() -> None:
     if args.json:
         print(json.dumps(results))
         return
-    print(f"{'case':38} {'candor µs':>10} {'floor µs':>10} {'ratio':>6}")
-    for case, (full, floor) in results.items():
-        print(f"{case:38} {full:10.1f} {floor:10.1f} {full / floor:6.2f}x")
+    print(f"{'case':38} {'candor µs':>10} {'fresh µs':>10} {'floor µs':>10} {'ratio':>6}")
+    for case, (full, floor, fresh) in results.items():
+        print(f"{case:38} {full:10.1f} {fresh:10.1f} {floor:10.1f} {full / floor:6.2f}x")
 
 
 if __name__ == "__main__":

@@ -143,8 +143,14 @@ def consequences(
     )
 
 
-def _detectors(elements: dict[str, Any], ids: Iterable[str]) -> list[tuple[list[str], list[str]]]:
-    return [(elements[e].detect, elements[e].exclude) for e in ids if e in elements]
+Detectors = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+
+
+def _detectors(elements: dict[str, Any], ids: Iterable[str]) -> Detectors:
+    """(detect patterns, exclude patterns) of each element in `ids`, as a hashable key."""
+    return tuple(
+        (tuple(elements[e].detect), tuple(elements[e].exclude)) for e in ids if e in elements
+    )
 
 
 @lru_cache(maxsize=2048)
@@ -159,6 +165,28 @@ def _possible(patterns: Iterable[str], low: str) -> list[re.Pattern[str]]:
     return [_regex(p) for p in patterns if may_occur(p, low)]
 
 
+@lru_cache(maxsize=1024)
+def _untold(items: tuple[str, ...], forbidden: Detectors) -> tuple[str, ...]:
+    """The sentences of `items` that no forbidden element's detector finds (unless its excludes do).
+
+    A detector none of whose required literals occurs in the remediation is not run at all, so a
+    remediation that names none of them costs no regex. Kept per (sentences, detectors), both
+    immutable: the same facts drafted in each tone, re-rendered in the editor or merged for
+    every recipient ask again.
+    """
+    low = fold("\n".join(items))
+    possible = [(_possible(det, low), _possible(exc, low)) for det, exc in forbidden]
+    possible = [(det, exc) for det, exc in possible if det]
+    return tuple(
+        r
+        for r in items
+        if not any(
+            any(d.search(r) for d in det) and not any(x.search(r) for x in exc)
+            for det, exc in possible
+        )
+    )
+
+
 def remediation(
     content: LetterContent, facts: IncidentFacts, audience: Audience, elements: dict[str, Any]
 ) -> tuple[str, ...]:
@@ -170,26 +198,15 @@ def remediation(
       remediation printed.
     * A US letter leaves out reports to regulators abroad (the Irish DPC means nothing to a US resident).
     """
-    items = list(facts.remediation)
+    items = tuple(facts.remediation)
     if not items:
         return ()
-    low = fold("\n".join(items))  # for the literal pre-check: a pattern absent from all is skipped
     if audience.us:
-        foreign = _possible(content.foreign_to_us, low)
-        items = [r for r in items if not any(rx.search(r) for rx in foreign)]
-    forbidden = [
-        (_possible(det, low), _possible(exc, low))
-        for det, exc in _detectors(elements, sorted(audience.exclude))
-    ]
+        foreign = _possible(content.foreign_to_us, fold("\n".join(items)))
+        items = tuple(r for r in items if not any(rx.search(r) for rx in foreign))
+    forbidden = _detectors(elements, sorted(audience.exclude))
     if forbidden:
-        items = [
-            r
-            for r in items
-            if not any(
-                any(d.search(r) for d in det) and not any(x.search(r) for x in exc)
-                for det, exc in forbidden
-            )
-        ]
+        items = _untold(items, forbidden)
         if not items:
             return tuple(content.generic_remediation)
     return tuple(items)
