@@ -202,6 +202,35 @@ def draft_version(
     return row[0], row[1], row[2]
 
 
+def save_inputs(session: Session, draft: Draft, number: int) -> tuple[dict[str, Any], int]:
+    """What a save of `draft` edited from version `number` is checked against, in one query: the
+    incident's current facts (as stored) and the facts version that version was drafted from."""
+    row = session.execute(
+        select(FactsVersion.facts, DraftVersion.facts_version)
+        .join(
+            Incident,
+            (Incident.id == FactsVersion.incident_id)
+            & (Incident.facts_version == FactsVersion.number),
+        )
+        .join(DraftVersion, (DraftVersion.draft_id == draft.id) & (DraftVersion.number == number))
+        .where(Incident.id == draft.incident_id)
+    ).one_or_none()
+    if row is None:  # no such version or facts: the one-by-one look-ups say which (404)
+        facts = facts_version(session, draft.incident_id).facts
+        return facts, get_version(session, draft.id, number).facts_version
+    return row[0], row[1]
+
+
+def incident_facts_version(session: Session, incident_id: int) -> int:
+    """The number of an incident's current facts version (without reading the incident row)."""
+    number = session.execute(
+        select(Incident.facts_version).where(Incident.id == incident_id)
+    ).scalar_one_or_none()
+    if number is None:
+        return get_incident(session, incident_id).facts_version  # 404 naming the incident
+    return int(number)
+
+
 def list_versions(session: Session, draft_id: int) -> list[DraftVersion]:
     """Every version of a draft, oldest first."""
     get_draft(session, draft_id)
@@ -228,6 +257,19 @@ def reviews_for(session: Session, version_id: int) -> list[Review]:
     return list(
         session.execute(
             select(Review).where(Review.version_id == version_id).order_by(Review.id)
+        ).scalars()
+    )
+
+
+def reviews_of_number(session: Session, draft_id: int, number: int) -> list[Review]:
+    """Approvals and change requests on version `number` of a draft (found by number, without
+    reading the version's text and report)."""
+    return list(
+        session.execute(
+            select(Review)
+            .join(DraftVersion, DraftVersion.id == Review.version_id)
+            .where(DraftVersion.draft_id == draft_id, DraftVersion.number == number)
+            .order_by(Review.id)
         ).scalars()
     )
 

@@ -285,11 +285,9 @@ def save_version(
             base_version = draft.current_version
         jurisdictions, new_tone = list(draft.jurisdictions), tone or draft.tone
         channel, language = draft.channel, draft.language
-        fv = repo.facts_version(session, draft.incident_id)
-        facts = IncidentFacts.model_validate(fv.facts)
-        text_facts = (
-            facts_version or repo.get_version(session, draft_id, base_version).facts_version
-        )
+        stored_facts, base_facts = repo.save_inputs(session, draft, base_version)
+        facts = IncidentFacts.model_validate(stored_facts)
+        text_facts = facts_version or base_facts
         session.rollback()  # release the read transaction (and SQLite's lock) while the check runs
         report, ms = _check(ctx, text, facts, jurisdictions, new_tone, channel, language)
 
@@ -329,8 +327,8 @@ def _store_version(
 ) -> DraftDetail:
     """Write version N+1 under the draft's row lock, void approvals of N, audit. Commits."""
     draft_id, old_tone = draft.id, draft.tone
-    old = repo.get_version(session, draft_id, draft.current_version)
-    voided = [r for r in repo.reviews_for(session, old.id) if r.decision == ReviewDecision.APPROVED]
+    reviews = repo.reviews_of_number(session, draft_id, draft.current_version)
+    voided = [r for r in reviews if r.decision == ReviewDecision.APPROVED]
     new_state = states.next_state(draft.state, "save") or states.DRAFT
     number = draft.current_version + 1
     now = utcnow()
@@ -380,7 +378,7 @@ def _store_version(
                 "new_version": number,
             },
         )
-    incident_facts_version = repo.get_incident(session, draft.incident_id).facts_version
+    incident_facts_version = repo.incident_facts_version(session, draft.incident_id)
     session.commit()
     # What detail() would read back: a new version has no reviews, waivers or sign-off yet, and a
     # saved draft is never stale, so the result is built from what was just written (re-reading it
