@@ -6,8 +6,10 @@
 Starts `candor serve` on a fresh SQLite file (or the given URL), creates an incident with one
 draft per client (so clients do not conflict), then each client first reads its draft in a loop
 (authenticated reads: auth + DB read + JSON, no write, no check), then saves edited text in a loop
-on its own draft. Reports saves/s, HTTP latency percentiles, reads/s, and the check time the server
-measured for each saved version (DraftVersion.check_ms). Not part of the test pass/fail.
+on its own draft. Reports saves/s, HTTP latency percentiles, reads/s, the check time the server
+measured for each saved version (DraftVersion.check_ms), and what a save costs around its check
+(each save's latency minus its check time: queueing, HTTP, auth, queries, audit, serialisation)
+with the check's share of all save time. Not part of the test pass/fail.
 
 `--baseline REV` also serves REV's code in the same run (bench/baseline.py: a temporary git
 worktree of REV, run with this interpreter, its own examples and a fresh database per run):
@@ -85,6 +87,7 @@ def run(root: Path, clients: int, seconds: float, database_url: str | None) -> d
 
         latencies: list[float] = []
         check_ms: list[float] = []
+        around: list[float] = []  # per save: its latency minus the check time the server measured
         errors = [0]
         end = 0.0
 
@@ -100,7 +103,8 @@ def run(root: Path, clients: int, seconds: float, database_url: str | None) -> d
                         json={"text": f"{text}\nEdit {n}.", "base_version": version},
                         headers=H,
                     )
-                    latencies.append((time.perf_counter() - t0) * 1000)
+                    latency = (time.perf_counter() - t0) * 1000
+                    latencies.append(latency)
                     if r.status_code != 201:
                         errors[0] += 1
                         version = c.get(f"{api}/drafts/{did}", headers=H).json()["current_version"]
@@ -108,6 +112,7 @@ def run(root: Path, clients: int, seconds: float, database_url: str | None) -> d
                     body = r.json()
                     version = body["current_version"]
                     check_ms.append(body["version"]["check_ms"])
+                    around.append(latency - body["version"]["check_ms"])
                     n += 1
             return n
 
@@ -161,6 +166,8 @@ def run(root: Path, clients: int, seconds: float, database_url: str | None) -> d
             "check mean": statistics.mean(check_ms),
             "check p50": pct(check_ms, 50),
             "check p95": pct(check_ms, 95),
+            "around p50": pct(around, 50),
+            "check share": sum(check_ms) / (sum(check_ms) + sum(around)),
         }
     finally:
         server.stop()
@@ -184,6 +191,10 @@ def report(r: dict[str, float], clients: int, backend: str) -> None:
         f"check-on-save ms (server-side): mean={r['check mean']:.0f} p50={r['check p50']:.0f} "
         f"p95={r['check p95']:.0f}"
     )
+    print(
+        f"around the check (save latency minus its check, per save): p50={r['around p50']:.0f} ms; "
+        f"the check's share of save time={r['check share']:.0%}"
+    )
 
 
 def compare(rev: str, rounds: int, clients: int, seconds: float) -> None:
@@ -197,7 +208,8 @@ def compare(rev: str, rounds: int, clients: int, seconds: float) -> None:
             print(
                 f"  {side:9} saves/s={r['saves/s']:6.1f} reads/s={r['reads/s']:6.1f} "
                 f"save p50={r['save p50']:4.0f} ms read p50={r['read p50']:4.0f} ms "
-                f"check p50={r['check p50']:3.0f} ms errors={r['errors']}",
+                f"check p50={r['check p50']:3.0f} ms around p50={r['around p50']:4.0f} ms "
+                f"check share={r['check share']:.0%} errors={r['errors']}",
                 flush=True,
             )
     print(f"after:  {baseline.load()}")
@@ -208,6 +220,8 @@ def compare(rev: str, rounds: int, clients: int, seconds: float) -> None:
         ("save p50", False),
         ("read p50", False),
         ("check p50", False),
+        ("around p50", False),
+        ("check share", False),
     ]:
         this = baseline.median([r[key] for r in runs[baseline.THIS]])
         base = baseline.median([r[key] for r in runs["baseline"]])

@@ -1,4 +1,10 @@
-"""Request dependencies as `Annotated` aliases (SettingsDep, RulebookDep, SessionDep, CurrentUser, ...)."""
+"""Request dependencies as `Annotated` aliases (SettingsDep, RulebookDep, SessionDep, CurrentUser, ...).
+
+The ones that only read app state, or a user the route's access marker already identified, are
+`async def`: FastAPI runs a plain `def` dependency in a worker thread, and each such hop costs a
+thread hand-off per request for an attribute read. Anything that queries the database still runs
+in a worker thread.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from app.auth.identity import identify
+from app.auth.identity import identify, known_identity
 from app.core.config import Settings
 from app.core.errors import Unauthorized
 from app.rulebook.loader import Rulebook
@@ -16,12 +23,12 @@ from app.store.models import User
 from app.workflow.context import WorkflowContext
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_rulebook(request: Request) -> Rulebook:
+async def get_rulebook(request: Request) -> Rulebook:
     """The rulebook loaded and validated at start-up."""
     return request.app.state.rulebook  # type: ignore[no-any-return]
 
@@ -32,13 +39,16 @@ SessionDep = Annotated[Session, Depends(get_db)]  # read session for GET/HEAD, w
 WriteSessionDep = Annotated[Session, Depends(get_write_db)]  # GET routes that record an audit entry
 
 
-def get_optional_user(request: Request, session: SessionDep) -> User | None:
+async def get_optional_user(request: Request, session: SessionDep) -> User | None:
     """The signed-in user (token or session cookie), or None, attached to this request's session.
 
     The route's access marker usually identified the caller already, in this same session
-    (app.auth.policy); a user found in another session is merged in without another query.
+    (app.auth.policy); otherwise the look-up runs in a worker thread. A user found in another
+    session is merged in without another query.
     """
-    ident = identify(request, session)
+    found, ident = known_identity(request)
+    if not found:
+        ident = await run_in_threadpool(identify, request, session)
     if ident is None:
         return None
     if ident.user in session:
@@ -46,9 +56,9 @@ def get_optional_user(request: Request, session: SessionDep) -> User | None:
     return session.merge(ident.user, load=False)
 
 
-def get_current_user(request: Request, session: SessionDep) -> User:
+async def get_current_user(request: Request, session: SessionDep) -> User:
     """The signed-in user; 401 otherwise. Role checks are the route's `allow(...)` marker."""
-    user = get_optional_user(request, session)
+    user = await get_optional_user(request, session)
     if user is None:
         raise Unauthorized(
             "Sign in, or send `Authorization: Bearer <token>` (create one with `candor users token`)."
@@ -56,7 +66,7 @@ def get_current_user(request: Request, session: SessionDep) -> User:
     return user
 
 
-def get_workflow(request: Request) -> WorkflowContext:
+async def get_workflow(request: Request) -> WorkflowContext:
     """Settings + rulebook for the workflow service functions."""
     return request.app.state.workflow  # type: ignore[no-any-return]
 

@@ -29,6 +29,14 @@ class Identity:
     session_id: str | None = None
 
 
+def known_identity(request: Request) -> tuple[bool, Identity | None]:
+    """(True, identity or None) when this request was identified already, else (False, None):
+    lets a caller skip the look-up (and the worker thread it needs) without a second query."""
+    if hasattr(request.state, _STATE_KEY):
+        return True, getattr(request.state, _STATE_KEY)
+    return False, None
+
+
 def identify(request: Request, session: Session) -> Identity | None:
     """The caller's identity, or None for anonymous requests. Raises 401 for a bad bearer token."""
     if hasattr(request.state, _STATE_KEY):

@@ -13,7 +13,7 @@ Sessions carry the audit key in `session.info` (see app.core.audit_key) for app.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from fastapi import Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from app.core.audit_key import load_audit_key
 from app.core.config import Settings
@@ -122,24 +123,26 @@ def begin_read(session: Session) -> None:
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def get_db(request: Request) -> AsyncIterator[Session]:
     """Request dependency: one Session per request, always closed (rolled back if not committed).
 
     GET/HEAD get a read session; a GET route that writes (an audited download) asks for
-    `get_write_db` instead.
+    `get_write_db` instead. Making a Session opens no connection, so it is made on the event loop
+    (a plain generator would cost a worker-thread hand-off); closing it may talk to the database
+    (a rollback), so that runs in a worker thread.
     """
     db = request.app.state.db
     session = (db.reads if request.method in READ_METHODS else db.sessions)()
     try:
         yield session
     finally:
-        session.close()
+        await run_in_threadpool(session.close)
 
 
-def get_write_db(request: Request) -> Iterator[Session]:
+async def get_write_db(request: Request) -> AsyncIterator[Session]:
     """Request dependency: a write session whatever the method (for GETs that record an audit entry)."""
     session = request.app.state.db.sessions()
     try:
         yield session
     finally:
-        session.close()
+        await run_in_threadpool(session.close)
