@@ -206,14 +206,10 @@ def _pyphen():  # type: ignore[no-untyped-def]
     return pyphen.Pyphen(lang="en_US")
 
 
-def word_syllables(word: str) -> int:
-    """Syllables of one lower-case word without punctuation: CMU count, else Pyphen points + 1."""
-    return counts_of_words([word])[0]
-
-
 def counts_of_words(words: list[str]) -> list[int]:
-    """`word_syllables` of each word: the table's counts in one pass, then the Pyphen counts
-    already learnt (`_extra`, itself the cache), and Pyphen only for words never seen."""
+    """Syllables of each lower-case word without punctuation: its CMU count (the table's
+    counts in one pass), else Pyphen's hyphenation points + 1 (the counts already learnt,
+    `_extra`, are the cache: Pyphen reads only words never seen)."""
     global _extra_dirty
     found = (_table if _table is not None else table()).counts(words)
     if None not in found:
