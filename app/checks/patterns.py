@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from app.checks.caching import text_cache
 from app.rulebook.basics import compile_regex
-from app.rulebook.literals import MIN_LITERAL, fold, may_occur
 
 
 @lru_cache(maxsize=8192)
@@ -53,17 +51,6 @@ def finditer(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
 # cannot occur in a given letter at all: an alternative none of whose required literals
 # (app/rulebook/literals.py) is in the letter is left out of the alternation, which changes no
 # match of the others.
-
-
-@text_cache(maxsize=4096)
-def folded(text: str) -> str:
-    """`fold(text)`, once per text (a letter, a paragraph, a sentence)."""
-    return fold(text)
-
-
-def may_match(pattern: re.Pattern[str], text: str, shortest: int = MIN_LITERAL) -> bool:
-    """False only when `pattern` cannot match `text`: none of its required literals is in it."""
-    return may_occur(pattern.pattern, folded(text), shortest)
 
 
 def union_of(
