@@ -9,12 +9,13 @@ content.yml uses the one shipped with Candor.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from jinja2 import TemplateError
+from jinja2 import TemplateError, meta, nodes
 from pydantic import Field, ValidationError, model_validator
 
 from app.core.config import PROJECT_ROOT
@@ -213,14 +214,55 @@ def load_content(templates_dir: str) -> LetterContent:
 
 
 def render_text(templates_dir: str, text: str, variables: dict[str, Any]) -> str:
-    """Render one content text in the letters' sandbox (plain text is returned unchanged)."""
+    """Render one content text in the letters' sandbox (plain text is returned unchanged).
+
+    A text that only prints and tests the letter's values (no filter, call or loop: see `_PURE`)
+    is a function of the values it names, so its rendering is kept per those values: the same
+    facts drafted in each tone, the editor's re-render and a mail merge ask again, and a text that
+    names only rulebook values (annualcreditreport.com's contact, an authority) renders once.
+    """
     if "{" not in text:
         return text
-    return _compiled(templates_dir, text).render(variables)
+    compiled = _compiled(templates_dir, text)
+    if compiled.names is None:
+        return compiled.template.render(variables)
+    try:
+        values = tuple((type(v), v) for v in (variables[n] for n in compiled.names))
+        return _rendered(compiled, values)
+    except (KeyError, TypeError):  # a name not given (StrictUndefined says which) or unhashable
+        return compiled.template.render(variables)
+
+
+# Jinja nodes whose output depends only on the values of the names they read: printing, a
+# field, a constant, `if`/`else`, comparisons and boolean logic. A filter or a call (`random`,
+# `lipsum`, a method) may not, and a loop or `set` may assign names: such texts render each time.
+_PURE = (
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Name,
+    nodes.Getattr,
+    nodes.Const,
+    nodes.If,
+    nodes.CondExpr,
+    nodes.Not,
+    nodes.And,
+    nodes.Or,
+    nodes.Compare,
+    nodes.Operand,
+)
+
+
+@dataclass(frozen=True, eq=False)
+class _Compiled:
+    """A content text compiled in the letters' sandbox, and the names it reads when it is pure."""
+
+    template: Any
+    names: tuple[str, ...] | None
 
 
 @lru_cache(maxsize=512)
-def _compiled(templates_dir: str, text: str) -> Any:
+def _compiled(templates_dir: str, text: str) -> _Compiled:
     """The text compiled in the letters' sandbox, its globals flattened into one dict.
 
     Why flattened: Jinja keeps a template's globals as a ChainMap over the environment's, and
@@ -230,6 +272,18 @@ def _compiled(templates_dir: str, text: str) -> Any:
     """
     from app.letters.render import letter_environment
 
-    template = letter_environment(templates_dir).from_string(text)
+    env = letter_environment(templates_dir)
+    template = env.from_string(text)
     template.globals = dict(template.globals)
-    return template
+    tree = env.parse(text)
+    pure = all(isinstance(node, _PURE) for node in tree.find_all(nodes.Node))
+    names = tuple(sorted(meta.find_undeclared_variables(tree))) if pure else None
+    return _Compiled(template, names)
+
+
+@lru_cache(maxsize=4096)
+def _rendered(compiled: _Compiled, values: tuple[tuple[type, Any], ...]) -> str:
+    """A pure text rendered with these (type, value)s of its names (see `render_text`; the type
+    is in the key because `1 == True` but they print differently)."""
+    names = compiled.names or ()
+    return str(compiled.template.render({n: v for n, (_, v) in zip(names, values, strict=True)}))

@@ -73,12 +73,14 @@ class Audience:
         return region == "any" or (region == "us") == self.us
 
 
-def _rank(step: StepDef, facts: IncidentFacts, audience: Audience) -> int | None:
+def _rank(
+    step: StepDef, exposed: frozenset[DataType], facts: IncidentFacts, audience: Audience
+) -> int | None:
     """0: the data or the offer calls for it; 1: only a law asks for it; 2: always; None: not in this letter."""
     w = step.when
     if not audience.region_ok(step.region):
         return None
-    if (w.data_types and facts.has(*w.data_types)) or (
+    if not exposed.isdisjoint(w.data_types) or (
         w.monitoring_offered and facts.services.credit_monitoring
     ):
         return 0
@@ -89,10 +91,11 @@ def _rank(step: StepDef, facts: IncidentFacts, audience: Audience) -> int | None
 
 def steps(content: LetterContent, facts: IncidentFacts, audience: Audience) -> list[StepDef]:
     """The steps this letter carries, most protective first (data-fitted, then law-required, then always)."""
+    exposed = frozenset(facts.data_types)
     ranked = [
         (r, i, s)
         for i, s in enumerate(content.steps)
-        if (r := _rank(s, facts, audience)) is not None
+        if (r := _rank(s, exposed, facts, audience)) is not None
     ]
     return [s for _, _, s in sorted(ranked, key=lambda t: (t[0], t[1]))]
 

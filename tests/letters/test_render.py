@@ -151,3 +151,25 @@ def test_monitoring_paragraph_only_when_offered(example_facts, rulebook):
         jurisdiction="US-GENERIC",
     ).text
     assert "credit monitoring" not in without.lower()
+
+
+def test_content_texts_are_kept_per_the_values_they_name(tmp_path):
+    """A content text that only prints and tests values renders once per (type, value) of the
+    names it reads; a text with a filter or call renders every time (it may not be a function of
+    its values); a name not given still fails loudly."""
+    from jinja2.exceptions import UndefinedError
+
+    from app.letters.content import _compiled, render_text
+    from app.letters.directory import Contact
+
+    folder = str(tmp_path)
+    pure = "Call {{ c.name }}{% if flag %} now{% endif %}."
+    assert _compiled(folder, pure).names == ("c", "flag")
+    assert render_text(folder, pure, {"c": Contact(name="A"), "flag": True}) == "Call A now."
+    assert render_text(folder, pure, {"c": Contact(name="B"), "flag": False}) == "Call B."
+    assert render_text(folder, "{{ x }}", {"x": True}) == "True"
+    assert render_text(folder, "{{ x }}", {"x": 1}) == "1"  # 1 == True, but printed apart
+    assert _compiled(folder, "{{ c.name | upper }}").names is None
+    assert render_text(folder, "{{ c.name | upper }}", {"c": Contact(name="a")}) == "A"
+    with pytest.raises(UndefinedError):
+        render_text(folder, pure, {"flag": True})
