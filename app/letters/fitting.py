@@ -24,7 +24,7 @@ from app.letters.content import (
     step_register,
 )
 from app.rulebook.common import compile_regex
-from app.rulebook.literals import fold, may_occur
+from app.rulebook.literals import fold, may_occur, required_clauses
 
 # Exposed data in the order a letter lists it: most sensitive first.
 ORDER = [
@@ -162,31 +162,46 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return compile_regex(pattern)
 
 
+def _may(pattern: str, low: str) -> bool:
+    """False only when `pattern` cannot match a text whose folded form is `low`: one of its
+    required literals is missing. A pattern with no required literal of three characters or more
+    is tested on its shorter ones too: such a pattern is slow to run (every position is tried)."""
+    if not may_occur(pattern, low):
+        return False
+    return required_clauses(pattern) is not None or may_occur(pattern, low, 1)
+
+
 def _possible(patterns: Iterable[str], low: str) -> list[re.Pattern[str]]:
     """The compiled `patterns` that may match somewhere in a text whose folded form is `low`: one
     whose required literals are all missing cannot match, so it is not run at all."""
-    return [_regex(p) for p in patterns if may_occur(p, low)]
+    return [_regex(p) for p in patterns if _may(p, low)]
 
 
 @lru_cache(maxsize=1024)
 def _untold(items: tuple[str, ...], forbidden: Detectors) -> tuple[str, ...]:
     """The sentences of `items` that no forbidden element's detector finds (unless its excludes do).
 
-    A detector none of whose required literals occurs in the remediation is not run at all, so a
-    remediation that names none of them costs no regex. Kept per (sentences, detectors), both
-    immutable: the same facts drafted in each tone, re-rendered in the editor or merged for
-    every recipient ask again.
+    A detector none of whose required literals occurs in the remediation is not run at all, nor
+    on a sentence that lacks them, so a remediation that names none of them costs no regex. Kept
+    per (sentences, detectors), both immutable: the same facts drafted in each tone, re-rendered
+    in the editor or merged for every recipient ask again.
     """
     low = fold("\n".join(items))
-    possible = [(_possible(det, low), _possible(exc, low)) for det, exc in forbidden]
-    possible = [(det, exc) for det, exc in possible if det]
-    return tuple(
-        r
-        for r in items
-        if not any(
-            any(d.search(r) for d in det) and not any(x.search(r) for x in exc)
-            for det, exc in possible
-        )
+    live = [
+        (tuple(p for p in det if _may(p, low)), tuple(p for p in exc if _may(p, low)))
+        for det, exc in forbidden
+    ]
+    live = [(det, exc) for det, exc in live if det]
+    return tuple(r for r in items if not live or not _reveals(r, live))
+
+
+def _reveals(sentence: str, live: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> bool:
+    """True when one element's detector finds `sentence` and none of its excludes does."""
+    low = fold(sentence)
+    return any(
+        any(_regex(d).search(sentence) for d in det if _may(d, low))
+        and not any(_regex(x).search(sentence) for x in exc if _may(x, low))
+        for det, exc in live
     )
 
 
