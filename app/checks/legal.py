@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from app.checks.base import ElementResult, Finding, Severity
 from app.checks.caching import text_cache
 from app.checks.context import CheckContext
-from app.checks.literal_index import literal_index
+from app.checks.literal_index import indices, literal_index
 from app.checks.patterns import compiled_all
 from app.checks.text import Document
 
@@ -114,21 +114,20 @@ def detect(doc: Document, edef: ElementDef) -> Evidence | None:
         m = _unit_ok(doc.text, (detect, exclude, all_of))
         return Evidence(*m) if m else None
     units = doc.paragraphs if edef.scope == "paragraph" else doc.sentences
-    # the units each regex may match in (None: any unit): a unit lacking an all_of regex's
-    # literals, or every detect regex's, is not read
-    candidates: set[int] | None = None
+    # the units each regex may match in (bit i: unit i; None: any unit): a unit lacking an
+    # all_of regex's literals, or every detect regex's, is not read
+    candidates = (1 << len(units)) - 1
     for p in all_of:
-        w = index.units_with(p, units)
-        if w is not None:
-            candidates = w if candidates is None else candidates & w
-            if not candidates:
-                return None
-    where = [(p, index.units_with(p, units)) for p in edef.detect]
+        w = index.mask_with(p, units)
+        candidates &= -1 if w is None else w
+    where = [(p, index.mask_with(p, units)) for p in edef.detect]
     if all(w is not None for _, w in where):
-        some = frozenset().union(*(w for _, w in where))  # type: ignore[misc]
-        candidates = some if candidates is None else candidates & some
-    for i in sorted(candidates) if candidates is not None else range(len(units)):
-        live = tuple(p for p, w in where if w is None or i in w)
+        some = 0
+        for _, w in where:
+            some |= w  # type: ignore[operator]
+        candidates &= some
+    for i in indices(candidates):
+        live = tuple(p for p, w in where if w is None or w >> i & 1)
         u = units[i]
         m = _unit_ok(u.text, (live, exclude, all_of))
         if m:

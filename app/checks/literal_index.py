@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import ahocorasick
@@ -83,7 +83,7 @@ class LiteralIndex:
         self._ends = ends
         low = self.low
         self._everywhere = frozenset(ends).union(c for c in self._singles if c in low)
-        self._tables: dict[int, tuple[Sequence[Unit], list[int], dict[str, frozenset[int]]]] = {}
+        self._tables: dict[int, tuple[Sequence[Unit], list[int], dict[str, int]]] = {}
 
     def _anywhere(self, keys: Clause) -> bool:
         """True when one of `keys` occurs in the text."""
@@ -111,6 +111,14 @@ class LiteralIndex:
         """Indices of the `units` (this text's sentences or paragraphs: in text order, not
         overlapping) in which `pattern` may match, or None when it may match in any of them (it
         has no required literal). One look-up per pattern and clause instead of one per unit."""
+        mask = self.mask_with(pattern, units, shortest)
+        return None if mask is None else frozenset(indices(mask))
+
+    def mask_with(
+        self, pattern: str, units: Sequence[Unit], shortest: int = MIN_LITERAL
+    ) -> int | None:
+        """`units_with` as a bit mask (bit i: unit i), or None: unions and intersections of the
+        unit sets of a check's hundred patterns are then single integer operations."""
         clauses = clauses_of(pattern, shortest)
         if clauses is None:
             return None
@@ -121,71 +129,64 @@ class LiteralIndex:
             found &= self._units_holding(keys, units)
         return found
 
-    def _units_holding(self, keys: Clause, units: Sequence[Unit]) -> frozenset[int]:
-        """Indices of the units wholly holding one of `keys`."""
+    def _units_holding(self, keys: Clause, units: Sequence[Unit]) -> int:
+        """The units wholly holding one of `keys` (a mask)."""
         if not self.aligned:  # offsets moved: read each unit itself
             pieces = (fold(self.flat[u.start : u.end]) for u in units)
-            return frozenset(i for i, piece in enumerate(pieces) if any(k in piece for k in keys))
+            return sum(1 << i for i, piece in enumerate(pieces) if any(k in piece for k in keys))
         starts, table = self._by_unit(units)
-        sets = []
+        found = 0
         for key in keys.intersection(self._everywhere):  # (C-level: a clause may hold 100 keys)
             got = table.get(key)
-            sets.append(self._units_of(key, units, starts, table) if got is None else got)
-        found = frozenset().union(*sets)
+            found |= self._units_of(key, units, starts, table) if got is None else got
         for key in self._unknown_of(keys):  # read after the automaton was built: find it here
             at = self.low.find(key)
             while at != -1:
                 i = bisect_right(starts, at) - 1
                 if i >= 0 and at + len(key) <= units[i].end:
-                    found |= {i}
+                    found |= 1 << i
                 at = self.low.find(key, at + 1)
         return found
 
-    def _by_unit(self, units: Sequence[Unit]) -> tuple[list[int], dict[str, frozenset[int]]]:
+    def _by_unit(self, units: Sequence[Unit]) -> tuple[list[int], dict[str, int]]:
         """The units' starts, and the memo of `_units_of` for this unit list."""
         got = self._tables.get(id(units))
         if got is not None and got[0] is units:
             return got[1], got[2]
         starts = [u.start for u in units]
-        table: dict[str, frozenset[int]] = {}
+        table: dict[str, int] = {}
         self._tables[id(units)] = (units, starts, table)
         return starts, table
 
     def _units_of(
-        self,
-        key: str,
-        units: Sequence[Unit],
-        starts: list[int],
-        table: dict[str, frozenset[int]],
-    ) -> frozenset[int]:
-        """Indices of the units wholly holding an occurrence of `key`, a key found in the text
-        (worked out when first asked, once per unit list)."""
+        self, key: str, units: Sequence[Unit], starts: list[int], table: dict[str, int]
+    ) -> int:
+        """The units wholly holding an occurrence of `key`, a key found in the text (a mask,
+        worked out when first asked, once per unit list)."""
         got = table.get(key)
         if got is None:
             if key in self._ends:
                 n = len(key)
-                inside = set()
+                got = 0
                 for e in self._ends[key]:
                     i = bisect_right(starts, e - n + 1) - 1
                     if i >= 0 and e < units[i].end:
-                        inside.add(i)
-                got = frozenset(inside)
+                        got |= 1 << i
                 table[key] = got
             else:  # a one-character key: every one's units are found at once
                 self._single_units(units, table)
                 got = table[key]
         return got
 
-    def _single_units(self, units: Sequence[Unit], table: dict[str, frozenset[int]]) -> None:
+    def _single_units(self, units: Sequence[Unit], table: dict[str, int]) -> None:
         """The units of every one-character key that occurs in the text, in one pass."""
         singles = frozenset(self._singles).intersection(self._everywhere)
-        inside: dict[str, set[int]] = {c: set() for c in singles}
+        inside = dict.fromkeys(singles, 0)
         low = self.low
         for i, u in enumerate(units):
             for c in singles.intersection(low[u.start : u.end]):
-                inside[c].add(i)
-        for c, at in inside.items():
-            table[c] = frozenset(at)
+                inside[c] |= 1 << i
+        table.update(inside)
 
     def _unknown_of(self, keys: Clause) -> Clause:
         """The keys the automaton does not hold (read after it was built)."""
@@ -193,6 +194,14 @@ class LiteralIndex:
         if unknown is None:
             unknown = self._unknown[keys] = keys.difference(self.keys)
         return unknown
+
+
+def indices(mask: int) -> Iterator[int]:
+    """The set bits of a unit mask, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 @lru_cache(maxsize=8192)
