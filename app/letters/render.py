@@ -91,9 +91,12 @@ def validate_templates(templates_dir: Path) -> None:
 
 def context_vars(ctx: LetterContext) -> dict[str, object]:
     """Top-level template variables: each LetterContext field, plus `ctx` for `ctx.shows(...)`."""
-    out: dict[str, object] = {f.name: getattr(ctx, f.name) for f in fields(ctx)}
+    out: dict[str, object] = {name: getattr(ctx, name) for name in _CONTEXT_FIELDS}
     out["ctx"] = ctx
     return out
+
+
+_CONTEXT_FIELDS = tuple(f.name for f in fields(LetterContext))  # (fields() rebuilds it per call)
 
 
 _LIST_ITEM = re.compile(r"^(?:[-*] |\d+\. )")
