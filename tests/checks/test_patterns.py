@@ -229,7 +229,6 @@ def test_clauses_each_hold() -> None:
 LITERAL_FREE = {
     "notifier_identity": 4,  # the sender's name: capitalised words, nothing fixed
     "what_happened": 1,  # "cc": a two-letter word, too short to filter
-    "consumer_steps": 1,  # an imperative at the start of a line, many verbs
     "plain_language": 1,  # '.': a document check, not a detector
     "font_min_10pt": 1,  # '.': a document check, not a detector
 }
