@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from app.checks import caching
@@ -20,7 +21,7 @@ from app.checks.context import CheckContext
 from app.checks.empathy import summarise
 from app.checks.facts_consistency import check_facts
 from app.checks.readability import document_metrics
-from app.checks.registry import check_for
+from app.checks.registry import CheckFn, check_for
 from app.checks.text import segment
 from app.core.errors import InvalidInput, TooLarge
 from app.rulebook.basics import applies
@@ -131,6 +132,38 @@ def run_rule(rid: str, rule: Any, ctx: CheckContext) -> list[Finding]:
     return check_for(rule.kind)(rid, rule, ctx)
 
 
+Plan = tuple[tuple[str, Any, CheckFn], ...]
+_PLANS: dict[int, tuple[weakref.ref[Rulebook], dict[tuple[Any, ...], Plan]]] = {}
+
+
+def _plan(
+    rulebook: Rulebook, tone: str, jurisdictions: tuple[str, ...], channel: str, language: str
+) -> Plan:
+    """The rules a check run applies, in id order, each with its check function: worked out once
+    per rulebook and selection (the filters depend on the rules only), not once per check.
+    Legal rules always run: `check_legal` reads the selection itself."""
+    key = (tone, jurisdictions, channel, language)
+    held = _PLANS.get(id(rulebook))
+    if held is None or held[0]() is not rulebook:  # (an id can be reused once a rulebook is gone)
+        if len(_PLANS) > 16:
+            _PLANS.clear()
+        held = _PLANS[id(rulebook)] = (weakref.ref(rulebook), {})
+    plans = held[1]
+    plan = plans.get(key)
+    if plan is None:
+        selected = list(jurisdictions)
+        plan = tuple(
+            (rid, rule, check_for(rule.kind))
+            for rid, rule in sorted(rulebook.rules.items())
+            if rule.kind == "legal_elements"
+            or applies(rule, tone=tone, jurisdictions=selected, channel=channel, language=language)
+        )
+        if len(plans) > 64:
+            plans.clear()
+        plans[key] = plan
+    return plan
+
+
 def clear_caches() -> None:
     """Forget everything cached per text: the next check of any text costs what a first check
     does (app/checks/caching.py). Compiled rule regexes are kept (they depend on the rules)."""
@@ -180,16 +213,8 @@ def run_checks(
     )
     effective_tone = tone or DEFAULT_TONE
     findings: list[Finding] = []
-    for rid, rule in sorted(rulebook.rules.items()):
-        if rule.kind != "legal_elements" and not applies(
-            rule,
-            tone=effective_tone,
-            jurisdictions=list(jurisdictions),
-            channel=channel,
-            language=language,
-        ):
-            continue
-        findings.extend(run_rule(rid, rule, ctx))
+    for rid, rule, check in _plan(rulebook, effective_tone, jurisdictions, channel, language):
+        findings.extend(check(rid, rule, ctx))
     if text.strip():
         document_metrics(ctx)
     else:

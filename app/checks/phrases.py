@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from app.checks.base import EmpathyComponent, Finding
 from app.checks.context import CheckContext
 from app.checks.literal_index import literal_index
-from app.checks.patterns import compiled_all, finditer, union_of
+from app.checks.patterns import compiled_all, union_of
 
 if TYPE_CHECKING:
     from app.rulebook.schema import Phrases
@@ -39,7 +39,7 @@ def _matches(
     keep = index.present(tokens)  # tokens whose literals are absent cannot match
     if not keep:
         return []
-    excepted: list[tuple[int, int]] | None = None  # read at the first match
+    excepted: _Exceptions | None = None  # read at the first match, only as far as needed
 
     def counted(found: Iterable[re.Match[str]]) -> Iterator[tuple[int, int, str]]:
         nonlocal excepted
@@ -47,13 +47,10 @@ def _matches(
             if m.end() == m.start():  # an empty match flags nothing
                 continue
             if excepted is None:
-                # (an empty exception span can only contain an empty token match)
-                excepted = [
-                    (e.start(), e.end())
-                    for p in compiled_all(index.which(rule.exceptions), rule.ignorecase)
-                    for e in finditer(p, text)
-                ]
-            if not any(s <= m.start() and m.end() <= e for s, e in excepted):
+                excepted = _Exceptions(
+                    compiled_all(index.which(rule.exceptions), rule.ignorecase), text
+                )
+            if not excepted.covers(m.start(), m.end()):
                 yield m.start(), m.end(), m.group()
 
     joined = union_of(tokens, keep, rule.ignorecase)
@@ -61,6 +58,29 @@ def _matches(
         return list(islice(counted(joined.finditer(text)), enough))
     patterns = compiled_all([tokens[i] for i in keep], rule.ignorecase)
     return sorted(x for p in patterns for x in counted(p.finditer(text)))[:enough]
+
+
+class _Exceptions:
+    """The spans of the exception patterns' matches in the text (each pattern's `finditer`, empty
+    matches dropped), read lazily: a span that covers a token match starts at or before it, so
+    the scan stops at the token match asked about (a `require` rule's first match is often near
+    the letter's start; the rest of the letter is then never scanned for exceptions)."""
+
+    def __init__(self, patterns: tuple[re.Pattern[str], ...], text: str) -> None:
+        self._scans = [(p.finditer(text), []) for p in patterns]
+
+    def covers(self, start: int, end: int) -> bool:
+        """True when an exception span contains `start:end` (asked in any order)."""
+        for scan, spans in self._scans:
+            while not spans or spans[-1][0] <= start:
+                e = next(scan, None)
+                if e is None:
+                    break
+                if e.end() > e.start():
+                    spans.append((e.start(), e.end()))
+            if any(s <= start and end <= e for s, e in spans):
+                return True
+        return False
 
 
 def check_phrases(rid: str, rule: Phrases, ctx: CheckContext) -> list[Finding]:

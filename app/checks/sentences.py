@@ -11,14 +11,15 @@ pattern's rewrite (groups expanded, first letter in the match's case) as `sugges
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from app.checks.base import Finding
+from app.checks.caching import text_cache
 from app.checks.context import CheckContext
 from app.checks.literal_index import literal_index
 from app.checks.patterns import compiled, compiled_all, union_of
 from app.checks.substitution import _match_case
-from app.checks.text import Document, Unit
+from app.checks.text import Document
 
 if TYPE_CHECKING:
     from app.rulebook.sentence_schema import SentencePattern
@@ -30,69 +31,117 @@ def _words(s: str) -> str:
     return " ".join(s.split())
 
 
-def _sentence_ok(rule: SentencePattern, flat: str, sent: Unit) -> bool:
-    """The sentence holds every `sentence_requires` pattern and no `sentence_excludes` one."""
-    requires = compiled_all(rule.sentence_requires, rule.ignorecase)
-    excludes = compiled_all(rule.sentence_excludes, rule.ignorecase)
-    return all(p.search(flat, sent.start, sent.end) for p in requires) and not any(
-        p.search(flat, sent.start, sent.end) for p in excludes
-    )
+class Spec(NamedTuple):
+    """What decides a rule's matches in one sentence: its patterns (those tried: `keep`, joined
+    into one alternation or not), conditions and case. Hashable: a cache key."""
+
+    patterns: tuple[str, ...]
+    keep: tuple[int, ...]
+    joined: bool
+    ignorecase: bool
+    requires: tuple[str, ...]
+    excludes: tuple[str, ...]
+    preceded: tuple[str, ...]
+    followed: tuple[str, ...]
 
 
-def _context_ok(rule: SentencePattern, flat: str, sent: Unit, start: int, end: int) -> bool:
-    """The words just before / after the match are not an excluded frame."""
-    if rule.not_preceded_by:
-        before = _words(flat[sent.start : start])
-        if any(p.search(before) for p in compiled_all(rule.not_preceded_by, rule.ignorecase)):
+def _in_sentence(spec: Spec, text: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
+    """(start, end, pattern index) of the counted matches in `text[lo:hi]` (one sentence, line
+    breaks read as spaces), overlaps dropped; offsets into `text`."""
+    case = spec.ignorecase
+    if spec.joined:
+        passes: list[tuple[re.Pattern[str], int | None]] = [
+            (union_of(spec.patterns, spec.keep, case, named=True), None)  # type: ignore[list-item]
+        ]
+    else:
+        passes = [(compiled(spec.patterns[i], case), i) for i in spec.keep]
+    out: list[tuple[int, int, int]] = []
+    verdict: bool | None = None  # sentence conditions, evaluated at the first match only
+    for pattern, index in passes:
+        for m in pattern.finditer(text, lo, hi):
+            if m.end() == m.start() or any(s < m.end() and m.start() < e for s, e, _ in out):
+                continue
+            if verdict is None:
+                # the sentence holds every `sentence_requires` pattern and no `sentence_excludes` one
+                verdict = all(p.search(text, lo, hi) for p in compiled_all(spec.requires, case))
+                verdict = verdict and not any(
+                    p.search(text, lo, hi) for p in compiled_all(spec.excludes, case)
+                )
+            if not verdict:
+                return []
+            if _context_ok(spec, text, lo, hi, m.start(), m.end()):
+                i = index if index is not None else int(m.lastgroup[1:])  # type: ignore[index]
+                out.append((m.start(), m.end(), i))
+    return out
+
+
+def _context_ok(spec: Spec, text: str, lo: int, hi: int, start: int, end: int) -> bool:
+    """The words just before / after the match (in its sentence) are not an excluded frame."""
+    case = spec.ignorecase
+    if spec.preceded:
+        before = _words(text[lo:start])
+        if any(p.search(before) for p in compiled_all(spec.preceded, case)):
             return False
-    if rule.not_followed_by:
-        after = _words(flat[end : sent.end])
-        if any(p.search(after) for p in compiled_all(rule.not_followed_by, rule.ignorecase)):
+    if spec.followed:
+        after = _words(text[end:hi])
+        if any(p.search(after) for p in compiled_all(spec.followed, case)):
             return False
     return True
 
 
+@text_cache(maxsize=20_000)
+def _cached(spec: Spec, before: str, sentence: str) -> tuple[tuple[int, int, int], ...]:
+    """`_in_sentence` of one sentence, offsets into the sentence, cached per sentence text and the
+    character before it (all that a pattern without a look-behind sees outside the sentence, at a
+    word boundary; `before` is empty at the start of the letter, where `^` matches)."""
+    lo = len(before)
+    return tuple(
+        (s - lo, e - lo, i)
+        for s, e, i in _in_sentence(spec, before + sentence, lo, len(before + sentence))
+    )
+
+
 def sentence_matches(rule: SentencePattern, doc: Document) -> list[tuple[int, int, int]]:
-    """(start, end, pattern index) of every counted match, in text order, overlaps dropped."""
-    pats = [p.match for p in rule.patterns]
+    """(start, end, pattern index) of every counted match, in text order, overlaps dropped.
+
+    A sentence's matches depend only on its text and the character before it (a match lies
+    inside its sentence, and sentences never overlap), so they are cached per sentence text: an
+    edited letter re-reads only its changed sentences. A rule with a look-behind, which may see
+    further back, is read in the letter itself every time."""
+    pats = tuple(p.match for p in rule.patterns)
     flat = doc.flat
     occurring = literal_index(doc.text)  # (line breaks read as spaces, as in `flat`)
     keep = occurring.present(pats)  # patterns whose required literals are absent cannot match
     if not keep:
         return []
-    joined = union_of(pats, keep, rule.ignorecase, named=True)
+    spec = Spec(
+        pats,
+        keep,
+        union_of(pats, keep, rule.ignorecase, named=True) is not None,
+        rule.ignorecase,
+        tuple(rule.sentence_requires),
+        tuple(rule.sentence_excludes),
+        tuple(rule.not_preceded_by),
+        tuple(rule.not_followed_by),
+    )
+    looks_behind = any("(?<" in p for p in (*pats, *spec.requires, *spec.excludes))
     # a match lies inside its sentence, so a sentence holding none of a pattern's literals
     # cannot give that pattern a match: only the others are tried there
     sentences = doc.sentences
-    where = {i: occurring.units_with(pats[i], sentences) for i in keep}  # None: any sentence
-    if any(w is None for w in where.values()):
+    where = [occurring.units_with(pats[i], sentences) for i in keep]  # None: any sentence
+    if any(w is None for w in where):
         candidates: list[int] | range = range(len(sentences))
     else:
-        candidates = sorted(set().union(*where.values()))  # type: ignore[arg-type]
+        candidates = sorted(set().union(*where))  # type: ignore[arg-type]
     out: list[tuple[int, int, int]] = []
     for n in candidates:
         sent = sentences[n]
-        if joined is not None:
-            passes: list[tuple[re.Pattern[str], int | None]] = [(joined, None)]
-        else:
-            live = [i for i in keep if where[i] is None or n in where[i]]  # type: ignore[operator]
-            if not live:
-                continue
-            passes = [(compiled(pats[i], rule.ignorecase), i) for i in live]
-        verdict: bool | None = None  # sentence conditions, evaluated at the first match only
-        for pattern, index in passes:
-            for m in pattern.finditer(flat, sent.start, sent.end):
-                if m.end() == m.start() or any(s < m.end() and m.start() < e for s, e, _ in out):
-                    continue
-                if verdict is None:
-                    verdict = _sentence_ok(rule, flat, sent)
-                if not verdict:
-                    break
-                if _context_ok(rule, flat, sent, m.start(), m.end()):
-                    i = index if index is not None else int(m.lastgroup[1:])  # type: ignore[index]
-                    out.append((m.start(), m.end(), i))
-            if verdict is False:
-                break
+        if looks_behind:
+            out.extend(_in_sentence(spec, flat, sent.start, sent.end))
+            continue
+        before = flat[sent.start - 1] if sent.start else ""
+        at = sent.start
+        out.extend((at + s, at + e, i) for s, e, i in _cached(spec, before, flat[at : sent.end]))
     out.sort()
     return out
 

@@ -56,7 +56,13 @@ class Unit:
     @cached_property
     def words(self) -> int:
         """Number of words (letters/digits runs)."""
-        return len(_WORD.findall(self.text))
+        return _word_count(self.text)
+
+
+@text_cache(maxsize=20_000)
+def _word_count(text: str) -> int:
+    """Words of a sentence, counted once per sentence text (every check asks for every one)."""
+    return len(_WORD.findall(text))
 
 
 @dataclass(frozen=True)
@@ -208,7 +214,9 @@ class Document:
 def segment(text: str) -> Document:
     """Segment `text` into paragraphs, headings, sections and sentences (offsets into `text`).
 
-    Cached per text: treat the returned Document as read-only."""
+    Cached per text: treat the returned Document as read-only. Each paragraph's sentences and
+    headings are cached per paragraph text (they depend on nothing outside it), so re-checking
+    an edited letter re-reads only the changed paragraphs."""
     doc = Document(text=text)
     doc._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     pos = 0
@@ -221,16 +229,27 @@ def segment(text: str) -> Document:
         b_start, b_end = _trim(text, b_start, b_end)
         if b_start >= b_end:
             continue
-        doc.paragraphs.append(Unit(b_start, b_end, text[b_start:b_end], "paragraph"))
-        _segment_paragraph(doc, b_start, b_end)
+        paragraph = text[b_start:b_end]
+        doc.paragraphs.append(Unit(b_start, b_end, paragraph, "paragraph"))
+        for s, e, kind, title in _paragraph_units(paragraph):
+            s, e = s + b_start, e + b_start
+            if title is not None:
+                doc.headings.append(Heading(s, e, title))
+            doc.sentences.append(Unit(s, e, text[s:e], kind))
     _build_sections(doc)
     return doc
 
 
-def _segment_paragraph(doc: Document, start: int, end: int) -> None:
-    text = doc.text
+Span = tuple[int, int, str, "str | None"]
+"""A sentence or heading of a paragraph: start, end (in the paragraph), kind, heading title."""
+
+
+@text_cache(maxsize=4096)
+def _paragraph_units(text: str) -> tuple[Span, ...]:
+    """The sentences and headings of one paragraph (trimmed, without blank lines), in order."""
+    out: list[Span] = []
     lines: list[tuple[int, int]] = []
-    pos = start
+    pos, end = 0, len(text)
     while pos <= end:
         nl = text.find("\n", pos, end)
         stop = end if nl == -1 else nl
@@ -240,7 +259,7 @@ def _segment_paragraph(doc: Document, start: int, end: int) -> None:
         pos = nl + 1
     single = len(lines) == 1
     run_start: int | None = None
-    run_end = start
+    run_end = 0
     for ls, le in lines:
         line = text[ls:le]
         title = normalise_heading(line)
@@ -253,11 +272,10 @@ def _segment_paragraph(doc: Document, start: int, end: int) -> None:
                 title = _plain_heading(stripped)
         if title is not None:
             if run_start is not None:
-                _flush(doc, run_start, run_end)
+                _flush(text, run_start, run_end, out)
                 run_start = None
             hs, he = _trim(text, ls, le)
-            doc.headings.append(Heading(hs, he, title))
-            doc.sentences.append(Unit(hs, he, text[hs:he], "heading"))
+            out.append((hs, he, "heading", title))
             continue
         new_unit = _LIST_ITEM.match(line) is not None
         if run_start is not None and not new_unit:
@@ -266,24 +284,24 @@ def _segment_paragraph(doc: Document, start: int, end: int) -> None:
             if prev_line[-1:] in ".!?:" or len(prev_line.strip()) < SHORT_LINE:
                 new_unit = True
         if new_unit and run_start is not None:
-            _flush(doc, run_start, run_end)
+            _flush(text, run_start, run_end, out)
             run_start = None
         if run_start is None:
             run_start = ls
         run_end = le
     if run_start is not None:
-        _flush(doc, run_start, run_end)
+        _flush(text, run_start, run_end, out)
+    return tuple(out)
 
 
-def _flush(doc: Document, start: int, end: int) -> None:
-    text = doc.text
+def _flush(text: str, start: int, end: int, out: list[Span]) -> None:
     m = _LIST_ITEM.match(text, start)
     if m and m.end() <= end:
         start = m.end()
     for s, e in _split_line(text, start, end):
         s, e = _trim(text, s, e)
         if s < e:
-            doc.sentences.append(Unit(s, e, text[s:e]))
+            out.append((s, e, "sentence", None))
 
 
 def _build_sections(doc: Document) -> None:
