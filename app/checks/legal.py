@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 from app.checks.base import ElementResult, Finding, Severity
 from app.checks.caching import text_cache
 from app.checks.context import CheckContext
-from app.checks.literal_index import indices, literal_index
+from app.checks.literal_index import literal_index
+from app.checks.pattern_filter import PatternFilter, bits
 from app.checks.patterns import compiled_all
 from app.checks.text import Document
 
@@ -69,23 +70,91 @@ class Evidence:
     text: str
 
 
-Patterns = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-"""An element's (detect, exclude, all_of) regexes: with a unit's text, the key of `_unit_ok`."""
+Patterns = tuple[tuple[int, re.Pattern[str]], ...]
+
+
+@dataclass(frozen=True, eq=False)
+class _Detector:
+    """One element's regexes, each with its bit in the filter of the element set it belongs to.
+
+    Compared and hashed by identity: with a unit's text, the key of `_unit_ok`."""
+
+    filter: PatternFilter
+    detect: Patterns
+    exclude: Patterns
+    all_of: tuple[re.Pattern[str], ...]
+    detect_bits: int
+    all_of_bits: int
+
+    def may_count(self, may: int) -> bool:
+        """Whether a unit whose filter bits are `may` can count: one detect regex and every
+        all_of regex may match there."""
+        return bool(may & self.detect_bits) and may & self.all_of_bits == self.all_of_bits
+
+
+class _Detectors:
+    """The detectors of a set of elements: one pattern filter per scope, shared by the elements
+    of that scope (one pass per unit serves them all, and reads only their literals)."""
+
+    def __init__(self, edefs: tuple[ElementDef, ...]) -> None:
+        self.edefs = edefs  # (held: the cache below is keyed by their ids)
+        self.by_id: dict[int, _Detector] = {}
+        for scope in ("sentence", "paragraph", "document"):
+            mine = [e for e in edefs if e.scope == scope]
+            patterns = tuple(
+                dict.fromkeys(p for e in mine for p in (*e.detect, *e.exclude, *e.all_of))
+            )
+            pattern_filter = PatternFilter(patterns)
+            bit = {p: i for i, p in enumerate(patterns)}
+            self.by_id.update((id(e), _detector(e, pattern_filter, bit)) for e in mine)
+
+
+def _detector(edef: ElementDef, pattern_filter: PatternFilter, bit: dict[str, int]) -> _Detector:
+    return _Detector(
+        pattern_filter,
+        detect=tuple(
+            (bit[p], c) for p, c in zip(edef.detect, compiled_all(edef.detect), strict=True)
+        ),
+        exclude=tuple(
+            (bit[p], c) for p, c in zip(edef.exclude, compiled_all(edef.exclude), strict=True)
+        ),
+        all_of=compiled_all(edef.all_of),
+        detect_bits=sum({1 << bit[p] for p in edef.detect}),
+        all_of_bits=sum({1 << bit[p] for p in edef.all_of}),
+    )
+
+
+_DETECTORS: dict[tuple[int, ...], _Detectors] = {}
+
+
+def _detectors(edefs: tuple[ElementDef, ...]) -> _Detectors:
+    """The detectors of these element definitions, built once (rules, not text: `clear_caches`
+    keeps them). Keyed by the definitions' ids, which stay theirs while the entry holds them."""
+    key = tuple(map(id, edefs))
+    got = _DETECTORS.get(key)
+    if got is None:
+        got = _Detectors(edefs)
+        if len(_DETECTORS) >= 256:  # (test runs load many rulebooks)
+            _DETECTORS.clear()
+        _DETECTORS[key] = got
+    return got
 
 
 @text_cache(maxsize=50_000)
-def _unit_ok(text: str, patterns: Patterns) -> tuple[int, int, str] | None:
+def _unit_ok(text: str, detector: _Detector) -> tuple[int, int, str] | None:
     """The first detect match in `text` (start, end, matched text) when the unit counts: all_of
-    met, no exclude. Cached per (text, regexes): an edited letter re-runs the regexes only on
-    the sentences that changed."""
-    detect, exclude, all_of = patterns
-    for pattern in compiled_all(detect):
+    met, no exclude. A regex that cannot match here (its filter bit clear) is not run. Cached
+    per (text, detector): an edited letter re-runs the regexes only on the changed sentences."""
+    may = bits(detector.filter, text)
+    for bit, pattern in detector.detect:
+        if not may >> bit & 1:
+            continue
         m = pattern.search(text)
         if m is None:
             continue
-        if any(p.search(text) for p in compiled_all(exclude)):
+        if any(may >> b & 1 and p.search(text) for b, p in detector.exclude):
             return None
-        if all(p.search(text) for p in compiled_all(all_of)):
+        if all(p.search(text) for p in detector.all_of):
             return m.start(), m.end(), m.group()
     return None
 
@@ -101,47 +170,49 @@ def _section_holds(doc: Document, start: int, end: int, edef: ElementDef) -> boo
 
 def detect(doc: Document, edef: ElementDef) -> Evidence | None:
     """Find the first evidence of one element in the document (heading, then text)."""
-    headings = compiled_all(edef.headings)
-    for h in doc.headings if headings else ():
-        if any(p.search(h.title) for p in headings) and _section_holds(doc, h.start, h.end, edef):
-            return Evidence(h.start, h.end, doc.text[h.start : h.end])
-    index = literal_index(doc.text)
-    exclude, all_of = tuple(edef.exclude), tuple(edef.all_of)
-    if edef.scope == "document":
-        detect = index.which(edef.detect)
-        if not detect or len(index.which(all_of)) < len(all_of):
-            return None
-        m = _unit_ok(doc.text, (detect, exclude, all_of))
-        return Evidence(*m) if m else None
-    units = doc.paragraphs if edef.scope == "paragraph" else doc.sentences
-    # the units each regex may match in (bit i: unit i; None: any unit): a unit lacking an
-    # all_of regex's literals, or every detect regex's, is not read
-    candidates = (1 << len(units)) - 1
-    for p in all_of:
-        w = index.mask_with(p, units)
-        candidates &= -1 if w is None else w
-    where = [(p, index.mask_with(p, units)) for p in edef.detect]
-    if all(w is not None for _, w in where):
-        some = 0
-        for _, w in where:
-            some |= w  # type: ignore[operator]
-        candidates &= some
-    for i in indices(candidates):
-        live = tuple(p for p, w in where if w is None or w >> i & 1)
-        u = units[i]
-        m = _unit_ok(u.text, (live, exclude, all_of))
-        if m:
-            if edef.scope == "paragraph":
-                return Evidence(u.start + m[0], u.start + m[1], m[2])
-            return Evidence(u.start, u.end, u.text)
-    return None
+    return _detect(doc, edef, _detectors((edef,)).by_id[id(edef)], {})
 
 
 def detect_all(
     doc: Document, elements: dict[str, ElementDef], ids: set[str] | None = None
 ) -> dict[str, Evidence | None]:
-    """Detect every element (or only `ids`) in the document."""
-    return {eid: detect(doc, edef) for eid, edef in elements.items() if ids is None or eid in ids}
+    """Detect every element (or only `ids`) in the document: one filter pass per unit serves
+    every element of the set."""
+    by_id = _detectors(tuple(elements.values())).by_id
+    where: dict[str, tuple[int, ...]] = {}
+    return {
+        eid: _detect(doc, edef, by_id[id(edef)], where)
+        for eid, edef in elements.items()
+        if ids is None or eid in ids
+    }
+
+
+def _detect(
+    doc: Document, edef: ElementDef, detector: _Detector, where: dict[str, tuple[int, ...]]
+) -> Evidence | None:
+    """`detect` with the element's detector; `where` keeps each scope's unit bits for the call."""
+    headings = compiled_all(edef.headings)
+    for h in doc.headings if headings else ():
+        if any(p.search(h.title) for p in headings) and _section_holds(doc, h.start, h.end, edef):
+            return Evidence(h.start, h.end, doc.text[h.start : h.end])
+    if edef.scope == "document":
+        if not detector.may_count(bits(detector.filter, doc.text)):
+            return None
+        m = _unit_ok(doc.text, detector)
+        return Evidence(*m) if m else None
+    units = doc.paragraphs if edef.scope == "paragraph" else doc.sentences
+    may = where.get(edef.scope)
+    if may is None:
+        may = where[edef.scope] = tuple(bits(detector.filter, u.text) for u in units)
+    for u, unit_may in zip(units, may, strict=True):
+        if not detector.may_count(unit_may):
+            continue
+        m = _unit_ok(u.text, detector)
+        if m:
+            if edef.scope == "paragraph":
+                return Evidence(u.start + m[0], u.start + m[1], m[2])
+            return Evidence(u.start, u.end, u.text)
+    return None
 
 
 def _months_offered(doc: Document) -> int | None:
