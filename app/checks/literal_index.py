@@ -1,9 +1,11 @@
-"""Where the rules' required literals occur in one letter, found in one pass.
+"""Which of the rules' required literals occur in one letter, found in one pass.
 
 Why: deciding which patterns may match (app/rulebook/literals.py) asks "is this string in the
 letter / in this sentence?" thousands of times per check, and each `in` reads the text again.
-An Aho-Corasick automaton (the `pyahocorasick` package) over every literal read so far finds all
-their occurrences in a single pass over the letter; the questions are then dictionary look-ups.
+An Aho-Corasick automaton (the `pyahocorasick` package) over every literal read so far finds
+which of them occur in a single pass over the letter (the set is built in C); "may this
+pattern match?" is then set look-ups, and "in which sentences?" finds the occurrences of only
+the literals asked about (`str.find`, once per literal and unit list).
 
 The index is over the folded letter with line breaks read as spaces (sentence patterns read it
 so), and a literal is looked up in the same form, so a literal in a sentence or in the raw text
@@ -21,6 +23,7 @@ import threading
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from operator import itemgetter
 
 import ahocorasick
 
@@ -30,21 +33,15 @@ from app.rulebook.literals import MIN_LITERAL, fold, registered, required_clause
 
 _SPACE = str.maketrans("\n\r\t\f\v", "     ")
 _lock = threading.Lock()
+_key = itemgetter(1)
 Clause = frozenset[str]
-Built = tuple[
-    int,
-    "ahocorasick.Automaton | None",
-    frozenset[str],
-    dict[frozenset[str], frozenset[str]],
-    tuple[str, ...],
-]
-_built: Built = (-1, None, frozenset(), {}, ())
+Built = tuple[int, "ahocorasick.Automaton | None", frozenset[str], dict[Clause, Clause]]
+_built: Built = (-1, None, frozenset(), {})
 
 
 def _automaton() -> Built:
     """The automaton of every literal registered so far (rebuilt when new ones were read), its
-    keys, a memo of which keys of a pattern it lacks, and the one-character keys (digits: the
-    automaton leaves them out, a text has hundreds; `str.find` looks for them)."""
+    keys, and a memo of which keys of a clause it lacks."""
     global _built
     built = _built
     if built[0] == version():
@@ -53,37 +50,34 @@ def _automaton() -> Built:
         if _built[0] != version():
             current, lits = registered()
             keys = frozenset(lit.translate(_SPACE) for lit in lits)
-            singles = tuple(sorted(k for k in keys if len(k) == 1))
-            longer = keys.difference(singles)
-            automaton = ahocorasick.Automaton() if longer else None
+            automaton = ahocorasick.Automaton() if keys else None
             if automaton is not None:
-                for key in longer:
+                for key in keys:
                     automaton.add_word(key, key)
                 automaton.make_automaton()
-            _built = (current, automaton, keys, {}, singles)
+            _built = (current, automaton, keys, {})
         return _built
 
 
 class LiteralIndex:
-    """The literal occurrences of one text (offsets into the text when folding keeps them)."""
+    """Which literals occur in one text; where, worked out per literal when asked."""
 
     def __init__(self, text: str) -> None:
         self.flat = text.translate(_SPACE)
         self.low = fold(self.flat)
         self.aligned = len(self.low) == len(text)
-        _, automaton, self.keys, self._unknown, self._singles = _automaton()
-        ends: dict[str, list[int]] = {}  # key -> end offsets (inclusive) of its occurrences
-        if automaton is not None:
-            for end, key in automaton.iter(self.low):
-                at = ends.get(key)
-                if at is None:
-                    ends[key] = [end]
-                else:
-                    at.append(end)
-        self._ends = ends
-        low = self.low
-        self._everywhere = frozenset(ends).union(c for c in self._singles if c in low)
+        _, automaton, self.keys, self._unknown = _automaton()
+        # (the set is built in C: a letter holds thousands of occurrences of short literals)
+        self._everywhere = (
+            frozenset(map(_key, automaton.iter(self.low))) if automaton else frozenset()
+        )
         self._tables: dict[int, tuple[Sequence[Unit], list[int], dict[str, int]]] = {}
+
+    def _present(self, keys: Clause) -> Clause:
+        """The keys that occur in the text."""
+        found = keys.intersection(self._everywhere)
+        unknown = self._unknown_of(keys)
+        return found.union(k for k in unknown if k in self.low) if unknown else found
 
     def _anywhere(self, keys: Clause) -> bool:
         """True when one of `keys` occurs in the text."""
@@ -111,82 +105,48 @@ class LiteralIndex:
         """Indices of the `units` (this text's sentences or paragraphs: in text order, not
         overlapping) in which `pattern` may match, or None when it may match in any of them (it
         has no required literal). One look-up per pattern and clause instead of one per unit."""
-        mask = self.mask_with(pattern, units, shortest)
-        return None if mask is None else frozenset(indices(mask))
-
-    def mask_with(
-        self, pattern: str, units: Sequence[Unit], shortest: int = MIN_LITERAL
-    ) -> int | None:
-        """`units_with` as a bit mask (bit i: unit i), or None: unions and intersections of the
-        unit sets of a check's hundred patterns are then single integer operations."""
         clauses = clauses_of(pattern, shortest)
         if clauses is None:
             return None
-        found = self._units_holding(clauses[0], units)
-        for keys in clauses[1:]:
+        found = -1
+        for keys in clauses:
+            found &= self._units_holding(keys, units)
             if not found:
                 break
-            found &= self._units_holding(keys, units)
-        return found
+        return frozenset(indices(found))
 
     def _units_holding(self, keys: Clause, units: Sequence[Unit]) -> int:
-        """The units wholly holding one of `keys` (a mask)."""
+        """The units wholly holding one of `keys` (a bit mask: bit i, unit i)."""
         if not self.aligned:  # offsets moved: read each unit itself
             pieces = (fold(self.flat[u.start : u.end]) for u in units)
             return sum(1 << i for i, piece in enumerate(pieces) if any(k in piece for k in keys))
-        starts, table = self._by_unit(units)
+        starts, masks = self._table(units)
         found = 0
-        for key in keys.intersection(self._everywhere):  # (C-level: a clause may hold 100 keys)
-            got = table.get(key)
-            found |= self._units_of(key, units, starts, table) if got is None else got
-        for key in self._unknown_of(keys):  # read after the automaton was built: find it here
-            at = self.low.find(key)
-            while at != -1:
-                i = bisect_right(starts, at) - 1
-                if i >= 0 and at + len(key) <= units[i].end:
-                    found |= 1 << i
-                at = self.low.find(key, at + 1)
+        for key in self._present(keys):
+            mask = masks.get(key)
+            if mask is None:
+                mask = masks[key] = self._units_of(key, units, starts)
+            found |= mask
         return found
 
-    def _by_unit(self, units: Sequence[Unit]) -> tuple[list[int], dict[str, int]]:
-        """The units' starts, and the memo of `_units_of` for this unit list."""
+    def _table(self, units: Sequence[Unit]) -> tuple[list[int], dict[str, int]]:
+        """The units' starts and the masks of the keys asked about so far, per unit list (the
+        entry holds the list, so its id stays its own)."""
         got = self._tables.get(id(units))
-        if got is not None and got[0] is units:
-            return got[1], got[2]
-        starts = [u.start for u in units]
-        table: dict[str, int] = {}
-        self._tables[id(units)] = (units, starts, table)
-        return starts, table
+        if got is None or got[0] is not units:
+            got = self._tables[id(units)] = (units, [u.start for u in units], {})
+        return got[1], got[2]
 
-    def _units_of(
-        self, key: str, units: Sequence[Unit], starts: list[int], table: dict[str, int]
-    ) -> int:
-        """The units wholly holding an occurrence of `key`, a key found in the text (a mask,
-        worked out when first asked, once per unit list)."""
-        got = table.get(key)
-        if got is None:
-            if key in self._ends:
-                n = len(key)
-                got = 0
-                for e in self._ends[key]:
-                    i = bisect_right(starts, e - n + 1) - 1
-                    if i >= 0 and e < units[i].end:
-                        got |= 1 << i
-                table[key] = got
-            else:  # a one-character key: every one's units are found at once
-                self._single_units(units, table)
-                got = table[key]
-        return got
-
-    def _single_units(self, units: Sequence[Unit], table: dict[str, int]) -> None:
-        """The units of every one-character key that occurs in the text, in one pass."""
-        singles = frozenset(self._singles).intersection(self._everywhere)
-        inside = dict.fromkeys(singles, 0)
-        low = self.low
-        for i, u in enumerate(units):
-            for c in singles.intersection(low[u.start : u.end]):
-                inside[c] |= 1 << i
-        table.update(inside)
+    def _units_of(self, key: str, units: Sequence[Unit], starts: list[int]) -> int:
+        """The units wholly holding an occurrence of `key` (found with `str.find`)."""
+        low, mask, n = self.low, 0, len(key)
+        at = low.find(key)
+        while at != -1:
+            i = bisect_right(starts, at) - 1
+            if i >= 0 and at + n <= units[i].end:
+                mask |= 1 << i
+            at = low.find(key, at + 1)
+        return mask
 
     def _unknown_of(self, keys: Clause) -> Clause:
         """The keys the automaton does not hold (read after it was built)."""
