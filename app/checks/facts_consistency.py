@@ -16,11 +16,12 @@ facts; this check shows where the text and the record disagree.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from app.checks.base import Finding, Severity
+from app.checks.caching import text_cache
 from app.checks.context import CheckContext
 from app.checks.literal_index import literal_index
 from app.checks.text import Document
@@ -45,25 +46,48 @@ _MONTHS = [
     "december",
 ]
 _MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-_DATE = re.compile(
-    rf"\b(?:(?P<m1>{_MON})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MON})(?:\s+(?P<y2>\d{{4}}))?)\b",
-    re.IGNORECASE,
+_DATE = (
+    rf"\b(?:(?P<m1>{_MON})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?"
+    rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MON})(?:\s+(?P<y2>\d{{4}}))?)\b"
 )
-_PHONE = re.compile(r"(?<![\w-])(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b")
-_SITE = re.compile(
-    r"\b(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)*[a-z0-9-]+\.(?:com|org|net|gov|edu|io|app|co|uk|de|fr|ie|ca|au|example|us|info))\b(?:/[^\s)\]>,;]*)?",
-    re.IGNORECASE,
-)
-_EMAIL = re.compile(r"\b[\w.+-]+@([\w-]+(?:\.[\w-]+)+)\b")
-_COUNT = re.compile(
-    r"\b(\d{1,3}(?:,\d{3})+|\d+)\s+(?:[a-z-]+\s+){0,2}?(?:individuals|people|persons|customers|patients|residents|members|employees|users|clients)\b",
-    re.IGNORECASE,
-)
-_MONITORING_MONTHS = re.compile(r"\b(\d{1,3})[- ]months?\b", re.IGNORECASE)
-_MONITORING = re.compile(
-    r"\b(?:monitoring|identity (?:theft )?protection|identity restoration)\b", re.IGNORECASE
-)
-_ENROLL = re.compile(r"\benrol", re.IGNORECASE)
+_PHONE = r"(?<![\w-])(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b"
+_SITE = r"\b(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)*[a-z0-9-]+\.(?:com|org|net|gov|edu|io|app|co|uk|de|fr|ie|ca|au|example|us|info))\b(?:/[^\s)\]>,;]*)?"
+_EMAIL = r"\b[\w.+-]+@([\w-]+(?:\.[\w-]+)+)\b"
+_COUNT = r"\b(\d{1,3}(?:,\d{3})+|\d+)\s+(?:[a-z-]+\s+){0,2}?(?:individuals|people|persons|customers|patients|residents|members|employees|users|clients)\b"
+_MONITORING_MONTHS = r"\b(\d{1,3})[- ]months?\b"
+_MONITORING = r"\b(?:monitoring|identity (?:theft )?protection|identity restoration)\b"
+_ENROLL = r"\benrol"
+
+
+class Regexes(NamedTuple):
+    """The facts comparison's regexes, compiled on first use (`regexes()`): checking a letter
+    without facts (`candor check letter.md`) needs only `_MISSING`, and compiling these costs
+    more than that whole check."""
+
+    date: re.Pattern[str]
+    phone: re.Pattern[str]
+    site: re.Pattern[str]
+    email: re.Pattern[str]
+    count: re.Pattern[str]
+    monitoring_months: re.Pattern[str]
+    monitoring: re.Pattern[str]
+    enroll: re.Pattern[str]
+
+
+@cache
+def regexes() -> Regexes:
+    """The compiled regexes (once per process)."""
+    i = re.IGNORECASE
+    return Regexes(
+        re.compile(_DATE, i),
+        re.compile(_PHONE),
+        re.compile(_SITE, i),
+        re.compile(_EMAIL),
+        re.compile(_COUNT, i),
+        re.compile(_MONITORING_MONTHS, i),
+        re.compile(_MONITORING, i),
+        re.compile(_ENROLL, i),
+    )
 
 
 def _digits(phone: str) -> str:
@@ -179,15 +203,93 @@ def _finding(rule: str, severity: Severity, start: int, end: int, message: str) 
     )
 
 
-def matches_by_sentence(pattern: re.Pattern[str], doc: Document) -> Iterator[re.Match[str]]:
-    """The matches of a pattern that never spans two sentences (a phone number, an e-mail
-    address, a website: sentences part only at whitespace after `.!?`, line breaks and list
-    markers, which these never hold), read only in the sentences holding one of its required
-    literals (`@`, a digit, `.com`): the same matches as reading the whole text, in text order."""
-    sentences = doc.sentences
-    where = literal_index(doc.text).units_with(pattern.pattern, sentences, 1)
-    for n in range(len(sentences)) if where is None else sorted(where):
-        yield from pattern.finditer(doc.text, sentences[n].start, sentences[n].end)
+Span = tuple[int, int, str]
+"""A match in a sentence: start, end (offsets into the sentence), the matched text."""
+
+
+class Stated(NamedTuple):
+    """What one sentence states that the facts are compared with (offsets into the sentence)."""
+
+    enroll: bool = False
+    dates: tuple[tuple[int, int, str, tuple[int, int, int | None]], ...] = ()
+    months: tuple[tuple[int, int, str, int], ...] = ()  # (only in a sentence about monitoring)
+    phones: tuple[Span, ...] = ()
+    emails: tuple[tuple[int, int, str, str], ...] = ()  # ... and the address's domain
+    sites: tuple[Span, ...] = ()
+
+
+_NOTHING = Stated()
+_READS = ("enroll", "date", "monitoring", "phone", "email", "site")
+"""The sentence readings, in the order of their bits in `_stated`'s `reads`."""
+
+
+@text_cache(maxsize=20_000)
+def _stated(before: str, sentence: str, reads: int) -> Stated:
+    """What `sentence` states, reading only what bit i of `reads` asks for (`_READS[i]`; the
+    others cannot match there: their required literals are absent, so leaving them out changes
+    nothing). Cached per sentence text and the character before it (the phone, e-mail and website
+    patterns look one character back): re-checking an edited letter reads only its changed
+    sentences."""
+    r = regexes()
+    lo = len(before)
+    text = before + sentence  # (phones, e-mails and sites are read as in the letter)
+    dates = (
+        tuple(
+            (m.start(), m.end(), m.group(), parsed)
+            for m in r.date.finditer(sentence)
+            if (parsed := _parse(m)) is not None
+        )
+        if reads & 2
+        else ()
+    )
+    monitoring = bool(reads & 4) and r.monitoring.search(sentence) is not None
+    months = (
+        tuple(
+            (m.start(), m.end(), m.group(), int(m.group(1)))
+            for m in r.monitoring_months.finditer(sentence)
+        )
+        if monitoring
+        else ()
+    )
+    found = [
+        tuple(m for m in p.finditer(text, lo)) if reads & bit else ()
+        for p, bit in ((r.phone, 8), (r.email, 16), (r.site, 32))
+    ]
+    return Stated(
+        enroll=bool(reads & 1) and r.enroll.search(sentence) is not None,
+        dates=dates,
+        months=months,
+        phones=tuple((m.start() - lo, m.end() - lo, m.group()) for m in found[0]),
+        emails=tuple((m.start() - lo, m.end() - lo, m.group(), m.group(1)) for m in found[1]),
+        sites=tuple((m.start() - lo, m.end() - lo, m.group()) for m in found[2]),
+    )
+
+
+def statements(doc: Document) -> list[tuple[int, Stated]]:
+    """Each sentence's start and what it states. Phone numbers, e-mail addresses and websites
+    never span two sentences (sentences part only at whitespace after `.!?`, line breaks and
+    list markers, which these never hold), so reading them sentence by sentence finds what
+    reading the whole text finds (tests/checks/test_facts_spans.py). A sentence is read only
+    for the patterns whose required literals it holds (the letter's literal index says which)."""
+    r = regexes()
+    index = literal_index(doc.text)
+    sentences, text = doc.sentences, doc.text
+    every = (1 << len(sentences)) - 1
+    masks = [
+        every if (m := index.mask_with(p.pattern, sentences, 1)) is None else m
+        for p in (r.enroll, r.date, r.monitoring, r.phone, r.email, r.site)
+    ]
+    some = 0
+    for m in masks:
+        some |= m
+    out = []
+    for i, s in enumerate(sentences):
+        if not some >> i & 1:
+            out.append((s.start, _NOTHING))
+            continue
+        reads = sum(1 << k for k, m in enumerate(masks) if m >> i & 1)
+        out.append((s.start, _stated(text[s.start - 1] if s.start else "", s.text, reads)))
+    return out
 
 
 def check_facts(ctx: CheckContext) -> list[Finding]:
@@ -208,23 +310,11 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
         return findings
     dates, phones, domains, counts = _facts_values(facts)
     cm = facts.services.credit_monitoring
-    index, sentences = literal_index(text), ctx.doc.sentences
-    # the sentences each regex may match in (a sentence holding none of its required literals
-    # cannot match it: not scanned); None: any sentence
-    enrol, dated, monitoring = (
-        index.units_with(p.pattern, sentences, 1) for p in (_ENROLL, _DATE, _MONITORING)
-    )
-    may = lambda where, n: where is None or n in where  # noqa: E731
-    # a regex none of whose required literals is in the letter is not run over it
-    scan = lambda p: p.finditer(text) if index.may_occur(p.pattern) else ()  # noqa: E731
-    for n, s in enumerate(sentences):
-        enroll_sentence = may(enrol, n) and bool(_ENROLL.search(s.text))
-        for m in _DATE.finditer(s.text) if may(dated, n) else ():
-            parsed = _parse(m)
-            if parsed is None:
-                continue
-            start, end = s.start + m.start(), s.start + m.end()
-            if enroll_sentence and cm and cm.enroll_by:
+    statements_ = statements(ctx.doc)
+    for at, stated in statements_:
+        for start, end, matched, parsed in stated.dates:
+            start, end = at + start, at + end
+            if stated.enroll and cm and cm.enroll_by:
                 if not _same(parsed, cm.enroll_by):
                     findings.append(
                         _finding(
@@ -232,7 +322,7 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                             Severity.error,
                             start,
                             end,
-                            f"The enrol-by date in the facts is {_fmt(cm.enroll_by)}; the text says '{m.group()}'.",
+                            f"The enrol-by date in the facts is {_fmt(cm.enroll_by)}; the text says '{matched}'.",
                         )
                     )
                 continue
@@ -243,66 +333,70 @@ def check_facts(ctx: CheckContext) -> list[Finding]:
                         Severity.warning,
                         start,
                         end,
-                        f"'{m.group()}' is not a date in the incident facts ({', '.join(_fmt(d) for d in dates)}); check it.",
+                        f"'{matched}' is not a date in the incident facts ({', '.join(_fmt(d) for d in dates)}); check it.",
                     )
                 )
-        if cm and may(monitoring, n) and _MONITORING.search(s.text):
-            for m in _MONITORING_MONTHS.finditer(s.text):
-                if int(m.group(1)) != cm.months:
+        if cm:
+            for start, end, matched, months in stated.months:
+                if months != cm.months:
                     findings.append(
                         _finding(
                             "monitoring_months",
                             Severity.error,
-                            s.start + m.start(),
-                            s.start + m.end(),
-                            f"The facts offer {cm.months} months of monitoring; the text says '{m.group()}'.",
+                            at + start,
+                            at + end,
+                            f"The facts offer {cm.months} months of monitoring; the text says '{matched}'.",
                         )
                     )
     agency_phones, agency_domains = _directory(ctx.rulebook)
     known_phones = phones | agency_phones
-    for m in matches_by_sentence(_PHONE, ctx.doc):
-        if _digits(m.group()) not in known_phones:
-            findings.append(
-                _finding(
-                    "phone",
-                    Severity.warning,
-                    m.start(),
-                    m.end(),
-                    f"'{m.group()}' is not a phone number in the incident facts or the agency directory; check it.",
+    for at, stated in statements_:
+        for start, end, matched in stated.phones:
+            if _digits(matched) not in known_phones:
+                findings.append(
+                    _finding(
+                        "phone",
+                        Severity.warning,
+                        at + start,
+                        at + end,
+                        f"'{matched}' is not a phone number in the incident facts or the agency directory; check it.",
+                    )
                 )
-            )
     known_domains = domains | agency_domains
-    emails = list(matches_by_sentence(_EMAIL, ctx.doc))
-    email_spans = [(m.start(), m.end()) for m in emails]
-    for m in emails:
-        if m.group(1).lower() not in known_domains:
-            findings.append(
-                _finding(
-                    "email",
-                    Severity.warning,
-                    m.start(),
-                    m.end(),
-                    f"'{m.group()}' is not an address in the incident facts; check it.",
+    email_spans = []
+    for at, stated in statements_:
+        for start, end, matched, domain in stated.emails:
+            email_spans.append((at + start, at + end))
+            if domain.lower() not in known_domains:
+                findings.append(
+                    _finding(
+                        "email",
+                        Severity.warning,
+                        at + start,
+                        at + end,
+                        f"'{matched}' is not an address in the incident facts; check it.",
+                    )
                 )
-            )
-    for m in matches_by_sentence(_SITE, ctx.doc):
-        if any(s <= m.start() < e for s, e in email_spans):
-            continue
-        dom = _domain(m.group())
-        if dom not in known_domains and not any(
-            dom.endswith("." + k) or k.endswith("." + dom) for k in known_domains
-        ):
-            findings.append(
-                _finding(
-                    "website",
-                    Severity.warning,
-                    m.start(),
-                    m.end(),
-                    f"'{m.group()}' is not a website in the incident facts or the agency directory; check it.",
+    for at, stated in statements_:
+        for start, end, matched in stated.sites:
+            if any(s <= at + start < e for s, e in email_spans):
+                continue
+            dom = _domain(matched)
+            if dom not in known_domains and not any(
+                dom.endswith("." + k) or k.endswith("." + dom) for k in known_domains
+            ):
+                findings.append(
+                    _finding(
+                        "website",
+                        Severity.warning,
+                        at + start,
+                        at + end,
+                        f"'{matched}' is not a website in the incident facts or the agency directory; check it.",
+                    )
                 )
-            )
     if counts and facts.affected:
-        for m in scan(_COUNT):
+        count = regexes().count
+        for m in count.finditer(text) if literal_index(text).may_occur(count.pattern) else ():
             n = int(m.group(1).replace(",", ""))
             if n not in counts:
                 findings.append(

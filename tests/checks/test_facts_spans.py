@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from app.checks.facts_consistency import _EMAIL, _PHONE, _SITE, matches_by_sentence
+from app.checks.facts_consistency import regexes, statements
 from app.checks.text import segment
 
 PIECES = st.sampled_from(
@@ -42,17 +42,29 @@ LETTERS = st.lists(
 ).map("".join)
 
 
-@pytest.mark.parametrize("pattern", [_PHONE, _EMAIL, _SITE], ids=["phone", "email", "website"])
+@pytest.mark.parametrize("kind", ["phone", "email", "site"])
 @hsettings(max_examples=150, deadline=None)
 @given(text=LETTERS)
-def test_sentence_reading_finds_what_the_whole_text_holds(pattern, text: str) -> None:  # type: ignore[no-untyped-def]
-    by_sentence = [(m.start(), m.end()) for m in matches_by_sentence(pattern, segment(text))]
-    assert by_sentence == [(m.start(), m.end()) for m in pattern.finditer(text)]
+def test_sentence_reading_finds_what_the_whole_text_holds(kind, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _found(kind, text) == [
+        (m.start(), m.end()) for m in getattr(regexes(), kind).finditer(text)
+    ]
+
+
+def _found(kind: str, text: str) -> list[tuple[int, int]]:
+    """The spans the facts check reads, sentence by sentence (`phone`, `email` or `site`)."""
+    return [
+        (at + s, at + e)
+        for at, st in statements(segment(text))
+        for s, e, *_ in getattr(st, kind + "s")
+    ]
 
 
 def test_a_found_address_is_the_whole_match() -> None:
     text = "Questions? Write to help@lakeview.example.org.\n\n- Call 1 (800) 555-0100\n"
-    doc = segment(text)
-    assert [m.group() for m in matches_by_sentence(_EMAIL, doc)] == ["help@lakeview.example.org"]
-    assert [m.group() for m in matches_by_sentence(_PHONE, doc)] == ["1 (800) 555-0100"]
-    assert [m.group() for m in matches_by_sentence(_SITE, doc)] == ["lakeview.example.org"]
+    found = {k: [text[s:e] for s, e in _found(k, text)] for k in ("email", "phone", "site")}
+    assert found == {
+        "email": ["help@lakeview.example.org"],
+        "phone": ["1 (800) 555-0100"],
+        "site": ["lakeview.example.org"],
+    }
