@@ -16,8 +16,7 @@ Headings, address lines and signature lines are not prose and are not measured.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from app.checks import syllables, syllables_es
 from app.checks.base import Finding
@@ -35,22 +34,14 @@ _NOT_WORDS = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
-    """Words, sentences and syllables of a piece of text."""
+class Counts(NamedTuple):
+    """Words, sentences and syllables of a piece of text (named tuples, not dataclasses: a
+    one-off `candor check` builds these classes on every start; bench/bench_cli.py)."""
 
     words: int
     sentences: int
     syllables: int
     hard_words: tuple[str, ...] = ()  # the counted text chunks, for `hard_words()` on findings
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(
-            self.words + other.words,
-            self.sentences + other.sentences,
-            self.syllables + other.syllables,
-            self.hard_words + other.hard_words,
-        )
 
     def metrics(self, language: str = "en") -> dict[str, float]:
         """FK grade, Flesch Reading Ease and words per sentence (empty text: no metrics); for
@@ -137,8 +128,7 @@ def summed(counts: list[Counts]) -> Counts:
     return Counts(words, sentences, syllables, tuple(chunks))
 
 
-@dataclass(frozen=True, slots=True)
-class ProseCounts:
+class ProseCounts(NamedTuple):
     """Each prose sentence's counts (in `Document.prose_sentences()` order) and their sum."""
 
     sentences: list[Counts]
