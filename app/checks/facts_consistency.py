@@ -274,21 +274,15 @@ def statements(doc: Document) -> list[tuple[int, Stated]]:
     r = regexes()
     index = literal_index(doc.text)
     sentences, text = doc.sentences, doc.text
-    every = (1 << len(sentences)) - 1
-    masks = [
-        every if (m := index.mask_with(p.pattern, sentences, 1)) is None else m
+    where = [
+        index.units_with(p.pattern, sentences, 1)  # None: any sentence
         for p in (r.enroll, r.date, r.monitoring, r.phone, r.email, r.site)
     ]
-    some = 0
-    for m in masks:
-        some |= m
     out = []
     for i, s in enumerate(sentences):
-        if not some >> i & 1:
-            out.append((s.start, _NOTHING))
-            continue
-        reads = sum(1 << k for k, m in enumerate(masks) if m >> i & 1)
-        out.append((s.start, _stated(text[s.start - 1] if s.start else "", s.text, reads)))
+        reads = sum(1 << k for k, w in enumerate(where) if w is None or i in w)
+        stated = _stated(text[s.start - 1] if s.start else "", s.text, reads) if reads else _NOTHING
+        out.append((s.start, stated))
     return out
 
 
