@@ -204,9 +204,10 @@ def _detect(
     may = where.get(edef.scope)
     if may is None:
         may = where[edef.scope] = tuple(bits(detector.filter, u.text) for u in units)
+    detect_bits, all_of_bits = detector.detect_bits, detector.all_of_bits
     for u, unit_may in zip(units, may, strict=True):
-        if not detector.may_count(unit_may):
-            continue
+        if not unit_may & detect_bits or unit_may & all_of_bits != all_of_bits:
+            continue  # (`may_count`, written out: this runs for every unit and element)
         m = _unit_ok(u.text, detector)
         if m:
             if edef.scope == "paragraph":

@@ -79,17 +79,18 @@ class LiteralIndex:
         unknown = self._unknown_of(keys)
         return found.union(k for k in unknown if k in self.low) if unknown else found
 
-    def _anywhere(self, keys: Clause) -> bool:
-        """True when one of `keys` occurs in the text."""
-        if not keys.isdisjoint(self._everywhere):
-            return True
-        return any(key in self.low for key in self._unknown_of(keys))
-
     def may_occur(self, pattern: str, shortest: int = MIN_LITERAL) -> bool:
         """False only when `pattern` cannot match the text: for one of its required clauses,
         none of the clause's literals is there."""
         clauses = clauses_of(pattern, shortest)
-        return clauses is None or all(self._anywhere(keys) for keys in clauses)
+        if clauses is None:
+            return True
+        for keys in clauses:  # one of each clause's keys in the text (unknown ones: read it)
+            if keys.isdisjoint(self._everywhere) and not any(
+                key in self.low for key in self._unknown_of(keys)
+            ):
+                return False
+        return True
 
     def which(self, patterns: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """The patterns that may match the text, in their order."""
