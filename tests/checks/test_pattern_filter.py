@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from app.checks.legal import detect, detect_all
 from app.checks.pattern_filter import PatternFilter, bits
 from app.checks.text import segment
 from app.core.config import PROJECT_ROOT
@@ -79,3 +80,13 @@ def test_the_answer_is_kept_per_text() -> None:
     text = "Place a fraud alert with one of the three credit bureaus."
     assert bits(FILTER, text) == FILTER.may_match(text) == _expected(text)
     assert bits(FILTER, text) is bits(FILTER, text)
+
+
+def test_detectors_sharing_a_filter_find_what_each_finds_alone() -> None:
+    """`detect_all` reads every element of a scope through one filter; `detect` builds one for
+    the element alone: the evidence is the same (the filter only leaves out what cannot match)."""
+    elements = RULEBOOK.elements
+    for path in LETTERS[3::11]:
+        doc = segment(path.read_text())
+        together = detect_all(doc, elements)
+        assert together == {eid: detect(doc, edef) for eid, edef in elements.items()}, path.name
