@@ -241,7 +241,7 @@ def run_checks(
         stats={
             **counts,
             "characters": len(text),
-            "words": sum(s.words for s in ctx.doc.sentences),
+            "words": ctx.doc.words,
             "sentences": len(ctx.doc.prose_sentences()),
             "tone": effective_tone,
             "jurisdictions": list(jurisdictions),

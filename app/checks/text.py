@@ -166,6 +166,10 @@ class Document:
     sentences: list[Unit] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     sections: list[Unit] = field(default_factory=list)
+    prose: list[Unit] = field(default_factory=list)
+    """The prose sentences (`prose_sentences()`), found when the text is segmented."""
+    words: int = 0
+    """Words in all sentences and headings."""
     _line_starts: list[int] = field(default_factory=list)
 
     def line_col(self, offset: int) -> tuple[int, int]:
@@ -198,16 +202,12 @@ class Document:
 
     def prose_sentences(self) -> list[Unit]:
         """Sentences that are prose (not headings, address lines or bare signatures)."""
-        return list(self._prose)
+        return list(self.prose)
 
-    @cached_property
-    def _prose(self) -> tuple[Unit, ...]:
-        # worked out once per Document (every check asks; a tuple, so no caller can change it)
-        return tuple(
-            s
-            for s in self.sentences
-            if s.kind != "heading" and s.text[-1:] in ".!?:;)\"'”’" and s.words >= 3
-        )
+
+def _is_prose(kind: str, text: str, words: int) -> bool:
+    """A sentence, not a heading, that ends as a sentence does and has three words or more."""
+    return kind != "heading" and text[-1:] in ".!?:;)\"'”’" and words >= 3
 
 
 @text_cache(maxsize=64)
@@ -231,23 +231,28 @@ def segment(text: str) -> Document:
             continue
         paragraph = text[b_start:b_end]
         doc.paragraphs.append(Unit(b_start, b_end, paragraph, "paragraph"))
-        for s, e, kind, title in _paragraph_units(paragraph):
+        for s, e, kind, title, words, prose in _paragraph_units(paragraph):
             s, e = s + b_start, e + b_start
             if title is not None:
                 doc.headings.append(Heading(s, e, title))
-            doc.sentences.append(Unit(s, e, text[s:e], kind))
+            unit = Unit(s, e, text[s:e], kind)
+            doc.sentences.append(unit)
+            doc.words += words
+            if prose:
+                doc.prose.append(unit)
     _build_sections(doc)
     return doc
 
 
-Span = tuple[int, int, str, "str | None"]
-"""A sentence or heading of a paragraph: start, end (in the paragraph), kind, heading title."""
+Span = tuple[int, int, str, "str | None", int, bool]
+"""A sentence or heading of a paragraph: start, end (in the paragraph), kind, heading title,
+words, and whether it is prose."""
 
 
 @text_cache(maxsize=4096)
 def _paragraph_units(text: str) -> tuple[Span, ...]:
     """The sentences and headings of one paragraph (trimmed, without blank lines), in order."""
-    out: list[Span] = []
+    out: list[tuple[int, int, str, str | None]] = []
     lines: list[tuple[int, int]] = []
     pos, end = 0, len(text)
     while pos <= end:
@@ -291,10 +296,14 @@ def _paragraph_units(text: str) -> tuple[Span, ...]:
         run_end = le
     if run_start is not None:
         _flush(text, run_start, run_end, out)
-    return tuple(out)
+    return tuple(
+        (s, e, kind, title, n, _is_prose(kind, text[s:e], n))
+        for s, e, kind, title in out
+        for n in (_word_count(text[s:e]),)
+    )
 
 
-def _flush(text: str, start: int, end: int, out: list[Span]) -> None:
+def _flush(text: str, start: int, end: int, out: list[tuple[int, int, str, str | None]]) -> None:
     m = _LIST_ITEM.match(text, start)
     if m and m.end() <= end:
         start = m.end()
