@@ -278,12 +278,14 @@ def statements(doc: Document) -> list[tuple[int, Stated]]:
         index.units_with(p.pattern, sentences, 1)  # None: any sentence
         for p in (r.enroll, r.date, r.monitoring, r.phone, r.email, r.site)
     ]
-    out = []
-    for i, s in enumerate(sentences):
-        reads = sum(1 << k for k, w in enumerate(where) if w is None or i in w)
-        stated = _stated(text[s.start - 1] if s.start else "", s.text, reads) if reads else _NOTHING
-        out.append((s.start, stated))
-    return out
+    reads = [0] * len(sentences)  # per sentence, the bits of the patterns read there
+    for k, w in enumerate(where):
+        for i in range(len(sentences)) if w is None else w:
+            reads[i] |= 1 << k
+    return [
+        (s.start, _stated(text[s.start - 1] if s.start else "", s.text, r) if r else _NOTHING)
+        for s, r in zip(sentences, reads, strict=True)
+    ]
 
 
 def check_facts(ctx: CheckContext) -> list[Finding]:
