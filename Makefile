@@ -12,6 +12,7 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q app  # as a wheel install would: `candor check` starts without compiling app
 	touch $(STAMP)
 
 install: $(STAMP)
