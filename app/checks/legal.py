@@ -28,7 +28,7 @@ from app.checks.caching import text_cache
 from app.checks.context import CheckContext
 from app.checks.literal_index import literal_index
 from app.checks.pattern_filter import PatternFilter, bits
-from app.checks.patterns import compiled_all
+from app.checks.patterns import compiled, compiled_all
 from app.checks.text import Document
 
 if TYPE_CHECKING:
@@ -70,7 +70,8 @@ class Evidence:
     text: str
 
 
-Patterns = tuple[tuple[int, re.Pattern[str]], ...]
+Patterns = tuple[tuple[int, str], ...]
+"""Regexes with their bits in the filter (compiled when first run: `patterns.compiled`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,7 +83,7 @@ class _Detector:
     filter: PatternFilter
     detect: Patterns
     exclude: Patterns
-    all_of: tuple[re.Pattern[str], ...]
+    all_of: tuple[str, ...]
     detect_bits: int
     all_of_bits: int
 
@@ -112,13 +113,9 @@ class _Detectors:
 def _detector(edef: ElementDef, pattern_filter: PatternFilter, bit: dict[str, int]) -> _Detector:
     return _Detector(
         pattern_filter,
-        detect=tuple(
-            (bit[p], c) for p, c in zip(edef.detect, compiled_all(edef.detect), strict=True)
-        ),
-        exclude=tuple(
-            (bit[p], c) for p, c in zip(edef.exclude, compiled_all(edef.exclude), strict=True)
-        ),
-        all_of=compiled_all(edef.all_of),
+        detect=tuple((bit[p], p) for p in edef.detect),
+        exclude=tuple((bit[p], p) for p in edef.exclude),
+        all_of=tuple(edef.all_of),
         detect_bits=sum({1 << bit[p] for p in edef.detect}),
         all_of_bits=sum({1 << bit[p] for p in edef.all_of}),
     )
@@ -143,18 +140,19 @@ def _detectors(edefs: tuple[ElementDef, ...]) -> _Detectors:
 @text_cache(maxsize=50_000)
 def _unit_ok(text: str, detector: _Detector) -> tuple[int, int, str] | None:
     """The first detect match in `text` (start, end, matched text) when the unit counts: all_of
-    met, no exclude. A regex that cannot match here (its filter bit clear) is not run. Cached
+    met, no exclude. A regex that cannot match here (its filter bit clear) is not run (nor
+    compiled: a one-off command compiles only the regexes its letter may need). Cached
     per (text, detector): an edited letter re-runs the regexes only on the changed sentences."""
     may = bits(detector.filter, text)
     for bit, pattern in detector.detect:
         if not may >> bit & 1:
             continue
-        m = pattern.search(text)
+        m = compiled(pattern).search(text)
         if m is None:
             continue
-        if any(may >> b & 1 and p.search(text) for b, p in detector.exclude):
+        if any(may >> b & 1 and compiled(p).search(text) for b, p in detector.exclude):
             return None
-        if all(p.search(text) for p in detector.all_of):
+        if all(compiled(p).search(text) for p in detector.all_of):
             return m.start(), m.end(), m.group()
     return None
 
