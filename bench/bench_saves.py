@@ -141,11 +141,22 @@ def run(root: Path, clients: int, seconds: float, database_url: str | None) -> d
 
         with ThreadPoolExecutor(clients) as pool:
             list(pool.map(warm, range(clients)))
+        # One client alone first: what a read costs with no queue in front of it. Under 8 clients
+        # the latency percentiles also show how the server orders waiting requests (the mean is
+        # fixed by the throughput: clients / reads per second), so the lone read is the cost.
+        solo: list[float] = []
+        with httpx.Client(timeout=300) as c:
+            solo_end = time.monotonic() + min(2.0, seconds / 4)
+            while time.monotonic() < solo_end:
+                t = time.perf_counter()
+                c.get(f"{api}/drafts/{drafts[0][0]}", headers=H).raise_for_status()
+                solo.append((time.perf_counter() - t) * 1000)
         read_seconds = max(2.0, seconds / 2)
         read_end[0] = time.monotonic() + read_seconds
         t0 = time.monotonic()
         with ThreadPoolExecutor(clients) as pool:
-            reads = sum(pool.map(reader, range(clients)))
+            per_client = list(pool.map(reader, range(clients)))
+        reads = sum(per_client)
         read_elapsed = time.monotonic() - t0
 
         end = time.monotonic() + seconds
@@ -160,9 +171,16 @@ def run(root: Path, clients: int, seconds: float, database_url: str | None) -> d
             "saves/s": saves / elapsed,
             "save p50": pct(latencies, 50),
             "save p95": pct(latencies, 95),
+            "save mean": statistics.mean(latencies),
             "save max": max(latencies),
             "reads/s": reads / read_elapsed,
             "read p50": pct(read_latencies, 50),
+            "read p95": pct(read_latencies, 95),
+            "read mean": statistics.mean(read_latencies),
+            "solo read p50": pct(solo, 50),
+            # how evenly the server shares itself: the least-served client's reads over the
+            # most-served one's (1 = every client got the same)
+            "read fairness": min(per_client) / max(per_client) if max(per_client) else 0.0,
             "check mean": statistics.mean(check_ms),
             "check p50": pct(check_ms, 50),
             "check p95": pct(check_ms, 95),
@@ -185,7 +203,12 @@ def report(r: dict[str, float], clients: int, backend: str) -> None:
     )
     print(
         f"baseline (draft reads, same clients): reads/s={r['reads/s']:.1f} "
-        f"p50={r['read p50']:.0f} ms; save p50 / read p50 = {r['save p50'] / r['read p50']:.1f}x"
+        f"p50={r['read p50']:.0f} p95={r['read p95']:.0f} mean={r['read mean']:.0f} ms; "
+        f"save p50 / read p50 = {r['save p50'] / r['read p50']:.1f}x"
+    )
+    print(
+        f"one client alone: read p50={r['solo read p50']:.1f} ms; read fairness (least-served "
+        f"client's reads / most-served's)={r['read fairness']:.2f}"
     )
     print(
         f"check-on-save ms (server-side): mean={r['check mean']:.0f} p50={r['check p50']:.0f} "
@@ -207,7 +230,10 @@ def compare(rev: str, rounds: int, clients: int, seconds: float) -> None:
             runs[side].append(r)
             print(
                 f"  {side:9} saves/s={r['saves/s']:6.1f} reads/s={r['reads/s']:6.1f} "
-                f"save p50={r['save p50']:4.0f} ms read p50={r['read p50']:4.0f} ms "
+                f"save p50/p95={r['save p50']:4.0f}/{r['save p95']:4.0f} ms "
+                f"read p50/p95/mean={r['read p50']:3.0f}/{r['read p95']:3.0f}/{r['read mean']:3.0f} ms "
+                f"solo read p50={r['solo read p50']:4.1f} ms "
+                f"read fairness={r['read fairness']:.2f} "
                 f"check p50={r['check p50']:3.0f} ms around p50={r['around p50']:4.0f} ms "
                 f"check share={r['check share']:.0%} errors={r['errors']}",
                 flush=True,
@@ -218,7 +244,13 @@ def compare(rev: str, rounds: int, clients: int, seconds: float) -> None:
         ("saves/s", True),
         ("reads/s", True),
         ("save p50", False),
+        ("save p95", False),
+        ("save mean", False),
         ("read p50", False),
+        ("read p95", False),
+        ("read mean", False),
+        ("solo read p50", False),
+        ("read fairness", True),
         ("check p50", False),
         ("around p50", False),
         ("check share", False),
@@ -226,7 +258,7 @@ def compare(rev: str, rounds: int, clients: int, seconds: float) -> None:
         this = baseline.median([r[key] for r in runs[baseline.THIS]])
         base = baseline.median([r[key] for r in runs["baseline"]])
         print(
-            f"{key:10} this {this:7.1f}  baseline {base:7.1f}  this / baseline "
+            f"{key:13} this {this:7.1f}  baseline {base:7.1f}  this / baseline "
             f"{baseline.verdict(this, base, higher_is_better=higher)}"
         )
 
