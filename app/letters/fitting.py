@@ -7,7 +7,6 @@ templates/letters/content.yml (app/letters/content.py).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -23,8 +22,7 @@ from app.letters.content import (
     render_text,
     step_register,
 )
-from app.rulebook.common import compile_regex
-from app.rulebook.literals import fold, may_occur, required_clauses
+from app.letters.pattern_gate import PatternGate, gate
 
 # Exposed data in the order a letter lists it: most sensitive first.
 ORDER = [
@@ -103,8 +101,7 @@ def steps(content: LetterContent, facts: IncidentFacts, audience: Audience) -> l
 def step_text(step: StepDef, tone: str, facts: IncidentFacts) -> StepText:
     """The step's wording for the tone, or its `instead` wording when the remediation matches."""
     for alt in step.instead:
-        rx = _regex(alt.remediation)
-        if any(rx.search(r) for r in facts.remediation):
+        if any(gate((alt.remediation,)).matches(facts.remediation)):
             return step_register(alt, tone)
     return step_register(step, tone)
 
@@ -156,52 +153,40 @@ def _detectors(elements: dict[str, Any], ids: Iterable[str]) -> Detectors:
     )
 
 
-@lru_cache(maxsize=2048)
-def _regex(pattern: str) -> re.Pattern[str]:
-    """A rule or content regex, compiled once (re's own cache holds 512, fewer than the rules)."""
-    return compile_regex(pattern)
-
-
-def _may(pattern: str, low: str) -> bool:
-    """False only when `pattern` cannot match a text whose folded form is `low`: one of its
-    required literals is missing. A pattern with no required literal of three characters or more
-    is tested on its shorter ones too: such a pattern is slow to run (every position is tried)."""
-    if not may_occur(pattern, low):
-        return False
-    return required_clauses(pattern) is not None or may_occur(pattern, low, 1)
-
-
-def _possible(patterns: Iterable[str], low: str) -> list[re.Pattern[str]]:
-    """The compiled `patterns` that may match somewhere in a text whose folded form is `low`: one
-    whose required literals are all missing cannot match, so it is not run at all."""
-    return [_regex(p) for p in patterns if _may(p, low)]
+@lru_cache(maxsize=64)
+def _forbidden_gate(forbidden: Detectors) -> PatternGate:
+    """One gate over every detect and exclude pattern of the forbidden elements: built once per
+    rulebook and variant, so a sentence is read once for all of them."""
+    return gate(tuple(p for det, exc in forbidden for p in (*det, *exc)))
 
 
 @lru_cache(maxsize=1024)
 def _untold(items: tuple[str, ...], forbidden: Detectors) -> tuple[str, ...]:
     """The sentences of `items` that no forbidden element's detector finds (unless its excludes do).
 
-    A detector none of whose required literals occurs in the remediation is not run at all, nor
-    on a sentence that lacks them, so a remediation that names none of them costs no regex. Kept
-    per (sentences, detectors), both immutable: the same facts drafted in each tone, re-rendered
-    in the editor or merged for every recipient ask again.
+    A detector is run only on a sentence holding its required literals (app/letters/pattern_gate.py),
+    so a remediation that names none of them costs no regex. Kept per (sentences, detectors), both
+    immutable: the same facts drafted in each tone, re-rendered in the editor or merged for every
+    recipient ask again.
     """
-    low = fold("\n".join(items))
-    live = [
-        (tuple(p for p in det if _may(p, low)), tuple(p for p in exc if _may(p, low)))
-        for det, exc in forbidden
-    ]
-    live = [(det, exc) for det, exc in live if det]
-    return tuple(r for r in items if not live or not _reveals(r, live))
+    detectors = _forbidden_gate(forbidden)
+    lives = detectors.may_match_each(items)
+    return tuple(
+        r
+        for r, live in zip(items, lives, strict=True)
+        if not live or not _reveals(r, live, detectors, forbidden)
+    )
 
 
-def _reveals(sentence: str, live: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> bool:
-    """True when one element's detector finds `sentence` and none of its excludes does."""
-    low = fold(sentence)
+def _reveals(
+    sentence: str, live: frozenset[str], detectors: PatternGate, forbidden: Detectors
+) -> bool:
+    """True when one element's detector finds `sentence` and none of its excludes does (`live`:
+    the patterns that may match it)."""
     return any(
-        any(_regex(d).search(sentence) for d in det if _may(d, low))
-        and not any(_regex(x).search(sentence) for x in exc if _may(x, low))
-        for det, exc in live
+        any(d in live and detectors.regex(d).search(sentence) for d in det)
+        and not any(x in live and detectors.regex(x).search(sentence) for x in exc)
+        for det, exc in forbidden
     )
 
 
@@ -219,9 +204,9 @@ def remediation(
     items = tuple(facts.remediation)
     if not items:
         return ()
-    if audience.us:
-        foreign = _possible(content.foreign_to_us, fold("\n".join(items)))
-        items = tuple(r for r in items if not any(rx.search(r) for rx in foreign))
+    if audience.us and content.foreign_to_us:
+        foreign = gate(tuple(content.foreign_to_us)).matches(items)
+        items = tuple(r for r, abroad in zip(items, foreign, strict=True) if not abroad)
     forbidden = _detectors(elements, sorted(audience.exclude))
     if forbidden:
         items = _untold(items, forbidden)
