@@ -34,12 +34,13 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.core.logs import configure_logging
-    from app.main import create_app
+    from app.main import create_app, freeze_loaded
 
     settings = common.settings()
     configure_logging(settings.LOG_FORMAT, getattr(logging, args.log_level.upper()))
     app = create_app(settings)
     loop = _reminder_loop(app, settings)
+    freeze_loaded()
     try:
         uvicorn.run(
             app,
