@@ -89,44 +89,33 @@ def main() -> None:
     syllables.table().index()  # as the server does at start-up
     rulebook = load_rulebook(settings.RULES_DIR)
     base, facts = letter_of_800_words(settings, rulebook)
-    variant = lambda i: base + f"\n\nReference number {i} for this letter is printed above."  # noqa: E731
+    paragraphs, _ = letter_of_800_words(settings, rulebook, keep_paragraphs=True)
+
+    def variant(letter: str, i: int) -> str:
+        """`letter` with closing sentence `i`: a text no cache has seen."""
+        return letter + f"\n\nReference number {i} for this letter is printed above."
+
+    def check(letter: str, i: int) -> None:
+        run_checks(
+            variant(letter, i),
+            rulebook=rulebook,
+            settings=settings,
+            facts=facts,
+            jurisdictions=("US-CA", "US-MA", "US-HIPAA"),
+            tone="formal",
+            grammar=False,
+        )
 
     def full(i: int) -> None:
         clear_caches()
-        run_checks(
-            variant(i),
-            rulebook=rulebook,
-            settings=settings,
-            facts=facts,
-            jurisdictions=("US-CA", "US-MA", "US-HIPAA"),
-            tone="formal",
-            grammar=False,
-        )
+        check(base, i)
 
     def warm(i: int) -> None:
-        run_checks(
-            variant(1000 + i),
-            rulebook=rulebook,
-            settings=settings,
-            facts=facts,
-            jurisdictions=("US-CA", "US-MA", "US-HIPAA"),
-            tone="formal",
-            grammar=False,
-        )
-
-    paragraphs, _ = letter_of_800_words(settings, rulebook, keep_paragraphs=True)
+        check(base, 1000 + i)
 
     def full_paragraphs(i: int) -> None:
         clear_caches()
-        run_checks(
-            paragraphs + f"\n\nReference number {i} for this letter is printed above.",
-            rulebook=rulebook,
-            settings=settings,
-            facts=facts,
-            jurisdictions=("US-CA", "US-MA", "US-HIPAA"),
-            tone="formal",
-            grammar=False,
-        )
+        check(paragraphs, i)
 
     full(-1)
     cold_name, warm_name = "full check (cold)", "full check (warm, one sentence edited)"
@@ -140,7 +129,9 @@ def main() -> None:
         lint = _proselint()
         lint(base)
         results["proselint"] = median_ms(
-            lambda i: lint(variant(2000 + i)), max(5, args.runs // 3), "proselint"
+            lambda i: lint(variant(base, 2000 + i)),
+            max(5, args.runs // 3),
+            "proselint",
         )
     except Exception as exc:
         results["proselint"] = float("nan")
