@@ -27,21 +27,31 @@ ROOT = Path(__file__).resolve().parents[1]
 def worker(warm: bool) -> None:
     """Check the bench letter once per line read (its number), print the CPU ms it took."""
     sys.path.insert(0, os.getcwd())  # the checkout this process measures
-    from app.checks import syllables
     from app.checks.engine import clear_caches, run_checks
     from app.core.config import Settings
     from app.rulebook.loader import load_rulebook
-    from bench.bench_check import letter_of_800_words
+    from bench import bench_check
 
     settings = Settings()
-    syllables.configure(settings.cache_dir())
-    syllables.table().index()
+    try:
+        from app.checks import syllables
+    except ImportError:  # checkouts before app/checks/syllables.py (e.g. 66dcdf6, 2026-11-27): textstat's tables
+        bench_check.ensure_cmudict(settings.NLTK_DATA)  # type: ignore[attr-defined]
+        import textstat
+
+        textstat.flesch_kincaid_grade("Warm up the dictionary.")
+        clear_all = bench_check.clear_candor_caches, bench_check.clear_textstat_caches  # type: ignore[attr-defined]
+    else:
+        syllables.configure(settings.cache_dir())
+        syllables.table().index()
+        clear_all = (clear_caches,)
     rulebook = load_rulebook(settings.RULES_DIR)
-    base, facts = letter_of_800_words(settings, rulebook)
+    base, facts = bench_check.letter_of_800_words(settings, rulebook)
 
     def check(i: int) -> float:
         if not warm:
-            clear_caches()
+            for clear in clear_all:
+                clear()
         text = base + f"\n\nReference number {i} for this letter is printed above."
         c0 = time.process_time()
         run_checks(
