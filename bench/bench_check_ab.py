@@ -35,7 +35,9 @@ def worker(warm: bool) -> None:
     settings = Settings()
     try:
         from app.checks import syllables
-    except ImportError:  # checkouts before app/checks/syllables.py (e.g. 66dcdf6, 2026-11-27): textstat's tables
+    except (
+        ImportError
+    ):  # checkouts before app/checks/syllables.py (e.g. 66dcdf6, 2026-11-27): textstat's tables
         bench_check.ensure_cmudict(settings.NLTK_DATA)  # type: ignore[attr-defined]
         import textstat
 

@@ -226,10 +226,13 @@ def _site_key(u: Any) -> str:
 
 def agency_values(rulebook: Any) -> dict[str, set[str]]:
     """Phone numbers and sites of public agencies (FTC, credit bureaus, AGs): the same in every incident."""
-    phones = [getattr(a, "phone", None) for a in rulebook.agencies.values()]
-    phones += [r.agency.phone for r in rulebook.jurisdictions.values() if r.agency]
-    sites = [getattr(a, "website", None) for a in rulebook.agencies.values()]
-    sites += [r.agency.website for r in rulebook.jurisdictions.values() if r.agency]
+    agencies = rulebook.all_agencies()
+    phones = [getattr(a, "phone", None) for a in agencies]
+    sites = [
+        site
+        for a in agencies
+        for site in [getattr(a, "website", None), *getattr(a, "other_websites", ())]
+    ]
     return {
         "phone": {_phone_key(p) for p in phones if p},
         "website": {_site_key(u) for u in sites if u},

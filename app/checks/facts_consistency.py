@@ -120,26 +120,17 @@ def _fmt(d: date) -> str:
 
 
 def _known_phones(rulebook: Rulebook) -> set[str]:
-    known: set[str] = set()
-    for agency in rulebook.agencies.values():
-        if getattr(agency, "phone", None):
-            known.add(_digits(agency.phone))
-    for rule in rulebook.jurisdictions.values():
-        if rule.agency and rule.agency.phone:
-            known.add(_digits(rule.agency.phone))
-    known.add("8774384338")  # FTC (annualcreditreport.com's number is in the agency directory)
-    return known
+    return {_digits(a.phone) for a in rulebook.all_agencies() if getattr(a, "phone", None)}
 
 
 def _known_domains(rulebook: Rulebook) -> set[str]:
-    known = {"identitytheft.gov", "ftc.gov", "consumer.ftc.gov", "consumerfinance.gov", "irs.gov"}
-    for agency in rulebook.agencies.values():
-        if getattr(agency, "website", None):
-            known.add(_domain(agency.website))
-    for rule in rulebook.jurisdictions.values():
-        if rule.agency and rule.agency.website:
-            known.add(_domain(rule.agency.website))
-    return known
+    sites = [
+        site
+        for a in rulebook.all_agencies()
+        for site in [getattr(a, "website", None), *getattr(a, "other_websites", ())]
+        if site
+    ]
+    return {_domain(site) for site in sites}
 
 
 _DIRECTORY: dict[str, tuple[frozenset[str], frozenset[str]]] = {}

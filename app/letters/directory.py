@@ -24,7 +24,7 @@ class Contact:
     phone: str = field(default="", metadata={"help": "Phone number as printed."})
     address: str = field(default="", metadata={"help": "Postal address on one line."})
     website: str = field(
-        default="", metadata={"help": "Website without scheme, e.g. www.identitytheft.gov."}
+        default="", metadata={"help": "Website without scheme, e.g. www.example.gov."}
     )
     email: str = field(default="", metadata={"help": "Email address (may be empty)."})
 

@@ -49,6 +49,11 @@ class Rulebook:
         """Counsel's policy: may letters admit legal fault? No policy file means no."""
         return bool(self.admissions and self.admissions.allow)
 
+    def all_agencies(self) -> list[Any]:
+        """Every agency a letter may print or cite: the directory's entries and each law's regulator."""
+        listed = list(self.agencies.values())
+        return listed + [rule.agency for rule in self.jurisdictions.values() if rule.agency]
+
     def of_kind(self, kind: str) -> dict[str, Any]:
         """Rules of one kind, by id, in id order."""
         return {rid: r for rid, r in sorted(self.rules.items()) if r.kind == kind}

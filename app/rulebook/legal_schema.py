@@ -205,6 +205,11 @@ class Agency(StrictModel):
     phone: str | None = None
     address: str | None = None
     website: str | None = None
+    other_websites: list[str] = Field(
+        default_factory=list,
+        description="The agency's other sites that letters cite (a parent domain beside `website`):"
+        " the facts check knows them and their subdomains; letters print only `website`.",
+    )
 
 
 class LegalRule(LegalRuleBehaviour, StrictModel):
