@@ -6,7 +6,7 @@ check by check (the order swapped every round) see the same load, so their CPU m
 Each process imports its own checkout's `app` and builds `bench_check.py`'s letter; a cold check
 clears every per-text cache first, a warm one re-checks with the closing sentence changed.
 
-    .venv/bin/python bench/bench_check_ab.py OTHER_CHECKOUT [--checks 100] [--warm]
+    .venv/bin/python bench/bench_check_ab.py OTHER_CHECKOUT [--checks 100] [--warm] [--same-letter]
 
 (OTHER_CHECKOUT: e.g. `git worktree add /tmp/before main~3`, or a `git archive` unpacked.)
 """
@@ -49,6 +49,8 @@ def worker(warm: bool) -> None:
         clear_all = (clear_caches,)
     rulebook = load_rulebook(settings.RULES_DIR)
     base, facts = bench_check.letter_of_800_words(settings, rulebook)
+    if os.environ.get("BENCH_LETTER"):  # --same-letter: this checkout's facts, the other's text
+        base = Path(os.environ["BENCH_LETTER"]).read_text()
 
     def check(i: int) -> float:
         if not warm:
@@ -74,11 +76,32 @@ def worker(warm: bool) -> None:
         print(f"{check(int(line)):.4f}", flush=True)
 
 
+def _this_letter() -> str:
+    """This checkout's 800-word bench letter, written to a temporary file; returns its path."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT))
+    from app.core.config import Settings
+    from app.rulebook.loader import load_rulebook
+    from bench.bench_check import letter_of_800_words
+
+    settings = Settings()
+    text, _ = letter_of_800_words(settings, load_rulebook(settings.RULES_DIR))
+    with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False) as f:
+        f.write(text)
+    return f.name
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("other", nargs="?", help="the other checkout's root")
     ap.add_argument("--checks", type=int, default=100)
     ap.add_argument("--warm", action="store_true")
+    ap.add_argument(
+        "--same-letter",
+        action="store_true",
+        help="both checkouts check this checkout's letter (by default each drafts its own)",
+    )
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -90,9 +113,12 @@ def main() -> None:
     command = [sys.executable, str(Path(__file__).resolve()), "--worker"] + (
         ["--warm"] if args.warm else []
     )
+    env = dict(os.environ)
+    if args.same_letter:
+        env["BENCH_LETTER"] = _this_letter()
     procs = {
         name: subprocess.Popen(
-            command, cwd=tree, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            command, cwd=tree, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
         for name, tree in trees.items()
     }
@@ -109,7 +135,11 @@ def main() -> None:
         proc.stdin.close()  # type: ignore[union-attr]
         proc.wait()
     kind = "warm, one sentence edited" if args.warm else "cold"
-    print(f"full check ({kind}), {args.checks} checks each, CPU ms; load {os.getloadavg()[0]:.1f}")
+    letter = "the same letter (this checkout's)" if args.same_letter else "each its own letter"
+    print(
+        f"full check ({kind}), {letter}, {args.checks} checks each, CPU ms;"
+        f" load {os.getloadavg()[0]:.1f}"
+    )
     for name, values in cpu.items():
         q = statistics.quantiles(values, n=4)
         print(
