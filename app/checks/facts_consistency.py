@@ -51,7 +51,7 @@ _DATE = (
     rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MON})(?:\s+(?P<y2>\d{{4}}))?)\b"
 )
 _PHONE = r"(?<![\w-])(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b"
-_SITE = r"\b(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)*[a-z0-9-]+\.(?:com|org|net|gov|edu|io|app|co|uk|de|fr|ie|ca|au|example|us|info))\b(?:/[^\s)\]>,;]*)?"
+_SITE = r"\b(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)*[a-z0-9-]+\.(?:com|org|net|gov|edu|io|app|co|uk|de|fr|ie|ca|au|example|us|info))\b(?:/(?:[^\s)\]>,;]*[^\s)\]>,;.:!?'\x22])?)?"  # a path never ends in a full stop
 _EMAIL = r"\b[\w.+-]+@([\w-]+(?:\.[\w-]+)+)\b"
 _COUNT = r"\b(\d{1,3}(?:,\d{3})+|\d+)\s+(?:[a-z-]+\s+){0,2}?(?:individuals|people|persons|customers|patients|residents|members|employees|users|clients)\b"
 _MONITORING_MONTHS = r"\b(\d{1,3})[- ]months?\b"

@@ -15,7 +15,7 @@ from app.core.config import PROJECT_ROOT
 from app.rulebook.loader import load_rulebook
 
 CITED = (
-    "For tax-related identity theft, call the IRS at 1-800-908-4490 or visit www.irs.gov/identitytheft for help. "
+    "For tax-related identity theft, call the IRS at 1-800-908-4490 or visit www.irs.gov/identitytheft. "
     "Learn more about your rights at www.consumerfinance.gov and report fraud at reportfraud.ftc.gov."
 )
 
