@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from operator import itemgetter
 
@@ -30,6 +30,7 @@ import ahocorasick
 from app.checks.caching import text_cache
 from app.checks.text import Unit
 from app.rulebook.literals import MIN_LITERAL, fold, registered, required_clauses, version
+from app.rulebook.pattern_filter import indices
 
 _SPACE = str.maketrans("\n\r\t\f\v", "     ")
 _lock = threading.Lock()
@@ -155,14 +156,6 @@ class LiteralIndex:
         if unknown is None:
             unknown = self._unknown[keys] = keys.difference(self.keys)
         return unknown
-
-
-def indices(mask: int) -> Iterator[int]:
-    """The set bits of a unit mask, lowest first."""
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
 
 
 @lru_cache(maxsize=8192)

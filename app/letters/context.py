@@ -20,6 +20,7 @@ from app.letters import fitting
 from app.letters.content import BUNDLED_DIR, REGISTER, load_content, render_text
 from app.letters.directory import Contact, directory
 from app.letters.fitting import Audience
+from app.letters.remediation_reading import reader
 from app.letters.timeline import Timeline, timeline
 from app.rulebook.loader import Rulebook
 
@@ -416,10 +417,12 @@ def build_context(
         "card_period": breach_dates,
         "annual_reports": known.annual_reports,
     }
+    remediation = reader(content, rulebook, content.language, aud.exclude)
+    reading = remediation.read(tuple(facts.remediation))
     steps = []
     for sdef in fitting.steps(content, facts, aud):
         title, reason, detail = fitting.render_step(
-            tdir, fitting.step_text(sdef, tone, facts), variables
+            tdir, fitting.step_text(sdef, tone, reading), variables
         )
         steps.append(
             Step(sdef.id, title, reason, detail, render_text(tdir, sdef.deadline, variables))
@@ -460,9 +463,7 @@ def build_context(
         data_types=tuple(labels) or (missing("data_types"),),
         data_types_text=join_words(labels) or missing("data_types"),
         affected_count=f"{total:,} people" if total else missing("affected"),
-        remediation=fitting.remediation(
-            content, facts, aud, rulebook.elements_for(content.language)
-        )
+        remediation=fitting.remediation(content, facts, aud, remediation)
         or (missing("remediation"),),
         steps=tuple(steps),
         rights=fitting.rights(content, facts, aud, tone),

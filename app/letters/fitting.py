@@ -7,9 +7,8 @@ templates/letters/content.yml (app/letters/content.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 from app.domain.datatypes import LABELS, DataType
@@ -22,7 +21,7 @@ from app.letters.content import (
     render_text,
     step_register,
 )
-from app.letters.pattern_gate import PatternGate, gate
+from app.letters.remediation_reading import Reading, RemediationReader
 
 # Exposed data in the order a letter lists it: most sensitive first.
 ORDER = [
@@ -98,10 +97,10 @@ def steps(content: LetterContent, facts: IncidentFacts, audience: Audience) -> l
     return [s for _, _, s in sorted(ranked, key=lambda t: (t[0], t[1]))]
 
 
-def step_text(step: StepDef, tone: str, facts: IncidentFacts) -> StepText:
+def step_text(step: StepDef, tone: str, reading: Reading) -> StepText:
     """The step's wording for the tone, or its `instead` wording when the remediation matches."""
     for alt in step.instead:
-        if any(gate((alt.remediation,)).matches(facts.remediation)):
+        if alt.remediation in reading.done:
             return step_register(alt, tone)
     return step_register(step, tone)
 
@@ -143,55 +142,8 @@ def consequences(
     )
 
 
-Detectors = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
-
-
-def _detectors(elements: dict[str, Any], ids: Iterable[str]) -> Detectors:
-    """(detect patterns, exclude patterns) of each element in `ids`, as a hashable key."""
-    return tuple(
-        (tuple(elements[e].detect), tuple(elements[e].exclude)) for e in ids if e in elements
-    )
-
-
-@lru_cache(maxsize=64)
-def _forbidden_gate(forbidden: Detectors) -> PatternGate:
-    """One gate over every detect and exclude pattern of the forbidden elements: built once per
-    rulebook and variant, so a sentence is read once for all of them."""
-    return gate(tuple(p for det, exc in forbidden for p in (*det, *exc)))
-
-
-@lru_cache(maxsize=1024)
-def _untold(items: tuple[str, ...], forbidden: Detectors) -> tuple[str, ...]:
-    """The sentences of `items` that no forbidden element's detector finds (unless its excludes do).
-
-    A detector is run only on a sentence holding its required literals (app/letters/pattern_gate.py),
-    so a remediation that names none of them costs no regex. Kept per (sentences, detectors), both
-    immutable: the same facts drafted in each tone, re-rendered in the editor or merged for every
-    recipient ask again.
-    """
-    detectors = _forbidden_gate(forbidden)
-    lives = detectors.may_match_each(items)
-    return tuple(
-        r
-        for r, live in zip(items, lives, strict=True)
-        if not live or not _reveals(r, live, detectors, forbidden)
-    )
-
-
-def _reveals(
-    sentence: str, live: frozenset[str], detectors: PatternGate, forbidden: Detectors
-) -> bool:
-    """True when one element's detector finds `sentence` and none of its excludes does (`live`:
-    the patterns that may match it)."""
-    return any(
-        any(d in live and detectors.regex(d).search(sentence) for d in det)
-        and not any(x in live and detectors.regex(x).search(sentence) for x in exc)
-        for det, exc in forbidden
-    )
-
-
 def remediation(
-    content: LetterContent, facts: IncidentFacts, audience: Audience, elements: dict[str, Any]
+    content: LetterContent, facts: IncidentFacts, audience: Audience, reader: RemediationReader
 ) -> tuple[str, ...]:
     """The responder's remediation, as given, minus what this letter may not or need not say.
 
@@ -204,15 +156,14 @@ def remediation(
     items = tuple(facts.remediation)
     if not items:
         return ()
-    if audience.us and content.foreign_to_us:
-        foreign = gate(tuple(content.foreign_to_us)).matches(items)
-        items = tuple(r for r, abroad in zip(items, foreign, strict=True) if not abroad)
-    forbidden = _detectors(elements, sorted(audience.exclude))
-    if forbidden:
-        items = _untold(items, forbidden)
-        if not items:
-            return tuple(content.generic_remediation)
-    return tuple(items)
+    reading = reader.read(items)
+    abroad = reading.abroad if audience.us else (False,) * len(items)
+    kept = tuple(
+        r for r, out, told in zip(items, abroad, reading.reveals, strict=True) if not (out or told)
+    )
+    if not kept and reader.forbids:
+        return tuple(content.generic_remediation)
+    return kept
 
 
 def rights(

@@ -105,3 +105,11 @@ def test_a_pattern_without_literals_is_always_run() -> None:
     g = gate((r"\w+\s\w+", r"\bbreach\b"))
     assert g.may_match("nothing") == frozenset({r"\w+\s\w+"})
     assert g.search("two words") and not g.search("nothing")
+
+
+def test_a_literal_across_two_sentences_counts_for_neither(everything) -> None:  # type: ignore[no-untyped-def]
+    """The one pass joins the sentences: an occurrence across the joint is in no sentence."""
+    split = ["We told the data", "protection commission today."]
+    assert everything.may_match_each(split) == [everything.may_match(s) for s in split]
+    assert not any(everything.matches(split))
+    assert everything.matches(["We told the data protection commission today."]) == [True]
