@@ -21,6 +21,7 @@ from app.letters.content import BUNDLED_DIR, REGISTER, load_content, render_text
 from app.letters.directory import Contact, directory
 from app.letters.fitting import Audience
 from app.letters.remediation_reading import reader
+from app.letters.steps import Step, letter_steps
 from app.letters.timeline import Timeline, timeline
 from app.rulebook.loader import Rulebook
 
@@ -97,25 +98,6 @@ def join_words(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-@dataclass(frozen=True)
-class Step:
-    """One action for the recipient, with the reason it matters."""
-
-    id: str = field(
-        metadata={
-            "help": "Stable id from templates/letters/content.yml: freeze, card, passwords, monitoring, statements, fraud_alert, credit_reports, benefits, phishing."
-        }
-    )
-    title: str = field(metadata={"help": "The action, imperative: 'Freeze your credit.'"})
-    reason: str = field(metadata={"help": "Why, in one sentence."})
-    detail: str = field(
-        default="", metadata={"help": "How, in one or two sentences (may be empty)."}
-    )
-    deadline: str = field(
-        default="", metadata={"help": "The date to act by, as text (may be empty)."}
-    )
 
 
 @dataclass(frozen=True)
@@ -419,14 +401,6 @@ def build_context(
     }
     remediation = reader(content, rulebook, content.language, aud.exclude)
     reading = remediation.read(tuple(facts.remediation))
-    steps = []
-    for sdef in fitting.steps(content, facts, aud):
-        title, reason, detail = fitting.render_step(
-            tdir, fitting.step_text(sdef, tone, reading), variables
-        )
-        steps.append(
-            Step(sdef.id, title, reason, detail, render_text(tdir, sdef.deadline, variables))
-        )
     reg = REGISTER[tone]
     personal_data = (
         "personal data"
@@ -465,7 +439,7 @@ def build_context(
         affected_count=f"{total:,} people" if total else missing("affected"),
         remediation=fitting.remediation(content, facts, aud, remediation)
         or (missing("remediation"),),
-        steps=tuple(steps),
+        steps=letter_steps(tdir, tone, facts, aud, reading, variables),
         rights=fitting.rights(content, facts, aud, tone),
         us=aud.us,
         personal_data=personal_data,

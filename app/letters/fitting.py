@@ -7,21 +7,15 @@ templates/letters/content.yml (app/letters/content.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
+from dataclasses import dataclass, field
 
 from app.domain.datatypes import LABELS, DataType
 from app.domain.facts import IncidentFacts
 from app.letters.content import (
     REGISTER,
     LetterContent,
-    StepDef,
-    StepText,
-    render_text,
-    step_register,
 )
-from app.letters.remediation_reading import Reading, RemediationReader
+from app.letters.remediation_reading import RemediationReader
 
 # Exposed data in the order a letter lists it: most sensitive first.
 ORDER = [
@@ -59,59 +53,15 @@ class Audience:
     codes: tuple[str, ...]
     include: frozenset[str]
     exclude: frozenset[str]
+    us: bool = field(init=False)
+    """A US letter (any of its laws is a US law); asked a dozen times per letter."""
 
-    @cached_property
-    def us(self) -> bool:
-        """A US letter (any of its laws is a US law); asked a dozen times per letter."""
-        return any(c.startswith("US") for c in self.codes)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "us", any(c.startswith("US") for c in self.codes))
 
     def region_ok(self, region: str) -> bool:
         """True when content for `region` (us, intl, any) fits this audience."""
         return region == "any" or (region == "us") == self.us
-
-
-def _rank(
-    step: StepDef, exposed: frozenset[DataType], facts: IncidentFacts, audience: Audience
-) -> int | None:
-    """0: the data or the offer calls for it; 1: only a law asks for it; 2: always; None: not in this letter."""
-    w = step.when
-    if not audience.region_ok(step.region):
-        return None
-    if not exposed.isdisjoint(w.data_types) or (
-        w.monitoring_offered and facts.services.credit_monitoring
-    ):
-        return 0
-    if not audience.include.isdisjoint(w.elements):
-        return 1
-    return 2 if w.always else None
-
-
-def steps(content: LetterContent, facts: IncidentFacts, audience: Audience) -> list[StepDef]:
-    """The steps this letter carries, most protective first (data-fitted, then law-required, then always)."""
-    exposed = frozenset(facts.data_types)
-    ranked = [
-        (r, i, s)
-        for i, s in enumerate(content.steps)
-        if (r := _rank(s, exposed, facts, audience)) is not None
-    ]
-    return [s for _, _, s in sorted(ranked, key=lambda t: (t[0], t[1]))]
-
-
-def step_text(step: StepDef, tone: str, reading: Reading) -> StepText:
-    """The step's wording for the tone, or its `instead` wording when the remediation matches."""
-    for alt in step.instead:
-        if alt.remediation in reading.done:
-            return step_register(alt, tone)
-    return step_register(step, tone)
-
-
-def render_step(
-    templates_dir: str, text: StepText, variables: dict[str, Any]
-) -> tuple[str, str, str]:
-    """Title, reason and detail rendered with the letter's variables."""
-    return tuple(
-        render_text(templates_dir, t, variables) for t in (text.title, text.reason, text.detail)
-    )  # type: ignore[return-value]
 
 
 def labels(content: LetterContent, facts: IncidentFacts, audience: Audience) -> list[str]:
