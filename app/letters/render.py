@@ -11,9 +11,11 @@ import re
 from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
+from types import MethodType
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from app.core.errors import RuleLoadError
@@ -28,6 +30,14 @@ _RECORD_FIELDS: dict[type, frozenset[str]] = {
 }
 assert not any(n.startswith("_") for names in _RECORD_FIELDS.values() for n in names)
 
+_PURE_METHODS = {LetterContext: frozenset({"shows"})}
+"""The records' methods templates call (`ctx.shows('element')`, a dozen times per letter): each
+only reads its record, takes plain arguments, is neither marked `unsafe` nor `alters_data`, and
+takes no Jinja context."""
+_PURE_FUNCTIONS = frozenset(
+    getattr(cls, name) for cls, names in _PURE_METHODS.items() for name in names
+)
+
 
 class LetterSandbox(SandboxedEnvironment):
     """Jinja's sandbox, with a short path for reading a field of the letter's own records.
@@ -39,17 +49,34 @@ class LetterSandbox(SandboxedEnvironment):
     the object is none of those kinds, the field name does not start with `_`, and only a
     callable can be `str.format`. Such a read returns the value as the sandbox would; every
     other read (methods such as `ctx.shows`, private names, other objects) goes through the
-    sandbox's own checks unchanged (tests/letters/test_render.py compares the two).
+    sandbox's own checks unchanged (tests/letters/test_context_contract.py compares the two).
+
+    The same holds for the records' pure methods (`_PURE_METHODS`): reading one gives the bound
+    method, as the sandbox would, and calling it needs none of the sandbox's and Jinja's tests
+    (is it marked unsafe? does it alter data? does it take the context?), whose answers are known
+    and which cost a third of a letter's render (each looks up attributes a method lacks).
     """
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        """`obj.attribute` in a template: a record's plain field directly, all else vetted."""
+        """`obj.attribute` in a template: a record's plain field or pure method directly, all
+        else vetted."""
         names = _RECORD_FIELDS.get(type(obj))
-        if names is not None and attribute in names:
-            value = getattr(obj, attribute)
-            if not callable(value):
-                return value
+        if names is not None:
+            if attribute in names:
+                value = getattr(obj, attribute)
+                if not callable(value):
+                    return value
+            elif attribute in _PURE_METHODS.get(type(obj), ()):
+                return getattr(obj, attribute)
         return super().getattr(obj, attribute)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """A call in a template: a record's pure method directly, all else vetted."""
+        if type(__obj) is MethodType and __obj.__func__ in _PURE_FUNCTIONS:
+            kwargs.pop("_block_vars", None)  # (Jinja passes a block's or loop's names along)
+            kwargs.pop("_loop_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
 
 @lru_cache(maxsize=8)

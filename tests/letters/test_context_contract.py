@@ -111,3 +111,27 @@ def test_letter_sandbox_still_vets_a_callable_field_and_private_names(tmp_path):
     with pytest.raises(SecurityError):
         env.from_string("{{ c.__class__.__mro__ }}").render(c=Contact(name="x"))
     assert env.from_string("{{ c.name }}").render(c=Contact(name="x")) == "x"
+
+
+def test_letter_sandbox_calls_a_pure_method_as_the_sandbox_does(example_facts, rulebook):
+    """The short path for `ctx.shows(...)` (LetterSandbox.call) answers as Jinja's sandbox does,
+    at the top level, in a loop and in a block; any other callable is still vetted."""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment, unsafe
+
+    from app.letters.context import build_context
+    from app.letters.render import LetterSandbox
+
+    ctx = build_context(
+        example_facts["hospital-ransomware"], rulebook, jurisdiction="US-MA", tone="formal"
+    )
+    names = sorted(ctx.include | ctx.exclude) + ["no_such_element"]
+    source = (
+        "{{ ctx.shows('what_happened') }}{% for e in names %} {{ ctx.shows(e) }}{% endfor %}"
+        "{% block b %}{% set x = 1 %}{{ ctx.shows(names[0]) }}{{ x }}{% endblock %}"
+    )
+    ours = LetterSandbox().from_string(source).render(ctx=ctx, names=names)
+    assert ours == SandboxedEnvironment().from_string(source).render(ctx=ctx, names=names)
+    assert "True" in ours and "False" in ours
+    with pytest.raises(SecurityError):
+        LetterSandbox().from_string("{{ f() }}").render(f=unsafe(lambda: 1))
