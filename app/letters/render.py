@@ -117,13 +117,14 @@ def validate_templates(templates_dir: Path) -> None:
 
 
 def context_vars(ctx: LetterContext) -> dict[str, object]:
-    """Top-level template variables: each LetterContext field, plus `ctx` for `ctx.shows(...)`."""
-    out: dict[str, object] = {name: getattr(ctx, name) for name in _CONTEXT_FIELDS}
+    """Top-level template variables: each LetterContext field, plus `ctx` for `ctx.shows(...)`.
+
+    A LetterContext's instance dictionary holds exactly its fields (a plain frozen dataclass:
+    no slots, no cached properties; tests/letters/test_context_contract.py checks it), so it is
+    copied in one step rather than read field by field."""
+    out: dict[str, object] = dict(ctx.__dict__)
     out["ctx"] = ctx
     return out
-
-
-_CONTEXT_FIELDS = tuple(f.name for f in fields(LetterContext))  # (fields() rebuilds it per call)
 
 
 _LIST_ITEM = re.compile(r"^(?:[-*] |\d+\. )")

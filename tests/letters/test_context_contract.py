@@ -135,3 +135,16 @@ def test_letter_sandbox_calls_a_pure_method_as_the_sandbox_does(example_facts, r
     assert "True" in ours and "False" in ours
     with pytest.raises(SecurityError):
         LetterSandbox().from_string("{{ f() }}").render(f=unsafe(lambda: 1))
+
+
+def test_template_variables_are_the_context_fields_and_ctx(example_facts, rulebook):
+    """context_vars copies the context's instance dictionary: it must hold exactly its fields."""
+    from app.letters.context import build_context
+    from app.letters.render import context_vars
+
+    ctx = build_context(
+        example_facts["hospital-ransomware"], rulebook, jurisdiction="US-CA", tone="plain"
+    )
+    variables = context_vars(ctx)
+    assert set(variables) == {f.name for f in fields(LetterContext)} | {"ctx"}
+    assert all(variables[f.name] is getattr(ctx, f.name) for f in fields(LetterContext))
