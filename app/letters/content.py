@@ -233,6 +233,12 @@ def render_text(templates_dir: str, text: str, variables: dict[str, Any]) -> str
         return compiled.template.render(variables)
 
 
+def text_names(templates_dir: str, text: str) -> tuple[str, ...] | None:
+    """The names a content text reads when its output depends only on their values (see
+    `_PURE`): () for plain text, None when it must render each time."""
+    return _compiled(templates_dir, text).names if "{" in text else ()
+
+
 # Jinja nodes whose output depends only on the values of the names they read: printing, a
 # field, a constant, `if`/`else`, comparisons and boolean logic. A filter or a call (`random`,
 # `lipsum`, a method) may not, and a loop or `set` may assign names: such texts render each time.

@@ -16,7 +16,14 @@ from typing import Any
 
 from app.domain.datatypes import DataType
 from app.domain.facts import IncidentFacts
-from app.letters.content import StepDef, StepInstead, load_content, render_text, step_register
+from app.letters.content import (
+    StepDef,
+    StepInstead,
+    load_content,
+    render_text,
+    step_register,
+    text_names,
+)
 from app.letters.fitting import Audience
 from app.letters.remediation_reading import Reading
 
@@ -40,28 +47,56 @@ class Step:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Wording:
-    """A step's title, reason, detail and deadline in one tone (content.yml's Jinja texts)."""
+    """A step's title, reason, detail and deadline in one tone (content.yml's Jinja texts).
+
+    Compared and hashed by identity: with the values its texts read, the key of `_rendered`."""
 
     id: str
     texts: tuple[str, str, str, str]
+    templates_dir: str
     ready: Step | None
     """The Step itself when none of the texts is a template (the same for every letter)."""
+    names: tuple[str, ...] | None
+    """The names its texts read when they only print and test them (the Step is then kept per
+    their values: the same offer in every tone, re-render and merge); None: rendered each time."""
 
     @classmethod
-    def of(cls, step: StepDef, text: StepDef | StepInstead, tone: str) -> Wording:
+    def of(
+        cls, step: StepDef, text: StepDef | StepInstead, tone: str, templates_dir: str
+    ) -> Wording:
         """`step`'s wording (`text`: the step or one of its `instead`s) in `tone`."""
         words = step_register(text, tone)
         texts = (words.title, words.reason, words.detail, step.deadline)
         ready = None if any("{" in t for t in texts) else Step(step.id, *texts)
-        return cls(step.id, texts, ready)
+        read = [text_names(templates_dir, t) for t in texts]
+        names = None if None in read else tuple(sorted(set().union(*read)))  # type: ignore[arg-type]
+        return cls(step.id, texts, templates_dir, ready, names)
 
-    def step(self, templates_dir: str, variables: dict[str, Any]) -> Step:
+    def step(self, variables: dict[str, Any]) -> Step:
         """The Step, its templates rendered with the letter's values."""
         if self.ready is not None:
             return self.ready
-        return Step(self.id, *(render_text(templates_dir, t, variables) for t in self.texts))
+        if self.names is not None:
+            try:
+                return _rendered(
+                    self, tuple((type(v), v) for v in map(variables.__getitem__, self.names))
+                )
+            except (KeyError, TypeError):  # a name not given (rendering says which) or unhashable
+                pass
+        return self.render(variables)
+
+    def render(self, variables: dict[str, Any]) -> Step:
+        """The Step, each text rendered in the letters' sandbox."""
+        return Step(self.id, *(render_text(self.templates_dir, t, variables) for t in self.texts))
+
+
+@lru_cache(maxsize=1024)
+def _rendered(wording: Wording, values: tuple[tuple[type, Any], ...]) -> Step:
+    """A pure wording's Step for these (type, value)s of its names (the type is in the key
+    because `1 == True` but they print differently)."""
+    return wording.render({n: v for n, (_, v) in zip(wording.names or (), values, strict=True)})
 
 
 @dataclass(frozen=True)
@@ -106,8 +141,10 @@ def tone_steps(templates_dir: str, tone: str) -> tuple[ToneStep, ...]:
             elements=frozenset(s.when.elements),
             monitoring_offered=s.when.monitoring_offered,
             always=s.when.always,
-            wording=Wording.of(s, s, tone),
-            instead=tuple((alt.remediation, Wording.of(s, alt, tone)) for alt in s.instead),
+            wording=Wording.of(s, s, tone, templates_dir),
+            instead=tuple(
+                (alt.remediation, Wording.of(s, alt, tone, templates_dir)) for alt in s.instead
+            ),
         )
         for s in load_content(templates_dir).steps
     )
@@ -131,4 +168,4 @@ def letter_steps(
         if (r := s.rank(exposed, offered, audience)) is not None
     ]
     ranked.sort(key=itemgetter(0))  # (stable: content.yml's order within a rank)
-    return tuple(s.words(reading).step(templates_dir, variables) for _, s in ranked)
+    return tuple(s.words(reading).step(variables) for _, s in ranked)

@@ -173,3 +173,35 @@ def test_content_texts_are_kept_per_the_values_they_name(tmp_path):
     assert render_text(folder, "{{ c.name | upper }}", {"c": Contact(name="a")}) == "A"
     with pytest.raises(UndefinedError):
         render_text(folder, pure, {"flag": True})
+
+
+def test_a_step_that_prints_facts_is_kept_per_their_values(example_facts, rulebook):
+    """The monitoring step prints the offer: the same offer gives the same Step in every draft,
+    another offer its own words; a step that prints no fact is one Step for every letter."""
+    from app.letters.context import build_context
+
+    facts = example_facts["hospital-ransomware"]
+    cm = facts.services.credit_monitoring
+    other = facts.model_copy(
+        update={
+            "services": facts.services.model_copy(
+                update={
+                    "credit_monitoring": cm.model_copy(
+                        update={"enrollment_url": "https://other.example/enrol"}
+                    )
+                }
+            )
+        }
+    )
+
+    def monitoring(f):  # type: ignore[no-untyped-def]
+        ctx = build_context(f, rulebook, jurisdiction="US-HIPAA", tone="plain")
+        return next(s for s in ctx.steps if s.id == "monitoring"), ctx.steps
+
+    first, steps = monitoring(facts)
+    again, steps_again = monitoring(facts)
+    changed, _ = monitoring(other)
+    assert again is first and "experianidworks.example/lakeview" in first.detail
+    assert "other.example/enrol" in changed.detail and changed.title == first.title
+    assert all(a is b for a, b in zip(steps, steps_again, strict=True))
+    assert "{" not in "".join(s.title + s.reason + s.detail + s.deadline for s in steps)
