@@ -226,16 +226,10 @@ def _site_key(u: Any) -> str:
 
 def agency_values(rulebook: Any) -> dict[str, set[str]]:
     """Phone numbers and sites of public agencies (FTC, credit bureaus, AGs): the same in every incident."""
-    agencies = rulebook.all_agencies()
-    phones = [getattr(a, "phone", None) for a in agencies]
-    sites = [
-        site
-        for a in agencies
-        for site in [getattr(a, "website", None), *getattr(a, "other_websites", ())]
-    ]
+    phones = [getattr(a, "phone", None) for a in rulebook.all_agencies()]
     return {
         "phone": {_phone_key(p) for p in phones if p},
-        "website": {_site_key(u) for u in sites if u},
+        "website": {_site_key(u) for u in rulebook.agency_sites()},
     }
 
 

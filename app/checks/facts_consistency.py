@@ -124,13 +124,7 @@ def _known_phones(rulebook: Rulebook) -> set[str]:
 
 
 def _known_domains(rulebook: Rulebook) -> set[str]:
-    sites = [
-        site
-        for a in rulebook.all_agencies()
-        for site in [getattr(a, "website", None), *getattr(a, "other_websites", ())]
-        if site
-    ]
-    return {_domain(site) for site in sites}
+    return {_domain(site) for site in rulebook.agency_sites()}
 
 
 _DIRECTORY: dict[str, tuple[frozenset[str], frozenset[str]]] = {}

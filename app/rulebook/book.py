@@ -54,6 +54,15 @@ class Rulebook:
         listed = list(self.agencies.values())
         return listed + [rule.agency for rule in self.jurisdictions.values() if rule.agency]
 
+    def agency_sites(self) -> list[str]:
+        """Every agency's websites, printed (`website`) or only recognised (`other_websites`)."""
+        return [
+            site
+            for a in self.all_agencies()
+            for site in [getattr(a, "website", None), *getattr(a, "other_websites", ())]
+            if site
+        ]
+
     def of_kind(self, kind: str) -> dict[str, Any]:
         """Rules of one kind, by id, in id order."""
         return {rid: r for rid, r in sorted(self.rules.items()) if r.kind == kind}
