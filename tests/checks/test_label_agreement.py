@@ -119,6 +119,6 @@ def test_docs_quote_the_agreement_between_the_two_labellings(which: str, ruleboo
     print(
         f"detectors vs the second labelling: precision {dp:.3f}  recall {dr:.3f}  macro-F1 {dm:.3f}"
     )
-    quoted = re.search(sentence + r": ([\d.]+) / ([\d.]+) / macro-F1 ([\d.]+)", DOCS.read_text())
+    quoted = re.search(sentence + r": (\d\.\d+) / (\d\.\d+) / macro-F1 (\d\.\d+)", DOCS.read_text())
     assert quoted, f"docs/checks.md must quote the {which} set's agreement figures"
     assert quoted.groups() == (f"{precision:.3f}", f"{recall:.3f}", f"{macro:.3f}")
