@@ -20,16 +20,14 @@ import yaml
 from support.letter_corpus import (
     APOLOGY,
     CORPUS,
-    apology_detected,
     corpus_data,
     corpus_labels,
     evaluated_ids,
+    judged,
     tabulate,
     totals,
 )
 
-from app.checks.legal import detect_all
-from app.checks.text import segment
 from app.core.config import PROJECT_ROOT
 
 DOCS = PROJECT_ROOT / "docs" / "checks.md"
@@ -78,13 +76,10 @@ def _agreement(folder: Path) -> dict[str, Counter]:
 def _detector_against_second(folder: Path, rulebook) -> dict[str, Counter]:  # type: ignore[no-untyped-def]
     """The detectors scored against the second labelling (the first is in the corpus test)."""
     evaluated = evaluated_ids(corpus_labels())
-    rows = []
-    for name, _, second, _, second_apology in _pairs(folder):
-        text = (CORPUS / name).read_text()
-        found = detect_all(segment(text), rulebook.elements, set(evaluated))
-        pairs = [(e, found[e] is not None, e in second) for e in evaluated]
-        pairs.append((APOLOGY, apology_detected(text, rulebook), second_apology == "full"))
-        rows.append((name, pairs))
+    rows = [
+        (name, judged(CORPUS / name, rulebook, evaluated, d))
+        for name, d in _second_labels(folder).items()
+    ]
     return tabulate(rows, [*evaluated, APOLOGY])
 
 

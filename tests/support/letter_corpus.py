@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
@@ -70,18 +71,25 @@ def outcomes(rulebook, origin: str | None = None) -> list[tuple[str, list[tuple[
     for letter, d in data.items():
         if origin is not None and part(d) != origin:
             continue
-        truth = set(d["elements"] or [])
-        text = letter.read_text()
-        found = detect_all(segment(text), rulebook.elements, set(evaluated))
-        pairs = [(e, found[e] is not None, e in truth) for e in evaluated]
-        if "apology" in d:
-            pairs.append((APOLOGY, apology_detected(text, rulebook), d["apology"] == "full"))
-        rows.append((letter.name, pairs))
+        rows.append((letter.name, judged(letter, rulebook, evaluated, d)))
     return rows
 
 
+def judged(
+    letter: Path, rulebook, evaluated: list[str], labels: dict
+) -> list[tuple[str, bool, bool]]:  # type: ignore[no-untyped-def]
+    """(element, detected, labelled) for one letter against one labelling (`elements:`, `apology:`)."""
+    text = letter.read_text()
+    truth = set(labels["elements"] or [])
+    found = detect_all(segment(text), rulebook.elements, set(evaluated))
+    pairs = [(e, found[e] is not None, e in truth) for e in evaluated]
+    if labels.get("apology") is not None:
+        pairs.append((APOLOGY, apology_detected(text, rulebook), labels["apology"] == "full"))
+    return pairs
+
+
 def tabulate(
-    rows: list[tuple[str, list[tuple[str, bool, bool]]]], elements: list[str] = ()
+    rows: list[tuple[str, list[tuple[str, bool, bool]]]], elements: Sequence[str] = ()
 ) -> dict[str, Counter]:
     """Per-element tp/fp/fn/tn over letters' outcomes (`elements` first, each with a row even when empty)."""
     table: dict[str, Counter] = {e: Counter() for e in elements}
